@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package that phaseout's build, tests, demo and benchmarks need.
+# Idempotent: does nothing (and needs no network) when everything is already installed.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev
+  # libraries
+  libsqlite3-dev libpq-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libfmt-dev
+  libssl-dev libcurl4-openssl-dev libpcap-dev zlib1g-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # tools the tests and benchmarks use as oracles and peers
+  sqlite3 tshark libndpi-bin p0f tcpreplay iproute2 time python3 python3-aiosmtpd
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "bootstrap: installing ${missing[*]}" >&2
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+echo "wireshark-common wireshark-common/install-setuid boolean false" | "${sudo_cmd[@]}" debconf-set-selections
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

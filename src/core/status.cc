@@ -1,0 +1,24 @@
+#include "core/status.h"
+
+namespace phaseout {
+
+const char* statusCodeName(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk: return "OK";
+    case StatusCode::kInvalidArgument: return "InvalidArgument";
+    case StatusCode::kNotFound: return "NotFound";
+    case StatusCode::kAlreadyExists: return "AlreadyExists";
+    case StatusCode::kFailedPrecondition: return "FailedPrecondition";
+    case StatusCode::kUnavailable: return "Unavailable";
+    case StatusCode::kDataLoss: return "DataLoss";
+    case StatusCode::kInternal: return "Internal";
+  }
+  return "Unknown";
+}
+
+std::string Status::toString() const {
+  if (isOk()) return "OK";
+  return std::string(statusCodeName(code_)) + ": " + message_;
+}
+
+}  // namespace phaseout

@@ -1,0 +1,60 @@
+// Normalizer: turns what real inventories contain into (vendor, platform, kind, OS version).
+//
+// Inputs are the raw strings of an MDM or asset export: a vendor spelling ("Apple Inc.",
+// "HUAWEI", "Huawei Device Co."), a model (hardware identifier "iPhone14,2", marketing name
+// "iPhone 13 Pro", Huawei/Honor code "NOH-AN00"), an OS string ("iPadOS 17.1", "Aurora OS 4.0.2").
+// Matching is case-insensitive and table-driven from data/platform/*.  What cannot be known
+// stays unknown: the normalizer never guesses a platform from weak hints.
+//
+// Thread safety: a Normalizer is immutable after construction; share it freely.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+#include "platform/platform.h"
+
+namespace phaseout::platform {
+
+struct RawDeviceFields {
+  std::string_view vendor;
+  std::string_view model;
+  std::string_view platform;  // may be a canonical name ("ios") or free text ("iOS 16.4.1")
+  std::string_view os_version;
+  std::string_view kind;      // may be empty
+};
+
+struct NormalizedDevice {
+  std::string vendor;         // canonical lower-case vendor id ("apple", "huawei"), or "" if unknown
+  Platform platform = Platform::kUnknown;
+  Kind kind = Kind::kUnknown;
+  std::string os_version;     // "16.4.1" when known, else ""
+  std::string model_name;     // marketing name when known ("iPhone 13 Pro"), else the raw model
+};
+
+class Normalizer {
+ public:
+  // The normalizer built from the data tables shipped inside the binary.
+  static const Normalizer& builtin();
+  // Parses a table file in the format of data/platform/ (for tests and custom tables).
+  static Result<std::unique_ptr<Normalizer>> fromText(std::string_view text,
+                                                      std::string_view source_name);
+
+  // Explicit fields win: a non-empty `platform` or `kind` that parses as a canonical name is
+  // kept as given. Empty or free-text fields are inferred from the others.
+  NormalizedDevice normalize(const RawDeviceFields& raw) const;
+
+  ~Normalizer();
+  Normalizer(const Normalizer&) = delete;
+  Normalizer& operator=(const Normalizer&) = delete;
+
+  struct Tables;
+
+ private:
+  explicit Normalizer(std::unique_ptr<Tables> tables);
+  std::unique_ptr<Tables> tables_;
+};
+
+}  // namespace phaseout::platform
