@@ -1,0 +1,70 @@
+// A tiny connection/statement interface over SQL engines (the PowerDNS gsql model).
+//
+// The repository layer speaks only this interface; each engine (SQLite now, PostgreSQL next)
+// supplies a Connection and, where SQL differs, a dialect variant of a query from the catalog.
+// Parameters are named (`:device_id`) in the catalog; bind() takes the name.
+//
+// Errors are Status values (Unavailable for busy/locked or unreachable, DataLoss for a corrupt
+// file, Internal otherwise). Not thread-safe: one Connection per thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace phaseout::storage {
+
+class Statement {
+ public:
+  virtual ~Statement() = default;
+  virtual void bind(std::string_view name, std::string_view text) = 0;
+  virtual void bind(std::string_view name, std::int64_t value) = 0;
+  virtual void bindNull(std::string_view name) = 0;
+  // Advances to the next row: true when a row is available, false when done.
+  virtual Result<bool> step() = 0;
+  // Runs to completion, discarding rows (INSERT/UPDATE/DELETE).
+  Status execute();
+  // Column access for the current row, 0-based. Text views live until the next step/reset.
+  virtual std::string_view text(int column) = 0;
+  virtual std::int64_t integer(int column) = 0;
+  virtual bool isNull(int column) = 0;
+  // Clears bindings and rewinds so the statement can run again.
+  virtual void reset() = 0;
+};
+
+enum class Dialect { kSqlite, kPostgres };
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual Dialect dialect() const = 0;
+  // Runs one or more statements with no parameters and no result rows.
+  virtual Status exec(std::string_view sql) = 0;
+  virtual Result<std::unique_ptr<Statement>> prepare(std::string_view sql) = 0;
+  // BEGIN for a transaction that will write (SQLite: BEGIN IMMEDIATE, so two writers queue on
+  // the lock instead of failing at commit).
+  virtual Status beginWrite() = 0;
+  virtual Status beginRead() = 0;
+  virtual Status commit() = 0;
+  virtual Status rollback() = 0;
+};
+
+// Rolls back on destruction unless commit() succeeded.
+class Transaction {
+ public:
+  enum class Mode { kRead, kWrite };
+  static Result<std::unique_ptr<Transaction>> begin(Connection& connection, Mode mode);
+  ~Transaction();
+  Status commit();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+ private:
+  explicit Transaction(Connection& connection) : connection_(connection) {}
+  Connection& connection_;
+  bool done_ = false;
+};
+
+}  // namespace phaseout::storage

@@ -1,0 +1,76 @@
+#include "storage/migrations.h"
+
+#include <string>
+
+namespace phaseout::storage {
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "people, devices and directive versions", R"sql(
+CREATE TABLE people (
+  person_id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  roles TEXT NOT NULL,
+  status TEXT NOT NULL
+);
+CREATE TABLE devices (
+  device_id TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  vendor TEXT NOT NULL,
+  model TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  os_version TEXT NOT NULL,
+  ownership TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  serial TEXT NOT NULL,
+  imei TEXT NOT NULL,
+  macs TEXT NOT NULL,
+  hostname TEXT NOT NULL,
+  state TEXT NOT NULL
+);
+CREATE TABLE directives (
+  directive_id TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  title TEXT NOT NULL,
+  source_text TEXT NOT NULL,
+  added_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (directive_id, version)
+);
+)sql"},
+  };
+  return kMigrations;
+}
+
+Result<int> schemaVersion(Connection& connection) {
+  PH_RETURN_IF_ERROR(
+      connection.exec("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)"));
+  PH_ASSIGN_OR_RETURN(auto stmt, connection.prepare("SELECT max(version) FROM schema_version"));
+  PH_ASSIGN_OR_RETURN(bool row, stmt->step());
+  if (!row || stmt->isNull(0)) return 0;
+  return static_cast<int>(stmt->integer(0));
+}
+
+Status migrate(Connection& connection) {
+  PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(connection, Transaction::Mode::kWrite));
+  PH_ASSIGN_OR_RETURN(int current, schemaVersion(connection));
+  const int latest = migrations().back().version;
+  if (current > latest) {
+    return failedPrecondition("database schema version " + std::to_string(current) +
+                              " is newer than this phaseout understands (" +
+                              std::to_string(latest) + "); upgrade phaseout");
+  }
+  for (const Migration& m : migrations()) {
+    if (m.version <= current) continue;
+    PH_RETURN_IF_ERROR(connection.exec(m.sql));
+    PH_ASSIGN_OR_RETURN(auto ins,
+                        connection.prepare("INSERT INTO schema_version (version) VALUES (:v)"));
+    ins->bind("v", std::int64_t{m.version});
+    PH_RETURN_IF_ERROR(ins->execute());
+  }
+  return tx->commit();
+}
+
+}  // namespace phaseout::storage

@@ -1,0 +1,23 @@
+// Numbered schema migrations. The `schema_version` table holds the highest applied number;
+// migrate() applies the rest in order, each in its own transaction, and refuses a database
+// written by a newer phaseout (FailedPrecondition) rather than guess at its schema.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "storage/connection.h"
+
+namespace phaseout::storage {
+
+struct Migration {
+  int version;
+  std::string_view description;
+  std::string_view sql;  // portable SQL: BIGINT, TEXT, epoch ms; no engine-specific types
+};
+
+const std::vector<Migration>& migrations();
+Status migrate(Connection& connection);
+Result<int> schemaVersion(Connection& connection);
+
+}  // namespace phaseout::storage
