@@ -1,0 +1,37 @@
+// Registration of command groups into the `phaseout` CLI11 app. Each group lives in its own
+// *_command.cc; main.cc calls every register function once.
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "core/status.h"
+
+namespace phaseout::cli {
+
+struct CommandContext {
+  std::string db_path;   // --db, $PHASEOUT_DB, or ./phaseout.db
+  int exit_code = 0;     // set by the command that ran
+};
+
+// Exit codes (documented in --help and README): 0 ok, 1 usage or input error, 2 internal error.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitInput = 1;
+inline constexpr int kExitInternal = 2;
+
+// Maps a failed Status to an exit code: caller-side codes give 1, the rest 2.
+int exitCodeFor(const Status& status);
+// Prints "phaseout: <message>" on stderr and returns exitCodeFor(status).
+int reportError(const Status& status);
+// True when stdout/stderr is a terminal (progress is shown only then).
+bool stdoutIsTerminal();
+bool stderrIsTerminal();
+
+void registerInventoryCommands(CLI::App& app, CommandContext& ctx);  // init, import
+void registerDirectiveCommands(CLI::App& app, CommandContext& ctx);  // directive add|check|list|show
+void registerStatusCommands(CLI::App& app, CommandContext& ctx);     // status, report
+void registerDemoCommand(CLI::App& app, CommandContext& ctx);        // demo
+void registerObserveCommands(CLI::App& app, CommandContext& ctx);    // observe, sense
+
+}  // namespace phaseout::cli
