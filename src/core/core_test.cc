@@ -73,3 +73,21 @@ TEST(StatusTest, ResultCarriesValueOrError) {
 
 }  // namespace
 }  // namespace phaseout
+
+#include "core/json_writer.h"
+
+namespace phaseout {
+namespace {
+
+TEST(JsonWriterTest, EscapesAndReplacesInvalidUtf8) {
+  std::string out;
+  appendJsonString(out, "a\"b\\c\n\x01 Кремль \xff");
+  EXPECT_EQ(out, "\"a\\\"b\\\\c\\n\\u0001 Кремль \xEF\xBF\xBD\"");
+  out.clear();
+  appendJsonKey(out, "n", true);
+  appendJsonInt(out, -42);
+  EXPECT_EQ(out, "\"n\":-42");
+}
+
+}  // namespace
+}  // namespace phaseout

@@ -128,14 +128,18 @@ Result<DirectiveRecord> readDirective(Statement& s) {
 template <typename Record, typename IdOf, typename Bind>
 Result<UpsertCounts> upsert(Connection& conn, const std::vector<Record>& incoming,
                             std::vector<Record> existing, IdOf id_of, Bind bind,
-                            std::string_view insert_sql, std::string_view update_sql) {
+                            std::string_view insert_sql, std::string_view update_sql,
+                            const Repository::RowProgress& progress) {
   std::unordered_map<std::string_view, const Record*> by_id;
   by_id.reserve(existing.size());
   for (const Record& r : existing) by_id.emplace(id_of(r), &r);
   PH_ASSIGN_OR_RETURN(auto insert, conn.prepare(insert_sql));
   PH_ASSIGN_OR_RETURN(auto update, conn.prepare(update_sql));
   UpsertCounts counts;
+  constexpr std::size_t kProgressEvery = 16384;
+  std::size_t done = 0;
   for (const Record& r : incoming) {
+    if (progress && ++done % kProgressEvery == 0) progress(done, incoming.size());
     auto it = by_id.find(id_of(r));
     Statement* stmt = nullptr;
     if (it == by_id.end()) {
@@ -173,24 +177,26 @@ Status Repository::checkReady() {
   return Status::ok();
 }
 
-Result<UpsertCounts> Repository::upsertPeople(const std::vector<Person>& people) {
+Result<UpsertCounts> Repository::upsertPeople(const std::vector<Person>& people,
+                                              const RowProgress& progress) {
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(connection_, Transaction::Mode::kWrite));
   PH_ASSIGN_OR_RETURN(auto existing, loadPeople());
   PH_ASSIGN_OR_RETURN(
       auto counts, upsert(connection_, people, std::move(existing),
                           [](const Person& p) -> std::string_view { return p.person_id; },
-                          bindPerson, kInsertPerson, kUpdatePerson));
+                          bindPerson, kInsertPerson, kUpdatePerson, progress));
   PH_RETURN_IF_ERROR(tx->commit());
   return counts;
 }
 
-Result<UpsertCounts> Repository::upsertDevices(const std::vector<Device>& devices) {
+Result<UpsertCounts> Repository::upsertDevices(const std::vector<Device>& devices,
+                                               const RowProgress& progress) {
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(connection_, Transaction::Mode::kWrite));
   PH_ASSIGN_OR_RETURN(auto existing, loadDevices());
   PH_ASSIGN_OR_RETURN(
       auto counts, upsert(connection_, devices, std::move(existing),
                           [](const Device& d) -> std::string_view { return d.device_id; },
-                          bindDevice, kInsertDevice, kUpdateDevice));
+                          bindDevice, kInsertDevice, kUpdateDevice, progress));
   PH_RETURN_IF_ERROR(tx->commit());
   return counts;
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,9 +45,14 @@ class Repository {
   // Ok when the schema is current; FailedPrecondition (with "run phaseout init") otherwise.
   Status checkReady();
 
+  // Called every few thousand records during an upsert: (records done, records total).
+  using RowProgress = std::function<void(std::size_t done, std::size_t total)>;
+
   // Inserts new ids, updates changed ones, leaves equal ones alone; one transaction.
-  Result<UpsertCounts> upsertPeople(const std::vector<inventory::Person>& people);
-  Result<UpsertCounts> upsertDevices(const std::vector<inventory::Device>& devices);
+  Result<UpsertCounts> upsertPeople(const std::vector<inventory::Person>& people,
+                                    const RowProgress& progress = {});
+  Result<UpsertCounts> upsertDevices(const std::vector<inventory::Device>& devices,
+                                     const RowProgress& progress = {});
   // Ordered by id.
   Result<std::vector<inventory::Person>> loadPeople();
   Result<std::vector<inventory::Device>> loadDevices();

@@ -1,0 +1,108 @@
+// phaseout demo
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "cli/commands.h"
+#include "cli/progress.h"
+#include "report/status_report.h"
+#include "service/demo.h"
+
+namespace phaseout::cli {
+namespace {
+
+struct DemoFlags {
+  std::size_t people = 2000;
+  std::uint64_t seed = 1;
+  std::string at = "2023-03-20";
+  std::string report = "phaseout-report.html";
+  std::string out_dir;
+  std::string directive;
+};
+
+int runDemoCommand(const CommandContext& ctx, const DemoFlags& flags) {
+  auto as_of = Date::parse(flags.at);
+  if (!as_of) return reportError(invalidArgument("--at: expected a date YYYY-MM-DD, got \"" + flags.at + "\""));
+  auto ws = service::Workspace::open(ctx.db_path);
+  if (!ws.isOk()) return reportError(ws.status());
+  service::DemoOptions options;
+  options.people = flags.people;
+  options.seed = flags.seed;
+  options.as_of = *as_of;
+  options.directive_path = flags.directive;
+  options.out_dir = flags.out_dir.empty()
+                        ? std::filesystem::path(ctx.db_path).parent_path().string()
+                        : flags.out_dir;
+  if (options.out_dir.empty()) options.out_dir = ".";
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  Progress progress("demo");
+  auto outcome = service::runDemo(**ws, options, now_ms,
+                                  [&](std::string_view stage, std::size_t done, std::size_t total) {
+                                    progress.update(stage, done, total);
+                                  });
+  progress.finish();
+  if (!outcome.isOk()) return reportError(outcome.status());
+
+  std::printf("phaseout demo: a sample organisation of %zu people and %zu devices (seed %llu)\n",
+              outcome->people.records, outcome->devices.records,
+              static_cast<unsigned long long>(flags.seed));
+  std::printf("  exports written to %s and %s, imported into %s\n", outcome->people_csv.c_str(),
+              outcome->devices_csv.c_str(), ctx.db_path.c_str());
+  std::printf("  directive %s version %lld loaded\n\n", outcome->directive.directive.id.c_str(),
+              static_cast<long long>(outcome->directive.version));
+  const std::string text = report::statusText(outcome->status.directive,
+                                              outcome->status.evaluation, false);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+
+  // A few reasons, so the first run shows what a verdict says.
+  std::printf("\nexamples of verdicts:\n");
+  int shown_pending = 0;
+  int shown_unknown = 0;
+  for (const auto& v : outcome->status.evaluation.verdicts) {
+    if (v.status == policy::VerdictStatus::kPending && shown_pending < 3) {
+      std::printf("  pending  %s\n", v.reason.c_str());
+      ++shown_pending;
+    } else if (v.status == policy::VerdictStatus::kUnknown && shown_unknown < 2) {
+      std::printf("  unknown  %s\n", v.reason.c_str());
+      ++shown_unknown;
+    }
+  }
+  if (!flags.report.empty()) {
+    const std::string html =
+        report::statusHtml(outcome->status.directive, outcome->status.evaluation);
+    std::ofstream out(flags.report, std::ios::binary | std::ios::trunc);
+    out << html;
+    out.close();
+    if (!out) return reportError(invalidArgument(flags.report + ": cannot write the report"));
+    std::printf("\nHTML report: %s\n", flags.report.c_str());
+  }
+  std::printf("next: phaseout --db %s status --at 2023-04-02   (after the deadline)\n",
+              ctx.db_path.c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+void registerDemoCommand(CLI::App& app, CommandContext& ctx) {
+  auto flags = std::make_shared<DemoFlags>();
+  auto* demo = app.add_subcommand(
+      "demo",
+      "Build a deterministic sample organisation, load the scenario's directive (Presidential "
+      "Administration officials give up iPhones by 1 April 2023) and show its status");
+  demo->add_option("--people", flags->people, "Number of officials to generate (default 2000)")
+      ->check(CLI::Range(1, 10'000'000));
+  demo->add_option("--seed", flags->seed, "Random seed; the same seed gives the same organisation");
+  demo->add_option("--at", flags->at, "Status as of this date (default 2023-03-20)");
+  demo->add_option("--report", flags->report,
+                   "Write the HTML report here (default phaseout-report.html; '' to skip)");
+  demo->add_option("--out-dir", flags->out_dir,
+                   "Where to write people.csv and devices.csv (default: beside the database)");
+  demo->add_option("--directive", flags->directive,
+                   "Use this directive file instead of the scenario's");
+  demo->callback([&ctx, flags] { ctx.exit_code = runDemoCommand(ctx, *flags); });
+}
+
+}  // namespace phaseout::cli

@@ -1,0 +1,125 @@
+// phaseout status | report
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+
+#include "cli/commands.h"
+#include "report/status_report.h"
+#include "service/workspace.h"
+
+namespace phaseout::cli {
+namespace {
+
+struct StatusOptions {
+  std::string directive;
+  std::string at;
+  std::string format;
+  std::string output;
+  bool devices = false;
+};
+
+Result<Date> asOfDate(const std::string& at) {
+  if (at.empty()) {
+    // The only place the clock is read: "today" in UTC when --at is not given.
+    const auto now = std::chrono::system_clock::now();
+    const auto days = std::chrono::duration_cast<std::chrono::days>(now.time_since_epoch());
+    return Date::fromDays(static_cast<std::int32_t>(days.count()));
+  }
+  auto d = Date::parse(at);
+  if (!d) return invalidArgument("--at: expected a date YYYY-MM-DD, got \"" + at + "\"");
+  return *d;
+}
+
+// The directive to report on: the one named, or the only one stored.
+Result<std::string> directiveId(service::Workspace& ws, const std::string& given) {
+  if (!given.empty()) return given;
+  PH_ASSIGN_OR_RETURN(auto list, ws.listDirectives());
+  if (list.size() == 1) return list.front().directive_id;
+  if (list.empty()) return failedPrecondition("no directives stored; add one with 'phaseout directive add FILE.yaml'");
+  return invalidArgument("several directives are stored; name one with --directive (see 'phaseout directive list')");
+}
+
+Result<service::StatusResult> evaluate(const CommandContext& ctx, const StatusOptions& opt) {
+  PH_ASSIGN_OR_RETURN(Date as_of, asOfDate(opt.at));
+  PH_ASSIGN_OR_RETURN(auto ws, service::Workspace::open(ctx.db_path));
+  PH_ASSIGN_OR_RETURN(std::string id, directiveId(*ws, opt.directive));
+  return ws->status(id, as_of);
+}
+
+Status writeOutput(const std::string& path, const std::string& content) {
+  if (path.empty() || path == "-") {
+    std::fwrite(content.data(), 1, content.size(), stdout);
+    return Status::ok();
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return invalidArgument(path + ": cannot open for writing");
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  out.close();
+  if (!out) return internalError(path + ": write failed");
+  return Status::ok();
+}
+
+int runStatus(const CommandContext& ctx, const StatusOptions& opt) {
+  auto result = evaluate(ctx, opt);
+  if (!result.isOk()) return reportError(result.status());
+  const std::string out =
+      opt.format == "json"
+          ? report::statusJson(result->directive, result->evaluation, opt.devices)
+          : report::statusText(result->directive, result->evaluation, opt.devices);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitOk;
+}
+
+int runReport(const CommandContext& ctx, const StatusOptions& opt) {
+  auto result = evaluate(ctx, opt);
+  if (!result.isOk()) return reportError(result.status());
+  std::string out;
+  if (opt.format == "html") {
+    out = report::statusHtml(result->directive, result->evaluation);
+  } else if (opt.format == "csv") {
+    out = report::statusCsv(result->evaluation);
+  } else {
+    out = report::statusJson(result->directive, result->evaluation, true);
+  }
+  Status s = writeOutput(opt.output, out);
+  if (!s.isOk()) return reportError(s);
+  if (!opt.output.empty() && opt.output != "-") {
+    std::fprintf(stderr, "wrote %s report to %s\n", opt.format.c_str(), opt.output.c_str());
+  }
+  return kExitOk;
+}
+
+void addCommonOptions(CLI::App* cmd, StatusOptions& opt) {
+  cmd->add_option("--directive", opt.directive,
+                  "Directive id (default: the only stored directive)");
+  cmd->add_option("--at", opt.at, "Evaluate as of this date, YYYY-MM-DD (default: today, UTC)");
+}
+
+}  // namespace
+
+void registerStatusCommands(CLI::App& app, CommandContext& ctx) {
+  auto status_opt = std::make_shared<StatusOptions>();
+  status_opt->format = "text";
+  auto* status = app.add_subcommand(
+      "status", "Who is covered, which devices are banned, how many are pending, per unit");
+  addCommonOptions(status, *status_opt);
+  status->add_option("--format", status_opt->format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}));
+  status->add_flag("--devices", status_opt->devices,
+                   "List devices too (json: every device in scope; text: those needing action)");
+  status->footer(
+      "Statuses: compliant, pending (banned, before the final due date; the due date itself "
+      "is on time), overdue, exempt (waiver), unknown (needs review: a rule could apply).");
+  status->callback([&ctx, status_opt] { ctx.exit_code = runStatus(ctx, *status_opt); });
+
+  auto report_opt = std::make_shared<StatusOptions>();
+  report_opt->format = "html";
+  auto* rep = app.add_subcommand("report", "Write a status report: html (one self-contained page), csv or json");
+  addCommonOptions(rep, *report_opt);
+  rep->add_option("--format", report_opt->format, "Report format")
+      ->check(CLI::IsMember({"html", "csv", "json"}));
+  rep->add_option("-o,--output", report_opt->output, "Output file (default: standard output)");
+  rep->callback([&ctx, report_opt] { ctx.exit_code = runReport(ctx, *report_opt); });
+}
+
+}  // namespace phaseout::cli

@@ -1,0 +1,331 @@
+#include "report/status_report.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+#include "core/json_writer.h"
+
+namespace phaseout::report {
+namespace {
+
+using policy::Evaluation;
+using policy::Verdict;
+using policy::VerdictStatus;
+
+const std::string kEmpty;
+
+const std::string& unitOf(const Verdict& v) { return v.holder ? v.holder->unit : kEmpty; }
+const std::string& personOf(const Verdict& v) { return v.holder ? v.holder->person_id : kEmpty; }
+
+std::string percentText(double p) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.1f%%", p);
+  return buf;
+}
+
+void appendCountsJson(std::string& out, const Counts& c, bool with_people) {
+  out += '{';
+  bool first = true;
+  if (with_people) {
+    appendJsonKey(out, "people_in_scope", true);
+    appendJsonInt(out, static_cast<std::int64_t>(c.people));
+    first = false;
+  }
+  appendJsonKey(out, "devices_in_scope", first);
+  appendJsonInt(out, static_cast<std::int64_t>(c.devices));
+  const std::pair<const char*, std::size_t> fields[] = {
+      {"compliant", c.compliant}, {"pending", c.pending}, {"overdue", c.overdue},
+      {"exempt", c.exempt},       {"unknown", c.unknown}};
+  for (const auto& [key, value] : fields) {
+    appendJsonKey(out, key);
+    appendJsonInt(out, static_cast<std::int64_t>(value));
+  }
+  out += '}';
+}
+
+std::string daysText(int days_left) {
+  if (days_left > 1) return std::to_string(days_left) + " days left";
+  if (days_left == 1) return "1 day left";
+  if (days_left == 0) return "due today";
+  if (days_left == -1) return "passed 1 day ago";
+  return "passed " + std::to_string(-days_left) + " days ago";
+}
+
+std::string csvField(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos && (s.empty() || (s.front() != ' ' && s.back() != ' '))) {
+    return std::string(s);
+  }
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+std::string html(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+double Counts::percentDone() const {
+  if (devices == 0) return 100.0;
+  return 100.0 * static_cast<double>(compliant + exempt) / static_cast<double>(devices);
+}
+
+void Counts::add(VerdictStatus status) {
+  ++devices;
+  switch (status) {
+    case VerdictStatus::kCompliant: ++compliant; break;
+    case VerdictStatus::kPending: ++pending; break;
+    case VerdictStatus::kOverdue: ++overdue; break;
+    case VerdictStatus::kExempt: ++exempt; break;
+    case VerdictStatus::kUnknown: ++unknown; break;
+  }
+}
+
+StatusSummary summarize(const policy::Directive& directive, const Evaluation& evaluation) {
+  StatusSummary s;
+  std::map<std::string, Counts, std::less<>> by_unit;
+  for (const auto& uc : evaluation.people_in_scope_by_unit) by_unit[uc.unit].people = uc.count;
+  for (const Verdict& v : evaluation.verdicts) {
+    by_unit[unitOf(v)].add(v.status);
+    s.totals.add(v.status);
+  }
+  s.totals.people = evaluation.people_in_scope;
+  for (auto& [unit, counts] : by_unit) s.units.push_back({unit, counts});
+  for (const auto& m : directive.milestones) {
+    s.milestones.push_back({m.name, m.due, evaluation.as_of.daysUntil(m.due), m.requires_what});
+  }
+  return s;
+}
+
+std::string statusJson(const policy::Directive& directive, const Evaluation& evaluation,
+                       bool include_devices) {
+  const StatusSummary s = summarize(directive, evaluation);
+  std::string out;
+  out.reserve(include_devices ? 256 + evaluation.verdicts.size() * 256 : 4096);
+  out += '{';
+  appendJsonKey(out, "directive", true);
+  appendJsonString(out, directive.id);
+  appendJsonKey(out, "as_of");
+  appendJsonString(out, evaluation.as_of.toString());
+  appendJsonKey(out, "totals");
+  appendCountsJson(out, s.totals, true);
+  appendJsonKey(out, "units");
+  out += '[';
+  for (std::size_t i = 0; i < s.units.size(); ++i) {
+    if (i) out += ',';
+    out += '{';
+    appendJsonKey(out, "unit", true);
+    appendJsonString(out, s.units[i].unit);
+    appendJsonKey(out, "people_in_scope");
+    appendJsonInt(out, static_cast<std::int64_t>(s.units[i].counts.people));
+    appendJsonKey(out, "counts");
+    appendCountsJson(out, s.units[i].counts, false);
+    out += '}';
+  }
+  out += ']';
+  appendJsonKey(out, "milestones");
+  out += '[';
+  for (std::size_t i = 0; i < s.milestones.size(); ++i) {
+    if (i) out += ',';
+    out += '{';
+    appendJsonKey(out, "name", true);
+    appendJsonString(out, s.milestones[i].name);
+    appendJsonKey(out, "due");
+    appendJsonString(out, s.milestones[i].due.toString());
+    appendJsonKey(out, "days_left");
+    appendJsonInt(out, s.milestones[i].days_left);
+    out += '}';
+  }
+  out += ']';
+  if (include_devices) {
+    appendJsonKey(out, "devices");
+    out += '[';
+    bool first = true;
+    for (const Verdict& v : evaluation.verdicts) {
+      if (!first) out += ',';
+      first = false;
+      out += '{';
+      appendJsonKey(out, "device_id", true);
+      appendJsonString(out, v.device->device_id);
+      appendJsonKey(out, "person_id");
+      appendJsonString(out, personOf(v));
+      appendJsonKey(out, "unit");
+      appendJsonString(out, unitOf(v));
+      appendJsonKey(out, "platform");
+      appendJsonString(out, platform::name(v.device->platform));
+      appendJsonKey(out, "kind");
+      appendJsonString(out, platform::name(v.device->kind));
+      appendJsonKey(out, "status");
+      appendJsonString(out, policy::name(v.status));
+      appendJsonKey(out, "rule");
+      appendJsonInt(out, v.rule);
+      appendJsonKey(out, "reason");
+      appendJsonString(out, v.reason);
+      out += '}';
+    }
+    out += ']';
+  }
+  out += "}\n";
+  return out;
+}
+
+std::string statusText(const policy::Directive& directive, const Evaluation& evaluation,
+                       bool include_devices) {
+  const StatusSummary s = summarize(directive, evaluation);
+  std::size_t width = 5;  // "TOTAL"
+  for (const auto& row : s.units) width = std::max(width, row.unit.size());
+  std::string out;
+  char line[512];
+  std::snprintf(line, sizeof line, "%s: %s\nas of %s: %zu people and %zu devices in scope\n\n",
+                directive.id.c_str(), directive.title.c_str(),
+                evaluation.as_of.toString().c_str(), s.totals.people, s.totals.devices);
+  out += line;
+  const int w = static_cast<int>(width);
+  std::snprintf(line, sizeof line, "%-*s %8s %9s %8s %8s %7s %8s %7s\n", w, "UNIT", "IN SCOPE",
+                "COMPLIANT", "PENDING", "OVERDUE", "EXEMPT", "UNKNOWN", "DONE");
+  out += line;
+  auto row = [&](const std::string& unit, const Counts& c) {
+    std::snprintf(line, sizeof line, "%-*s %8zu %9zu %8zu %8zu %7zu %8zu %7s\n", w, unit.c_str(),
+                  c.devices, c.compliant, c.pending, c.overdue, c.exempt, c.unknown,
+                  percentText(c.percentDone()).c_str());
+    out += line;
+  };
+  for (const auto& u : s.units) row(u.unit.empty() ? "(no unit)" : u.unit, u.counts);
+  out += std::string(width + 66, '-') + "\n";
+  row("TOTAL", s.totals);
+  out += "\nmilestones:\n";
+  for (const auto& m : s.milestones) {
+    std::snprintf(line, sizeof line, "  %-12s due %s  %s\n", m.name.c_str(),
+                  m.due.toString().c_str(), daysText(m.days_left).c_str());
+    out += line;
+  }
+  if (include_devices) {
+    out += "\ndevices needing action:\n";
+    for (const Verdict& v : evaluation.verdicts) {
+      if (v.status == VerdictStatus::kCompliant || v.status == VerdictStatus::kExempt) continue;
+      out += "  ";
+      out += v.device->device_id;
+      out += "  ";
+      out += policy::name(v.status);
+      out += "  ";
+      out += v.reason;
+      out += '\n';
+    }
+  }
+  return out;
+}
+
+std::string statusCsv(const Evaluation& evaluation) {
+  std::string out = "device_id,person_id,unit,model,platform,kind,status,rule,reason\n";
+  for (const Verdict& v : evaluation.verdicts) {
+    out += csvField(v.device->device_id) + ',' + csvField(personOf(v)) + ',' +
+           csvField(unitOf(v)) + ',' + csvField(v.device->model) + ',' +
+           std::string(platform::name(v.device->platform)) + ',' +
+           std::string(platform::name(v.device->kind)) + ',' +
+           std::string(policy::name(v.status)) + ',' + std::to_string(v.rule) + ',' +
+           csvField(v.reason) + '\n';
+  }
+  return out;
+}
+
+std::string statusHtml(const policy::Directive& directive, const Evaluation& evaluation) {
+  const StatusSummary s = summarize(directive, evaluation);
+  std::string out;
+  out += R"(<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>)" + html(directive.id) + " status as of " + evaluation.as_of.toString() + R"(</title>
+<style>
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#1b1f24}
+h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:2em;border-bottom:1px solid #d0d7de}
+.meta{color:#57606a}.cards{display:flex;gap:1em;flex-wrap:wrap;margin:1em 0}
+.card{border:1px solid #d0d7de;border-radius:6px;padding:.6em 1em;min-width:7em}
+.card b{display:block;font-size:1.6em}
+table{border-collapse:collapse;width:100%}th,td{padding:.3em .6em;border-bottom:1px solid #eaeef2;text-align:left;vertical-align:top}
+th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.pending{color:#9a6700}.overdue{color:#cf222e;font-weight:600}.unknown{color:#6e7781}.compliant{color:#1a7f37}
+.bar{background:#eaeef2;border-radius:3px;height:.7em;width:8em;display:inline-block;vertical-align:middle}
+.bar i{display:block;height:100%;background:#2da44e;border-radius:3px}
+</style></head><body>
+)";
+  out += "<h1>" + html(directive.title) + "</h1>\n";
+  out += "<p class=\"meta\">Directive <b>" + html(directive.id) + "</b>, issued " +
+         directive.issued.toString() + " by " + html(directive.issuer) + ". Status as of <b>" +
+         evaluation.as_of.toString() + "</b>.</p>\n";
+  if (!directive.reason.empty()) out += "<p>Reason: " + html(directive.reason) + "</p>\n";
+  const Counts& t = s.totals;
+  out += "<div class=\"cards\">";
+  auto card = [&](const char* label, std::size_t n, const char* cls) {
+    out += std::string("<div class=\"card ") + cls + "\"><b>" + std::to_string(n) + "</b>" +
+           label + "</div>";
+  };
+  card("people in scope", t.people, "");
+  card("devices in scope", t.devices, "");
+  card("compliant", t.compliant, "compliant");
+  card("pending", t.pending, "pending");
+  card("overdue", t.overdue, "overdue");
+  card("exempt", t.exempt, "");
+  card("unknown", t.unknown, "unknown");
+  out += "</div>\n<p>Done: <b>" + percentText(t.percentDone()) + "</b> of devices in scope.</p>\n";
+
+  out += "<h2>Milestones</h2>\n<table><tr><th>Milestone</th><th>Due</th><th>Time</th></tr>\n";
+  for (const auto& m : s.milestones) {
+    out += "<tr><td>" + html(m.name) + "</td><td>" + m.due.toString() + "</td><td>" +
+           daysText(m.days_left) + "</td></tr>\n";
+  }
+  out += "</table>\n";
+
+  out += "<h2>By unit</h2>\n<table><tr><th>Unit</th><th>People</th><th>Devices</th>"
+         "<th>Compliant</th><th>Pending</th><th>Overdue</th><th>Exempt</th><th>Unknown</th>"
+         "<th>Done</th></tr>\n";
+  for (const auto& u : s.units) {
+    const Counts& c = u.counts;
+    char pct[16];
+    std::snprintf(pct, sizeof pct, "%.0f", c.percentDone());
+    out += "<tr><td>" + html(u.unit.empty() ? "(no unit)" : u.unit) + "</td><td class=n>" +
+           std::to_string(c.people) + "</td><td class=n>" + std::to_string(c.devices) +
+           "</td><td class=n>" + std::to_string(c.compliant) + "</td><td class=n>" +
+           std::to_string(c.pending) + "</td><td class=n>" + std::to_string(c.overdue) +
+           "</td><td class=n>" + std::to_string(c.exempt) + "</td><td class=n>" +
+           std::to_string(c.unknown) + "</td><td><span class=bar><i style=\"width:" + pct +
+           "%\"></i></span> " + percentText(c.percentDone()) + "</td></tr>\n";
+  }
+  out += "</table>\n";
+
+  out += "<h2>Devices needing action</h2>\n<table><tr><th>Device</th><th>Holder</th>"
+         "<th>Unit</th><th>Status</th><th>Rule</th><th>Reason</th></tr>\n";
+  std::size_t listed = 0;
+  for (const Verdict& v : evaluation.verdicts) {
+    if (v.status == VerdictStatus::kCompliant || v.status == VerdictStatus::kExempt) continue;
+    ++listed;
+    const std::string st(policy::name(v.status));
+    out += "<tr><td>" + html(v.device->device_id) + "</td><td>" + html(personOf(v)) +
+           "</td><td>" + html(unitOf(v)) + "</td><td class=\"" + st + "\">" + st +
+           "</td><td class=n>" + (v.rule ? std::to_string(v.rule) : std::string()) +
+           "</td><td>" + html(v.reason) + "</td></tr>\n";
+  }
+  if (listed == 0) out += "<tr><td colspan=6>None: every device in scope is compliant.</td></tr>\n";
+  out += "</table>\n<p class=\"meta\">Generated by phaseout from the stored inventory; the same "
+         "inputs give the same page.</p>\n</body></html>\n";
+  return out;
+}
+
+}  // namespace phaseout::report

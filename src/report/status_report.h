@@ -1,0 +1,66 @@
+// Status reports of one directive's evaluation: the contract JSON, a per-unit text table,
+// CSV of every device in scope, and a self-contained HTML page.
+//
+// Pure functions of (directive, evaluation): same inputs, same bytes. The evaluation's
+// pointers must stay valid during the call.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "policy/directive.h"
+#include "policy/evaluator.h"
+
+namespace phaseout::report {
+
+struct Counts {
+  std::size_t devices = 0;  // devices in scope
+  std::size_t compliant = 0;
+  std::size_t pending = 0;
+  std::size_t overdue = 0;
+  std::size_t exempt = 0;
+  std::size_t unknown = 0;
+  std::size_t people = 0;   // people in scope
+  // Share of in-scope devices that need nothing more: (compliant + exempt) / devices, in
+  // percent; 100 when there are no devices.
+  double percentDone() const;
+  void add(policy::VerdictStatus status);
+};
+
+struct UnitRow {
+  std::string unit;
+  Counts counts;
+};
+
+struct MilestoneRow {
+  std::string name;
+  Date due;
+  int days_left = 0;  // due - as_of: 0 on the due date, negative once passed
+  std::string requires_what;
+};
+
+struct StatusSummary {
+  Counts totals;
+  std::vector<UnitRow> units;  // every unit with a person or a device in scope, sorted
+  std::vector<MilestoneRow> milestones;
+};
+
+StatusSummary summarize(const policy::Directive& directive, const policy::Evaluation& evaluation);
+
+// {"directive", "as_of", "totals": {...}, "units": [...], "milestones": [...],
+//  "devices": [...] (only with include_devices)} followed by a newline.
+std::string statusJson(const policy::Directive& directive, const policy::Evaluation& evaluation,
+                       bool include_devices);
+// A per-unit table, totals and days to each milestone; with include_devices, every device
+// that is not compliant with its reason.
+std::string statusText(const policy::Directive& directive, const policy::Evaluation& evaluation,
+                       bool include_devices);
+// One row per device in scope: device_id, person_id, unit, model, platform, kind, status,
+// rule, reason. RFC 4180 quoting.
+std::string statusCsv(const policy::Evaluation& evaluation);
+// One self-contained page (inline CSS, no scripts): summary, per-unit table, milestones and
+// every violating or unknown device with its reason.
+std::string statusHtml(const policy::Directive& directive, const policy::Evaluation& evaluation);
+
+}  // namespace phaseout::report
