@@ -1,0 +1,157 @@
+#include "inventory/csv_reader.h"
+
+#include <cstring>
+
+namespace phaseout::inventory {
+namespace {
+
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+std::string describeByte(char c) {
+  const auto b = static_cast<unsigned char>(c);
+  if (b >= 0x21 && b < 0x7F) return std::string("'") + c + "'";
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out = "byte 0x";
+  out += kHex[b >> 4];
+  out += kHex[b & 0xF];
+  return out;
+}
+
+}  // namespace
+
+CsvReader::CsvReader(std::string_view text, char delimiter) : text_(text), delimiter_(delimiter) {
+  if (text_.substr(0, kUtf8Bom.size()) == kUtf8Bom) pos_ = kUtf8Bom.size();
+}
+
+void CsvReader::consumeLineBreak() {
+  // Called with pos_ on '\r' or '\n'. CRLF is one break; a lone CR counts as one too, so old
+  // Mac exports do not collapse into a single line.
+  if (text_[pos_] == '\r' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n') ++pos_;
+  ++pos_;
+  ++line_;
+}
+
+void CsvReader::countLineBreaks(std::size_t from, std::size_t to) {
+  const char* data = text_.data();
+  for (std::size_t i = from; i < to; ++i) {
+    if (data[i] == '\n') {
+      ++line_;
+    } else if (data[i] == '\r' && (i + 1 >= text_.size() || data[i + 1] != '\n')) {
+      ++line_;
+    }
+  }
+}
+
+void CsvReader::skipRestOfLine() {
+  while (pos_ < text_.size() && text_[pos_] != '\n' && text_[pos_] != '\r') ++pos_;
+  if (pos_ < text_.size()) consumeLineBreak();
+}
+
+CsvReader::Step CsvReader::fail(std::string message) {
+  error_ = std::move(message);
+  error_field_ = refs_.size();
+  refs_.clear();
+  return Step::kError;
+}
+
+CsvReader::Step CsvReader::next() {
+  refs_.clear();
+  fields_.clear();
+  scratch_.clear();
+  error_.clear();
+  error_field_ = 0;
+
+  const std::size_t n = text_.size();
+  const char* data = text_.data();
+  while (pos_ < n && (data[pos_] == '\n' || data[pos_] == '\r')) consumeLineBreak();
+  if (pos_ >= n) return Step::kEnd;
+  record_line_ = line_;
+
+  for (;;) {
+    if (pos_ < n && data[pos_] == '"') {
+      const std::size_t quote_line = line_;
+      ++pos_;
+      std::size_t segment = pos_;
+      bool copied = false;
+      std::size_t scratch_begin = 0;
+      std::size_t close = 0;
+      for (;;) {
+        const void* found = std::memchr(data + pos_, '"', n - pos_);
+        if (found == nullptr) {
+          countLineBreaks(pos_, n);
+          pos_ = n;
+          return fail("unterminated quoted field (the quote opened on line " +
+                      std::to_string(quote_line) + " is never closed)");
+        }
+        const auto quote = static_cast<std::size_t>(static_cast<const char*>(found) - data);
+        countLineBreaks(pos_, quote);
+        if (quote + 1 < n && data[quote + 1] == '"') {
+          // An escaped quote: the field can no longer be a plain view of the input.
+          if (!copied) {
+            copied = true;
+            scratch_begin = scratch_.size();
+          }
+          scratch_.append(data + segment, quote + 1 - segment);
+          pos_ = quote + 2;
+          segment = pos_;
+          continue;
+        }
+        close = quote;
+        pos_ = quote + 1;
+        break;
+      }
+      if (copied) {
+        scratch_.append(data + segment, close - segment);
+        refs_.push_back({scratch_begin, scratch_.size() - scratch_begin, true});
+      } else {
+        refs_.push_back({segment, close - segment, false});
+      }
+      if (pos_ >= n) break;
+      const char c = data[pos_];
+      if (c == delimiter_) {
+        ++pos_;
+        continue;
+      }
+      if (c == '\n' || c == '\r') {
+        consumeLineBreak();
+        break;
+      }
+      refs_.pop_back();
+      Step step = fail("expected a delimiter or the end of the line after a closing quote; got " +
+                       describeByte(c));
+      skipRestOfLine();
+      return step;
+    }
+
+    const std::size_t begin = pos_;
+    while (pos_ < n) {
+      const char c = data[pos_];
+      if (c == delimiter_ || c == '\n' || c == '\r' || c == '"') break;
+      ++pos_;
+    }
+    if (pos_ < n && data[pos_] == '"') {
+      Step step = fail(
+          "a quote inside an unquoted field; enclose the whole field in quotes and double the "
+          "quote (\"\")");
+      skipRestOfLine();
+      return step;
+    }
+    refs_.push_back({begin, pos_ - begin, false});
+    if (pos_ >= n) break;
+    if (data[pos_] == delimiter_) {
+      ++pos_;
+      continue;
+    }
+    consumeLineBreak();
+    break;
+  }
+
+  fields_.reserve(refs_.size());
+  for (const FieldRef& ref : refs_) {
+    fields_.emplace_back(ref.in_scratch ? std::string_view(scratch_).substr(ref.begin, ref.size)
+                                        : text_.substr(ref.begin, ref.size));
+  }
+  return Step::kRecord;
+}
+
+}  // namespace phaseout::inventory

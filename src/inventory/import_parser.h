@@ -1,0 +1,106 @@
+// Strict parsers for inventory imports (people and devices, CSV or JSON), and the CSV writers
+// that emit exactly the format the parsers read.
+//
+// File formats
+//   CSV : a header line naming the columns (any order, names case-insensitive), then one record
+//         per person/device; RFC 4180 quoting (csv_reader.h). Every record must have as many
+//         fields as the header.
+//   JSON: an array of objects. The keys are the column names (case-insensitive); every object
+//         must have the same set of keys as the first. Values are strings; `role` and `mac` may
+//         also be arrays of strings. A `null` or a number is an error, not an empty value.
+//   Both: UTF-8 (a leading byte-order mark is skipped). Values are trimmed of surrounding
+//         spaces, tabs and line breaks; an empty value means "not given".
+//
+// People columns (* = required column, and its value must not be empty)
+//   person_id*  unique within the file
+//   name, email (an address like name@example.org, when given)
+//   unit*       lower-case path: segments of [a-z0-9._-] joined by '/', no empty segment,
+//               no "." or ".." segment ("pa/domestic-policy/press")
+//   role        ';'-separated list (or a JSON array); lower-cased, duplicates dropped
+//   status      active | left (default active)
+// Device columns
+//   device_id*  unique within the file
+//   holder      a person_id for which `person_exists` returns true, or empty
+//   kind, platform   a canonical name (platform.h) or free text the normalizer interprets
+//               ("iPadOS 17.1", "smartphone"); empty: inferred from vendor/model/os_version
+//               through platform::Normalizer::builtin(). Text that is neither is an error.
+//               A canonical name, including "unknown", is kept as given.
+//   vendor      free text; stored as the normalizer's canonical vendor id ("Apple Inc." ->
+//               "apple"), or lower-cased as given when the normalizer does not know it;
+//               empty: inferred from the model
+//   model       stored as given
+//   os_version  stored as the normalizer extracts it ("iOS 16.4.1" -> "16.4.1"), or as given
+//               when it extracts nothing
+//   ownership   corporate | personal | unknown (default unknown)
+//   channel     official | parallel-import | personal | unknown (default unknown)
+//   serial, imei, hostname   free text
+//   mac         ';'-separated list (or a JSON array) of aa:bb:cc:dd:ee:ff, AA-BB-CC-DD-EE-FF
+//               or aabb.ccdd.eeff; stored lower-case colon-separated, duplicates dropped
+//   state       active | returned | destroyed | transferred | lost | retired (default active)
+// Enum values are accepted case-insensitively.
+//
+// Errors
+//   All or nothing: any problem makes the parse return InvalidArgument and no records. The
+//   message lists every problem found, in file order, one per line, up to 50 followed by
+//   "... and N more problems":
+//     devices.csv:14: state: expected one of active, returned, ...; got "broken"
+//   The line is the physical line on which the record starts (1 for the header); for JSON, the
+//   line on which the element's object opens, and the column is the key. Problems that concern
+//   a whole record or file (malformed CSV quoting, wrong field count, JSON syntax) omit the
+//   column when it is not known. Header problems (unknown, duplicate or missing columns) stop
+//   the parse before the records are read.
+//
+// Thread safety: the functions are reentrant; `person_exists` is called on the calling thread.
+#pragma once
+
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "inventory/model.h"
+
+namespace phaseout::inventory {
+
+enum class Format { kCsv, kJson };
+
+std::string_view name(Format f);  // "csv", "json"
+
+// The format for a file name by its extension, case-insensitively: ".csv" or ".json".
+// Anything else is InvalidArgument naming the path.
+Result<Format> formatForPath(std::string_view path);
+
+// The largest number of problems listed in one error message.
+inline constexpr std::size_t kMaxListedProblems = 50;
+
+// Parses people. `source_name` prefixes every message (usually the file's base name). The
+// result is in file order.
+Result<std::vector<Person>> parsePeople(std::string_view text, std::string_view source_name,
+                                        Format format);
+
+// Parses devices. `person_exists` answers whether a holder id names a person, i.e. one already
+// stored or one in the same import; an empty function means no person exists (any non-empty
+// holder is then an error). The result is in file order.
+Result<std::vector<Device>> parseDevices(std::string_view text, std::string_view source_name,
+                                         Format format,
+                                         const std::function<bool(std::string_view)>& person_exists);
+
+// CSV writers: a header line with every column in the order listed above, then one record per
+// value, LF line ends, a field quoted only when it holds a comma, quote or line break. Lists
+// are joined with ';'. Enum values use canonical names, except that an unknown kind, platform,
+// ownership or channel is written empty, so that a re-import infers it. Parsing the output of
+// records the parsers produced gives equal records back, with one exception: a kind, platform
+// or vendor that was left unknown although the normalizer can infer it is then inferred.
+std::string writePeopleCsv(std::span<const Person> people);
+std::string writeDevicesCsv(std::span<const Device> devices);
+
+// Streaming forms of the writers, for large generated files: append the header line, or one
+// record, to `out`.
+void appendPeopleCsvHeader(std::string& out);
+void appendPersonCsvRecord(const Person& person, std::string& out);
+void appendDevicesCsvHeader(std::string& out);
+void appendDeviceCsvRecord(const Device& device, std::string& out);
+
+}  // namespace phaseout::inventory
