@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <map>
 
 #include "core/json_writer.h"
 
@@ -10,6 +9,7 @@ namespace phaseout::report {
 namespace {
 
 using policy::Evaluation;
+using policy::StatusCounts;
 using policy::Verdict;
 using policy::VerdictStatus;
 
@@ -24,16 +24,17 @@ std::string percentText(double p) {
   return buf;
 }
 
-void appendCountsJson(std::string& out, const Counts& c, bool with_people) {
+// {"people_in_scope": n (when people is given), "devices_in_scope": n, "compliant": n, ...}
+void appendCountsJson(std::string& out, const StatusCounts& c, const std::size_t* people) {
   out += '{';
   bool first = true;
-  if (with_people) {
+  if (people) {
     appendJsonKey(out, "people_in_scope", true);
-    appendJsonInt(out, static_cast<std::int64_t>(c.people));
+    appendJsonInt(out, static_cast<std::int64_t>(*people));
     first = false;
   }
   appendJsonKey(out, "devices_in_scope", first);
-  appendJsonInt(out, static_cast<std::int64_t>(c.devices));
+  appendJsonInt(out, static_cast<std::int64_t>(c.devices_in_scope));
   const std::pair<const char*, std::size_t> fields[] = {
       {"compliant", c.compliant}, {"pending", c.pending}, {"overdue", c.overdue},
       {"exempt", c.exempt},       {"unknown", c.unknown}};
@@ -83,41 +84,9 @@ std::string html(std::string_view s) {
 
 }  // namespace
 
-double Counts::percentDone() const {
-  if (devices == 0) return 100.0;
-  return 100.0 * static_cast<double>(compliant + exempt) / static_cast<double>(devices);
-}
-
-void Counts::add(VerdictStatus status) {
-  ++devices;
-  switch (status) {
-    case VerdictStatus::kCompliant: ++compliant; break;
-    case VerdictStatus::kPending: ++pending; break;
-    case VerdictStatus::kOverdue: ++overdue; break;
-    case VerdictStatus::kExempt: ++exempt; break;
-    case VerdictStatus::kUnknown: ++unknown; break;
-  }
-}
-
-StatusSummary summarize(const policy::Directive& directive, const Evaluation& evaluation) {
-  StatusSummary s;
-  std::map<std::string, Counts, std::less<>> by_unit;
-  for (const auto& uc : evaluation.people_in_scope_by_unit) by_unit[uc.unit].people = uc.count;
-  for (const Verdict& v : evaluation.verdicts) {
-    by_unit[unitOf(v)].add(v.status);
-    s.totals.add(v.status);
-  }
-  s.totals.people = evaluation.people_in_scope;
-  for (auto& [unit, counts] : by_unit) s.units.push_back({unit, counts});
-  for (const auto& m : directive.milestones) {
-    s.milestones.push_back({m.name, m.due, evaluation.as_of.daysUntil(m.due), m.requires_what});
-  }
-  return s;
-}
-
 std::string statusJson(const policy::Directive& directive, const Evaluation& evaluation,
                        bool include_devices) {
-  const StatusSummary s = summarize(directive, evaluation);
+  const policy::EvaluationSummary s = policy::summarize(directive, evaluation);
   std::string out;
   out.reserve(include_devices ? 256 + evaluation.verdicts.size() * 256 : 4096);
   out += '{';
@@ -126,7 +95,7 @@ std::string statusJson(const policy::Directive& directive, const Evaluation& eva
   appendJsonKey(out, "as_of");
   appendJsonString(out, evaluation.as_of.toString());
   appendJsonKey(out, "totals");
-  appendCountsJson(out, s.totals, true);
+  appendCountsJson(out, s.total.devices, &s.total.people_in_scope);
   appendJsonKey(out, "units");
   out += '[';
   for (std::size_t i = 0; i < s.units.size(); ++i) {
@@ -135,9 +104,9 @@ std::string statusJson(const policy::Directive& directive, const Evaluation& eva
     appendJsonKey(out, "unit", true);
     appendJsonString(out, s.units[i].unit);
     appendJsonKey(out, "people_in_scope");
-    appendJsonInt(out, static_cast<std::int64_t>(s.units[i].counts.people));
+    appendJsonInt(out, static_cast<std::int64_t>(s.units[i].people_in_scope));
     appendJsonKey(out, "counts");
-    appendCountsJson(out, s.units[i].counts, false);
+    appendCountsJson(out, s.units[i].devices, nullptr);
     out += '}';
   }
   out += ']';
@@ -189,28 +158,29 @@ std::string statusJson(const policy::Directive& directive, const Evaluation& eva
 
 std::string statusText(const policy::Directive& directive, const Evaluation& evaluation,
                        bool include_devices) {
-  const StatusSummary s = summarize(directive, evaluation);
+  const policy::EvaluationSummary s = policy::summarize(directive, evaluation);
   std::size_t width = 5;  // "TOTAL"
   for (const auto& row : s.units) width = std::max(width, row.unit.size());
   std::string out;
   char line[512];
   std::snprintf(line, sizeof line, "%s: %s\nas of %s: %zu people and %zu devices in scope\n\n",
                 directive.id.c_str(), directive.title.c_str(),
-                evaluation.as_of.toString().c_str(), s.totals.people, s.totals.devices);
+                evaluation.as_of.toString().c_str(), s.total.people_in_scope,
+                s.total.devices.devices_in_scope);
   out += line;
   const int w = static_cast<int>(width);
   std::snprintf(line, sizeof line, "%-*s %8s %9s %8s %8s %7s %8s %7s\n", w, "UNIT", "IN SCOPE",
                 "COMPLIANT", "PENDING", "OVERDUE", "EXEMPT", "UNKNOWN", "DONE");
   out += line;
-  auto row = [&](const std::string& unit, const Counts& c) {
+  auto row = [&](const std::string& unit, const StatusCounts& c) {
     std::snprintf(line, sizeof line, "%-*s %8zu %9zu %8zu %8zu %7zu %8zu %7s\n", w, unit.c_str(),
-                  c.devices, c.compliant, c.pending, c.overdue, c.exempt, c.unknown,
+                  c.devices_in_scope, c.compliant, c.pending, c.overdue, c.exempt, c.unknown,
                   percentText(c.percentDone()).c_str());
     out += line;
   };
-  for (const auto& u : s.units) row(u.unit.empty() ? "(no unit)" : u.unit, u.counts);
+  for (const auto& u : s.units) row(u.unit.empty() ? "(no unit)" : u.unit, u.devices);
   out += std::string(width + 66, '-') + "\n";
-  row("TOTAL", s.totals);
+  row("TOTAL", s.total.devices);
   out += "\nmilestones:\n";
   for (const auto& m : s.milestones) {
     std::snprintf(line, sizeof line, "  %-12s due %s  %s\n", m.name.c_str(),
@@ -247,7 +217,7 @@ std::string statusCsv(const Evaluation& evaluation) {
 }
 
 std::string statusHtml(const policy::Directive& directive, const Evaluation& evaluation) {
-  const StatusSummary s = summarize(directive, evaluation);
+  const policy::EvaluationSummary s = policy::summarize(directive, evaluation);
   std::string out;
   out += R"(<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -271,14 +241,14 @@ th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
          directive.issued.toString() + " by " + html(directive.issuer) + ". Status as of <b>" +
          evaluation.as_of.toString() + "</b>.</p>\n";
   if (!directive.reason.empty()) out += "<p>Reason: " + html(directive.reason) + "</p>\n";
-  const Counts& t = s.totals;
+  const StatusCounts& t = s.total.devices;
   out += "<div class=\"cards\">";
   auto card = [&](const char* label, std::size_t n, const char* cls) {
     out += std::string("<div class=\"card ") + cls + "\"><b>" + std::to_string(n) + "</b>" +
            label + "</div>";
   };
-  card("people in scope", t.people, "");
-  card("devices in scope", t.devices, "");
+  card("people in scope", s.total.people_in_scope, "");
+  card("devices in scope", t.devices_in_scope, "");
   card("compliant", t.compliant, "compliant");
   card("pending", t.pending, "pending");
   card("overdue", t.overdue, "overdue");
@@ -297,11 +267,12 @@ th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
          "<th>Compliant</th><th>Pending</th><th>Overdue</th><th>Exempt</th><th>Unknown</th>"
          "<th>Done</th></tr>\n";
   for (const auto& u : s.units) {
-    const Counts& c = u.counts;
+    const StatusCounts& c = u.devices;
     char pct[16];
     std::snprintf(pct, sizeof pct, "%.0f", c.percentDone());
     out += "<tr><td>" + html(u.unit.empty() ? "(no unit)" : u.unit) + "</td><td class=n>" +
-           std::to_string(c.people) + "</td><td class=n>" + std::to_string(c.devices) +
+           std::to_string(u.people_in_scope) + "</td><td class=n>" +
+           std::to_string(c.devices_in_scope) +
            "</td><td class=n>" + std::to_string(c.compliant) + "</td><td class=n>" +
            std::to_string(c.pending) + "</td><td class=n>" + std::to_string(c.overdue) +
            "</td><td class=n>" + std::to_string(c.exempt) + "</td><td class=n>" +

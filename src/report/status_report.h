@@ -11,42 +11,9 @@
 #include "core/date.h"
 #include "policy/directive.h"
 #include "policy/evaluator.h"
+#include "policy/summary.h"
 
 namespace phaseout::report {
-
-struct Counts {
-  std::size_t devices = 0;  // devices in scope
-  std::size_t compliant = 0;
-  std::size_t pending = 0;
-  std::size_t overdue = 0;
-  std::size_t exempt = 0;
-  std::size_t unknown = 0;
-  std::size_t people = 0;   // people in scope
-  // Share of in-scope devices that need nothing more: (compliant + exempt) / devices, in
-  // percent; 100 when there are no devices.
-  double percentDone() const;
-  void add(policy::VerdictStatus status);
-};
-
-struct UnitRow {
-  std::string unit;
-  Counts counts;
-};
-
-struct MilestoneRow {
-  std::string name;
-  Date due;
-  int days_left = 0;  // due - as_of: 0 on the due date, negative once passed
-  std::string requires_what;
-};
-
-struct StatusSummary {
-  Counts totals;
-  std::vector<UnitRow> units;  // every unit with a person or a device in scope, sorted
-  std::vector<MilestoneRow> milestones;
-};
-
-StatusSummary summarize(const policy::Directive& directive, const policy::Evaluation& evaluation);
 
 // {"directive", "as_of", "totals": {...}, "units": [...], "milestones": [...],
 //  "devices": [...] (only with include_devices)} followed by a newline.
