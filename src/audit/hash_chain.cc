@@ -1,0 +1,107 @@
+#include "audit/hash_chain.h"
+
+#include <openssl/evp.h>
+
+#include <charconv>
+
+namespace phaseout::audit {
+namespace {
+
+void appendField(std::string& out, std::string_view field) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, field.size());
+  out.append(buf, end);
+  out += ':';
+  out += field;
+  out += ';';
+}
+
+std::string toHex(const unsigned char* bytes, unsigned len) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(len * 2, '0');
+  for (unsigned i = 0; i < len; ++i) {
+    out[2 * i] = kHex[bytes[i] >> 4];
+    out[2 * i + 1] = kHex[bytes[i] & 0xF];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string canonicalEncoding(const Event& e) {
+  std::string out;
+  out.reserve(64 + e.actor.size() + e.kind.size() + e.subject.size() + e.payload.size());
+  appendField(out, std::to_string(e.seq));
+  appendField(out, std::to_string(e.effective_day));
+  appendField(out, std::to_string(e.recorded_ms));
+  appendField(out, e.actor);
+  appendField(out, e.kind);
+  appendField(out, e.subject);
+  appendField(out, e.payload);
+  return out;
+}
+
+std::string chainHash(std::string_view prev_hash, const Event& event) {
+  Sha256 h;
+  h.update(prev_hash);
+  h.update(canonicalEncoding(event));
+  return h.finalHex();
+}
+
+Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
+  EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr);
+}
+
+Sha256::~Sha256() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+
+void Sha256::update(std::string_view bytes) {
+  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), bytes.data(), bytes.size());
+}
+
+void Sha256::updateField(std::string_view bytes) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, bytes.size());
+  update(std::string_view(buf, static_cast<std::size_t>(end - buf)));
+  update(":");
+  update(bytes);
+  update(";");
+}
+
+std::string Sha256::finalHex() {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), md, &len);
+  return toHex(md, len);
+}
+
+std::string sha256Hex(std::string_view bytes) {
+  Sha256 h;
+  h.update(bytes);
+  return h.finalHex();
+}
+
+void ChainVerifier::add(const Event& event) {
+  if (!check_.ok()) return;
+  ++check_.checked;
+  auto broken = [&](std::string problem) {
+    check_.first_broken_seq = event.seq;
+    check_.problem = std::move(problem);
+  };
+  if (event.seq != expected_seq_) {
+    broken("expected entry " + std::to_string(expected_seq_) + " but found " +
+           std::to_string(event.seq) + " (an entry was deleted or inserted)");
+    return;
+  }
+  if (event.prev_hash != last_hash_) {
+    broken("its previous-hash does not match the entry before it");
+    return;
+  }
+  if (chainHash(event.prev_hash, event) != event.hash) {
+    broken("its content does not match its hash (the entry was altered)");
+    return;
+  }
+  last_hash_ = event.hash;
+  ++expected_seq_;
+}
+
+}  // namespace phaseout::audit
