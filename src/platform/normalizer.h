@@ -19,11 +19,11 @@
 namespace phaseout::platform {
 
 struct RawDeviceFields {
-  std::string_view vendor;
-  std::string_view model;
-  std::string_view platform;  // may be a canonical name ("ios") or free text ("iOS 16.4.1")
-  std::string_view os_version;
-  std::string_view kind;      // may be empty
+  std::string_view vendor{};
+  std::string_view model{};
+  std::string_view platform{};  // may be a canonical name ("ios") or free text ("iOS 16.4.1")
+  std::string_view os_version{};
+  std::string_view kind{};      // may be empty
 };
 
 struct NormalizedDevice {
@@ -32,6 +32,16 @@ struct NormalizedDevice {
   Kind kind = Kind::kUnknown;
   std::string os_version;     // "16.4.1" when known, else ""
   std::string model_name;     // marketing name when known ("iPhone 13 Pro"), else the raw model
+};
+
+// What an OS string says: "iOS 16.4.1" -> {ios, "16.4.1"}; "HarmonyOS NEXT 5.0" ->
+// {harmonyos-next, "5.0"}; "EMUI 12" -> {android, ""} (a skin's number is not Android's).
+struct OsInfo {
+  bool recognized = false;          // the string starts with an OS name of the tables
+  Platform platform = Platform::kUnknown;
+  std::string version;              // dotted number ("16.4.1"), "" when none is given
+  Kind kind = Kind::kUnknown;       // a kind the OS implies ("watchOS" -> watch), else unknown
+  std::string vendor;               // a vendor the OS implies ("iOS" -> "apple"), else ""
 };
 
 class Normalizer {
@@ -44,7 +54,15 @@ class Normalizer {
 
   // Explicit fields win: a non-empty `platform` or `kind` that parses as a canonical name is
   // kept as given. Empty or free-text fields are inferred from the others.
+  // Never fails: input that says nothing yields unknowns. Cost is a few hash lookups and prefix
+  // compares per call (no regex, no allocation beyond the returned strings); inputs are only
+  // examined in their first 256 bytes, so very long strings cost no more.
   NormalizedDevice normalize(const RawDeviceFields& raw) const;
+
+  // Parses an OS string ("Android 13", "Mac OS X 10_15_7", "Aurora OS 4.0.2") with these tables.
+  // A string that names no known OS but starts with a number ("16.4.1 (20E252)") gives
+  // recognized=false and that version.
+  OsInfo parseOs(std::string_view text) const;
 
   ~Normalizer();
   Normalizer(const Normalizer&) = delete;
@@ -56,5 +74,9 @@ class Normalizer {
   explicit Normalizer(std::unique_ptr<Tables> tables);
   std::unique_ptr<Tables> tables_;
 };
+
+// Normalizer::builtin().parseOs(text): for callers that meet OS strings outside device
+// records, such as User-Agent classification.
+OsInfo parseOsString(std::string_view text);
 
 }  // namespace phaseout::platform

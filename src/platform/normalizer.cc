@@ -1,0 +1,995 @@
+#include "platform/normalizer.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "core/strings.h"
+
+namespace phaseout::embedded {
+extern const std::string_view kPlatformDeviceTables;
+}  // namespace phaseout::embedded
+
+namespace phaseout::platform {
+namespace {
+
+// Only a prefix of each field is ever matched (names, codes and the version right after an OS
+// name), so scanning stops here; this bounds the cost of hostile or garbage input.
+constexpr std::size_t kMaxScanBytes = 256;
+constexpr std::size_t kMaxVersionBytes = 32;
+// "macOS Sonoma 14.1", "Debian GNU/Linux 12": words allowed between an OS name and its number.
+constexpr int kMaxWordsBeforeVersion = 2;
+constexpr std::string_view kBuiltinSource = "data/platform/device_tables.txt";
+
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+// Bytes of multi-byte UTF-8 sequences count as word characters so that "Аврора" or "华为"
+// stay whole words.
+bool isWordByte(char c) {
+  return isDigit(c) || isAsciiLetter(c) || static_cast<unsigned char>(c) >= 0x80;
+}
+bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
+
+// A fixed buffer for normalised text: normalisation runs once per field per row and must not
+// allocate.
+struct TextBuf {
+  std::array<char, kMaxScanBytes> data{};
+  std::size_t size = 0;
+
+  std::string_view view() const { return {data.data(), size}; }
+  bool full() const { return size == data.size(); }
+  void push(char c) {
+    if (!full()) data[size++] = c;
+  }
+  char back() const { return size ? data[size - 1] : '\0'; }
+};
+
+// Lower-cases ASCII and Cyrillic А-Я/Ё (two-byte UTF-8, same length), writing at most the
+// buffer's room. Returns the number of input bytes consumed for the character at s[i] and
+// writes its lowered bytes through `emit`.
+template <typename Emit>
+std::size_t lowerChar(std::string_view s, std::size_t i, Emit&& emit) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c >= 'A' && c <= 'Z') {
+    emit(static_cast<char>(c - 'A' + 'a'));
+    return 1;
+  }
+  if (c == 0xD0 && i + 1 < s.size()) {
+    const auto d = static_cast<unsigned char>(s[i + 1]);
+    if (d >= 0x90 && d <= 0x9F) {  // А-П -> а-п
+      emit(static_cast<char>(0xD0));
+      emit(static_cast<char>(d + 0x20));
+      return 2;
+    }
+    if (d >= 0xA0 && d <= 0xAF) {  // Р-Я -> р-я
+      emit(static_cast<char>(0xD1));
+      emit(static_cast<char>(d - 0x20));
+      return 2;
+    }
+    if (d == 0x81) {  // Ё -> ё
+      emit(static_cast<char>(0xD1));
+      emit(static_cast<char>(0x91));
+      return 2;
+    }
+  }
+  emit(static_cast<char>(c));
+  return 1;
+}
+
+// Model text: lower-cased, runs of white space and '_' folded to one space, trimmed.
+// Punctuation is kept because codes carry it ("noh-an00", "iphone14,2").
+TextBuf normalizeModel(std::string_view s) {
+  TextBuf out;
+  bool pending_space = false;
+  for (std::size_t i = 0; i < s.size() && !out.full();) {
+    if (isSpace(s[i]) || s[i] == '_') {
+      pending_space = out.size > 0;
+      ++i;
+      continue;
+    }
+    if (pending_space) {
+      out.push(' ');
+      pending_space = false;
+    }
+    i += lowerChar(s, i, [&](char c) { out.push(c); });
+  }
+  return out;
+}
+
+// Word text (vendors, kinds, OS strings): lower-cased; every run of characters other than
+// letters and digits folded to one space. In OS mode a '.' or '_' between digits becomes '.'
+// (versions: "16.4.1", "10_15_7") and a letter followed by a digit is split ("ios16" ->
+// "ios 16"), so names and numbers are separate words.
+TextBuf normalizeWords(std::string_view s, bool os_mode) {
+  TextBuf out;
+  bool pending_space = false;
+  for (std::size_t i = 0; i < s.size() && !out.full();) {
+    const char c = s[i];
+    if (!isWordByte(c)) {
+      if (os_mode && (c == '.' || c == '_') && isDigit(out.back()) && i + 1 < s.size() &&
+          isDigit(s[i + 1]) && !pending_space) {
+        out.push('.');
+      } else {
+        pending_space = out.size > 0;
+      }
+      ++i;
+      continue;
+    }
+    if (os_mode && isDigit(c) && out.size > 0 && !pending_space && isAsciiLetter(out.back())) {
+      pending_space = true;
+    }
+    if (pending_space) {
+      out.push(' ');
+      pending_space = false;
+    }
+    i += lowerChar(s, i, [&](char ch) { out.push(ch); });
+  }
+  // A truncated buffer may end in a separator or half a word; neither matters for prefixes.
+  while (out.size > 0 && out.back() == ' ') --out.size;
+  return out;
+}
+
+struct TransparentHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <typename V>
+using StringMap = std::unordered_map<std::string, V, TransparentHash, std::equal_to<>>;
+
+// Counts the words of normalised text (single spaces between words).
+int wordCount(std::string_view s) {
+  return s.empty() ? 0 : static_cast<int>(std::count(s.begin(), s.end(), ' ')) + 1;
+}
+
+// Finds the longest key of `map` that is a whole-word prefix of normalised `text`, trying at
+// most `max_words` words. Returns the value and the length of text it covers.
+template <typename V>
+std::pair<const V*, std::size_t> longestWordPrefix(const StringMap<V>& map, std::string_view text,
+                                                   int max_words) {
+  std::array<std::size_t, 8> ends{};
+  int count = 0;
+  const int limit = std::min<int>(max_words, static_cast<int>(ends.size()));
+  for (std::size_t i = 0; i <= text.size() && count < limit; ++i) {
+    if (i == text.size() || text[i] == ' ') ends[count++] = i;
+  }
+  for (int k = count - 1; k >= 0; --k) {
+    auto it = map.find(text.substr(0, ends[k]));
+    if (it != map.end()) return {&it->second, ends[k]};
+  }
+  return {nullptr, 0};
+}
+
+// Skips a leading separator space.
+std::string_view afterWord(std::string_view text, std::size_t end) {
+  text.remove_prefix(std::min(end, text.size()));
+  if (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  return text;
+}
+
+// The dotted number that starts `word`, without trailing dots, at most kMaxVersionBytes long.
+std::string_view leadingVersion(std::string_view word) {
+  std::size_t n = 0;
+  while (n < word.size() && n < kMaxVersionBytes && (isDigit(word[n]) || word[n] == '.')) ++n;
+  while (n > 0 && word[n - 1] == '.') --n;
+  return word.substr(0, n);
+}
+
+// The first number in `rest` (normalised OS text after a name), skipping at most `max_skip`
+// words that are not numbers.
+std::string_view findVersion(std::string_view rest, int max_skip) {
+  int skipped = 0;
+  while (!rest.empty()) {
+    const std::size_t end = std::min(rest.find(' '), rest.size());
+    const std::string_view word = rest.substr(0, end);
+    if (isDigit(word.front())) return leadingVersion(word);
+    if (++skipped > max_skip) return {};
+    rest = afterWord(rest, end);
+  }
+  return {};
+}
+
+// The major number of a dotted version; -1 when there is none.
+int majorOf(std::string_view version) {
+  if (version.empty() || !isDigit(version.front())) return -1;
+  int major = 0;
+  for (char c : version) {
+    if (!isDigit(c)) break;
+    major = std::min(major * 10 + (c - '0'), 1'000'000);
+  }
+  return major;
+}
+
+// A column of the model tables saying what a model implies and admits; see the data file.
+struct Spec {
+  int implied = -1;              // vendor index or Platform value; -1 when nothing is implied
+  bool any = true;               // anything is admitted
+  std::vector<int> admitted;     // when !any: the admitted values besides `implied`
+
+  bool admits(int value) const {
+    return any || value == implied ||
+           std::find(admitted.begin(), admitted.end(), value) != admitted.end();
+  }
+};
+
+struct ModelRule {
+  std::string pattern;         // normalised, without the trailing '*'
+  bool prefix = false;         // pattern ended in '*': no word boundary required
+  Spec vendor;
+  Spec platform;
+  Kind kind = Kind::kUnknown;
+  std::string name;
+  Platform older = Platform::kUnknown;  // older=<p><<N>
+  int older_below = 0;
+};
+
+struct OsRecord {
+  Platform platform = Platform::kUnknown;
+  int since = 0;  // 0: the record without since=
+  int vendor = -1;
+  Kind kind = Kind::kUnknown;
+  bool version_none = false;
+};
+
+struct HwId {
+  Kind kind = Kind::kUnknown;
+  std::string name;
+};
+
+bool patternMatches(const ModelRule& rule, std::string_view text) {
+  const std::string& p = rule.pattern;
+  if (text.size() < p.size()) return false;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (p[i] == '#') {
+      if (!isDigit(text[i])) return false;
+    } else if (p[i] != text[i]) {
+      return false;
+    }
+  }
+  return rule.prefix || text.size() == p.size() || !isWordByte(text[p.size()]);
+}
+
+std::uint16_t bucketKey(char a, char b) {
+  return static_cast<std::uint16_t>((static_cast<unsigned char>(a) << 8) |
+                                    static_cast<unsigned char>(b));
+}
+
+// "<letters><digits>,<digits>" as in "iphone14,2"; returns the letters.
+std::optional<std::string_view> hardwareFamily(std::string_view m) {
+  std::size_t i = 0;
+  while (i < m.size() && m[i] >= 'a' && m[i] <= 'z') ++i;
+  if (i == 0 || i == m.size()) return std::nullopt;
+  const std::size_t letters = i;
+  const std::size_t major_start = i;
+  while (i < m.size() && isDigit(m[i])) ++i;
+  if (i == major_start || i == m.size() || m[i] != ',') return std::nullopt;
+  const std::size_t minor_start = ++i;
+  while (i < m.size() && isDigit(m[i])) ++i;
+  if (i == minor_start || i != m.size()) return std::nullopt;
+  return m.substr(0, letters);
+}
+
+}  // namespace
+
+struct Normalizer::Tables {
+  struct Vendor {
+    std::string id;
+    Platform platform = Platform::kUnknown;  // platform=, single-OS vendors only
+  };
+  std::vector<Vendor> vendors;
+  StringMap<int> vendor_ids;
+  StringMap<int> vendor_aliases;
+  int max_vendor_words = 1;
+
+  StringMap<Kind> kind_aliases;
+  int max_kind_words = 1;
+
+  StringMap<std::vector<OsRecord>> os_names;  // each sorted by since
+  int max_os_words = 1;
+
+  std::vector<ModelRule> rules;
+  std::unordered_map<std::uint16_t, std::vector<std::uint32_t>> buckets;  // longest first
+  StringMap<ModelRule> hw_families;
+  StringMap<HwId> hw_ids;
+
+  int vendorOfField(std::string_view field) const {
+    const TextBuf n = normalizeWords(field, /*os_mode=*/false);
+    const auto [index, len] = longestWordPrefix(vendor_aliases, n.view(), max_vendor_words);
+    return index ? *index : -1;
+  }
+
+  // The vendor named by the first words of a model ("huawei noh-an00", "f(x)tec pro1"):
+  // its index and the rest of the model, or -1.
+  std::pair<int, std::string_view> vendorPrefixOfModel(std::string_view model) const {
+    std::array<std::size_t, 8> ends{};
+    int count = 0;
+    const int limit = std::min<int>(max_vendor_words, static_cast<int>(ends.size()));
+    for (std::size_t i = 0; i < model.size() && count < limit; ++i) {
+      if (model[i] == ' ') ends[count++] = i;
+    }
+    // A vendor word alone ("Xiaomi") says as much as a vendor field.
+    if (count < limit) ends[count++] = model.size();
+    for (int k = count - 1; k >= 0; --k) {
+      const TextBuf n = normalizeWords(model.substr(0, ends[k]), /*os_mode=*/false);
+      auto it = vendor_aliases.find(n.view());
+      if (it != vendor_aliases.end()) return {it->second, afterWord(model, ends[k])};
+    }
+    return {-1, {}};
+  }
+
+  // The first (longest) rule matching `text` that admits `vendor` (-1: any). `conflict` is set
+  // when a rule matched but named another vendor.
+  const ModelRule* matchRules(std::string_view text, int vendor, bool& conflict) const {
+    if (text.size() < 2) return nullptr;
+    auto it = buckets.find(bucketKey(text[0], text[1]));
+    if (it == buckets.end()) return nullptr;
+    for (std::uint32_t index : it->second) {
+      const ModelRule& rule = rules[index];
+      if (!patternMatches(rule, text)) continue;
+      if (vendor < 0 || rule.vendor.admits(vendor)) return &rule;
+      conflict = true;
+    }
+    return nullptr;
+  }
+
+  const OsRecord* resolve(const std::vector<OsRecord>& records, std::string_view version) const {
+    const int major = majorOf(version);
+    const OsRecord* best = nullptr;
+    for (const OsRecord& r : records) {
+      if (major < 0 ? r.since == 0 : r.since <= major) best = &r;
+    }
+    return best;
+  }
+};
+
+namespace {
+
+using Tables = Normalizer::Tables;
+
+// One parsed OS string, before version-dependent records are resolved. Holds its own copy of
+// the version so it can be copied and assigned freely.
+struct OsMatch {
+  const std::vector<OsRecord>* records = nullptr;  // null: no OS name recognised
+  std::array<char, kMaxVersionBytes> version_bytes{};
+  std::size_t version_size = 0;
+
+  std::string_view version() const { return {version_bytes.data(), version_size}; }
+  void setVersion(std::string_view v) {
+    version_size = std::min(v.size(), version_bytes.size());
+    std::copy_n(v.data(), version_size, version_bytes.data());
+  }
+};
+
+OsMatch matchOs(const Tables& t, std::string_view raw) {
+  OsMatch m;
+  const TextBuf normalized = normalizeWords(raw, /*os_mode=*/true);
+  std::string_view text = normalized.view();
+  auto [records, len] = longestWordPrefix(t.os_names, text, t.max_os_words);
+  if (!records) {
+    // "Microsoft Windows 10", "Apple iOS 16": a vendor word before the OS name.
+    const auto [vendor, vendor_len] = longestWordPrefix(t.vendor_aliases, text, t.max_vendor_words);
+    if (vendor) {
+      text = afterWord(text, vendor_len);
+      std::tie(records, len) = longestWordPrefix(t.os_names, text, t.max_os_words);
+    }
+  }
+  if (records) {
+    m.records = records;
+    m.setVersion(findVersion(afterWord(text, len), kMaxWordsBeforeVersion));
+  } else if (!text.empty() && isDigit(text.front())) {
+    m.setVersion(leadingVersion(text.substr(0, std::min(text.find(' '), text.size()))));
+  }
+  return m;
+}
+
+// The record of `m` for `version` (its own, or one found in another field).
+const OsRecord* recordOf(const Tables& t, const OsMatch& m, std::string_view version) {
+  return m.records ? t.resolve(*m.records, version) : nullptr;
+}
+
+// The version an OS string reports: none when it is a vendor skin's number ("EMUI 12").
+std::string_view reportedVersion(const OsRecord* record, const OsMatch& m) {
+  return (record && record->version_none) ? std::string_view() : m.version();
+}
+
+std::optional<Kind> kindOfField(const Tables& t, std::string_view field) {
+  field = trim(field);
+  if (field.empty()) return std::nullopt;
+  if (auto k = parseKind(field)) {
+    if (*k == Kind::kUnknown) return std::nullopt;
+    return k;
+  }
+  const TextBuf n = normalizeWords(field, /*os_mode=*/false);
+  const auto [kind, len] = longestWordPrefix(t.kind_aliases, n.view(), t.max_kind_words);
+  if (kind) return *kind;
+  return std::nullopt;
+}
+
+struct ModelMatch {
+  const ModelRule* rule = nullptr;
+  const HwId* hwid = nullptr;
+  int prefix_vendor = -1;  // a vendor word at the start of the model
+  bool conflict = false;   // a rule matched but contradicted the vendor field
+};
+
+ModelMatch matchModel(const Tables& t, std::string_view raw_model, int vendor_field,
+                      std::string_view vendor_alias) {
+  ModelMatch out;
+  const TextBuf normalized = normalizeModel(raw_model);
+  const std::string_view m = normalized.view();
+  if (m.empty()) return out;
+
+  if (auto family = hardwareFamily(m)) {
+    auto fam = t.hw_families.find(*family);
+    if (fam != t.hw_families.end()) {
+      if (vendor_field >= 0 && !fam->second.vendor.admits(vendor_field)) {
+        out.conflict = true;
+        return out;
+      }
+      out.rule = &fam->second;
+      auto id = t.hw_ids.find(m);
+      if (id != t.hw_ids.end()) out.hwid = &id->second;
+      return out;
+    }
+  }
+
+  bool conflict = false;
+  // 1. The model as written: "iPhone 13 Pro", "NOH-AN00", "HUAWEI P40".
+  out.rule = t.matchRules(m, vendor_field, conflict);
+  // 2. Without a leading vendor word: "Apple iPhone 13" -> "iphone 13".
+  std::string_view rest = m;
+  if (!out.rule) {
+    const auto [vendor, after] = t.vendorPrefixOfModel(m);
+    if (vendor >= 0) {
+      out.prefix_vendor = vendor;
+      rest = after;
+      if (vendor_field >= 0 && vendor_field != vendor) {
+        conflict = true;
+      } else if (!rest.empty()) {
+        out.rule = t.matchRules(rest, vendor, conflict);
+      }
+    }
+  }
+  // 3. With the vendor's brand word in front: vendor "Huawei" + "P40" -> "huawei p40".
+  const int known_vendor = vendor_field >= 0 ? vendor_field : out.prefix_vendor;
+  // The vendor id is tried first, then the spelling of the vendor field ("alcatel 4044t" for
+  // vendor "Alcatel", whose id is tcl).
+  if (!out.rule && known_vendor >= 0 && !rest.empty()) {
+    const std::string_view id = t.vendors[known_vendor].id;
+    const std::array<std::string_view, 2> brands{id, vendor_alias};
+    const std::size_t tries = (vendor_alias.empty() || vendor_alias == id) ? 1 : 2;
+    for (std::size_t i = 0; i < tries && !out.rule; ++i) {
+      TextBuf joined;
+      for (char c : brands[i]) joined.push(c);
+      joined.push(' ');
+      for (char c : rest) joined.push(c);
+      out.rule = t.matchRules(joined.view(), known_vendor, conflict);
+    }
+  }
+  out.conflict = !out.rule && conflict;
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------
+// Table parsing.
+
+class TableParser {
+ public:
+  TableParser(Tables& tables, std::string_view source) : t_(tables), source_(source) {}
+
+  Status parse(std::string_view text) {
+    std::vector<Line> lines;
+    std::size_t line_no = 0;
+    while (!text.empty()) {
+      ++line_no;
+      const std::size_t end = std::min(text.find('\n'), text.size());
+      const std::string_view line = trim(text.substr(0, end));
+      text.remove_prefix(std::min(end + 1, text.size()));
+      if (line.empty() || line.front() == '#') continue;
+      Line parsed{line_no, {}};
+      std::string_view rest = line;
+      while (true) {
+        const std::size_t bar = rest.find('|');
+        parsed.columns.push_back(trim(rest.substr(0, bar)));
+        if (bar == std::string_view::npos) break;
+        rest.remove_prefix(bar + 1);
+      }
+      lines.push_back(std::move(parsed));
+    }
+    // Vendors first, so that any record may name a vendor declared further down.
+    for (const Line& l : lines) {
+      if (l.columns[0] == "vendor") PH_RETURN_IF_ERROR(parseVendor(l));
+    }
+    for (const Line& l : lines) {
+      const std::string_view type = l.columns[0];
+      if (type == "vendor") continue;
+      if (type == "kind") {
+        PH_RETURN_IF_ERROR(parseKindAlias(l));
+      } else if (type == "os") {
+        PH_RETURN_IF_ERROR(parseOsName(l));
+      } else if (type == "model") {
+        PH_RETURN_IF_ERROR(parseModel(l));
+      } else if (type == "hwfamily") {
+        PH_RETURN_IF_ERROR(parseHwFamily(l));
+      } else if (type == "hwid") {
+        continue;  // after every family is known
+      } else {
+        return error(l, "unknown record type '" + std::string(type) +
+                            "' (expected vendor, kind, os, model, hwfamily or hwid)");
+      }
+    }
+    for (const Line& l : lines) {
+      if (l.columns[0] == "hwid") PH_RETURN_IF_ERROR(parseHwId(l));
+    }
+    finish();
+    return Status::ok();
+  }
+
+ private:
+  struct Line {
+    std::size_t number;
+    std::vector<std::string_view> columns;
+  };
+
+  Status error(const Line& l, const std::string& message) const {
+    return invalidArgument(std::string(source_) + ":" + std::to_string(l.number) + ": " + message);
+  }
+
+  Status expectColumns(const Line& l, std::size_t min, std::size_t max, const char* shape) const {
+    if (l.columns.size() < min || l.columns.size() > max) {
+      return error(l, std::string("expected ") + shape);
+    }
+    for (std::size_t i = 0; i < min; ++i) {
+      if (l.columns[i].empty()) return error(l, "empty column " + std::to_string(i + 1));
+    }
+    return Status::ok();
+  }
+
+  // Options are the columns after the fixed ones, each "key=value".
+  Status options(const Line& l, std::size_t first,
+                 const std::function<Status(std::string_view, std::string_view)>& take) const {
+    for (std::size_t i = first; i < l.columns.size(); ++i) {
+      const std::string_view opt = l.columns[i];
+      const std::size_t eq = opt.find('=');
+      if (eq == std::string_view::npos || eq == 0) {
+        return error(l, "expected key=value, got '" + std::string(opt) + "'");
+      }
+      PH_RETURN_IF_ERROR(take(trim(opt.substr(0, eq)), trim(opt.substr(eq + 1))));
+    }
+    return Status::ok();
+  }
+
+  Result<Platform> platformName(const Line& l, std::string_view text, bool allow_unknown) const {
+    auto p = parsePlatform(text);
+    if (!p || (!allow_unknown && *p == Platform::kUnknown) || text != name(*p)) {
+      return error(l, "unknown platform '" + std::string(text) + "' (expected one of: " +
+                          join(toStrings(platformNames()), ", ") + ")");
+    }
+    return *p;
+  }
+
+  Result<Kind> kindName(const Line& l, std::string_view text, bool allow_dash) const {
+    if (allow_dash && text == "-") return Kind::kUnknown;
+    auto k = parseKind(text);
+    if (!k || *k == Kind::kUnknown || text != name(*k)) {
+      return error(l, "unknown kind '" + std::string(text) + "' (expected one of: " +
+                          join(toStrings(kindNames()), ", ") + (allow_dash ? ", -)" : ")"));
+    }
+    return *k;
+  }
+
+  Result<int> vendorId(const Line& l, std::string_view id) const {
+    auto it = t_.vendor_ids.find(id);
+    if (it == t_.vendor_ids.end()) {
+      return error(l, "vendor '" + std::string(id) + "' is not declared by a vendor record");
+    }
+    return it->second;
+  }
+
+  static std::vector<std::string> toStrings(const std::vector<std::string_view>& v) {
+    return {v.begin(), v.end()};
+  }
+
+  // "x", "x(a,b)", "(a,b)" or "-"; `value` turns one name into an int.
+  Result<Spec> spec(const Line& l, std::string_view text,
+                    const std::function<Result<int>(std::string_view)>& value) const {
+    Spec s;
+    if (text == "-") return s;
+    const std::size_t open = text.find('(');
+    const std::string_view head = trim(text.substr(0, open));
+    if (!head.empty()) {
+      PH_ASSIGN_OR_RETURN(s.implied, value(head));
+    }
+    s.any = false;
+    if (open != std::string_view::npos) {
+      if (text.back() != ')') return error(l, "expected ')' at the end of '" + std::string(text) + "'");
+      const std::string_view inner = text.substr(open + 1, text.size() - open - 2);
+      for (const std::string& part : splitList(inner, ',')) {
+        PH_ASSIGN_OR_RETURN(int v, value(part));
+        s.admitted.push_back(v);
+      }
+      if (s.admitted.empty()) return error(l, "empty list in '" + std::string(text) + "'");
+    } else if (head.empty()) {
+      return error(l, "expected a name, a list or '-'");
+    }
+    return s;
+  }
+
+  Status parseVendor(const Line& l) {
+    PH_RETURN_IF_ERROR(expectColumns(l, 3, 4, "vendor | <id> | <spelling> [| platform=<p>]"));
+    const std::string_view id = l.columns[1];
+    for (char c : id) {
+      if (!((c >= 'a' && c <= 'z') || isDigit(c) || c == '-')) {
+        return error(l, "vendor id '" + std::string(id) + "' must be lower-case [a-z0-9-]");
+      }
+    }
+    auto [it, inserted] = t_.vendor_ids.try_emplace(std::string(id), static_cast<int>(t_.vendors.size()));
+    if (inserted) t_.vendors.push_back({std::string(id), Platform::kUnknown});
+    const int index = it->second;
+    const TextBuf spelling = normalizeWords(l.columns[2], /*os_mode=*/false);
+    if (spelling.view().empty()) return error(l, "spelling has no letters or digits");
+    if (!t_.vendor_aliases.try_emplace(std::string(spelling.view()), index).second) {
+      return error(l, "duplicate vendor spelling '" + std::string(spelling.view()) + "'");
+    }
+    t_.max_vendor_words = std::max(t_.max_vendor_words, wordCount(spelling.view()));
+    return options(l, 3, [&](std::string_view key, std::string_view v) -> Status {
+      if (key != "platform") return error(l, "unknown option '" + std::string(key) + "'");
+      PH_ASSIGN_OR_RETURN(Platform p, platformName(l, v, /*allow_unknown=*/false));
+      Platform& current = t_.vendors[index].platform;
+      if (current != Platform::kUnknown && current != p) {
+        return error(l, "vendor '" + std::string(id) + "' already has platform " +
+                            std::string(name(current)));
+      }
+      current = p;
+      return Status::ok();
+    });
+  }
+
+  Status parseKindAlias(const Line& l) {
+    PH_RETURN_IF_ERROR(expectColumns(l, 3, 3, "kind | <kind> | <spelling>"));
+    PH_ASSIGN_OR_RETURN(Kind k, kindName(l, l.columns[1], /*allow_dash=*/false));
+    const TextBuf spelling = normalizeWords(l.columns[2], /*os_mode=*/false);
+    if (spelling.view().empty()) return error(l, "spelling has no letters or digits");
+    if (!t_.kind_aliases.try_emplace(std::string(spelling.view()), k).second) {
+      return error(l, "duplicate kind spelling '" + std::string(spelling.view()) + "'");
+    }
+    t_.max_kind_words = std::max(t_.max_kind_words, wordCount(spelling.view()));
+    return Status::ok();
+  }
+
+  Status parseOsName(const Line& l) {
+    PH_RETURN_IF_ERROR(expectColumns(
+        l, 3, 7,
+        "os | <platform> | <name> [| since=<major>] [| vendor=<id>] [| kind=<k>] [| version=none]"));
+    OsRecord r;
+    PH_ASSIGN_OR_RETURN(r.platform, platformName(l, l.columns[1], /*allow_unknown=*/true));
+    const TextBuf n = normalizeWords(l.columns[2], /*os_mode=*/true);
+    if (n.view().empty()) return error(l, "name has no letters or digits");
+    PH_RETURN_IF_ERROR(options(l, 3, [&](std::string_view key, std::string_view v) -> Status {
+      if (key == "since") {
+        r.since = majorOf(v);
+        if (r.since <= 0 || leadingVersion(v) != v || v.find('.') != std::string_view::npos) {
+          return error(l, "since= expects a positive major version, got '" + std::string(v) + "'");
+        }
+      } else if (key == "vendor") {
+        PH_ASSIGN_OR_RETURN(r.vendor, vendorId(l, v));
+      } else if (key == "kind") {
+        PH_ASSIGN_OR_RETURN(r.kind, kindName(l, v, /*allow_dash=*/false));
+      } else if (key == "version") {
+        if (v != "none") return error(l, "version= accepts only 'none'");
+        r.version_none = true;
+      } else {
+        return error(l, "unknown option '" + std::string(key) + "'");
+      }
+      return Status::ok();
+    }));
+    auto& records = t_.os_names[std::string(n.view())];
+    for (const OsRecord& other : records) {
+      if (other.since == r.since) {
+        return error(l, "duplicate OS name '" + std::string(n.view()) + "'" +
+                            (r.since ? " for since=" + std::to_string(r.since) : std::string()));
+      }
+    }
+    records.push_back(r);
+    std::sort(records.begin(), records.end(),
+              [](const OsRecord& a, const OsRecord& b) { return a.since < b.since; });
+    t_.max_os_words = std::max(t_.max_os_words, wordCount(n.view()));
+    return Status::ok();
+  }
+
+  // The columns shared by model and hwfamily: vendors, platforms, kind, then options.
+  Status ruleColumns(const Line& l, ModelRule& rule, bool allow_name) {
+    PH_ASSIGN_OR_RETURN(rule.vendor, spec(l, l.columns[2], [&](std::string_view v) {
+                          return vendorId(l, v);
+                        }));
+    PH_ASSIGN_OR_RETURN(rule.platform, spec(l, l.columns[3], [&](std::string_view v) -> Result<int> {
+                          PH_ASSIGN_OR_RETURN(Platform p, platformName(l, v, false));
+                          return static_cast<int>(p);
+                        }));
+    PH_ASSIGN_OR_RETURN(rule.kind, kindName(l, l.columns[4], /*allow_dash=*/true));
+    return options(l, 5, [&](std::string_view key, std::string_view v) -> Status {
+      if (key == "name" && allow_name) {
+        if (v.empty()) return error(l, "name= is empty");
+        rule.name = std::string(v);
+      } else if (key == "older") {
+        const std::size_t lt = v.find('<');
+        if (lt == std::string_view::npos) return error(l, "older= expects <platform><<major>");
+        PH_ASSIGN_OR_RETURN(rule.older, platformName(l, v.substr(0, lt), false));
+        const std::string_view below = v.substr(lt + 1);
+        rule.older_below = majorOf(below);
+        if (rule.older_below <= 0 || leadingVersion(below) != below) {
+          return error(l, "older= expects <platform><<major>");
+        }
+      } else {
+        return error(l, "unknown option '" + std::string(key) + "'");
+      }
+      return Status::ok();
+    });
+  }
+
+  Status parseModel(const Line& l) {
+    PH_RETURN_IF_ERROR(expectColumns(
+        l, 5, 7,
+        "model | <pattern> | <vendors> | <platforms> | <kind> [| name=<text>] [| older=<p><<N>]"));
+    ModelRule rule;
+    std::string_view raw = l.columns[1];
+    rule.prefix = raw.back() == '*';
+    if (rule.prefix) raw.remove_suffix(1);
+    if (raw.find('*') != std::string_view::npos) return error(l, "'*' is only allowed at the end");
+    const TextBuf pattern = normalizeModel(raw);
+    rule.pattern = std::string(pattern.view());
+    if (rule.pattern.size() < 2) return error(l, "a pattern needs at least two characters");
+    if (rule.pattern.size() + 1 >= kMaxScanBytes) return error(l, "pattern too long");
+    PH_RETURN_IF_ERROR(ruleColumns(l, rule, /*allow_name=*/true));
+    for (const ModelRule& other : t_.rules) {
+      if (other.pattern == rule.pattern && other.prefix == rule.prefix) {
+        return error(l, "duplicate model pattern '" + std::string(l.columns[1]) + "'");
+      }
+    }
+    const auto index = static_cast<std::uint32_t>(t_.rules.size());
+    t_.rules.push_back(std::move(rule));
+    // '#' in the first two characters expands to every digit.
+    const std::string& p = t_.rules.back().pattern;
+    for (char a = '0'; a <= '9'; ++a) {
+      for (char b = '0'; b <= '9'; ++b) {
+        const char first = p[0] == '#' ? a : p[0];
+        const char second = p[1] == '#' ? b : p[1];
+        if ((p[0] != '#' && a != '0') || (p[1] != '#' && b != '0')) continue;
+        t_.buckets[bucketKey(first, second)].push_back(index);
+      }
+    }
+    return Status::ok();
+  }
+
+  Status parseHwFamily(const Line& l) {
+    PH_RETURN_IF_ERROR(expectColumns(
+        l, 5, 6, "hwfamily | <letters> | <vendors> | <platforms> | <kind> [| older=<p><<N>]"));
+    const std::string family = toLower(l.columns[1]);
+    for (char c : family) {
+      if (c < 'a' || c > 'z') return error(l, "a hardware family is letters only");
+    }
+    ModelRule rule;
+    rule.pattern = family;
+    PH_RETURN_IF_ERROR(ruleColumns(l, rule, /*allow_name=*/false));
+    if (!t_.hw_families.try_emplace(family, std::move(rule)).second) {
+      return error(l, "duplicate hardware family '" + family + "'");
+    }
+    return Status::ok();
+  }
+
+  Status parseHwId(const Line& l) {
+    PH_RETURN_IF_ERROR(expectColumns(l, 4, 4, "hwid | <identifier> | <kind or -> | <name>"));
+    const TextBuf id = normalizeModel(l.columns[1]);
+    const auto family = hardwareFamily(id.view());
+    if (!family) return error(l, "expected an identifier like iPhone14,2");
+    if (!t_.hw_families.contains(*family)) {
+      return error(l, "hardware family '" + std::string(*family) + "' is not declared");
+    }
+    HwId hw;
+    PH_ASSIGN_OR_RETURN(hw.kind, kindName(l, l.columns[2], /*allow_dash=*/true));
+    hw.name = std::string(l.columns[3]);
+    if (!t_.hw_ids.try_emplace(std::string(id.view()), std::move(hw)).second) {
+      return error(l, "duplicate hardware identifier '" + std::string(l.columns[1]) + "'");
+    }
+    return Status::ok();
+  }
+
+  // Longest pattern first, so "galaxy tab*" is tried before "galaxy".
+  void finish() {
+    for (auto& [key, bucket] : t_.buckets) {
+      std::stable_sort(bucket.begin(), bucket.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return t_.rules[a].pattern.size() > t_.rules[b].pattern.size();
+      });
+    }
+  }
+
+  Tables& t_;
+  std::string_view source_;
+};
+
+}  // namespace
+
+Normalizer::Normalizer(std::unique_ptr<Tables> tables) : tables_(std::move(tables)) {}
+Normalizer::~Normalizer() = default;
+
+Result<std::unique_ptr<Normalizer>> Normalizer::fromText(std::string_view text,
+                                                         std::string_view source_name) {
+  auto tables = std::make_unique<Tables>();
+  TableParser parser(*tables, source_name);
+  PH_RETURN_IF_ERROR(parser.parse(text));
+  return std::unique_ptr<Normalizer>(new Normalizer(std::move(tables)));
+}
+
+const Normalizer& Normalizer::builtin() {
+  // The embedded tables are part of the build and covered by tests; failing to parse them is
+  // a build defect, reported loudly rather than degraded into an empty table.
+  static const Normalizer* const instance = [] {
+    auto result = fromText(embedded::kPlatformDeviceTables, kBuiltinSource);
+    if (!result.isOk()) {
+      std::fprintf(stderr, "phaseout: built-in device tables are invalid: %s\n",
+                   result.status().toString().c_str());
+      std::abort();
+    }
+    return std::move(result).value().release();
+  }();
+  return *instance;
+}
+
+OsInfo Normalizer::parseOs(std::string_view text) const {
+  const Tables& t = *tables_;
+  const OsMatch m = matchOs(t, text);
+  OsInfo info;
+  info.recognized = m.records != nullptr;
+  const OsRecord* record = recordOf(t, m, m.version());
+  if (record) {
+    info.platform = record->platform;
+    info.kind = record->kind;
+    if (record->vendor >= 0) info.vendor = t.vendors[record->vendor].id;
+  }
+  info.version = std::string(reportedVersion(record, m));
+  return info;
+}
+
+OsInfo parseOsString(std::string_view text) { return Normalizer::builtin().parseOs(text); }
+
+NormalizedDevice Normalizer::normalize(const RawDeviceFields& raw) const {
+  const Tables& t = *tables_;
+  NormalizedDevice out;
+
+  // Vendor field.
+  int vendor = -1;
+  std::string_view vendor_alias;
+  TextBuf vendor_text;
+  if (!raw.vendor.empty()) {
+    vendor_text = normalizeWords(raw.vendor, /*os_mode=*/false);
+    const auto [index, len] =
+        longestWordPrefix(t.vendor_aliases, vendor_text.view(), t.max_vendor_words);
+    if (index) {
+      vendor = *index;
+      vendor_alias = vendor_text.view().substr(0, len);
+    }
+  }
+
+  // Platform field: a canonical name is kept; free text is an OS string.
+  std::optional<Platform> explicit_platform;
+  OsMatch os_field;
+  const std::string_view platform_text = trim(raw.platform);
+  if (!platform_text.empty()) {
+    if (auto p = parsePlatform(platform_text)) {
+      if (*p != Platform::kUnknown) explicit_platform = *p;
+    } else {
+      os_field = matchOs(t, platform_text);
+    }
+  }
+  OsMatch os_version_field;
+  if (!trim(raw.os_version).empty()) os_version_field = matchOs(t, raw.os_version);
+
+  // "HarmonyOS" in the platform field and "4.0" in os_version: that version selects the
+  // record. The version reported is the platform field's, else the os_version field's.
+  const std::string_view v1 = os_field.version();
+  const std::string_view v2 = os_version_field.version();
+  const OsRecord* os1 = recordOf(t, os_field, v1.empty() ? v2 : v1);
+  const OsRecord* os2 = recordOf(t, os_version_field, v2);
+  std::string_view version = reportedVersion(os1, os_field);
+  if (version.empty()) version = reportedVersion(os2, os_version_field);
+
+  // Exports do not know phaseout's split of HarmonyOS: a platform column "HarmonyOS" with OS
+  // version 5.0 is HarmonyOS NEXT. A canonical name that the OS tables split by version is
+  // therefore resolved with the version; every other canonical name is kept as given.
+  if (explicit_platform && !version.empty()) {
+    const OsMatch canonical = matchOs(t, platform_text);
+    if (canonical.records && canonical.records->back().since > 0) {
+      const OsRecord* r = t.resolve(*canonical.records, version);
+      if (r && r->platform != Platform::kUnknown) explicit_platform = r->platform;
+    }
+  }
+
+  Platform os_platform = Platform::kUnknown;
+  bool os_conflict = false;
+  int os_vendor = -1;
+  Kind os_kind = Kind::kUnknown;
+  for (const OsRecord* r : {os1, os2}) {
+    if (!r) continue;
+    if (r->platform != Platform::kUnknown) {
+      if (os_platform == Platform::kUnknown) {
+        os_platform = r->platform;
+      } else if (os_platform != r->platform) {
+        os_conflict = true;
+      }
+    }
+    if (os_vendor < 0) os_vendor = r->vendor;
+    if (os_kind == Kind::kUnknown) os_kind = r->kind;
+  }
+  if (os_conflict) {  // "Android 12" and "iOS 16": neither implies anything
+    os_vendor = -1;
+    os_kind = Kind::kUnknown;
+  }
+
+  // Model.
+  const ModelMatch model = matchModel(t, raw.model, vendor, vendor_alias);
+  const ModelRule* rule = model.rule;
+
+  // Vendor: field, model rule, vendor word in the model, OS.
+  int final_vendor = vendor;
+  if (final_vendor < 0 && rule) final_vendor = rule->vendor.implied;
+  if (final_vendor < 0) final_vendor = model.prefix_vendor;
+  if (final_vendor < 0 && !model.conflict) final_vendor = os_vendor;
+  if (final_vendor >= 0) out.vendor = t.vendors[final_vendor].id;
+
+  // Platform.
+  if (explicit_platform) {
+    out.platform = *explicit_platform;
+  } else if (os_conflict || model.conflict) {
+    out.platform = Platform::kUnknown;
+  } else if (os_platform != Platform::kUnknown) {
+    out.platform = os_platform;
+    if (rule) {
+      const auto implied = static_cast<Platform>(rule->platform.implied);
+      if (rule->older != Platform::kUnknown && os_platform == rule->older &&
+          rule->platform.implied >= 0) {
+        // iPad + "iOS 12.5" ran iOS; iPad + "iOS 16" or "iOS" is an MDM's family label.
+        const int major = majorOf(version);
+        out.platform = (major >= 0 && major < rule->older_below) ? rule->older : implied;
+      } else if (!rule->platform.admits(static_cast<int>(os_platform))) {
+        out.platform = Platform::kUnknown;
+      }
+    }
+    if (os_vendor >= 0 && final_vendor >= 0 && os_vendor != final_vendor) {
+      out.platform = Platform::kUnknown;  // "iOS" on a Samsung: one of the fields is wrong
+    }
+  } else if (rule && rule->platform.implied >= 0) {
+    out.platform = static_cast<Platform>(rule->platform.implied);
+  } else if (!rule && final_vendor >= 0) {
+    out.platform = t.vendors[final_vendor].platform;
+  }
+
+  // Kind: field, model, OS.
+  if (auto k = kindOfField(t, raw.kind)) {
+    out.kind = *k;
+  } else if (model.hwid && model.hwid->kind != Kind::kUnknown) {
+    out.kind = model.hwid->kind;
+  } else if (rule && rule->kind != Kind::kUnknown) {
+    out.kind = rule->kind;
+  } else if (!model.conflict) {
+    out.kind = os_kind;
+  }
+
+  out.os_version = std::string(version);
+  if (model.hwid) {
+    out.model_name = model.hwid->name;
+  } else if (rule && !rule->name.empty()) {
+    out.model_name = rule->name;
+  } else {
+    out.model_name = std::string(trim(raw.model));
+  }
+  return out;
+}
+
+}  // namespace phaseout::platform
