@@ -60,7 +60,12 @@ Result<LiveCapture> LiveCapture::open(const LiveOptions& options) {
   if (activated < 0) {
     const std::string detail = activated == PCAP_ERROR ? pcap_geterr(p)
                                                        : pcap_statustostr(activated);
-    return unavailable("cannot capture on " + name + ": " + detail);
+    const std::string message = "cannot capture on " + name + ": " + detail;
+    if (activated == PCAP_ERROR_NO_SUCH_DEVICE) return notFound(message);
+    if (activated == PCAP_ERROR_PERM_DENIED) {
+      return failedPrecondition(message + " (needs root or CAP_NET_RAW)");
+    }
+    return unavailable(message);
   }
   if (!options.filter.empty()) {
     struct bpf_program program {};

@@ -36,8 +36,8 @@ class FrameHandler {
 
 class LiveCapture {
  public:
-  // Errors: Unavailable when the interface cannot be opened (missing, no permission),
-  // InvalidArgument when the filter does not compile.
+  // Errors: NotFound (no such interface), FailedPrecondition (no permission to capture),
+  // InvalidArgument (the filter does not compile), Unavailable (any other failure).
   static Result<LiveCapture> open(const LiveOptions& options);
 
   LiveCapture(LiveCapture&&) noexcept;

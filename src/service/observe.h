@@ -1,0 +1,75 @@
+// Observe and sense: the packet-path use cases. Capture files or a live interface are read,
+// decoded and dissected; every observation is streamed to the caller's sink as it is made, so
+// memory stays flat however big the input.
+//
+// Nothing here prints. The caller (CLI, server) formats observations, warnings and progress
+// through the sink and the listener. Not thread-safe: one call at a time per sink/listener.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/anomaly_counters.h"
+#include "core/status.h"
+#include "dissect/registry.h"
+
+namespace phaseout::service {
+
+struct ObserveStats {
+  std::uint64_t files = 0;             // files that yielded their contents (fully or in part)
+  std::uint64_t unreadable_files = 0;  // files of which nothing could be read
+  std::uint64_t packets = 0;
+  std::uint64_t bytes = 0;             // captured bytes of those packets
+  std::uint64_t observations = 0;
+  std::uint64_t warnings = 0;          // damage found inside files (see ObserveListener)
+  std::uint64_t dropped = 0;           // live only: packets the kernel dropped
+  AnomalyCounters anomalies;           // capture, decode and dissect counters, merged
+};
+
+// Damage inside a capture file: where reading stopped, or what was skipped.
+struct CaptureProblem {
+  std::string file;
+  std::uint64_t byte_offset = 0;  // in the file (in the inflated data for gzip input)
+  std::uint64_t frame = 0;        // frame being read (0: before the first frame)
+  std::string message;
+};
+
+class ObserveListener {
+ public:
+  virtual ~ObserveListener() = default;
+  // A file of which nothing could be read (missing, not a capture, corrupt from the start).
+  virtual void onUnreadable(const std::string& /*file*/, const Status& /*why*/) {}
+  virtual void onWarning(const CaptureProblem& /*problem*/) {}
+  // Periodically while reading (every few hundred thousand packets) and at the end of a file.
+  virtual void onProgress(const std::string& /*file*/, std::uint64_t /*done_bytes*/,
+                          std::uint64_t /*total_bytes*/) {}
+  // Live capture: a batch of packets was handled (a good moment to flush output).
+  virtual void onBatchDone() {}
+};
+
+// Reads the files in order ("-" is standard input; gzip is inflated) and sends every
+// observation to `sink`, frame numbers counting from 1 in each file. A file that cannot be
+// read at all is reported to the listener and skipped; damage inside a file is a warning, and
+// what precedes it is still observed. Returns InvalidArgument only when nothing at all could be
+// read from any file; stats are filled in either way.
+Status observeFiles(const std::vector<std::string>& paths, dissect::ObservationSink& sink,
+                    ObserveListener& listener, ObserveStats& stats);
+
+struct SenseOptions {
+  std::string interface;
+  std::string filter;              // BPF; empty: everything
+  std::uint64_t max_packets = 0;   // stop after this many packets; 0: no limit
+  double duration_s = 0;           // stop after this long; 0: no limit
+};
+
+// Captures on a live interface until max_packets, duration_s or `stop` (checked at least every
+// 100 ms; set it from a signal handler). Errors: NotFound (no such interface),
+// FailedPrecondition (no permission), InvalidArgument (bad filter), Unavailable (the capture
+// failed, e.g. the interface went away).
+Status senseInterface(const SenseOptions& options, dissect::ObservationSink& sink,
+                      ObserveListener& listener, ObserveStats& stats,
+                      const std::atomic<bool>& stop);
+
+}  // namespace phaseout::service
