@@ -474,7 +474,9 @@ TEST(SampleOrgTest, ImporterAcceptsTheOutputAndInfersWhatIsMissing) {
       EXPECT_EQ(imported.kind, Kind::kPhone);
       EXPECT_EQ(imported.vendor, "apple");
     }
-    if (startsWith(raw.model, "iPad")) EXPECT_EQ(imported.platform, Platform::kIpados);
+    if (startsWith(raw.model, "iPad")) {
+      EXPECT_EQ(imported.platform, Platform::kIpados);
+    }
     if (startsWith(raw.model, "X-200")) {
       EXPECT_EQ(imported.platform, Platform::kUnknown);
       EXPECT_EQ(imported.kind, Kind::kUnknown);
@@ -482,7 +484,9 @@ TEST(SampleOrgTest, ImporterAcceptsTheOutputAndInfersWhatIsMissing) {
     } else if (imported.platform == Platform::kUnknown) {
       ++unknown_platform;
     }
-    if (raw.platform != Platform::kUnknown) EXPECT_EQ(imported.platform, raw.platform);
+    if (raw.platform != Platform::kUnknown) {
+      EXPECT_EQ(imported.platform, raw.platform);
+    }
   }
   // Only sparse records (a bare marketing name or vendor code) may stay unresolved.
   EXPECT_LT(unknown_platform, static_cast<int>(devices->size() * 3 / 100));
