@@ -1,5 +1,6 @@
 #include "policy/directive.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <cstring>
 #include <exception>
 #include <fstream>
+#include <sstream>
 #include <utility>
 
 #include "core/strings.h"
@@ -819,6 +821,25 @@ class DirectiveParser {
   std::size_t total_problems_ = 0;
 };
 
+// Records where each document starts; ignores everything else.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+  std::vector<YAML::Mark> marks;
+};
+
 // The line of the first byte that is not UTF-8, or 0 when the text is valid.
 int firstInvalidUtf8Line(std::string_view text) {
   if (isValidUtf8(text)) return 0;
@@ -853,16 +874,29 @@ Result<Directive> parseDirective(std::string_view yaml_text, std::string_view so
   DirectiveParser parser(source);
   // yaml-cpp reports syntax errors by exception; they stop here (no exception leaves policy).
   try {
-    const std::vector<YAML::Node> docs = YAML::LoadAll(std::string(yaml_text));
-    if (docs.empty()) {
+    // YAML::LoadAll loops forever on a stray flow token (",": each call yields an empty
+    // document without consuming it), so documents are counted here with a bounded loop.
+    const std::string text(yaml_text);
+    std::istringstream stream(text);
+    YAML::Parser events(stream);
+    DocumentStarts starts;
+    while (starts.marks.size() < 2 && events.HandleNextDocument(starts)) {
+    }
+    if (starts.marks.empty()) {
       return invalidArgument(source +
                              ":1: expected a directive (a YAML mapping); the text is empty");
     }
-    if (docs.size() > 1) {
-      return invalidArgument(source + ":" + std::to_string(lineOf(docs[1])) +
-                             ": expected one YAML document; found " + std::to_string(docs.size()));
+    if (starts.marks.size() > 1) {
+      const YAML::Mark& second = starts.marks[1];
+      const std::string line = std::to_string(second.line >= 0 ? second.line + 1 : 1);
+      if (second.pos <= starts.marks[0].pos) {
+        return invalidArgument(source + ":" + line +
+                               ": YAML syntax: a stray token that starts no value");
+      }
+      return invalidArgument(source + ":" + line +
+                             ": expected one YAML document; a second one starts here");
     }
-    parser.parse(docs.front(), d);
+    parser.parse(YAML::Load(text), d);
   } catch (const YAML::Exception& e) {
     const int line = e.mark.line >= 0 ? e.mark.line + 1 : 1;
     std::string msg = source + ":" + std::to_string(line) + ": YAML syntax: " + e.msg;

@@ -368,7 +368,8 @@ TEST(DirectiveParse, DuplicateKeysAndDocuments) {
   EXPECT_THAT(errorOf(std::string(kMinimal) + "title: Again\n"),
               HasSubstr("t.yaml:10: title: duplicate key (first given on line 2)"));
   EXPECT_THAT(errorOf(std::string(kMinimal) + "---\nid: second\n"),
-              HasSubstr("t.yaml:11: expected one YAML document; found 2"));
+              HasSubstr("t.yaml:10: expected one YAML document; a second one starts here"));
+  EXPECT_THAT(errorOf(","), HasSubstr("t.yaml:1: YAML syntax: a stray token"));
   EXPECT_THAT(errorOf(""), HasSubstr("t.yaml:1: expected a directive (a YAML mapping); the text "
                                      "is empty"));
 }
