@@ -8,7 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -29,19 +29,38 @@ constexpr std::size_t kMaxVersionBytes = 32;
 constexpr int kMaxWordsBeforeVersion = 2;
 constexpr std::string_view kBuiltinSource = "data/platform/device_tables.txt";
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-bool isAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-// Bytes of multi-byte UTF-8 sequences count as word characters so that "Аврора" or "华为"
-// stay whole words.
-bool isWordByte(char c) {
-  return isDigit(c) || isAsciiLetter(c) || static_cast<unsigned char>(c) >= 0x80;
+// Byte classes and ASCII lower-casing, looked up once per byte on the hot path.
+enum : std::uint8_t { kDigitBit = 1, kLetterBit = 2, kWordBit = 4, kSpaceBit = 8 };
+struct ByteTable {
+  std::array<std::uint8_t, 256> cls{};
+  std::array<char, 256> lower{};
+};
+constexpr ByteTable makeByteTable() {
+  ByteTable t;
+  for (int c = 0; c < 256; ++c) {
+    std::uint8_t k = 0;
+    if (c >= '0' && c <= '9') k |= kDigitBit | kWordBit;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) k |= kLetterBit | kWordBit;
+    // Bytes of multi-byte UTF-8 sequences count as word characters so that "Аврора" or "华为"
+    // stay whole words.
+    if (c >= 0x80) k |= kWordBit;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') k |= kSpaceBit;
+    t.cls[static_cast<std::size_t>(c)] = k;
+    t.lower[static_cast<std::size_t>(c)] = static_cast<char>((c >= 'A' && c <= 'Z') ? c + 32 : c);
+  }
+  return t;
 }
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
+constexpr ByteTable kBytes = makeByteTable();
+
+std::uint8_t classOf(char c) { return kBytes.cls[static_cast<unsigned char>(c)]; }
+bool isDigit(char c) { return (classOf(c) & kDigitBit) != 0; }
+bool isAsciiLetter(char c) { return (classOf(c) & kLetterBit) != 0; }
+bool isWordByte(char c) { return (classOf(c) & kWordBit) != 0; }
 
 // A fixed buffer for normalised text: normalisation runs once per field per row and must not
-// allocate.
+// allocate. The bytes past `size` are never read, so they are left uninitialised.
 struct TextBuf {
-  std::array<char, kMaxScanBytes> data{};
+  std::array<char, kMaxScanBytes> data;  // NOLINT(cppcoreguidelines-pro-type-member-init)
   std::size_t size = 0;
 
   std::string_view view() const { return {data.data(), size}; }
@@ -52,36 +71,41 @@ struct TextBuf {
   char back() const { return size ? data[size - 1] : '\0'; }
 };
 
-// Lower-cases ASCII and Cyrillic А-Я/Ё (two-byte UTF-8, same length), writing at most the
-// buffer's room. Returns the number of input bytes consumed for the character at s[i] and
-// writes its lowered bytes through `emit`.
-template <typename Emit>
-std::size_t lowerChar(std::string_view s, std::size_t i, Emit&& emit) {
+// The non-ASCII part of pushLower(), kept out of line: rare in exports.
+std::size_t pushLowerNonAscii(std::string_view s, std::size_t i, TextBuf& out) {
   const auto c = static_cast<unsigned char>(s[i]);
-  if (c >= 'A' && c <= 'Z') {
-    emit(static_cast<char>(c - 'A' + 'a'));
-    return 1;
-  }
   if (c == 0xD0 && i + 1 < s.size()) {
     const auto d = static_cast<unsigned char>(s[i + 1]);
     if (d >= 0x90 && d <= 0x9F) {  // А-П -> а-п
-      emit(static_cast<char>(0xD0));
-      emit(static_cast<char>(d + 0x20));
+      out.push(static_cast<char>(0xD0));
+      out.push(static_cast<char>(d + 0x20));
       return 2;
     }
     if (d >= 0xA0 && d <= 0xAF) {  // Р-Я -> р-я
-      emit(static_cast<char>(0xD1));
-      emit(static_cast<char>(d - 0x20));
+      out.push(static_cast<char>(0xD1));
+      out.push(static_cast<char>(d - 0x20));
       return 2;
     }
     if (d == 0x81) {  // Ё -> ё
-      emit(static_cast<char>(0xD1));
-      emit(static_cast<char>(0x91));
+      out.push(static_cast<char>(0xD1));
+      out.push(static_cast<char>(0x91));
       return 2;
     }
   }
-  emit(static_cast<char>(c));
+  out.push(static_cast<char>(c));
   return 1;
+}
+
+// Appends the lower-cased character at s[i] to `out` and returns how many bytes it took.
+// ASCII and Cyrillic А-Я/Ё (two-byte UTF-8, same length after folding) are folded: Aurora and
+// Russian vendors are spelled in Cyrillic in real exports.
+inline std::size_t pushLower(std::string_view s, std::size_t i, TextBuf& out) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) {
+    out.push(kBytes.lower[c]);
+    return 1;
+  }
+  return pushLowerNonAscii(s, i, out);
 }
 
 // Model text: lower-cased, runs of white space and '_' folded to one space, trimmed.
@@ -90,7 +114,7 @@ TextBuf normalizeModel(std::string_view s) {
   TextBuf out;
   bool pending_space = false;
   for (std::size_t i = 0; i < s.size() && !out.full();) {
-    if (isSpace(s[i]) || s[i] == '_') {
+    if ((classOf(s[i]) & kSpaceBit) || s[i] == '_') {
       pending_space = out.size > 0;
       ++i;
       continue;
@@ -99,7 +123,7 @@ TextBuf normalizeModel(std::string_view s) {
       out.push(' ');
       pending_space = false;
     }
-    i += lowerChar(s, i, [&](char c) { out.push(c); });
+    i += pushLower(s, i, out);
   }
   return out;
 }
@@ -113,9 +137,10 @@ TextBuf normalizeWords(std::string_view s, bool os_mode) {
   bool pending_space = false;
   for (std::size_t i = 0; i < s.size() && !out.full();) {
     const char c = s[i];
-    if (!isWordByte(c)) {
-      if (os_mode && (c == '.' || c == '_') && isDigit(out.back()) && i + 1 < s.size() &&
-          isDigit(s[i + 1]) && !pending_space) {
+    const std::uint8_t cls = classOf(c);
+    if (!(cls & kWordBit)) {
+      if (os_mode && (c == '.' || c == '_') && !pending_space && isDigit(out.back()) &&
+          i + 1 < s.size() && isDigit(s[i + 1])) {
         out.push('.');
       } else {
         pending_space = out.size > 0;
@@ -123,49 +148,137 @@ TextBuf normalizeWords(std::string_view s, bool os_mode) {
       ++i;
       continue;
     }
-    if (os_mode && isDigit(c) && out.size > 0 && !pending_space && isAsciiLetter(out.back())) {
+    if (os_mode && (cls & kDigitBit) && !pending_space && isAsciiLetter(out.back())) {
       pending_space = true;
     }
     if (pending_space) {
       out.push(' ');
       pending_space = false;
     }
-    i += lowerChar(s, i, [&](char ch) { out.push(ch); });
+    i += pushLower(s, i, out);
   }
-  // A truncated buffer may end in a separator or half a word; neither matters for prefixes.
+  // A truncated buffer may end in a separator; it matters for no prefix.
   while (out.size > 0 && out.back() == ' ') --out.size;
   return out;
 }
 
-struct TransparentHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+// FNV-1a: inline, and incremental, so the hash of "red hat" extends the hash of "red".
+constexpr std::uint64_t kFnvBasis = 0xcbf29ce484222325ULL;
+std::uint64_t fnv1a(std::uint64_t hash, std::string_view s) {
+  for (char c : s) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+// A string-keyed open-addressing hash map. Built once from the tables, then read-only; the
+// standard unordered_map costs a call to the library hash and a division per lookup, which
+// the import of a million rows notices.
+template <typename V>
+class FlatMap {
+ public:
+  const V* find(std::string_view key) const { return find(key, fnv1a(kFnvBasis, key)); }
+  // `hash` must be fnv1a(kFnvBasis, key).
+  const V* find(std::string_view key, std::uint64_t hash) const {
+    const std::uint32_t entry = entryOf(key, hash);
+    return entry == kEmpty ? nullptr : &entries_[entry].second;
+  }
+  bool contains(std::string_view key) const { return find(key) != nullptr; }
+
+  // Inserts `value` unless `key` is present. The pointer is valid until the next insertion.
+  std::pair<V*, bool> tryEmplace(std::string_view key, V value) {
+    const std::uint64_t hash = fnv1a(kFnvBasis, key);
+    const std::uint32_t entry = entryOf(key, hash);
+    if (entry != kEmpty) return {&entries_[entry].second, false};
+    if ((entries_.size() + 1) * 2 > slots_.size()) grow();
+    entries_.emplace_back(std::string(key), std::move(value));
+    place(hash, static_cast<std::uint32_t>(entries_.size() - 1));
+    return {&entries_.back().second, true};
+  }
+
+ private:
+  static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t entry = kEmpty;
+  };
+
+  std::uint32_t entryOf(std::string_view key, std::uint64_t hash) const {
+    if (slots_.empty()) return kEmpty;
+    for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const Slot& slot = slots_[i];
+      if (slot.entry == kEmpty) return kEmpty;
+      if (slot.hash == hash && entries_[slot.entry].first == key) return slot.entry;
+    }
+  }
+  void place(std::uint64_t hash, std::uint32_t entry) {
+    std::size_t i = hash & mask_;
+    while (slots_[i].entry != kEmpty) i = (i + 1) & mask_;
+    slots_[i] = {hash, entry};
+  }
+  void grow() {
+    slots_.assign(std::max<std::size_t>(16, slots_.size() * 2), Slot{});
+    mask_ = slots_.size() - 1;
+    for (std::uint32_t e = 0; e < entries_.size(); ++e) {
+      place(fnv1a(kFnvBasis, entries_[e].first), e);
+    }
+  }
+
+  std::vector<Slot> slots_;  // size a power of two, at most half full
+  std::size_t mask_ = 0;
+  std::vector<std::pair<std::string, V>> entries_;
 };
-template <typename V>
-using StringMap = std::unordered_map<std::string, V, TransparentHash, std::equal_to<>>;
 
-// Counts the words of normalised text (single spaces between words).
-int wordCount(std::string_view s) {
-  return s.empty() ? 0 : static_cast<int>(std::count(s.begin(), s.end(), ' ')) + 1;
-}
-
-// Finds the longest key of `map` that is a whole-word prefix of normalised `text`, trying at
-// most `max_words` words. Returns the value and the length of text it covers.
+// Keys made of words (normalised text, single spaces) looked up as the longest whole-word
+// prefix of a text. Every proper word prefix of a key is stored as a marker, so a lookup walks
+// the text word by word and stops at the first prefix no key continues: usually one or two
+// probes, whatever the number of words in the longest key.
 template <typename V>
-std::pair<const V*, std::size_t> longestWordPrefix(const StringMap<V>& map, std::string_view text,
-                                                   int max_words) {
-  std::array<std::size_t, 8> ends{};
-  int count = 0;
-  const int limit = std::min<int>(max_words, static_cast<int>(ends.size()));
-  for (std::size_t i = 0; i <= text.size() && count < limit; ++i) {
-    if (i == text.size() || text[i] == ' ') ends[count++] = i;
+class WordIndex {
+ public:
+  // The value slot of `key` and whether the key is new. Valid until the next add().
+  std::pair<V*, bool> add(std::string_view key) {
+    for (std::size_t i = 0; i < key.size(); ++i) {
+      if (key[i] == ' ') map_.tryEmplace(key.substr(0, i), Node{}).first->continues = true;
+    }
+    Node* node = map_.tryEmplace(key, Node{}).first;
+    const bool fresh = !node->terminal;
+    node->terminal = true;
+    return {&node->value, fresh};
   }
-  for (int k = count - 1; k >= 0; --k) {
-    auto it = map.find(text.substr(0, ends[k]));
-    if (it != map.end()) return {&it->second, ends[k]};
+
+  // The value of the longest key that is a whole-word prefix of `text`, and its length.
+  std::pair<const V*, std::size_t> longest(std::string_view text) const {
+    const V* best = nullptr;
+    std::size_t best_len = 0;
+    std::uint64_t hash = kFnvBasis;
+    std::size_t start = 0;
+    while (start < text.size()) {
+      std::size_t end = start;
+      while (end < text.size() && text[end] != ' ') ++end;
+      hash = fnv1a(hash, text.substr(start, end - start));
+      const Node* node = map_.find(text.substr(0, end), hash);
+      if (!node) break;
+      if (node->terminal) {
+        best = &node->value;
+        best_len = end;
+      }
+      if (!node->continues) break;
+      hash = fnv1a(hash, " ");
+      start = end + 1;
+    }
+    return {best, best_len};
   }
-  return {nullptr, 0};
-}
+
+ private:
+  struct Node {
+    V value{};
+    bool terminal = false;   // a key ends here
+    bool continues = false;  // a longer key starts with this one and a space
+  };
+  FlatMap<Node> map_;
+};
 
 // Skips a leading separator space.
 std::string_view afterWord(std::string_view text, std::size_t end) {
@@ -256,9 +369,9 @@ bool patternMatches(const ModelRule& rule, std::string_view text) {
   return rule.prefix || text.size() == p.size() || !isWordByte(text[p.size()]);
 }
 
-std::uint16_t bucketKey(char a, char b) {
-  return static_cast<std::uint16_t>((static_cast<unsigned char>(a) << 8) |
-                                    static_cast<unsigned char>(b));
+std::size_t bucketKey(char a, char b) {
+  return (static_cast<std::size_t>(static_cast<unsigned char>(a)) << 8) |
+         static_cast<unsigned char>(b);
 }
 
 // "<letters><digits>,<digits>" as in "iphone14,2"; returns the letters.
@@ -284,53 +397,43 @@ struct Normalizer::Tables {
     Platform platform = Platform::kUnknown;  // platform=, single-OS vendors only
   };
   std::vector<Vendor> vendors;
-  StringMap<int> vendor_ids;
-  StringMap<int> vendor_aliases;
-  int max_vendor_words = 1;
-
-  StringMap<Kind> kind_aliases;
-  int max_kind_words = 1;
-
-  StringMap<std::vector<OsRecord>> os_names;  // each sorted by since
-  int max_os_words = 1;
+  FlatMap<int> vendor_ids;
+  WordIndex<int> vendor_aliases;
+  WordIndex<Kind> kind_aliases;
+  WordIndex<std::vector<OsRecord>> os_names;  // each sorted by since
 
   std::vector<ModelRule> rules;
-  std::unordered_map<std::uint16_t, std::vector<std::uint32_t>> buckets;  // longest first
-  StringMap<ModelRule> hw_families;
-  StringMap<HwId> hw_ids;
-
-  int vendorOfField(std::string_view field) const {
-    const TextBuf n = normalizeWords(field, /*os_mode=*/false);
-    const auto [index, len] = longestWordPrefix(vendor_aliases, n.view(), max_vendor_words);
-    return index ? *index : -1;
-  }
+  // Rules by their first two bytes: bucket_of[key] indexes `buckets` (0: no rule).
+  std::vector<std::uint16_t> bucket_of = std::vector<std::uint16_t>(1 << 16, 0);
+  std::vector<std::vector<std::uint32_t>> buckets = std::vector<std::vector<std::uint32_t>>(1);
+  FlatMap<ModelRule> hw_families;
+  FlatMap<HwId> hw_ids;
 
   // The vendor named by the first words of a model ("huawei noh-an00", "f(x)tec pro1"):
   // its index and the rest of the model, or -1.
   std::pair<int, std::string_view> vendorPrefixOfModel(std::string_view model) const {
-    std::array<std::size_t, 8> ends{};
-    int count = 0;
-    const int limit = std::min<int>(max_vendor_words, static_cast<int>(ends.size()));
-    for (std::size_t i = 0; i < model.size() && count < limit; ++i) {
-      if (model[i] == ' ') ends[count++] = i;
+    const TextBuf words = normalizeWords(model, /*os_mode=*/false);
+    const auto [vendor, len] = vendor_aliases.longest(words.view());
+    if (!vendor) return {-1, {}};
+    // The spelling must cover whole words of the model: "lg-h870" does not start with "lg".
+    const std::string_view spelling = words.view().substr(0, len);
+    const auto word_bytes = static_cast<std::size_t>(
+        std::count_if(spelling.begin(), spelling.end(), [](char c) { return c != ' '; }));
+    std::size_t i = 0;
+    for (std::size_t seen = 0; i < model.size() && seen < word_bytes; ++i) {
+      if (isWordByte(model[i])) ++seen;
     }
-    // A vendor word alone ("Xiaomi") says as much as a vendor field.
-    if (count < limit) ends[count++] = model.size();
-    for (int k = count - 1; k >= 0; --k) {
-      const TextBuf n = normalizeWords(model.substr(0, ends[k]), /*os_mode=*/false);
-      auto it = vendor_aliases.find(n.view());
-      if (it != vendor_aliases.end()) return {it->second, afterWord(model, ends[k])};
-    }
-    return {-1, {}};
+    if (i < model.size() && model[i] != ' ') return {-1, {}};
+    return {*vendor, afterWord(model, i)};
   }
 
   // The first (longest) rule matching `text` that admits `vendor` (-1: any). `conflict` is set
   // when a rule matched but named another vendor.
   const ModelRule* matchRules(std::string_view text, int vendor, bool& conflict) const {
     if (text.size() < 2) return nullptr;
-    auto it = buckets.find(bucketKey(text[0], text[1]));
-    if (it == buckets.end()) return nullptr;
-    for (std::uint32_t index : it->second) {
+    const std::uint16_t bucket = bucket_of[bucketKey(text[0], text[1])];
+    if (bucket == 0) return nullptr;
+    for (std::uint32_t index : buckets[bucket]) {
       const ModelRule& rule = rules[index];
       if (!patternMatches(rule, text)) continue;
       if (vendor < 0 || rule.vendor.admits(vendor)) return &rule;
@@ -371,13 +474,13 @@ OsMatch matchOs(const Tables& t, std::string_view raw) {
   OsMatch m;
   const TextBuf normalized = normalizeWords(raw, /*os_mode=*/true);
   std::string_view text = normalized.view();
-  auto [records, len] = longestWordPrefix(t.os_names, text, t.max_os_words);
+  auto [records, len] = t.os_names.longest(text);
   if (!records) {
     // "Microsoft Windows 10", "Apple iOS 16": a vendor word before the OS name.
-    const auto [vendor, vendor_len] = longestWordPrefix(t.vendor_aliases, text, t.max_vendor_words);
+    const auto [vendor, vendor_len] = t.vendor_aliases.longest(text);
     if (vendor) {
       text = afterWord(text, vendor_len);
-      std::tie(records, len) = longestWordPrefix(t.os_names, text, t.max_os_words);
+      std::tie(records, len) = t.os_names.longest(text);
     }
   }
   if (records) {
@@ -407,7 +510,7 @@ std::optional<Kind> kindOfField(const Tables& t, std::string_view field) {
     return k;
   }
   const TextBuf n = normalizeWords(field, /*os_mode=*/false);
-  const auto [kind, len] = longestWordPrefix(t.kind_aliases, n.view(), t.max_kind_words);
+  const auto [kind, len] = t.kind_aliases.longest(n.view());
   if (kind) return *kind;
   return std::nullopt;
 }
@@ -427,15 +530,13 @@ ModelMatch matchModel(const Tables& t, std::string_view raw_model, int vendor_fi
   if (m.empty()) return out;
 
   if (auto family = hardwareFamily(m)) {
-    auto fam = t.hw_families.find(*family);
-    if (fam != t.hw_families.end()) {
-      if (vendor_field >= 0 && !fam->second.vendor.admits(vendor_field)) {
+    if (const ModelRule* fam = t.hw_families.find(*family)) {
+      if (vendor_field >= 0 && !fam->vendor.admits(vendor_field)) {
         out.conflict = true;
         return out;
       }
-      out.rule = &fam->second;
-      auto id = t.hw_ids.find(m);
-      if (id != t.hw_ids.end()) out.hwid = &id->second;
+      out.rule = fam;
+      out.hwid = t.hw_ids.find(m);
       return out;
     }
   }
@@ -457,12 +558,12 @@ ModelMatch matchModel(const Tables& t, std::string_view raw_model, int vendor_fi
       }
     }
   }
-  // 3. With the vendor's brand word in front: vendor "Huawei" + "P40" -> "huawei p40".
+  // 3. With the vendor's brand word in front: vendor "Huawei" + "P40" -> "huawei p40". The
+  // vendor id is tried first, then the spelling of the vendor field ("alcatel 4044t" for vendor
+  // "Alcatel", whose id is tcl).
   const int known_vendor = vendor_field >= 0 ? vendor_field : out.prefix_vendor;
-  // The vendor id is tried first, then the spelling of the vendor field ("alcatel 4044t" for
-  // vendor "Alcatel", whose id is tcl).
   if (!out.rule && known_vendor >= 0 && !rest.empty()) {
-    const std::string_view id = t.vendors[known_vendor].id;
+    const std::string_view id = t.vendors[static_cast<std::size_t>(known_vendor)].id;
     const std::array<std::string_view, 2> brands{id, vendor_alias};
     const std::size_t tries = (vendor_alias.empty() || vendor_alias == id) ? 1 : 2;
     for (std::size_t i = 0; i < tries && !out.rule; ++i) {
@@ -586,11 +687,9 @@ class TableParser {
   }
 
   Result<int> vendorId(const Line& l, std::string_view id) const {
-    auto it = t_.vendor_ids.find(id);
-    if (it == t_.vendor_ids.end()) {
-      return error(l, "vendor '" + std::string(id) + "' is not declared by a vendor record");
-    }
-    return it->second;
+    const int* index = t_.vendor_ids.find(id);
+    if (!index) return error(l, "vendor '" + std::string(id) + "' is not declared by a vendor record");
+    return *index;
   }
 
   static std::vector<std::string> toStrings(const std::vector<std::string_view>& v) {
@@ -630,19 +729,18 @@ class TableParser {
         return error(l, "vendor id '" + std::string(id) + "' must be lower-case [a-z0-9-]");
       }
     }
-    auto [it, inserted] = t_.vendor_ids.try_emplace(std::string(id), static_cast<int>(t_.vendors.size()));
+    const auto [slot, inserted] = t_.vendor_ids.tryEmplace(id, static_cast<int>(t_.vendors.size()));
     if (inserted) t_.vendors.push_back({std::string(id), Platform::kUnknown});
-    const int index = it->second;
+    const int index = *slot;
     const TextBuf spelling = normalizeWords(l.columns[2], /*os_mode=*/false);
     if (spelling.view().empty()) return error(l, "spelling has no letters or digits");
-    if (!t_.vendor_aliases.try_emplace(std::string(spelling.view()), index).second) {
-      return error(l, "duplicate vendor spelling '" + std::string(spelling.view()) + "'");
-    }
-    t_.max_vendor_words = std::max(t_.max_vendor_words, wordCount(spelling.view()));
+    const auto [alias, fresh] = t_.vendor_aliases.add(spelling.view());
+    if (!fresh) return error(l, "duplicate vendor spelling '" + std::string(spelling.view()) + "'");
+    *alias = index;
     return options(l, 3, [&](std::string_view key, std::string_view v) -> Status {
       if (key != "platform") return error(l, "unknown option '" + std::string(key) + "'");
       PH_ASSIGN_OR_RETURN(Platform p, platformName(l, v, /*allow_unknown=*/false));
-      Platform& current = t_.vendors[index].platform;
+      Platform& current = t_.vendors[static_cast<std::size_t>(index)].platform;
       if (current != Platform::kUnknown && current != p) {
         return error(l, "vendor '" + std::string(id) + "' already has platform " +
                             std::string(name(current)));
@@ -657,10 +755,9 @@ class TableParser {
     PH_ASSIGN_OR_RETURN(Kind k, kindName(l, l.columns[1], /*allow_dash=*/false));
     const TextBuf spelling = normalizeWords(l.columns[2], /*os_mode=*/false);
     if (spelling.view().empty()) return error(l, "spelling has no letters or digits");
-    if (!t_.kind_aliases.try_emplace(std::string(spelling.view()), k).second) {
-      return error(l, "duplicate kind spelling '" + std::string(spelling.view()) + "'");
-    }
-    t_.max_kind_words = std::max(t_.max_kind_words, wordCount(spelling.view()));
+    const auto [alias, fresh] = t_.kind_aliases.add(spelling.view());
+    if (!fresh) return error(l, "duplicate kind spelling '" + std::string(spelling.view()) + "'");
+    *alias = k;
     return Status::ok();
   }
 
@@ -690,7 +787,7 @@ class TableParser {
       }
       return Status::ok();
     }));
-    auto& records = t_.os_names[std::string(n.view())];
+    std::vector<OsRecord>& records = *t_.os_names.add(n.view()).first;
     for (const OsRecord& other : records) {
       if (other.since == r.since) {
         return error(l, "duplicate OS name '" + std::string(n.view()) + "'" +
@@ -700,7 +797,6 @@ class TableParser {
     records.push_back(r);
     std::sort(records.begin(), records.end(),
               [](const OsRecord& a, const OsRecord& b) { return a.since < b.since; });
-    t_.max_os_words = std::max(t_.max_os_words, wordCount(n.view()));
     return Status::ok();
   }
 
@@ -762,7 +858,13 @@ class TableParser {
         const char first = p[0] == '#' ? a : p[0];
         const char second = p[1] == '#' ? b : p[1];
         if ((p[0] != '#' && a != '0') || (p[1] != '#' && b != '0')) continue;
-        t_.buckets[bucketKey(first, second)].push_back(index);
+        std::uint16_t& bucket = t_.bucket_of[bucketKey(first, second)];
+        if (bucket == 0) {
+          if (t_.buckets.size() > 0xFFFF) return error(l, "too many distinct pattern starts");
+          bucket = static_cast<std::uint16_t>(t_.buckets.size());
+          t_.buckets.emplace_back();
+        }
+        t_.buckets[bucket].push_back(index);
       }
     }
     return Status::ok();
@@ -778,7 +880,7 @@ class TableParser {
     ModelRule rule;
     rule.pattern = family;
     PH_RETURN_IF_ERROR(ruleColumns(l, rule, /*allow_name=*/false));
-    if (!t_.hw_families.try_emplace(family, std::move(rule)).second) {
+    if (!t_.hw_families.tryEmplace(family, std::move(rule)).second) {
       return error(l, "duplicate hardware family '" + family + "'");
     }
     return Status::ok();
@@ -795,7 +897,7 @@ class TableParser {
     HwId hw;
     PH_ASSIGN_OR_RETURN(hw.kind, kindName(l, l.columns[2], /*allow_dash=*/true));
     hw.name = std::string(l.columns[3]);
-    if (!t_.hw_ids.try_emplace(std::string(id.view()), std::move(hw)).second) {
+    if (!t_.hw_ids.tryEmplace(id.view(), std::move(hw)).second) {
       return error(l, "duplicate hardware identifier '" + std::string(l.columns[1]) + "'");
     }
     return Status::ok();
@@ -803,7 +905,7 @@ class TableParser {
 
   // Longest pattern first, so "galaxy tab*" is tried before "galaxy".
   void finish() {
-    for (auto& [key, bucket] : t_.buckets) {
+    for (auto& bucket : t_.buckets) {
       std::stable_sort(bucket.begin(), bucket.end(), [&](std::uint32_t a, std::uint32_t b) {
         return t_.rules[a].pattern.size() > t_.rules[b].pattern.size();
       });
@@ -851,7 +953,7 @@ OsInfo Normalizer::parseOs(std::string_view text) const {
   if (record) {
     info.platform = record->platform;
     info.kind = record->kind;
-    if (record->vendor >= 0) info.vendor = t.vendors[record->vendor].id;
+    if (record->vendor >= 0) info.vendor = t.vendors[static_cast<std::size_t>(record->vendor)].id;
   }
   info.version = std::string(reportedVersion(record, m));
   return info;
@@ -866,15 +968,10 @@ NormalizedDevice Normalizer::normalize(const RawDeviceFields& raw) const {
   // Vendor field.
   int vendor = -1;
   std::string_view vendor_alias;
-  TextBuf vendor_text;
-  if (!raw.vendor.empty()) {
-    vendor_text = normalizeWords(raw.vendor, /*os_mode=*/false);
-    const auto [index, len] =
-        longestWordPrefix(t.vendor_aliases, vendor_text.view(), t.max_vendor_words);
-    if (index) {
-      vendor = *index;
-      vendor_alias = vendor_text.view().substr(0, len);
-    }
+  const TextBuf vendor_text = normalizeWords(raw.vendor, /*os_mode=*/false);
+  if (const auto [index, len] = t.vendor_aliases.longest(vendor_text.view()); index) {
+    vendor = *index;
+    vendor_alias = vendor_text.view().substr(0, len);
   }
 
   // Platform field: a canonical name is kept; free text is an OS string.
@@ -941,7 +1038,7 @@ NormalizedDevice Normalizer::normalize(const RawDeviceFields& raw) const {
   if (final_vendor < 0 && rule) final_vendor = rule->vendor.implied;
   if (final_vendor < 0) final_vendor = model.prefix_vendor;
   if (final_vendor < 0 && !model.conflict) final_vendor = os_vendor;
-  if (final_vendor >= 0) out.vendor = t.vendors[final_vendor].id;
+  if (final_vendor >= 0) out.vendor = t.vendors[static_cast<std::size_t>(final_vendor)].id;
 
   // Platform.
   if (explicit_platform) {
@@ -967,7 +1064,7 @@ NormalizedDevice Normalizer::normalize(const RawDeviceFields& raw) const {
   } else if (rule && rule->platform.implied >= 0) {
     out.platform = static_cast<Platform>(rule->platform.implied);
   } else if (!rule && final_vendor >= 0) {
-    out.platform = t.vendors[final_vendor].platform;
+    out.platform = t.vendors[static_cast<std::size_t>(final_vendor)].platform;
   }
 
   // Kind: field, model, OS.
