@@ -80,6 +80,22 @@ std::string sha256Hex(std::string_view bytes) {
   return h.finalHex();
 }
 
+void RowSetDigest::add(std::string_view canonical_row) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  EVP_Digest(canonical_row.data(), canonical_row.size(), md, &len, EVP_sha256(), nullptr);
+  // Big-endian addition with carry.
+  unsigned carry = 0;
+  for (int i = 31; i >= 0; --i) {
+    const unsigned v = sum_[i] + md[i] + carry;
+    sum_[i] = static_cast<unsigned char>(v & 0xFF);
+    carry = v >> 8;
+  }
+  ++rows_;
+}
+
+std::string RowSetDigest::hex() const { return toHex(sum_, 32); }
+
 void ChainVerifier::add(const Event& event) {
   if (!check_.ok()) return;
   ++check_.checked;

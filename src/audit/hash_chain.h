@@ -52,6 +52,20 @@ class Sha256 {
 
 std::string sha256Hex(std::string_view bytes);
 
+// An order-independent digest of a set of rows: the sum, modulo 2^256, of each row's SHA-256
+// (an additive multiset hash). An event stores the digest of the rows it wrote; recomputing it
+// from the stored rows detects a row altered, added or removed behind the event's back.
+class RowSetDigest {
+ public:
+  void add(std::string_view canonical_row);
+  std::string hex() const;
+  std::size_t rows() const { return rows_; }
+
+ private:
+  unsigned char sum_[32] = {};
+  std::size_t rows_ = 0;
+};
+
 struct ChainCheck {
   std::int64_t checked = 0;
   std::optional<std::int64_t> first_broken_seq;

@@ -75,5 +75,23 @@ TEST(HashChainTest, EncodingIsUnambiguous) {
   EXPECT_NE(canonicalEncoding(a), canonicalEncoding(b));
 }
 
+TEST(RowSetDigestTest, OrderIndependentButContentSensitive) {
+  RowSetDigest a;
+  a.add("row1");
+  a.add("row2");
+  RowSetDigest b;
+  b.add("row2");
+  b.add("row1");
+  EXPECT_EQ(a.hex(), b.hex());
+  RowSetDigest c;
+  c.add("row1");
+  c.add("row2 altered");
+  EXPECT_NE(a.hex(), c.hex());
+  RowSetDigest d;
+  d.add("row1");
+  EXPECT_NE(a.hex(), d.hex());
+  EXPECT_EQ(RowSetDigest().hex(), std::string(64, '0'));
+}
+
 }  // namespace
 }  // namespace phaseout::audit

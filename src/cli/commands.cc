@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 
 #include "cli/commands.h"
@@ -23,6 +24,22 @@ int exitCodeFor(const Status& status) {
 int reportError(const Status& status) {
   std::fprintf(stderr, "phaseout: %s\n", status.message().c_str());
   return exitCodeFor(status);
+}
+
+std::int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Result<std::optional<Date>> parseDateFlag(std::string_view flag, const std::string& value) {
+  if (value.empty()) return std::optional<Date>();
+  auto d = Date::parse(value);
+  if (!d) {
+    return invalidArgument(std::string(flag) + ": expected a date YYYY-MM-DD, got \"" + value +
+                           "\"");
+  }
+  return std::optional<Date>(*d);
 }
 
 bool stdoutIsTerminal() { return ::isatty(STDOUT_FILENO) == 1; }

@@ -2,16 +2,20 @@
 // *_command.cc; main.cc calls every register function once.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
+#include "core/date.h"
 #include "core/status.h"
 
 namespace phaseout::cli {
 
 struct CommandContext {
   std::string db_path;   // --db, $PHASEOUT_DB, or ./phaseout.db
+  std::string actor;     // --actor, $PHASEOUT_ACTOR, $USER, or "unknown"
   int exit_code = 0;     // set by the command that ran
 };
 
@@ -24,6 +28,12 @@ inline constexpr int kExitInternal = 2;
 int exitCodeFor(const Status& status);
 // Prints "phaseout: <message>" on stderr and returns exitCodeFor(status).
 int reportError(const Status& status);
+// Milliseconds since the epoch, now. The CLI is the only layer that reads the clock.
+std::int64_t nowMs();
+// A --on/--at style date flag: empty gives nullopt; otherwise YYYY-MM-DD or InvalidArgument
+// naming the flag.
+Result<std::optional<Date>> parseDateFlag(std::string_view flag, const std::string& value);
+
 // True when stdout/stderr is a terminal (progress is shown only then).
 bool stdoutIsTerminal();
 bool stderrIsTerminal();

@@ -1,5 +1,4 @@
 // phaseout demo
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -35,11 +34,8 @@ int runDemoCommand(const CommandContext& ctx, const DemoFlags& flags) {
                         ? std::filesystem::path(ctx.db_path).parent_path().string()
                         : flags.out_dir;
   if (options.out_dir.empty()) options.out_dir = ".";
-  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
   Progress progress("demo");
-  auto outcome = service::runDemo(**ws, options, now_ms,
+  auto outcome = service::runDemo(**ws, options, service::Recording{std::nullopt, ctx.actor, nowMs()},
                                   [&](std::string_view stage, std::size_t done, std::size_t total) {
                                     progress.update(stage, done, total);
                                   });

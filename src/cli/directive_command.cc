@@ -1,5 +1,4 @@
 // phaseout directive add|check|list|show
-#include <chrono>
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
@@ -13,16 +12,11 @@ namespace {
 
 struct DirectiveOptions {
   std::string file;
+  std::string on;
   std::string id;
   std::int64_t version = 0;
   std::string format = "text";
 };
-
-std::int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string formatTimestamp(std::int64_t ms) {
   const Date day = Date::fromDays(static_cast<std::int32_t>(ms / 86'400'000));
@@ -57,9 +51,11 @@ int runCheck(const DirectiveOptions& opt) {
 }
 
 int runAdd(const CommandContext& ctx, const DirectiveOptions& opt) {
+  auto on = parseDateFlag("--on", opt.on);
+  if (!on.isOk()) return reportError(on.status());
   auto ws = service::Workspace::open(ctx.db_path);
   if (!ws.isOk()) return reportError(ws.status());
-  auto added = (*ws)->addDirectiveFile(opt.file, nowMs());
+  auto added = (*ws)->addDirectiveFile(opt.file, service::Recording{*on, ctx.actor, nowMs()});
   if (!added.isOk()) return reportError(added.status());
   if (opt.format == "json") {
     nlohmann::ordered_json j{{"id", added->directive.id},
@@ -87,7 +83,9 @@ int runList(const CommandContext& ctx, const DirectiveOptions& opt) {
       arr.push_back({{"id", r.directive_id},
                      {"version", r.version},
                      {"title", r.title},
-                     {"added_at", formatTimestamp(r.added_at_ms)}});
+                     {"in_force_from", r.valid_from.toString()},
+                     {"added_at", formatTimestamp(r.recorded_ms)},
+                     {"added_by", r.actor}});
     }
     std::printf("%s\n", arr.dump().c_str());
     return kExitOk;
@@ -116,14 +114,18 @@ int runShow(const CommandContext& ctx, const DirectiveOptions& opt) {
                              {"title", d.title},
                              {"issued", d.issued.toString()},
                              {"issuer", d.issuer},
-                             {"added_at", formatTimestamp(record.added_at_ms)},
+                             {"in_force_from", record.valid_from.toString()},
+                             {"added_at", formatTimestamp(record.recorded_ms)},
+                             {"added_by", record.actor},
                              {"source", record.source_text}};
     std::printf("%s\n", j.dump().c_str());
     return kExitOk;
   }
-  std::printf("# %s version %lld, added %s\n# issued %s by %s; milestones: %s\n%s",
+  std::printf("# %s version %lld, in force from %s, added %s by %s\n# issued %s by %s; "
+              "milestones: %s\n%s",
               d.id.c_str(), static_cast<long long>(record.version),
-              formatTimestamp(record.added_at_ms).c_str(), d.issued.toString().c_str(),
+              record.valid_from.toString().c_str(), formatTimestamp(record.recorded_ms).c_str(),
+              record.actor.c_str(), d.issued.toString().c_str(),
               d.issuer.c_str(), milestonesText(d).c_str(), record.source_text.c_str());
   if (!record.source_text.empty() && record.source_text.back() != '\n') std::printf("\n");
   return kExitOk;
@@ -139,6 +141,8 @@ void registerDirectiveCommands(CLI::App& app, CommandContext& ctx) {
   auto* add = dir->add_subcommand(
       "add", "Validate and store a directive YAML file (a changed re-add is a new version)");
   add->add_option("FILE", opt->file, "Directive YAML file")->required();
+  add->add_option("--on", opt->on,
+                  "Day this version takes effect, YYYY-MM-DD (default: the directive's issued date)");
   add->add_option("--format", opt->format, "Output format")->check(CLI::IsMember({"text", "json"}));
   add->callback([&ctx, opt] { ctx.exit_code = runAdd(ctx, *opt); });
 

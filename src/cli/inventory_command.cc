@@ -12,6 +12,7 @@ namespace {
 
 struct ImportOptions {
   std::string file;
+  std::string on;
   std::string format = "text";
 };
 
@@ -25,14 +26,17 @@ int runInit(const CommandContext& ctx) {
 }
 
 int runImport(const CommandContext& ctx, bool people, const ImportOptions& opt) {
+  auto on = parseDateFlag("--on", opt.on);
+  if (!on.isOk()) return reportError(on.status());
+  service::Recording recording{*on, ctx.actor, nowMs()};
   auto ws = service::Workspace::open(ctx.db_path);
   if (!ws.isOk()) return reportError(ws.status());
   Progress progress(std::string("importing ") + (people ? "people" : "devices"));
   auto on_progress = [&](std::string_view stage, std::size_t done, std::size_t total) {
     progress.update(stage, done, total);
   };
-  auto summary = people ? (*ws)->importPeople(opt.file, on_progress)
-                        : (*ws)->importDevices(opt.file, on_progress);
+  auto summary = people ? (*ws)->importPeople(opt.file, recording, on_progress)
+                        : (*ws)->importDevices(opt.file, recording, on_progress);
   progress.finish();
   if (!summary.isOk()) {
     if (summary.status().code() == StatusCode::kInvalidArgument) {
@@ -77,6 +81,9 @@ void registerInventoryCommands(CLI::App& app, CommandContext& ctx) {
                : "Import devices: device_id, holder, kind, vendor, model, platform, os_version, "
                  "ownership, channel, serial, imei, mac, hostname, state");
     sub->add_option("FILE", opt->file, "A .csv or .json file")->required();
+    sub->add_option("--on", opt->on,
+                    "Day the changes take effect, YYYY-MM-DD (default: today; records new to "
+                    "phaseout then count as held since before any date)");
     sub->add_option("--format", opt->format, "Output format")
         ->check(CLI::IsMember({"text", "json"}));
     sub->footer(people ? "Any invalid row imports nothing; every problem is listed as "

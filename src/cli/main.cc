@@ -34,6 +34,11 @@ int main(int argc, char** argv) {
   ctx.db_path = env_db && *env_db ? env_db : "phaseout.db";
   app.add_option("--db", ctx.db_path, "SQLite database file (default: $PHASEOUT_DB or ./phaseout.db)")
       ->envname("PHASEOUT_DB");
+  const char* env_actor = std::getenv("PHASEOUT_ACTOR");
+  const char* env_user = std::getenv("USER");
+  ctx.actor = env_actor && *env_actor ? env_actor : (env_user && *env_user ? env_user : "unknown");
+  app.add_option("--actor", ctx.actor,
+                 "Who records changes, kept in the audit trail (default: $PHASEOUT_ACTOR or $USER)");
 
   registerInventoryCommands(app, ctx);
   registerDirectiveCommands(app, ctx);

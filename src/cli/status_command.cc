@@ -1,5 +1,4 @@
 // phaseout status | report
-#include <chrono>
 #include <cstdio>
 #include <fstream>
 
@@ -18,16 +17,10 @@ struct StatusOptions {
   bool devices = false;
 };
 
+// --at, or today (UTC) when it is not given.
 Result<Date> asOfDate(const std::string& at) {
-  if (at.empty()) {
-    // The only place the clock is read: "today" in UTC when --at is not given.
-    const auto now = std::chrono::system_clock::now();
-    const auto days = std::chrono::duration_cast<std::chrono::days>(now.time_since_epoch());
-    return Date::fromDays(static_cast<std::int32_t>(days.count()));
-  }
-  auto d = Date::parse(at);
-  if (!d) return invalidArgument("--at: expected a date YYYY-MM-DD, got \"" + at + "\"");
-  return *d;
+  PH_ASSIGN_OR_RETURN(auto d, parseDateFlag("--at", at));
+  return d.value_or(Date::fromDays(static_cast<std::int32_t>(nowMs() / 86'400'000)));
 }
 
 // The directive to report on: the one named, or the only one stored.

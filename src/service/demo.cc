@@ -26,8 +26,8 @@ Status writeText(const std::string& path, const std::string& text) {
 
 std::string_view scenarioDirectiveYaml() { return embedded::scenario_directive_yaml; }
 
-Result<DemoOutcome> runDemo(Workspace& workspace, const DemoOptions& options, std::int64_t now_ms,
-                            const ProgressFn& progress) {
+Result<DemoOutcome> runDemo(Workspace& workspace, const DemoOptions& options,
+                            const Recording& recording, const ProgressFn& progress) {
   if (options.people == 0) return invalidArgument("--people: must be at least 1");
   PH_RETURN_IF_ERROR(workspace.init());
   std::error_code ec;
@@ -46,15 +46,15 @@ Result<DemoOutcome> runDemo(Workspace& workspace, const DemoOptions& options, st
   PH_RETURN_IF_ERROR(writeText(outcome.people_csv, inventory::writePeopleCsv(org.people)));
   PH_RETURN_IF_ERROR(writeText(outcome.devices_csv, inventory::writeDevicesCsv(org.devices)));
 
-  PH_ASSIGN_OR_RETURN(outcome.people, workspace.importPeople(outcome.people_csv, progress));
-  PH_ASSIGN_OR_RETURN(outcome.devices, workspace.importDevices(outcome.devices_csv, progress));
+  PH_ASSIGN_OR_RETURN(outcome.people, workspace.importPeople(outcome.people_csv, recording, progress));
+  PH_ASSIGN_OR_RETURN(outcome.devices, workspace.importDevices(outcome.devices_csv, recording, progress));
   if (options.directive_path.empty()) {
     PH_ASSIGN_OR_RETURN(outcome.directive,
                         workspace.addDirectiveText(std::string(scenarioDirectiveYaml()),
-                                                   "pa-iphone-2023.yaml", now_ms));
+                                                   "pa-iphone-2023.yaml", recording));
   } else {
     PH_ASSIGN_OR_RETURN(outcome.directive,
-                        workspace.addDirectiveFile(options.directive_path, now_ms));
+                        workspace.addDirectiveFile(options.directive_path, recording));
   }
   PH_ASSIGN_OR_RETURN(outcome.status, workspace.status(outcome.directive.directive.id, options.as_of));
   return outcome;

@@ -31,8 +31,8 @@ struct DemoOutcome {
 // The YAML of examples/directives/pa-iphone-2023.yaml, embedded at build time.
 std::string_view scenarioDirectiveYaml();
 
-// Initialises the workspace's database, then runs the demo. `now_ms` stamps the directive.
-Result<DemoOutcome> runDemo(Workspace& workspace, const DemoOptions& options, std::int64_t now_ms,
-                            const ProgressFn& progress = {});
+// Initialises the workspace's database, then runs the demo, recording as `recording.actor`.
+Result<DemoOutcome> runDemo(Workspace& workspace, const DemoOptions& options,
+                            const Recording& recording, const ProgressFn& progress = {});
 
 }  // namespace phaseout::service

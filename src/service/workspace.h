@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,16 @@ namespace phaseout::service {
 
 // Called during long work: stage ("parse", "store"), units done, total (0 when unknown).
 using ProgressFn = std::function<void(std::string_view stage, std::size_t done, std::size_t total)>;
+
+// Who records a change and when it takes effect. `on` empty means today (the day of now_ms,
+// UTC) for changes; records new to the store then form the baseline, valid before any date.
+struct Recording {
+  std::optional<Date> on;
+  std::string actor = "unknown";
+  std::int64_t now_ms = 0;
+
+  Date today() const { return Date::fromDays(static_cast<std::int32_t>(now_ms / 86'400'000)); }
+};
 
 struct ImportSummary {
   std::string file;
@@ -63,20 +74,22 @@ class Workspace {
   // Creates or upgrades the schema; safe to run again.
   Status init();
 
-  Result<ImportSummary> importPeople(const std::string& path, const ProgressFn& progress = {});
-  Result<ImportSummary> importDevices(const std::string& path, const ProgressFn& progress = {});
-  Result<ImportSummary> importPeopleText(std::string_view text, std::string_view source_name);
-  Result<ImportSummary> importDevicesText(std::string_view text, std::string_view source_name);
+  Result<ImportSummary> importPeople(const std::string& path, const Recording& recording,
+                                     const ProgressFn& progress = {});
+  Result<ImportSummary> importDevices(const std::string& path, const Recording& recording,
+                                      const ProgressFn& progress = {});
 
-  Result<DirectiveAdded> addDirectiveFile(const std::string& path, std::int64_t now_ms);
+  // A directive version takes effect on recording.on, or else on the directive's issue date.
+  Result<DirectiveAdded> addDirectiveFile(const std::string& path, const Recording& recording);
   Result<DirectiveAdded> addDirectiveText(const std::string& text, std::string_view source_name,
-                                          std::int64_t now_ms);
+                                          const Recording& recording);
   Result<std::vector<storage::DirectiveRecord>> listDirectives();
   // version 0: the latest.
   Result<std::pair<policy::Directive, storage::DirectiveRecord>> directive(
       const std::string& directive_id, std::int64_t version = 0);
 
-  // Evaluates the stored directive over the stored inventory as of `as_of`.
+  // Evaluates the directive version in force on `as_of` over the people and devices as they
+  // were on that day.
   Result<StatusResult> status(const std::string& directive_id, Date as_of);
 
   storage::Repository& repository() { return *repository_; }
@@ -84,10 +97,8 @@ class Workspace {
  private:
   explicit Workspace(std::unique_ptr<storage::Connection> connection);
   // `source` names the input in messages and decides the format by its extension.
-  Result<ImportSummary> importPeopleImpl(std::string_view text, std::string_view source,
-                                         const ProgressFn& progress);
-  Result<ImportSummary> importDevicesImpl(std::string_view text, std::string_view source,
-                                          const ProgressFn& progress);
+  storage::ChangeContext changeContext(const Recording& recording,
+                                       std::string_view source) const;
 
   std::unique_ptr<storage::Connection> connection_;
   std::unique_ptr<storage::Repository> repository_;

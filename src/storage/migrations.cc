@@ -6,17 +6,33 @@ namespace phaseout::storage {
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kMigrations = {
-      {1, "people, devices and directive versions", R"sql(
-CREATE TABLE people (
-  person_id TEXT PRIMARY KEY,
+      {1, "event log, people/device/directive versions", R"sql(
+CREATE TABLE events (
+  seq BIGINT PRIMARY KEY,
+  effective_day BIGINT NOT NULL,
+  recorded_ms BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE TABLE person_versions (
+  person_id TEXT NOT NULL,
+  valid_from BIGINT NOT NULL,
+  seq BIGINT NOT NULL,
   name TEXT NOT NULL,
   email TEXT NOT NULL,
   unit TEXT NOT NULL,
   roles TEXT NOT NULL,
-  status TEXT NOT NULL
-);
-CREATE TABLE devices (
-  device_id TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  PRIMARY KEY (person_id, valid_from, seq)
+){without_rowid};
+CREATE TABLE device_versions (
+  device_id TEXT NOT NULL,
+  valid_from BIGINT NOT NULL,
+  seq BIGINT NOT NULL,
   holder TEXT NOT NULL,
   kind TEXT NOT NULL,
   vendor TEXT NOT NULL,
@@ -29,19 +45,33 @@ CREATE TABLE devices (
   imei TEXT NOT NULL,
   macs TEXT NOT NULL,
   hostname TEXT NOT NULL,
-  state TEXT NOT NULL
-);
-CREATE TABLE directives (
+  state TEXT NOT NULL,
+  PRIMARY KEY (device_id, valid_from, seq)
+){without_rowid};
+CREATE TABLE directive_versions (
   directive_id TEXT NOT NULL,
   version BIGINT NOT NULL,
+  valid_from BIGINT NOT NULL,
+  seq BIGINT NOT NULL,
   title TEXT NOT NULL,
   source_text TEXT NOT NULL,
-  added_at_ms BIGINT NOT NULL,
   PRIMARY KEY (directive_id, version)
 );
 )sql"},
   };
   return kMigrations;
+}
+
+std::string dialectSql(Dialect dialect, std::string_view sql) {
+  // Clustered tables make the as-of scans (ordered by id, then valid_from) sequential reads.
+  constexpr std::string_view kWithoutRowid = "{without_rowid}";
+  std::string out(sql);
+  const std::string_view replacement = dialect == Dialect::kSqlite ? " WITHOUT ROWID" : "";
+  for (auto pos = out.find(kWithoutRowid); pos != std::string::npos;
+       pos = out.find(kWithoutRowid, pos)) {
+    out.replace(pos, kWithoutRowid.size(), replacement);
+  }
+  return out;
 }
 
 Result<int> schemaVersion(Connection& connection) {
@@ -64,7 +94,7 @@ Status migrate(Connection& connection) {
   }
   for (const Migration& m : migrations()) {
     if (m.version <= current) continue;
-    PH_RETURN_IF_ERROR(connection.exec(m.sql));
+    PH_RETURN_IF_ERROR(connection.exec(dialectSql(connection.dialect(), m.sql)));
     PH_ASSIGN_OR_RETURN(auto ins,
                         connection.prepare("INSERT INTO schema_version (version) VALUES (:v)"));
     ins->bind("v", std::int64_t{m.version});

@@ -3,6 +3,7 @@
 // written by a newer phaseout (FailedPrecondition) rather than guess at its schema.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -13,8 +14,12 @@ namespace phaseout::storage {
 struct Migration {
   int version;
   std::string_view description;
-  std::string_view sql;  // portable SQL: BIGINT, TEXT, epoch ms; no engine-specific types
+  // Portable SQL (BIGINT, TEXT, epoch ms). The one engine-specific spot is marked
+  // "{without_rowid}" (SQLite's clustered tables), which dialectSql() fills in.
+  std::string_view sql;
 };
+
+std::string dialectSql(Dialect dialect, std::string_view sql);
 
 const std::vector<Migration>& migrations();
 Status migrate(Connection& connection);

@@ -1,5 +1,8 @@
 #include "storage/repository.h"
 
+#include <nlohmann/json.hpp>
+
+#include <map>
 #include <string_view>
 #include <unordered_map>
 
@@ -15,43 +18,96 @@ using inventory::Person;
 
 // The query catalog: every statement the repository runs, with named parameters.
 constexpr std::string_view kInsertPerson =
-    "INSERT INTO people (person_id, name, email, unit, roles, status) "
-    "VALUES (:person_id, :name, :email, :unit, :roles, :status)";
-constexpr std::string_view kUpdatePerson =
-    "UPDATE people SET name = :name, email = :email, unit = :unit, roles = :roles, "
-    "status = :status WHERE person_id = :person_id";
+    "INSERT INTO person_versions (person_id, valid_from, seq, name, email, unit, roles, status) "
+    "VALUES (:person_id, :valid_from, :seq, :name, :email, :unit, :roles, :status)";
 constexpr std::string_view kSelectPeople =
-    "SELECT person_id, name, email, unit, roles, status FROM people ORDER BY person_id";
-constexpr std::string_view kSelectPersonIds = "SELECT person_id FROM people ORDER BY person_id";
+    "SELECT person_id, valid_from, seq, name, email, unit, roles, status FROM person_versions "
+    "WHERE valid_from <= :day ORDER BY person_id, valid_from, seq";
+constexpr std::string_view kSelectPersonIds =
+    "SELECT DISTINCT person_id FROM person_versions ORDER BY person_id";
 constexpr std::string_view kInsertDevice =
-    "INSERT INTO devices (device_id, holder, kind, vendor, model, platform, os_version, "
-    "ownership, channel, serial, imei, macs, hostname, state) VALUES (:device_id, :holder, "
-    ":kind, :vendor, :model, :platform, :os_version, :ownership, :channel, :serial, :imei, "
-    ":macs, :hostname, :state)";
-constexpr std::string_view kUpdateDevice =
-    "UPDATE devices SET holder = :holder, kind = :kind, vendor = :vendor, model = :model, "
-    "platform = :platform, os_version = :os_version, ownership = :ownership, "
-    "channel = :channel, serial = :serial, imei = :imei, macs = :macs, hostname = :hostname, "
-    "state = :state WHERE device_id = :device_id";
+    "INSERT INTO device_versions (device_id, valid_from, seq, holder, kind, vendor, model, "
+    "platform, os_version, ownership, channel, serial, imei, macs, hostname, state) VALUES "
+    "(:device_id, :valid_from, :seq, :holder, :kind, :vendor, :model, :platform, :os_version, "
+    ":ownership, :channel, :serial, :imei, :macs, :hostname, :state)";
 constexpr std::string_view kSelectDevices =
-    "SELECT device_id, holder, kind, vendor, model, platform, os_version, ownership, channel, "
-    "serial, imei, macs, hostname, state FROM devices ORDER BY device_id";
+    "SELECT device_id, valid_from, seq, holder, kind, vendor, model, platform, os_version, "
+    "ownership, channel, serial, imei, macs, hostname, state FROM device_versions "
+    "WHERE valid_from <= :day ORDER BY device_id, valid_from, seq";
+constexpr std::string_view kSelectDirectiveVersions =
+    "SELECT directive_id, version, valid_from, seq, title, source_text FROM directive_versions "
+    "ORDER BY directive_id, version";
 constexpr std::string_view kLatestDirectiveVersion =
-    "SELECT version, source_text FROM directives WHERE directive_id = :id "
+    "SELECT version, source_text FROM directive_versions WHERE directive_id = :id "
     "ORDER BY version DESC LIMIT 1";
 constexpr std::string_view kInsertDirective =
-    "INSERT INTO directives (directive_id, version, title, source_text, added_at_ms) "
-    "VALUES (:id, :version, :title, :source_text, :added_at_ms)";
-constexpr std::string_view kListDirectives =
-    "SELECT d.directive_id, d.version, d.title, d.source_text, d.added_at_ms FROM directives d "
-    "WHERE d.version = (SELECT max(version) FROM directives x WHERE x.directive_id = "
-    "d.directive_id) ORDER BY d.directive_id";
-constexpr std::string_view kGetDirectiveLatest =
-    "SELECT directive_id, version, title, source_text, added_at_ms FROM directives "
-    "WHERE directive_id = :id ORDER BY version DESC LIMIT 1";
-constexpr std::string_view kGetDirectiveVersion =
-    "SELECT directive_id, version, title, source_text, added_at_ms FROM directives "
-    "WHERE directive_id = :id AND version = :version";
+    "INSERT INTO directive_versions (directive_id, version, valid_from, seq, title, source_text) "
+    "VALUES (:id, :version, :valid_from, :seq, :title, :source_text)";
+constexpr std::string_view kDirectiveColumns =
+    "SELECT d.directive_id, d.version, d.valid_from, d.title, d.source_text, e.recorded_ms, "
+    "e.actor FROM directive_versions d JOIN events e ON e.seq = d.seq ";
+constexpr std::string_view kLastEvent = "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1";
+constexpr std::string_view kInsertEvent =
+    "INSERT INTO events (seq, effective_day, recorded_ms, actor, kind, subject, payload, "
+    "prev_hash, hash) VALUES (:seq, :effective_day, :recorded_ms, :actor, :kind, :subject, "
+    ":payload, :prev_hash, :hash)";
+constexpr std::string_view kSelectEvents =
+    "SELECT seq, effective_day, recorded_ms, actor, kind, subject, payload, prev_hash, hash "
+    "FROM events ORDER BY seq";
+
+// --- canonical row encodings (what row digests cover) -------------------------------------
+
+void field(std::string& out, std::string_view v) {
+  out += std::to_string(v.size());
+  out += ':';
+  out += v;
+  out += ';';
+}
+
+std::string personRow(const Person& p, std::int64_t valid_from) {
+  std::string out = "person;";
+  field(out, p.person_id);
+  field(out, std::to_string(valid_from));
+  field(out, p.name);
+  field(out, p.email);
+  field(out, p.unit);
+  field(out, join(p.roles, ";"));
+  field(out, inventory::name(p.status));
+  return out;
+}
+
+std::string deviceRow(const Device& d, std::int64_t valid_from) {
+  std::string out = "device;";
+  field(out, d.device_id);
+  field(out, std::to_string(valid_from));
+  field(out, d.holder);
+  field(out, platform::name(d.kind));
+  field(out, d.vendor);
+  field(out, d.model);
+  field(out, platform::name(d.platform));
+  field(out, d.os_version);
+  field(out, platform::name(d.ownership));
+  field(out, platform::name(d.channel));
+  field(out, d.serial);
+  field(out, d.imei);
+  field(out, join(d.macs, ";"));
+  field(out, d.hostname);
+  field(out, platform::name(d.state));
+  return out;
+}
+
+std::string directiveRow(std::string_view id, std::int64_t version, std::int64_t valid_from,
+                         std::string_view title, std::string_view text) {
+  std::string out = "directive;";
+  field(out, id);
+  field(out, std::to_string(version));
+  field(out, std::to_string(valid_from));
+  field(out, title);
+  field(out, text);
+  return out;
+}
+
+// --- binding and reading ------------------------------------------------------------------
 
 void bindPerson(Statement& s, const Person& p) {
   s.bind("person_id", p.person_id);
@@ -90,72 +146,153 @@ Status decodeEnum(std::optional<T> parsed, T& out, std::string_view column, std:
   return Status::ok();
 }
 
+// Columns from kSelectPeople: person_id, valid_from, seq, name, email, unit, roles, status.
+Result<Person> readPerson(Statement& s) {
+  Person p;
+  p.person_id = s.text(0);
+  p.name = s.text(3);
+  p.email = s.text(4);
+  p.unit = s.text(5);
+  p.roles = splitList(s.text(6), ';');
+  const std::string_view status = s.text(7);
+  if (status == "active") {
+    p.status = EmploymentStatus::kActive;
+  } else if (status == "left") {
+    p.status = EmploymentStatus::kLeft;
+  } else {
+    return dataLoss("stored status of " + p.person_id + " is not valid: \"" +
+                    std::string(status) + "\"");
+  }
+  return p;
+}
+
+// Columns from kSelectDevices: device_id, valid_from, seq, then the record's fields.
 Result<Device> readDevice(Statement& s) {
   Device d;
   d.device_id = s.text(0);
-  d.holder = s.text(1);
-  PH_RETURN_IF_ERROR(decodeEnum(platform::parseKind(s.text(2)), d.kind, "kind", d.device_id,
-                                s.text(2)));
-  d.vendor = s.text(3);
-  d.model = s.text(4);
-  PH_RETURN_IF_ERROR(decodeEnum(platform::parsePlatform(s.text(5)), d.platform, "platform",
-                                d.device_id, s.text(5)));
-  d.os_version = s.text(6);
-  PH_RETURN_IF_ERROR(decodeEnum(platform::parseOwnership(s.text(7)), d.ownership, "ownership",
+  d.holder = s.text(3);
+  PH_RETURN_IF_ERROR(decodeEnum(platform::parseKind(s.text(4)), d.kind, "kind", d.device_id,
+                                s.text(4)));
+  d.vendor = s.text(5);
+  d.model = s.text(6);
+  PH_RETURN_IF_ERROR(decodeEnum(platform::parsePlatform(s.text(7)), d.platform, "platform",
                                 d.device_id, s.text(7)));
-  PH_RETURN_IF_ERROR(decodeEnum(platform::parseChannel(s.text(8)), d.channel, "channel",
-                                d.device_id, s.text(8)));
-  d.serial = s.text(9);
-  d.imei = s.text(10);
-  d.macs = splitList(s.text(11), ';');
-  d.hostname = s.text(12);
-  PH_RETURN_IF_ERROR(decodeEnum(platform::parseDeviceState(s.text(13)), d.state, "state",
-                                d.device_id, s.text(13)));
+  d.os_version = s.text(8);
+  PH_RETURN_IF_ERROR(decodeEnum(platform::parseOwnership(s.text(9)), d.ownership, "ownership",
+                                d.device_id, s.text(9)));
+  PH_RETURN_IF_ERROR(decodeEnum(platform::parseChannel(s.text(10)), d.channel, "channel",
+                                d.device_id, s.text(10)));
+  d.serial = s.text(11);
+  d.imei = s.text(12);
+  d.macs = splitList(s.text(13), ';');
+  d.hostname = s.text(14);
+  PH_RETURN_IF_ERROR(decodeEnum(platform::parseDeviceState(s.text(15)), d.state, "state",
+                                d.device_id, s.text(15)));
   return d;
+}
+
+// Reads versioned records ordered by (id, valid_from, seq) and keeps the last version of each
+// id: the version in force on the scanned day.
+template <typename Record, typename Read>
+Result<std::vector<Record>> loadVersions(Connection& conn, std::string_view sql,
+                                         std::optional<Date> as_of, Read read) {
+  PH_ASSIGN_OR_RETURN(auto s, conn.prepare(sql));
+  s->bind("day", as_of ? std::int64_t{as_of->days()} : std::int64_t{INT32_MAX});
+  std::vector<Record> out;
+  std::string last_id;
+  while (true) {
+    PH_ASSIGN_OR_RETURN(bool row, s->step());
+    if (!row) break;
+    const std::string_view id = s->text(0);
+    PH_ASSIGN_OR_RETURN(Record r, read(*s));
+    if (!out.empty() && id == last_id) {
+      out.back() = std::move(r);
+    } else {
+      last_id = id;
+      out.push_back(std::move(r));
+    }
+  }
+  return out;
 }
 
 Result<DirectiveRecord> readDirective(Statement& s) {
   DirectiveRecord r;
   r.directive_id = s.text(0);
   r.version = s.integer(1);
-  r.title = s.text(2);
-  r.source_text = s.text(3);
-  r.added_at_ms = s.integer(4);
+  r.valid_from = Date::fromDays(static_cast<std::int32_t>(s.integer(2)));
+  r.title = s.text(3);
+  r.source_text = s.text(4);
+  r.recorded_ms = s.integer(5);
+  r.actor = s.text(6);
   return r;
 }
 
-// Shared upsert: insert what is new, update what differs, count what is equal.
-template <typename Record, typename IdOf, typename Bind>
-Result<UpsertCounts> upsert(Connection& conn, const std::vector<Record>& incoming,
-                            std::vector<Record> existing, IdOf id_of, Bind bind,
-                            std::string_view insert_sql, std::string_view update_sql,
-                            const Repository::RowProgress& progress) {
+std::string rowsPayload(const nlohmann::ordered_json& detail, const audit::RowSetDigest& digest) {
+  nlohmann::ordered_json j;
+  j["detail"] = detail;
+  j["rows"] = digest.rows();
+  j["rows_digest"] = digest.hex();
+  return j.dump();
+}
+
+// Shared upsert: a new version for what is new or changed; one event for the batch.
+template <typename Record, typename IdOf, typename Bind, typename Encode>
+Result<UpsertCounts> upsertVersions(Repository& repo, const std::vector<Record>& incoming,
+                                    std::vector<Record> latest, const ChangeContext& change,
+                                    std::string_view kind, IdOf id_of, Bind bind, Encode encode,
+                                    std::string_view insert_sql,
+                                    const Repository::RowProgress& progress) {
+  Connection& conn = repo.connection();
   std::unordered_map<std::string_view, const Record*> by_id;
-  by_id.reserve(existing.size());
-  for (const Record& r : existing) by_id.emplace(id_of(r), &r);
+  by_id.reserve(latest.size());
+  for (const Record& r : latest) by_id.emplace(id_of(r), &r);
+  // The event comes first so rows can carry its seq; its digest is known only after the rows,
+  // so the event is written with a placeholder and completed below, inside the transaction.
   PH_ASSIGN_OR_RETURN(auto insert, conn.prepare(insert_sql));
-  PH_ASSIGN_OR_RETURN(auto update, conn.prepare(update_sql));
+  PH_ASSIGN_OR_RETURN(auto last, conn.prepare(kLastEvent));
+  PH_ASSIGN_OR_RETURN(bool has_last, last->step());
+  const std::int64_t seq = has_last ? last->integer(0) + 1 : 1;
+  last.reset();
+
   UpsertCounts counts;
+  audit::RowSetDigest digest;
   constexpr std::size_t kProgressEvery = 16384;
   std::size_t done = 0;
   for (const Record& r : incoming) {
     if (progress && ++done % kProgressEvery == 0) progress(done, incoming.size());
     auto it = by_id.find(id_of(r));
-    Statement* stmt = nullptr;
+    std::int64_t valid_from = change.effective.days();
     if (it == by_id.end()) {
-      stmt = insert.get();
+      if (!change.effective_given) valid_from = kBaselineDay;
       ++counts.added;
     } else if (!(*it->second == r)) {
-      stmt = update.get();
       ++counts.updated;
     } else {
       ++counts.unchanged;
       continue;
     }
-    bind(*stmt, r);
-    PH_RETURN_IF_ERROR(stmt->execute());
-    stmt->reset();
+    bind(*insert, r);
+    insert->bind("valid_from", valid_from);
+    insert->bind("seq", seq);
+    digest.add(encode(r, valid_from));
+    PH_RETURN_IF_ERROR(insert->execute());
+    insert->reset();
   }
+  nlohmann::ordered_json detail;
+  detail["source"] = change.source;
+  detail["records"] = incoming.size();
+  detail["added"] = counts.added;
+  detail["updated"] = counts.updated;
+  detail["unchanged"] = counts.unchanged;
+  audit::Event event;
+  event.effective_day = change.effective.days();
+  event.recorded_ms = change.recorded_ms;
+  event.actor = change.actor;
+  event.kind = std::string(kind);
+  event.subject = change.source;
+  event.payload = rowsPayload(detail, digest);
+  PH_ASSIGN_OR_RETURN(std::int64_t written, repo.appendEvent(std::move(event)));
+  if (written != seq) return internalError("event sequence moved during an upsert");
   return counts;
 }
 
@@ -178,53 +315,39 @@ Status Repository::checkReady() {
 }
 
 Result<UpsertCounts> Repository::upsertPeople(const std::vector<Person>& people,
+                                              const ChangeContext& change,
                                               const RowProgress& progress) {
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(connection_, Transaction::Mode::kWrite));
-  PH_ASSIGN_OR_RETURN(auto existing, loadPeople());
+  PH_ASSIGN_OR_RETURN(auto latest, loadPeople());
   PH_ASSIGN_OR_RETURN(
-      auto counts, upsert(connection_, people, std::move(existing),
-                          [](const Person& p) -> std::string_view { return p.person_id; },
-                          bindPerson, kInsertPerson, kUpdatePerson, progress));
+      auto counts,
+      upsertVersions(*this, people, std::move(latest), change, "import.people",
+                     [](const Person& p) -> std::string_view { return p.person_id; }, bindPerson,
+                     personRow, kInsertPerson, progress));
   PH_RETURN_IF_ERROR(tx->commit());
   return counts;
 }
 
 Result<UpsertCounts> Repository::upsertDevices(const std::vector<Device>& devices,
+                                               const ChangeContext& change,
                                                const RowProgress& progress) {
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(connection_, Transaction::Mode::kWrite));
-  PH_ASSIGN_OR_RETURN(auto existing, loadDevices());
+  PH_ASSIGN_OR_RETURN(auto latest, loadDevices());
   PH_ASSIGN_OR_RETURN(
-      auto counts, upsert(connection_, devices, std::move(existing),
-                          [](const Device& d) -> std::string_view { return d.device_id; },
-                          bindDevice, kInsertDevice, kUpdateDevice, progress));
+      auto counts,
+      upsertVersions(*this, devices, std::move(latest), change, "import.devices",
+                     [](const Device& d) -> std::string_view { return d.device_id; }, bindDevice,
+                     deviceRow, kInsertDevice, progress));
   PH_RETURN_IF_ERROR(tx->commit());
   return counts;
 }
 
-Result<std::vector<Person>> Repository::loadPeople() {
-  PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(kSelectPeople));
-  std::vector<Person> out;
-  while (true) {
-    PH_ASSIGN_OR_RETURN(bool row, s->step());
-    if (!row) break;
-    Person p;
-    p.person_id = s->text(0);
-    p.name = s->text(1);
-    p.email = s->text(2);
-    p.unit = s->text(3);
-    p.roles = splitList(s->text(4), ';');
-    const std::string_view status = s->text(5);
-    if (status == "active") {
-      p.status = EmploymentStatus::kActive;
-    } else if (status == "left") {
-      p.status = EmploymentStatus::kLeft;
-    } else {
-      return dataLoss("stored status of " + p.person_id + " is not valid: \"" +
-                      std::string(status) + "\"");
-    }
-    out.push_back(std::move(p));
-  }
-  return out;
+Result<std::vector<Person>> Repository::loadPeople(std::optional<Date> as_of) {
+  return loadVersions<Person>(connection_, kSelectPeople, as_of, readPerson);
+}
+
+Result<std::vector<Device>> Repository::loadDevices(std::optional<Date> as_of) {
+  return loadVersions<Device>(connection_, kSelectDevices, as_of, readDevice);
 }
 
 Result<std::vector<std::string>> Repository::loadPersonIds() {
@@ -238,22 +361,11 @@ Result<std::vector<std::string>> Repository::loadPersonIds() {
   return out;
 }
 
-Result<std::vector<Device>> Repository::loadDevices() {
-  PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(kSelectDevices));
-  std::vector<Device> out;
-  while (true) {
-    PH_ASSIGN_OR_RETURN(bool row, s->step());
-    if (!row) break;
-    PH_ASSIGN_OR_RETURN(Device d, readDevice(*s));
-    out.push_back(std::move(d));
-  }
-  return out;
-}
-
 Result<AddDirectiveOutcome> Repository::addDirective(const std::string& directive_id,
                                                      const std::string& title,
                                                      const std::string& source_text,
-                                                     std::int64_t added_at_ms) {
+                                                     Date valid_from,
+                                                     const ChangeContext& change) {
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(connection_, Transaction::Mode::kWrite));
   PH_ASSIGN_OR_RETURN(auto latest, connection_.prepare(kLatestDirectiveVersion));
   latest->bind("id", directive_id);
@@ -263,21 +375,44 @@ Result<AddDirectiveOutcome> Repository::addDirective(const std::string& directiv
     outcome.version = latest->integer(0);
     if (latest->text(1) == source_text) return outcome;  // unchanged: no new version
   }
+  latest.reset();
   outcome.version += 1;
   outcome.created = true;
+
+  audit::RowSetDigest digest;
+  digest.add(directiveRow(directive_id, outcome.version, valid_from.days(), title, source_text));
+  nlohmann::ordered_json detail;
+  detail["version"] = outcome.version;
+  detail["valid_from"] = valid_from.toString();
+  detail["title"] = title;
+  detail["source"] = change.source;
+  audit::Event event;
+  event.effective_day = valid_from.days();
+  event.recorded_ms = change.recorded_ms;
+  event.actor = change.actor;
+  event.kind = "directive.add";
+  event.subject = directive_id;
+  event.payload = rowsPayload(detail, digest);
+  PH_ASSIGN_OR_RETURN(std::int64_t seq, appendEvent(std::move(event)));
+
   PH_ASSIGN_OR_RETURN(auto ins, connection_.prepare(kInsertDirective));
   ins->bind("id", directive_id);
   ins->bind("version", outcome.version);
+  ins->bind("valid_from", std::int64_t{valid_from.days()});
+  ins->bind("seq", seq);
   ins->bind("title", title);
   ins->bind("source_text", source_text);
-  ins->bind("added_at_ms", added_at_ms);
   PH_RETURN_IF_ERROR(ins->execute());
   PH_RETURN_IF_ERROR(tx->commit());
   return outcome;
 }
 
 Result<std::vector<DirectiveRecord>> Repository::listDirectives() {
-  PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(kListDirectives));
+  PH_ASSIGN_OR_RETURN(
+      auto s, connection_.prepare(std::string(kDirectiveColumns) +
+                                  "WHERE d.version = (SELECT max(version) FROM directive_versions "
+                                  "x WHERE x.directive_id = d.directive_id) "
+                                  "ORDER BY d.directive_id"));
   std::vector<DirectiveRecord> out;
   while (true) {
     PH_ASSIGN_OR_RETURN(bool row, s->step());
@@ -290,8 +425,12 @@ Result<std::vector<DirectiveRecord>> Repository::listDirectives() {
 
 Result<DirectiveRecord> Repository::getDirective(const std::string& directive_id,
                                                  std::int64_t version) {
-  PH_ASSIGN_OR_RETURN(auto s,
-                      connection_.prepare(version == 0 ? kGetDirectiveLatest : kGetDirectiveVersion));
+  PH_ASSIGN_OR_RETURN(
+      auto s, connection_.prepare(std::string(kDirectiveColumns) +
+                                  (version == 0 ? "WHERE d.directive_id = :id ORDER BY d.version "
+                                                  "DESC LIMIT 1"
+                                                : "WHERE d.directive_id = :id AND d.version = "
+                                                  ":version")));
   s->bind("id", directive_id);
   if (version != 0) s->bind("version", version);
   PH_ASSIGN_OR_RETURN(bool row, s->step());
@@ -301,6 +440,176 @@ Result<DirectiveRecord> Repository::getDirective(const std::string& directive_id
                     "; see 'phaseout directive list'");
   }
   return readDirective(*s);
+}
+
+Result<DirectiveRecord> Repository::directiveInForce(const std::string& directive_id,
+                                                     Date as_of) {
+  PH_ASSIGN_OR_RETURN(
+      auto s, connection_.prepare(std::string(kDirectiveColumns) +
+                                  "WHERE d.directive_id = :id AND d.valid_from <= :day "
+                                  "ORDER BY d.valid_from DESC, d.version DESC LIMIT 1"));
+  s->bind("id", directive_id);
+  s->bind("day", std::int64_t{as_of.days()});
+  PH_ASSIGN_OR_RETURN(bool row, s->step());
+  if (row) return readDirective(*s);
+  PH_ASSIGN_OR_RETURN(auto first, getDirective(directive_id, 1));
+  return failedPrecondition("directive '" + directive_id + "' was not yet in force on " +
+                            as_of.toString() + " (in force from " + first.valid_from.toString() +
+                            ")");
+}
+
+Result<std::int64_t> Repository::appendEvent(audit::Event event) {
+  PH_ASSIGN_OR_RETURN(auto last, connection_.prepare(kLastEvent));
+  PH_ASSIGN_OR_RETURN(bool has_last, last->step());
+  event.seq = has_last ? last->integer(0) + 1 : 1;
+  event.prev_hash = has_last ? std::string(last->text(1)) : std::string(audit::kGenesisHash);
+  last.reset();
+  event.hash = audit::chainHash(event.prev_hash, event);
+  PH_ASSIGN_OR_RETURN(auto ins, connection_.prepare(kInsertEvent));
+  ins->bind("seq", event.seq);
+  ins->bind("effective_day", std::int64_t{event.effective_day});
+  ins->bind("recorded_ms", event.recorded_ms);
+  ins->bind("actor", event.actor);
+  ins->bind("kind", event.kind);
+  ins->bind("subject", event.subject);
+  ins->bind("payload", event.payload);
+  ins->bind("prev_hash", event.prev_hash);
+  ins->bind("hash", event.hash);
+  PH_RETURN_IF_ERROR(ins->execute());
+  return event.seq;
+}
+
+Result<std::int64_t> Repository::recordDeviceVersion(const Device& device,
+                                                     const ChangeContext& change,
+                                                     std::string_view kind,
+                                                     std::string_view subject,
+                                                     std::string_view detail_json) {
+  const std::int64_t valid_from = change.effective.days();
+  audit::RowSetDigest digest;
+  digest.add(deviceRow(device, valid_from));
+  audit::Event event;
+  event.effective_day = change.effective.days();
+  event.recorded_ms = change.recorded_ms;
+  event.actor = change.actor;
+  event.kind = std::string(kind);
+  event.subject = std::string(subject);
+  try {
+    event.payload = rowsPayload(nlohmann::ordered_json::parse(detail_json), digest);
+  } catch (const nlohmann::json::exception& e) {
+    return internalError(std::string("event detail is not JSON: ") + e.what());
+  }
+  PH_ASSIGN_OR_RETURN(std::int64_t seq, appendEvent(std::move(event)));
+  PH_ASSIGN_OR_RETURN(auto ins, connection_.prepare(kInsertDevice));
+  bindDevice(*ins, device);
+  ins->bind("valid_from", valid_from);
+  ins->bind("seq", seq);
+  PH_RETURN_IF_ERROR(ins->execute());
+  return seq;
+}
+
+Status Repository::forEachEvent(const std::function<Status(const audit::Event&)>& fn) {
+  PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(kSelectEvents));
+  audit::Event e;
+  while (true) {
+    PH_ASSIGN_OR_RETURN(bool row, s->step());
+    if (!row) break;
+    e.seq = s->integer(0);
+    e.effective_day = static_cast<std::int32_t>(s->integer(1));
+    e.recorded_ms = s->integer(2);
+    e.actor = s->text(3);
+    e.kind = s->text(4);
+    e.subject = s->text(5);
+    e.payload = s->text(6);
+    e.prev_hash = s->text(7);
+    e.hash = s->text(8);
+    PH_RETURN_IF_ERROR(fn(e));
+  }
+  return Status::ok();
+}
+
+Result<AuditVerification> Repository::verifyAudit() {
+  PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(connection_, Transaction::Mode::kRead));
+  AuditVerification result;
+  // 1. Recompute the digest of the rows each event wrote, from the stored rows.
+  std::map<std::int64_t, audit::RowSetDigest> digests;
+  {
+    PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(
+                                    "SELECT person_id, valid_from, seq, name, email, unit, roles, "
+                                    "status FROM person_versions"));
+    while (true) {
+      PH_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      PH_ASSIGN_OR_RETURN(Person p, readPerson(*s));
+      digests[s->integer(2)].add(personRow(p, s->integer(1)));
+      ++result.rows;
+    }
+  }
+  {
+    PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(
+                                    "SELECT device_id, valid_from, seq, holder, kind, vendor, "
+                                    "model, platform, os_version, ownership, channel, serial, "
+                                    "imei, macs, hostname, state FROM device_versions"));
+    while (true) {
+      PH_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      auto d = readDevice(*s);
+      if (!d.isOk()) {
+        result.first_broken_seq = s->integer(2);
+        result.problem = "a device row it wrote is unreadable: " + d.status().message();
+        return result;
+      }
+      digests[s->integer(2)].add(deviceRow(*d, s->integer(1)));
+      ++result.rows;
+    }
+  }
+  {
+    PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(kSelectDirectiveVersions));
+    while (true) {
+      PH_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      digests[s->integer(3)].add(
+          directiveRow(s->text(0), s->integer(1), s->integer(2), s->text(4), s->text(5)));
+      ++result.rows;
+    }
+  }
+  // 2. Walk the chain; each event's recorded digest must match its rows.
+  audit::ChainVerifier chain;
+  Status walk = forEachEvent([&](const audit::Event& e) -> Status {
+    chain.add(e);
+    if (!chain.result().ok()) return Status(StatusCode::kDataLoss, "stop");
+    auto it = digests.find(e.seq);
+    const std::string actual = it == digests.end() ? audit::RowSetDigest().hex() : it->second.hex();
+    std::string recorded;
+    try {
+      const auto payload = nlohmann::json::parse(e.payload);
+      if (payload.is_object() && payload.contains("rows_digest")) {
+        recorded = payload["rows_digest"].get<std::string>();
+      }
+    } catch (const nlohmann::json::exception&) {
+      recorded.clear();
+    }
+    if (recorded.empty()) recorded = audit::RowSetDigest().hex();
+    if (recorded != actual) {
+      result.first_broken_seq = e.seq;
+      result.problem = "the rows it wrote were altered, added or removed after it was recorded";
+      return Status(StatusCode::kDataLoss, "stop");
+    }
+    if (it != digests.end()) digests.erase(it);
+    return Status::ok();
+  });
+  result.events = chain.result().checked;
+  if (!chain.result().ok()) {
+    result.first_broken_seq = chain.result().first_broken_seq;
+    result.problem = chain.result().problem;
+    return result;
+  }
+  if (!walk.isOk() && walk.code() != StatusCode::kDataLoss) return walk;
+  if (result.ok() && !digests.empty()) {
+    result.first_broken_seq = digests.begin()->first;
+    result.problem = "rows refer to entry " + std::to_string(digests.begin()->first) +
+                     ", which is not in the chain";
+  }
+  return result;
 }
 
 }  // namespace phaseout::storage

@@ -1,21 +1,44 @@
-// Repository: the one place that turns inventory and directive records into rows and back.
+// Repository: the one place that turns records into rows and back.
 //
-// It speaks the Connection interface only, so a second engine needs no change here. Every
-// mutating call runs in one write transaction: it either applies whole or not at all.
-// Not thread-safe (one Repository per Connection).
+// History is the source of truth. Every change is stored as a new *version* of a person,
+// device or directive, valid from an effective day, and is bound to one *event* of the
+// hash-chained audit log (audit/hash_chain.h) written in the same transaction. Nothing is
+// updated in place, so the world can be read as it was on any day (`load*(as_of)`), and an
+// event's rows carry a digest that `verifyAudit()` recomputes.
+//
+// The repository speaks the Connection interface only, so a second engine needs no change
+// here. Every mutating call runs in one write transaction: it applies whole or not at all.
+// Not thread-safe (one Repository per Connection); separate processes may write the same
+// database at once (writers queue on the engine's lock).
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "audit/hash_chain.h"
+#include "core/date.h"
 #include "core/status.h"
 #include "inventory/model.h"
 #include "storage/connection.h"
 
 namespace phaseout::storage {
+
+// valid_from of a record's first version when no effective date was given: the record is
+// taken to have existed before any date phaseout is asked about.
+inline constexpr std::int32_t kBaselineDay = -1'000'000;
+
+// Who records a change, when, and from when it takes effect.
+struct ChangeContext {
+  Date effective;             // the day the change takes effect
+  bool effective_given = false;  // false: records new to the store get kBaselineDay
+  std::int64_t recorded_ms = 0;
+  std::string actor;
+  std::string source;         // a file name or a command, kept in the event
+};
 
 struct UpsertCounts {
   std::size_t added = 0;
@@ -26,14 +49,24 @@ struct UpsertCounts {
 struct DirectiveRecord {
   std::string directive_id;
   std::int64_t version = 0;
+  Date valid_from;
   std::string title;
   std::string source_text;  // the YAML as added
-  std::int64_t added_at_ms = 0;
+  std::int64_t recorded_ms = 0;
+  std::string actor;
 };
 
 struct AddDirectiveOutcome {
   std::int64_t version = 0;
   bool created = false;  // false when the text equals the latest version (nothing stored)
+};
+
+struct AuditVerification {
+  std::int64_t events = 0;
+  std::int64_t rows = 0;
+  std::optional<std::int64_t> first_broken_seq;
+  std::string problem;
+  bool ok() const { return !first_broken_seq.has_value(); }
 };
 
 class Repository {
@@ -48,25 +81,50 @@ class Repository {
   // Called every few thousand records during an upsert: (records done, records total).
   using RowProgress = std::function<void(std::size_t done, std::size_t total)>;
 
-  // Inserts new ids, updates changed ones, leaves equal ones alone; one transaction.
+  // Writes a new version of every record that is new or differs from its latest version;
+  // records equal to their latest version are counted unchanged. One event ("import.people" /
+  // "import.devices") covers the whole batch. One transaction.
   Result<UpsertCounts> upsertPeople(const std::vector<inventory::Person>& people,
-                                    const RowProgress& progress = {});
+                                    const ChangeContext& change, const RowProgress& progress = {});
   Result<UpsertCounts> upsertDevices(const std::vector<inventory::Device>& devices,
+                                     const ChangeContext& change,
                                      const RowProgress& progress = {});
-  // Ordered by id.
-  Result<std::vector<inventory::Person>> loadPeople();
-  Result<std::vector<inventory::Device>> loadDevices();
+
+  // The records as they were on `as_of` (their latest version valid on or before it), or
+  // their latest versions when as_of is empty. Ordered by id; records not yet valid are absent.
+  Result<std::vector<inventory::Person>> loadPeople(std::optional<Date> as_of = std::nullopt);
+  Result<std::vector<inventory::Device>> loadDevices(std::optional<Date> as_of = std::nullopt);
+  // Every person id ever stored, ordered.
   Result<std::vector<std::string>> loadPersonIds();
 
   // Stores a new version when the text differs from the latest version of the same id.
   Result<AddDirectiveOutcome> addDirective(const std::string& directive_id,
                                            const std::string& title,
-                                           const std::string& source_text,
-                                           std::int64_t added_at_ms);
+                                           const std::string& source_text, Date valid_from,
+                                           const ChangeContext& change);
   // Latest version of each directive, ordered by id.
   Result<std::vector<DirectiveRecord>> listDirectives();
   // version 0 means the latest. NotFound when absent.
   Result<DirectiveRecord> getDirective(const std::string& directive_id, std::int64_t version = 0);
+  // The version in force on `as_of`: the greatest valid_from on or before it (then the highest
+  // version). NotFound when the directive is unknown; FailedPrecondition when it was not yet
+  // in force.
+  Result<DirectiveRecord> directiveInForce(const std::string& directive_id, Date as_of);
+
+  // Appends one event to the chain (seq, prev_hash and hash are filled in). Must run inside a
+  // write transaction. Returns the event's seq.
+  Result<std::int64_t> appendEvent(audit::Event event);
+  // Writes one device version valid from change.effective, bound to a new event of `kind`
+  // whose payload is {"detail": <detail_json>, "rows": 1, "rows_digest": ...}. `detail_json`
+  // must be a canonical JSON value. Must run inside a write transaction; returns the seq.
+  Result<std::int64_t> recordDeviceVersion(const inventory::Device& device,
+                                           const ChangeContext& change, std::string_view kind,
+                                           std::string_view subject,
+                                           std::string_view detail_json);
+  // Every event in seq order.
+  Status forEachEvent(const std::function<Status(const audit::Event&)>& fn);
+  // Walks the chain and recomputes each event's row digest; names the first broken entry.
+  Result<AuditVerification> verifyAudit();
 
   Connection& connection() { return connection_; }
 
