@@ -3,8 +3,10 @@
 // Inputs are the raw strings of an MDM or asset export: a vendor spelling ("Apple Inc.",
 // "HUAWEI", "Huawei Device Co."), a model (hardware identifier "iPhone14,2", marketing name
 // "iPhone 13 Pro", Huawei/Honor code "NOH-AN00"), an OS string ("iPadOS 17.1", "Aurora OS 4.0.2").
-// Matching is case-insensitive and table-driven from data/platform/*.  What cannot be known
-// stays unknown: the normalizer never guesses a platform from weak hints.
+// Matching is case-insensitive (ASCII and Cyrillic) and table-driven from
+// data/platform/device_tables.txt, whose header documents the format and the rules of
+// inference. What cannot be known stays unknown: the normalizer never guesses a platform from
+// weak hints.
 //
 // Thread safety: a Normalizer is immutable after construction; share it freely.
 #pragma once
@@ -49,12 +51,26 @@ class Normalizer {
   // The normalizer built from the data tables shipped inside the binary.
   static const Normalizer& builtin();
   // Parses a table file in the format of data/platform/ (for tests and custom tables).
+  // InvalidArgument names "<source_name>:<line>: <what is wrong>".
   static Result<std::unique_ptr<Normalizer>> fromText(std::string_view text,
                                                       std::string_view source_name);
 
   // Explicit fields win: a non-empty `platform` or `kind` that parses as a canonical name is
-  // kept as given. Empty or free-text fields are inferred from the others.
-  // Never fails: input that says nothing yields unknowns. Cost is a few hash lookups and prefix
+  // kept as given ("unknown" counts as empty). One exception: a canonical name the tables split
+  // by version is resolved with the version ("harmonyos" + "5.0" is harmonyos-next). Empty or
+  // free-text fields are inferred from the others:
+  //   vendor   the vendor field, else the vendor a model implies, else a vendor word opening
+  //            the model, else the vendor an OS implies ("iOS" -> apple); "" when none.
+  //   platform the OS string (free-text platform field first, then os_version), checked
+  //            against what the model admits; else what the model implies; else the platform
+  //            of a single-OS vendor (Jolla, Open Mobile Platform); else unknown.
+  //   kind     the kind field (canonical or a spelling such as "Smartphone"), else the model,
+  //            else what the OS implies ("iPadOS" -> tablet).
+  //   version  the number after the OS name ("iOS 16.4.1" -> "16.4.1"), or a bare number in
+  //            os_version; never a vendor skin's number ("EMUI 12").
+  // Fields that contradict each other (model "iPhone 13" with vendor "Samsung" or OS "Android
+  // 13") leave the platform unknown, so the device is reviewed rather than guessed.
+  // Never fails: input that says nothing yields unknowns. Cost is a few hash probes and prefix
   // compares per call (no regex, no allocation beyond the returned strings); inputs are only
   // examined in their first 256 bytes, so very long strings cost no more.
   NormalizedDevice normalize(const RawDeviceFields& raw) const;
