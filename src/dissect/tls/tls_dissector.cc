@@ -72,11 +72,14 @@ class HelloParser {
   }
 
  private:
+  // `list` readers are taken with sub() and checked through their parent `data`: a sub-reader
+  // over missing bytes is empty, and the parent records the failure.
   bool extension(std::uint16_t type, ByteReader data) {
     switch (type) {
       case kExtensionServerName: {
         ja4_.has_sni = true;
         ByteReader list = data.sub(data.u16be());
+        if (!data.ok()) return false;
         while (list.ok() && !list.empty()) {
           const std::uint8_t name_type = list.u8();
           const auto host = list.bytes(list.u16be());
@@ -87,6 +90,7 @@ class HelloParser {
       }
       case kExtensionAlpn: {
         ByteReader list = data.sub(data.u16be());
+        if (!data.ok()) return false;
         while (list.ok() && !list.empty()) {
           const auto protocol = list.bytes(list.u8());
           if (!list.ok()) return false;
@@ -100,11 +104,13 @@ class HelloParser {
       }
       case kExtensionSupportedVersions: {
         ByteReader list = data.sub(data.u8());
+        if (!data.ok()) return false;
         while (list.ok() && !list.empty()) ja4_.supported_versions.push_back(list.u16be());
         return list.ok();
       }
       case kExtensionSignatureAlgorithms: {
         ByteReader list = data.sub(data.u16be());
+        if (!data.ok()) return false;
         while (list.ok() && !list.empty()) ja4_.signature_algorithms.push_back(list.u16be());
         return list.ok();
       }
