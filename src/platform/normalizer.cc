@@ -242,6 +242,7 @@ class WordIndex {
     for (std::size_t i = 0; i < key.size(); ++i) {
       if (key[i] == ' ') map_.tryEmplace(key.substr(0, i), Node{}).first->continues = true;
     }
+    max_key_size_ = std::max(max_key_size_, key.size());
     Node* node = map_.tryEmplace(key, Node{}).first;
     const bool fresh = !node->terminal;
     node->terminal = true;
@@ -256,7 +257,8 @@ class WordIndex {
     std::size_t start = 0;
     while (start < text.size()) {
       std::size_t end = start;
-      while (end < text.size() && text[end] != ' ') ++end;
+      while (end < text.size() && end <= max_key_size_ && text[end] != ' ') ++end;
+      if (end > max_key_size_) break;  // no key is that long: garbage costs no hashing
       hash = fnv1a(hash, text.substr(start, end - start));
       const Node* node = map_.find(text.substr(0, end), hash);
       if (!node) break;
@@ -278,6 +280,7 @@ class WordIndex {
     bool continues = false;  // a longer key starts with this one and a space
   };
   FlatMap<Node> map_;
+  std::size_t max_key_size_ = 0;
 };
 
 // Skips a leading separator space.
