@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -92,20 +93,24 @@ Buf ethernet(std::uint16_t type, const Buf& body) {
   return cat(b, body);
 }
 
-struct Result {
-  bool ok;
+// Owns the frame bytes, since the decoded packet's spans point into them. Heap storage, so
+// the spans stay valid when the Result is moved.
+struct Decoded {
+  std::unique_ptr<Buf> bytes;
+  bool ok = false;
   DecodedPacket packet;
   AnomalyCounters anomalies;
 };
 
-Result run(std::uint32_t link, const Buf& bytes, std::uint32_t wire = 0) {
+Decoded run(std::uint32_t link, const Buf& bytes, std::uint32_t wire = 0) {
+  Decoded r;
+  r.bytes = std::make_unique<Buf>(bytes);
   capture::Frame frame;
-  frame.data = bytes;
+  frame.data = *r.bytes;
   frame.wire_length = wire == 0 ? static_cast<std::uint32_t>(bytes.size()) : wire;
   frame.link_type = link;
   frame.number = 7;
   frame.ts_ns = 123;
-  Result r;
   r.ok = decodeFrame(frame, r.packet, r.anomalies);
   return r;
 }
