@@ -346,8 +346,32 @@ struct ModelRule {
   int older_below = 0;
 };
 
+// A set of platforms, one bit per Platform value.
+using PlatformMask = std::uint32_t;
+constexpr PlatformMask kAnyPlatform = ~PlatformMask{0};
+constexpr PlatformMask bitOf(Platform p) { return PlatformMask{1} << static_cast<unsigned>(p); }
+static_assert(static_cast<unsigned>(Platform::kLinux) < 32, "PlatformMask holds every platform");
+
+// The only platform of `mask`, or unknown when it holds none or several.
+Platform onlyPlatform(PlatformMask mask) {
+  if (mask == 0 || (mask & (mask - 1)) != 0) return Platform::kUnknown;
+  unsigned index = 0;
+  while ((mask >> index) != 1) ++index;
+  return static_cast<Platform>(index);
+}
+
+// What a model admits: anything, or its implied platform and the listed ones.
+PlatformMask admittedPlatforms(const Spec& spec) {
+  if (spec.any) return kAnyPlatform;
+  PlatformMask mask = spec.implied >= 0 ? bitOf(static_cast<Platform>(spec.implied)) : 0;
+  for (int p : spec.admitted) mask |= bitOf(static_cast<Platform>(p));
+  return mask;
+}
+
 struct OsRecord {
-  Platform platform = Platform::kUnknown;
+  // The platforms the OS may be: one ("iOS"), several the model chooses among ("iOS/iPadOS",
+  // "HarmonyOS" without a version), or none of the vocabulary (0: "Tizen", "tvOS").
+  PlatformMask platforms = 0;
   int since = 0;  // 0: the record without since=
   int vendor = -1;
   Kind kind = Kind::kUnknown;
@@ -767,9 +791,23 @@ class TableParser {
   Status parseOsName(const Line& l) {
     PH_RETURN_IF_ERROR(expectColumns(
         l, 3, 7,
-        "os | <platform> | <name> [| since=<major>] [| vendor=<id>] [| kind=<k>] [| version=none]"));
+        "os | <platform or (p,p...)> | <name> [| since=<major>] [| vendor=<id>] [| kind=<k>] "
+        "[| version=none]"));
     OsRecord r;
-    PH_ASSIGN_OR_RETURN(r.platform, platformName(l, l.columns[1], /*allow_unknown=*/true));
+    const std::string_view platforms = l.columns[1];
+    if (platforms.front() == '(') {
+      PH_ASSIGN_OR_RETURN(const Spec choices, spec(l, platforms, [&](std::string_view v) -> Result<int> {
+                            PH_ASSIGN_OR_RETURN(Platform p, platformName(l, v, false));
+                            return static_cast<int>(p);
+                          }));
+      r.platforms = admittedPlatforms(choices);
+      if (onlyPlatform(r.platforms) != Platform::kUnknown) {
+        return error(l, "a list of platforms needs at least two");
+      }
+    } else {
+      PH_ASSIGN_OR_RETURN(const Platform p, platformName(l, platforms, /*allow_unknown=*/true));
+      r.platforms = p == Platform::kUnknown ? 0 : bitOf(p);
+    }
     const TextBuf n = normalizeWords(l.columns[2], /*os_mode=*/true);
     if (n.view().empty()) return error(l, "name has no letters or digits");
     PH_RETURN_IF_ERROR(options(l, 3, [&](std::string_view key, std::string_view v) -> Status {
@@ -954,7 +992,7 @@ OsInfo Normalizer::parseOs(std::string_view text) const {
   info.recognized = m.records != nullptr;
   const OsRecord* record = recordOf(t, m, m.version());
   if (record) {
-    info.platform = record->platform;
+    info.platform = onlyPlatform(record->platforms);
     info.kind = record->kind;
     if (record->vendor >= 0) info.vendor = t.vendors[static_cast<std::size_t>(record->vendor)].id;
   }
@@ -1007,27 +1045,34 @@ NormalizedDevice Normalizer::normalize(const RawDeviceFields& raw) const {
     const OsMatch canonical = matchOs(t, platform_text);
     if (canonical.records && canonical.records->back().since > 0) {
       const OsRecord* r = t.resolve(*canonical.records, version);
-      if (r && r->platform != Platform::kUnknown) explicit_platform = r->platform;
+      if (r && onlyPlatform(r->platforms) != Platform::kUnknown) {
+        explicit_platform = onlyPlatform(r->platforms);
+      }
     }
   }
 
-  Platform os_platform = Platform::kUnknown;
+  // What the OS fields allow: the intersection of what each says. An OS outside the vocabulary
+  // ("Tizen") or two fields that share no platform ("Android 12", "iOS 16") leave it unknown.
+  PlatformMask os_platforms = kAnyPlatform;
+  bool os_said = false;
+  bool os_foreign = false;
   bool os_conflict = false;
   int os_vendor = -1;
   Kind os_kind = Kind::kUnknown;
   for (const OsRecord* r : {os1, os2}) {
     if (!r) continue;
-    if (r->platform != Platform::kUnknown) {
-      if (os_platform == Platform::kUnknown) {
-        os_platform = r->platform;
-      } else if (os_platform != r->platform) {
-        os_conflict = true;
-      }
+    os_said = true;
+    if (r->platforms == 0) {
+      os_foreign = true;
+    } else if ((os_platforms & r->platforms) == 0) {
+      os_conflict = true;
+    } else {
+      os_platforms &= r->platforms;
     }
     if (os_vendor < 0) os_vendor = r->vendor;
     if (os_kind == Kind::kUnknown) os_kind = r->kind;
   }
-  if (os_conflict) {  // "Android 12" and "iOS 16": neither implies anything
+  if (os_conflict) {  // neither field implies anything
     os_vendor = -1;
     os_kind = Kind::kUnknown;
   }
@@ -1044,21 +1089,37 @@ NormalizedDevice Normalizer::normalize(const RawDeviceFields& raw) const {
   if (final_vendor >= 0) out.vendor = t.vendors[static_cast<std::size_t>(final_vendor)].id;
 
   // Platform.
+  const Platform vendor_platform =
+      final_vendor >= 0 ? t.vendors[static_cast<std::size_t>(final_vendor)].platform
+                        : Platform::kUnknown;
   if (explicit_platform) {
     out.platform = *explicit_platform;
-  } else if (os_conflict || model.conflict) {
+  } else if (os_conflict || os_foreign || model.conflict) {
     out.platform = Platform::kUnknown;
-  } else if (os_platform != Platform::kUnknown) {
-    out.platform = os_platform;
+  } else if (os_said) {
     if (rule) {
-      const auto implied = static_cast<Platform>(rule->platform.implied);
-      if (rule->older != Platform::kUnknown && os_platform == rule->older &&
-          rule->platform.implied >= 0) {
+      const int implied = rule->platform.implied;
+      if (rule->older != Platform::kUnknown && (os_platforms & bitOf(rule->older)) &&
+          implied >= 0) {
         // iPad + "iOS 12.5" ran iOS; iPad + "iOS 16" or "iOS" is an MDM's family label.
         const int major = majorOf(version);
-        out.platform = (major >= 0 && major < rule->older_below) ? rule->older : implied;
-      } else if (!rule->platform.admits(static_cast<int>(os_platform))) {
-        out.platform = Platform::kUnknown;
+        out.platform = (major >= 0 && major < rule->older_below) ? rule->older
+                                                                  : static_cast<Platform>(implied);
+      } else {
+        // The OS says, the model admits: one platform left is the answer; several are settled
+        // by what the model implies ("iOS/iPadOS" on an iPhone); none is a contradiction.
+        const PlatformMask left = os_platforms & admittedPlatforms(rule->platform);
+        out.platform = onlyPlatform(left);
+        if (out.platform == Platform::kUnknown && implied >= 0 &&
+            (left & bitOf(static_cast<Platform>(implied)))) {
+          out.platform = static_cast<Platform>(implied);
+        }
+      }
+    } else {
+      out.platform = onlyPlatform(os_platforms);
+      if (out.platform == Platform::kUnknown && vendor_platform != Platform::kUnknown &&
+          (os_platforms & bitOf(vendor_platform))) {
+        out.platform = vendor_platform;
       }
     }
     if (os_vendor >= 0 && final_vendor >= 0 && os_vendor != final_vendor) {
@@ -1066,8 +1127,8 @@ NormalizedDevice Normalizer::normalize(const RawDeviceFields& raw) const {
     }
   } else if (rule && rule->platform.implied >= 0) {
     out.platform = static_cast<Platform>(rule->platform.implied);
-  } else if (!rule && final_vendor >= 0) {
-    out.platform = t.vendors[static_cast<std::size_t>(final_vendor)].platform;
+  } else if (!rule) {
+    out.platform = vendor_platform;
   }
 
   // Kind: field, model, OS.

@@ -169,6 +169,14 @@ const Case kCases[] = {
   {"", "", "", "Wear OS 4", "",                          "", "unknown", "watch", "4"},
   {"", "", "", "Tizen 5.5", "",                          "", "unknown", "unknown", "5.5"},
   {"", "", "", "ChromeOS 120", "",                       "", "unknown", "unknown", "120"},
+  // An OS outside the vocabulary says the platform is none of ours, whatever the model implies;
+  // an ambiguous label ("iOS/iPadOS", "HarmonyOS" without a version) lets the model choose.
+  {"", "Galaxy Tab S8", "", "Tizen 5.5", "",             "samsung", "unknown", "tablet", "5.5"},
+  {"", "Pixelbook Go", "", "ChromeOS 120", "",           "google", "unknown", "laptop", "120"},
+  {"Jolla", "", "", "Tizen", "",                         "jolla", "unknown", "unknown", ""},
+  {"", "Honor Magic5 Pro", "", "HarmonyOS", "",          "honor", "unknown", "phone", ""},
+  {"Jolla", "", "", "iOS/iPadOS", "",                    "jolla", "unknown", "unknown", ""},
+  {"", "iPad7,5", "", "iOS/iPadOS 12.5", "",             "apple", "ios", "tablet", "12.5"},
 
   // Huawei and Honor model codes.
   {"HUAWEI", "NOH-AN00", "", "HarmonyOS 4.0", "",        "huawei", "harmonyos", "phone", "4.0"},
@@ -490,9 +498,19 @@ TEST(ParseOsStringTest, ReportsPlatformVersionAndImpliedFacts) {
   EXPECT_EQ(info.platform, Platform::kKaios);
   EXPECT_EQ(info.version, "2.5");
 
+  // Names that cover several platforms, or none of the vocabulary: recognised, platform unknown.
   info = parseOsString("HarmonyOS");
   EXPECT_TRUE(info.recognized);
   EXPECT_EQ(info.platform, Platform::kUnknown);
+  info = parseOsString("iOS/iPadOS 17.1");
+  EXPECT_TRUE(info.recognized);
+  EXPECT_EQ(info.platform, Platform::kUnknown);
+  EXPECT_EQ(info.version, "17.1");
+  EXPECT_EQ(info.vendor, "apple");
+  info = parseOsString("tvOS 17");
+  EXPECT_TRUE(info.recognized);
+  EXPECT_EQ(info.platform, Platform::kUnknown);
+  EXPECT_EQ(info.kind, Kind::kOther);
 
   info = parseOsString("EMUI 12");
   EXPECT_EQ(info.platform, Platform::kAndroid);
@@ -605,6 +623,9 @@ TEST(NormalizerTablesTest, ErrorsNameSourceAndLine) {
        "t.txt:2: older= expects"},
       {"vendor | acme | ACME | platform=plan9\n", "t.txt:1: unknown platform 'plan9'"},
       {"vendor | acme | !!!\n", "t.txt:1: spelling has no letters or digits"},
+      {"os | (linux) | Foo\n", "t.txt:1: a list of platforms needs at least two"},
+      {"os | (linux,beos) | Foo\n", "t.txt:1: unknown platform 'beos'"},
+      {"os | (linux,windows | Foo\n", "t.txt:1: expected ')'"},
   };
   for (const Bad& bad : kBad) {
     auto parsed = Normalizer::fromText(bad.text, "t.txt");
