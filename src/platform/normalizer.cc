@@ -325,9 +325,9 @@ int majorOf(std::string_view version) {
 
 // A column of the model tables saying what a model implies and admits; see the data file.
 struct Spec {
-  int implied = -1;              // vendor index or Platform value; -1 when nothing is implied
-  bool any = true;               // anything is admitted
-  std::vector<int> admitted;     // when !any: the admitted values besides `implied`
+  int implied = -1;           // vendor index or Platform value; -1 when nothing is implied
+  bool any = true;            // anything is admitted
+  std::vector<int> admitted;  // when !any: the admitted values besides `implied`
 
   bool admits(int value) const {
     return any || value == implied ||
@@ -336,8 +336,8 @@ struct Spec {
 };
 
 struct ModelRule {
-  std::string pattern;         // normalised, without the trailing '*'
-  bool prefix = false;         // pattern ended in '*': no word boundary required
+  std::string pattern;  // normalised, without the trailing '*'
+  bool prefix = false;  // pattern ended in '*': no word boundary required
   Spec vendor;
   Spec platform;
   Kind kind = Kind::kUnknown;
@@ -697,8 +697,8 @@ class TableParser {
   Result<Platform> platformName(const Line& l, std::string_view text, bool allow_unknown) const {
     auto p = parsePlatform(text);
     if (!p || (!allow_unknown && *p == Platform::kUnknown) || text != name(*p)) {
-      return error(l, "unknown platform '" + std::string(text) + "' (expected one of: " +
-                          join(toStrings(platformNames()), ", ") + ")");
+      return error(l, "unknown platform '" + std::string(text) +
+                          "' (expected one of: " + join(toStrings(platformNames()), ", ") + ")");
     }
     return *p;
   }
@@ -715,7 +715,8 @@ class TableParser {
 
   Result<int> vendorId(const Line& l, std::string_view id) const {
     const int* index = t_.vendor_ids.find(id);
-    if (!index) return error(l, "vendor '" + std::string(id) + "' is not declared by a vendor record");
+    if (!index)
+      return error(l, "vendor '" + std::string(id) + "' is not declared by a vendor record");
     return *index;
   }
 
@@ -735,7 +736,8 @@ class TableParser {
     }
     s.any = false;
     if (open != std::string_view::npos) {
-      if (text.back() != ')') return error(l, "expected ')' at the end of '" + std::string(text) + "'");
+      if (text.back() != ')')
+        return error(l, "expected ')' at the end of '" + std::string(text) + "'");
       const std::string_view inner = text.substr(open + 1, text.size() - open - 2);
       for (const std::string& part : splitList(inner, ',')) {
         PH_ASSIGN_OR_RETURN(int v, value(part));
@@ -796,7 +798,8 @@ class TableParser {
     OsRecord r;
     const std::string_view platforms = l.columns[1];
     if (platforms.front() == '(') {
-      PH_ASSIGN_OR_RETURN(const Spec choices, spec(l, platforms, [&](std::string_view v) -> Result<int> {
+      PH_ASSIGN_OR_RETURN(const Spec choices,
+                          spec(l, platforms, [&](std::string_view v) -> Result<int> {
                             PH_ASSIGN_OR_RETURN(Platform p, platformName(l, v, false));
                             return static_cast<int>(p);
                           }));
@@ -843,10 +846,10 @@ class TableParser {
 
   // The columns shared by model and hwfamily: vendors, platforms, kind, then options.
   Status ruleColumns(const Line& l, ModelRule& rule, bool allow_name) {
-    PH_ASSIGN_OR_RETURN(rule.vendor, spec(l, l.columns[2], [&](std::string_view v) {
-                          return vendorId(l, v);
-                        }));
-    PH_ASSIGN_OR_RETURN(rule.platform, spec(l, l.columns[3], [&](std::string_view v) -> Result<int> {
+    PH_ASSIGN_OR_RETURN(rule.vendor,
+                        spec(l, l.columns[2], [&](std::string_view v) { return vendorId(l, v); }));
+    PH_ASSIGN_OR_RETURN(rule.platform,
+                        spec(l, l.columns[3], [&](std::string_view v) -> Result<int> {
                           PH_ASSIGN_OR_RETURN(Platform p, platformName(l, v, false));
                           return static_cast<int>(p);
                         }));
@@ -1089,9 +1092,9 @@ NormalizedDevice Normalizer::normalize(const RawDeviceFields& raw) const {
   if (final_vendor >= 0) out.vendor = t.vendors[static_cast<std::size_t>(final_vendor)].id;
 
   // Platform.
-  const Platform vendor_platform =
-      final_vendor >= 0 ? t.vendors[static_cast<std::size_t>(final_vendor)].platform
-                        : Platform::kUnknown;
+  const Platform vendor_platform = final_vendor >= 0
+                                       ? t.vendors[static_cast<std::size_t>(final_vendor)].platform
+                                       : Platform::kUnknown;
   if (explicit_platform) {
     out.platform = *explicit_platform;
   } else if (os_conflict || os_foreign || model.conflict) {
@@ -1104,7 +1107,7 @@ NormalizedDevice Normalizer::normalize(const RawDeviceFields& raw) const {
         // iPad + "iOS 12.5" ran iOS; iPad + "iOS 16" or "iOS" is an MDM's family label.
         const int major = majorOf(version);
         out.platform = (major >= 0 && major < rule->older_below) ? rule->older
-                                                                  : static_cast<Platform>(implied);
+                                                                 : static_cast<Platform>(implied);
       } else {
         // The OS says, the model admits: one platform left is the answer; several are settled
         // by what the model implies ("iOS/iPadOS" on an iPhone); none is a contradiction.

@@ -25,25 +25,25 @@ struct RawDeviceFields {
   std::string_view model{};
   std::string_view platform{};  // may be a canonical name ("ios") or free text ("iOS 16.4.1")
   std::string_view os_version{};
-  std::string_view kind{};      // may be empty
+  std::string_view kind{};  // may be empty
 };
 
 struct NormalizedDevice {
-  std::string vendor;         // canonical lower-case vendor id ("apple", "huawei"), or "" if unknown
+  std::string vendor;  // canonical lower-case vendor id ("apple", "huawei"), or "" if unknown
   Platform platform = Platform::kUnknown;
   Kind kind = Kind::kUnknown;
-  std::string os_version;     // "16.4.1" when known, else ""
-  std::string model_name;     // marketing name when known ("iPhone 13 Pro"), else the raw model
+  std::string os_version;  // "16.4.1" when known, else ""
+  std::string model_name;  // marketing name when known ("iPhone 13 Pro"), else the raw model
 };
 
 // What an OS string says: "iOS 16.4.1" -> {ios, "16.4.1"}; "HarmonyOS NEXT 5.0" ->
 // {harmonyos-next, "5.0"}; "EMUI 12" -> {android, ""} (a skin's number is not Android's).
 struct OsInfo {
-  bool recognized = false;          // the string starts with an OS name of the tables
+  bool recognized = false;  // the string starts with an OS name of the tables
   Platform platform = Platform::kUnknown;
-  std::string version;              // dotted number ("16.4.1"), "" when none is given
-  Kind kind = Kind::kUnknown;       // a kind the OS implies ("watchOS" -> watch), else unknown
-  std::string vendor;               // a vendor the OS implies ("iOS" -> "apple"), else ""
+  std::string version;         // dotted number ("16.4.1"), "" when none is given
+  Kind kind = Kind::kUnknown;  // a kind the OS implies ("watchOS" -> watch), else unknown
+  std::string vendor;          // a vendor the OS implies ("iOS" -> "apple"), else ""
 };
 
 class Normalizer {

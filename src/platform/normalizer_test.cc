@@ -181,7 +181,7 @@ const Case kCases[] = {
   // Huawei and Honor model codes.
   {"HUAWEI", "NOH-AN00", "", "HarmonyOS 4.0", "",        "huawei", "harmonyos", "phone", "4.0"},
   {"Huawei Device Co., Ltd.", "NOH-AN00", "", "HarmonyOS NEXT 5.0", "",
-                                                         "huawei", "harmonyos-next", "phone", "5.0"},
+                                                  "huawei", "harmonyos-next", "phone", "5.0"},
   {"", "NOH-AN00", "", "", "",                           "huawei", "unknown", "phone", ""},
   {"", "noh-an00", "", "", "",                           "huawei", "unknown", "phone", ""},
   {"", "ELE-L29", "", "Android 10", "",                  "huawei", "android", "phone", "10"},
@@ -189,7 +189,8 @@ const Case kCases[] = {
   {"Huawei Technologies Co., Ltd.", "LYA-L29", "", "", "",
                                                          "huawei", "unknown", "phone", ""},
   {"", "ALN-AL00", "", "HarmonyOS 4.0.0", "",            "huawei", "harmonyos", "phone", "4.0.0"},
-  {"", "ALN-AL00", "", "OpenHarmony 5.0", "",            "huawei", "harmonyos-next", "phone", "5.0"},
+  {"", "ALN-AL00", "", "OpenHarmony 5.0", "",
+                                                  "huawei", "harmonyos-next", "phone", "5.0"},
   {"", "ALN-AL00", "", "HarmonyOS", "",                  "huawei", "unknown", "phone", ""},
   {"", "HUAWEI NOH-AN00", "", "", "",                    "huawei", "unknown", "phone", ""},
   {"", "NOH-AN00", "", "iOS 16", "",                     "huawei", "unknown", "phone", "16"},
@@ -417,7 +418,7 @@ TEST(NormalizerTest, LongInputsAreCheapAndSafe) {
 TEST(NormalizerTest, ExplicitCanonicalFieldsAreAlwaysKept) {
   const Normalizer& n = Normalizer::builtin();
   const std::vector<std::string_view> models = {"iPhone14,2", "NOH-AN00", "SM-S918B", "Pixel 7",
-                                                "KVADRA_T", "", "garbage"};
+                                                "KVADRA_T",   "",         "garbage"};
   const std::vector<std::string_view> oses = {"iOS 16", "Android 13", "", "Aurora 4.0"};
   for (std::string_view platform : platformNames()) {
     if (platform == "unknown" || platform == "harmonyos") continue;  // see the next test
@@ -449,7 +450,7 @@ TEST(NormalizerTest, RandomBytesNeverBreakInvariants) {
   std::uniform_int_distribution<int> byte(0, 255);
   std::uniform_int_distribution<int> length(0, 40);
   const std::vector<std::string> seeds = {"iPhone14,2", "NOH-AN00", "HarmonyOS 5.0", "SM-S918B",
-                                          "Аврора", "iPad", "Galaxy Tab", "huawei p40"};
+                                          "Аврора",     "iPad",     "Galaxy Tab",    "huawei p40"};
   for (int i = 0; i < 20000; ++i) {
     std::string fields[5];
     for (std::string& f : fields) {
@@ -463,7 +464,8 @@ TEST(NormalizerTest, RandomBytesNeverBreakInvariants) {
     ASSERT_TRUE(parseKind(name(d.kind)).has_value());
     ASSERT_LE(d.os_version.size(), 32u);
     for (char c : d.os_version) ASSERT_TRUE((c >= '0' && c <= '9') || c == '.') << d.os_version;
-    for (char c : d.vendor) ASSERT_TRUE((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
+    for (char c : d.vendor)
+      ASSERT_TRUE((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
   }
 }
 
@@ -596,12 +598,15 @@ TEST(NormalizerTablesTest, ErrorsNameSourceAndLine) {
       {"os | beos | BeOS\n", "t.txt:1: unknown platform 'beos'"},
       {"os | iOS | iOS\n", "t.txt:1: unknown platform 'iOS'"},
       {"model | foo* | acme | - | phone\n", "t.txt:1: vendor 'acme' is not declared"},
-      {"vendor | acme | ACME\nvendor | other | Acme\n", "t.txt:2: duplicate vendor spelling 'acme'"},
+      {"vendor | acme | ACME\nvendor | other | Acme\n",
+       "t.txt:2: duplicate vendor spelling 'acme'"},
       {"vendor | ACME | ACME\n", "t.txt:1: vendor id 'ACME' must be lower-case"},
       {"vendor | acme | ACME\nmodel | f*o | acme | - | phone\n", "t.txt:2: '*' is only allowed"},
-      {"vendor | acme | ACME\nmodel | f* | acme | - | phone\n", "t.txt:2: a pattern needs at least"},
+      {"vendor | acme | ACME\nmodel | f* | acme | - | phone\n",
+       "t.txt:2: a pattern needs at least"},
       {"vendor | acme | ACME\nmodel | foo | acme | - \n", "t.txt:2: expected model |"},
-      {"vendor | acme | ACME\nmodel | foo | acme | - | handset\n", "t.txt:2: unknown kind 'handset'"},
+      {"vendor | acme | ACME\nmodel | foo | acme | - | handset\n",
+       "t.txt:2: unknown kind 'handset'"},
       {"vendor | acme | ACME\nmodel | foo | acme | (linux | phone\n", "t.txt:2: expected ')'"},
       {"vendor | acme | ACME\nmodel | foo | acme | linux | phone | color=red\n",
        "t.txt:2: unknown option 'color'"},
