@@ -49,14 +49,15 @@ void CsvReader::skipRestOfLine() {
 
 CsvReader::Step CsvReader::fail(std::string message) {
   error_ = std::move(message);
-  error_field_ = refs_.size();
-  refs_.clear();
+  error_field_ = fields_.size();
+  fields_.clear();
+  scratch_fields_.clear();
   return Step::kError;
 }
 
 CsvReader::Step CsvReader::next() {
-  refs_.clear();
   fields_.clear();
+  scratch_fields_.clear();
   scratch_.clear();
   error_.clear();
   error_field_ = 0;
@@ -102,9 +103,10 @@ CsvReader::Step CsvReader::next() {
       }
       if (copied) {
         scratch_.append(data + segment, close - segment);
-        refs_.push_back({scratch_begin, scratch_.size() - scratch_begin, true});
+        scratch_fields_.push_back({fields_.size(), scratch_begin, scratch_.size() - scratch_begin});
+        fields_.emplace_back();
       } else {
-        refs_.push_back({segment, close - segment, false});
+        fields_.emplace_back(data + segment, close - segment);
       }
       if (pos_ >= n) break;
       const char c = data[pos_];
@@ -116,7 +118,7 @@ CsvReader::Step CsvReader::next() {
         consumeLineBreak();
         break;
       }
-      refs_.pop_back();
+      fields_.pop_back();
       Step step = fail("expected a delimiter or the end of the line after a closing quote; got " +
                        describeByte(c));
       skipRestOfLine();
@@ -136,7 +138,7 @@ CsvReader::Step CsvReader::next() {
       skipRestOfLine();
       return step;
     }
-    refs_.push_back({begin, pos_ - begin, false});
+    fields_.emplace_back(data + begin, pos_ - begin);
     if (pos_ >= n) break;
     if (data[pos_] == delimiter_) {
       ++pos_;
@@ -146,10 +148,8 @@ CsvReader::Step CsvReader::next() {
     break;
   }
 
-  fields_.reserve(refs_.size());
-  for (const FieldRef& ref : refs_) {
-    fields_.emplace_back(ref.in_scratch ? std::string_view(scratch_).substr(ref.begin, ref.size)
-                                        : text_.substr(ref.begin, ref.size));
+  for (const ScratchField& f : scratch_fields_) {
+    fields_[f.index] = std::string_view(scratch_).substr(f.begin, f.size);
   }
   return Step::kRecord;
 }

@@ -53,10 +53,12 @@ class CsvReader {
   std::size_t offset() const { return pos_; }
 
  private:
-  struct FieldRef {
+  // A field unescaped into scratch_: its slot in fields_ is filled in when the record is
+  // complete, because scratch_ may move while it grows.
+  struct ScratchField {
+    std::size_t index;
     std::size_t begin;
     std::size_t size;
-    bool in_scratch;  // true: offsets are into scratch_; false: into text_
   };
 
   void skipRestOfLine();
@@ -69,7 +71,7 @@ class CsvReader {
   std::size_t pos_ = 0;
   std::size_t line_ = 1;
   std::size_t record_line_ = 0;
-  std::vector<FieldRef> refs_;
+  std::vector<ScratchField> scratch_fields_;
   std::vector<std::string_view> fields_;
   std::string scratch_;
   std::string error_;

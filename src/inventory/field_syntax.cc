@@ -35,15 +35,21 @@ bool isValidUnitPath(std::string_view unit) {
 }
 
 std::optional<std::string> normalizeMac(std::string_view text) {
+  std::string out;
+  if (!normalizeMac(text, out)) return std::nullopt;
+  return out;
+}
+
+bool normalizeMac(std::string_view text, std::string& out) {
   std::array<char, 12> digits{};
   std::size_t count = 0;
   if (text.size() == 17) {
     // Six pairs with one separator kind at positions 2, 5, 8, 11, 14.
     const char sep = text[2];
-    if (sep != ':' && sep != '-') return std::nullopt;
+    if (sep != ':' && sep != '-') return false;
     for (std::size_t i = 0; i < text.size(); ++i) {
       if (i % 3 == 2) {
-        if (text[i] != sep) return std::nullopt;
+        if (text[i] != sep) return false;
       } else {
         digits[count++] = text[i];
       }
@@ -52,24 +58,25 @@ std::optional<std::string> normalizeMac(std::string_view text) {
     // Three groups of four separated by '.' at positions 4 and 9.
     for (std::size_t i = 0; i < text.size(); ++i) {
       if (i % 5 == 4) {
-        if (text[i] != '.') return std::nullopt;
+        if (text[i] != '.') return false;
       } else {
         digits[count++] = text[i];
       }
     }
   } else {
-    return std::nullopt;
+    return false;
   }
-  std::string out;
-  out.reserve(17);
   static constexpr char kHex[] = "0123456789abcdef";
+  std::array<char, 17> normal{};
+  std::size_t n = 0;
   for (std::size_t i = 0; i < digits.size(); ++i) {
     const int v = hexValue(digits[i]);
-    if (v < 0) return std::nullopt;
-    if (i > 0 && i % 2 == 0) out += ':';
-    out += kHex[v];
+    if (v < 0) return false;
+    if (i > 0 && i % 2 == 0) normal[n++] = ':';
+    normal[n++] = kHex[v];
   }
-  return out;
+  out.assign(normal.data(), n);
+  return true;
 }
 
 bool isPlausibleEmail(std::string_view email) {

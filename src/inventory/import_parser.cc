@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <exception>
 #include <functional>
 #include <optional>
-#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -108,7 +108,18 @@ std::string maskNames(std::span<const ColumnSpec> specs, ColumnMask mask) {
 std::size_t invalidUtf8At(std::string_view s) {
   std::size_t i = 0;
   const std::size_t n = s.size();
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+  constexpr std::uint64_t kLowBits = 0x0101010101010101ULL;
   while (i < n) {
+    // Fast path: eight ASCII bytes, none of them NUL.
+    if (i + 8 <= n) {
+      std::uint64_t chunk;
+      std::memcpy(&chunk, s.data() + i, 8);
+      if ((chunk & kHighBits) == 0 && ((chunk - kLowBits) & ~chunk & kHighBits) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     const auto c = static_cast<std::uint8_t>(s[i]);
     if (c != 0 && c < 0x80) {
       ++i;
@@ -258,31 +269,100 @@ struct Row {
   std::vector<Cell> cells;  // indexed by column
 };
 
-// Keeps the views of ids seen so far alive: views into the input text are stable; others (CSV
-// fields with "" escapes, JSON strings) are copied once into `pool_`.
+// The ids seen so far, for the duplicate check: an open-addressing table of (hash, index)
+// pairs, so a lookup costs one cache miss where a node-based std::unordered_map costs several
+// (this check dominated the parse of a million rows). Views into the input text are kept as
+// they are; other ids (CSV fields with "" escapes, JSON strings) are copied once into `pool_`.
 class IdRegistry {
  public:
-  explicit IdRegistry(std::string_view text) : text_(text) {
-    seen_.reserve(text.size() / 64 + 16);
+  IdRegistry(std::string_view text, std::size_t expected) : text_(text) {
+    std::size_t slots = 16;
+    while (slots < expected * 2) slots *= 2;
+    slots_.assign(slots, Slot{});
+    entries_.reserve(expected);
   }
 
-  // Returns the line on which `id` was first seen, or 0 after recording it as new.
-  std::size_t firstLine(std::string_view id, std::size_t line) {
-    const std::less<const char*> less;
-    const bool in_text = !less(id.data(), text_.data()) &&
-                         !less(text_.data() + text_.size(), id.data() + id.size());
-    std::string_view key = id;
-    auto it = seen_.find(key);
-    if (it != seen_.end()) return it->second;
-    if (!in_text) key = pool_.emplace_back(id);
-    seen_.emplace(key, line);
-    return 0;
+  // Hashes `id` and starts loading its slot into the cache. The builders call this first and
+  // firstLine() after the rest of the record, so the (likely) cache miss overlaps with work.
+  std::uint64_t prefetch(std::string_view id) const {
+    const std::uint64_t hash = hashOf(id);
+    __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
+    return hash;
+  }
+
+  // Returns the line on which `id` was first seen, or 0 after recording it as new. `hash` is
+  // prefetch(id).
+  std::size_t firstLine(std::string_view id, std::uint64_t hash, std::size_t line) {
+    if ((entries_.size() + 1) * 2 > slots_.size()) grow();
+    const auto hash_high = static_cast<std::uint32_t>(hash >> 32);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.index_plus_one == 0) {
+        slot = {hash_high, static_cast<std::uint32_t>(entries_.size() + 1)};
+        entries_.push_back({stable(id), line, hash});
+        return 0;
+      }
+      if (slot.hash_high == hash_high && entries_[slot.index_plus_one - 1].id == id) {
+        return entries_[slot.index_plus_one - 1].line;
+      }
+    }
   }
 
  private:
+  // Eight bytes: the high half of the hash (the low half picked the slot) and the entry.
+  struct Slot {
+    std::uint32_t hash_high = 0;
+    std::uint32_t index_plus_one = 0;  // 0: empty
+  };
+  struct Entry {
+    std::string_view id;
+    std::size_t line;
+    std::uint64_t hash;  // kept for grow()
+  };
+
+  static std::uint64_t hashOf(std::string_view s) {
+    // 8 bytes at a time, multiply-xorshift mixing, splitmix64 finaliser.
+    std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ s.size();
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      std::uint64_t chunk;
+      std::memcpy(&chunk, s.data() + i, 8);
+      h = (h ^ chunk) * 0xBF58476D1CE4E5B9ULL;
+      h ^= h >> 31;
+    }
+    std::uint64_t tail = 0;
+    std::memcpy(&tail, s.data() + i, s.size() - i);
+    h = (h ^ tail) * 0x94D049BB133111EBULL;
+    h ^= h >> 30;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 27;
+    return h;
+  }
+
+  std::string_view stable(std::string_view id) {
+    const std::less<const char*> less;
+    const bool in_text = !less(id.data(), text_.data()) &&
+                         !less(text_.data() + text_.size(), id.data() + id.size());
+    return in_text ? id : std::string_view(pool_.emplace_back(id));
+  }
+
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& slot : old) {
+      if (slot.index_plus_one == 0) continue;
+      std::size_t i = entries_[slot.index_plus_one - 1].hash & mask;
+      while (slots_[i].index_plus_one != 0) i = (i + 1) & mask;
+      slots_[i] = slot;
+    }
+  }
+
   std::string_view text_;
   std::deque<std::string> pool_;
-  std::unordered_map<std::string_view, std::size_t> seen_;
+  std::vector<Slot> slots_;
+  std::vector<Entry> entries_;
 };
 
 // Shared checks of one row. Each returns false (after recording the problem) when the value
@@ -352,29 +432,35 @@ class RowChecker {
     }
   }
 
-  // A required, unique identifier.
-  std::string_view id(std::size_t column, IdRegistry& registry) {
+  // A required identifier: non-empty, no control characters ("" when it is not usable).
+  std::string_view id(std::size_t column) {
     const std::string_view value = required(column);
     if (value.empty()) return {};
     if (hasControlCharacter(value)) {
       problem(column, "expected an id without control characters; got " + quoteValue(value));
       return {};
     }
-    const std::size_t first = registry.firstLine(value, row_->line);
-    if (first != 0) {
-      problem(column, "expected a unique id; " + quoteValue(value) + " is already on line " +
-                          std::to_string(first));
-      return {};
-    }
     return value;
   }
 
+  // The uniqueness check of an id, `hash` being registry.prefetch(value).
+  void unique(std::size_t column, std::string_view value, std::uint64_t hash,
+              IdRegistry& registry) {
+    const std::size_t first = registry.firstLine(value, hash, row_->line);
+    if (first != 0) {
+      problem(column, "expected a unique id; " + quoteValue(value) + " is already on line " +
+                          std::to_string(first));
+    }
+  }
+
+  // `names` is called only to word an error: building the list for every row would cost more
+  // than the parse itself.
   template <typename E, typename Parse, typename Names>
   E enumValue(std::size_t column, E fallback, Parse parse, Names names) {
     const std::string_view value = text(column);
     if (value.empty()) return fallback;
     if (const std::optional<E> parsed = parse(value)) return *parsed;
-    problem(column, "expected " + oneOf(names) + "; got " + quoteValue(value));
+    problem(column, "expected " + oneOf(names()) + "; got " + quoteValue(value));
     return fallback;
   }
 
@@ -410,23 +496,123 @@ platform::RawDeviceFields rawFields(std::string_view vendor, std::string_view mo
   return raw;
 }
 
+// An estimate of the record count, to size the output and the id table once: the number of
+// lines (exact for CSV without quoted line breaks, an over-estimate otherwise). Counting is a
+// memchr pass, cheap next to the reallocations it saves.
+std::size_t expectedRecords(std::string_view text) {
+  std::size_t lines = 0;
+  const char* p = text.data();
+  const char* end = p + text.size();
+  while (p < end) {
+    const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+    if (nl == nullptr) break;
+    ++lines;
+    p = static_cast<const char*>(nl) + 1;
+  }
+  return lines;
+}
+
+// Where built records go: into a vector (parsePeople, parseDevices), or in batches to a sink
+// (streamPeople, streamDevices). In batch mode the records of a batch are reused from one batch
+// to the next, so their strings keep their capacity and a long import allocates little.
+template <typename Record>
+class RecordOutput {
+ public:
+  using Sink = std::function<Status(std::span<const Record>)>;
+
+  RecordOutput(Problems& problems, std::size_t expected) : problems_(problems) {
+    records_.reserve(expected);
+  }
+  RecordOutput(Problems& problems, const Sink& sink, std::size_t batch_size)
+      : problems_(problems), sink_(&sink), records_(std::max<std::size_t>(batch_size, 1)) {}
+
+  // The record to fill next (it may hold the values of an earlier record: fill every field).
+  Record& slot() {
+    if (sink_ != nullptr) return records_[count_];
+    if (!problems_.empty()) return spare_;
+    return records_.emplace_back();
+  }
+
+  // Keeps the slot's record while the file has no problem so far; after the first problem
+  // nothing will be returned, so nothing more is kept (or handed to the sink).
+  void commit() {
+    if (!problems_.empty()) {
+      if (sink_ == nullptr && !records_.empty()) records_ = {};
+      return;
+    }
+    if (sink_ == nullptr) return;
+    if (++count_ == records_.size()) flush();
+  }
+
+  // Hands the last partial batch to the sink, when all went well.
+  void finish() {
+    if (sink_ != nullptr && problems_.empty() && sink_status_.isOk() && count_ > 0) flush();
+  }
+
+  // True once the sink has failed: the parse stops and returns the sink's status.
+  bool stopped() const { return !sink_status_.isOk(); }
+  const Status& sinkStatus() const { return sink_status_; }
+  std::vector<Record> take() { return std::move(records_); }
+
+ private:
+  void flush() {
+    sink_status_ = (*sink_)(std::span<const Record>(records_.data(), count_));
+    count_ = 0;
+  }
+
+  Problems& problems_;
+  const Sink* sink_ = nullptr;
+  std::vector<Record> records_;
+  Record spare_;  // filled only to check rows once the result is known to be an error
+  std::size_t count_ = 0;
+  Status sink_status_;
+};
+
+// Replaces the contents of `list` with `items` (after `transform`, skipping duplicates and
+// items for which it returns false), reusing the strings already in it.
+template <typename Transform>
+void assignList(std::vector<std::string>& list, const std::vector<std::string_view>& items,
+                Transform transform) {
+  std::size_t used = 0;
+  for (std::string_view item : items) {
+    if (used == list.size()) list.emplace_back();
+    std::string& target = list[used];
+    if (!transform(item, target)) continue;
+    if (std::find(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(used), target) ==
+        list.begin() + static_cast<std::ptrdiff_t>(used)) {
+      ++used;
+    }
+  }
+  list.resize(used);
+}
+
 class PersonBuilder {
  public:
+  using Record = Person;
   static constexpr std::span<const ColumnSpec> kSpecs{kPersonColumns};
 
-  PersonBuilder(std::string_view text, Problems& problems)
-      : problems_(problems), ids_(text), check_(problems, kSpecs) {}
+  PersonBuilder(std::string_view text, std::size_t expected, Problems& problems,
+                RecordOutput<Person>& output)
+      : ids_(text, expected), check_(problems, kSpecs), output_(output) {}
 
   void add(const Row& row) {
+    fill(row, output_.slot());
+    output_.commit();
+  }
+  bool stopped() const { return output_.stopped(); }
+
+ private:
+  void fill(const Row& row, Person& person) {
     check_.startRow(row);
-    Person person;
-    person.person_id = std::string(check_.id(kPersonId, ids_));
-    person.name = std::string(check_.text(kPersonName));
+    const std::string_view id = check_.id(kPersonId);
+    const std::uint64_t id_hash = id.empty() ? 0 : ids_.prefetch(id);
+    person.person_id.assign(id);
+    person.name.assign(check_.text(kPersonName));
     const std::string_view email = check_.text(kEmail);
     if (!email.empty() && !isPlausibleEmail(email)) {
       check_.problem(kEmail, "expected an address like name@example.org; got " + quoteValue(email));
     }
-    person.email = std::string(email);
+    person.email.assign(email);
     const std::string_view unit = check_.required(kUnit);
     if (!unit.empty() && !isValidUnitPath(unit)) {
       check_.problem(kUnit,
@@ -434,14 +620,15 @@ class PersonBuilder {
                      "like \"pa/domestic-policy\"; got " +
                          quoteValue(unit));
     }
-    person.unit = std::string(unit);
+    person.unit.assign(unit);
     check_.items(kRole, items_);
-    for (std::string_view role : items_) {
-      std::string lower = toLower(role);
-      if (std::find(person.roles.begin(), person.roles.end(), lower) == person.roles.end()) {
-        person.roles.push_back(std::move(lower));
+    assignList(person.roles, items_, [](std::string_view role, std::string& out) {
+      out.assign(role);
+      for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
       }
-    }
+      return true;
+    });
     person.status = check_.enumValue(
         kStatus, EmploymentStatus::kActive,
         [](std::string_view v) -> std::optional<EmploymentStatus> {
@@ -449,85 +636,72 @@ class PersonBuilder {
           if (iequals(v, "left")) return EmploymentStatus::kLeft;
           return std::nullopt;
         },
-        std::array<std::string_view, 2>{"active", "left"});
-    // After the first problem (here or in the file's structure) nothing will be returned:
-    // stop keeping records.
-    if (problems_.empty()) {
-      people_.push_back(std::move(person));
-    } else if (!people_.empty()) {
-      people_ = {};
-    }
+        [] { return std::array<std::string_view, 2>{"active", "left"}; });
+    if (!id.empty()) check_.unique(kPersonId, id, id_hash, ids_);
   }
 
-  std::vector<Person> take() { return std::move(people_); }
-
- private:
-  Problems& problems_;
   IdRegistry ids_;
   RowChecker check_;
+  RecordOutput<Person>& output_;
   std::vector<std::string_view> items_;
-  std::vector<Person> people_;
 };
 
 class DeviceBuilder {
  public:
+  using Record = Device;
   static constexpr std::span<const ColumnSpec> kSpecs{kDeviceColumns};
 
-  DeviceBuilder(std::string_view text, Problems& problems,
+  DeviceBuilder(std::string_view text, std::size_t expected, Problems& problems,
+                RecordOutput<Device>& output,
                 const std::function<bool(std::string_view)>& person_exists)
-      : problems_(problems),
-        ids_(text),
+      : ids_(text, expected),
         check_(problems, kSpecs),
+        output_(output),
         person_exists_(person_exists),
         normalizer_(platform::Normalizer::builtin()) {}
 
   void add(const Row& row) {
+    fill(row, output_.slot());
+    output_.commit();
+  }
+  bool stopped() const { return output_.stopped(); }
+
+ private:
+  void fill(const Row& row, Device& device) {
     check_.startRow(row);
-    Device device;
-    device.device_id = std::string(check_.id(kDeviceId, ids_));
+    const std::string_view id = check_.id(kDeviceId);
+    const std::uint64_t id_hash = id.empty() ? 0 : ids_.prefetch(id);
+    device.device_id.assign(id);
 
     const std::string_view holder = check_.text(kHolder);
     if (!holder.empty() && !(person_exists_ && person_exists_(holder))) {
-      check_.problem(kHolder, "expected the person_id of an existing person; got " + quoteValue(holder));
+      check_.problem(kHolder,
+                     "expected the person_id of an existing person; got " + quoteValue(holder));
     }
-    device.holder = std::string(holder);
+    device.holder.assign(holder);
 
     inferPlatform(device);
 
     device.ownership = check_.enumValue(kOwnership, platform::Ownership::kUnknown,
-                                        platform::parseOwnership, platform::ownershipNames());
+                                        platform::parseOwnership, platform::ownershipNames);
     device.channel = check_.enumValue(kChannel, platform::Channel::kUnknown,
-                                      platform::parseChannel, platform::channelNames());
-    device.serial = std::string(check_.text(kSerial));
-    device.imei = std::string(check_.text(kImei));
+                                      platform::parseChannel, platform::channelNames);
+    device.serial.assign(check_.text(kSerial));
+    device.imei.assign(check_.text(kImei));
     check_.items(kMac, items_);
-    for (std::string_view item : items_) {
-      std::optional<std::string> mac = normalizeMac(item);
-      if (!mac) {
-        check_.problem(kMac,
-                       "expected a MAC address like aa:bb:cc:dd:ee:ff, AA-BB-CC-DD-EE-FF or "
-                       "aabb.ccdd.eeff; got " +
-                           quoteValue(item));
-        continue;
-      }
-      if (std::find(device.macs.begin(), device.macs.end(), *mac) == device.macs.end()) {
-        device.macs.push_back(std::move(*mac));
-      }
-    }
-    device.hostname = std::string(check_.text(kHostname));
+    assignList(device.macs, items_, [this](std::string_view item, std::string& out) {
+      if (normalizeMac(item, out)) return true;
+      check_.problem(kMac,
+                     "expected a MAC address like aa:bb:cc:dd:ee:ff, AA-BB-CC-DD-EE-FF or "
+                     "aabb.ccdd.eeff; got " +
+                         quoteValue(item));
+      return false;
+    });
+    device.hostname.assign(check_.text(kHostname));
     device.state = check_.enumValue(kState, platform::DeviceState::kActive,
-                                    platform::parseDeviceState, platform::deviceStateNames());
-
-    if (problems_.empty()) {
-      devices_.push_back(std::move(device));
-    } else if (!devices_.empty()) {
-      devices_ = {};
-    }
+                                    platform::parseDeviceState, platform::deviceStateNames);
+    if (!id.empty()) check_.unique(kDeviceId, id, id_hash, ids_);
   }
-
-  std::vector<Device> take() { return std::move(devices_); }
-
- private:
   // Kind, vendor, platform and OS version. An explicit canonical kind/platform is kept as given;
   // free text must mean something to the normalizer on its own (so "toaster" is an error even
   // when the model would have told us the kind); empty fields are inferred from the rest.
@@ -583,18 +757,24 @@ class DeviceBuilder {
     } else {
       device.platform = free_platform;
     }
-    device.vendor = !n.vendor.empty() ? n.vendor : toLower(vendor_text);
-    device.model = std::string(model_text);
-    device.os_version = !n.os_version.empty() ? n.os_version : std::string(os_text);
+    if (!n.vendor.empty()) {
+      device.vendor.assign(n.vendor);
+    } else {
+      device.vendor.assign(vendor_text);
+      for (char& c : device.vendor) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+    }
+    device.model.assign(model_text);
+    device.os_version.assign(!n.os_version.empty() ? std::string_view(n.os_version) : os_text);
   }
 
-  Problems& problems_;
   IdRegistry ids_;
   RowChecker check_;
+  RecordOutput<Device>& output_;
   const std::function<bool(std::string_view)>& person_exists_;
   const platform::Normalizer& normalizer_;
   std::vector<std::string_view> items_;
-  std::vector<Device> devices_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -701,6 +881,7 @@ void readCsv(std::string_view text, Problems& problems, Builder& builder) {
     row.line = reader.line();
     for (std::size_t i = 0; i < width; ++i) row.cells[column_of_field[i]].text = fields[i];
     builder.add(row);
+    if (builder.stopped()) return;
   }
 }
 
@@ -1005,7 +1186,10 @@ void readJson(std::string_view text, Problems& problems, Builder& builder) {
       problems.add(line, "", what);
       ok = false;
     }
-    if (ok) builder.add(row);
+    if (ok) {
+      builder.add(row);
+      if (builder.stopped()) return;
+    }
   }
 }
 
@@ -1074,20 +1258,49 @@ Result<Format> formatForPath(std::string_view path) {
 Result<std::vector<Person>> parsePeople(std::string_view text, std::string_view source_name,
                                         Format format) {
   Problems problems(source_name);
-  PersonBuilder builder(text, problems);
+  const std::size_t expected = expectedRecords(text);
+  RecordOutput<Person> output(problems, expected);
+  PersonBuilder builder(text, expected, problems, output);
   readAny(text, format, problems, builder);
   if (!problems.empty()) return problems.toStatus();
-  return builder.take();
+  return output.take();
 }
 
 Result<std::vector<Device>> parseDevices(std::string_view text, std::string_view source_name,
                                          Format format,
                                          const std::function<bool(std::string_view)>& person_exists) {
   Problems problems(source_name);
-  DeviceBuilder builder(text, problems, person_exists);
+  const std::size_t expected = expectedRecords(text);
+  RecordOutput<Device> output(problems, expected);
+  DeviceBuilder builder(text, expected, problems, output, person_exists);
   readAny(text, format, problems, builder);
   if (!problems.empty()) return problems.toStatus();
-  return builder.take();
+  return output.take();
+}
+
+Status streamPeople(std::string_view text, std::string_view source_name, Format format,
+                    const PeopleSink& sink, std::size_t batch_size) {
+  Problems problems(source_name);
+  RecordOutput<Person> output(problems, sink, batch_size);
+  PersonBuilder builder(text, expectedRecords(text), problems, output);
+  readAny(text, format, problems, builder);
+  if (output.stopped()) return output.sinkStatus();
+  if (!problems.empty()) return problems.toStatus();
+  output.finish();
+  return output.sinkStatus();
+}
+
+Status streamDevices(std::string_view text, std::string_view source_name, Format format,
+                     const std::function<bool(std::string_view)>& person_exists,
+                     const DeviceSink& sink, std::size_t batch_size) {
+  Problems problems(source_name);
+  RecordOutput<Device> output(problems, sink, batch_size);
+  DeviceBuilder builder(text, expectedRecords(text), problems, output, person_exists);
+  readAny(text, format, problems, builder);
+  if (output.stopped()) return output.sinkStatus();
+  if (!problems.empty()) return problems.toStatus();
+  output.finish();
+  return output.sinkStatus();
 }
 
 void appendPeopleCsvHeader(std::string& out) { appendHeader(out, kPersonColumns); }

@@ -87,6 +87,23 @@ Result<std::vector<Device>> parseDevices(std::string_view text, std::string_view
                                          Format format,
                                          const std::function<bool(std::string_view)>& person_exists);
 
+// Streaming forms for large imports: the same parse, but records are handed to `sink` in
+// batches of `batch_size`, in file order, while the text is read, so memory stays bounded and
+// the records' strings are reused between batches. A span is valid only during the call.
+// All-or-nothing still holds for the result, not for the sink: batches before the first
+// problem have already been handed over when the parse fails, so a caller that stores them
+// must be able to undo that (a transaction). After the first problem the sink is not called
+// again; the parse goes on to list every problem and returns the same error as parsePeople /
+// parseDevices. If the sink returns an error, the parse stops and returns that error as is.
+inline constexpr std::size_t kDefaultBatchSize = 4096;
+using PeopleSink = std::function<Status(std::span<const Person>)>;
+using DeviceSink = std::function<Status(std::span<const Device>)>;
+Status streamPeople(std::string_view text, std::string_view source_name, Format format,
+                    const PeopleSink& sink, std::size_t batch_size = kDefaultBatchSize);
+Status streamDevices(std::string_view text, std::string_view source_name, Format format,
+                     const std::function<bool(std::string_view)>& person_exists,
+                     const DeviceSink& sink, std::size_t batch_size = kDefaultBatchSize);
+
 // CSV writers: a header line with every column in the order listed above, then one record per
 // value, LF line ends, a field quoted only when it holds a comma, quote or line break. Lists
 // are joined with ';'. Enum values use canonical names, except that an unknown kind, platform,

@@ -579,6 +579,88 @@ TEST(DevicesJsonTest, ParsesMacArraysAndReportsKeys) {
 }
 
 // ------------------------------------------------------------------------------------------
+// Streaming
+
+TEST(StreamTest, BatchesMatchTheVectorParseEvenWhenRecordsAreReused) {
+  // Slots are reused between batches: a record with fewer roles/MACs than the one before it in
+  // the same slot must not keep the old ones.
+  const std::string people =
+      "person_id,unit,role\np1,pa,a;b;c\np2,pa,\np3,pa/x,d\np4,pa,e;f\np5,pa,\n";
+  std::vector<Person> streamed;
+  std::vector<std::size_t> sizes;
+  const Status status = streamPeople(
+      people, "people.csv", Format::kCsv,
+      [&](std::span<const Person> batch) {
+        sizes.push_back(batch.size());
+        streamed.insert(streamed.end(), batch.begin(), batch.end());
+        return Status::ok();
+      },
+      2);
+  ASSERT_TRUE(status.isOk()) << status.message();
+  EXPECT_THAT(sizes, ElementsAre(2, 2, 1));
+  EXPECT_EQ(streamed, peopleCsv(people).value());
+
+  const std::string devices =
+      "device_id,mac,model,platform\nd1,aa:bb:cc:dd:ee:01;aa:bb:cc:dd:ee:02,iPhone14,\n"
+      "d2,,X,android\nd3,aa:bb:cc:dd:ee:03,Y,\nd4,,,\n";
+  std::vector<Device> streamed_devices;
+  ASSERT_TRUE(streamDevices(devices, "devices.csv", Format::kCsv, kKnownPeople,
+                            [&](std::span<const Device> batch) {
+                              streamed_devices.insert(streamed_devices.end(), batch.begin(),
+                                                      batch.end());
+                              return Status::ok();
+                            },
+                            2)
+                  .isOk());
+  EXPECT_EQ(streamed_devices, devicesCsv(devices).value());
+  EXPECT_THAT(streamed_devices[2].macs, ElementsAre("aa:bb:cc:dd:ee:03"));
+}
+
+TEST(StreamTest, AProblemStopsTheBatchesButEveryProblemIsStillListed) {
+  const std::string text = "person_id,unit\np1,pa\np2,pa\np3,pa\nBAD,Pa\np5,pa\np6,PA\n";
+  std::size_t delivered = 0;
+  const Status status = streamPeople(
+      text, "people.csv", Format::kCsv,
+      [&](std::span<const Person> batch) {
+        delivered += batch.size();
+        return Status::ok();
+      },
+      2);
+  EXPECT_EQ(delivered, 2u);
+  ASSERT_FALSE(status.isOk());
+  EXPECT_THAT(splitLines(status.message()),
+              ElementsAre(HasSubstr("people.csv:5: unit: "), HasSubstr("people.csv:7: unit: ")));
+  EXPECT_EQ(status.message(), peopleCsv(text).status().message());
+}
+
+TEST(StreamTest, ASinkErrorStopsTheParse) {
+  std::string text = "person_id,unit\n";
+  for (int i = 0; i < 10; ++i) text += "p" + std::to_string(i) + ",pa\n";
+  int calls = 0;
+  const Status status = streamPeople(
+      text, "people.csv", Format::kCsv,
+      [&](std::span<const Person>) {
+        return ++calls == 2 ? unavailable("database is locked") : Status::ok();
+      },
+      3);
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(status.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(status.message(), "database is locked");
+}
+
+TEST(StreamTest, JsonStreams) {
+  std::vector<Person> streamed;
+  ASSERT_TRUE(streamPeople(R"([{"person_id": "p1", "unit": "pa"}, {"person_id": "p2", "unit": "pa"}])",
+                           "people.json", Format::kJson,
+                           [&](std::span<const Person> batch) {
+                             streamed.insert(streamed.end(), batch.begin(), batch.end());
+                             return Status::ok();
+                           })
+                  .isOk());
+  EXPECT_THAT(streamed, ElementsAre(person("p1", "pa", {}), person("p2", "pa", {})));
+}
+
+// ------------------------------------------------------------------------------------------
 // Large input (correctness, not speed)
 
 TEST(ImportParserLargeTest, HundredThousandGeneratedRowsRoundTrip) {
