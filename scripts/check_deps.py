@@ -12,7 +12,7 @@ ALLOWED = {
     "inventory": {"core", "platform"},
     "policy": {"core", "platform", "inventory"},
     "audit": {"core"},
-    "storage": {"core", "platform", "inventory", "policy", "audit"},
+    "storage": {"core", "platform", "inventory", "policy", "audit", "campaign"},
     "campaign": {"core", "platform", "inventory", "policy"},
     "capture": {"core"},
     "decode": {"core", "capture"},

@@ -22,6 +22,8 @@ class Statement {
   virtual void bind(std::string_view name, std::string_view text) = 0;
   virtual void bind(std::string_view name, std::int64_t value) = 0;
   virtual void bindNull(std::string_view name) = 0;
+  // Binary data (BLOB / BYTEA).
+  virtual void bindBlob(std::string_view name, std::string_view bytes) = 0;
   // Advances to the next row: true when a row is available, false when done.
   virtual Result<bool> step() = 0;
   // Runs to completion, discarding rows (INSERT/UPDATE/DELETE).
@@ -30,6 +32,7 @@ class Statement {
   virtual std::string_view text(int column) = 0;
   virtual std::int64_t integer(int column) = 0;
   virtual bool isNull(int column) = 0;
+  virtual std::string_view blob(int column) = 0;
   // Clears bindings and rewinds so the statement can run again.
   virtual void reset() = 0;
 };

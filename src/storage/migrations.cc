@@ -58,6 +58,50 @@ CREATE TABLE directive_versions (
   PRIMARY KEY (directive_id, version)
 );
 )sql"},
+      {2, "waivers, case steps, evidence files, notifications", R"sql(
+CREATE TABLE waivers (
+  waiver_id TEXT PRIMARY KEY,
+  directive_id TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  person_id TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  approver TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  from_day BIGINT NOT NULL,
+  until_day BIGINT NOT NULL,
+  seq BIGINT NOT NULL
+);
+CREATE TABLE waiver_revocations (
+  waiver_id TEXT PRIMARY KEY,
+  revoked_from BIGINT NOT NULL,
+  seq BIGINT NOT NULL
+);
+CREATE TABLE case_steps (
+  seq BIGINT PRIMARY KEY,
+  directive_id TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  on_day BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  note TEXT NOT NULL
+);
+CREATE TABLE evidence (
+  sha256 TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  size_bytes BIGINT NOT NULL,
+  content {blob} NOT NULL
+);
+CREATE TABLE notifications (
+  directive_id TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  milestone TEXT NOT NULL,
+  step TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  sent_day BIGINT NOT NULL,
+  seq BIGINT NOT NULL,
+  PRIMARY KEY (directive_id, device_id, milestone, step)
+);
+)sql"},
   };
   return kMigrations;
 }
@@ -70,6 +114,11 @@ std::string dialectSql(Dialect dialect, std::string_view sql) {
   for (auto pos = out.find(kWithoutRowid); pos != std::string::npos;
        pos = out.find(kWithoutRowid, pos)) {
     out.replace(pos, kWithoutRowid.size(), replacement);
+  }
+  constexpr std::string_view kBlob = "{blob}";
+  const std::string_view blob = dialect == Dialect::kSqlite ? "BLOB" : "BYTEA";
+  for (auto pos = out.find(kBlob); pos != std::string::npos; pos = out.find(kBlob, pos)) {
+    out.replace(pos, kBlob.size(), blob);
   }
   return out;
 }

@@ -14,8 +14,9 @@ namespace phaseout::storage {
 struct Migration {
   int version;
   std::string_view description;
-  // Portable SQL (BIGINT, TEXT, epoch ms). The one engine-specific spot is marked
-  // "{without_rowid}" (SQLite's clustered tables), which dialectSql() fills in.
+  // Portable SQL (BIGINT, TEXT, epoch ms). Engine-specific spots are marked
+  // "{without_rowid}" (SQLite's clustered tables) and "{blob}" (BLOB / BYTEA), which
+  // dialectSql() fills in.
   std::string_view sql;
 };
 

@@ -8,6 +8,7 @@
 
 #include "core/strings.h"
 #include "storage/migrations.h"
+#include "storage/rows.h"
 
 namespace phaseout::storage {
 namespace {
@@ -54,142 +55,6 @@ constexpr std::string_view kInsertEvent =
 constexpr std::string_view kSelectEvents =
     "SELECT seq, effective_day, recorded_ms, actor, kind, subject, payload, prev_hash, hash "
     "FROM events ORDER BY seq";
-
-// --- canonical row encodings (what row digests cover) -------------------------------------
-
-void field(std::string& out, std::string_view v) {
-  out += std::to_string(v.size());
-  out += ':';
-  out += v;
-  out += ';';
-}
-
-std::string personRow(const Person& p, std::int64_t valid_from) {
-  std::string out = "person;";
-  field(out, p.person_id);
-  field(out, std::to_string(valid_from));
-  field(out, p.name);
-  field(out, p.email);
-  field(out, p.unit);
-  field(out, join(p.roles, ";"));
-  field(out, inventory::name(p.status));
-  return out;
-}
-
-std::string deviceRow(const Device& d, std::int64_t valid_from) {
-  std::string out = "device;";
-  field(out, d.device_id);
-  field(out, std::to_string(valid_from));
-  field(out, d.holder);
-  field(out, platform::name(d.kind));
-  field(out, d.vendor);
-  field(out, d.model);
-  field(out, platform::name(d.platform));
-  field(out, d.os_version);
-  field(out, platform::name(d.ownership));
-  field(out, platform::name(d.channel));
-  field(out, d.serial);
-  field(out, d.imei);
-  field(out, join(d.macs, ";"));
-  field(out, d.hostname);
-  field(out, platform::name(d.state));
-  return out;
-}
-
-std::string directiveRow(std::string_view id, std::int64_t version, std::int64_t valid_from,
-                         std::string_view title, std::string_view text) {
-  std::string out = "directive;";
-  field(out, id);
-  field(out, std::to_string(version));
-  field(out, std::to_string(valid_from));
-  field(out, title);
-  field(out, text);
-  return out;
-}
-
-// --- binding and reading ------------------------------------------------------------------
-
-void bindPerson(Statement& s, const Person& p) {
-  s.bind("person_id", p.person_id);
-  s.bind("name", p.name);
-  s.bind("email", p.email);
-  s.bind("unit", p.unit);
-  s.bind("roles", join(p.roles, ";"));
-  s.bind("status", inventory::name(p.status));
-}
-
-void bindDevice(Statement& s, const Device& d) {
-  s.bind("device_id", d.device_id);
-  s.bind("holder", d.holder);
-  s.bind("kind", platform::name(d.kind));
-  s.bind("vendor", d.vendor);
-  s.bind("model", d.model);
-  s.bind("platform", platform::name(d.platform));
-  s.bind("os_version", d.os_version);
-  s.bind("ownership", platform::name(d.ownership));
-  s.bind("channel", platform::name(d.channel));
-  s.bind("serial", d.serial);
-  s.bind("imei", d.imei);
-  s.bind("macs", join(d.macs, ";"));
-  s.bind("hostname", d.hostname);
-  s.bind("state", platform::name(d.state));
-}
-
-template <typename T>
-Status decodeEnum(std::optional<T> parsed, T& out, std::string_view column, std::string_view id,
-                  std::string_view raw) {
-  if (!parsed) {
-    return dataLoss("stored " + std::string(column) + " of " + std::string(id) +
-                    " is not a valid value: \"" + std::string(raw) + "\"");
-  }
-  out = *parsed;
-  return Status::ok();
-}
-
-// Columns from kSelectPeople: person_id, valid_from, seq, name, email, unit, roles, status.
-Result<Person> readPerson(Statement& s) {
-  Person p;
-  p.person_id = s.text(0);
-  p.name = s.text(3);
-  p.email = s.text(4);
-  p.unit = s.text(5);
-  p.roles = splitList(s.text(6), ';');
-  const std::string_view status = s.text(7);
-  if (status == "active") {
-    p.status = EmploymentStatus::kActive;
-  } else if (status == "left") {
-    p.status = EmploymentStatus::kLeft;
-  } else {
-    return dataLoss("stored status of " + p.person_id + " is not valid: \"" +
-                    std::string(status) + "\"");
-  }
-  return p;
-}
-
-// Columns from kSelectDevices: device_id, valid_from, seq, then the record's fields.
-Result<Device> readDevice(Statement& s) {
-  Device d;
-  d.device_id = s.text(0);
-  d.holder = s.text(3);
-  PH_RETURN_IF_ERROR(decodeEnum(platform::parseKind(s.text(4)), d.kind, "kind", d.device_id,
-                                s.text(4)));
-  d.vendor = s.text(5);
-  d.model = s.text(6);
-  PH_RETURN_IF_ERROR(decodeEnum(platform::parsePlatform(s.text(7)), d.platform, "platform",
-                                d.device_id, s.text(7)));
-  d.os_version = s.text(8);
-  PH_RETURN_IF_ERROR(decodeEnum(platform::parseOwnership(s.text(9)), d.ownership, "ownership",
-                                d.device_id, s.text(9)));
-  PH_RETURN_IF_ERROR(decodeEnum(platform::parseChannel(s.text(10)), d.channel, "channel",
-                                d.device_id, s.text(10)));
-  d.serial = s.text(11);
-  d.imei = s.text(12);
-  d.macs = splitList(s.text(13), ';');
-  d.hostname = s.text(14);
-  PH_RETURN_IF_ERROR(decodeEnum(platform::parseDeviceState(s.text(15)), d.state, "state",
-                                d.device_id, s.text(15)));
-  return d;
-}
 
 // Reads versioned records ordered by (id, valid_from, seq) and keeps the last version of each
 // id: the version in force on the scanned day.
@@ -570,6 +435,84 @@ Result<AuditVerification> Repository::verifyAudit() {
       digests[s->integer(3)].add(
           directiveRow(s->text(0), s->integer(1), s->integer(2), s->text(4), s->text(5)));
       ++result.rows;
+    }
+  }
+  {
+    PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(
+                                    "SELECT waiver_id, directive_id, device_id, person_id, unit, "
+                                    "approver, reason, from_day, until_day, seq FROM waivers"));
+    while (true) {
+      PH_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      campaign::Waiver w;
+      w.waiver_id = s->text(0);
+      w.directive_id = s->text(1);
+      w.device_id = s->text(2);
+      w.person_id = s->text(3);
+      w.unit = s->text(4);
+      w.approver = s->text(5);
+      w.reason = s->text(6);
+      w.from = Date::fromDays(static_cast<std::int32_t>(s->integer(7)));
+      w.until = Date::fromDays(static_cast<std::int32_t>(s->integer(8)));
+      digests[s->integer(9)].add(waiverRow(w));
+      ++result.rows;
+    }
+  }
+  {
+    PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(
+                                    "SELECT waiver_id, revoked_from, seq FROM waiver_revocations"));
+    while (true) {
+      PH_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      digests[s->integer(2)].add(waiverRevocationRow(s->text(0), s->integer(1)));
+      ++result.rows;
+    }
+  }
+  {
+    PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(
+                                    "SELECT seq, directive_id, device_id, stage, on_day, actor, "
+                                    "note FROM case_steps"));
+    while (true) {
+      PH_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      campaign::CaseStep st;
+      st.directive_id = s->text(1);
+      st.device_id = s->text(2);
+      auto stage = campaign::parseCaseStage(s->text(3));
+      if (!stage) {
+        result.first_broken_seq = s->integer(0);
+        result.problem = "the case step it wrote has an invalid stage";
+        return result;
+      }
+      st.stage = *stage;
+      st.on = Date::fromDays(static_cast<std::int32_t>(s->integer(4)));
+      st.actor = s->text(5);
+      st.note = s->text(6);
+      digests[s->integer(0)].add(caseStepRow(st));
+      ++result.rows;
+    }
+  }
+  {
+    PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(
+                                    "SELECT directive_id, device_id, milestone, step, recipient, "
+                                    "sent_day, seq FROM notifications"));
+    while (true) {
+      PH_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      digests[s->integer(6)].add(notificationRow(s->text(0), s->text(1), s->text(2), s->text(3),
+                                                 s->text(4), s->integer(5)));
+      ++result.rows;
+    }
+  }
+  {
+    PH_ASSIGN_OR_RETURN(auto s, connection_.prepare("SELECT sha256, content FROM evidence "
+                                                    "ORDER BY sha256"));
+    while (true) {
+      PH_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      if (audit::sha256Hex(s->blob(1)) != s->text(0)) {
+        result.altered_evidence.emplace_back(s->text(0));
+      }
     }
   }
   // 2. Walk the chain; each event's recorded digest must match its rows.

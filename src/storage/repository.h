@@ -66,7 +66,8 @@ struct AuditVerification {
   std::int64_t rows = 0;
   std::optional<std::int64_t> first_broken_seq;
   std::string problem;
-  bool ok() const { return !first_broken_seq.has_value(); }
+  std::vector<std::string> altered_evidence;  // SHA-256 keys whose stored bytes no longer match
+  bool ok() const { return !first_broken_seq.has_value() && altered_evidence.empty(); }
 };
 
 class Repository {

@@ -38,6 +38,9 @@ class SqliteStatement final : public Statement {
     sqlite3_bind_int64(stmt_, index(name), value);
   }
   void bindNull(std::string_view name) override { sqlite3_bind_null(stmt_, index(name)); }
+  void bindBlob(std::string_view name, std::string_view bytes) override {
+    sqlite3_bind_blob64(stmt_, index(name), bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+  }
 
   Result<bool> step() override {
     const int rc = sqlite3_step(stmt_);
@@ -54,6 +57,11 @@ class SqliteStatement final : public Statement {
   }
   std::int64_t integer(int column) override { return sqlite3_column_int64(stmt_, column); }
   bool isNull(int column) override { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+  std::string_view blob(int column) override {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+    if (!p) return {};
+    return {p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
+  }
   void reset() override {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);

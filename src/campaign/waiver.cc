@@ -1,0 +1,81 @@
+#include "campaign/waiver.h"
+
+#include <algorithm>
+
+#include "core/strings.h"
+
+namespace phaseout::campaign {
+
+std::string Waiver::target() const {
+  if (!device_id.empty()) return "device " + device_id;
+  if (!person_id.empty()) return "person " + person_id;
+  return "unit " + unit;
+}
+
+Status validateWaiver(const Waiver& w, const policy::Directive& d,
+                      const std::vector<inventory::Person>& people) {
+  std::vector<std::string> problems;
+  const int targets = (w.device_id.empty() ? 0 : 1) + (w.person_id.empty() ? 0 : 1) +
+                      (w.unit.empty() ? 0 : 1);
+  if (targets != 1) problems.push_back("name exactly one of --device, --person or --unit");
+  if (!d.waivers) {
+    problems.push_back("directive " + d.id + " allows no waivers (it has no 'waivers:' section)");
+  } else {
+    const auto& policy = *d.waivers;
+    if (w.until < w.from) {
+      problems.push_back("--until " + w.until.toString() + " is before --from " +
+                         w.from.toString());
+    } else {
+      const int days = w.from.daysUntil(w.until) + 1;
+      if (days > policy.max_days) {
+        problems.push_back("the term is " + std::to_string(days) + " days; directive " + d.id +
+                           " allows at most " + std::to_string(policy.max_days));
+      }
+    }
+    if (!w.unit.empty() && !policy.unit_wide) {
+      problems.push_back("directive " + d.id + " does not allow whole-unit waivers");
+    }
+    auto approver = std::find_if(people.begin(), people.end(), [&](const inventory::Person& p) {
+      return p.person_id == w.approver;
+    });
+    if (approver == people.end()) {
+      problems.push_back("approver " + w.approver + " is not a known person on " +
+                         w.from.toString());
+    } else if (approver->status != inventory::EmploymentStatus::kActive ||
+               std::none_of(approver->roles.begin(), approver->roles.end(),
+                            [&](const std::string& r) { return iequals(r, policy.approver_role); })) {
+      problems.push_back("approver " + w.approver + " does not hold the role '" +
+                         policy.approver_role + "' that directive " + d.id + " requires");
+    }
+  }
+  if (trim(w.reason).empty()) problems.push_back("a reason is required");
+  if (problems.empty()) return Status::ok();
+  return invalidArgument("waiver refused: " + join(problems, "; "));
+}
+
+void applyWaivers(policy::Evaluation& evaluation, const std::vector<Waiver>& waivers) {
+  const Date day = evaluation.as_of;
+  std::vector<const Waiver*> active;
+  for (const Waiver& w : waivers) {
+    if (w.directive_id == evaluation.directive_id && w.activeOn(day)) active.push_back(&w);
+  }
+  if (active.empty()) return;
+  for (policy::Verdict& v : evaluation.verdicts) {
+    if (v.status == policy::VerdictStatus::kCompliant) continue;
+    for (const Waiver* w : active) {
+      const bool covers =
+          (!w->device_id.empty() && w->device_id == v.device->device_id) ||
+          (!w->person_id.empty() && v.holder && w->person_id == v.holder->person_id) ||
+          (!w->unit.empty() && v.holder && policy::unitMatches(w->unit, v.holder->unit));
+      if (!covers) continue;
+      v.status = policy::VerdictStatus::kExempt;
+      v.reason = policy::describeDevice(*v.device) + " held by " +
+                 (v.holder ? v.holder->person_id : std::string("nobody")) +
+                 " is exempt under waiver " + w->waiver_id + " (" + w->target() + ", approved by " +
+                 w->approver + ") until " + w->until.toString();
+      break;
+    }
+  }
+}
+
+}  // namespace phaseout::campaign

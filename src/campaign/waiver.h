@@ -1,0 +1,52 @@
+// Waivers: an approved, dated exemption of a device, a person's devices, or (where the
+// directive allows it) a whole unit, from one directive.
+//
+// A waiver is never open-ended and never longer than the directive's waivers.max_days. A
+// waived device is `exempt` from `from` to `until` inclusive, unless revoked earlier; after
+// that it is pending or overdue again, as of that date. Pure values and functions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "core/status.h"
+#include "inventory/model.h"
+#include "policy/directive.h"
+#include "policy/evaluator.h"
+
+namespace phaseout::campaign {
+
+struct Waiver {
+  std::string waiver_id;     // "W-000001"
+  std::string directive_id;
+  std::string device_id;     // exactly one of device_id, person_id, unit is set
+  std::string person_id;
+  std::string unit;          // a unit path or glob ("pa/press", "pa/press/**")
+  std::string approver;      // a person_id
+  std::string reason;
+  Date from;
+  Date until;                // inclusive
+  std::optional<Date> revoked_from;  // the waiver stops applying on this day
+
+  bool activeOn(Date day) const {
+    return from <= day && day <= until && !(revoked_from && *revoked_from <= day);
+  }
+  // "device D-1", "person P-2", "unit pa/press"
+  std::string target() const;
+};
+
+// Checks a waiver against its directive and the people as of its start: a target is given
+// (one kind only), the directive has a waivers policy, the approver exists and holds its
+// approver role, until >= from, the term (inclusive) does not exceed max_days, a unit-wide
+// waiver only where unit_wide is allowed, a reason is given. InvalidArgument naming each
+// problem.
+Status validateWaiver(const Waiver& waiver, const policy::Directive& directive,
+                      const std::vector<inventory::Person>& people);
+
+// Turns every pending, overdue or unknown verdict covered by a waiver active on the
+// evaluation's date into `exempt`, with a reason naming the waiver and its term.
+void applyWaivers(policy::Evaluation& evaluation, const std::vector<Waiver>& waivers);
+
+}  // namespace phaseout::campaign

@@ -1,0 +1,66 @@
+// CampaignStore: persistence of the campaign — waivers and their revocations, case steps,
+// evidence files, sent notifications — and the full history the campaign is read from.
+//
+// Every write is bound to one audit event (through Repository::appendEvent) whose payload
+// carries the digest of the rows it wrote; callers run writes inside a write transaction.
+// Not thread-safe; shares the Repository's connection.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "campaign/history.h"
+#include "campaign/waiver.h"
+#include "storage/repository.h"
+
+namespace phaseout::storage {
+
+struct EvidenceFile {
+  std::string sha256;
+  std::string name;
+  std::int64_t size_bytes = 0;
+};
+
+struct Notification {
+  std::string directive_id;
+  std::string device_id;
+  std::string milestone;
+  std::string step;       // e.g. "before-7" or "escalation"
+  std::string recipient;  // an e-mail address
+  Date sent_on;
+};
+
+class CampaignStore {
+ public:
+  explicit CampaignStore(Repository& repository) : repo_(repository) {}
+
+  // Assigns the next waiver id ("W-000001"), stores it with a "waiver.grant" event; returns
+  // the stored waiver.
+  Result<campaign::Waiver> grantWaiver(campaign::Waiver waiver, const ChangeContext& change);
+  // NotFound for an unknown id; FailedPrecondition when already revoked.
+  Status revokeWaiver(const std::string& waiver_id, Date from, const ChangeContext& change);
+  // All waivers (of one directive when given), with their revocations, ordered by id.
+  Result<std::vector<campaign::Waiver>> loadWaivers(const std::string& directive_id = "");
+
+  Result<std::int64_t> recordCaseStep(const campaign::CaseStep& step, const ChangeContext& change);
+  Result<std::vector<campaign::CaseStep>> loadCaseSteps(const std::string& directive_id);
+
+  // Stores the bytes once (keyed by SHA-256); returns their description. Must run in a write
+  // transaction; the caller's event references the digest.
+  Result<EvidenceFile> storeEvidence(const std::string& name, std::string_view bytes);
+  Result<std::string> loadEvidence(const std::string& sha256);
+
+  Result<bool> notificationSent(const std::string& directive_id, const std::string& device_id,
+                                const std::string& milestone, const std::string& step);
+  Status recordNotification(const Notification& n, const ChangeContext& change);
+  Result<std::vector<Notification>> loadNotifications(const std::string& directive_id);
+
+  // Everything casesOn()/snapshotOn() need for one directive.
+  Result<campaign::History> loadHistory(const std::string& directive_id);
+
+ private:
+  Repository& repo_;
+};
+
+}  // namespace phaseout::storage

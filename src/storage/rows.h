@@ -1,0 +1,40 @@
+// Row codecs shared by the repository, the campaign store and the audit check: binding
+// records to statements, reading them back, and the canonical encodings that event row
+// digests cover. Internal to storage.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "campaign/history.h"
+#include "campaign/waiver.h"
+#include "core/status.h"
+#include "inventory/model.h"
+#include "storage/connection.h"
+
+namespace phaseout::storage {
+
+// Appends "<len>:<bytes>;" — the unambiguous field encoding of every canonical row.
+void field(std::string& out, std::string_view v);
+
+std::string personRow(const inventory::Person& p, std::int64_t valid_from);
+std::string deviceRow(const inventory::Device& d, std::int64_t valid_from);
+std::string directiveRow(std::string_view id, std::int64_t version, std::int64_t valid_from,
+                         std::string_view title, std::string_view text);
+std::string waiverRow(const campaign::Waiver& w);
+std::string waiverRevocationRow(std::string_view waiver_id, std::int64_t revoked_from);
+std::string caseStepRow(const campaign::CaseStep& s);
+std::string notificationRow(std::string_view directive_id, std::string_view device_id,
+                            std::string_view milestone, std::string_view step,
+                            std::string_view recipient, std::int64_t sent_day);
+
+// Bind every record column except valid_from and seq.
+void bindPerson(Statement& s, const inventory::Person& p);
+void bindDevice(Statement& s, const inventory::Device& d);
+// Read rows selected as: id, valid_from, seq, then the record's columns in table order.
+// DataLoss when a stored enum value is not valid.
+Result<inventory::Person> readPerson(Statement& s);
+Result<inventory::Device> readDevice(Statement& s);
+
+}  // namespace phaseout::storage
