@@ -57,6 +57,11 @@ command -v python3 >/dev/null || die "python3 not found"
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || die "REPS must be a positive integer"
 
 mkdir -p "$CSV" "$LOGS"
+# Wall times mean little on a busy machine: say how busy it was.
+load_before=$(cut -d' ' -f1 /proc/loadavg)
+if awk -v l="$load_before" -v n="$(nproc)" 'BEGIN {exit !(l > n / 2)}'; then
+  echo "bench/inventory: warning: load average $load_before on $(nproc) cores; times will be noisy" >&2
+fi
 rm -f "$LOGS"/*
 
 # measure NAME COMMAND...: runs COMMAND under /usr/bin/time -v with its output in
@@ -154,12 +159,15 @@ for ((rep = 1; rep <= REPS; rep++)); do
     "sqlite3 .import keyed $(seconds "$k_ms") s"
 done
 
-# The stores must hold what was imported: a fast import that lost rows is no result.
+# The stores must hold what was imported: a fast import that lost rows is no result. phaseout
+# says what it imported; the peers are counted.
 count() { sqlite3 "$1" "SELECT count(*) FROM $2" 2>/dev/null || echo "?"; }
 for table in people devices; do
   want=$PEOPLE
   [[ $table == devices ]] && want=$DEVICES
-  for db in "$DB" "$PEER_DB" "$PEER_KEYED_DB"; do
+  grep -q "imported $want $table" "$LOGS/phaseout-$table-$REPS.out" ||
+    die "phaseout import $table did not report $want records: $(head -c 300 "$LOGS/phaseout-$table-$REPS.out")"
+  for db in "$PEER_DB" "$PEER_KEYED_DB"; do
     got=$(count "$db" "$table")
     [[ $got == "$want" ]] || die "$db: $table holds $got rows, expected $want"
   done
@@ -193,19 +201,22 @@ import_ok=$(awk -v r="$ratio" 'BEGIN {print (r <= 1.5) ? "met" : "missed"}')
 status_ok=$(awk -v ms="$t_med" -v kb="$t_peak" \
   'BEGIN {print (ms < 1500 && kb < 1048576) ? "met" : "missed"}')
 
+load_after=$(cut -d' ' -f1 /proc/loadavg)
 cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 mem_gib=$(awk '/^MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo)
 commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | head -n 1)
 [[ -n $dirty ]] && commit="$commit (with local changes)"
 sqlite_version=$(sqlite3 --version | awk '{print $1}')
+build_type=$(awk -F= '/^CMAKE_BUILD_TYPE:/ {print $2}' "$PH_BUILD/CMakeCache.txt" 2>/dev/null)
+build_type=${build_type:-unknown}
 
 cat >"$OUT/results.md" <<EOF
 ### Inventory import and status ($(date -u +%Y-%m-%d))
 
 Command: \`make bench\` (or \`bench/inventory/run.sh\`; PEOPLE=$PEOPLE DEVICES=$DEVICES SEED=$SEED
-REPS=$REPS). phaseout $commit, release build; sqlite3 shell $sqlite_version; $cpu, $(nproc) cores,
-$mem_gib GiB RAM, $(uname -sr). Files: people.csv $((people_bytes / 1048576)) MiB,
+REPS=$REPS). phaseout $commit, $build_type build ($PH_BUILD); sqlite3 shell $sqlite_version; $cpu, $(nproc) cores,
+$mem_gib GiB RAM, $(uname -sr); load average $load_before before, $load_after after. Files: people.csv $((people_bytes / 1048576)) MiB,
 devices.csv $((devices_bytes / 1048576)) MiB (bench_generate_inventory, $(seconds "$gen_ms") s).
 Median of $REPS runs; peak = largest maximum resident set size (/usr/bin/time -v).
 Both stores: journal_mode=WAL, synchronous=NORMAL.
@@ -229,7 +240,7 @@ EOF
 
 cat >"$OUT/results.json" <<EOF
 {"people": $PEOPLE, "devices": $DEVICES, "seed": $SEED, "reps": $REPS, "commit": "$commit",
- "generate_ms": $gen_ms,
+ "generate_ms": $gen_ms, "load_before": $load_before, "load_after": $load_after,
  "import": {"phaseout_ms": [$(IFS=,; echo "${phaseout_ms[*]}")],
             "phaseout_people_ms": [$(IFS=,; echo "${people_ms[*]}")],
             "phaseout_devices_ms": [$(IFS=,; echo "${devices_ms[*]}")],
