@@ -52,8 +52,10 @@ Result<LiveCapture> LiveCapture::open(const LiveOptions& options) {
   pcap_t* p = handle.get();
   pcap_set_snaplen(p, static_cast<int>(options.snap_length));
   pcap_set_promisc(p, options.promiscuous ? 1 : 0);
+  // Not immediate mode: on Linux that means TPACKET_V2, whose ring has one snap-length slot per
+  // packet (a few hundred packets in 32 MiB), so replay bursts overflow it. TPACKET_V3 packs
+  // packets into blocks and hands them over at the latest after the read timeout.
   pcap_set_timeout(p, kReadTimeoutMs);
-  pcap_set_immediate_mode(p, 1);
   pcap_set_buffer_size(p, static_cast<int>(options.buffer_bytes));
   const bool nanosecond = pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO) == 0;
   const int activated = pcap_activate(p);

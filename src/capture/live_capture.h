@@ -1,8 +1,9 @@
 // LiveCapture: packets from a network interface through libpcap (the only libpcap user in
 // phaseout). Frames carry the same metadata as file frames; `number` counts from 1.
 //
-// The capture runs in non-blocking, immediate mode: poll() waits at most the given time, so the
-// caller can honour a duration, a packet count or a signal between calls. Frames handed to the
+// The capture runs in non-blocking mode with a 100 ms read timeout: packets reach the caller at
+// most ~100 ms after they arrive, and poll() waits at most the given time, so the caller can
+// honour a duration, a packet count or a signal between calls. Frames handed to the
 // handler are views into libpcap's buffer, valid only during the callback. Link types are the
 // platform DLT values, which equal the LINKTYPE values for every link type decode understands
 // (DLT_RAW 12/14 are decoded as raw IP). Move-only; not thread-safe; never throws.

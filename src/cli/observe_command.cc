@@ -80,7 +80,8 @@ class LineWriter : public dissect::ObservationSink {
 
 class StderrListener : public service::ObserveListener {
  public:
-  StderrListener(LineWriter& writer, bool live) : writer_(writer), progress_("observe"), live_(live) {}
+  StderrListener(LineWriter& writer, bool live)
+      : writer_(writer), progress_("observe"), live_(live) {}
 
   void onUnreadable(const std::string& /*file*/, const Status& why) override {
     progress_.finish();
@@ -104,6 +105,11 @@ class StderrListener : public service::ObserveListener {
     }
     progress_.update(file, static_cast<std::size_t>(done >> 20),
                      static_cast<std::size_t>(total >> 20));
+  }
+  void onLiveStarted(const std::string& interface, std::uint32_t link_type) override {
+    // Like tcpdump's "listening on": tells a human (or a script) that capture has begun.
+    std::fprintf(stderr, "phaseout: listening on %s, link type %u\n", interface.c_str(),
+                 link_type);
   }
   void onBatchDone() override {
     if (live_) writer_.flush();

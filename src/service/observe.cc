@@ -119,6 +119,7 @@ Status senseInterface(const SenseOptions& options, dissect::ObservationSink& sin
   live.interface = options.interface;
   live.filter = options.filter;
   PH_ASSIGN_OR_RETURN(auto capture, capture::LiveCapture::open(live));
+  listener.onLiveStarted(options.interface, capture.linkType());
   PacketPath path(sink, stats);
   LiveHandler handler(path);
   const auto start = std::chrono::steady_clock::now();

@@ -45,6 +45,8 @@ class ObserveListener {
   // Periodically while reading (every few hundred thousand packets) and at the end of a file.
   virtual void onProgress(const std::string& /*file*/, std::uint64_t /*done_bytes*/,
                           std::uint64_t /*total_bytes*/) {}
+  // Live capture: the interface is open and capturing (packets sent from now on are seen).
+  virtual void onLiveStarted(const std::string& /*interface*/, std::uint32_t /*link_type*/) {}
   // Live capture: a batch of packets was handled (a good moment to flush output).
   virtual void onBatchDone() {}
 };
