@@ -40,6 +40,8 @@ std::optional<VerdictStatus> parseVerdictStatus(std::string_view text);
 struct Verdict {
   const inventory::Device* device = nullptr;  // points into the evaluated vector
   const inventory::Person* holder = nullptr;  // points into the evaluated vector
+  std::string_view unit;  // the holder's unit; points into the evaluated people (one buffer
+                          // per distinct unit, so equal units usually share their data)
   VerdictStatus status = VerdictStatus::kCompliant;
   int rule = 0;          // 1-based index of the deciding ban rule; 0 when none
   std::string reason;    // one sentence

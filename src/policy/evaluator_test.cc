@@ -393,6 +393,91 @@ TEST(Evaluate, UsageBanWording) {
   EXPECT_EQ(ev.verdicts[1].status, VerdictStatus::kCompliant);
 }
 
+// The evaluator's hash index, prefetching and unit cache against a direct reading of the
+// semantics (personInScope + matchRule per device), over a generated inventory with repeated
+// person ids, unknown holders, left employees, returned devices and unsorted input.
+TEST(Evaluate, AgreesWithDirectReadingOfTheRules) {
+  const Directive d = loadExample("pa-iphone-2023.yaml");
+  const char* units[] = {"pa", "pa/press", "pa/x/y", "gov/pa", "pa-press", "PA/Upper"};
+  std::vector<Person> people;
+  for (int i = 0; i < 3000; ++i) {
+    people.push_back(person("P-" + std::to_string(i % 2900), units[i % 6],
+                            {i % 7 == 0 ? "driver" : "official"},
+                            i % 11 == 0 ? EmploymentStatus::kLeft : EmploymentStatus::kActive));
+  }
+  const Platform platforms[] = {Platform::kIos, Platform::kAndroid, Platform::kIpados,
+                                Platform::kUnknown};
+  const Kind kinds[] = {Kind::kPhone, Kind::kTablet, Kind::kUnknown};
+  const char* vendors[] = {"apple", "samsung", ""};
+  std::vector<Device> devices;
+  for (int i = 0; i < 20000; ++i) {
+    Device dev = device("D-" + std::to_string((i * 7919) % 20000), "P-" + std::to_string(i % 3100),
+                        platforms[i % 4], kinds[i % 3], vendors[i % 3], i % 5 ? "Model" : "");
+    if (i % 13 == 0) dev.state = DeviceState::kLost;
+    if (i % 17 == 0) dev.holder.clear();
+    devices.push_back(dev);
+  }
+  const Evaluation ev = evaluate(d, people, devices, day("2023-04-01"));
+
+  // Direct reading: first record per id, then scope, then rules in order.
+  std::vector<const Device*> expected_devices;
+  std::size_t expected_people = 0;
+  std::vector<std::string> seen;
+  for (const Person& p : people) {
+    if (std::find(seen.begin(), seen.end(), p.person_id) != seen.end()) continue;
+    seen.push_back(p.person_id);
+    if (personInScope(d, p)) ++expected_people;
+  }
+  EXPECT_EQ(ev.people_in_scope, expected_people);
+  auto firstPerson = [&](const std::string& id) -> const Person* {
+    for (const Person& p : people) {
+      if (p.person_id == id) return &p;
+    }
+    return nullptr;
+  };
+  for (const Device& dev : devices) {
+    if (dev.state != DeviceState::kActive) continue;
+    const Person* holder = firstPerson(dev.holder);
+    if (holder && personInScope(d, *holder)) expected_devices.push_back(&dev);
+  }
+  std::stable_sort(expected_devices.begin(), expected_devices.end(),
+                   [](const Device* a, const Device* b) { return a->device_id < b->device_id; });
+  ASSERT_EQ(ev.verdicts.size(), expected_devices.size());
+  for (std::size_t i = 0; i < expected_devices.size(); ++i) {
+    const Verdict& v = ev.verdicts[i];
+    ASSERT_EQ(v.device, expected_devices[i]) << i;
+    EXPECT_EQ(v.holder, firstPerson(v.device->holder));
+    EXPECT_EQ(v.unit, v.holder->unit);
+    int yes = 0;
+    int maybe = 0;
+    for (std::size_t r = 0; r < d.ban.size(); ++r) {
+      const RuleMatch m = matchRule(d.ban[r], *v.device);
+      if (m == RuleMatch::kYes && yes == 0) yes = static_cast<int>(r) + 1;
+      if (m == RuleMatch::kMaybe && maybe == 0) maybe = static_cast<int>(r) + 1;
+    }
+    if (yes != 0) {
+      EXPECT_EQ(v.status, VerdictStatus::kPending);
+      EXPECT_EQ(v.rule, yes);
+    } else if (maybe != 0) {
+      EXPECT_EQ(v.status, VerdictStatus::kUnknown);
+      EXPECT_EQ(v.rule, maybe);
+    } else {
+      EXPECT_EQ(v.status, VerdictStatus::kCompliant);
+      EXPECT_EQ(v.rule, 0);
+    }
+  }
+  EXPECT_GT(ev.devices_without_known_holder, 0u);
+}
+
+TEST(DescribeDevice, ModelPlatformAndVersionWhenKnown) {
+  EXPECT_EQ(describeDevice(iphone("D-1", "P")), "iPhone 13 Pro (iOS 16.4)");
+  EXPECT_EQ(describeDevice(device("D-2", "P", Platform::kHarmonyosNext, Kind::kPhone, "huawei",
+                                  " Mate 60 ")),
+            "Mate 60 (HarmonyOS NEXT)");
+  EXPECT_EQ(describeDevice(device("D-3", "P", Platform::kUnknown, Kind::kPhone, "", "", "17")),
+            "Device D-3");
+}
+
 TEST(VerdictStatusNames, RoundTrip) {
   for (VerdictStatus s : {VerdictStatus::kCompliant, VerdictStatus::kPending,
                           VerdictStatus::kOverdue, VerdictStatus::kExempt,

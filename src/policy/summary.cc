@@ -1,10 +1,35 @@
 #include "policy/summary.h"
 
 #include <algorithm>
+#include <functional>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 namespace phaseout::policy {
+namespace {
+
+// Verdicts from evaluate() carry interned unit views: equal units share one buffer, so
+// grouping by (data, size) avoids hashing a string per verdict. Views that are equal but not
+// shared (verdicts built elsewhere) land in separate groups and are merged after sorting.
+struct ViewKey {
+  const char* data;
+  std::size_t size;
+  bool operator==(const ViewKey&) const = default;
+};
+
+struct ViewKeyHash {
+  std::size_t operator()(const ViewKey& k) const {
+    return std::hash<const void*>()(k.data) ^ (k.size * 0x9e3779b97f4a7c15ULL);
+  }
+};
+
+std::string_view unitOf(const Verdict& v) {
+  if (!v.unit.empty() || v.holder == nullptr) return v.unit;
+  return v.holder->unit;
+}
+
+}  // namespace
 
 double StatusCounts::percentDone() const {
   if (devices_in_scope == 0) return 100.0;
@@ -26,26 +51,43 @@ EvaluationSummary summarize(const Directive& directive, const Evaluation& evalua
   EvaluationSummary out;
   out.directive_id = evaluation.directive_id;
   out.as_of = evaluation.as_of;
-  // Hashed by unit, sorted once at the end: verdicts are ordered by device id, so one unit's
-  // verdicts are scattered and each needs a lookup.
-  std::unordered_map<std::string_view, UnitSummary> units;
+  out.total.people_in_scope = evaluation.people_in_scope;
+
+  struct Group {
+    std::string_view unit;
+    std::size_t people = 0;
+    StatusCounts devices;
+  };
+  std::vector<Group> groups;
+  std::unordered_map<ViewKey, std::size_t, ViewKeyHash> index;
+  auto groupFor = [&](std::string_view unit) -> Group& {
+    auto [it, inserted] = index.try_emplace(ViewKey{unit.data(), unit.size()}, groups.size());
+    if (inserted) groups.push_back(Group{unit, 0, {}});
+    return groups[it->second];
+  };
   for (const UnitCount& uc : evaluation.people_in_scope_by_unit) {
-    UnitSummary& u = units[uc.unit];
-    u.unit = uc.unit;
-    u.people_in_scope = uc.count;
+    groupFor(uc.unit).people += uc.count;
   }
   for (const Verdict& v : evaluation.verdicts) {
-    const std::string_view unit = v.holder ? std::string_view(v.holder->unit) : std::string_view();
-    UnitSummary& u = units[unit];
-    if (u.unit.empty()) u.unit = unit;
-    u.devices.add(v.status);
+    groupFor(unitOf(v)).devices.add(v.status);
     out.total.devices.add(v.status);
   }
-  out.total.people_in_scope = evaluation.people_in_scope;
-  out.units.reserve(units.size());
-  for (auto& [unit, summary] : units) out.units.push_back(std::move(summary));
-  std::sort(out.units.begin(), out.units.end(),
-            [](const UnitSummary& a, const UnitSummary& b) { return a.unit < b.unit; });
+  std::sort(groups.begin(), groups.end(),
+            [](const Group& a, const Group& b) { return a.unit < b.unit; });
+  for (const Group& g : groups) {
+    if (out.units.empty() || out.units.back().unit != g.unit) {
+      out.units.push_back(UnitSummary{std::string(g.unit), 0, {}});
+    }
+    UnitSummary& u = out.units.back();
+    u.people_in_scope += g.people;
+    StatusCounts& c = u.devices;
+    c.devices_in_scope += g.devices.devices_in_scope;
+    c.compliant += g.devices.compliant;
+    c.pending += g.devices.pending;
+    c.overdue += g.devices.overdue;
+    c.exempt += g.devices.exempt;
+    c.unknown += g.devices.unknown;
+  }
   for (const Milestone& m : directive.milestones) {
     out.milestones.push_back(
         MilestoneProgress{m.name, m.due, m.requires_what, evaluation.as_of.daysUntil(m.due)});

@@ -92,6 +92,30 @@ TEST(Summarize, MilestoneDaysLeft) {
   EXPECT_DOUBLE_EQ(later.total.devices.percentDone(), 100.0);
 }
 
+TEST(Summarize, MergesEqualUnitsFromDifferentBuffers) {
+  // Verdicts adjusted or built outside evaluate() may carry their own copies of a unit.
+  const Directive d = directive();
+  const std::string unit_a = "pa/a";
+  const std::string unit_a_copy = "pa/a";
+  Evaluation ev;
+  ev.people_in_scope = 2;
+  ev.people_in_scope_by_unit = {UnitCount{"pa/a", 2}};
+  Verdict v1;
+  v1.status = VerdictStatus::kExempt;
+  v1.unit = unit_a;
+  Verdict v2;
+  v2.status = VerdictStatus::kOverdue;
+  v2.unit = unit_a_copy;
+  ev.verdicts = {v1, v2};
+  const EvaluationSummary s = summarize(d, ev);
+  ASSERT_EQ(s.units.size(), 1u);
+  EXPECT_EQ(s.units[0].unit, "pa/a");
+  EXPECT_EQ(s.units[0].people_in_scope, 2u);
+  EXPECT_EQ(s.units[0].devices.devices_in_scope, 2u);
+  EXPECT_EQ(s.units[0].devices.exempt, 1u);
+  EXPECT_EQ(s.units[0].devices.overdue, 1u);
+}
+
 TEST(Summarize, ExemptCountsAsDone) {
   StatusCounts c;
   c.add(VerdictStatus::kExempt);
