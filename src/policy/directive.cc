@@ -22,16 +22,14 @@ using platform::Kind;
 using platform::Platform;
 
 constexpr std::array<std::string_view, 17> kTopKeys = {
-    "id",       "title",       "issued",  "issuer",  "reason",    "text",
-    "type",     "protects",    "scope",   "ban",     "allow",     "replacement",
-    "waivers",  "reminders",   "milestones"};
+    "id",    "title", "issued", "issuer",      "reason",  "text",      "type",      "protects",
+    "scope", "ban",   "allow",  "replacement", "waivers", "reminders", "milestones"};
 constexpr std::array<std::string_view, 3> kScopeKeys = {"units", "exclude_units", "roles"};
 constexpr std::array<std::string_view, 5> kRuleKeys = {"platform", "vendor", "kind", "model",
                                                        "app"};
 constexpr std::array<std::string_view, 1> kAllowKeys = {"platforms"};
 constexpr std::array<std::string_view, 1> kReplacementKeys = {"channels"};
-constexpr std::array<std::string_view, 3> kWaiverKeys = {"approver_role", "max_days",
-                                                         "unit_wide"};
+constexpr std::array<std::string_view, 3> kWaiverKeys = {"approver_role", "max_days", "unit_wide"};
 constexpr std::array<std::string_view, 2> kReminderKeys = {"days_before", "escalate_to_role"};
 constexpr std::array<std::string_view, 3> kMilestoneKeys = {"name", "due", "requires"};
 constexpr std::array<std::string_view, 2> kRequirements = {kRequiresBannedDevicesSurrendered,
@@ -242,7 +240,8 @@ class DirectiveParser {
     if (!root.IsMap()) {
       problem(lineOf(root), "",
               "expected a directive (a YAML mapping with id, title, issued, scope, ban, "
-              "milestones); got " + describeNode(root));
+              "milestones); got " +
+                  describeNode(root));
       return;
     }
     const Fields top = fields(root, 1, "", kTopKeys, "directive");
@@ -269,8 +268,9 @@ class DirectiveParser {
     if (const Field* f = find(top, "scope")) {
       parseScope(*f, d.scope);
     } else {
-      problem(1, "scope", "missing; expected a mapping with units (and optionally exclude_units, "
-                          "roles)");
+      problem(1, "scope",
+              "missing; expected a mapping with units (and optionally exclude_units, "
+              "roles)");
     }
     if (const Field* f = find(top, "ban")) {
       parseBan(*f, d.ban);
@@ -375,8 +375,7 @@ class DirectiveParser {
     }
     auto date = Date::parse(trim(f.value.Scalar()));
     if (!date) {
-      problem(f.line, path,
-              "expected a real date as YYYY-MM-DD; got " + quoted(f.value.Scalar()));
+      problem(f.line, path, "expected a real date as YYYY-MM-DD; got " + quoted(f.value.Scalar()));
     }
     return date;
   }
@@ -428,14 +427,15 @@ class DirectiveParser {
       const std::string item_path = indexed(path, i);
       const int line = item.Mark().line >= 0 ? item.Mark().line + 1 : f.line;
       if (!item.IsScalar()) {
-        problem(line, item_path, "expected one of " + std::string(what) + "; got " +
-                                     describeNode(item));
+        problem(line, item_path,
+                "expected one of " + std::string(what) + "; got " + describeNode(item));
         continue;
       }
       out.push_back(Item{item.Scalar(), line, item_path});
     }
     if (non_empty && i == 0) {
-      problem(f.line, path, "expected at least one of " + std::string(what) + "; got an empty list");
+      problem(f.line, path,
+              "expected at least one of " + std::string(what) + "; got an empty list");
     }
     return out;
   }
@@ -480,8 +480,8 @@ class DirectiveParser {
       problem(protects->line, "protects", "expected only with type: usage-ban");
       return;
     }
-    for (const Item& item : items(*protects, "protects", false, true,
-                                  "host names or URL prefixes")) {
+    for (const Item& item :
+         items(*protects, "protects", false, true, "host names or URL prefixes")) {
       std::string normal = normaliseProtected(trim(item.text));
       if (normal.empty()) {
         problem(item.line, item.path,
@@ -531,8 +531,9 @@ class DirectiveParser {
       for (const Item& item : items(*roles, "scope.roles", false, false, "role names")) {
         std::string role = toLower(trim(item.text));
         if (!isAllNameChars(role)) {
-          problem(item.line, item.path,
-                  "expected a role name (letters, digits, '.', '_', '-'); got " + quoted(item.text));
+          problem(
+              item.line, item.path,
+              "expected a role name (letters, digits, '.', '_', '-'); got " + quoted(item.text));
           continue;
         }
         scope.roles.push_back(std::move(role));
@@ -550,8 +551,9 @@ class DirectiveParser {
     }
     const Fields fs = fields(node, line, path, kRuleKeys, "a ban rule");
     if (fs.empty()) {
-      problem(line, path, "expected at least one of: " + listNames(kRuleKeys) +
-                              " (a rule with no fields would ban every device)");
+      problem(line, path,
+              "expected at least one of: " + listNames(kRuleKeys) +
+                  " (a rule with no fields would ban every device)");
       return;
     }
     if (const Field* f = find(fs, "platform")) {
@@ -564,7 +566,8 @@ class DirectiveParser {
         if (!isAllNameChars(vendor)) {
           problem(item.line, item.path,
                   "expected a canonical vendor id (lower-case letters, digits, '.', '_', '-'; "
-                  "e.g. apple, huawei); got " + quoted(item.text));
+                  "e.g. apple, huawei); got " +
+                      quoted(item.text));
           continue;
         }
         rule.vendors.push_back(std::move(vendor));
@@ -685,7 +688,8 @@ class DirectiveParser {
     if (const Field* rf = find(fs, "approver_role")) {
       policy.approver_role = nameValue(*rf, "waivers.approver_role", "a role name");
     } else {
-      problem(map_line, "waivers.approver_role", "missing; expected the role that approves waivers");
+      problem(map_line, "waivers.approver_role",
+              "missing; expected the role that approves waivers");
     }
     if (const Field* mf = find(fs, "max_days")) {
       if (auto days = daysValue(mf->value, mf->line, "waivers.max_days")) policy.max_days = *days;
@@ -699,8 +703,8 @@ class DirectiveParser {
       } else if (iequals(v, "false")) {
         policy.unit_wide = false;
       } else {
-        problem(uf->line, "waivers.unit_wide", "expected true or false; got " +
-                                                   describeNode(uf->value));
+        problem(uf->line, "waivers.unit_wide",
+                "expected true or false; got " + describeNode(uf->value));
       }
     }
     d.waivers = std::move(policy);
@@ -712,9 +716,9 @@ class DirectiveParser {
     ReminderPolicy policy;
     if (const Field* df = find(fs, "days_before")) {
       if (!df->value.IsSequence() || df->value.size() == 0) {
-        problem(df->line, "reminders.days_before",
-                "expected a non-empty list of whole numbers of days; got " +
-                    describeNode(df->value));
+        problem(
+            df->line, "reminders.days_before",
+            "expected a non-empty list of whole numbers of days; got " + describeNode(df->value));
       } else {
         std::size_t i = 0;
         for (auto it = df->value.begin(); it != df->value.end(); ++it, ++i) {
@@ -725,8 +729,9 @@ class DirectiveParser {
           if (!days) continue;
           if (std::find(policy.days_before.begin(), policy.days_before.end(), *days) !=
               policy.days_before.end()) {
-            problem(line, path, "expected distinct numbers of days; " + std::to_string(*days) +
-                                    " is listed twice");
+            problem(
+                line, path,
+                "expected distinct numbers of days; " + std::to_string(*days) + " is listed twice");
             continue;
           }
           policy.days_before.push_back(*days);
@@ -759,7 +764,8 @@ class DirectiveParser {
       const int line = node.Mark().line >= 0 ? node.Mark().line + 1 : f.line;
       const std::string path = indexed("milestones", i);
       if (!node.IsMap()) {
-        problem(line, path, "expected a milestone {name, due, requires}; got " + describeNode(node));
+        problem(line, path,
+                "expected a milestone {name, due, requires}; got " + describeNode(node));
         continue;
       }
       const Fields fs = fields(node, line, path, kMilestoneKeys, "a milestone");
@@ -789,8 +795,8 @@ class DirectiveParser {
           }
           if (issued_known_ && m.due < d.issued) {
             problem(due->line, child(path, "due"),
-                    "expected a date on or after the issue date " + d.issued.toString() +
-                        "; got " + m.due.toString());
+                    "expected a date on or after the issue date " + d.issued.toString() + "; got " +
+                        m.due.toString());
             ok = false;
           }
         }

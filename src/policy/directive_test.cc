@@ -20,14 +20,14 @@ std::string examplePath(const std::string& name) {
 
 // A valid directive to which tests append or substitute single lines.
 constexpr const char* kMinimal =
-    "id: t-1\n"                              // 1
-    "title: Test\n"                          // 2
-    "issued: 2023-03-06\n"                   // 3
-    "scope:\n"                               // 4
-    "  units: [\"pa/**\"]\n"                 // 5
-    "ban:\n"                                 // 6
-    "  - platform: ios\n"                    // 7
-    "milestones:\n"                          // 8
+    "id: t-1\n"                                // 1
+    "title: Test\n"                            // 2
+    "issued: 2023-03-06\n"                     // 3
+    "scope:\n"                                 // 4
+    "  units: [\"pa/**\"]\n"                   // 5
+    "ban:\n"                                   // 6
+    "  - platform: ios\n"                      // 7
+    "milestones:\n"                            // 8
     "  - {name: replace, due: 2023-04-01}\n";  // 9
 
 // The error message of parsing `yaml` as "t.yaml" (fails the test when it parses).
@@ -294,7 +294,8 @@ TEST(DirectiveParse, BanRulesNeedFields) {
 
   std::string vendor = kMinimal;
   vendor.replace(vendor.find("platform: ios"), 13, "vendor: Apple Inc.");
-  EXPECT_THAT(errorOf(vendor), HasSubstr("t.yaml:7: ban[1].vendor: expected a canonical vendor id"));
+  EXPECT_THAT(errorOf(vendor),
+              HasSubstr("t.yaml:7: ban[1].vendor: expected a canonical vendor id"));
 }
 
 TEST(DirectiveParse, WrongTypes) {
@@ -323,9 +324,9 @@ TEST(DirectiveParse, WrongTypes) {
   EXPECT_THAT(errorOf(std::string(kMinimal) + "waivers: {approver_role: so, max_days: thirty}\n"),
               HasSubstr("t.yaml:10: waivers.max_days: expected a whole number of days from 1 to "
                         "3650; got \"thirty\""));
-  EXPECT_THAT(
-      errorOf(std::string(kMinimal) + "waivers: {approver_role: so, max_days: 3, unit_wide: yes}\n"),
-      HasSubstr("t.yaml:10: waivers.unit_wide: expected true or false; got \"yes\""));
+  EXPECT_THAT(errorOf(std::string(kMinimal) +
+                      "waivers: {approver_role: so, max_days: 3, unit_wide: yes}\n"),
+              HasSubstr("t.yaml:10: waivers.unit_wide: expected true or false; got \"yes\""));
   EXPECT_THAT(errorOf(std::string(kMinimal) + "reminders: {days_before: 7}\n"),
               HasSubstr("t.yaml:10: reminders.days_before: expected a non-empty list"));
   EXPECT_THAT(errorOf(std::string(kMinimal) + "reminders: {days_before: [7, 0, 7]}\n"),

@@ -204,19 +204,32 @@ std::optional<VerdictStatus> parseVerdictStatus(std::string_view text) {
 
 std::string_view displayName(Platform p) {
   switch (p) {
-    case Platform::kUnknown: return "";
-    case Platform::kIos: return "iOS";
-    case Platform::kIpados: return "iPadOS";
-    case Platform::kMacos: return "macOS";
-    case Platform::kWatchos: return "watchOS";
-    case Platform::kAndroid: return "Android";
-    case Platform::kHarmonyos: return "HarmonyOS";
-    case Platform::kHarmonyosNext: return "HarmonyOS NEXT";
-    case Platform::kAurora: return "Aurora";
-    case Platform::kSailfish: return "Sailfish OS";
-    case Platform::kKaios: return "KaiOS";
-    case Platform::kWindows: return "Windows";
-    case Platform::kLinux: return "Linux";
+    case Platform::kUnknown:
+      return "";
+    case Platform::kIos:
+      return "iOS";
+    case Platform::kIpados:
+      return "iPadOS";
+    case Platform::kMacos:
+      return "macOS";
+    case Platform::kWatchos:
+      return "watchOS";
+    case Platform::kAndroid:
+      return "Android";
+    case Platform::kHarmonyos:
+      return "HarmonyOS";
+    case Platform::kHarmonyosNext:
+      return "HarmonyOS NEXT";
+    case Platform::kAurora:
+      return "Aurora";
+    case Platform::kSailfish:
+      return "Sailfish OS";
+    case Platform::kKaios:
+      return "KaiOS";
+    case Platform::kWindows:
+      return "Windows";
+    case Platform::kLinux:
+      return "Linux";
   }
   return "";
 }
@@ -345,7 +358,8 @@ Evaluation evaluate(const Directive& directive, const std::vector<Person>& peopl
     ++ev.people_in_scope;
   }
   for (const auto& [unit, entry] : units) {
-    if (entry.people > 0) ev.people_in_scope_by_unit.push_back(UnitCount{std::string(unit), entry.people});
+    if (entry.people > 0)
+      ev.people_in_scope_by_unit.push_back(UnitCount{std::string(unit), entry.people});
   }
   std::sort(ev.people_in_scope_by_unit.begin(), ev.people_in_scope_by_unit.end(),
             [](const UnitCount& a, const UnitCount& b) { return a.unit < b.unit; });

@@ -43,8 +43,8 @@ struct Verdict {
   std::string_view unit;  // the holder's unit; points into the evaluated people (one buffer
                           // per distinct unit, so equal units usually share their data)
   VerdictStatus status = VerdictStatus::kCompliant;
-  int rule = 0;          // 1-based index of the deciding ban rule; 0 when none
-  std::string reason;    // one sentence
+  int rule = 0;        // 1-based index of the deciding ban rule; 0 when none
+  std::string reason;  // one sentence
 };
 
 struct UnitCount {

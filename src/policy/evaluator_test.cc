@@ -142,12 +142,12 @@ TEST(MatchRule, FieldsListsGlobsAndConjunction) {
   BanRule models;
   models.model_patterns = {"iphone 1?*", "SM-S9*"};
   EXPECT_EQ(matchRule(models, phone), RuleMatch::kYes);  // case-insensitive glob
-  EXPECT_EQ(matchRule(models, device("D-5", "P", Platform::kAndroid, Kind::kPhone, "samsung",
-                                     "SM-S911B")),
+  EXPECT_EQ(matchRule(models,
+                      device("D-5", "P", Platform::kAndroid, Kind::kPhone, "samsung", "SM-S911B")),
             RuleMatch::kYes);
-  EXPECT_EQ(matchRule(models, device("D-6", "P", Platform::kIos, Kind::kPhone, "apple",
-                                     "iPhone 8")),
-            RuleMatch::kNo);
+  EXPECT_EQ(
+      matchRule(models, device("D-6", "P", Platform::kIos, Kind::kPhone, "apple", "iPhone 8")),
+      RuleMatch::kNo);
 }
 
 TEST(MatchRule, UnknownFieldsMakeAMaybe) {
@@ -183,9 +183,9 @@ class ScenarioTest : public ::testing::Test {
         person("P-0042", "pa/domestic-policy"),
         person("P-7", "pa/press"),
         person("P-3", "pa/x"),
-        person("P-8", "pa-press"),                                   // not under pa
+        person("P-8", "pa-press"),  // not under pa
         person("P-9", "pa/left", {"official"}, EmploymentStatus::kLeft),
-        person("P-10", "pa/garage", {"driver"}),                     // role not in scope
+        person("P-10", "pa/garage", {"driver"}),  // role not in scope
     };
     devices_ = {
         iphone("D-1", "P-0042"),
@@ -471,17 +471,17 @@ TEST(Evaluate, AgreesWithDirectReadingOfTheRules) {
 
 TEST(DescribeDevice, ModelPlatformAndVersionWhenKnown) {
   EXPECT_EQ(describeDevice(iphone("D-1", "P")), "iPhone 13 Pro (iOS 16.4)");
-  EXPECT_EQ(describeDevice(device("D-2", "P", Platform::kHarmonyosNext, Kind::kPhone, "huawei",
-                                  " Mate 60 ")),
+  EXPECT_EQ(describeDevice(
+                device("D-2", "P", Platform::kHarmonyosNext, Kind::kPhone, "huawei", " Mate 60 ")),
             "Mate 60 (HarmonyOS NEXT)");
   EXPECT_EQ(describeDevice(device("D-3", "P", Platform::kUnknown, Kind::kPhone, "", "", "17")),
             "Device D-3");
 }
 
 TEST(VerdictStatusNames, RoundTrip) {
-  for (VerdictStatus s : {VerdictStatus::kCompliant, VerdictStatus::kPending,
-                          VerdictStatus::kOverdue, VerdictStatus::kExempt,
-                          VerdictStatus::kUnknown}) {
+  for (VerdictStatus s :
+       {VerdictStatus::kCompliant, VerdictStatus::kPending, VerdictStatus::kOverdue,
+        VerdictStatus::kExempt, VerdictStatus::kUnknown}) {
     EXPECT_EQ(parseVerdictStatus(name(s)), s);
   }
   EXPECT_EQ(name(VerdictStatus::kOverdue), "overdue");

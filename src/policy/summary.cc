@@ -39,11 +39,21 @@ double StatusCounts::percentDone() const {
 void StatusCounts::add(VerdictStatus s) {
   ++devices_in_scope;
   switch (s) {
-    case VerdictStatus::kCompliant: ++compliant; break;
-    case VerdictStatus::kPending: ++pending; break;
-    case VerdictStatus::kOverdue: ++overdue; break;
-    case VerdictStatus::kExempt: ++exempt; break;
-    case VerdictStatus::kUnknown: ++unknown; break;
+    case VerdictStatus::kCompliant:
+      ++compliant;
+      break;
+    case VerdictStatus::kPending:
+      ++pending;
+      break;
+    case VerdictStatus::kOverdue:
+      ++overdue;
+      break;
+    case VerdictStatus::kExempt:
+      ++exempt;
+      break;
+    case VerdictStatus::kUnknown:
+      ++unknown;
+      break;
   }
 }
 
