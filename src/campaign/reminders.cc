@@ -1,0 +1,455 @@
+#include "campaign/reminders.h"
+
+#include <algorithm>
+#include <functional>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "core/strings.h"
+#include "policy/evaluator.h"
+
+namespace phaseout::campaign {
+namespace {
+
+using inventory::Device;
+using inventory::Person;
+
+constexpr std::size_t kWrapColumns = 76;
+
+// Code points, so that a line of Cyrillic wraps where a reader sees it end.
+std::size_t displayWidth(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) {
+    if ((c & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+// Appends `text` word-wrapped: the first line after `first`, the rest after `rest` (an
+// indentation of the same width, usually). A single word longer than a line stays whole.
+void appendWrapped(std::string& out, std::string_view first, std::string_view rest,
+                   std::string_view text) {
+  std::string line(first);
+  std::size_t width = displayWidth(line);
+  bool line_has_word = false;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && text[i] == ' ') ++i;
+    if (i >= text.size()) break;
+    std::size_t j = text.find(' ', i);
+    if (j == std::string_view::npos) j = text.size();
+    const std::string_view word = text.substr(i, j - i);
+    const std::size_t w = displayWidth(word);
+    if (line_has_word && width + 1 + w > kWrapColumns) {
+      out += line;
+      out += '\n';
+      line.assign(rest);
+      width = displayWidth(line);
+      line_has_word = false;
+    }
+    if (line_has_word) {
+      line += ' ';
+      ++width;
+    }
+    line += word;
+    width += w;
+    line_has_word = true;
+    i = j;
+  }
+  out += line;
+  out += '\n';
+}
+
+// "Label:    value", wrapped under the value's column.
+void appendField(std::string& out, std::string_view label, std::string_view value) {
+  constexpr std::size_t kLabelColumns = 13;
+  std::string first = "  ";
+  first += label;
+  first += ':';
+  while (first.size() < kLabelColumns) first += ' ';
+  appendWrapped(out, first, std::string(kLabelColumns, ' '), value);
+}
+
+void appendBullet(std::string& out, std::string_view text) { appendWrapped(out, "  - ", "    ", text); }
+
+std::string daysPhrase(std::int32_t days_left) {
+  if (days_left == 0) return "due today";
+  const std::int32_t n = days_left < 0 ? -days_left : days_left;
+  std::string s = std::to_string(n) + (n == 1 ? " day" : " days");
+  return s + (days_left < 0 ? " overdue" : " left");
+}
+
+std::string sentence(std::string_view text) {
+  std::string s(trim(text));
+  if (!s.empty() && s.back() != '.' && s.back() != '!' && s.back() != '?') s += '.';
+  return s;
+}
+
+std::string platformList(const std::vector<platform::Platform>& platforms) {
+  std::vector<std::string> names;
+  for (auto p : platforms) {
+    const auto display = policy::displayName(p);
+    names.emplace_back(display.empty() ? platform::name(p) : display);
+  }
+  return join(names, ", ");
+}
+
+std::string channelList(const std::vector<platform::Channel>& channels) {
+  std::vector<std::string> names;
+  for (auto c : channels) names.emplace_back(platform::name(c));
+  return join(names, ", ");
+}
+
+// What the milestone asks, as a short phrase for subjects ("hand in", "replace").
+std::string_view verbFor(const policy::Milestone& m, const policy::Directive& d) {
+  if (m.requires_what == policy::kRequiresBannedDevicesSurrendered) return "hand in";
+  if (m.requires_what == policy::kRequiresAllowedReplacementHeld) return "replace";
+  return d.type == policy::DirectiveType::kUsageBan ? "stop using" : "give up";
+}
+
+std::string requirementPhrase(const policy::Milestone& m) {
+  if (m.requires_what == policy::kRequiresBannedDevicesSurrendered) {
+    return "the banned device is handed in";
+  }
+  if (m.requires_what == policy::kRequiresAllowedReplacementHeld) {
+    return "the holder holds a replacement on an allowed platform";
+  }
+  return "no banned device is in use";
+}
+
+bool requirementMet(const policy::Milestone& m, const CaseView& c) {
+  if (m.requires_what == policy::kRequiresBannedDevicesSurrendered) return c.surrendered;
+  if (m.requires_what == policy::kRequiresAllowedReplacementHeld) return c.replacement_held;
+  return c.verdict == policy::VerdictStatus::kCompliant ||
+         c.verdict == policy::VerdictStatus::kExempt;
+}
+
+bool caseOpen(const CaseView& c) {
+  if (c.surrendered) return false;
+  if (c.verdict != policy::VerdictStatus::kPending &&
+      c.verdict != policy::VerdictStatus::kOverdue) {
+    return false;
+  }
+  return c.stage != CaseStage::kWaived && c.stage != CaseStage::kVerified &&
+         c.stage != CaseStage::kClosed;
+}
+
+// The concrete steps that bring the case to the milestone, for the "How to comply" section.
+std::vector<std::string> complianceSteps(const policy::Directive& d, const policy::Milestone& m,
+                                         const std::string& device_id, const std::string& model) {
+  std::vector<std::string> steps;
+  const bool surrender = m.requires_what != policy::kRequiresAllowedReplacementHeld;
+  const bool replace = m.requires_what != policy::kRequiresBannedDevicesSurrendered;
+  const std::string due = m.due.toString();
+  if (d.type == policy::DirectiveType::kUsageBan && !d.protects.empty()) {
+    steps.push_back("Stop using your " + model + " (device " + device_id + ") for " +
+                    join(d.protects, ", ") + " by " + due + ".");
+  } else if (surrender) {
+    steps.push_back("Hand in your " + model + " (device " + device_id +
+                    ") to your unit's officer by " + due +
+                    ". It is then recorded as returned, destroyed or transferred; a device "
+                    "given away without that record still counts as yours.");
+  }
+  std::string replacement = "Obtain a replacement device";
+  replacement += d.allowed_platforms.empty()
+                     ? " on a platform the directive does not ban"
+                     : " running one of: " + platformList(d.allowed_platforms);
+  if (d.replacement && !d.replacement->channels.empty()) {
+    replacement += ", procured through the " + channelList(d.replacement->channels) +
+                   " channel only (others are refused)";
+  }
+  replacement += ", and have it recorded as yours";
+  replacement += replace ? " by " + due + "." : ".";
+  steps.push_back(std::move(replacement));
+  if (d.waivers) {
+    steps.push_back("If you cannot meet the date, ask a person holding the role " +
+                    d.waivers->approver_role + " for a waiver (at most " +
+                    std::to_string(d.waivers->max_days) + " days).");
+  }
+  return steps;
+}
+
+std::string directiveLine(const policy::Directive& d) {
+  std::string s = "Directive " + d.id + ", \"" + d.title + "\", issued " + d.issued.toString();
+  if (!d.issuer.empty()) s += " by " + d.issuer;
+  return s;
+}
+
+struct CaseFacts {
+  const policy::Directive& directive;
+  const policy::Milestone& milestone;
+  const CaseView& c;
+  const Person& holder;
+  std::string what;   // "iPhone 13 Pro (iOS 16.4)"
+  std::string model;  // "iPhone 13 Pro", or "device" when the model is unknown
+  std::int32_t days_left = 0;
+};
+
+void appendFacts(std::string& body, const CaseFacts& f) {
+  appendField(body, "Device", f.c.device_id + ", " + f.what);
+  appendField(body, "Why", sentence(f.directive.reason.empty() ? f.directive.title
+                                                               : f.directive.reason));
+  appendField(body, "Finding", sentence(f.c.reason));
+  appendField(body, "Milestone",
+              f.milestone.name + " (done when " + requirementPhrase(f.milestone) + ")");
+  appendField(body, "Due", f.milestone.due.toString() + ", " + daysPhrase(f.days_left));
+}
+
+void appendHowTo(std::string& body, const CaseFacts& f) {
+  for (const auto& step : complianceSteps(f.directive, f.milestone, f.c.device_id, f.model)) {
+    appendBullet(body, step);
+  }
+}
+
+void composeReminder(ReminderMessage& m, const CaseFacts& f) {
+  m.subject = f.directive.id + ": " + std::string(verbFor(f.milestone, f.directive)) + " " +
+              f.model + " (" + f.c.device_id + ") by " + f.milestone.due.toString() + " - " +
+              daysPhrase(f.days_left);
+  std::string& b = m.body;
+  b = "Dear " + (f.holder.name.empty() ? f.holder.person_id : f.holder.name) + ",\n\n";
+  appendWrapped(b, "", "",
+                directiveLine(f.directive) + ", covers a device you hold. The milestone \"" +
+                    f.milestone.name + "\" is due on " + f.milestone.due.toString() + " (" +
+                    daysPhrase(f.days_left) + ").");
+  b += '\n';
+  appendFacts(b, f);
+  b += "\nHow to comply:\n";
+  appendHowTo(b, f);
+  b += '\n';
+  appendWrapped(b, "", "",
+                "Reference: case " + f.c.case_id + ", milestone " + f.milestone.name +
+                    ", reminder " + m.step + " (scheduled for " + m.scheduled_on.toString() +
+                    "). You receive one reminder per step; they stop once the milestone is met.");
+}
+
+void composeEscalation(ReminderMessage& m, const CaseFacts& f, const std::string& role) {
+  const std::string holder_name = f.holder.name.empty() ? f.holder.person_id : f.holder.name;
+  m.subject = "Overdue: " + f.directive.id + " milestone " + f.milestone.name + ", " +
+              holder_name + " (" + f.holder.person_id + "), " + f.model + " (" + f.c.device_id +
+              "), due " + f.milestone.due.toString();
+  std::string& b = m.body;
+  b = "To the " + role + " of " + m.officer_unit + ",\n\n";
+  appendWrapped(b, "", "",
+                "The milestone \"" + f.milestone.name + "\" of directive " + f.directive.id +
+                    " (\"" + f.directive.title + "\") was due on " +
+                    f.milestone.due.toString() + " and is " + daysPhrase(f.days_left) +
+                    " for a device held in " +
+                    (m.officer_unit == m.unit ? "your unit" : "unit " + m.unit + ", under yours") +
+                    ": " + requirementPhrase(f.milestone) + " is not yet true.");
+  b += '\n';
+  std::string holder = holder_name + " (" + f.holder.person_id + ")";
+  if (!f.holder.email.empty()) holder += ", " + f.holder.email;
+  holder += ", unit " + m.unit;
+  appendField(b, "Holder", holder);
+  appendFacts(b, f);
+  b += "\nWhat the holder must do:\n";
+  appendHowTo(b, f);
+  b += '\n';
+  appendWrapped(b, "", "",
+                "Please follow this up with the holder. Reference: case " + f.c.case_id +
+                    ", milestone " + f.milestone.name + ", escalation; it is sent once.");
+}
+
+template <typename T, typename IdOf>
+std::unordered_map<std::string_view, const T*> indexBy(const std::vector<T>& records, IdOf id_of) {
+  std::unordered_map<std::string_view, const T*> out;
+  out.reserve(records.size());
+  for (const auto& r : records) out.emplace(id_of(r), &r);
+  return out;
+}
+
+std::string personLabel(const Person& p) {
+  return p.name.empty() ? p.person_id : p.person_id + " (" + p.name + ")";
+}
+
+}  // namespace
+
+ReminderSchedule reminderSchedule(const policy::Directive& directive) {
+  if (directive.reminders) {
+    ReminderSchedule s{directive.reminders->days_before, directive.reminders->escalate_to_role};
+    std::sort(s.days_before.begin(), s.days_before.end(), std::greater<>());
+    s.days_before.erase(std::unique(s.days_before.begin(), s.days_before.end()),
+                        s.days_before.end());
+    return s;
+  }
+  return {{kDefaultReminderDays.begin(), kDefaultReminderDays.end()},
+          std::string(kDefaultEscalationRole)};
+}
+
+std::string reminderStepName(int days_before) { return "before-" + std::to_string(days_before); }
+
+std::string_view name(MessageKind kind) {
+  return kind == MessageKind::kEscalation ? "escalation" : "reminder";
+}
+
+bool plausibleEmail(std::string_view address) {
+  const auto at = address.rfind('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 >= address.size()) return false;
+  if (address.size() > 254) return false;
+  for (unsigned char c : address) {
+    if (c <= 0x20 || c == 0x7F || c == '<' || c == '>' || c == ',' || c == ';' || c == '"' ||
+        c == '(' || c == ')' || c == '[' || c == ']' || c == '\\') {
+      return false;
+    }
+  }
+  const std::string_view domain = address.substr(at + 1);
+  return domain.find('@') == std::string_view::npos && domain.front() != '.' &&
+         domain.back() != '.' && isValidUtf8(address);
+}
+
+std::vector<Person> escalationTargets(const std::vector<Person>& people, std::string_view unit,
+                                      std::string_view role, std::string_view holder_id,
+                                      std::string* found_unit) {
+  if (found_unit) found_unit->clear();
+  std::vector<Person> out;
+  if (role.empty()) return out;
+  std::string current(trim(unit));
+  while (!current.empty()) {
+    for (const auto& p : people) {
+      if (p.status != inventory::EmploymentStatus::kActive || p.person_id == holder_id) continue;
+      if (!iequals(p.unit, current)) continue;
+      if (std::any_of(p.roles.begin(), p.roles.end(),
+                      [&](const std::string& r) { return iequals(r, role); })) {
+        out.push_back(p);
+      }
+    }
+    if (!out.empty()) {
+      std::sort(out.begin(), out.end(),
+                [](const Person& a, const Person& b) { return a.person_id < b.person_id; });
+      if (found_unit) *found_unit = current;
+      return out;
+    }
+    const auto slash = current.rfind('/');
+    current = slash == std::string::npos ? std::string() : current.substr(0, slash);
+  }
+  return out;
+}
+
+Result<ReminderPlan> planReminders(const History& history, Date on,
+                                   const SentNotifications& sent) {
+  const DirectiveVersion* dv = history.directiveOn(on);
+  if (!dv) {
+    if (history.directive_versions.empty()) return failedPrecondition("no directive loaded");
+    return failedPrecondition("directive " + history.directive_versions.front().directive.id +
+                              " is not in force on " + on.toString() + " (first in force " +
+                              Date::fromDays(history.directive_versions.front().valid_from)
+                                  .toString() +
+                              ")");
+  }
+  const policy::Directive& directive = dv->directive;
+  ReminderPlan plan;
+  plan.directive_id = directive.id;
+  plan.on = on;
+  plan.schedule = reminderSchedule(directive);
+
+  const auto cases = casesOn(history, on);
+  const auto people = history.peopleOn(on);
+  const auto devices = history.devicesOn(on);
+  const auto person_of = indexBy(people, [](const Person& p) -> std::string_view {
+    return p.person_id;
+  });
+  const auto device_of = indexBy(devices, [](const Device& d) -> std::string_view {
+    return d.device_id;
+  });
+  std::unordered_set<std::string_view> notified;  // devices whose holder was told already
+  for (const auto& step : history.steps) {
+    if (step.stage == CaseStage::kNotified) notified.insert(step.device_id);
+  }
+
+  for (const auto& c : cases) {
+    if (!caseOpen(c)) continue;
+    const Device* device = nullptr;
+    if (auto it = device_of.find(c.device_id); it != device_of.end()) device = it->second;
+    // The holder on the day: who has the device now, which may differ from whoever held it
+    // when it first failed.
+    const std::string& holder_id = device && !device->holder.empty() ? device->holder : c.person_id;
+    auto pit = person_of.find(holder_id);
+    if (pit == person_of.end()) continue;  // an open case always has a holder in scope
+    const Person& holder = *pit->second;
+    const std::string what = device ? policy::describeDevice(*device) : "device " + c.device_id;
+    const std::string model = device && !device->model.empty() ? device->model : "device";
+
+    for (const auto& milestone : directive.milestones) {
+      if (requirementMet(milestone, c)) continue;
+      const std::int32_t days_left = on.daysUntil(milestone.due);
+      ReminderMessage m;
+      m.case_id = c.case_id;
+      m.directive_id = c.directive_id;
+      m.device_id = c.device_id;
+      m.milestone = milestone.name;
+      m.due = milestone.due;
+      m.days_left = days_left;
+      m.holder_id = holder.person_id;
+      m.unit = holder.unit;
+      const CaseFacts facts{directive, milestone, c, holder, what, model, days_left};
+
+      if (days_left >= 0) {
+        // The latest step whose day has come: the smallest k with k >= days_left.
+        const auto& days = plan.schedule.days_before;
+        auto step = std::find_if(days.rbegin(), days.rend(), [&](int k) { return k >= days_left; });
+        if (step == days.rend()) continue;
+        m.kind = MessageKind::kReminder;
+        m.step = reminderStepName(*step);
+        m.scheduled_on = milestone.due.addDays(-*step);
+      } else {
+        if (plan.schedule.escalate_to_role.empty()) continue;
+        m.kind = MessageKind::kEscalation;
+        m.step = std::string(kEscalationStep);
+        m.scheduled_on = milestone.due.addDays(1);
+      }
+      NotificationKey key{c.device_id, milestone.name, m.step};
+      if (sent.count(key)) {
+        plan.already_sent.push_back(std::move(key));
+        continue;
+      }
+      auto undeliverable = [&](std::string person_id, std::string problem) {
+        plan.undeliverable.push_back({m.kind, m.case_id, m.device_id, m.milestone, m.step,
+                                      std::move(person_id), std::move(problem)});
+      };
+
+      if (m.kind == MessageKind::kReminder) {
+        if (holder.email.empty()) {
+          undeliverable(holder.person_id, "holder " + personLabel(holder) +
+                                              " has no e-mail address");
+          continue;
+        }
+        if (!plausibleEmail(holder.email)) {
+          undeliverable(holder.person_id, "holder " + personLabel(holder) +
+                                              " has an unusable e-mail address \"" +
+                                              holder.email + "\"");
+          continue;
+        }
+        m.to.push_back({holder.person_id, holder.name, holder.email});
+        m.first_notice = !notified.count(c.device_id);
+        notified.insert(c.device_id);
+        composeReminder(m, facts);
+      } else {
+        const std::string& role = plan.schedule.escalate_to_role;
+        auto officers = escalationTargets(people, holder.unit, role, holder.person_id,
+                                          &m.officer_unit);
+        if (officers.empty()) {
+          undeliverable("", "no active person other than the holder holds the role " + role +
+                                " in unit " + holder.unit + " or any unit above it");
+          continue;
+        }
+        for (const auto& o : officers) {
+          if (plausibleEmail(o.email)) {
+            m.to.push_back({o.person_id, o.name, o.email});
+          } else {
+            undeliverable(o.person_id,
+                          role + " " + personLabel(o) +
+                              (o.email.empty() ? " has no e-mail address"
+                                               : " has an unusable e-mail address \"" + o.email +
+                                                     "\""));
+          }
+        }
+        if (m.to.empty()) continue;
+        composeEscalation(m, facts, role);
+      }
+      plan.messages.push_back(std::move(m));
+    }
+  }
+  return plan;
+}
+
+}  // namespace phaseout::campaign
