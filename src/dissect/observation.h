@@ -88,7 +88,8 @@ struct HttpFields {
 
 // TLS ClientHello (RFC 8446 §4.1.2; SNI RFC 6066 §3; ALPN RFC 7301 §3.1).
 struct TlsFields {
-  std::string version;            // highest offered: "1.3", "1.2", "1.1", "1.0", "ssl3", or hex
+  std::string version;  // highest offered: "1.3", "1.2", "1.1", "1.0", "ssl3" or "0x7f1c";
+                        // empty when the hello is truncated
   std::string sni;                // first host_name of the server_name extension
   std::vector<std::string> alpn;  // protocol names, in order
   std::string ja4;                // FoxIO JA4 (TLS over TCP); empty when the hello is truncated

@@ -66,7 +66,8 @@ TEST(Dhcpv6DissectorTest, DuidLlAndEn) {
   EXPECT_EQ(run(ll).sink.all.at(0).dhcpv6.duid_lladdr, "02:00:00:00:00:07");
   Bytes en = {3, 0, 0, 0};
   option(en, 1, {0, 2, 0, 0, 0x01, 0x37, 0xaa});
-  const Dhcpv6Fields& d = run(en).sink.all.at(0).dhcpv6;
+  const Result r = run(en);
+  const Dhcpv6Fields& d = r.sink.all.at(0).dhcpv6;
   EXPECT_EQ(d.duid_type, 2);
   EXPECT_TRUE(d.duid_lladdr.empty());
   EXPECT_EQ(d.duid, "000200000137aa");

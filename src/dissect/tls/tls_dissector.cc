@@ -199,7 +199,9 @@ Outcome TlsDissector::dissect(const decode::DecodedPacket& packet, ObservationSi
     anomalies.bump("tls.truncated_client_hello");
     outcome = Outcome::kTruncated;
   }
-  if (ja4_input.legacy_version != 0) obs.tls.version = tlsVersionName(offeredVersion(ja4_input));
+  // A cut hello may not have reached supported_versions; its legacy version would understate
+  // what the client offers, so the version is reported only with the whole hello.
+  if (!obs.tls.ja4.empty()) obs.tls.version = tlsVersionName(offeredVersion(ja4_input));
   sink.onObservation(obs);
   return outcome;
 }

@@ -5,7 +5,8 @@
 // Routing: the segment must start with a handshake record (0x16 0x03) whose first handshake
 // message is a ClientHello (type 1); anything else is kNotMine. A ClientHello split over
 // several records of the segment is joined; one cut by the segment end (no TCP reassembly
-// here) still yields the SNI/ALPN read so far but no ja4, which needs the whole hello.
+// here) still yields the SNI/ALPN read so far but no ja4 and no version, which need the whole
+// hello.
 //
 // Anomalies: tls.truncated_client_hello (the hello continues beyond the segment),
 // tls.malformed_client_hello (a length field disagrees with its container; parsing stops and
