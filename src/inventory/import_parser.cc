@@ -702,9 +702,11 @@ class DeviceBuilder {
                                     platform::parseDeviceState, platform::deviceStateNames);
     if (!id.empty()) check_.unique(kDeviceId, id, id_hash, ids_);
   }
-  // Kind, vendor, platform and OS version. An explicit canonical kind/platform is kept as given;
-  // free text must mean something to the normalizer on its own (so "toaster" is an error even
-  // when the model would have told us the kind); empty fields are inferred from the rest.
+  // Kind, vendor, platform and OS version, as the normalizer reads them. Free text in the kind
+  // or platform column must mean something on its own (so "toaster" is an error even when the
+  // model would have told us the kind). An explicit canonical kind/platform is kept: the
+  // normalizer keeps it too, except that it may refine one by version ("harmonyos" with
+  // os_version 5.0 is harmonyos-next); "unknown" means "infer", like an empty field.
   void inferPlatform(Device& device) {
     const std::string_view kind_text = check_.text(kKind);
     const std::string_view vendor_text = check_.text(kVendor);
@@ -712,50 +714,36 @@ class DeviceBuilder {
     const std::string_view platform_text = check_.text(kPlatform);
     const std::string_view os_text = check_.text(kOsVersion);
 
-    // Explicit values: canonical (kept as given), or free text read on its own.
     std::optional<platform::Kind> kind;
-    platform::Kind free_kind = platform::Kind::kUnknown;
     if (!kind_text.empty()) {
       kind = platform::parseKind(kind_text);
-      if (!kind) {
-        free_kind = normalizer_.normalize(rawFields({}, {}, {}, {}, kind_text)).kind;
-        if (free_kind == platform::Kind::kUnknown) {
-          check_.problem(kKind, "expected " + oneOf(platform::kindNames()) +
-                                    " (or a description such as \"smartphone\"); got " +
-                                    quoteValue(kind_text));
-        }
+      if (!kind && normalizer_.normalize(rawFields({}, {}, {}, {}, kind_text)).kind ==
+                       platform::Kind::kUnknown) {
+        check_.problem(kKind, "expected " + oneOf(platform::kindNames()) +
+                                  " (or a description such as \"smartphone\"); got " +
+                                  quoteValue(kind_text));
       }
     }
     std::optional<platform::Platform> os;
-    platform::Platform free_platform = platform::Platform::kUnknown;
     if (!platform_text.empty()) {
       os = platform::parsePlatform(platform_text);
-      if (!os) {
-        free_platform = normalizer_.normalize(rawFields({}, {}, platform_text, {}, {})).platform;
-        if (free_platform == platform::Platform::kUnknown) {
-          check_.problem(kPlatform, "expected " + oneOf(platform::platformNames()) +
-                                        " (or an OS description such as \"iOS 16.4\"); got " +
-                                        quoteValue(platform_text));
-        }
+      if (!os && !normalizer_.parseOs(platform_text).recognized) {
+        check_.problem(kPlatform, "expected " + oneOf(platform::platformNames()) +
+                                      " (or an OS description such as \"iOS 16.4\"); got " +
+                                      quoteValue(platform_text));
       }
     }
     if (!check_.rowOk()) return;
 
     const platform::NormalizedDevice n = normalizer_.normalize(
         rawFields(vendor_text, model_text, platform_text, os_text, kind_text));
-    if (kind) {
+    device.kind = n.kind;
+    if (kind && *kind != platform::Kind::kUnknown && n.kind == platform::Kind::kUnknown) {
       device.kind = *kind;
-    } else if (n.kind != platform::Kind::kUnknown) {
-      device.kind = n.kind;
-    } else {
-      device.kind = free_kind;
     }
-    if (os) {
+    device.platform = n.platform;
+    if (os && *os != platform::Platform::kUnknown && n.platform == platform::Platform::kUnknown) {
       device.platform = *os;
-    } else if (n.platform != platform::Platform::kUnknown) {
-      device.platform = n.platform;
-    } else {
-      device.platform = free_platform;
     }
     if (!n.vendor.empty()) {
       device.vendor.assign(n.vendor);

@@ -21,10 +21,13 @@
 // Device columns
 //   device_id*  unique within the file
 //   holder      a person_id for which `person_exists` returns true, or empty
-//   kind, platform   a canonical name (platform.h) or free text the normalizer interprets
-//               ("iPadOS 17.1", "smartphone"); empty: inferred from vendor/model/os_version
-//               through platform::Normalizer::builtin(). Text that is neither is an error.
-//               A canonical name, including "unknown", is kept as given.
+//   kind, platform   a canonical name (platform.h), or free text the normalizer interprets
+//               on its own ("iPadOS 17.1", "Smartphone"); text that is neither is an error.
+//               The stored value is what platform::Normalizer::builtin() makes of the whole
+//               row: a canonical name is kept as given (the normalizer may refine it by
+//               version: "harmonyos" with os_version "5.0" is harmonyos-next); empty,
+//               "unknown" or free text are inferred from vendor, model and OS, and stay
+//               unknown when those contradict each other.
 //   vendor      free text; stored as the normalizer's canonical vendor id ("Apple Inc." ->
 //               "apple"), or lower-cased as given when the normalizer does not know it;
 //               empty: inferred from the model
@@ -108,8 +111,9 @@ Status streamDevices(std::string_view text, std::string_view source_name, Format
 // value, LF line ends, a field quoted only when it holds a comma, quote or line break. Lists
 // are joined with ';'. Enum values use canonical names, except that an unknown kind, platform,
 // ownership or channel is written empty, so that a re-import infers it. Parsing the output of
-// records the parsers produced gives equal records back, with one exception: a kind, platform
-// or vendor that was left unknown although the normalizer can infer it is then inferred.
+// records the parsers produced gives equal records back, with one exception: an unknown kind,
+// platform or vendor is inferred again from what was stored (the model, and the OS version
+// without its OS name), which can now succeed.
 std::string writePeopleCsv(std::span<const Person> people);
 std::string writeDevicesCsv(std::span<const Device> devices);
 

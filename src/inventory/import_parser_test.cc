@@ -474,13 +474,19 @@ TEST(DevicesCsvTest, FreeTextPlatformIsInterpreted) {
   EXPECT_EQ((*result)[1].kind, Kind::kPhone);
 }
 
-TEST(DevicesCsvTest, ExplicitCanonicalPlatformIsKept) {
+TEST(DevicesCsvTest, ExplicitCanonicalPlatformIsKeptAndUnknownMeansInfer) {
   // The model says Android; the file says ios: the file wins, it is the operator's statement.
-  const auto result =
-      devicesCsv("device_id,vendor,model,platform,kind\nd1,Samsung,SM-S918B,ios,unknown\n");
+  const auto result = devicesCsv(
+      "device_id,vendor,model,platform,kind,os_version\n"
+      "d1,Samsung,SM-S918B,ios,unknown,\n"
+      "d2,,iPhone14,unknown,Smartphone,\n"
+      "d3,HUAWEI,,harmonyos,,5.0\n");
   ASSERT_TRUE(result.isOk()) << result.status().message();
   EXPECT_EQ((*result)[0].platform, Platform::kIos);
-  EXPECT_EQ((*result)[0].kind, Kind::kUnknown);
+  EXPECT_EQ((*result)[0].kind, Kind::kPhone);  // "unknown" is inferred, here from the model
+  EXPECT_EQ((*result)[1].kind, Kind::kPhone);  // free text the normalizer reads
+  // The normalizer refines a canonical name by version.
+  EXPECT_EQ((*result)[2].platform, Platform::kHarmonyosNext);
 }
 
 TEST(DevicesCsvTest, UninterpretablePlatformOrKindIsABadEnumValue) {
@@ -543,15 +549,29 @@ TEST(DevicesCsvTest, WriterRoundTrip) {
                            "d1,p1,,Apple Inc.,\"iPhone14,2\",,iOS 16.4.1,corporate,official,"
                            "F2L,356938035643809,AA-BB-CC-DD-EE-FF,\"host, \"\"quoted\"\"\",\n"
                            "d2,p2,phone,,NOH-AN00,harmonyos,3.0,,,,,,,lost\n"
-                           "d3,,,Fairphone,FP4,unknown,,personal,personal,,,,,retired\n";
+                           "d3,,,Acme Devices,X-200,,,personal,personal,,,,,retired\n";
   const auto first = devicesCsv(text);
   ASSERT_TRUE(first.isOk()) << first.status().message();
-  EXPECT_EQ((*first)[2].vendor, "fairphone");
+  EXPECT_EQ((*first)[2].vendor, "acme devices");  // unknown to the normalizer: kept, lower-case
+  EXPECT_EQ((*first)[2].platform, Platform::kUnknown);
   const std::string written = writeDevicesCsv(*first);
   const auto second = devicesCsv(written);
   ASSERT_TRUE(second.isOk()) << second.status().message() << "\n" << written;
   EXPECT_EQ(*second, *first) << written;
   EXPECT_EQ(writeDevicesCsv(*second), written);
+}
+
+TEST(DevicesCsvTest, AnUnknownPlatformMayBeInferredAfterARoundTrip) {
+  // The documented exception of the writers: the model and the OS contradict each other, so
+  // the platform stays unknown; the stored OS version has lost its OS name, so a re-import
+  // sees no contradiction any more.
+  const auto first = devicesCsv("device_id,model,os_version\nd1,iPhone 13,Android 13\n");
+  ASSERT_TRUE(first.isOk()) << first.status().message();
+  EXPECT_EQ((*first)[0].platform, Platform::kUnknown);
+  EXPECT_EQ((*first)[0].os_version, "13");
+  const auto second = devicesCsv(writeDevicesCsv(*first));
+  ASSERT_TRUE(second.isOk()) << second.status().message();
+  EXPECT_EQ((*second)[0].platform, Platform::kIos);
 }
 
 TEST(DevicesJsonTest, ParsesMacArraysAndReportsKeys) {
