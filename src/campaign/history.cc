@@ -4,6 +4,7 @@
 #include <array>
 #include <unordered_map>
 
+#include "campaign/progress.h"
 #include "core/strings.h"
 
 namespace phaseout::campaign {
@@ -76,19 +77,6 @@ bool violates(const policy::Directive& d, const Person* holder, const Device& de
     if (policy::matchRule(rule, device) == policy::RuleMatch::kYes) return true;
   }
   return false;
-}
-
-bool allowedReplacement(const policy::Directive& d, const Device& device) {
-  if (device.state != platform::DeviceState::kActive) return false;
-  const auto& allowed = d.allowed_platforms;
-  if (allowed.empty() ? device.platform == platform::Platform::kUnknown
-                      : std::find(allowed.begin(), allowed.end(), device.platform) == allowed.end()) {
-    return false;
-  }
-  for (const auto& rule : d.ban) {
-    if (policy::matchRule(rule, device) != policy::RuleMatch::kNo) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -212,7 +200,7 @@ std::vector<CaseView> casesOn(const History& history, Date day) {
     auto h = held.find(cv.person_id);
     if (h != held.end()) {
       cv.replacement_held = std::any_of(h->second.begin(), h->second.end(), [&](const Device* d) {
-        return d->device_id != device_id && allowedReplacement(current, *d);
+        return d->device_id != device_id && isAllowedReplacement(current, *d);
       });
     }
     auto vit = verdict_of.find(device_id);
@@ -257,35 +245,6 @@ std::vector<CaseView> casesOn(const History& history, Date day) {
     }
     if (cv.verdict == policy::VerdictStatus::kExempt) advance(CaseStage::kWaived, day);
     out.push_back(std::move(cv));
-  }
-  return out;
-}
-
-std::vector<MilestoneStatus> milestonesOn(const History& history, Date day,
-                                          const std::vector<CaseView>& cases) {
-  std::vector<MilestoneStatus> out;
-  const DirectiveVersion* dv = history.directiveOn(day);
-  if (!dv) return out;
-  for (const auto& m : dv->directive.milestones) {
-    MilestoneStatus ms;
-    ms.name = m.name;
-    ms.due = m.due;
-    ms.days_left = day.daysUntil(m.due);
-    ms.requires_what = m.requires_what;
-    ms.total = cases.size();
-    for (const auto& c : cases) {
-      bool met = false;
-      if (m.requires_what == policy::kRequiresBannedDevicesSurrendered) {
-        met = c.surrendered;
-      } else if (m.requires_what == policy::kRequiresAllowedReplacementHeld) {
-        met = c.replacement_held;
-      } else {
-        met = c.verdict == policy::VerdictStatus::kCompliant ||
-              c.verdict == policy::VerdictStatus::kExempt;
-      }
-      if (met) ++ms.met;
-    }
-    out.push_back(std::move(ms));
   }
   return out;
 }

@@ -105,17 +105,4 @@ struct CaseView {
 // some day up to `day`, with the first such day. Ordered by device id.
 std::vector<CaseView> casesOn(const History& history, Date day);
 
-struct MilestoneStatus {
-  std::string name;
-  Date due;
-  std::int32_t days_left = 0;
-  std::string requires_what;  // "" means: no banned device left in use
-  std::size_t met = 0;        // cases meeting the requirement on the day asked
-  std::size_t total = 0;      // cases
-  bool passed() const { return days_left < 0; }
-};
-
-std::vector<MilestoneStatus> milestonesOn(const History& history, Date day,
-                                          const std::vector<CaseView>& cases);
-
 }  // namespace phaseout::campaign

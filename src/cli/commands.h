@@ -43,5 +43,9 @@ void registerDirectiveCommands(CLI::App& app, CommandContext& ctx);  // directiv
 void registerStatusCommands(CLI::App& app, CommandContext& ctx);     // status, report
 void registerDemoCommand(CLI::App& app, CommandContext& ctx);        // demo
 void registerObserveCommands(CLI::App& app, CommandContext& ctx);    // observe, sense
+void registerCampaignCommands(CLI::App& app, CommandContext& ctx);   // record, waiver, case
+void registerAuditCommands(CLI::App& app, CommandContext& ctx);      // audit verify|export
+void registerRemindCommand(CLI::App& app, CommandContext& ctx);      // remind
+void registerBurndownCommand(CLI::App& app, CommandContext& ctx);    // burndown
 
 }  // namespace phaseout::cli

@@ -50,7 +50,8 @@ int runDemoCommand(const CommandContext& ctx, const DemoFlags& flags) {
   std::printf("  directive %s version %lld loaded\n\n", outcome->directive.directive.id.c_str(),
               static_cast<long long>(outcome->directive.version));
   const std::string text = report::statusText(outcome->status.directive,
-                                              outcome->status.evaluation, false);
+                                              outcome->status.evaluation, false,
+                                              outcome->status.milestones);
   std::fwrite(text.data(), 1, text.size(), stdout);
 
   // A few reasons, so the first run shows what a verdict says.
@@ -68,7 +69,8 @@ int runDemoCommand(const CommandContext& ctx, const DemoFlags& flags) {
   }
   if (!flags.report.empty()) {
     const std::string html =
-        report::statusHtml(outcome->status.directive, outcome->status.evaluation);
+        report::statusHtml(outcome->status.directive, outcome->status.evaluation,
+                           outcome->status.milestones);
     std::ofstream out(flags.report, std::ios::binary | std::ios::trunc);
     out << html;
     out.close();

@@ -44,6 +44,14 @@ int main(int argc, char** argv) {
   registerDirectiveCommands(app, ctx);
   registerStatusCommands(app, ctx);
   registerDemoCommand(app, ctx);
+  registerCampaignCommands(app, ctx);
+  registerAuditCommands(app, ctx);
+#ifndef PH_WITHOUT_REMIND
+  registerRemindCommand(app, ctx);
+#endif
+#ifndef PH_WITHOUT_BURNDOWN
+  registerBurndownCommand(app, ctx);
+#endif
 #ifndef PH_WITHOUT_OBSERVE
   registerObserveCommands(app, ctx);
 #endif

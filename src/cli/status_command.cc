@@ -57,8 +57,10 @@ int runStatus(const CommandContext& ctx, const StatusOptions& opt) {
   if (!result.isOk()) return reportError(result.status());
   const std::string out =
       opt.format == "json"
-          ? report::statusJson(result->directive, result->evaluation, opt.devices)
-          : report::statusText(result->directive, result->evaluation, opt.devices);
+          ? report::statusJson(result->directive, result->evaluation, opt.devices,
+                               result->milestones)
+          : report::statusText(result->directive, result->evaluation, opt.devices,
+                               result->milestones);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
 }
@@ -68,11 +70,11 @@ int runReport(const CommandContext& ctx, const StatusOptions& opt) {
   if (!result.isOk()) return reportError(result.status());
   std::string out;
   if (opt.format == "html") {
-    out = report::statusHtml(result->directive, result->evaluation);
+    out = report::statusHtml(result->directive, result->evaluation, result->milestones);
   } else if (opt.format == "csv") {
     out = report::statusCsv(result->evaluation);
   } else {
-    out = report::statusJson(result->directive, result->evaluation, true);
+    out = report::statusJson(result->directive, result->evaluation, true, result->milestones);
   }
   Status s = writeOutput(opt.output, out);
   if (!s.isOk()) return reportError(s);

@@ -82,10 +82,26 @@ std::string html(std::string_view s) {
   return out;
 }
 
+// "12 of 30 banned devices surrendered", "4 of 9 holders hold an allowed replacement".
+std::string progressText(const campaign::MilestoneCheck& c) {
+  std::string what;
+  if (c.requires_what == policy::kRequiresBannedDevicesSurrendered) {
+    what = "banned devices surrendered";
+  } else if (c.requires_what == policy::kRequiresAllowedReplacementHeld) {
+    what = "holders hold an allowed replacement";
+  } else {
+    what = "banned devices out of use or exempt";
+  }
+  std::string out = std::to_string(c.met) + " of " + std::to_string(c.total) + " " + what;
+  if (c.passed() && !c.complete()) out += " (missed)";
+  return out;
+}
+
 }  // namespace
 
 std::string statusJson(const policy::Directive& directive, const Evaluation& evaluation,
-                       bool include_devices) {
+                       bool include_devices,
+                       const std::vector<campaign::MilestoneCheck>& checks) {
   const policy::EvaluationSummary s = policy::summarize(directive, evaluation);
   std::string out;
   out.reserve(include_devices ? 256 + evaluation.verdicts.size() * 256 : 4096);
@@ -121,6 +137,14 @@ std::string statusJson(const policy::Directive& directive, const Evaluation& eva
     appendJsonString(out, s.milestones[i].due.toString());
     appendJsonKey(out, "days_left");
     appendJsonInt(out, s.milestones[i].days_left);
+    if (i < checks.size()) {
+      appendJsonKey(out, "requires");
+      appendJsonString(out, checks[i].requires_what);
+      appendJsonKey(out, "met");
+      appendJsonInt(out, static_cast<std::int64_t>(checks[i].met));
+      appendJsonKey(out, "total");
+      appendJsonInt(out, static_cast<std::int64_t>(checks[i].total));
+    }
     out += '}';
   }
   out += ']';
@@ -157,7 +181,8 @@ std::string statusJson(const policy::Directive& directive, const Evaluation& eva
 }
 
 std::string statusText(const policy::Directive& directive, const Evaluation& evaluation,
-                       bool include_devices) {
+                       bool include_devices,
+                       const std::vector<campaign::MilestoneCheck>& checks) {
   const policy::EvaluationSummary s = policy::summarize(directive, evaluation);
   std::size_t width = 5;  // "TOTAL"
   for (const auto& row : s.units) width = std::max(width, row.unit.size());
@@ -182,10 +207,13 @@ std::string statusText(const policy::Directive& directive, const Evaluation& eva
   out += std::string(width + 66, '-') + "\n";
   row("TOTAL", s.total.devices);
   out += "\nmilestones:\n";
-  for (const auto& m : s.milestones) {
-    std::snprintf(line, sizeof line, "  %-12s due %s  %s\n", m.name.c_str(),
+  for (std::size_t i = 0; i < s.milestones.size(); ++i) {
+    const auto& m = s.milestones[i];
+    std::snprintf(line, sizeof line, "  %-12s due %s  %-18s", m.name.c_str(),
                   m.due.toString().c_str(), daysText(m.days_left).c_str());
     out += line;
+    if (i < checks.size()) out += progressText(checks[i]);
+    out += '\n';
   }
   if (include_devices) {
     out += "\ndevices needing action:\n";
@@ -216,7 +244,8 @@ std::string statusCsv(const Evaluation& evaluation) {
   return out;
 }
 
-std::string statusHtml(const policy::Directive& directive, const Evaluation& evaluation) {
+std::string statusHtml(const policy::Directive& directive, const Evaluation& evaluation,
+                       const std::vector<campaign::MilestoneCheck>& checks) {
   const policy::EvaluationSummary s = policy::summarize(directive, evaluation);
   std::string out;
   out += R"(<!DOCTYPE html>
@@ -256,10 +285,13 @@ th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
   card("unknown", t.unknown, "unknown");
   out += "</div>\n<p>Done: <b>" + percentText(t.percentDone()) + "</b> of devices in scope.</p>\n";
 
-  out += "<h2>Milestones</h2>\n<table><tr><th>Milestone</th><th>Due</th><th>Time</th></tr>\n";
-  for (const auto& m : s.milestones) {
+  out += "<h2>Milestones</h2>\n<table><tr><th>Milestone</th><th>Due</th><th>Time</th>"
+         "<th>Progress</th></tr>\n";
+  for (std::size_t i = 0; i < s.milestones.size(); ++i) {
+    const auto& m = s.milestones[i];
     out += "<tr><td>" + html(m.name) + "</td><td>" + m.due.toString() + "</td><td>" +
-           daysText(m.days_left) + "</td></tr>\n";
+           daysText(m.days_left) + "</td><td>" +
+           (i < checks.size() ? html(progressText(checks[i])) : std::string()) + "</td></tr>\n";
   }
   out += "</table>\n";
 

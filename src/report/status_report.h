@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "campaign/progress.h"
 #include "core/date.h"
 #include "policy/directive.h"
 #include "policy/evaluator.h"
@@ -17,17 +18,22 @@ namespace phaseout::report {
 
 // {"directive", "as_of", "totals": {...}, "units": [...], "milestones": [...],
 //  "devices": [...] (only with include_devices)} followed by a newline.
+// `checks` (milestone progress, campaign/progress.h) adds "requires", "met" and "total" to
+// each milestone when given.
 std::string statusJson(const policy::Directive& directive, const policy::Evaluation& evaluation,
-                       bool include_devices);
+                       bool include_devices,
+                       const std::vector<campaign::MilestoneCheck>& checks = {});
 // A per-unit table, totals and days to each milestone; with include_devices, every device
 // that is not compliant with its reason.
 std::string statusText(const policy::Directive& directive, const policy::Evaluation& evaluation,
-                       bool include_devices);
+                       bool include_devices,
+                       const std::vector<campaign::MilestoneCheck>& checks = {});
 // One row per device in scope: device_id, person_id, unit, model, platform, kind, status,
 // rule, reason. RFC 4180 quoting.
 std::string statusCsv(const policy::Evaluation& evaluation);
 // One self-contained page (inline CSS, no scripts): summary, per-unit table, milestones and
 // every violating or unknown device with its reason.
-std::string statusHtml(const policy::Directive& directive, const policy::Evaluation& evaluation);
+std::string statusHtml(const policy::Directive& directive, const policy::Evaluation& evaluation,
+                       const std::vector<campaign::MilestoneCheck>& checks = {});
 
 }  // namespace phaseout::report

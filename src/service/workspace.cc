@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "inventory/import_parser.h"
+#include "storage/campaign_store.h"
 #include "storage/sqlite_connection.h"
 
 namespace phaseout::service {
@@ -149,9 +150,14 @@ Result<StatusResult> Workspace::status(const std::string& directive_id, Date as_
     result.directive_version = record.version;
     PH_ASSIGN_OR_RETURN(result.people, repository_->loadPeople(as_of));
     PH_ASSIGN_OR_RETURN(result.devices, repository_->loadDevices(as_of));
+    PH_ASSIGN_OR_RETURN(result.waivers,
+                        storage::CampaignStore(*repository_).loadWaivers(directive_id));
     PH_RETURN_IF_ERROR(tx->commit());
   }
   result.evaluation = policy::evaluate(result.directive, result.people, result.devices, as_of);
+  campaign::applyWaivers(result.evaluation, result.waivers);
+  result.milestones =
+      campaign::milestoneChecks(result.directive, result.people, result.devices, result.evaluation);
   return result;
 }
 

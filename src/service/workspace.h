@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "campaign/progress.h"
+#include "campaign/waiver.h"
 #include "core/date.h"
 #include "core/status.h"
 #include "inventory/model.h"
@@ -53,8 +55,10 @@ struct StatusResult {
   policy::Directive directive;
   std::int64_t directive_version = 0;
   std::vector<inventory::Person> people;
-  std::vector<inventory::Device> devices;
+  std::vector<inventory::Device> devices;  // every state, as of the day
+  std::vector<campaign::Waiver> waivers;   // the directive's waivers (applied to the verdicts)
   policy::Evaluation evaluation;
+  std::vector<campaign::MilestoneCheck> milestones;
 
   StatusResult() = default;
   StatusResult(StatusResult&&) = default;
@@ -89,7 +93,7 @@ class Workspace {
       const std::string& directive_id, std::int64_t version = 0);
 
   // Evaluates the directive version in force on `as_of` over the people and devices as they
-  // were on that day.
+  // were on that day, applies the waivers active that day, and measures each milestone.
   Result<StatusResult> status(const std::string& directive_id, Date as_of);
 
   storage::Repository& repository() { return *repository_; }

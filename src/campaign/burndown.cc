@@ -1,0 +1,496 @@
+#include "campaign/burndown.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <string_view>
+#include <unordered_map>
+
+namespace phaseout::campaign {
+namespace {
+
+using inventory::Device;
+using inventory::Person;
+using policy::VerdictStatus;
+
+constexpr int kStatusCount = 5;
+
+struct Run {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+};
+
+constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+// person_id -> the run of that person's versions: open addressing over a flat array. The sweep
+// looks up a holder for every device; a node-based map spent a third of the sweep chasing
+// pointers. Keys are not copied: they point into the History.
+class RunIndex {
+ public:
+  explicit RunIndex(const std::vector<Versioned<Person>>& people) : people_(people) {
+    for (std::size_t i = 0; i < people.size();) {
+      std::size_t j = i + 1;
+      while (j < people.size() && people[j].record.person_id == people[i].record.person_id) ++j;
+      runs_.push_back(Run{i, j});
+      i = j;
+    }
+    std::size_t capacity = 16;
+    while (capacity < runs_.size() * 2) capacity <<= 1;
+    mask_ = capacity - 1;
+    slots_.assign(capacity, Slot{});
+    for (std::size_t r = 0; r < runs_.size(); ++r) {
+      const std::uint64_t h = hash(idOf(runs_[r]));
+      std::size_t at = h & mask_;
+      while (slots_[at].run != kEmpty) at = (at + 1) & mask_;
+      slots_[at] = Slot{static_cast<std::uint32_t>(h >> 32), static_cast<std::uint32_t>(r)};
+    }
+  }
+
+  // The run of `id`, or null when no version of that person exists.
+  const Run* find(std::string_view id) const {
+    const std::uint64_t h = hash(id);
+    const auto tag = static_cast<std::uint32_t>(h >> 32);
+    for (std::size_t at = h & mask_;; at = (at + 1) & mask_) {
+      const Slot& slot = slots_[at];
+      if (slot.run == kEmpty) return nullptr;
+      if (slot.tag == tag && idOf(runs_[slot.run]) == id) return &runs_[slot.run];
+    }
+  }
+
+ private:
+  static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
+  struct Slot {
+    std::uint32_t tag = 0;
+    std::uint32_t run = kEmpty;
+  };
+  // FNV-1a: ids are short, so a byte loop costs less than the cache miss that follows.
+  static std::uint64_t hash(std::string_view s) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+    return h ^ (h >> 29);
+  }
+  std::string_view idOf(const Run& r) const { return people_[r.begin].record.person_id; }
+
+  const std::vector<Versioned<Person>>& people_;
+  std::vector<Run> runs_;
+  std::vector<Slot> slots_;
+  std::size_t mask_ = 0;
+};
+
+// The version of a run in force on `day` (the last with valid_from <= day: versions are sorted
+// by valid_from, then seq, and the latest recorded wins), or npos.
+template <typename T>
+std::size_t versionIndexOn(const std::vector<Versioned<T>>& versions, Run run, std::int32_t day) {
+  auto first = versions.begin() + static_cast<std::ptrdiff_t>(run.begin);
+  auto last = versions.begin() + static_cast<std::ptrdiff_t>(run.end);
+  auto it = std::upper_bound(first, last, day, [](std::int32_t d, const Versioned<T>& v) {
+    return d < v.valid_from;
+  });
+  if (it == first) return kNone;
+  return static_cast<std::size_t>(it - versions.begin()) - 1;
+}
+
+// Mirrors applyWaivers(): who a waiver covers, given the device and its holder on the day.
+bool covers(const Waiver& w, const Device& device, const Person& holder) {
+  return (!w.device_id.empty() && w.device_id == device.device_id) ||
+         (!w.person_id.empty() && w.person_id == holder.person_id) ||
+         (!w.unit.empty() && policy::unitMatches(w.unit, holder.unit));
+}
+
+void addWaiverDays(const Waiver& w, std::vector<std::int32_t>& days) {
+  days.push_back(w.from.days());
+  days.push_back(w.until.days() + 1);
+  if (w.revoked_from) days.push_back(w.revoked_from->days());
+}
+
+// Lazily filled table of a per-(record version, directive version) decision: evaluated once
+// however many devices or days ask for it.
+class Memo {
+ public:
+  Memo(std::size_t rows, std::size_t columns) : columns_(columns), cells_(rows * columns, kUnset) {}
+  template <typename Fn>
+  std::int8_t get(std::size_t row, std::size_t column, Fn compute) {
+    std::int8_t& cell = cells_[row * columns_ + column];
+    if (cell == kUnset) cell = static_cast<std::int8_t>(compute());
+    return cell;
+  }
+
+ private:
+  static constexpr std::int8_t kUnset = -1;
+  std::size_t columns_;
+  std::vector<std::int8_t> cells_;
+};
+
+// 0: no rule applies (compliant); 1: some rule matches (banned); 2: a rule may apply (unknown).
+int ruleOutcome(const policy::Directive& d, const Device& device) {
+  bool maybe = false;
+  for (const auto& rule : d.ban) {
+    const policy::RuleMatch m = policy::matchRule(rule, device);
+    if (m == policy::RuleMatch::kYes) return 1;
+    if (m == policy::RuleMatch::kMaybe) maybe = true;
+  }
+  return maybe ? 2 : 0;
+}
+
+std::string fixed1(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+
+std::string daysText(int n) { return std::to_string(n) + (n == 1 ? " day" : " days"); }
+
+}  // namespace
+
+std::optional<Date> firstInForceDay(const History& history) {
+  if (history.directive_versions.empty()) return std::nullopt;
+  std::int32_t first = history.directive_versions.front().valid_from;
+  for (const auto& v : history.directive_versions) first = std::min(first, v.valid_from);
+  return Date::fromDays(first);
+}
+
+Result<Burndown> computeBurndown(const History& history, Date from, Date to) {
+  const std::optional<Date> first_day = firstInForceDay(history);
+  if (!first_day) return failedPrecondition("the directive has no stored version");
+  const std::string& directive_id = history.directive_versions.front().directive.id;
+  if (to < *first_day) {
+    return failedPrecondition("directive " + directive_id + " is first in force on " +
+                              first_day->toString() + ", after the last day asked (" +
+                              to.toString() + ")");
+  }
+  if (to < from) {
+    return invalidArgument("the range ends (" + to.toString() + ") before it starts (" +
+                           from.toString() + ")");
+  }
+  from = std::max(from, *first_day);
+  const std::int32_t day_count = from.daysUntil(to) + 1;
+  if (day_count > kMaxBurndownDays) {
+    return invalidArgument("the range " + from.toString() + ".." + to.toString() + " spans " +
+                           std::to_string(day_count) + " days; at most " +
+                           std::to_string(kMaxBurndownDays) + " are allowed");
+  }
+  const std::int32_t first = from.days();
+  const std::int32_t end = to.days() + 1;  // exclusive
+
+  // Directive versions in force order; the same order directiveOn() resolves ties in.
+  const auto& dvs = history.directive_versions;
+  const std::size_t dv_count = dvs.size();
+  std::vector<std::int32_t> dv_from(dv_count);
+  for (std::size_t i = 0; i < dv_count; ++i) dv_from[i] = dvs[i].valid_from;
+  auto directiveIndexOn = [&](std::int32_t day) -> std::size_t {
+    // directiveOn() takes the last version in vector order with valid_from <= day.
+    std::size_t found = kNone;
+    for (std::size_t i = 0; i < dv_count; ++i) {
+      if (dv_from[i] <= day) found = i;
+    }
+    return found;
+  };
+
+  // Days on which every device may change: directive versions start, versions' deadlines pass
+  // (pending turns overdue the day after the final due date), unit-wide waivers start or end.
+  std::vector<std::int32_t> global_days;
+  for (const auto& v : dvs) {
+    global_days.push_back(v.valid_from);
+    if (!v.directive.milestones.empty()) global_days.push_back(v.directive.finalDue().days() + 1);
+  }
+  std::vector<const Waiver*> unit_waivers;
+  std::vector<const Waiver*> device_waivers;  // sorted by device id, walked with the devices
+  std::unordered_map<std::string_view, std::vector<const Waiver*>> person_waivers;
+  for (const Waiver& w : history.waivers) {
+    if (!w.device_id.empty()) {
+      device_waivers.push_back(&w);
+    } else if (!w.person_id.empty()) {
+      person_waivers[w.person_id].push_back(&w);
+    } else if (!w.unit.empty()) {
+      unit_waivers.push_back(&w);
+      addWaiverDays(w, global_days);
+    }
+  }
+  std::stable_sort(device_waivers.begin(), device_waivers.end(),
+                   [](const Waiver* a, const Waiver* b) { return a->device_id < b->device_id; });
+  std::size_t next_device_waiver = 0;
+
+  const RunIndex people_index(history.people);
+  Memo in_scope(history.people.size(), dv_count);
+  Memo outcome(history.devices.size(), dv_count);
+
+  // diff[s][k]: change of the status-s count on day first + k; summed afterwards.
+  std::array<std::vector<std::int64_t>, kStatusCount> diff;
+  for (auto& d : diff) d.assign(static_cast<std::size_t>(day_count) + 1, 0);
+
+  std::vector<std::int32_t> days;
+  std::vector<const Run*> holder_runs;     // the distinct holders' runs of this device
+  std::vector<const Run*> version_holder;  // per version of this device: its holder's run
+  std::vector<const Waiver*> candidates;
+  const auto& devices = history.devices;
+  for (std::size_t i = 0; i < devices.size();) {
+    const std::string& device_id = devices[i].record.device_id;
+    std::size_t j = i + 1;
+    while (j < devices.size() && devices[j].record.device_id == device_id) ++j;
+    const Run run{i, j};
+    i = j;
+
+    // This device's change days and the waivers that may ever cover it.
+    days.assign(global_days.begin(), global_days.end());
+    candidates.assign(unit_waivers.begin(), unit_waivers.end());
+    while (next_device_waiver < device_waivers.size() &&
+           device_waivers[next_device_waiver]->device_id < device_id) {
+      ++next_device_waiver;
+    }
+    for (std::size_t w = next_device_waiver;
+         w < device_waivers.size() && device_waivers[w]->device_id == device_id; ++w) {
+      candidates.push_back(device_waivers[w]);
+      addWaiverDays(*device_waivers[w], days);
+    }
+    holder_runs.clear();
+    version_holder.assign(run.end - run.begin, nullptr);
+    const std::string* last_holder = nullptr;
+    const Run* last_run = nullptr;
+    for (std::size_t k = run.begin; k < run.end; ++k) {
+      days.push_back(devices[k].valid_from);
+      const std::string& holder = devices[k].record.holder;
+      if (holder.empty()) continue;
+      if (!last_holder || *last_holder != holder) {
+        last_holder = &holder;
+        last_run = people_index.find(holder);
+        if (last_run &&
+            std::find(holder_runs.begin(), holder_runs.end(), last_run) == holder_runs.end()) {
+          holder_runs.push_back(last_run);
+          for (std::size_t p = last_run->begin; p < last_run->end; ++p) {
+            days.push_back(history.people[p].valid_from);
+          }
+          if (!person_waivers.empty()) {
+            if (auto it = person_waivers.find(holder); it != person_waivers.end()) {
+              for (const Waiver* w : it->second) {
+                candidates.push_back(w);
+                addWaiverDays(*w, days);
+              }
+            }
+          }
+        }
+      }
+      version_holder[k - run.begin] = last_run;
+    }
+    // Clip to the range: a change before it takes effect on its first day.
+    for (std::int32_t& d : days) d = std::max(d, first);
+    days.push_back(first);
+    std::sort(days.begin(), days.end());
+    days.erase(std::unique(days.begin(), days.end()), days.end());
+    while (!days.empty() && days.back() >= end) days.pop_back();
+
+    // Days ascend, so the device's version in force only moves forward.
+    std::size_t next_version = run.begin;
+    std::size_t version = 0;
+    bool exists = false;
+    for (std::size_t d = 0; d < days.size(); ++d) {
+      const std::int32_t day = days[d];
+      const std::int32_t next = d + 1 < days.size() ? days[d + 1] : end;
+      while (next_version < run.end && devices[next_version].valid_from <= day) {
+        version = next_version++;
+        exists = true;
+      }
+      if (!exists) continue;
+      const Device& device = devices[version].record;
+      const Run* holder_run = version_holder[version - run.begin];
+      if (device.state != platform::DeviceState::kActive || !holder_run) continue;
+      const std::size_t pv = versionIndexOn(history.people, *holder_run, day);
+      if (pv == kNone) continue;
+      const std::size_t dv = directiveIndexOn(day);
+      if (dv == kNone) continue;
+      const policy::Directive& directive = dvs[dv].directive;
+      const Person& holder = history.people[pv].record;
+      if (!in_scope.get(pv, dv, [&] { return policy::personInScope(directive, holder) ? 1 : 0; })) {
+        continue;
+      }
+      VerdictStatus status = VerdictStatus::kCompliant;
+      switch (outcome.get(version, dv, [&] { return ruleOutcome(directive, device); })) {
+        case 1:
+          status = !directive.milestones.empty() && day > directive.finalDue().days()
+                       ? VerdictStatus::kOverdue
+                       : VerdictStatus::kPending;
+          break;
+        case 2: status = VerdictStatus::kUnknown; break;
+        default: break;
+      }
+      if (status != VerdictStatus::kCompliant) {
+        const Date on = Date::fromDays(day);
+        for (const Waiver* w : candidates) {
+          if (w->directive_id == directive.id && w->activeOn(on) && covers(*w, device, holder)) {
+            status = VerdictStatus::kExempt;
+            break;
+          }
+        }
+      }
+      auto& counts = diff[static_cast<std::size_t>(status)];
+      counts[static_cast<std::size_t>(day - first)] += 1;
+      counts[static_cast<std::size_t>(next - first)] -= 1;
+    }
+  }
+
+  Burndown out;
+  out.directive_id = directive_id;
+  out.from = from;
+  out.to = to;
+  out.days.resize(static_cast<std::size_t>(day_count));
+  std::array<std::int64_t, kStatusCount> running{};
+  for (std::size_t k = 0; k < out.days.size(); ++k) {
+    for (int s = 0; s < kStatusCount; ++s) running[s] += diff[s][k];
+    DayCounts& c = out.days[k];
+    c.day = from.addDays(static_cast<std::int32_t>(k));
+    c.compliant = static_cast<std::size_t>(running[static_cast<int>(VerdictStatus::kCompliant)]);
+    c.pending = static_cast<std::size_t>(running[static_cast<int>(VerdictStatus::kPending)]);
+    c.overdue = static_cast<std::size_t>(running[static_cast<int>(VerdictStatus::kOverdue)]);
+    c.exempt = static_cast<std::size_t>(running[static_cast<int>(VerdictStatus::kExempt)]);
+    c.unknown = static_cast<std::size_t>(running[static_cast<int>(VerdictStatus::kUnknown)]);
+  }
+  return out;
+}
+
+// --- forecast ----------------------------------------------------------------------------
+
+std::string_view name(ForecastKind k) {
+  switch (k) {
+    case ForecastKind::kTrend: return "trend";
+    case ForecastKind::kObserved: return "observed";
+    case ForecastKind::kUnavailable: return "unavailable";
+  }
+  return "unavailable";
+}
+
+double LinearTrend::predictionHalfWidth(double x, double t) const {
+  if (n <= 2 || sxx <= 0) return 0;
+  const double dx = x - x_mean;
+  return t * residual_se * std::sqrt(1.0 + 1.0 / n + dx * dx / sxx);
+}
+
+LinearTrend fitLinearTrend(std::span<const double> y) {
+  LinearTrend fit;
+  fit.n = static_cast<int>(y.size());
+  if (y.empty()) return fit;
+  double y_mean = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    fit.x_mean += static_cast<double>(i);
+    y_mean += y[i];
+  }
+  fit.x_mean /= static_cast<double>(y.size());
+  y_mean /= static_cast<double>(y.size());
+  double sxy = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    const double dx = static_cast<double>(i) - fit.x_mean;
+    fit.sxx += dx * dx;
+    sxy += dx * (y[i] - y_mean);
+  }
+  fit.slope = fit.sxx > 0 ? sxy / fit.sxx : 0;
+  fit.intercept = y_mean - fit.slope * fit.x_mean;
+  if (fit.n > 2) {
+    double sse = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      const double r = y[i] - fit.at(static_cast<double>(i));
+      sse += r * r;
+    }
+    fit.residual_se = std::sqrt(sse / (fit.n - 2));
+  }
+  return fit;
+}
+
+double studentT90(int df) {
+  // t_{0.90}(df), df = 1..30, to four decimals.
+  static constexpr std::array<double, 30> kTable = {
+      3.0777, 1.8856, 1.6377, 1.5332, 1.4759, 1.4398, 1.4149, 1.3968, 1.3830, 1.3722,
+      1.3634, 1.3562, 1.3502, 1.3450, 1.3406, 1.3368, 1.3334, 1.3304, 1.3277, 1.3253,
+      1.3232, 1.3212, 1.3195, 1.3178, 1.3163, 1.3150, 1.3137, 1.3125, 1.3114, 1.3104};
+  if (df < 1) df = 1;
+  if (df <= 30) return kTable[static_cast<std::size_t>(df - 1)];
+  // Cornish-Fisher expansion of t in powers of 1/df around the normal quantile z_{0.90}.
+  const double z = 1.2815515655446004;
+  const double z3 = z * z * z;
+  const double z5 = z3 * z * z;
+  const double z7 = z5 * z * z;
+  const double v = df;
+  return z + (z3 + z) / (4 * v) + (5 * z5 + 16 * z3 + 3 * z) / (96 * v * v) +
+         (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * v * v * v);
+}
+
+std::vector<MilestoneForecast> forecastMilestones(const Burndown& burndown,
+                                                  const std::vector<policy::Milestone>& milestones,
+                                                  Date as_of, const ForecastOptions& options) {
+  // Observed: the computed days up to as_of.
+  std::size_t observed = 0;
+  while (observed < burndown.days.size() && burndown.days[observed].day <= as_of) ++observed;
+  const std::size_t window = std::min<std::size_t>(
+      observed, static_cast<std::size_t>(std::max(options.window_days, 2)));
+  const std::size_t basis_begin = observed - window;
+  std::vector<double> y;
+  for (std::size_t k = basis_begin; k < observed; ++k) {
+    y.push_back(static_cast<double>(burndown.days[k].violating()));
+  }
+  const LinearTrend fit = fitLinearTrend(y);
+  const int min_days = std::max(options.min_days, 3);
+
+  std::vector<MilestoneForecast> out;
+  for (const policy::Milestone& m : milestones) {
+    MilestoneForecast f;
+    f.milestone = m.name;
+    f.due = m.due;
+    if (observed > 0 && m.due <= burndown.days[observed - 1].day) {
+      if (m.due < burndown.from) {
+        f.kind = ForecastKind::kUnavailable;
+        f.method = "no count: the due date " + m.due.toString() +
+                   " lies before the first day of the burn-down (" + burndown.from.toString() +
+                   ").";
+      } else {
+        const DayCounts& c =
+            burndown.days[static_cast<std::size_t>(burndown.from.daysUntil(m.due))];
+        f.kind = ForecastKind::kObserved;
+        f.expected = f.low = f.high = static_cast<double>(c.violating());
+        f.on_track = c.violating() == 0;
+        f.basis_days = 1;
+        f.basis_from = f.basis_to = m.due;
+        f.method = "observed: the due date has passed; the count of violating devices "
+                   "(pending + overdue) on " + m.due.toString() + ".";
+      }
+      out.push_back(std::move(f));
+      continue;
+    }
+    if (static_cast<int>(window) < min_days) {
+      f.kind = ForecastKind::kUnavailable;
+      f.basis_days = static_cast<int>(window);
+      if (window > 0) {
+        f.basis_from = burndown.days[basis_begin].day;
+        f.basis_to = burndown.days[observed - 1].day;
+      }
+      f.method = "no forecast: " + daysText(static_cast<int>(window)) + " observed up to " +
+                 as_of.toString() + "; a trend needs at least " + daysText(min_days) + ".";
+      out.push_back(std::move(f));
+      continue;
+    }
+    const Date basis_from = burndown.days[basis_begin].day;
+    const Date basis_to = burndown.days[observed - 1].day;
+    const double x = static_cast<double>(basis_from.daysUntil(m.due));
+    const int df = fit.n - 2;
+    const double t = studentT90(df);
+    const double centre = fit.at(x);
+    const double half = fit.predictionHalfWidth(x, t);
+    f.kind = ForecastKind::kTrend;
+    f.expected = std::max(0.0, centre);
+    f.low = std::max(0.0, centre - half);
+    f.high = std::max(0.0, centre + half);
+    f.on_track = f.expected < 0.5;
+    f.basis_days = fit.n;
+    f.basis_from = basis_from;
+    f.basis_to = basis_to;
+    f.method = "least-squares linear trend of violating devices (pending + overdue) over the " +
+               daysText(fit.n) + " " + basis_from.toString() + ".." + basis_to.toString() +
+               " (slope " + fixed1(fit.slope) + " per day), extrapolated " +
+               daysText(basis_to.daysUntil(m.due)) + " to the due date and clamped at 0; " +
+               std::to_string(kForecastIntervalPercent) +
+               "% prediction interval from the residual standard error (" +
+               fixed1(fit.residual_se) + ") with Student's t (" + std::to_string(df) +
+               " degrees of freedom).";
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace phaseout::campaign

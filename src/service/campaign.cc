@@ -1,0 +1,361 @@
+#include "service/campaign.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "inventory/import_parser.h"
+#include "storage/connection.h"
+
+namespace phaseout::service {
+namespace {
+
+using storage::Transaction;
+
+storage::ChangeContext changeOn(const Recording& recording, Date effective, std::string source) {
+  storage::ChangeContext change;
+  change.effective = effective;
+  change.effective_given = true;
+  change.recorded_ms = recording.now_ms;
+  change.actor = recording.actor;
+  change.source = std::move(source);
+  return change;
+}
+
+template <typename T, typename IdOf>
+const T* findById(const std::vector<T>& records, std::string_view id, IdOf id_of) {
+  auto it = std::lower_bound(records.begin(), records.end(), id,
+                             [&](const T& r, std::string_view key) { return id_of(r) < key; });
+  return it != records.end() && id_of(*it) == id ? &*it : nullptr;
+}
+
+const inventory::Person* findPerson(const std::vector<inventory::Person>& people,
+                                    std::string_view id) {
+  return findById(people, id, [](const inventory::Person& p) -> std::string_view {
+    return p.person_id;
+  });
+}
+
+const inventory::Device* findDevice(const std::vector<inventory::Device>& devices,
+                                    std::string_view id) {
+  return findById(devices, id, [](const inventory::Device& d) -> std::string_view {
+    return d.device_id;
+  });
+}
+
+Result<policy::Directive> directiveOn(storage::Repository& repo, const std::string& id, Date day) {
+  auto record = repo.directiveInForce(id, day);
+  if (!record.isOk() && record.status().code() == StatusCode::kFailedPrecondition) {
+    return record.status();
+  }
+  PH_RETURN_IF_ERROR(record.status());
+  auto parsed = policy::parseDirective(record->source_text, id);
+  if (!parsed.isOk()) return dataLoss("stored directive " + id + " no longer parses");
+  return parsed;
+}
+
+// "pa-iphone-2023/D-01" or "D-01".
+std::string deviceOfCase(const std::string& directive_id, const std::string& case_or_device) {
+  const std::string prefix = directive_id + "/";
+  if (case_or_device.rfind(prefix, 0) == 0) return case_or_device.substr(prefix.size());
+  return case_or_device;
+}
+
+}  // namespace
+
+Result<std::string> resolveDirective(Workspace& ws, const std::string& given) {
+  if (!given.empty()) return given;
+  PH_ASSIGN_OR_RETURN(auto list, ws.listDirectives());
+  if (list.size() == 1) return list.front().directive_id;
+  if (list.empty()) {
+    return failedPrecondition("no directives stored; add one with 'phaseout directive add FILE.yaml'");
+  }
+  return invalidArgument(
+      "several directives are stored; name one with --directive (see 'phaseout directive list')");
+}
+
+Result<DispositionOutcome> recordDisposition(Workspace& ws, const DispositionRequest& req,
+                                             const Recording& recording) {
+  storage::Repository& repo = ws.repository();
+  PH_RETURN_IF_ERROR(repo.checkReady());
+  const Date on = recording.on.value_or(recording.today());
+  std::string evidence_bytes;
+  if (!req.evidence_path.empty()) {
+    PH_ASSIGN_OR_RETURN(evidence_bytes, readFile(req.evidence_path));
+  }
+  PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(repo.connection(), Transaction::Mode::kWrite));
+  PH_ASSIGN_OR_RETURN(auto devices, repo.loadDevices(on));
+  const inventory::Device* current = findDevice(devices, req.device_id);
+  if (!current) {
+    return notFound("no device '" + req.device_id + "' on " + on.toString());
+  }
+  PH_ASSIGN_OR_RETURN(auto people, repo.loadPeople(on));
+  if (req.by.empty()) return invalidArgument("--by: name the person who records the disposition");
+  if (!findPerson(people, req.by)) {
+    return notFound("--by: no person '" + req.by + "' on " + on.toString());
+  }
+  PH_ASSIGN_OR_RETURN(inventory::Device next, campaign::dispose(*current, req.as, req.to, on));
+
+  DispositionOutcome outcome;
+  outcome.on = on;
+  nlohmann::ordered_json detail{{"device", req.device_id},
+                                {"as", campaign::name(req.as)},
+                                {"by", req.by},
+                                {"to", req.to},
+                                {"note", req.note},
+                                {"holder", current->holder}};
+  if (!req.evidence_path.empty()) {
+    storage::CampaignStore store(repo);
+    PH_ASSIGN_OR_RETURN(auto file,
+                        store.storeEvidence(std::filesystem::path(req.evidence_path).filename(),
+                                            evidence_bytes));
+    detail["evidence"] = {{"name", file.name}, {"sha256", file.sha256}, {"size_bytes", file.size_bytes}};
+    outcome.evidence = file;
+  }
+  PH_ASSIGN_OR_RETURN(outcome.event_seq,
+                      repo.recordDeviceVersion(next, changeOn(recording, on, "record disposition"),
+                                               "disposition", req.device_id, detail.dump()));
+  PH_RETURN_IF_ERROR(tx->commit());
+  outcome.device = std::move(next);
+  return outcome;
+}
+
+Result<ReplacementOutcome> recordReplacement(Workspace& ws, const ReplacementRequest& req,
+                                             const Recording& recording) {
+  storage::Repository& repo = ws.repository();
+  PH_RETURN_IF_ERROR(repo.checkReady());
+  const Date on = recording.on.value_or(recording.today());
+  PH_ASSIGN_OR_RETURN(std::string directive_id, resolveDirective(ws, req.directive_id));
+  PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(repo.connection(), Transaction::Mode::kWrite));
+  PH_ASSIGN_OR_RETURN(auto directive, directiveOn(repo, directive_id, on));
+  PH_ASSIGN_OR_RETURN(auto people, repo.loadPeople(on));
+  const inventory::Person* person = findPerson(people, req.person_id);
+  if (!person) return notFound("no person '" + req.person_id + "' on " + on.toString());
+  if (person->status != inventory::EmploymentStatus::kActive) {
+    return failedPrecondition("person " + req.person_id + " has left; no replacement is recorded");
+  }
+  PH_ASSIGN_OR_RETURN(auto devices, repo.loadDevices());
+
+  // The replacement goes through the same strict parser and normaliser as an import.
+  std::string text;
+  std::string source;
+  inventory::Format format = inventory::Format::kJson;
+  if (!req.device_file.empty()) {
+    PH_ASSIGN_OR_RETURN(text, readFile(req.device_file));
+    PH_ASSIGN_OR_RETURN(format, inventory::formatForPath(req.device_file));
+    source = req.device_file;
+  } else {
+    if (req.model.empty() && req.platform.empty()) {
+      return invalidArgument("describe the replacement: --device-file FILE, or --model and --platform");
+    }
+    std::string id = req.device_id;
+    if (id.empty()) {
+      int n = 1;
+      while (findDevice(devices, "R-" + req.person_id + "-" + std::to_string(n))) ++n;
+      id = "R-" + req.person_id + "-" + std::to_string(n);
+    }
+    nlohmann::ordered_json row{{"device_id", id},          {"holder", req.person_id},
+                               {"kind", req.kind.empty() ? "phone" : req.kind},
+                               {"vendor", req.vendor},     {"model", req.model},
+                               {"platform", req.platform}, {"os_version", req.os_version},
+                               {"ownership", "corporate"}, {"channel", req.channel},
+                               {"serial", req.serial},     {"imei", req.imei}};
+    text = nlohmann::ordered_json::array({row}).dump();
+    source = "replacement.json";
+  }
+  PH_ASSIGN_OR_RETURN(auto parsed, inventory::parseDevices(text, source, format,
+                                                           [&](std::string_view id) {
+                                                             return id == req.person_id;
+                                                           }));
+  if (parsed.size() != 1) {
+    return invalidArgument(source + ": expected exactly one device, found " +
+                           std::to_string(parsed.size()));
+  }
+  inventory::Device device = std::move(parsed.front());
+  if (device.holder.empty()) device.holder = req.person_id;
+  if (device.holder != req.person_id) {
+    return invalidArgument(source + ": the device's holder " + device.holder + " is not " +
+                           req.person_id);
+  }
+  if (findDevice(devices, device.device_id)) {
+    return alreadyExists("device " + device.device_id + " already exists; a replacement is a new device");
+  }
+  if (device.state != platform::DeviceState::kActive) {
+    return invalidArgument(source + ": a replacement must be active");
+  }
+  PH_RETURN_IF_ERROR(campaign::checkReplacement(directive, device));
+
+  nlohmann::ordered_json detail{{"directive", directive_id},
+                                {"person", req.person_id},
+                                {"device", device.device_id},
+                                {"model", device.model},
+                                {"platform", platform::name(device.platform)},
+                                {"channel", platform::name(device.channel)}};
+  ReplacementOutcome outcome;
+  outcome.on = on;
+  outcome.directive_id = directive_id;
+  PH_ASSIGN_OR_RETURN(outcome.event_seq,
+                      repo.recordDeviceVersion(device, changeOn(recording, on, "record replacement"),
+                                               "replacement", req.person_id, detail.dump()));
+  PH_RETURN_IF_ERROR(tx->commit());
+  outcome.device = std::move(device);
+  return outcome;
+}
+
+Result<campaign::Waiver> grantWaiver(Workspace& ws, const WaiverRequest& req,
+                                     const Recording& recording) {
+  storage::Repository& repo = ws.repository();
+  PH_RETURN_IF_ERROR(repo.checkReady());
+  PH_ASSIGN_OR_RETURN(std::string directive_id, resolveDirective(ws, req.directive_id));
+  PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(repo.connection(), Transaction::Mode::kWrite));
+  auto directive = directiveOn(repo, directive_id, req.from);
+  if (!directive.isOk() && directive.status().code() == StatusCode::kFailedPrecondition) {
+    // A waiver may be granted ahead of the directive's start: judge it by the latest version.
+    PH_ASSIGN_OR_RETURN(auto latest, repo.getDirective(directive_id));
+    directive = policy::parseDirective(latest.source_text, directive_id);
+  }
+  PH_RETURN_IF_ERROR(directive.status());
+  PH_ASSIGN_OR_RETURN(auto people, repo.loadPeople(req.from));
+  campaign::Waiver w;
+  w.directive_id = directive_id;
+  w.device_id = req.device_id;
+  w.person_id = req.person_id;
+  w.unit = req.unit;
+  w.approver = req.approver;
+  w.reason = req.reason;
+  w.from = req.from;
+  w.until = req.until;
+  PH_RETURN_IF_ERROR(campaign::validateWaiver(w, *directive, people));
+  if (!w.device_id.empty()) {
+    PH_ASSIGN_OR_RETURN(auto devices, repo.loadDevices());
+    if (!findDevice(devices, w.device_id)) return notFound("--device: no device '" + w.device_id + "'");
+  }
+  if (!w.person_id.empty() && !findPerson(people, w.person_id)) {
+    return notFound("--person: no person '" + w.person_id + "' on " + w.from.toString());
+  }
+  storage::CampaignStore store(repo);
+  PH_ASSIGN_OR_RETURN(auto stored,
+                      store.grantWaiver(w, changeOn(recording, w.from, "waiver grant")));
+  PH_RETURN_IF_ERROR(tx->commit());
+  return stored;
+}
+
+Status revokeWaiver(Workspace& ws, const std::string& waiver_id, const Recording& recording) {
+  storage::Repository& repo = ws.repository();
+  PH_RETURN_IF_ERROR(repo.checkReady());
+  const Date on = recording.on.value_or(recording.today());
+  PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(repo.connection(), Transaction::Mode::kWrite));
+  storage::CampaignStore store(repo);
+  PH_RETURN_IF_ERROR(store.revokeWaiver(waiver_id, on, changeOn(recording, on, "waiver revoke")));
+  return tx->commit();
+}
+
+Result<std::vector<campaign::Waiver>> listWaivers(Workspace& ws, const std::string& directive_id) {
+  PH_RETURN_IF_ERROR(ws.repository().checkReady());
+  return storage::CampaignStore(ws.repository()).loadWaivers(directive_id);
+}
+
+Result<CaseList> listCases(Workspace& ws, const std::string& directive_id, Date as_of,
+                           const CaseFilter& filter) {
+  storage::Repository& repo = ws.repository();
+  PH_RETURN_IF_ERROR(repo.checkReady());
+  PH_ASSIGN_OR_RETURN(std::string id, resolveDirective(ws, directive_id));
+  campaign::History history;
+  {
+    PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(repo.connection(), Transaction::Mode::kRead));
+    PH_ASSIGN_OR_RETURN(history, storage::CampaignStore(repo).loadHistory(id));
+    PH_RETURN_IF_ERROR(tx->commit());
+  }
+  CaseList list;
+  list.directive_id = id;
+  list.as_of = as_of;
+  auto snapshot = campaign::snapshotOn(history, as_of);
+  if (!snapshot) {
+    return failedPrecondition("directive '" + id + "' was not yet in force on " + as_of.toString());
+  }
+  list.milestones = campaign::milestoneChecks(snapshot->directive->directive, snapshot->people,
+                                              snapshot->devices, snapshot->evaluation);
+  const policy::Milestone* milestone = nullptr;
+  if (!filter.milestone.empty()) {
+    for (const auto& m : snapshot->directive->directive.milestones) {
+      if (m.name == filter.milestone) milestone = &m;
+    }
+    if (!milestone) {
+      return invalidArgument("--milestone: directive " + id + " has no milestone '" +
+                             filter.milestone + "'");
+    }
+  }
+  std::optional<campaign::CaseStage> stage;
+  if (!filter.stage.empty()) {
+    stage = campaign::parseCaseStage(filter.stage);
+    if (!stage) {
+      return invalidArgument("--status: expected one of open, notified, acknowledged, "
+                             "replacement-issued, surrendered, verified, closed, waived; got \"" +
+                             filter.stage + "\"");
+    }
+  }
+  for (auto& c : campaign::casesOn(history, as_of)) {
+    if (!filter.unit.empty() && !policy::unitMatches(filter.unit, c.unit)) continue;
+    if (stage && c.stage != *stage) continue;
+    if (filter.overdue && c.verdict != policy::VerdictStatus::kOverdue) continue;
+    if (milestone) {
+      bool met = false;
+      if (milestone->requires_what == policy::kRequiresBannedDevicesSurrendered) {
+        met = c.surrendered;
+      } else if (milestone->requires_what == policy::kRequiresAllowedReplacementHeld) {
+        met = c.replacement_held;
+      } else {
+        met = c.verdict == policy::VerdictStatus::kCompliant ||
+              c.verdict == policy::VerdictStatus::kExempt;
+      }
+      if (met) continue;
+    }
+    list.cases.push_back(std::move(c));
+  }
+  return list;
+}
+
+Result<campaign::CaseView> showCase(Workspace& ws, const std::string& directive_id,
+                                    const std::string& case_or_device, Date as_of) {
+  std::string id = directive_id;
+  const auto slash = case_or_device.find('/');
+  if (id.empty() && slash != std::string::npos) id = case_or_device.substr(0, slash);
+  PH_ASSIGN_OR_RETURN(auto list, listCases(ws, id, as_of, {}));
+  const std::string device = deviceOfCase(list.directive_id, case_or_device);
+  for (auto& c : list.cases) {
+    if (c.device_id == device) return std::move(c);
+  }
+  return notFound("no case for device '" + device + "' under " + list.directive_id + " on " +
+                  as_of.toString() + "; see 'phaseout case list'");
+}
+
+Result<campaign::CaseStep> recordCaseStep(Workspace& ws, const std::string& directive_id,
+                                          const std::string& case_or_device,
+                                          campaign::CaseStage stage, const std::string& note,
+                                          const Recording& recording) {
+  if (stage == campaign::CaseStage::kOpen || stage == campaign::CaseStage::kWaived ||
+      stage == campaign::CaseStage::kSurrendered ||
+      stage == campaign::CaseStage::kReplacementIssued) {
+    return invalidArgument(std::string("a case becomes '") + std::string(campaign::name(stage)) +
+                           "' from what is recorded (case opening, 'waiver grant', 'record "
+                           "disposition', 'record replacement'), not by hand");
+  }
+  const Date on = recording.on.value_or(recording.today());
+  PH_ASSIGN_OR_RETURN(auto view, showCase(ws, directive_id, case_or_device, on));
+  storage::Repository& repo = ws.repository();
+  PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(repo.connection(), Transaction::Mode::kWrite));
+  campaign::CaseStep step;
+  step.directive_id = view.directive_id;
+  step.device_id = view.device_id;
+  step.stage = stage;
+  step.on = on;
+  step.actor = recording.actor;
+  step.note = note;
+  PH_ASSIGN_OR_RETURN(step.seq, storage::CampaignStore(repo).recordCaseStep(
+                                    step, changeOn(recording, on, "case step")));
+  PH_RETURN_IF_ERROR(tx->commit());
+  return step;
+}
+
+}  // namespace phaseout::service
