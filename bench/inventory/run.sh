@@ -8,8 +8,9 @@
 #      (TEXT PRIMARY KEY on the id).
 #   2. `phaseout directive add examples/directives/pa-iphone-2023.yaml`, then
 #      `phaseout status --directive pa-iphone-2023 --at 2023-03-20 --format json` over the set.
-# Each measurement runs REPS times (alternating which side goes first) and the median wall time
-# is reported; peak memory is the largest "Maximum resident set size" of /usr/bin/time -v.
+# Each measurement runs REPS times (alternating which side goes first); the median wall time and
+# CPU time (user + system) are reported, and peak memory is the largest "Maximum resident set
+# size" of /usr/bin/time -v.
 # Targets (issue 2): import within 1.5x of sqlite3 .import; status under 1.5 s and 1 GiB.
 #
 # Environment (all optional):
@@ -65,11 +66,11 @@ fi
 rm -f "$LOGS"/*
 
 # measure NAME COMMAND...: runs COMMAND under /usr/bin/time -v with its output in
-# $LOGS/NAME.{out,err,time}; prints "WALL_MS PEAK_KB".
+# $LOGS/NAME.{out,err,time}; prints "WALL_MS PEAK_KB CPU_MS" (CPU = user + system).
 measure() {
   local name=$1
   shift
-  local start end peak
+  local start end peak cpu
   start=$(date +%s%N)
   if ! /usr/bin/time -v -o "$LOGS/$name.time" "$@" >"$LOGS/$name.out" 2>"$LOGS/$name.err"; then
     echo "bench/inventory: failed: $*" >&2
@@ -78,7 +79,9 @@ measure() {
   fi
   end=$(date +%s%N)
   peak=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$LOGS/$name.time")
-  echo "$(((end - start) / 1000000)) $peak"
+  cpu=$(awk -F': ' '/(User|System) time \(seconds\)/ {t += $2} END {printf "%d", t * 1000}' \
+    "$LOGS/$name.time")
+  echo "$(((end - start) / 1000000)) $peak $cpu"
 }
 
 median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
@@ -125,9 +128,9 @@ run_phaseout_import() {
     return 1
   c=$(measure "phaseout-devices-$rep" "$PHASEOUT" --db "$DB" import devices "$CSV/devices.csv") ||
     return 1
-  # "TOTAL_MS PEAK_KB PEOPLE_MS DEVICES_MS"
-  echo "$a $b $c" | awk '{p = $2; if ($4 > p) p = $4; if ($6 > p) p = $6;
-    print $1 + $3 + $5, p, $3, $5}'
+  # "TOTAL_MS PEAK_KB CPU_MS PEOPLE_MS DEVICES_MS"
+  echo "$a $b $c" | awk '{p = $2; if ($5 > p) p = $5; if ($8 > p) p = $8;
+    print $1 + $4 + $7, p, $3 + $6 + $9, $4, $7}'
 }
 
 run_peer() {
@@ -136,25 +139,25 @@ run_peer() {
   measure "$tag-$rep" sqlite3 -bail "$db" ".read $script"
 }
 
-phaseout_ms=() phaseout_kb=() people_ms=() devices_ms=() peer_ms=() peer_kb=() keyed_ms=()
-keyed_kb=()
+phaseout_ms=() phaseout_kb=() phaseout_cpu=() people_ms=() devices_ms=() peer_ms=() peer_kb=()
+peer_cpu=() keyed_ms=() keyed_kb=() keyed_cpu=()
 echo "bench/inventory: import, $REPS repetitions"
 for ((rep = 1; rep <= REPS; rep++)); do
   if ((rep % 2 == 1)); then
-    read -r p_ms p_kb p_people p_devices < <(run_phaseout_import "$rep") || die "phaseout import"
-    read -r s_ms s_kb < <(run_peer "$rep" "$PEER_DB" "$OUT/peer.sql" sqlite3-import) ||
+    read -r p_ms p_kb p_cpu p_people p_devices < <(run_phaseout_import "$rep") || die "phaseout import"
+    read -r s_ms s_kb s_cpu < <(run_peer "$rep" "$PEER_DB" "$OUT/peer.sql" sqlite3-import) ||
       die "sqlite3 .import"
   else
-    read -r s_ms s_kb < <(run_peer "$rep" "$PEER_DB" "$OUT/peer.sql" sqlite3-import) ||
+    read -r s_ms s_kb s_cpu < <(run_peer "$rep" "$PEER_DB" "$OUT/peer.sql" sqlite3-import) ||
       die "sqlite3 .import"
-    read -r p_ms p_kb p_people p_devices < <(run_phaseout_import "$rep") || die "phaseout import"
+    read -r p_ms p_kb p_cpu p_people p_devices < <(run_phaseout_import "$rep") || die "phaseout import"
   fi
-  read -r k_ms k_kb < <(run_peer "$rep" "$PEER_KEYED_DB" "$OUT/peer-keyed.sql" sqlite3-keyed) ||
+  read -r k_ms k_kb k_cpu < <(run_peer "$rep" "$PEER_KEYED_DB" "$OUT/peer-keyed.sql" sqlite3-keyed) ||
     die "sqlite3 .import (keyed)"
   [[ -n ${p_ms:-} && -n ${s_ms:-} && -n ${k_ms:-} ]] || die "a measurement failed (see $LOGS)"
-  phaseout_ms+=("$p_ms") phaseout_kb+=("$p_kb") people_ms+=("$p_people")
-  devices_ms+=("$p_devices") peer_ms+=("$s_ms") peer_kb+=("$s_kb") keyed_ms+=("$k_ms")
-  keyed_kb+=("$k_kb")
+  phaseout_ms+=("$p_ms") phaseout_kb+=("$p_kb") phaseout_cpu+=("$p_cpu") people_ms+=("$p_people")
+  devices_ms+=("$p_devices") peer_ms+=("$s_ms") peer_kb+=("$s_kb") peer_cpu+=("$s_cpu")
+  keyed_ms+=("$k_ms") keyed_kb+=("$k_kb") keyed_cpu+=("$k_cpu")
   echo "  rep $rep: phaseout $(seconds "$p_ms") s, sqlite3 .import $(seconds "$s_ms") s," \
     "sqlite3 .import keyed $(seconds "$k_ms") s"
 done
@@ -176,12 +179,12 @@ done
 echo "bench/inventory: directive add + status, $REPS repetitions"
 read -r add_ms _ < <(measure directive-add "$PHASEOUT" --db "$DB" directive add \
   "$DIRECTIVE_FILE") || die "directive add"
-status_ms=() status_kb=()
+status_ms=() status_kb=() status_cpu=()
 for ((rep = 1; rep <= REPS; rep++)); do
-  read -r t_ms t_kb < <(measure "status-$rep" "$PHASEOUT" --db "$DB" status \
+  read -r t_ms t_kb t_cpu < <(measure "status-$rep" "$PHASEOUT" --db "$DB" status \
     --directive "$DIRECTIVE_ID" --at "$AS_OF" --format json) || die "status"
   [[ -n ${t_ms:-} ]] || die "status failed (see $LOGS)"
-  status_ms+=("$t_ms") status_kb+=("$t_kb")
+  status_ms+=("$t_ms") status_kb+=("$t_kb") status_cpu+=("$t_cpu")
   echo "  rep $rep: status $(seconds "$t_ms") s, peak $(mib "$t_kb") MiB"
 done
 totals=$(python3 -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1]))["totals"]))' \
@@ -191,18 +194,27 @@ p_med=$(median "${phaseout_ms[@]}")
 s_med=$(median "${peer_ms[@]}")
 k_med=$(median "${keyed_ms[@]}")
 t_med=$(median "${status_ms[@]}")
+p_cpu_med=$(median "${phaseout_cpu[@]}")
+s_cpu_med=$(median "${peer_cpu[@]}")
+k_cpu_med=$(median "${keyed_cpu[@]}")
+t_cpu_med=$(median "${status_cpu[@]}")
 p_peak=$(max "${phaseout_kb[@]}")
 s_peak=$(max "${peer_kb[@]}")
 k_peak=$(max "${keyed_kb[@]}")
 t_peak=$(max "${status_kb[@]}")
-ratio=$(awk -v a="$p_med" -v b="$s_med" 'BEGIN {printf "%.2f", a / b}')
-ratio_keyed=$(awk -v a="$p_med" -v b="$k_med" 'BEGIN {printf "%.2f", a / b}')
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+ratio=$(ratio "$p_med" "$s_med")
+ratio_cpu=$(ratio "$p_cpu_med" "$s_cpu_med")
+ratio_keyed=$(ratio "$p_med" "$k_med")
+ratio_keyed_cpu=$(ratio "$p_cpu_med" "$k_cpu_med")
 import_ok=$(awk -v r="$ratio" 'BEGIN {print (r <= 1.5) ? "met" : "missed"}')
 status_ok=$(awk -v ms="$t_med" -v kb="$t_peak" \
   'BEGIN {print (ms < 1500 && kb < 1048576) ? "met" : "missed"}')
+json_list() { (IFS=,; echo "[$*]"); }
+json_bool() { if [[ $1 == met ]]; then echo true; else echo false; fi; }
 
 load_after=$(cut -d' ' -f1 /proc/loadavg)
-cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+cpu_model=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 mem_gib=$(awk '/^MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo)
 commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | head -n 1)
@@ -214,44 +226,50 @@ build_type=${build_type:-unknown}
 cat >"$OUT/results.md" <<EOF
 ### Inventory import and status ($(date -u +%Y-%m-%d))
 
-Command: \`make bench\` (or \`bench/inventory/run.sh\`; PEOPLE=$PEOPLE DEVICES=$DEVICES SEED=$SEED
-REPS=$REPS). phaseout $commit, $build_type build ($PH_BUILD); sqlite3 shell $sqlite_version; $cpu, $(nproc) cores,
-$mem_gib GiB RAM, $(uname -sr); load average $load_before before, $load_after after. Files: people.csv $((people_bytes / 1048576)) MiB,
-devices.csv $((devices_bytes / 1048576)) MiB (bench_generate_inventory, $(seconds "$gen_ms") s).
-Median of $REPS runs; peak = largest maximum resident set size (/usr/bin/time -v).
-Both stores: journal_mode=WAL, synchronous=NORMAL.
+Command: \`make bench\` (or \`bench/inventory/run.sh\`), PEOPLE=$PEOPLE DEVICES=$DEVICES
+SEED=$SEED REPS=$REPS. phaseout $commit, $build_type build ($PH_BUILD); sqlite3 shell
+$sqlite_version; $cpu_model, $(nproc) cores, $mem_gib GiB RAM, $(uname -sr); load average
+$load_before before, $load_after after. Input: people.csv $((people_bytes / 1048576)) MiB,
+devices.csv $((devices_bytes / 1048576)) MiB (written by bench_generate_inventory in
+$(seconds "$gen_ms") s). Medians of $REPS runs; CPU = user + system time; peak = largest maximum
+resident set size (/usr/bin/time -v). Both stores use journal_mode=WAL, synchronous=NORMAL.
 
-| Import of the same CSV files | wall (s) | peak RSS (MiB) | vs sqlite3 .import |
+| Import of the same CSV files | wall (s) | CPU (s) | peak RSS (MiB) | phaseout vs this (wall / CPU) |
+|---|---:|---:|---:|---:|
+| phaseout init + import people + import devices | $(seconds "$p_med") | $(seconds "$p_cpu_med") | $(mib "$p_peak") | |
+| &nbsp;&nbsp;of which import people / import devices (wall) | $(seconds "$(median "${people_ms[@]}")") / $(seconds "$(median "${devices_ms[@]}")") | | | |
+| **peer:** sqlite3 .import into plain tables | $(seconds "$s_med") | $(seconds "$s_cpu_med") | $(mib "$s_peak") | **${ratio}x** / ${ratio_cpu}x |
+| sqlite3 .import into tables keyed by TEXT PRIMARY KEY | $(seconds "$k_med") | $(seconds "$k_cpu_med") | $(mib "$k_peak") | ${ratio_keyed}x / ${ratio_keyed_cpu}x |
+
+| Status over the full set | wall (s) | CPU (s) | peak RSS (MiB) |
 |---|---:|---:|---:|
-| phaseout init + import people + import devices | $(seconds "$p_med") | $(mib "$p_peak") | ${ratio}x |
-| &nbsp;&nbsp;of which import people / import devices | $(seconds "$(median "${people_ms[@]}")") / $(seconds "$(median "${devices_ms[@]}")") | | |
-| sqlite3 .import into plain tables (peer) | $(seconds "$s_med") | $(mib "$s_peak") | 1.00x |
-| sqlite3 .import into tables with TEXT PRIMARY KEY ids | $(seconds "$k_med") | $(mib "$k_peak") | phaseout is ${ratio_keyed}x |
-
-| Status over the full set | wall (s) | peak RSS (MiB) |
-|---|---:|---:|
-| phaseout status --directive $DIRECTIVE_ID --at $AS_OF --format json | $(seconds "$t_med") | $(mib "$t_peak") |
+| phaseout status --directive $DIRECTIVE_ID --at $AS_OF --format json | $(seconds "$t_med") | $(seconds "$t_cpu_med") | $(mib "$t_peak") |
 
 Totals: \`$totals\`
 
 Targets: import within 1.5x of sqlite3 .import: **$import_ok** (${ratio}x);
-status under 1.5 s and 1 GiB: **$status_ok** ($(seconds "$t_med") s, $(mib "$t_peak") MiB).
+status under 1.5 s wall and 1 GiB: **$status_ok** ($(seconds "$t_med") s, $(mib "$t_peak") MiB).
 EOF
 
 cat >"$OUT/results.json" <<EOF
 {"people": $PEOPLE, "devices": $DEVICES, "seed": $SEED, "reps": $REPS, "commit": "$commit",
- "generate_ms": $gen_ms, "load_before": $load_before, "load_after": $load_after,
- "import": {"phaseout_ms": [$(IFS=,; echo "${phaseout_ms[*]}")],
-            "phaseout_people_ms": [$(IFS=,; echo "${people_ms[*]}")],
-            "phaseout_devices_ms": [$(IFS=,; echo "${devices_ms[*]}")],
-            "phaseout_peak_kb": $p_peak,
-            "sqlite3_ms": [$(IFS=,; echo "${peer_ms[*]}")], "sqlite3_peak_kb": $s_peak,
-            "sqlite3_keyed_ms": [$(IFS=,; echo "${keyed_ms[*]}")], "sqlite3_keyed_peak_kb": $k_peak,
-            "ratio": $ratio, "target_met": $([[ $import_ok == met ]] && echo true || echo false)},
+ "build_type": "$build_type", "generate_ms": $gen_ms, "load_before": $load_before,
+ "load_after": $load_after,
+ "import": {"phaseout_ms": $(json_list "${phaseout_ms[@]}"),
+            "phaseout_cpu_ms": $(json_list "${phaseout_cpu[@]}"),
+            "phaseout_people_ms": $(json_list "${people_ms[@]}"),
+            "phaseout_devices_ms": $(json_list "${devices_ms[@]}"), "phaseout_peak_kb": $p_peak,
+            "sqlite3_ms": $(json_list "${peer_ms[@]}"),
+            "sqlite3_cpu_ms": $(json_list "${peer_cpu[@]}"), "sqlite3_peak_kb": $s_peak,
+            "sqlite3_keyed_ms": $(json_list "${keyed_ms[@]}"),
+            "sqlite3_keyed_cpu_ms": $(json_list "${keyed_cpu[@]}"), "sqlite3_keyed_peak_kb": $k_peak,
+            "ratio": $ratio, "ratio_cpu": $ratio_cpu, "target_met": $(json_bool "$import_ok")},
  "directive_add_ms": $add_ms,
- "status": {"ms": [$(IFS=,; echo "${status_ms[*]}")], "peak_kb": $t_peak, "totals": $totals,
-            "target_met": $([[ $status_ok == met ]] && echo true || echo false)}}
+ "status": {"ms": $(json_list "${status_ms[@]}"), "cpu_ms": $(json_list "${status_cpu[@]}"),
+            "peak_kb": $t_peak, "totals": $totals, "target_met": $(json_bool "$status_ok")}}
 EOF
+python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$OUT/results.json" ||
+  die "results.json is not valid JSON"
 
 echo
 cat "$OUT/results.md"
