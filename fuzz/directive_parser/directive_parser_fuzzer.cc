@@ -13,9 +13,10 @@
 
 namespace {
 // Real directives are a few KiB; larger inputs only slow the fuzzer down inside yaml-cpp.
-constexpr std::size_t kMaxInputBytes = 64 * 1024;
+constexpr std::size_t kMaxInputBytes = std::size_t{64} * 1024;
 }  // namespace
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name is libFuzzer's entry point.
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size > kMaxInputBytes) return 0;
   const std::string_view text(reinterpret_cast<const char*>(data), size);

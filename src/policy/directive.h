@@ -125,7 +125,7 @@ struct Directive {
 
   // The final due date: a violating device is pending up to and including it, overdue after.
   // Precondition: milestones is non-empty (always true for a parsed directive).
-  Date finalDue() const { return milestones.back().due; }
+  [[nodiscard]] Date finalDue() const { return milestones.back().due; }
 };
 
 // Parses a directive from YAML text. `source_name` is used in error messages and kept in

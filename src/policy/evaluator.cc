@@ -17,6 +17,11 @@ using inventory::Person;
 using platform::Kind;
 using platform::Platform;
 
+// How far ahead (in records) the people and device passes prefetch hash slots and people.
+constexpr std::size_t kInsertAhead = 16;
+constexpr std::size_t kSlotAhead = 16;
+constexpr std::size_t kPersonAhead = 8;
+
 constexpr std::string_view kStatusNames[] = {"compliant", "pending", "overdue", "exempt",
                                              "unknown"};
 
@@ -48,7 +53,7 @@ class Sentence {
     }
     return *this;
   }
-  std::string str() const {
+  [[nodiscard]] std::string str() const {
     std::string out;
     out.reserve(size_);
     for (std::size_t i = 0; i < count_; ++i) out.append(parts_[i]);
@@ -81,10 +86,11 @@ void appendDevice(Sentence& out, const Device& device) {
 // Names the device fields that make `rule` only a possible match: "platform and vendor".
 std::string unknownFields(const BanRule& rule, const Device& device) {
   std::vector<std::string_view> names;
-  if (!rule.platforms.empty() && device.platform == Platform::kUnknown) names.push_back("platform");
-  if (!rule.vendors.empty() && trim(device.vendor).empty()) names.push_back("vendor");
-  if (!rule.kinds.empty() && device.kind == Kind::kUnknown) names.push_back("kind");
-  if (!rule.model_patterns.empty() && trim(device.model).empty()) names.push_back("model");
+  if (!rule.platforms.empty() && device.platform == Platform::kUnknown)
+    names.emplace_back("platform");
+  if (!rule.vendors.empty() && trim(device.vendor).empty()) names.emplace_back("vendor");
+  if (!rule.kinds.empty() && device.kind == Kind::kUnknown) names.emplace_back("kind");
+  if (!rule.model_patterns.empty() && trim(device.model).empty()) names.emplace_back("model");
   std::string out;
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
@@ -151,14 +157,14 @@ class PersonIndex {
   // the people are far larger than the cache, and a lookup is otherwise two misses in a row.
   void prefetchSlot(std::uint64_t h) const { __builtin_prefetch(&slots_[h & mask_]); }
   // Returns the index the first probe holds (usually the person sought), or kEmpty.
-  std::uint32_t prefetchPerson(std::uint64_t h) const {
+  [[nodiscard]] std::uint32_t prefetchPerson(std::uint64_t h) const {
     const Slot& slot = slots_[h & mask_];
     if (slot.index != kEmpty) __builtin_prefetch(&people_[slot.index].person_id);
     return slot.index;
   }
 
   // The index of the person with this id (whose hashId is h), or kEmpty.
-  std::uint32_t find(std::string_view id, std::uint64_t h) const {
+  [[nodiscard]] std::uint32_t find(std::string_view id, std::uint64_t h) const {
     const auto tag = static_cast<std::uint32_t>(h >> 32);
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& slot = slots_[i];
@@ -339,7 +345,6 @@ Evaluation evaluate(const Directive& directive, const std::vector<Person>& peopl
   std::vector<std::string_view> unit_names;
   std::vector<std::uint64_t> id_hash(people.size());
   for (std::size_t i = 0; i < people.size(); ++i) id_hash[i] = hashId(people[i].person_id);
-  constexpr std::size_t kInsertAhead = 16;
   for (std::size_t i = 0; i < people.size(); ++i) {
     if (i + kInsertAhead < people.size()) by_id.prefetchSlot(id_hash[i + kInsertAhead]);
     const Person& p = people[i];
@@ -372,8 +377,6 @@ Evaluation evaluate(const Directive& directive, const std::vector<Person>& peopl
     if (i > 0 && devices[i].device_id < devices[i - 1].device_id) ordered = false;
     holder_hash[i] = hashId(devices[i].holder);
   }
-  constexpr std::size_t kSlotAhead = 16;
-  constexpr std::size_t kPersonAhead = 8;
   for (std::size_t i = 0; i < devices.size(); ++i) {
     if (i + kSlotAhead < devices.size()) by_id.prefetchSlot(holder_hash[i + kSlotAhead]);
     if (i + kPersonAhead < devices.size()) {

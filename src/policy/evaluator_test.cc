@@ -400,6 +400,7 @@ TEST(Evaluate, AgreesWithDirectReadingOfTheRules) {
   const Directive d = loadExample("pa-iphone-2023.yaml");
   const char* units[] = {"pa", "pa/press", "pa/x/y", "gov/pa", "pa-press", "PA/Upper"};
   std::vector<Person> people;
+  people.reserve(3000);
   for (int i = 0; i < 3000; ++i) {
     people.push_back(person("P-" + std::to_string(i % 2900), units[i % 6],
                             {i % 7 == 0 ? "driver" : "official"},
@@ -410,6 +411,7 @@ TEST(Evaluate, AgreesWithDirectReadingOfTheRules) {
   const Kind kinds[] = {Kind::kPhone, Kind::kTablet, Kind::kUnknown};
   const char* vendors[] = {"apple", "samsung", ""};
   std::vector<Device> devices;
+  devices.reserve(20000);
   for (int i = 0; i < 20000; ++i) {
     Device dev = device("D-" + std::to_string((i * 7919) % 20000), "P-" + std::to_string(i % 3100),
                         platforms[i % 4], kinds[i % 3], vendors[i % 3], i % 5 ? "Model" : "");
@@ -429,7 +431,7 @@ TEST(Evaluate, AgreesWithDirectReadingOfTheRules) {
     if (personInScope(d, p)) ++expected_people;
   }
   EXPECT_EQ(ev.people_in_scope, expected_people);
-  auto firstPerson = [&](const std::string& id) -> const Person* {
+  auto first_person = [&](const std::string& id) -> const Person* {
     for (const Person& p : people) {
       if (p.person_id == id) return &p;
     }
@@ -437,7 +439,7 @@ TEST(Evaluate, AgreesWithDirectReadingOfTheRules) {
   };
   for (const Device& dev : devices) {
     if (dev.state != DeviceState::kActive) continue;
-    const Person* holder = firstPerson(dev.holder);
+    const Person* holder = first_person(dev.holder);
     if (holder && personInScope(d, *holder)) expected_devices.push_back(&dev);
   }
   std::stable_sort(expected_devices.begin(), expected_devices.end(),
@@ -446,7 +448,7 @@ TEST(Evaluate, AgreesWithDirectReadingOfTheRules) {
   for (std::size_t i = 0; i < expected_devices.size(); ++i) {
     const Verdict& v = ev.verdicts[i];
     ASSERT_EQ(v.device, expected_devices[i]) << i;
-    EXPECT_EQ(v.holder, firstPerson(v.device->holder));
+    EXPECT_EQ(v.holder, first_person(v.device->holder));
     EXPECT_EQ(v.unit, v.holder->unit);
     int yes = 0;
     int maybe = 0;

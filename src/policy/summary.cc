@@ -70,16 +70,16 @@ EvaluationSummary summarize(const Directive& directive, const Evaluation& evalua
   };
   std::vector<Group> groups;
   std::unordered_map<ViewKey, std::size_t, ViewKeyHash> index;
-  auto groupFor = [&](std::string_view unit) -> Group& {
+  auto group_for = [&](std::string_view unit) -> Group& {
     auto [it, inserted] = index.try_emplace(ViewKey{unit.data(), unit.size()}, groups.size());
     if (inserted) groups.push_back(Group{unit, 0, {}});
     return groups[it->second];
   };
   for (const UnitCount& uc : evaluation.people_in_scope_by_unit) {
-    groupFor(uc.unit).people += uc.count;
+    group_for(uc.unit).people += uc.count;
   }
   for (const Verdict& v : evaluation.verdicts) {
-    groupFor(unitOf(v)).devices.add(v.status);
+    group_for(unitOf(v)).devices.add(v.status);
     out.total.devices.add(v.status);
   }
   std::sort(groups.begin(), groups.end(),

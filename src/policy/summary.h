@@ -30,7 +30,7 @@ struct StatusCounts {
   std::size_t unknown = 0;
 
   // 0..100; 100 when devices_in_scope is 0.
-  double percentDone() const;
+  [[nodiscard]] double percentDone() const;
   void add(VerdictStatus s);
   bool operator==(const StatusCounts&) const = default;
 };
@@ -50,7 +50,7 @@ struct MilestoneProgress {
   // as_of.daysUntil(due): positive before the due date, 0 on it, negative once passed.
   std::int32_t days_left = 0;
 
-  bool passed() const { return days_left < 0; }
+  [[nodiscard]] bool passed() const { return days_left < 0; }
   bool operator==(const MilestoneProgress&) const = default;
 };
 
