@@ -59,9 +59,8 @@ void parseAll(std::string_view text, Format format) {
   const auto people = phaseout::inventory::parsePeople(text, "fuzz", format);
   checkFailure(people);
   if (people.isOk()) {
-    const auto again =
-        phaseout::inventory::parsePeople(phaseout::inventory::writePeopleCsv(*people), "again",
-                                         Format::kCsv);
+    const auto again = phaseout::inventory::parsePeople(
+        phaseout::inventory::writePeopleCsv(*people), "again", Format::kCsv);
     check(again.isOk() && *again == *people);
   }
   const auto devices = phaseout::inventory::parseDevices(text, "fuzz", format, personExists);

@@ -6,14 +6,14 @@ namespace phaseout::inventory {
 namespace {
 
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+constexpr char kHexDigits[] = "0123456789ABCDEF";
 
 std::string describeByte(char c) {
   const auto b = static_cast<unsigned char>(c);
   if (b >= 0x21 && b < 0x7F) return std::string("'") + c + "'";
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out = "byte 0x";
-  out += kHex[b >> 4];
-  out += kHex[b & 0xF];
+  out += kHexDigits[b >> 4];
+  out += kHexDigits[b & 0xF];
   return out;
 }
 
@@ -34,11 +34,8 @@ void CsvReader::consumeLineBreak() {
 void CsvReader::countLineBreaks(std::size_t from, std::size_t to) {
   const char* data = text_.data();
   for (std::size_t i = from; i < to; ++i) {
-    if (data[i] == '\n') {
-      ++line_;
-    } else if (data[i] == '\r' && (i + 1 >= text_.size() || data[i + 1] != '\n')) {
-      ++line_;
-    }
+    const bool lone_cr = data[i] == '\r' && (i + 1 >= text_.size() || data[i + 1] != '\n');
+    if (data[i] == '\n' || lone_cr) ++line_;
   }
 }
 

@@ -1,10 +1,10 @@
 #include "inventory/csv_reader.h"
 
-#include <string>
-#include <vector>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
 
 namespace phaseout::inventory {
 namespace {
@@ -91,7 +91,9 @@ TEST(CsvReaderTest, QuotedLineBreaksKeepTheRecordStartLine) {
 }
 
 TEST(CsvReaderTest, SkipsByteOrderMarkAndBlankLines) {
-  const Read r = readAll("\xEF\xBB\xBF" "a,b\n\n\r\n1,2\n\n");
+  const Read r = readAll(
+      "\xEF\xBB\xBF"
+      "a,b\n\n\r\n1,2\n\n");
   EXPECT_THAT(r.records, ElementsAre(Fields{"a", "b"}, Fields{"1", "2"}));
   EXPECT_THAT(r.lines, ElementsAre(1, 4));
 }

@@ -9,6 +9,8 @@ bool isUnitChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 }
 
+constexpr char kLowerHexDigits[] = "0123456789abcdef";
+
 int hexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -66,14 +68,13 @@ bool normalizeMac(std::string_view text, std::string& out) {
   } else {
     return false;
   }
-  static constexpr char kHex[] = "0123456789abcdef";
   std::array<char, 17> normal{};
   std::size_t n = 0;
   for (std::size_t i = 0; i < digits.size(); ++i) {
     const int v = hexValue(digits[i]);
     if (v < 0) return false;
     if (i > 0 && i % 2 == 0) normal[n++] = ':';
-    normal[n++] = kHex[v];
+    normal[n++] = kLowerHexDigits[v];
   }
   out.assign(normal.data(), n);
   return true;

@@ -7,9 +7,8 @@
 #include <deque>
 #include <exception>
 #include <functional>
-#include <optional>
-
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "core/strings.h"
 #include "inventory/csv_reader.h"
@@ -105,11 +104,12 @@ std::string maskNames(std::span<const ColumnSpec> specs, ColumnMask mask) {
 
 // Offset of the first byte that is not valid UTF-8 (a NUL byte counts as invalid: it only
 // appears in text that is really UTF-16 or binary), or npos.
+constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;  // the top bit of each byte
+constexpr std::uint64_t kLowBits = 0x0101010101010101ULL;   // the low bit of each byte
+
 std::size_t invalidUtf8At(std::string_view s) {
   std::size_t i = 0;
   const std::size_t n = s.size();
-  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
-  constexpr std::uint64_t kLowBits = 0x0101010101010101ULL;
   while (i < n) {
     // Fast path: eight ASCII bytes, none of them NUL.
     if (i + 8 <= n) {
@@ -155,11 +155,12 @@ std::size_t invalidUtf8At(std::string_view s) {
   return std::string_view::npos;
 }
 
+constexpr char kHexDigits[] = "0123456789ABCDEF";
+
 std::string hexByte(std::uint8_t b) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out = "0x";
-  out += kHex[b >> 4];
-  out += kHex[b & 0xF];
+  out += kHexDigits[b >> 4];
+  out += kHexDigits[b & 0xF];
   return out;
 }
 
@@ -172,8 +173,9 @@ bool hasControlCharacter(std::string_view s) {
 
 // A value as shown in a message: quoted, control characters escaped, long values cut (on a
 // character boundary) so one bad field cannot flood the report. `s` must be valid UTF-8.
+constexpr std::size_t kMaxShownBytes = 60;
+
 std::string quoteValue(std::string_view s) {
-  constexpr std::size_t kMaxShownBytes = 60;
   std::string out = "\"";
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto b = static_cast<unsigned char>(s[i]);
@@ -341,9 +343,9 @@ class IdRegistry {
   }
 
   std::string_view stable(std::string_view id) {
-    const std::less<const char*> less;
-    const bool in_text = !less(id.data(), text_.data()) &&
-                         !less(text_.data() + text_.size(), id.data() + id.size());
+    const std::less<> less;
+    const bool in_text =
+        !less(id.data(), text_.data()) && !less(text_.data() + text_.size(), id.data() + id.size());
     return in_text ? id : std::string_view(pool_.emplace_back(id));
   }
 
@@ -400,7 +402,8 @@ class RowChecker {
   // The text of a required column; an empty value is a problem (reported once).
   std::string_view required(std::size_t column) {
     const std::string_view value = text(column);
-    if (value.empty() && !bad_encoding_) problem(column, "expected a value; the column is required");
+    if (value.empty() && !bad_encoding_)
+      problem(column, "expected a value; the column is required");
     return value;
   }
 
@@ -636,7 +639,9 @@ class PersonBuilder {
           if (iequals(v, "left")) return EmploymentStatus::kLeft;
           return std::nullopt;
         },
-        [] { return std::array<std::string_view, 2>{"active", "left"}; });
+        [] {
+          return std::array<std::string_view, 2>{"active", "left"};
+        });
     if (!id.empty()) check_.unique(kPersonId, id, id_hash, ids_);
   }
 
@@ -684,8 +689,8 @@ class DeviceBuilder {
 
     device.ownership = check_.enumValue(kOwnership, platform::Ownership::kUnknown,
                                         platform::parseOwnership, platform::ownershipNames);
-    device.channel = check_.enumValue(kChannel, platform::Channel::kUnknown,
-                                      platform::parseChannel, platform::channelNames);
+    device.channel = check_.enumValue(kChannel, platform::Channel::kUnknown, platform::parseChannel,
+                                      platform::channelNames);
     device.serial.assign(check_.text(kSerial));
     device.imei.assign(check_.text(kImei));
     check_.items(kMac, items_);
@@ -773,8 +778,11 @@ constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 // Rejects text that is visibly not UTF-8 as a whole (UTF-16/32 byte-order marks), before it
 // turns into a confusing list of per-field problems.
 bool checkFileEncoding(std::string_view text, Problems& problems) {
-  const auto starts = [&](std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; };
-  if (starts(std::string_view("\xFF\xFE\x00\x00", 4)) || starts(std::string_view("\x00\x00\xFE\xFF", 4))) {
+  const auto starts = [&](std::string_view prefix) {
+    return text.substr(0, prefix.size()) == prefix;
+  };
+  if (starts(std::string_view("\xFF\xFE\x00\x00", 4)) ||
+      starts(std::string_view("\x00\x00\xFE\xFF", 4))) {
     problems.add(1, "", "expected UTF-8 text; the file starts with a UTF-32 byte-order mark");
     return false;
   }
@@ -795,8 +803,9 @@ void readCsv(std::string_view text, Problems& problems, Builder& builder) {
 
   CsvReader::Step step = reader.next();
   if (step == CsvReader::Step::kEnd) {
-    problems.add(1, "", "expected a header line naming the columns (" + columnList(specs) +
-                            "); the file is empty");
+    problems.add(
+        1, "",
+        "expected a header line naming the columns (" + columnList(specs) + "); the file is empty");
     return;
   }
   if (step == CsvReader::Step::kError) {
@@ -811,10 +820,9 @@ void readCsv(std::string_view text, Problems& problems, Builder& builder) {
   for (std::size_t i = 0; i < reader.fields().size(); ++i) {
     const std::string_view raw = trim(reader.fields()[i]);
     const std::size_t bad = invalidUtf8At(raw);
-    const bool printable = bad == std::string_view::npos && !raw.empty() &&
-                           !hasControlCharacter(raw);
-    const std::string label =
-        printable ? std::string(raw) : "column " + std::to_string(i + 1);
+    const bool printable =
+        bad == std::string_view::npos && !raw.empty() && !hasControlCharacter(raw);
+    const std::string label = printable ? std::string(raw) : "column " + std::to_string(i + 1);
     header_names.push_back(label);
     const std::optional<std::size_t> column = printable ? findColumn(specs, raw) : std::nullopt;
     if (bad != std::string_view::npos) {
@@ -825,15 +833,14 @@ void readCsv(std::string_view text, Problems& problems, Builder& builder) {
       continue;
     }
     if (!column) {
-      problems.add(header_line, label,
-                   "unknown column; expected one of " + columnList(specs));
+      problems.add(header_line, label, "unknown column; expected one of " + columnList(specs));
       column_of_field.push_back(SIZE_MAX);
       continue;
     }
     if (field_of_column[*column] != SIZE_MAX) {
-      problems.add(header_line, label,
-                   "duplicate column (also column " +
-                       std::to_string(field_of_column[*column] + 1) + ")");
+      problems.add(
+          header_line, label,
+          "duplicate column (also column " + std::to_string(field_of_column[*column] + 1) + ")");
       column_of_field.push_back(SIZE_MAX);
       continue;
     }
@@ -849,7 +856,8 @@ void readCsv(std::string_view text, Problems& problems, Builder& builder) {
 
   Row row;
   row.cells.resize(specs.size());
-  for (std::size_t c = 0; c < specs.size(); ++c) row.cells[c].present = field_of_column[c] != SIZE_MAX;
+  for (std::size_t c = 0; c < specs.size(); ++c)
+    row.cells[c].present = field_of_column[c] != SIZE_MAX;
   const std::size_t width = column_of_field.size();
 
   while ((step = reader.next()) != CsvReader::Step::kEnd) {
@@ -908,7 +916,8 @@ class JsonArrayScanner {
     if (closed_) return finish();
     if (!first_) {
       skipSpace();
-      if (pos_ >= text_.size()) return fail("expected ',' or ']' after an array element; the text ends");
+      if (pos_ >= text_.size())
+        return fail("expected ',' or ']' after an array element; the text ends");
       if (text_[pos_] == ']') {
         ++pos_;
         closed_ = true;
@@ -1111,8 +1120,8 @@ void readJson(std::string_view text, Problems& problems, Builder& builder) {
     }
     if (duplicate_keys != 0) continue;
     if (!value.is_object()) {
-      problems.add(line, "", std::string("expected an object; got ") +
-                                 std::string(jsonTypeName(value)));
+      problems.add(line, "",
+                   std::string("expected an object; got ") + std::string(jsonTypeName(value)));
       continue;
     }
 
@@ -1167,10 +1176,12 @@ void readJson(std::string_view text, Problems& problems, Builder& builder) {
       first_keys = keys;
       first_line = line;
     } else if (keys != *first_keys) {
-      std::string what = "expected the same keys as the first object (line " +
-                         std::to_string(first_line) + ")";
-      if (const ColumnMask missing = *first_keys & ~keys) what += "; missing " + maskNames(specs, missing);
-      if (const ColumnMask extra = keys & ~*first_keys) what += "; extra " + maskNames(specs, extra);
+      std::string what =
+          "expected the same keys as the first object (line " + std::to_string(first_line) + ")";
+      if (const ColumnMask missing = *first_keys & ~keys)
+        what += "; missing " + maskNames(specs, missing);
+      if (const ColumnMask extra = keys & ~*first_keys)
+        what += "; extra " + maskNames(specs, extra);
       problems.add(line, "", what);
       ok = false;
     }
@@ -1235,7 +1246,8 @@ Result<Format> formatForPath(std::string_view path) {
   const std::size_t slash = path.find_last_of("/\\");
   const std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
   const std::size_t dot = base.rfind('.');
-  const std::string_view ext = dot == std::string_view::npos ? std::string_view() : base.substr(dot);
+  const std::string_view ext =
+      dot == std::string_view::npos ? std::string_view() : base.substr(dot);
   if (iequals(ext, ".csv")) return Format::kCsv;
   if (iequals(ext, ".json")) return Format::kJson;
   return invalidArgument(std::string(path) +
@@ -1254,9 +1266,9 @@ Result<std::vector<Person>> parsePeople(std::string_view text, std::string_view 
   return output.take();
 }
 
-Result<std::vector<Device>> parseDevices(std::string_view text, std::string_view source_name,
-                                         Format format,
-                                         const std::function<bool(std::string_view)>& person_exists) {
+Result<std::vector<Device>> parseDevices(
+    std::string_view text, std::string_view source_name, Format format,
+    const std::function<bool(std::string_view)>& person_exists) {
   Problems problems(source_name);
   const std::size_t expected = expectedRecords(text);
   RecordOutput<Device> output(problems, expected);

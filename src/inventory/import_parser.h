@@ -86,9 +86,9 @@ Result<std::vector<Person>> parsePeople(std::string_view text, std::string_view 
 // Parses devices. `person_exists` answers whether a holder id names a person, i.e. one already
 // stored or one in the same import; an empty function means no person exists (any non-empty
 // holder is then an error). The result is in file order.
-Result<std::vector<Device>> parseDevices(std::string_view text, std::string_view source_name,
-                                         Format format,
-                                         const std::function<bool(std::string_view)>& person_exists);
+Result<std::vector<Device>> parseDevices(
+    std::string_view text, std::string_view source_name, Format format,
+    const std::function<bool(std::string_view)>& person_exists);
 
 // Streaming forms for large imports: the same parse, but records are handed to `sink` in
 // batches of `batch_size`, in file order, while the text is read, so memory stays bounded and

@@ -1,12 +1,12 @@
 #include "inventory/import_parser.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <string>
 #include <unordered_set>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 namespace phaseout::inventory {
 namespace {
@@ -363,8 +363,9 @@ TEST(PeopleJsonTest, DuplicateKeys) {
 }
 
 TEST(PeopleJsonTest, SyntaxErrorsNameTheirLine) {
-  const std::string text = "[\n  {\"person_id\": \"p1\", \"unit\": \"pa\"},\n  {\"person_id\": "
-                           "\"p2\",\n   \"unit\" \"pa\"}\n]";
+  const std::string text =
+      "[\n  {\"person_id\": \"p1\", \"unit\": \"pa\"},\n  {\"person_id\": "
+      "\"p2\",\n   \"unit\" \"pa\"}\n]";
   const std::vector<std::string> lines = problems(peopleJson(text));
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_THAT(lines[0], StartsWith("people.json:4: expected valid JSON; syntax error"));
@@ -467,7 +468,8 @@ TEST(DevicesCsvTest, InfersKindVendorAndPlatformFromTheModel) {
 }
 
 TEST(DevicesCsvTest, FreeTextPlatformIsInterpreted) {
-  const auto result = devicesCsv("device_id,platform,kind\nd1,iPadOS 17.1,\nd2,Aurora OS 4.0.2,phone\n");
+  const auto result =
+      devicesCsv("device_id,platform,kind\nd1,iPadOS 17.1,\nd2,Aurora OS 4.0.2,phone\n");
   ASSERT_TRUE(result.isOk()) << result.status().message();
   EXPECT_EQ((*result)[0].platform, Platform::kIpados);
   EXPECT_EQ((*result)[1].platform, Platform::kAurora);
@@ -514,7 +516,8 @@ TEST(DevicesCsvTest, BadStateOnLineFourteen) {
 
 TEST(DevicesCsvTest, BadOwnershipChannelAndMac) {
   EXPECT_THAT(
-      problems(devicesCsv("device_id,ownership,channel,mac\nd1,company,grey,aa:bb;aa:bb:cc:dd:ee:ff\n")),
+      problems(
+          devicesCsv("device_id,ownership,channel,mac\nd1,company,grey,aa:bb;aa:bb:cc:dd:ee:ff\n")),
       ElementsAre("devices.csv:2: ownership: expected one of corporate, personal, unknown; got "
                   "\"company\"",
                   "devices.csv:2: channel: expected one of official, parallel-import, personal, "
@@ -532,7 +535,8 @@ TEST(DevicesCsvTest, UnknownHolderAndDuplicateId) {
 }
 
 TEST(DevicesCsvTest, WithoutAPersonLookupEveryHolderIsUnknown) {
-  const auto result = parseDevices("device_id,holder\nd1,p1\nd2,\n", "devices.csv", Format::kCsv, {});
+  const auto result =
+      parseDevices("device_id,holder\nd1,p1\nd2,\n", "devices.csv", Format::kCsv, {});
   EXPECT_THAT(problems(result), ElementsAre(HasSubstr("devices.csv:2: holder: expected")));
 }
 
@@ -624,13 +628,13 @@ TEST(StreamTest, BatchesMatchTheVectorParseEvenWhenRecordsAreReused) {
       "device_id,mac,model,platform\nd1,aa:bb:cc:dd:ee:01;aa:bb:cc:dd:ee:02,iPhone14,\n"
       "d2,,X,android\nd3,aa:bb:cc:dd:ee:03,Y,\nd4,,,\n";
   std::vector<Device> streamed_devices;
-  ASSERT_TRUE(streamDevices(devices, "devices.csv", Format::kCsv, kKnownPeople,
-                            [&](std::span<const Device> batch) {
-                              streamed_devices.insert(streamed_devices.end(), batch.begin(),
-                                                      batch.end());
-                              return Status::ok();
-                            },
-                            2)
+  ASSERT_TRUE(streamDevices(
+                  devices, "devices.csv", Format::kCsv, kKnownPeople,
+                  [&](std::span<const Device> batch) {
+                    streamed_devices.insert(streamed_devices.end(), batch.begin(), batch.end());
+                    return Status::ok();
+                  },
+                  2)
                   .isOk());
   EXPECT_EQ(streamed_devices, devicesCsv(devices).value());
   EXPECT_THAT(streamed_devices[2].macs, ElementsAre("aa:bb:cc:dd:ee:03"));
@@ -670,13 +674,14 @@ TEST(StreamTest, ASinkErrorStopsTheParse) {
 
 TEST(StreamTest, JsonStreams) {
   std::vector<Person> streamed;
-  ASSERT_TRUE(streamPeople(R"([{"person_id": "p1", "unit": "pa"}, {"person_id": "p2", "unit": "pa"}])",
-                           "people.json", Format::kJson,
-                           [&](std::span<const Person> batch) {
-                             streamed.insert(streamed.end(), batch.begin(), batch.end());
-                             return Status::ok();
-                           })
-                  .isOk());
+  ASSERT_TRUE(
+      streamPeople(R"([{"person_id": "p1", "unit": "pa"}, {"person_id": "p2", "unit": "pa"}])",
+                   "people.json", Format::kJson,
+                   [&](std::span<const Person> batch) {
+                     streamed.insert(streamed.end(), batch.begin(), batch.end());
+                     return Status::ok();
+                   })
+          .isOk());
   EXPECT_THAT(streamed, ElementsAre(person("p1", "pa", {}), person("p2", "pa", {})));
 }
 
