@@ -61,17 +61,18 @@ std::string knownNames(const std::vector<std::string_view>& names) {
   return out;
 }
 
-std::string quoted(std::string_view s) {
-  std::string out = "\"";
-  if (s.size() > kMaxQuotedChars) {
-    out.append(s.substr(0, kMaxQuotedChars));
-    out += "...";
-  } else {
-    out.append(s);
+// Input echoed in a message: at most kMaxQuotedChars, control characters shown as '?', so
+// one problem stays one line of the message whatever the file holds.
+std::string printable(std::string_view s) {
+  std::string out(s.substr(0, kMaxQuotedChars));
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
   }
-  out += '"';
+  if (s.size() > kMaxQuotedChars) out += "...";
   return out;
 }
+
+std::string quoted(std::string_view s) { return "\"" + printable(s) + "\""; }
 
 std::string describeNode(const YAML::Node& n) {
   switch (n.Type()) {
@@ -304,7 +305,7 @@ class DirectiveParser {
       }
       const std::string& name = key.Scalar();
       if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-        problem(line, child(path, name),
+        problem(line, child(path, printable(name)),
                 "unknown key in " + std::string(what) + "; expected one of: " + listNames(allowed));
         continue;
       }

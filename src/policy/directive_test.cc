@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 namespace phaseout::policy {
@@ -164,6 +165,14 @@ TEST(DirectiveParse, UnknownKeysAtEveryLevel) {
               HasSubstr("t.yaml:10: waivers.wide: unknown key in waivers"));
   EXPECT_THAT(errorOf(std::string(kMinimal) + "allow: {platforms: [android], vendors: [x]}\n"),
               HasSubstr("t.yaml:10: allow.vendors: unknown key in allow"));
+}
+
+TEST(DirectiveParse, EchoedInputStaysOnOneLine) {
+  const std::string msg = errorOf(std::string(kMinimal) + "\"bad\\nkey\": 1\ntype: \"a\\nb\"\n");
+  EXPECT_THAT(msg, HasSubstr("t.yaml:10: bad?key: unknown key"));
+  EXPECT_THAT(msg,
+              HasSubstr("t.yaml:11: type: expected one of: device-ban, usage-ban; got \"a?b\""));
+  EXPECT_EQ(std::count(msg.begin(), msg.end(), '\n'), 1);
 }
 
 TEST(DirectiveParse, MisspeltPlatformKindAndChannelListValidNames) {
