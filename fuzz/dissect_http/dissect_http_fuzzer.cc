@@ -5,8 +5,8 @@
 #include <cstdint>
 
 #include "core/anomaly_counters.h"
-#include "dissect/http/http_dissector.h"
 #include "dissect/fuzz_input.h"
+#include "dissect/http/http_dissector.h"
 #include "dissect/registry.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

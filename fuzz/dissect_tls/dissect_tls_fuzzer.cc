@@ -5,9 +5,9 @@
 #include <cstdint>
 
 #include "core/anomaly_counters.h"
-#include "dissect/tls/tls_dissector.h"
 #include "dissect/fuzz_input.h"
 #include "dissect/registry.h"
+#include "dissect/tls/tls_dissector.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const phaseout::dissect::TlsDissector dissector;

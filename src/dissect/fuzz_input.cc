@@ -73,7 +73,8 @@ std::vector<std::uint8_t> fuzzInputFromPacket(const decode::DecodedPacket& packe
   out.push_back(static_cast<std::uint8_t>(packet.dst_port));
   out.push_back(tcp ? packet.tcp_flags : 0);
   out.push_back(static_cast<std::uint8_t>(options_len));
-  out.insert(out.end(), packet.tcp_options.begin(), packet.tcp_options.begin() + static_cast<std::ptrdiff_t>(options_len));
+  out.insert(out.end(), packet.tcp_options.begin(),
+             packet.tcp_options.begin() + static_cast<std::ptrdiff_t>(options_len));
   out.insert(out.end(), packet.payload.begin(), packet.payload.end());
   return out;
 }

@@ -58,13 +58,27 @@ void appendJsonString(std::string_view s, std::string& out) {
     }
     if (c < 0x80) {
       switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
         default:
           out += "\\u00";
           out.push_back(kHex[c >> 4]);
@@ -280,8 +294,7 @@ void appendTextInts(std::string_view k, const std::vector<Int>& list, std::strin
   }
 }
 
-void appendTextStrings(std::string_view k, const std::vector<std::string>& list,
-                       std::string& out) {
+void appendTextStrings(std::string_view k, const std::vector<std::string>& list, std::string& out) {
   if (list.empty()) return;
   out.push_back(' ');
   out += k;
@@ -322,13 +335,20 @@ std::string endpoint(const decode::IpAddress& ip, std::uint16_t port) {
 
 std::string_view name(ObservationType type) {
   switch (type) {
-    case ObservationType::kDhcp: return "dhcp";
-    case ObservationType::kDhcpv6: return "dhcpv6";
-    case ObservationType::kDns: return "dns";
-    case ObservationType::kMdns: return "mdns";
-    case ObservationType::kHttp: return "http";
-    case ObservationType::kTls: return "tls";
-    case ObservationType::kTcpSyn: return "tcp_syn";
+    case ObservationType::kDhcp:
+      return "dhcp";
+    case ObservationType::kDhcpv6:
+      return "dhcpv6";
+    case ObservationType::kDns:
+      return "dns";
+    case ObservationType::kMdns:
+      return "mdns";
+    case ObservationType::kHttp:
+      return "http";
+    case ObservationType::kTls:
+      return "tls";
+    case ObservationType::kTcpSyn:
+      return "tcp_syn";
   }
   return "unknown";
 }
@@ -353,26 +373,46 @@ std::string dnsTypeName(std::uint16_t type) {
   // RFC 1035 §3.2.2, RFC 3596 (AAAA), RFC 2782 (SRV), RFC 3403 (NAPTR), RFC 6891 (OPT),
   // RFC 4034 (DNSSEC), RFC 9460 (SVCB, HTTPS).
   switch (type) {
-    case 1: return "A";
-    case 2: return "NS";
-    case 5: return "CNAME";
-    case 6: return "SOA";
-    case 12: return "PTR";
-    case 13: return "HINFO";
-    case 15: return "MX";
-    case 16: return "TXT";
-    case 28: return "AAAA";
-    case 33: return "SRV";
-    case 35: return "NAPTR";
-    case 41: return "OPT";
-    case 43: return "DS";
-    case 46: return "RRSIG";
-    case 47: return "NSEC";
-    case 48: return "DNSKEY";
-    case 64: return "SVCB";
-    case 65: return "HTTPS";
-    case 255: return "ANY";
-    default: break;
+    case 1:
+      return "A";
+    case 2:
+      return "NS";
+    case 5:
+      return "CNAME";
+    case 6:
+      return "SOA";
+    case 12:
+      return "PTR";
+    case 13:
+      return "HINFO";
+    case 15:
+      return "MX";
+    case 16:
+      return "TXT";
+    case 28:
+      return "AAAA";
+    case 33:
+      return "SRV";
+    case 35:
+      return "NAPTR";
+    case 41:
+      return "OPT";
+    case 43:
+      return "DS";
+    case 46:
+      return "RRSIG";
+    case 47:
+      return "NSEC";
+    case 48:
+      return "DNSKEY";
+    case 64:
+      return "SVCB";
+    case 65:
+      return "HTTPS";
+    case 255:
+      return "ANY";
+    default:
+      break;
   }
   std::string s = "TYPE";
   appendInt(type, s);

@@ -31,30 +31,30 @@ std::string_view name(ObservationType type);
 
 // DHCPv4 client/server message (RFC 2131 §2, options RFC 2132).
 struct DhcpFields {
-  std::optional<std::uint8_t> msg_type;          // option 53
-  std::optional<decode::MacAddress> client_mac;  // chaddr, when htype = 1 and hlen = 6
-  std::optional<decode::IpAddress> client_ip;    // ciaddr, when not 0.0.0.0
-  std::optional<decode::IpAddress> your_ip;      // yiaddr (address offered/assigned), when set
-  std::string hostname;                          // option 12
-  std::optional<decode::IpAddress> requested_ip; // option 50
-  std::vector<std::uint8_t> param_list;          // option 55, in the client's order
-  std::optional<std::uint16_t> max_msg_size;     // option 57
-  std::string vendor_class;                      // option 60
-  std::string client_id;                         // option 61, lower-case hex of all its bytes
-  std::string user_class;                        // option 77 (RFC 3004 instances joined by ',')
-  std::string client_fqdn;                       // option 81 domain name (RFC 4702)
+  std::optional<std::uint8_t> msg_type;           // option 53
+  std::optional<decode::MacAddress> client_mac;   // chaddr, when htype = 1 and hlen = 6
+  std::optional<decode::IpAddress> client_ip;     // ciaddr, when not 0.0.0.0
+  std::optional<decode::IpAddress> your_ip;       // yiaddr (address offered/assigned), when set
+  std::string hostname;                           // option 12
+  std::optional<decode::IpAddress> requested_ip;  // option 50
+  std::vector<std::uint8_t> param_list;           // option 55, in the client's order
+  std::optional<std::uint16_t> max_msg_size;      // option 57
+  std::string vendor_class;                       // option 60
+  std::string client_id;                          // option 61, lower-case hex of all its bytes
+  std::string user_class;                         // option 77 (RFC 3004 instances joined by ',')
+  std::string client_fqdn;                        // option 81 domain name (RFC 4702)
 };
 
 // DHCPv6 message (RFC 8415 §8, §21); relayed messages are unwrapped to the innermost one.
 struct Dhcpv6Fields {
   std::uint8_t msg_type = 0;
-  std::string duid;                          // option 1 (client id), lower-case hex
-  std::optional<std::uint16_t> duid_type;    // 1 LLT, 2 EN, 3 LL, 4 UUID
-  std::string duid_lladdr;                   // link-layer address of a DUID-LLT/LL, "aa:bb:..."
-  std::vector<std::uint16_t> oro;            // option 6, in order
+  std::string duid;                        // option 1 (client id), lower-case hex
+  std::optional<std::uint16_t> duid_type;  // 1 LLT, 2 EN, 3 LL, 4 UUID
+  std::string duid_lladdr;                 // link-layer address of a DUID-LLT/LL, "aa:bb:..."
+  std::vector<std::uint16_t> oro;          // option 6, in order
   std::optional<std::uint32_t> vendor_class_enterprise;  // option 16
   std::vector<std::string> vendor_class_data;            // option 16 vendor-class-data items
-  std::string fqdn;                          // option 39 domain name (RFC 4704)
+  std::string fqdn;                                      // option 39 domain name (RFC 4704)
 };
 
 // One resource record. `data` is the RDATA in text: the address for A/AAAA, the target name
@@ -70,12 +70,12 @@ struct DnsRecord {
 
 // DNS (RFC 1035 §4) or mDNS (RFC 6762) message.
 struct DnsFields {
-  bool response = false;             // QR bit
-  std::vector<std::string> queries;  // question names, in order
+  bool response = false;                   // QR bit
+  std::vector<std::string> queries;        // question names, in order
   std::vector<std::uint16_t> query_types;  // parallel to `queries`
-  std::vector<DnsRecord> answers;    // answer section
-  std::vector<DnsRecord> authority;  // authority section (mDNS probes carry proposed records)
-  std::vector<DnsRecord> additional; // additional section, OPT pseudo-records left out
+  std::vector<DnsRecord> answers;          // answer section
+  std::vector<DnsRecord> authority;        // authority section (mDNS probes carry proposed records)
+  std::vector<DnsRecord> additional;       // additional section, OPT pseudo-records left out
 };
 
 // HTTP/1.x request head (RFC 9112 §3, §5), or an SSDP request over UDP (same syntax).
@@ -90,7 +90,7 @@ struct HttpFields {
 struct TlsFields {
   std::string version;  // highest offered: "1.3", "1.2", "1.1", "1.0", "ssl3" or "0x7f1c";
                         // empty when the hello is truncated
-  std::string sni;                // first host_name of the server_name extension
+  std::string sni;      // first host_name of the server_name extension
   std::vector<std::string> alpn;  // protocol names, in order
   std::string ja4;                // FoxIO JA4 (TLS over TCP); empty when the hello is truncated
 };
@@ -100,7 +100,7 @@ struct TcpSynFields {
   std::uint16_t window = 0;
   std::optional<std::uint16_t> mss;    // option 2
   std::optional<std::uint8_t> wscale;  // option 3 (RFC 7323 §2)
-  std::string options;  // option kinds in order, comma separated: "mss,nop,ws,nop,nop,ts,sack,eol"
+  std::string options;   // option kinds in order, comma separated: "mss,nop,ws,nop,nop,ts,sack,eol"
   std::uint8_t ttl = 0;  // IPv4 TTL or IPv6 hop limit
   bool df = false;       // IPv4 don't-fragment
   bool ecn = false;      // ECE and CWR both set: ECN-setup SYN (RFC 3168 §6.1.1)

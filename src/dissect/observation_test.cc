@@ -84,8 +84,7 @@ TEST(JsonLineTest, EscapesQuotesBackslashesAndControlCharacters) {
   o.http.user_agent = std::string("a\"b\\c\x01\x1f\x7f\b\f\n\r\td", 14);
   std::string line;
   appendJsonLine(o, line);
-  EXPECT_NE(line.find(R"("user_agent":"a\"b\\c\u0001\u001f\u007f\b\f\n\r\td")"),
-            std::string::npos)
+  EXPECT_NE(line.find(R"("user_agent":"a\"b\\c\u0001\u001f\u007f\b\f\n\r\td")"), std::string::npos)
       << line;
 }
 
@@ -105,8 +104,8 @@ TEST(JsonLineTest, InvalidUtf8BecomesReplacementCharacterPerByte) {
   std::string line;
   appendJsonLine(o, line);
   const std::string r = "\xEF\xBF\xBD";
-  EXPECT_NE(line.find("\"host\":\"\xc3\xa9\xe2\x80\x99\xf0\x9f\x98\x80|" + r + "|" + r + r +
-                      "|" + r + r + r + "|" + r + r + "\""),
+  EXPECT_NE(line.find("\"host\":\"\xc3\xa9\xe2\x80\x99\xf0\x9f\x98\x80|" + r + "|" + r + r + "|" +
+                      r + r + r + "|" + r + r + "\""),
             std::string::npos)
       << line;
 }
@@ -151,16 +150,18 @@ TEST(JsonLineTest, Dhcpv6VendorClassObject) {
   o.dhcpv6.vendor_class_data = {"MSFT 5.0"};
   std::string line;
   appendJsonLine(o, line);
-  EXPECT_NE(line.find("\"type\":\"dhcpv6\",\"msg_type\":1,\"duid\":\"0001000125e5148e4c6af69ff627\","
-                      "\"duid_type\":1,\"duid_lladdr\":\"4c:6a:f6:9f:f6:27\",\"oro\":[23,24],"
-                      "\"vendor_class\":{\"enterprise\":311,\"data\":[\"MSFT 5.0\"]}}"),
-            std::string::npos)
+  EXPECT_NE(
+      line.find("\"type\":\"dhcpv6\",\"msg_type\":1,\"duid\":\"0001000125e5148e4c6af69ff627\","
+                "\"duid_type\":1,\"duid_lladdr\":\"4c:6a:f6:9f:f6:27\",\"oro\":[23,24],"
+                "\"vendor_class\":{\"enterprise\":311,\"data\":[\"MSFT 5.0\"]}}"),
+      std::string::npos)
       << line;
 }
 
 TEST(JsonLineTest, TlsAndTcpSyn) {
   Observation tls = base(ObservationType::kTls);
-  tls.tls = {"1.3", "gateway.icloud.com", {"h2", "http/1.1"}, "t13d2613h2_2802a3db6c62_845d286b0d67"};
+  tls.tls = {
+      "1.3", "gateway.icloud.com", {"h2", "http/1.1"}, "t13d2613h2_2802a3db6c62_845d286b0d67"};
   std::string line;
   appendJsonLine(tls, line);
   EXPECT_NE(line.find("\"type\":\"tls\",\"version\":\"1.3\",\"sni\":\"gateway.icloud.com\","

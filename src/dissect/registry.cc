@@ -87,8 +87,8 @@ void Registry::dissect(const decode::DecodedPacket& packet, ObservationSink& sin
   const Table* table = tableFor(packet.transport);
   if (table == nullptr) return;
   const auto& payload = packet.payload;
-  Mask candidates = table->by_port[packet.src_port] | table->by_port[packet.dst_port] |
-                    table->any_port;
+  Mask candidates =
+      table->by_port[packet.src_port] | table->by_port[packet.dst_port] | table->any_port;
   candidates &= table->by_first_byte[payload.empty() ? 256 : payload[0]];
   // UDP tables accept every flags value, and UDP packets carry tcp_flags == 0.
   candidates &= table->by_tcp_flags[packet.tcp_flags];

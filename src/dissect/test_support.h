@@ -31,7 +31,9 @@ inline Bytes bytesOf(std::string_view text) { return Bytes(text.begin(), text.en
 inline void append(Bytes& out, std::initializer_list<int> values) {
   for (int v : values) out.push_back(static_cast<std::uint8_t>(v));
 }
-inline void append(Bytes& out, std::string_view text) { out.insert(out.end(), text.begin(), text.end()); }
+inline void append(Bytes& out, std::string_view text) {
+  out.insert(out.end(), text.begin(), text.end());
+}
 inline void appendU16(Bytes& out, unsigned v) {
   out.push_back(static_cast<std::uint8_t>(v >> 8));
   out.push_back(static_cast<std::uint8_t>(v));

@@ -18,10 +18,10 @@ struct CodePointRange {
 // not listed: the full table is large and churns with every Unicode version, and such code
 // points practically never occur in names on the wire. Non-characters are handled apart.
 constexpr std::array<CodePointRange, 22> kNonPrintable = {{
-    {0x0080, 0x009F}, {0x00AD, 0x00AD}, {0x0600, 0x0605}, {0x061C, 0x061C},
-    {0x06DD, 0x06DD}, {0x070F, 0x070F}, {0x0890, 0x0891}, {0x08E2, 0x08E2},
-    {0x180E, 0x180E}, {0x200B, 0x200F}, {0x202A, 0x202E}, {0x2060, 0x2064},
-    {0x2066, 0x206F}, {0xFEFF, 0xFEFF}, {0xFFF9, 0xFFFB}, {0x110BD, 0x110BD},
+    {0x0080, 0x009F},   {0x00AD, 0x00AD},   {0x0600, 0x0605},   {0x061C, 0x061C},
+    {0x06DD, 0x06DD},   {0x070F, 0x070F},   {0x0890, 0x0891},   {0x08E2, 0x08E2},
+    {0x180E, 0x180E},   {0x200B, 0x200F},   {0x202A, 0x202E},   {0x2060, 0x2064},
+    {0x2066, 0x206F},   {0xFEFF, 0xFEFF},   {0xFFF9, 0xFFFB},   {0x110BD, 0x110BD},
     {0x110CD, 0x110CD}, {0x13430, 0x1343F}, {0x1BCA0, 0x1BCA3}, {0x1D173, 0x1D17A},
     {0xE0001, 0xE0001}, {0xE0020, 0xE007F},
 }};
@@ -58,14 +58,29 @@ void appendUtf8(std::uint32_t cp, std::string& out) {
 void appendAsciiEscape(std::uint8_t c, std::string& out) {
   out.push_back('\\');
   switch (c) {
-    case '\a': out.push_back('a'); return;
-    case '\b': out.push_back('b'); return;
-    case '\f': out.push_back('f'); return;
-    case '\n': out.push_back('n'); return;
-    case '\r': out.push_back('r'); return;
-    case '\t': out.push_back('t'); return;
-    case '\v': out.push_back('v'); return;
-    default: break;
+    case '\a':
+      out.push_back('a');
+      return;
+    case '\b':
+      out.push_back('b');
+      return;
+    case '\f':
+      out.push_back('f');
+      return;
+    case '\n':
+      out.push_back('n');
+      return;
+    case '\r':
+      out.push_back('r');
+      return;
+    case '\t':
+      out.push_back('t');
+      return;
+    case '\v':
+      out.push_back('v');
+      return;
+    default:
+      break;
   }
   out.push_back(static_cast<char>('0' + ((c >> 6) & 3)));
   out.push_back(static_cast<char>('0' + ((c >> 3) & 7)));
@@ -77,7 +92,8 @@ void appendUniversalName(std::uint32_t cp, std::string& out) {
   const int digits = cp <= 0xFFFF ? 4 : 8;
   out.push_back('\\');
   out.push_back(digits == 4 ? 'u' : 'U');
-  for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out.push_back(kHex[(cp >> shift) & 0xF]);
+  for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4)
+    out.push_back(kHex[(cp >> shift) & 0xF]);
 }
 
 }  // namespace

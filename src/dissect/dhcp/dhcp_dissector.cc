@@ -24,16 +24,16 @@ constexpr std::uint32_t kDhcpMagicCookie = 0x63825363;  // RFC 2131 §3
 
 // RFC 2132 option codes.
 constexpr std::uint8_t kOptionPad = 0;
-constexpr std::uint8_t kOptionHostName = 12;            // §3.14
-constexpr std::uint8_t kOptionRequestedIp = 50;         // §9.1
-constexpr std::uint8_t kOptionOverload = 52;            // §9.3
-constexpr std::uint8_t kOptionMessageType = 53;         // §9.6
-constexpr std::uint8_t kOptionParameterList = 55;       // §9.8
-constexpr std::uint8_t kOptionMaxMessageSize = 57;      // §9.10
-constexpr std::uint8_t kOptionVendorClass = 60;         // §9.13
-constexpr std::uint8_t kOptionClientId = 61;            // §9.14
-constexpr std::uint8_t kOptionUserClass = 77;           // RFC 3004 §4
-constexpr std::uint8_t kOptionClientFqdn = 81;          // RFC 4702 §2
+constexpr std::uint8_t kOptionHostName = 12;        // §3.14
+constexpr std::uint8_t kOptionRequestedIp = 50;     // §9.1
+constexpr std::uint8_t kOptionOverload = 52;        // §9.3
+constexpr std::uint8_t kOptionMessageType = 53;     // §9.6
+constexpr std::uint8_t kOptionParameterList = 55;   // §9.8
+constexpr std::uint8_t kOptionMaxMessageSize = 57;  // §9.10
+constexpr std::uint8_t kOptionVendorClass = 60;     // §9.13
+constexpr std::uint8_t kOptionClientId = 61;        // §9.14
+constexpr std::uint8_t kOptionUserClass = 77;       // RFC 3004 §4
+constexpr std::uint8_t kOptionClientFqdn = 81;      // RFC 4702 §2
 constexpr std::uint8_t kOptionEnd = 255;
 
 constexpr std::uint8_t kHtypeEthernet = 1;

@@ -16,12 +16,12 @@ using testing::CollectingSink;
 Bytes dhcpMessage(std::initializer_list<int> options, std::string_view sname = {},
                   std::string_view file = {}) {
   Bytes m;
-  append(m, {1, 1, 6, 0});                    // op BOOTREQUEST, htype Ethernet, hlen 6, hops
-  append(m, {0x12, 0x34, 0x56, 0x78});        // xid
-  append(m, {0, 0, 0, 0});                    // secs, flags
-  append(m, {0, 0, 0, 0});                    // ciaddr
-  append(m, {192, 168, 2, 17});               // yiaddr
-  append(m, {0, 0, 0, 0, 0, 0, 0, 0});        // siaddr, giaddr
+  append(m, {1, 1, 6, 0});                          // op BOOTREQUEST, htype Ethernet, hlen 6, hops
+  append(m, {0x12, 0x34, 0x56, 0x78});              // xid
+  append(m, {0, 0, 0, 0});                          // secs, flags
+  append(m, {0, 0, 0, 0});                          // ciaddr
+  append(m, {192, 168, 2, 17});                     // yiaddr
+  append(m, {0, 0, 0, 0, 0, 0, 0, 0});              // siaddr, giaddr
   append(m, {0xc4, 0x61, 0x8b, 0x35, 0x82, 0xa9});  // chaddr ...
   m.resize(m.size() + 10, 0);                       // ... padded to 16 bytes
   Bytes sname_field(64, 0);
@@ -49,14 +49,13 @@ Result run(const Bytes& payload) {
 
 TEST(DhcpDissectorTest, IphoneDiscover) {
   const Bytes m = dhcpMessage({
-      53, 1, 1,                                      // DHCPDISCOVER
-      55, 7, 1, 121, 3, 6, 15, 119, 252,             // parameter request list
-      57, 2, 0x05, 0xdc,                             // max message size 1500
-      61, 7, 1, 0xc4, 0x61, 0x8b, 0x35, 0x82, 0xa9,  // client id: htype 1 + MAC
-      50, 4, 192, 168, 2, 17,                        // requested address
-      51, 4, 0, 0x76, 0xa7, 0,                       // lease time (not reported)
-      12, 12, 'L', 'u', 'c', 'a', 's', '-', 'i', 'P', 'h', 'o', 'n', 'e',
-      255,
+      53, 1,  1,                                         // DHCPDISCOVER
+      55, 7,  1,    121,  3,    6,    15,   119,  252,   // parameter request list
+      57, 2,  0x05, 0xdc,                                // max message size 1500
+      61, 7,  1,    0xc4, 0x61, 0x8b, 0x35, 0x82, 0xa9,  // client id: htype 1 + MAC
+      50, 4,  192,  168,  2,    17,                      // requested address
+      51, 4,  0,    0x76, 0xa7, 0,                       // lease time (not reported)
+      12, 12, 'L',  'u',  'c',  'a',  's',  '-',  'i',  'P', 'h', 'o', 'n', 'e', 255,
   });
   Result r = run(m);
   EXPECT_EQ(r.outcome, Outcome::kObserved);
@@ -82,10 +81,10 @@ TEST(DhcpDissectorTest, IphoneDiscover) {
 
 TEST(DhcpDissectorTest, VendorClassUserClassAndFqdn) {
   const Bytes m = dhcpMessage({
-      53, 1, 3,
-      60, 14, 'a', 'n', 'd', 'r', 'o', 'i', 'd', '-', 'd', 'h', 'c', 'p', '-', '9',
-      77, 8, 3, 'a', 'b', 'c', 3, 'x', 'y', 'z',          // RFC 3004: two instances
-      81, 12, 0x05, 0, 0, 4, 'h', 'o', 's', 't', 3, 'o', 'r', 'g',  // E bit: wire format
+      53,  1,   3,    60,  14, 'a', 'n', 'd', 'r', 'o', 'i', 'd', '-', 'd', 'h',
+      'c', 'p', '-',  '9', 77, 8,   3,   'a', 'b', 'c', 3,   'x', 'y', 'z',  // RFC 3004: two
+                                                                             // instances
+      81,  12,  0x05, 0,   0,  4,   'h', 'o', 's', 't', 3,   'o', 'r', 'g',  // E bit: wire format
       255,
   });
   Result r = run(m);
@@ -98,8 +97,21 @@ TEST(DhcpDissectorTest, VendorClassUserClassAndFqdn) {
 
 TEST(DhcpDissectorTest, UserClassAsBareStringAndAsciiFqdn) {
   const Bytes m = dhcpMessage({
-      77, 4, 'M', 'S', 'F', 'T',  // not RFC 3004 shaped: kept as one string
-      81, 7, 0x01, 0, 0, 'a', '.', 'b', 'c',
+      77,
+      4,
+      'M',
+      'S',
+      'F',
+      'T',  // not RFC 3004 shaped: kept as one string
+      81,
+      7,
+      0x01,
+      0,
+      0,
+      'a',
+      '.',
+      'b',
+      'c',
       255,
   });
   Result r = run(m);
@@ -114,7 +126,9 @@ TEST(DhcpDissectorTest, HostNameConventionsMatchTshark) {
   Result r = run(m);
   ASSERT_EQ(r.sink.all.size(), 1u);
   EXPECT_EQ(r.sink.all[0].dhcp.hostname, "ho");
-  EXPECT_EQ(r.sink.all[0].dhcp.vendor_class, "v\xEF\xBF\xBD" "c");
+  EXPECT_EQ(r.sink.all[0].dhcp.vendor_class,
+            "v\xEF\xBF\xBD"
+            "c");
   Result empty = run(dhcpMessage({12, 0, 255}));
   EXPECT_TRUE(empty.sink.all.at(0).dhcp.hostname.empty());
 }
@@ -169,8 +183,14 @@ TEST(DhcpDissectorTest, WrongFixedLengths) {
 
 TEST(DhcpDissectorTest, OptionOverloadReadsFileThenSname) {
   // RFC 2132 §9.3: option 52 = 3, 'file' holds the host name, 'sname' the vendor class.
-  const std::string file = std::string("\x0c\x04" "host\xff", 7);
-  const std::string sname = std::string("\x3c\x02" "vc\xff", 5);
+  const std::string file = std::string(
+      "\x0c\x04"
+      "host\xff",
+      7);
+  const std::string sname = std::string(
+      "\x3c\x02"
+      "vc\xff",
+      5);
   Result r = run(dhcpMessage({53, 1, 1, 52, 1, 3, 255}, sname, file));
   const DhcpFields& d = r.sink.all.at(0).dhcp;
   EXPECT_EQ(d.hostname, "host");

@@ -11,17 +11,17 @@ namespace {
 
 constexpr std::uint8_t kMessageRelayForward = 12;  // RFC 8415 §7.3
 constexpr std::uint8_t kMessageRelayReply = 13;
-constexpr std::size_t kTransactionIdBytes = 3;     // §8
+constexpr std::size_t kTransactionIdBytes = 3;             // §8
 constexpr std::size_t kRelayAddressesBytes = 1 + 16 + 16;  // §9: hop-count, link, peer
 
-constexpr std::uint16_t kOptionClientId = 1;       // §21.2
-constexpr std::uint16_t kOptionOro = 6;            // §21.7
-constexpr std::uint16_t kOptionRelayMessage = 9;   // §21.10
-constexpr std::uint16_t kOptionVendorClass = 16;   // §21.16
-constexpr std::uint16_t kOptionClientFqdn = 39;    // RFC 4704 §4
+constexpr std::uint16_t kOptionClientId = 1;      // §21.2
+constexpr std::uint16_t kOptionOro = 6;           // §21.7
+constexpr std::uint16_t kOptionRelayMessage = 9;  // §21.10
+constexpr std::uint16_t kOptionVendorClass = 16;  // §21.16
+constexpr std::uint16_t kOptionClientFqdn = 39;   // RFC 4704 §4
 
-constexpr std::uint16_t kDuidLlt = 1;              // §11.2
-constexpr std::uint16_t kDuidLl = 3;               // §11.4
+constexpr std::uint16_t kDuidLlt = 1;                   // §11.2
+constexpr std::uint16_t kDuidLl = 3;                    // §11.4
 constexpr std::size_t kDuidLltHeaderBytes = 2 + 2 + 4;  // type, hardware type, time
 constexpr std::size_t kDuidLlHeaderBytes = 2 + 2;       // type, hardware type
 
@@ -40,7 +40,7 @@ void fillDuid(std::span<const std::uint8_t> duid, Dhcpv6Fields& fields,
   ByteReader r(duid);
   const std::uint16_t type = r.u16be();
   fields.duid_type = type;
-  const std::size_t header = type == kDuidLlt ? kDuidLltHeaderBytes
+  const std::size_t header = type == kDuidLlt  ? kDuidLltHeaderBytes
                              : type == kDuidLl ? kDuidLlHeaderBytes
                                                : 0;
   if (header != 0 && duid.size() > header) {

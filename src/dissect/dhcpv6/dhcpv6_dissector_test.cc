@@ -74,9 +74,9 @@ TEST(Dhcpv6DissectorTest, DuidLlAndEn) {
 }
 
 TEST(Dhcpv6DissectorTest, RelayedMessageIsUnwrapped) {
-  Bytes relay = {12, 0};                     // RELAY-FORW, hop count 0
-  relay.insert(relay.end(), 32, 0);          // link and peer addresses
-  option(relay, 18, {1, 2, 3});              // interface-id, ignored
+  Bytes relay = {12, 0};             // RELAY-FORW, hop count 0
+  relay.insert(relay.end(), 32, 0);  // link and peer addresses
+  option(relay, 18, {1, 2, 3});      // interface-id, ignored
   option(relay, 9, solicit());
   Result r = run(relay);
   ASSERT_EQ(r.sink.all.size(), 1u);
@@ -125,9 +125,9 @@ TEST(Dhcpv6DissectorTest, OptionOverrunKeepsEarlierOptions) {
 
 TEST(Dhcpv6DissectorTest, BadOptionLengths) {
   Bytes m = {1, 0, 0, 0};
-  option(m, 6, {0, 23, 0});        // odd ORO
-  option(m, 16, {0, 0, 1});        // vendor class without a full enterprise number
-  option(m, 1, {0});               // DUID without a type
+  option(m, 6, {0, 23, 0});  // odd ORO
+  option(m, 16, {0, 0, 1});  // vendor class without a full enterprise number
+  option(m, 1, {0});         // DUID without a type
   Result r = run(m);
   EXPECT_EQ(r.anomalies.get("dhcpv6.bad_option_length"), 3u);
   const Dhcpv6Fields& d = r.sink.all.at(0).dhcpv6;

@@ -11,8 +11,8 @@ namespace {
 
 constexpr std::uint16_t kDnsPort = 53;
 constexpr std::uint16_t kMdnsPort = 5353;
-constexpr std::size_t kDnsHeaderBytes = 12;      // RFC 1035 §4.1.1
-constexpr std::uint16_t kFlagResponse = 0x8000;  // QR
+constexpr std::size_t kDnsHeaderBytes = 12;       // RFC 1035 §4.1.1
+constexpr std::uint16_t kFlagResponse = 0x8000;   // QR
 constexpr std::size_t kTcpLengthPrefixBytes = 2;  // RFC 1035 §4.2.2
 
 // RR types with a text form here (RFC 1035 §3.3, RFC 3596 §2.2, RFC 2782).
@@ -96,8 +96,8 @@ class MessageParser {
       const std::uint16_t rdlength = reader_.u16be();
       const std::size_t rdata_offset = reader_.offset();
       reader_.skip(rdlength);
-      if (!reader_.ok()) return bump(status == DnsNameStatus::kOk ? "dns.truncated"
-                                                                  : anomalyName(status));
+      if (!reader_.ok())
+        return bump(status == DnsNameStatus::kOk ? "dns.truncated" : anomalyName(status));
       if (status != DnsNameStatus::kOk) {
         bump(anomalyName(status));
         continue;

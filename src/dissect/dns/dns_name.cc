@@ -10,7 +10,7 @@ namespace {
 constexpr std::uint8_t kLabelTypeMask = 0xC0;
 constexpr std::uint8_t kLabelTypePointer = 0xC0;  // RFC 1035 §4.1.4
 constexpr std::uint8_t kLabelTypeNormal = 0x00;
-constexpr std::size_t kMaxNameOctets = 255;       // RFC 1035 §3.1
+constexpr std::size_t kMaxNameOctets = 255;  // RFC 1035 §3.1
 // A name of at most 255 octets has at most 127 labels, so a legitimate chain of pointers is
 // never longer; this bounds the loop check's memory.
 constexpr std::size_t kMaxPointers = 127;
@@ -19,12 +19,18 @@ constexpr std::size_t kMaxPointers = 127;
 
 std::string_view anomalyName(DnsNameStatus status) {
   switch (status) {
-    case DnsNameStatus::kOk: return "dns.ok";
-    case DnsNameStatus::kTruncated: return "dns.truncated";
-    case DnsNameStatus::kPointerOutOfBounds: return "dns.pointer_out_of_bounds";
-    case DnsNameStatus::kPointerLoop: return "dns.pointer_loop";
-    case DnsNameStatus::kBadLabelType: return "dns.bad_label_type";
-    case DnsNameStatus::kTooLong: return "dns.name_too_long";
+    case DnsNameStatus::kOk:
+      return "dns.ok";
+    case DnsNameStatus::kTruncated:
+      return "dns.truncated";
+    case DnsNameStatus::kPointerOutOfBounds:
+      return "dns.pointer_out_of_bounds";
+    case DnsNameStatus::kPointerLoop:
+      return "dns.pointer_loop";
+    case DnsNameStatus::kBadLabelType:
+      return "dns.bad_label_type";
+    case DnsNameStatus::kTooLong:
+      return "dns.name_too_long";
   }
   return "dns.unknown";
 }

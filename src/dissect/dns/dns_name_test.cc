@@ -47,7 +47,7 @@ TEST(DnsNameTest, RootIsShownAsTsharkDoes) {
 TEST(DnsNameTest, CompressionPointerBackward) {
   Bytes m;
   append(m, {7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0});  // offset 0
-  append(m, {3, 'f', 't', 'p', 0xC0, 0x00, 0x55});                      // offset 13
+  append(m, {3, 'f', 't', 'p', 0xC0, 0x00, 0x55});                         // offset 13
   const Read r = readAt(m, 13);
   EXPECT_EQ(r.status, DnsNameStatus::kOk);
   EXPECT_EQ(r.name, "ftp.example.com");

@@ -16,9 +16,9 @@ constexpr std::size_t kMinRequestBytes = 16;
 // Request methods: RFC 9110 §9, PATCH (RFC 5789), WebDAV (RFC 4918 §9, RFC 3253 REPORT,
 // RFC 5323 SEARCH), SSDP/GENA (M-SEARCH, NOTIFY, SUBSCRIBE, UNSUBSCRIBE).
 constexpr std::array<std::string_view, 20> kMethods = {
-    "GET",  "HEAD",     "POST",      "PUT",    "DELETE", "CONNECT",   "OPTIONS",
-    "TRACE", "PATCH",   "PROPFIND",  "PROPPATCH", "MKCOL", "COPY",    "MOVE",
-    "LOCK",  "UNLOCK",  "REPORT",    "SEARCH", "M-SEARCH", "NOTIFY",
+    "GET",   "HEAD",   "POST",     "PUT",       "DELETE",   "CONNECT", "OPTIONS",
+    "TRACE", "PATCH",  "PROPFIND", "PROPPATCH", "MKCOL",    "COPY",    "MOVE",
+    "LOCK",  "UNLOCK", "REPORT",   "SEARCH",    "M-SEARCH", "NOTIFY",
 };
 // GENA's SUBSCRIBE/UNSUBSCRIBE share first letters with SEARCH/UNLOCK, listed apart to keep
 // the table readable.

@@ -69,8 +69,9 @@ TEST(HttpDissectorTest, FieldNamesAreCaseInsensitiveAndLeadingBlanksDropped) {
 }
 
 TEST(HttpDissectorTest, FirstOfRepeatedFieldsWins) {
-  Result r = runTcp("GET / HTTP/1.1\r\nHost: one\r\nHost: two\r\nUser-Agent: u1\r\n"
-                    "User-Agent: u2\r\n\r\n");
+  Result r = runTcp(
+      "GET / HTTP/1.1\r\nHost: one\r\nHost: two\r\nUser-Agent: u1\r\n"
+      "User-Agent: u2\r\n\r\n");
   EXPECT_EQ(r.sink.all.at(0).http.host, "one");
   EXPECT_EQ(r.sink.all[0].http.user_agent, "u1");
   EXPECT_EQ(r.anomalies.get("http.duplicate_host"), 1u);
@@ -100,7 +101,8 @@ TEST(HttpDissectorTest, HeadersAfterTheBlankLineAreBody) {
 }
 
 TEST(HttpDissectorTest, ValuesReadAsAscii) {
-  static constexpr char kRequest[] = "GET / HTTP/1.1\r\nHost: ho\0st\r\nUser-Agent: \xc3\xa9t\x01\r\n\r\n";
+  static constexpr char kRequest[] =
+      "GET / HTTP/1.1\r\nHost: ho\0st\r\nUser-Agent: \xc3\xa9t\x01\r\n\r\n";
   Result r = runTcp(std::string_view(kRequest, sizeof kRequest - 1));
   EXPECT_EQ(r.sink.all.at(0).http.host, "ho");
   EXPECT_EQ(r.sink.all[0].http.user_agent, "\xEF\xBF\xBD\xEF\xBF\xBDt\x01");

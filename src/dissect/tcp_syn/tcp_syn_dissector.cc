@@ -28,19 +28,44 @@ constexpr std::array<Interest, 1> kInterests = {
 
 void appendOptionName(std::uint8_t kind, std::string& out) {
   switch (kind) {
-    case 0: out += "eol"; return;
-    case 1: out += "nop"; return;
-    case 2: out += "mss"; return;
-    case 3: out += "ws"; return;
-    case 4: out += "sack"; return;
-    case 5: out += "sackblocks"; return;
-    case 8: out += "ts"; return;
-    case 19: out += "md5"; return;
-    case 28: out += "uto"; return;
-    case 29: out += "ao"; return;
-    case 30: out += "mptcp"; return;
-    case 34: out += "tfo"; return;
-    default: break;
+    case 0:
+      out += "eol";
+      return;
+    case 1:
+      out += "nop";
+      return;
+    case 2:
+      out += "mss";
+      return;
+    case 3:
+      out += "ws";
+      return;
+    case 4:
+      out += "sack";
+      return;
+    case 5:
+      out += "sackblocks";
+      return;
+    case 8:
+      out += "ts";
+      return;
+    case 19:
+      out += "md5";
+      return;
+    case 28:
+      out += "uto";
+      return;
+    case 29:
+      out += "ao";
+      return;
+    case 30:
+      out += "mptcp";
+      return;
+    case 34:
+      out += "tfo";
+      return;
+    default:
+      break;
   }
   out += "opt";
   out += std::to_string(kind);

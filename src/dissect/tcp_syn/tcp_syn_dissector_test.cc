@@ -35,8 +35,8 @@ Result run(const Bytes& options, std::uint8_t flags = kSyn) {
 
 // iOS 13's SYN (iphone capture): mss 1460, nop, ws 6, nop, nop, timestamps, SACK-permitted,
 // eol and padding.
-const Bytes kIosOptions = {2, 4, 0x05, 0xb4, 1, 3, 3, 6, 1, 1, 8, 10, 0x11, 0xdf, 0xe6, 0xd3,
-                           0, 0, 0, 0, 4, 2, 0, 0};
+const Bytes kIosOptions = {2,    4,    0x05, 0xb4, 1, 3, 3, 6, 1, 1, 8, 10,
+                           0x11, 0xdf, 0xe6, 0xd3, 0, 0, 0, 0, 4, 2, 0, 0};
 
 TEST(TcpSynDissectorTest, IosSynWithEcnSetup) {
   Result r = run(kIosOptions, kSyn | kEce | kCwr);

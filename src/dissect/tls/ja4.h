@@ -26,14 +26,16 @@ struct Ja4Input {
   std::uint16_t legacy_version = 0;
   std::vector<std::uint16_t> ciphers;
   std::vector<std::uint16_t> extensions;
-  std::vector<std::uint16_t> supported_versions;   // extension 43, when present
-  std::vector<std::uint16_t> signature_algorithms; // extension 13, when present
+  std::vector<std::uint16_t> supported_versions;    // extension 43, when present
+  std::vector<std::uint16_t> signature_algorithms;  // extension 13, when present
   bool has_sni = false;
   std::string first_alpn;  // raw bytes of the first ALPN protocol name, when present
 };
 
 // RFC 8701 §2: 0x0A0A, 0x1A1A, ..., 0xFAFA.
-constexpr bool isGrease(std::uint16_t v) { return (v & 0x0F0F) == 0x0A0A && (v >> 8) == (v & 0xFF); }
+constexpr bool isGrease(std::uint16_t v) {
+  return (v & 0x0F0F) == 0x0A0A && (v >> 8) == (v & 0xFF);
+}
 
 // The highest non-GREASE version offered: the maximum of supported_versions when that
 // extension is present, else legacy_version (JA4.md "TLS and DTLS Version").

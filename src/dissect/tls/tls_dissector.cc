@@ -12,15 +12,15 @@ namespace {
 
 constexpr std::uint8_t kContentTypeHandshake = 22;  // RFC 8446 §5.1
 constexpr std::uint8_t kRecordVersionMajor = 3;
-constexpr std::uint8_t kHandshakeClientHello = 1;   // RFC 8446 §4
+constexpr std::uint8_t kHandshakeClientHello = 1;  // RFC 8446 §4
 constexpr std::size_t kRecordHeaderBytes = 5;
 constexpr std::size_t kHandshakeHeaderBytes = 4;
 constexpr std::size_t kRandomBytes = 32;
 
-constexpr std::uint16_t kExtensionServerName = 0;           // RFC 6066 §3
-constexpr std::uint16_t kExtensionSignatureAlgorithms = 13; // RFC 8446 §4.2.3
-constexpr std::uint16_t kExtensionAlpn = 16;                // RFC 7301 §3.1
-constexpr std::uint16_t kExtensionSupportedVersions = 43;   // RFC 8446 §4.2.1
+constexpr std::uint16_t kExtensionServerName = 0;            // RFC 6066 §3
+constexpr std::uint16_t kExtensionSignatureAlgorithms = 13;  // RFC 8446 §4.2.3
+constexpr std::uint16_t kExtensionAlpn = 16;                 // RFC 7301 §3.1
+constexpr std::uint16_t kExtensionSupportedVersions = 43;    // RFC 8446 §4.2.1
 constexpr std::uint8_t kServerNameTypeHostName = 0;
 
 constexpr std::array<Interest, 1> kInterests = {
@@ -36,8 +36,8 @@ class HelloParser {
 
   ParseResult parse(ByteReader r, bool body_complete) {
     // A read that fails on a cut body means "truncated"; on a complete one, "malformed".
-    const ParseResult short_read = body_complete ? ParseResult::kMalformed
-                                                 : ParseResult::kTruncated;
+    const ParseResult short_read =
+        body_complete ? ParseResult::kMalformed : ParseResult::kTruncated;
     ja4_.legacy_version = r.u16be();
     r.skip(kRandomBytes);
     const std::uint8_t session_id_len = r.u8();
@@ -63,7 +63,8 @@ class HelloParser {
       const std::uint16_t type = extensions.u16be();
       const std::uint16_t len = extensions.u16be();
       ByteReader data = extensions.sub(len);
-      if (!extensions.ok()) return list_complete ? ParseResult::kMalformed : ParseResult::kTruncated;
+      if (!extensions.ok())
+        return list_complete ? ParseResult::kMalformed : ParseResult::kTruncated;
       ja4_.extensions.push_back(type);
       if (!extension(type, data)) return ParseResult::kMalformed;
     }
@@ -95,8 +96,7 @@ class HelloParser {
           const auto protocol = list.bytes(list.u8());
           if (!list.ok()) return false;
           if (tls_.alpn.empty() && ja4_.first_alpn.empty()) {
-            ja4_.first_alpn.assign(reinterpret_cast<const char*>(protocol.data()),
-                                   protocol.size());
+            ja4_.first_alpn.assign(reinterpret_cast<const char*>(protocol.data()), protocol.size());
           }
           tls_.alpn.push_back(asciiText(protocol));
         }
@@ -127,15 +127,25 @@ class HelloParser {
 
 std::string tlsVersionName(std::uint16_t version) {
   switch (version) {
-    case 0x0304: return "1.3";
-    case 0x0303: return "1.2";
-    case 0x0302: return "1.1";
-    case 0x0301: return "1.0";
-    case 0x0300: return "ssl3";
-    default: break;
+    case 0x0304:
+      return "1.3";
+    case 0x0303:
+      return "1.2";
+    case 0x0302:
+      return "1.1";
+    case 0x0301:
+      return "1.0";
+    case 0x0300:
+      return "ssl3";
+    default:
+      break;
   }
   static constexpr char kHex[] = "0123456789abcdef";
-  return {'0', 'x', kHex[version >> 12], kHex[(version >> 8) & 0xF], kHex[(version >> 4) & 0xF],
+  return {'0',
+          'x',
+          kHex[version >> 12],
+          kHex[(version >> 8) & 0xF],
+          kHex[(version >> 4) & 0xF],
           kHex[version & 0xF]};
 }
 

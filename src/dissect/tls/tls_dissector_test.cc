@@ -26,7 +26,7 @@ void extension(Bytes& out, unsigned type, const Bytes& data) {
 Bytes serverName(std::string_view host) {
   Bytes d;
   appendU16(d, static_cast<unsigned>(host.size() + 3));  // server_name_list length
-  d.push_back(0);                                          // host_name
+  d.push_back(0);                                        // host_name
   appendU16(d, static_cast<unsigned>(host.size()));
   append(d, host);
   return d;
@@ -78,15 +78,16 @@ Bytes record(const Bytes& fragment) {
   return r;
 }
 
-// The hello of ja4_test's HandComputedVector, plus GREASE: JA4 t13d0205h1_c1929292aa6b_fbabbea27ee8.
+// The hello of ja4_test's HandComputedVector, plus GREASE: JA4
+// t13d0205h1_c1929292aa6b_fbabbea27ee8.
 Bytes standardExtensions() {
   Bytes e;
   extension(e, 0x0000, serverName("gateway.icloud.com"));
-  extension(e, 0x3a3a, {});                                   // GREASE
-  extension(e, 0x000a, {0, 2, 0, 0x1d});                      // supported_groups
+  extension(e, 0x3a3a, {});               // GREASE
+  extension(e, 0x000a, {0, 2, 0, 0x1d});  // supported_groups
   extension(e, 0x0010, alpn({"http/1.1", "h2"}));
-  extension(e, 0x000d, {0, 4, 0x04, 0x03, 0x08, 0x04});       // signature_algorithms
-  extension(e, 0x002b, {4, 0x4a, 0x4a, 0x03, 0x04});           // supported_versions
+  extension(e, 0x000d, {0, 4, 0x04, 0x03, 0x08, 0x04});  // signature_algorithms
+  extension(e, 0x002b, {4, 0x4a, 0x4a, 0x03, 0x04});     // supported_versions
   return e;
 }
 
