@@ -147,6 +147,16 @@ void appendTimestamp(std::int64_t ts_ns, std::string& out);
 // has_mac), src_ip, dst_ip, src_port, dst_port, type, then the fields of the type with absent
 // ones omitted. Strings are escaped per RFC 8259 §7 (control characters as \u00XX) and any byte
 // that is not part of valid UTF-8 is written as U+FFFD, so the line is always valid JSON.
+// Keys are the member names above, with these shapes:
+//   dhcp     msg_type, client_mac, client_ip, your_ip, hostname, requested_ip,
+//            param_list [int], max_msg_size, vendor_class, client_id, user_class, client_fqdn
+//   dhcpv6   msg_type (always), duid, duid_type, duid_lladdr, oro [int],
+//            vendor_class {"enterprise": int, "data": [string]}, fqdn
+//   dns/mdns response (always, bool), queries [string] + query_types ["A", ...],
+//            answers / authority / additional [{"name", "type": "PTR", "data" | "txt": [..]}]
+//   http     method, host, path, user_agent
+//   tls      version, sni, alpn [string], ja4
+//   tcp_syn  window, mss, wscale, options, ttl, df (bool), ecn (bool)
 void appendJsonLine(const Observation& observation, std::string& out);
 
 // Appends one human-readable line and '\n':
