@@ -14,82 +14,122 @@ using inventory::Device;
 using inventory::Person;
 using policy::VerdictStatus;
 
-constexpr int kStatusCount = 5;
-
-struct Run {
-  std::size_t begin = 0;
-  std::size_t end = 0;
-};
-
+constexpr std::size_t kStatusCount = 5;
 constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 
-// person_id -> the run of that person's versions: open addressing over a flat array. The sweep
-// looks up a holder for every device; a node-based map spent a third of the sweep chasing
-// pointers. Keys are not copied: they point into the History.
-class RunIndex {
+// A run of versions of one id: [begin, end) in its sorted vector; end == 0 means none.
+struct Run {
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
+
+  bool found() const { return end != 0; }
+};
+
+// What the sweep needs of the people, in compact arrays: for every device version it looks up
+// the holder's run of versions, the version in force on a day and whether that version is in
+// scope. Reading these from the Person records (hundreds of bytes apart) made cache misses
+// most of the sweep's time; the arrays are a few bytes per version. Built in one pass.
+class PeopleIndex {
  public:
-  explicit RunIndex(const std::vector<Versioned<Person>>& people) : people_(people) {
+  PeopleIndex(const std::vector<Versioned<Person>>& people,
+              const std::vector<DirectiveVersion>& directive_versions)
+      : dv_count_(directive_versions.size()) {
+    valid_from_.reserve(people.size());
+    in_scope_.reserve(people.size() * dv_count_);
+    for (const auto& v : people) {
+      valid_from_.push_back(v.valid_from);
+      for (const auto& dv : directive_versions) {
+        in_scope_.push_back(policy::personInScope(dv.directive, v.record) ? 1 : 0);
+      }
+    }
+    std::vector<Slot> entries;
     for (std::size_t i = 0; i < people.size();) {
+      const std::string& id = people[i].record.person_id;
       std::size_t j = i + 1;
-      while (j < people.size() && people[j].record.person_id == people[i].record.person_id) ++j;
-      runs_.push_back(Run{i, j});
+      while (j < people.size() && people[j].record.person_id == id) ++j;
+      entries.push_back(Slot{0, static_cast<std::uint32_t>(ids_.size()),
+                             static_cast<std::uint32_t>(id.size()),
+                             Run{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j)}});
+      ids_ += id;
       i = j;
     }
     std::size_t capacity = 16;
-    while (capacity < runs_.size() * 2) capacity <<= 1;
+    while (capacity < entries.size() * 2) capacity <<= 1;
     mask_ = capacity - 1;
     slots_.assign(capacity, Slot{});
-    for (std::size_t r = 0; r < runs_.size(); ++r) {
-      const std::uint64_t h = hash(idOf(runs_[r]));
+    for (Slot& e : entries) {
+      const std::uint64_t h = hash(idOf(e));
+      e.tag = tagOf(h);
       std::size_t at = h & mask_;
-      while (slots_[at].run != kEmpty) at = (at + 1) & mask_;
-      slots_[at] = Slot{static_cast<std::uint32_t>(h >> 32), static_cast<std::uint32_t>(r)};
+      while (slots_[at].run.found()) at = (at + 1) & mask_;
+      slots_[at] = e;
     }
   }
 
-  // The run of `id`, or null when no version of that person exists.
-  const Run* find(std::string_view id) const {
-    const std::uint64_t h = hash(id);
-    const auto tag = static_cast<std::uint32_t>(h >> 32);
-    for (std::size_t at = h & mask_;; at = (at + 1) & mask_) {
-      const Slot& slot = slots_[at];
-      if (slot.run == kEmpty) return nullptr;
-      if (slot.tag == tag && idOf(runs_[slot.run]) == id) return &runs_[slot.run];
-    }
-  }
-
- private:
-  static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
-  struct Slot {
-    std::uint32_t tag = 0;
-    std::uint32_t run = kEmpty;
-  };
-  // FNV-1a: ids are short, so a byte loop costs less than the cache miss that follows.
   static std::uint64_t hash(std::string_view s) {
+    // FNV-1a: ids are short, so a byte loop costs less than the cache miss that follows.
     std::uint64_t h = 0xcbf29ce484222325ULL;
     for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
     return h ^ (h >> 29);
   }
-  std::string_view idOf(const Run& r) const { return people_[r.begin].record.person_id; }
 
-  const std::vector<Versioned<Person>>& people_;
-  std::vector<Run> runs_;
+  // The lookup of an id is three dependent memory reads (slot, id bytes, the person's arrays);
+  // the sweep issues these prefetches ahead of the lookup so that the misses overlap.
+  void prefetchSlot(std::uint64_t h) const { __builtin_prefetch(&slots_[h & mask_]); }
+  void prefetchRun(std::uint64_t h) const {
+    const Slot& slot = slots_[h & mask_];
+    if (!slot.run.found()) return;
+    __builtin_prefetch(ids_.data() + slot.id_offset);
+    __builtin_prefetch(&valid_from_[slot.run.begin]);
+    __builtin_prefetch(&in_scope_[slot.run.begin * dv_count_]);
+  }
+
+  // The run of the versions of the person with this id (whose hash is h); not found() when no
+  // version of that person exists.
+  Run find(std::string_view id, std::uint64_t h) const {
+    const std::uint32_t tag = tagOf(h);
+    for (std::size_t at = h & mask_;; at = (at + 1) & mask_) {
+      const Slot& slot = slots_[at];
+      if (!slot.run.found()) return Run{};
+      if (slot.tag == tag && idOf(slot) == id) return slot.run;
+    }
+  }
+
+  std::int32_t validFrom(std::size_t version) const { return valid_from_[version]; }
+
+  // The version of the run in force on `day` (the last with valid_from <= day: versions are
+  // sorted by valid_from, then seq, and the latest recorded wins), or kNone.
+  std::size_t versionOn(Run run, std::int32_t day) const {
+    auto first = valid_from_.begin() + run.begin;
+    auto last = valid_from_.begin() + run.end;
+    auto it = std::upper_bound(first, last, day);
+    if (it == first) return kNone;
+    return static_cast<std::size_t>(it - valid_from_.begin()) - 1;
+  }
+
+  bool inScope(std::size_t version, std::size_t directive_version) const {
+    return in_scope_[version * dv_count_ + directive_version] != 0;
+  }
+
+ private:
+  struct Slot {
+    std::uint32_t tag = 0;
+    std::uint32_t id_offset = 0;
+    std::uint32_t id_size = 0;
+    Run run;
+  };
+  static std::uint32_t tagOf(std::uint64_t h) { return static_cast<std::uint32_t>(h >> 32); }
+  std::string_view idOf(const Slot& s) const {
+    return std::string_view(ids_).substr(s.id_offset, s.id_size);
+  }
+
+  std::size_t dv_count_;
+  std::string ids_;  // every person id, back to back
   std::vector<Slot> slots_;
   std::size_t mask_ = 0;
+  std::vector<std::int32_t> valid_from_;  // per version
+  std::vector<std::uint8_t> in_scope_;    // per (version, directive version)
 };
-
-// The version of a run in force on `day` (the last with valid_from <= day: versions are sorted
-// by valid_from, then seq, and the latest recorded wins), or npos.
-template <typename T>
-std::size_t versionIndexOn(const std::vector<Versioned<T>>& versions, Run run, std::int32_t day) {
-  auto first = versions.begin() + static_cast<std::ptrdiff_t>(run.begin);
-  auto last = versions.begin() + static_cast<std::ptrdiff_t>(run.end);
-  auto it = std::upper_bound(first, last, day, [](std::int32_t d, const Versioned<T>& v) {
-    return d < v.valid_from;
-  });
-  if (it == first) return kNone;
-  return static_cast<std::size_t>(it - versions.begin()) - 1;
-}
 
 // Mirrors applyWaivers(): who a waiver covers, given the device and its holder on the day.
 bool covers(const Waiver& w, const Device& device, const Person& holder) {
@@ -104,26 +144,8 @@ void addWaiverDays(const Waiver& w, std::vector<std::int32_t>& days) {
   if (w.revoked_from) days.push_back(w.revoked_from->days());
 }
 
-// Lazily filled table of a per-(record version, directive version) decision: evaluated once
-// however many devices or days ask for it.
-class Memo {
- public:
-  Memo(std::size_t rows, std::size_t columns) : columns_(columns), cells_(rows * columns, kUnset) {}
-  template <typename Fn>
-  std::int8_t get(std::size_t row, std::size_t column, Fn compute) {
-    std::int8_t& cell = cells_[row * columns_ + column];
-    if (cell == kUnset) cell = static_cast<std::int8_t>(compute());
-    return cell;
-  }
-
- private:
-  static constexpr std::int8_t kUnset = -1;
-  std::size_t columns_;
-  std::vector<std::int8_t> cells_;
-};
-
 // 0: no rule applies (compliant); 1: some rule matches (banned); 2: a rule may apply (unknown).
-int ruleOutcome(const policy::Directive& d, const Device& device) {
+std::int8_t ruleOutcome(const policy::Directive& d, const Device& device) {
   bool maybe = false;
   for (const auto& rule : d.ban) {
     const policy::RuleMatch m = policy::matchRule(rule, device);
@@ -170,19 +192,17 @@ Result<Burndown> computeBurndown(const History& history, Date from, Date to) {
                            std::to_string(day_count) + " days; at most " +
                            std::to_string(kMaxBurndownDays) + " are allowed");
   }
+  if (history.people.size() >= 0xFFFFFFFFu) return invalidArgument("too many person versions");
   const std::int32_t first = from.days();
   const std::int32_t end = to.days() + 1;  // exclusive
 
-  // Directive versions in force order; the same order directiveOn() resolves ties in.
   const auto& dvs = history.directive_versions;
   const std::size_t dv_count = dvs.size();
-  std::vector<std::int32_t> dv_from(dv_count);
-  for (std::size_t i = 0; i < dv_count; ++i) dv_from[i] = dvs[i].valid_from;
   auto directiveIndexOn = [&](std::int32_t day) -> std::size_t {
-    // directiveOn() takes the last version in vector order with valid_from <= day.
+    // As directiveOn(): the last version in vector order with valid_from <= day.
     std::size_t found = kNone;
     for (std::size_t i = 0; i < dv_count; ++i) {
-      if (dv_from[i] <= day) found = i;
+      if (dvs[i].valid_from <= day) found = i;
     }
     return found;
   };
@@ -211,25 +231,47 @@ Result<Burndown> computeBurndown(const History& history, Date from, Date to) {
                    [](const Waiver* a, const Waiver* b) { return a->device_id < b->device_id; });
   std::size_t next_device_waiver = 0;
 
-  const RunIndex people_index(history.people);
-  Memo in_scope(history.people.size(), dv_count);
-  Memo outcome(history.devices.size(), dv_count);
+  const PeopleIndex people(history.people, dvs);
+  const auto& devices = history.devices;
+
+  // Holder lookups run ahead of their use: the hash and slot prefetch kSlotAhead versions
+  // ahead, the prefetch of the person's arrays kRunAhead ahead (see PeopleIndex).
+  constexpr std::size_t kSlotAhead = 64;
+  constexpr std::size_t kRunAhead = 32;
+  std::vector<std::uint64_t> holder_hash(devices.size());
+  std::size_t hashed = 0;
+  std::size_t staged = 0;
+  auto prepareUpTo = [&](std::size_t limit) {
+    const std::size_t hash_to = std::min(devices.size(), limit + kSlotAhead);
+    for (; hashed < hash_to; ++hashed) {
+      const std::string& holder = devices[hashed].record.holder;
+      if (holder.empty()) continue;
+      holder_hash[hashed] = PeopleIndex::hash(holder);
+      people.prefetchSlot(holder_hash[hashed]);
+    }
+    const std::size_t stage_to = std::min(devices.size(), limit + kRunAhead);
+    for (; staged < stage_to; ++staged) {
+      if (!devices[staged].record.holder.empty()) people.prefetchRun(holder_hash[staged]);
+    }
+  };
 
   // diff[s][k]: change of the status-s count on day first + k; summed afterwards.
   std::array<std::vector<std::int64_t>, kStatusCount> diff;
   for (auto& d : diff) d.assign(static_cast<std::size_t>(day_count) + 1, 0);
 
   std::vector<std::int32_t> days;
-  std::vector<const Run*> holder_runs;     // the distinct holders' runs of this device
-  std::vector<const Run*> version_holder;  // per version of this device: its holder's run
+  std::vector<Run> holder_runs;     // the distinct holders of this device
+  std::vector<Run> version_holder;  // per version of this device: its holder's versions
+  std::vector<std::array<std::int8_t, 2>> outcome;  // per (version, directive version) memo
   std::vector<const Waiver*> candidates;
-  const auto& devices = history.devices;
   for (std::size_t i = 0; i < devices.size();) {
     const std::string& device_id = devices[i].record.device_id;
     std::size_t j = i + 1;
     while (j < devices.size() && devices[j].record.device_id == device_id) ++j;
-    const Run run{i, j};
+    const std::size_t run_begin = i;
+    const std::size_t run_end = j;
     i = j;
+    prepareUpTo(run_end);
 
     // This device's change days and the waivers that may ever cover it.
     days.assign(global_days.begin(), global_days.end());
@@ -244,21 +286,22 @@ Result<Burndown> computeBurndown(const History& history, Date from, Date to) {
       addWaiverDays(*device_waivers[w], days);
     }
     holder_runs.clear();
-    version_holder.assign(run.end - run.begin, nullptr);
+    version_holder.assign(run_end - run_begin, Run{});
     const std::string* last_holder = nullptr;
-    const Run* last_run = nullptr;
-    for (std::size_t k = run.begin; k < run.end; ++k) {
+    Run last_run;
+    for (std::size_t k = run_begin; k < run_end; ++k) {
       days.push_back(devices[k].valid_from);
       const std::string& holder = devices[k].record.holder;
       if (holder.empty()) continue;
       if (!last_holder || *last_holder != holder) {
         last_holder = &holder;
-        last_run = people_index.find(holder);
-        if (last_run &&
-            std::find(holder_runs.begin(), holder_runs.end(), last_run) == holder_runs.end()) {
+        last_run = people.find(holder, holder_hash[k]);
+        const bool seen = std::any_of(holder_runs.begin(), holder_runs.end(),
+                                      [&](Run r) { return r.begin == last_run.begin; });
+        if (last_run.found() && !seen) {
           holder_runs.push_back(last_run);
-          for (std::size_t p = last_run->begin; p < last_run->end; ++p) {
-            days.push_back(history.people[p].valid_from);
+          for (std::size_t p = last_run.begin; p < last_run.end; ++p) {
+            days.push_back(people.validFrom(p));
           }
           if (!person_waivers.empty()) {
             if (auto it = person_waivers.find(holder); it != person_waivers.end()) {
@@ -270,7 +313,7 @@ Result<Burndown> computeBurndown(const History& history, Date from, Date to) {
           }
         }
       }
-      version_holder[k - run.begin] = last_run;
+      version_holder[k - run_begin] = last_run;
     }
     // Clip to the range: a change before it takes effect on its first day.
     for (std::int32_t& d : days) d = std::max(d, first);
@@ -279,44 +322,41 @@ Result<Burndown> computeBurndown(const History& history, Date from, Date to) {
     days.erase(std::unique(days.begin(), days.end()), days.end());
     while (!days.empty() && days.back() >= end) days.pop_back();
 
+    // The rule outcome of a (version, directive version) is computed once per device.
+    outcome.assign((run_end - run_begin) * dv_count, std::array<std::int8_t, 2>{0, 0});
     // Days ascend, so the device's version in force only moves forward.
-    std::size_t next_version = run.begin;
-    std::size_t version = 0;
-    bool exists = false;
+    std::size_t next_version = run_begin;
+    std::size_t version = kNone;
     for (std::size_t d = 0; d < days.size(); ++d) {
       const std::int32_t day = days[d];
       const std::int32_t next = d + 1 < days.size() ? days[d + 1] : end;
-      while (next_version < run.end && devices[next_version].valid_from <= day) {
+      while (next_version < run_end && devices[next_version].valid_from <= day) {
         version = next_version++;
-        exists = true;
       }
-      if (!exists) continue;
+      if (version == kNone) continue;
       const Device& device = devices[version].record;
-      const Run* holder_run = version_holder[version - run.begin];
-      if (device.state != platform::DeviceState::kActive || !holder_run) continue;
-      const std::size_t pv = versionIndexOn(history.people, *holder_run, day);
+      const Run holder_run = version_holder[version - run_begin];
+      if (device.state != platform::DeviceState::kActive || !holder_run.found()) continue;
+      const std::size_t pv = people.versionOn(holder_run, day);
       if (pv == kNone) continue;
       const std::size_t dv = directiveIndexOn(day);
-      if (dv == kNone) continue;
+      if (dv == kNone || !people.inScope(pv, dv)) continue;
       const policy::Directive& directive = dvs[dv].directive;
-      const Person& holder = history.people[pv].record;
-      if (!in_scope.get(pv, dv, [&] { return policy::personInScope(directive, holder) ? 1 : 0; })) {
-        continue;
-      }
+      auto& memo = outcome[(version - run_begin) * dv_count + dv];
+      if (memo[0] == 0) memo = {1, ruleOutcome(directive, device)};
       VerdictStatus status = VerdictStatus::kCompliant;
-      switch (outcome.get(version, dv, [&] { return ruleOutcome(directive, device); })) {
-        case 1:
-          status = !directive.milestones.empty() && day > directive.finalDue().days()
-                       ? VerdictStatus::kOverdue
-                       : VerdictStatus::kPending;
-          break;
-        case 2: status = VerdictStatus::kUnknown; break;
-        default: break;
+      if (memo[1] == 1) {
+        status = !directive.milestones.empty() && day > directive.finalDue().days()
+                     ? VerdictStatus::kOverdue
+                     : VerdictStatus::kPending;
+      } else if (memo[1] == 2) {
+        status = VerdictStatus::kUnknown;
       }
       if (status != VerdictStatus::kCompliant) {
         const Date on = Date::fromDays(day);
         for (const Waiver* w : candidates) {
-          if (w->directive_id == directive.id && w->activeOn(on) && covers(*w, device, holder)) {
+          if (w->directive_id == directive.id && w->activeOn(on) &&
+              covers(*w, device, history.people[pv].record)) {
             status = VerdictStatus::kExempt;
             break;
           }
@@ -334,15 +374,18 @@ Result<Burndown> computeBurndown(const History& history, Date from, Date to) {
   out.to = to;
   out.days.resize(static_cast<std::size_t>(day_count));
   std::array<std::int64_t, kStatusCount> running{};
+  auto count = [&](VerdictStatus s) {
+    return static_cast<std::size_t>(running[static_cast<std::size_t>(s)]);
+  };
   for (std::size_t k = 0; k < out.days.size(); ++k) {
-    for (int s = 0; s < kStatusCount; ++s) running[s] += diff[s][k];
+    for (std::size_t s = 0; s < kStatusCount; ++s) running[s] += diff[s][k];
     DayCounts& c = out.days[k];
     c.day = from.addDays(static_cast<std::int32_t>(k));
-    c.compliant = static_cast<std::size_t>(running[static_cast<int>(VerdictStatus::kCompliant)]);
-    c.pending = static_cast<std::size_t>(running[static_cast<int>(VerdictStatus::kPending)]);
-    c.overdue = static_cast<std::size_t>(running[static_cast<int>(VerdictStatus::kOverdue)]);
-    c.exempt = static_cast<std::size_t>(running[static_cast<int>(VerdictStatus::kExempt)]);
-    c.unknown = static_cast<std::size_t>(running[static_cast<int>(VerdictStatus::kUnknown)]);
+    c.compliant = count(VerdictStatus::kCompliant);
+    c.pending = count(VerdictStatus::kPending);
+    c.overdue = count(VerdictStatus::kOverdue);
+    c.exempt = count(VerdictStatus::kExempt);
+    c.unknown = count(VerdictStatus::kUnknown);
   }
   return out;
 }

@@ -448,16 +448,17 @@ TEST(Forecast, LinearFitOfAnExactLine) {
 
 // --- scale -------------------------------------------------------------------------------
 
-// Prints the sweep's time on a campaign the size of the benchmark target (100,000 devices,
-// 1,000,000 version rows, 60 days); it asserts only the counts' consistency, never the time.
-TEST(BurndownScale, HundredThousandDevicesMillionVersions) {
+// A tenth of the benchmark campaign (bench/campaign/burndown_bench.cc measures the full
+// 100,000 devices and 1,000,000 version rows): 10,000 devices in 100,000 version rows over 60
+// days, spot-checked against full evaluations. Prints the time; asserts only the counts.
+TEST(BurndownScale, TenThousandDevicesHundredThousandVersions) {
   std::mt19937 rng(99);
   History h;
   const std::int32_t start = day("2023-03-01").days();
   h.directive_versions.push_back({start + 5, 1, directive("2023-03-31", "2023-04-01")});
   h.directive_versions.push_back({start + 20, 2, directive("2023-04-10")});
-  const int people = 50'000;
-  const int devices = 100'000;
+  const int people = 5'000;
+  const int devices = 10'000;
   std::int64_t seq = 0;
   const char* units[] = {"pa", "pa/press", "pa/domestic-policy", "gov"};
   for (int p = 0; p < people; ++p) {
@@ -479,7 +480,7 @@ TEST(BurndownScale, HundredThousandDevicesMillionVersions) {
                            ++seq, device(id, holder, platforms[rng() % 3], state)});
     }
   }
-  for (int w = 0; w < 2000; ++w) {
+  for (int w = 0; w < 200; ++w) {
     Waiver x;
     x.waiver_id = "W-" + std::to_string(w);
     x.directive_id = "pa-iphone-2023";
@@ -491,7 +492,7 @@ TEST(BurndownScale, HundredThousandDevicesMillionVersions) {
     h.waivers.push_back(x);
   }
   sortHistory(h);
-  ASSERT_EQ(h.people.size() + h.devices.size(), 1'000'000u);
+  ASSERT_EQ(h.people.size() + h.devices.size(), 100'000u);
 
   const auto t0 = std::chrono::steady_clock::now();
   auto b = computeBurndown(h, Date::fromDays(start), Date::fromDays(start + 59));
