@@ -455,23 +455,44 @@ double studentT90(int df) {
          (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * v * v * v);
 }
 
-std::vector<MilestoneForecast> forecastMilestones(const Burndown& burndown,
-                                                  const std::vector<policy::Milestone>& milestones,
-                                                  Date as_of, const ForecastOptions& options) {
+double Forecast::expectedOn(Date day) const {
+  return std::max(0.0, trend.at(static_cast<double>(basis_from.daysUntil(day))));
+}
+
+double Forecast::lowOn(Date day) const {
+  const double x = static_cast<double>(basis_from.daysUntil(day));
+  return std::max(0.0, trend.at(x) - trend.predictionHalfWidth(x, t));
+}
+
+double Forecast::highOn(Date day) const {
+  const double x = static_cast<double>(basis_from.daysUntil(day));
+  return std::max(0.0, trend.at(x) + trend.predictionHalfWidth(x, t));
+}
+
+Forecast forecastMilestones(const Burndown& burndown,
+                            const std::vector<policy::Milestone>& milestones, Date as_of,
+                            const ForecastOptions& options) {
+  Forecast out;
+  out.as_of = as_of;
   // Observed: the computed days up to as_of.
   std::size_t observed = 0;
   while (observed < burndown.days.size() && burndown.days[observed].day <= as_of) ++observed;
   const std::size_t window = std::min<std::size_t>(
       observed, static_cast<std::size_t>(std::max(options.window_days, 2)));
   const std::size_t basis_begin = observed - window;
-  std::vector<double> y;
-  for (std::size_t k = basis_begin; k < observed; ++k) {
-    y.push_back(static_cast<double>(burndown.days[k].violating()));
-  }
-  const LinearTrend fit = fitLinearTrend(y);
   const int min_days = std::max(options.min_days, 3);
+  if (static_cast<int>(window) >= min_days) {
+    std::vector<double> y;
+    for (std::size_t k = basis_begin; k < observed; ++k) {
+      y.push_back(static_cast<double>(burndown.days[k].violating()));
+    }
+    out.fitted = true;
+    out.trend = fitLinearTrend(y);
+    out.basis_from = burndown.days[basis_begin].day;
+    out.basis_to = burndown.days[observed - 1].day;
+    out.t = studentT90(out.trend.n - 2);
+  }
 
-  std::vector<MilestoneForecast> out;
   for (const policy::Milestone& m : milestones) {
     MilestoneForecast f;
     f.milestone = m.name;
@@ -493,10 +514,7 @@ std::vector<MilestoneForecast> forecastMilestones(const Burndown& burndown,
         f.method = "observed: the due date has passed; the count of violating devices "
                    "(pending + overdue) on " + m.due.toString() + ".";
       }
-      out.push_back(std::move(f));
-      continue;
-    }
-    if (static_cast<int>(window) < min_days) {
+    } else if (!out.fitted) {
       f.kind = ForecastKind::kUnavailable;
       f.basis_days = static_cast<int>(window);
       if (window > 0) {
@@ -505,33 +523,26 @@ std::vector<MilestoneForecast> forecastMilestones(const Burndown& burndown,
       }
       f.method = "no forecast: " + daysText(static_cast<int>(window)) + " observed up to " +
                  as_of.toString() + "; a trend needs at least " + daysText(min_days) + ".";
-      out.push_back(std::move(f));
-      continue;
+    } else {
+      f.kind = ForecastKind::kTrend;
+      f.expected = out.expectedOn(m.due);
+      f.low = out.lowOn(m.due);
+      f.high = out.highOn(m.due);
+      f.on_track = f.expected < 0.5;
+      f.basis_days = out.trend.n;
+      f.basis_from = out.basis_from;
+      f.basis_to = out.basis_to;
+      f.method = "least-squares linear trend of violating devices (pending + overdue) over the " +
+                 daysText(out.trend.n) + " " + out.basis_from.toString() + ".." +
+                 out.basis_to.toString() + " (slope " + fixed1(out.trend.slope) +
+                 " per day), extrapolated " + daysText(out.basis_to.daysUntil(m.due)) +
+                 " to the due date and clamped at 0; " +
+                 std::to_string(kForecastIntervalPercent) +
+                 "% prediction interval from the residual standard error (" +
+                 fixed1(out.trend.residual_se) + ") with Student's t (" +
+                 std::to_string(out.trend.n - 2) + " degrees of freedom).";
     }
-    const Date basis_from = burndown.days[basis_begin].day;
-    const Date basis_to = burndown.days[observed - 1].day;
-    const double x = static_cast<double>(basis_from.daysUntil(m.due));
-    const int df = fit.n - 2;
-    const double t = studentT90(df);
-    const double centre = fit.at(x);
-    const double half = fit.predictionHalfWidth(x, t);
-    f.kind = ForecastKind::kTrend;
-    f.expected = std::max(0.0, centre);
-    f.low = std::max(0.0, centre - half);
-    f.high = std::max(0.0, centre + half);
-    f.on_track = f.expected < 0.5;
-    f.basis_days = fit.n;
-    f.basis_from = basis_from;
-    f.basis_to = basis_to;
-    f.method = "least-squares linear trend of violating devices (pending + overdue) over the " +
-               daysText(fit.n) + " " + basis_from.toString() + ".." + basis_to.toString() +
-               " (slope " + fixed1(fit.slope) + " per day), extrapolated " +
-               daysText(basis_to.daysUntil(m.due)) + " to the due date and clamped at 0; " +
-               std::to_string(kForecastIntervalPercent) +
-               "% prediction interval from the residual standard error (" +
-               fixed1(fit.residual_se) + ") with Student's t (" + std::to_string(df) +
-               " degrees of freedom).";
-    out.push_back(std::move(f));
+    out.milestones.push_back(std::move(f));
   }
   return out;
 }

@@ -122,13 +122,30 @@ LinearTrend fitLinearTrend(std::span<const double> y);
 // Cornish-Fisher expansion around the normal quantile above. df >= 1.
 double studentT90(int df);
 
+// The forecast of a burn-down as of a day: the trend fitted to the observed days and what it
+// says of each milestone.
+struct Forecast {
+  Date as_of;
+  bool fitted = false;  // enough days were observed to fit a trend
+  LinearTrend trend;    // x = days since basis_from; meaningful when fitted
+  Date basis_from;      // the observed days the trend was fitted to (when fitted)
+  Date basis_to;
+  double t = 0;         // the Student's t quantile of the interval (when fitted)
+  std::vector<MilestoneForecast> milestones;
+
+  // The trend's value on `day` and its prediction interval, clamped at 0. Precondition: fitted.
+  double expectedOn(Date day) const;
+  double lowOn(Date day) const;
+  double highOn(Date day) const;
+};
+
 // One forecast per milestone, in the given order. Observed days are the burn-down's days up to
 // min(as_of, burndown.to); the trend is fitted over the last options.window_days of them.
 // A milestone due on or before the last observed day gets that day's observed count; one due
 // later gets the trend's value at the due date with a kForecastIntervalPercent % prediction
 // interval, or kUnavailable when fewer than options.min_days days were observed.
-std::vector<MilestoneForecast> forecastMilestones(const Burndown& burndown,
-                                                  const std::vector<policy::Milestone>& milestones,
-                                                  Date as_of, const ForecastOptions& options = {});
+Forecast forecastMilestones(const Burndown& burndown,
+                            const std::vector<policy::Milestone>& milestones, Date as_of,
+                            const ForecastOptions& options = {});
 
 }  // namespace phaseout::campaign

@@ -336,22 +336,28 @@ TEST(Forecast, ExactLineGivesExactForecast) {
   const std::vector<policy::Milestone> ms = {{"early", day("2023-03-25"), ""},
                                              {"late", day("2023-03-31"), ""}};
   auto f = forecastMilestones(b, ms, day("2023-03-20"));
-  ASSERT_EQ(f.size(), 2u);
-  EXPECT_EQ(f[0].kind, ForecastKind::kTrend);
-  EXPECT_NEAR(f[0].expected, 10.0, 1e-9);
-  EXPECT_NEAR(f[0].low, 10.0, 1e-9);
-  EXPECT_NEAR(f[0].high, 10.0, 1e-9);
-  EXPECT_EQ(f[0].on_track, false);
-  EXPECT_EQ(f[0].basis_days, 14);
-  EXPECT_EQ(f[0].basis_from, day("2023-03-07"));
-  EXPECT_EQ(f[0].basis_to, day("2023-03-20"));
-  EXPECT_NE(f[0].method.find("least-squares linear trend"), std::string::npos);
-  EXPECT_NE(f[0].method.find("14 days 2023-03-07..2023-03-20"), std::string::npos);
-  EXPECT_NE(f[0].method.find("80% prediction interval"), std::string::npos);
-  EXPECT_NE(f[0].method.find("12 degrees of freedom"), std::string::npos);
-  EXPECT_NE(f[0].method.find("slope -5.0"), std::string::npos);
-  EXPECT_EQ(f[1].expected, 0.0);
-  EXPECT_EQ(f[1].on_track, true);
+  ASSERT_EQ(f.milestones.size(), 2u);
+  EXPECT_EQ(f.milestones[0].kind, ForecastKind::kTrend);
+  EXPECT_NEAR(f.milestones[0].expected, 10.0, 1e-9);
+  EXPECT_NEAR(f.milestones[0].low, 10.0, 1e-9);
+  EXPECT_NEAR(f.milestones[0].high, 10.0, 1e-9);
+  EXPECT_EQ(f.milestones[0].on_track, false);
+  EXPECT_EQ(f.milestones[0].basis_days, 14);
+  EXPECT_EQ(f.milestones[0].basis_from, day("2023-03-07"));
+  EXPECT_EQ(f.milestones[0].basis_to, day("2023-03-20"));
+  EXPECT_NE(f.milestones[0].method.find("least-squares linear trend"), std::string::npos);
+  EXPECT_NE(f.milestones[0].method.find("14 days 2023-03-07..2023-03-20"), std::string::npos);
+  EXPECT_NE(f.milestones[0].method.find("80% prediction interval"), std::string::npos);
+  EXPECT_NE(f.milestones[0].method.find("12 degrees of freedom"), std::string::npos);
+  EXPECT_NE(f.milestones[0].method.find("slope -5.0"), std::string::npos);
+  EXPECT_EQ(f.milestones[1].expected, 0.0);
+  EXPECT_EQ(f.milestones[1].on_track, true);
+  // The trend itself, for charts: the fitted line over the basis and beyond.
+  ASSERT_TRUE(f.fitted);
+  EXPECT_EQ(f.as_of, day("2023-03-20"));
+  EXPECT_NEAR(f.expectedOn(day("2023-03-07")), 100.0, 1e-9);
+  EXPECT_NEAR(f.expectedOn(day("2023-03-22")), 25.0, 1e-9);
+  EXPECT_NEAR(f.highOn(day("2023-03-22")), 25.0, 1e-9);
 }
 
 TEST(Forecast, WindowUsesOnlyTheLastDays) {
@@ -361,9 +367,9 @@ TEST(Forecast, WindowUsesOnlyTheLastDays) {
   for (int i = 0; i < 14; ++i) y.push_back(static_cast<std::size_t>(48 - 2 * i));
   const Burndown b = series(day("2023-03-01"), y);
   auto f = forecastMilestones(b, {{"m", b.to.addDays(3), ""}}, b.to);
-  ASSERT_EQ(f.size(), 1u);
-  EXPECT_NEAR(f[0].expected, 22.0 - 6.0, 1e-9);
-  EXPECT_EQ(f[0].basis_days, 14);
+  ASSERT_EQ(f.milestones.size(), 1u);
+  EXPECT_NEAR(f.milestones[0].expected, 22.0 - 6.0, 1e-9);
+  EXPECT_EQ(f.milestones[0].basis_days, 14);
 }
 
 TEST(Forecast, NoisySeriesIntervalContainsTheTruthMostOfTheTime) {
@@ -381,9 +387,13 @@ TEST(Forecast, NoisySeriesIntervalContainsTheTruthMostOfTheTime) {
     const Burndown b = series(day("2023-03-07"), y);
     auto f = forecastMilestones(b, {{"m", day("2023-03-27"), ""}}, day("2023-03-20"));
     const double truth = 200 - 6.0 * 20 + noise(rng);
-    if (f[0].low <= truth && truth <= f[0].high) ++covered;
-    EXPECT_LT(f[0].low, f[0].expected);
-    EXPECT_GT(f[0].high, f[0].expected);
+    if (f.milestones[0].low <= truth && truth <= f.milestones[0].high) ++covered;
+    EXPECT_LT(f.milestones[0].low, f.milestones[0].expected);
+    EXPECT_GT(f.milestones[0].high, f.milestones[0].expected);
+    EXPECT_DOUBLE_EQ(f.highOn(day("2023-03-27")), f.milestones[0].high);
+    // The interval is narrowest inside the basis and widens away from it.
+    EXPECT_LT(f.highOn(day("2023-03-14")) - f.lowOn(day("2023-03-14")),
+              f.milestones[0].high - f.milestones[0].low);
   }
   const double rate = static_cast<double>(covered) / trials;
   EXPECT_GE(rate, 0.72);
@@ -393,11 +403,12 @@ TEST(Forecast, NoisySeriesIntervalContainsTheTruthMostOfTheTime) {
 TEST(Forecast, TooFewDaysSaysSoInsteadOfANumber) {
   const Burndown b = series(day("2023-03-18"), {10, 9, 7});
   auto f = forecastMilestones(b, {{"m", day("2023-03-31"), ""}}, day("2023-03-20"));
-  ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].kind, ForecastKind::kUnavailable);
-  EXPECT_FALSE(f[0].on_track.has_value());
-  EXPECT_EQ(f[0].basis_days, 3);
-  EXPECT_EQ(f[0].method,
+  ASSERT_EQ(f.milestones.size(), 1u);
+  EXPECT_EQ(f.milestones[0].kind, ForecastKind::kUnavailable);
+  EXPECT_FALSE(f.fitted);
+  EXPECT_FALSE(f.milestones[0].on_track.has_value());
+  EXPECT_EQ(f.milestones[0].basis_days, 3);
+  EXPECT_EQ(f.milestones[0].method,
             "no forecast: 3 days observed up to 2023-03-20; a trend needs at least 5 days.");
 }
 
@@ -406,24 +417,24 @@ TEST(Forecast, PassedMilestoneReportsTheObservedCount) {
   auto f = forecastMilestones(b, {{"a", day("2023-03-22"), ""}, {"b", day("2023-03-23"), ""},
                                   {"c", day("2023-03-01"), ""}},
                               day("2023-04-30"));
-  ASSERT_EQ(f.size(), 3u);
-  EXPECT_EQ(f[0].kind, ForecastKind::kObserved);
-  EXPECT_EQ(f[0].expected, 2.0);
-  EXPECT_EQ(f[0].on_track, false);
-  EXPECT_EQ(f[1].expected, 0.0);
-  EXPECT_EQ(f[1].on_track, true);
-  EXPECT_EQ(f[2].kind, ForecastKind::kUnavailable);
-  EXPECT_NE(f[2].method.find("before the first day"), std::string::npos);
+  ASSERT_EQ(f.milestones.size(), 3u);
+  EXPECT_EQ(f.milestones[0].kind, ForecastKind::kObserved);
+  EXPECT_EQ(f.milestones[0].expected, 2.0);
+  EXPECT_EQ(f.milestones[0].on_track, false);
+  EXPECT_EQ(f.milestones[1].expected, 0.0);
+  EXPECT_EQ(f.milestones[1].on_track, true);
+  EXPECT_EQ(f.milestones[2].kind, ForecastKind::kUnavailable);
+  EXPECT_NE(f.milestones[2].method.find("before the first day"), std::string::npos);
 }
 
 TEST(Forecast, AsOfLimitsTheObservedDays) {
   // Days after as_of are not observations: a forecast as of the 5th day uses 5 days.
   const Burndown b = series(day("2023-03-01"), {50, 40, 30, 20, 10, 10, 10, 10});
   auto f = forecastMilestones(b, {{"m", day("2023-03-07"), ""}}, day("2023-03-05"));
-  EXPECT_EQ(f[0].kind, ForecastKind::kTrend);
-  EXPECT_EQ(f[0].basis_days, 5);
-  EXPECT_EQ(f[0].expected, 0.0);
-  EXPECT_EQ(f[0].on_track, true);
+  EXPECT_EQ(f.milestones[0].kind, ForecastKind::kTrend);
+  EXPECT_EQ(f.milestones[0].basis_days, 5);
+  EXPECT_EQ(f.milestones[0].expected, 0.0);
+  EXPECT_EQ(f.milestones[0].on_track, true);
 }
 
 TEST(Forecast, StudentTQuantiles) {
