@@ -146,7 +146,7 @@ TEST(CaptureReader, CorruptTailReadsWhatItCanAndWarns) {
 }
 
 TEST(CaptureReader, LargeFileReleasesPagesAndStillReadsEverything) {
-  // Over 32 MiB so the reader drops already-read pages at least once mid-file.
+  // Over 8 MiB so the reader drops already-read pages several times mid-file.
   TempDir dir;
   std::string file;
   appendPcapFileHeader(file, 1);

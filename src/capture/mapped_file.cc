@@ -15,7 +15,7 @@
 namespace phaseout::capture {
 namespace {
 
-constexpr std::uint64_t kReleaseChunkBytes = 32ull << 20;
+constexpr std::uint64_t kReleaseChunkBytes = 8ull << 20;
 constexpr std::size_t kCopyBufferBytes = 1 << 20;
 // RFC 1952 section 2.3.1: ID1 ID2.
 constexpr std::uint8_t kGzipId1 = 0x1f;

@@ -38,7 +38,7 @@ class MappedFile {
   const std::string& note() const { return note_; }
 
   // The caller will not touch bytes before `offset` again (it may, but they then fault back in
-  // from the page cache). Cheap to call often; it acts at most once per 32 MiB.
+  // from the page cache). Cheap to call often; it acts at most once per 8 MiB.
   void releaseBefore(std::uint64_t offset);
 
  private:

@@ -8,17 +8,17 @@ namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-void appendDecimal(std::string& out, unsigned v) {
-  if (v >= 100) out.push_back(static_cast<char>('0' + v / 100));
-  if (v >= 10) out.push_back(static_cast<char>('0' + (v / 10) % 10));
-  out.push_back(static_cast<char>('0' + v % 10));
-}
-
 void appendIpv4(std::string& out, const std::uint8_t* b) {
+  char text[15];
+  std::size_t n = 0;
   for (int i = 0; i < 4; ++i) {
-    if (i > 0) out.push_back('.');
-    appendDecimal(out, b[i]);
+    if (i > 0) text[n++] = '.';
+    const unsigned v = b[i];
+    if (v >= 100) text[n++] = static_cast<char>('0' + v / 100);
+    if (v >= 10) text[n++] = static_cast<char>('0' + (v / 10) % 10);
+    text[n++] = static_cast<char>('0' + v % 10);
   }
+  out.append(text, n);
 }
 
 // One 16-bit group, lower case, leading zeros suppressed (RFC 5952 sections 4.1 and 4.3).
@@ -75,11 +75,14 @@ void appendIpv6(std::string& out, const std::array<std::uint8_t, 16>& b) {
 }  // namespace
 
 void MacAddress::appendTo(std::string& out) const {
+  // Formatted in a local buffer and appended once: this runs for every observation printed.
+  char text[17];
   for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i > 0) out.push_back(':');
-    out.push_back(kHex[bytes[i] >> 4]);
-    out.push_back(kHex[bytes[i] & 0xf]);
+    text[3 * i] = kHex[bytes[i] >> 4];
+    text[3 * i + 1] = kHex[bytes[i] & 0xf];
+    if (i + 1 < bytes.size()) text[3 * i + 2] = ':';
   }
+  out.append(text, sizeof(text));
 }
 
 std::string MacAddress::toString() const {

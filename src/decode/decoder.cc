@@ -226,13 +226,13 @@ class Decoder {
 
   bool sll(Bytes b) {
     // Packet type (2), ARPHRD type (2), address length (2), address (8), protocol (2).
+    if (b.size() < kSllHeaderBytes) return truncated("sll.truncated");
     ByteReader r(b);
     r.skip(2);
     const std::uint16_t hatype = r.u16be();
     const std::uint16_t halen = r.u16be();
     auto addr = r.bytes(8);
     const std::uint16_t protocol = r.u16be();
-    if (!r.ok()) return truncated("sll.truncated");
     cookedSource(hatype, halen, addr);
     return protocol >= kMinEthertype ? ethertype(protocol, r.rest()) : false;
   }
