@@ -41,16 +41,16 @@ class CsvReader {
   Step next();
 
   // The fields of the last record (after kRecord). At least one field per record.
-  const std::vector<std::string_view>& fields() const { return fields_; }
+  [[nodiscard]] const std::vector<std::string_view>& fields() const { return fields_; }
   // 1-based physical line on which the last record (or the malformed one) starts. A record
   // with a quoted line break spans several lines; this is the first of them.
-  std::size_t line() const { return record_line_; }
+  [[nodiscard]] std::size_t line() const { return record_line_; }
   // After kError: what is wrong, without file or line ("unterminated quoted field ...").
-  const std::string& error() const { return error_; }
+  [[nodiscard]] const std::string& error() const { return error_; }
   // After kError: 0-based index of the field in which the problem was found.
-  std::size_t errorField() const { return error_field_; }
+  [[nodiscard]] std::size_t errorField() const { return error_field_; }
   // Bytes consumed so far, out of text.size() (for progress reporting).
-  std::size_t offset() const { return pos_; }
+  [[nodiscard]] std::size_t offset() const { return pos_; }
 
  private:
   // A field unescaped into scratch_: its slot in fields_ is filled in when the record is

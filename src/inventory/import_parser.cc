@@ -239,8 +239,7 @@ class Problems {
     listed_.push_back(std::move(text));
   }
 
-  bool empty() const { return total_ == 0; }
-  std::size_t total() const { return total_; }
+  [[nodiscard]] bool empty() const { return total_ == 0; }
 
   Status toStatus() const {
     std::string message = join(listed_, "\n");
@@ -286,7 +285,7 @@ class IdRegistry {
 
   // Hashes `id` and starts loading its slot into the cache. The builders call this first and
   // firstLine() after the rest of the record, so the (likely) cache miss overlaps with work.
-  std::uint64_t prefetch(std::string_view id) const {
+  [[nodiscard]] std::uint64_t prefetch(std::string_view id) const {
     const std::uint64_t hash = hashOf(id);
     __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
     return hash;
@@ -378,8 +377,7 @@ class RowChecker {
     row_ = &row;
     row_ok_ = true;
   }
-  const Row& row() const { return *row_; }
-  bool rowOk() const { return row_ok_; }
+  [[nodiscard]] bool rowOk() const { return row_ok_; }
 
   void problem(std::size_t column, std::string_view what) {
     problems_.add(row_->line, specs_[column].name, what);
@@ -553,8 +551,8 @@ class RecordOutput {
   }
 
   // True once the sink has failed: the parse stops and returns the sink's status.
-  bool stopped() const { return !sink_status_.isOk(); }
-  const Status& sinkStatus() const { return sink_status_; }
+  [[nodiscard]] bool stopped() const { return !sink_status_.isOk(); }
+  [[nodiscard]] const Status& sinkStatus() const { return sink_status_; }
   std::vector<Record> take() { return std::move(records_); }
 
  private:
@@ -602,7 +600,7 @@ class PersonBuilder {
     fill(row, output_.slot());
     output_.commit();
   }
-  bool stopped() const { return output_.stopped(); }
+  [[nodiscard]] bool stopped() const { return output_.stopped(); }
 
  private:
   void fill(const Row& row, Person& person) {
@@ -669,7 +667,7 @@ class DeviceBuilder {
     fill(row, output_.slot());
     output_.commit();
   }
-  bool stopped() const { return output_.stopped(); }
+  [[nodiscard]] bool stopped() const { return output_.stopped(); }
 
  private:
   void fill(const Row& row, Device& device) {
@@ -965,8 +963,8 @@ class JsonArrayScanner {
     return Step::kElement;
   }
 
-  const std::string& error() const { return error_; }
-  std::size_t errorLine() const { return error_line_; }
+  [[nodiscard]] const std::string& error() const { return error_; }
+  [[nodiscard]] std::size_t errorLine() const { return error_line_; }
 
  private:
   Step finish() {
