@@ -1061,6 +1061,12 @@ std::string_view jsonTypeName(const nlohmann::json& v) {
   return "a string";
 }
 
+// A JSON key as the column of a message: as it is, or quoted when empty or holding control
+// characters (escapes can smuggle those in; nlohmann has already rejected invalid UTF-8).
+std::string keyLabel(const std::string& key) {
+  return !key.empty() && !hasControlCharacter(key) ? key : quoteValue(key);
+}
+
 template <typename Builder>
 void readJson(std::string_view text, Problems& problems, Builder& builder) {
   const std::span<const ColumnSpec> specs = Builder::kSpecs;
@@ -1099,7 +1105,8 @@ void readJson(std::string_view text, Problems& problems, Builder& builder) {
               std::string key = toLower(parsed.get_ref<const std::string&>());
               if (std::find(keys_seen.begin(), keys_seen.end(), key) != keys_seen.end()) {
                 if (duplicate_keys++ == 0) {
-                  problems.add(line, parsed.get_ref<const std::string&>(), "duplicate key");
+                  problems.add(line, keyLabel(parsed.get_ref<const std::string&>()),
+                               "duplicate key");
                 }
               } else {
                 keys_seen.push_back(std::move(key));
@@ -1137,10 +1144,7 @@ void readJson(std::string_view text, Problems& problems, Builder& builder) {
       const nlohmann::json& field = it.value();
       const std::optional<std::size_t> column = findColumn(specs, key);
       if (!column) {
-        // nlohmann has already rejected invalid UTF-8; escapes can still smuggle in controls.
-        const bool printable = !key.empty() && !hasControlCharacter(key);
-        problems.add(line, printable ? key : quoteValue(key),
-                     "unknown key; expected one of " + columnList(specs));
+        problems.add(line, keyLabel(key), "unknown key; expected one of " + columnList(specs));
         ok = false;
         continue;
       }

@@ -360,6 +360,8 @@ TEST(PeopleJsonTest, UnknownMissingAndDifferingKeys) {
 TEST(PeopleJsonTest, DuplicateKeys) {
   EXPECT_THAT(problems(peopleJson(R"([{"person_id": "p1", "unit": "pa", "Unit": "pa/x"}])")),
               ElementsAre("people.json:1: Unit: duplicate key"));
+  EXPECT_THAT(problems(peopleJson(R"([{"person_id": "p1", "unit": "pa", "\u0001": "x"}])")),
+              ElementsAre(StartsWith("people.json:1: \"\\x01\": unknown key; expected one of")));
 }
 
 TEST(PeopleJsonTest, SyntaxErrorsNameTheirLine) {
