@@ -4,7 +4,7 @@
 // File formats
 //   CSV : a header line naming the columns (any order, names case-insensitive), then one record
 //         per person/device; RFC 4180 quoting (csv_reader.h). Every record must have as many
-//         fields as the header.
+//         fields as the header; blank lines are skipped.
 //   JSON: an array of objects. The keys are the column names (case-insensitive); every object
 //         must have the same set of keys as the first. Values are strings; `role` and `mac` may
 //         also be arrays of strings. A `null` or a number is an error, not an empty value.
@@ -12,14 +12,14 @@
 //         spaces, tabs and line breaks; an empty value means "not given".
 //
 // People columns (* = required column, and its value must not be empty)
-//   person_id*  unique within the file
+//   person_id*  unique within the file, no control characters
 //   name, email (an address like name@example.org, when given)
 //   unit*       lower-case path: segments of [a-z0-9._-] joined by '/', no empty segment,
 //               no "." or ".." segment ("pa/domestic-policy/press")
 //   role        ';'-separated list (or a JSON array); lower-cased, duplicates dropped
 //   status      active | left (default active)
 // Device columns
-//   device_id*  unique within the file
+//   device_id*  unique within the file, no control characters
 //   holder      a person_id for which `person_exists` returns true, or empty
 //   kind, platform   a canonical name (platform.h), or free text the normalizer interprets
 //               on its own ("iPadOS 17.1", "Smartphone"); text that is neither is an error.
@@ -109,7 +109,7 @@ Status streamDevices(std::string_view text, std::string_view source_name, Format
 
 // CSV writers: a header line with every column in the order listed above, then one record per
 // value, LF line ends, a field quoted only when it holds a comma, quote or line break. Lists
-// are joined with ';'. Enum values use canonical names, except that an unknown kind, platform,
+// are joined with ';' (so list items must not contain ';'). Enum values use canonical names, except that an unknown kind, platform,
 // ownership or channel is written empty, so that a re-import infers it. Parsing the output of
 // records the parsers produced gives equal records back, with one exception: an unknown kind,
 // platform or vendor is inferred again from what was stored (the model, and the OS version
