@@ -109,11 +109,11 @@ Status streamDevices(std::string_view text, std::string_view source_name, Format
 
 // CSV writers: a header line with every column in the order listed above, then one record per
 // value, LF line ends, a field quoted only when it holds a comma, quote or line break. Lists
-// are joined with ';' (so list items must not contain ';'). Enum values use canonical names, except that an unknown kind, platform,
-// ownership or channel is written empty, so that a re-import infers it. Parsing the output of
-// records the parsers produced gives equal records back, with one exception: an unknown kind,
-// platform or vendor is inferred again from what was stored (the model, and the OS version
-// without its OS name), which can now succeed.
+// are joined with ';' (so list items must not contain ';'). Enum values use canonical names, except
+// that an unknown kind, platform, ownership or channel is written empty, so that a re-import infers
+// it. Parsing the output of records the parsers produced gives equal records back, with one
+// exception: an unknown kind, platform or vendor is inferred again from what was stored (the model,
+// and the OS version without its OS name), which can now succeed.
 std::string writePeopleCsv(std::span<const Person> people);
 std::string writeDevicesCsv(std::span<const Device> devices);
 
