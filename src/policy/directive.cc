@@ -385,13 +385,11 @@ class DirectiveParser {
     if (node.IsScalar()) {
       const std::string_view s = trim(node.Scalar());
       int value = 0;
+      // At most five digits: the range check below cannot see an overflowed value.
       bool ok = !s.empty() && s.size() <= 5;
-      for (char c : s) {
-        if (c < '0' || c > '9') {
-          ok = false;
-          break;
-        }
-        value = value * 10 + (c - '0');
+      for (std::size_t i = 0; ok && i < s.size(); ++i) {
+        ok = s[i] >= '0' && s[i] <= '9';
+        value = value * 10 + (s[i] - '0');
       }
       if (ok && value >= 1 && value <= kMaxDays) return value;
     }

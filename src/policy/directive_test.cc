@@ -336,6 +336,12 @@ TEST(DirectiveParse, WrongTypes) {
   EXPECT_THAT(errorOf(std::string(kMinimal) +
                       "waivers: {approver_role: so, max_days: 3, unit_wide: yes}\n"),
               HasSubstr("t.yaml:10: waivers.unit_wide: expected true or false; got \"yes\""));
+  EXPECT_THAT(
+      errorOf(std::string(kMinimal) + "waivers: {approver_role: so, max_days: 16666666666}\n"),
+      HasSubstr("t.yaml:10: waivers.max_days: expected a whole number of days from 1 to "
+                "3650; got \"16666666666\""));
+  EXPECT_THAT(errorOf(std::string(kMinimal) + "waivers: {approver_role: so, max_days: 3651}\n"),
+              HasSubstr("waivers.max_days: expected a whole number of days from 1 to 3650"));
   EXPECT_THAT(errorOf(std::string(kMinimal) + "reminders: {days_before: 7}\n"),
               HasSubstr("t.yaml:10: reminders.days_before: expected a non-empty list"));
   EXPECT_THAT(errorOf(std::string(kMinimal) + "reminders: {days_before: [7, 0, 7]}\n"),
