@@ -246,6 +246,12 @@ std::string statusCsv(const Evaluation& evaluation) {
 
 std::string statusHtml(const policy::Directive& directive, const Evaluation& evaluation,
                        const std::vector<campaign::MilestoneCheck>& checks) {
+  return statusHtml(directive, evaluation, checks, {});
+}
+
+std::string statusHtml(const policy::Directive& directive, const Evaluation& evaluation,
+                       const std::vector<campaign::MilestoneCheck>& checks,
+                       std::string_view chart_svg) {
   const policy::EvaluationSummary s = policy::summarize(directive, evaluation);
   std::string out;
   out += R"(<!DOCTYPE html>
@@ -294,6 +300,11 @@ th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
            (i < checks.size() ? html(progressText(checks[i])) : std::string()) + "</td></tr>\n";
   }
   out += "</table>\n";
+  if (!chart_svg.empty()) {
+    out += "<h2>Burn-down</h2>\n<figure style=\"margin:0;overflow-x:auto\">\n";
+    out += chart_svg;
+    out += "</figure>\n";
+  }
 
   out += "<h2>By unit</h2>\n<table><tr><th>Unit</th><th>People</th><th>Devices</th>"
          "<th>Compliant</th><th>Pending</th><th>Overdue</th><th>Exempt</th><th>Unknown</th>"

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "campaign/progress.h"
@@ -35,5 +36,10 @@ std::string statusCsv(const policy::Evaluation& evaluation);
 // every violating or unknown device with its reason.
 std::string statusHtml(const policy::Directive& directive, const policy::Evaluation& evaluation,
                        const std::vector<campaign::MilestoneCheck>& checks = {});
+// The same page with a chart (one <svg> element, e.g. report::burndownSvg()) embedded under
+// "Burn-down", after the milestones; an empty chart_svg gives the page above.
+std::string statusHtml(const policy::Directive& directive, const policy::Evaluation& evaluation,
+                       const std::vector<campaign::MilestoneCheck>& checks,
+                       std::string_view chart_svg);
 
 }  // namespace phaseout::report
