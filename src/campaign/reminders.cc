@@ -117,6 +117,17 @@ std::string requirementPhrase(const policy::Milestone& m) {
   return "no banned device is in use";
 }
 
+// What is still missing once the due date has passed, for escalations.
+std::string missingPhrase(const policy::Milestone& m) {
+  if (m.requires_what == policy::kRequiresBannedDevicesSurrendered) {
+    return "the banned device has not been handed in";
+  }
+  if (m.requires_what == policy::kRequiresAllowedReplacementHeld) {
+    return "the holder has no replacement on an allowed platform yet";
+  }
+  return "the banned device is still in use";
+}
+
 bool requirementMet(const policy::Milestone& m, const CaseView& c) {
   if (m.requires_what == policy::kRequiresBannedDevicesSurrendered) return c.surrendered;
   if (m.requires_what == policy::kRequiresAllowedReplacementHeld) return c.replacement_held;
@@ -227,15 +238,17 @@ void composeEscalation(ReminderMessage& m, const CaseFacts& f, const std::string
   m.subject = "Overdue: " + f.directive.id + " milestone " + f.milestone.name + ", " +
               holder_name + " (" + f.holder.person_id + "), " + f.model + " (" + f.c.device_id +
               "), due " + f.milestone.due.toString();
+  std::vector<std::string> names;
+  for (const auto& r : m.to) names.push_back(r.name.empty() ? r.person_id : r.name);
   std::string& b = m.body;
-  b = "To the " + role + " of " + m.officer_unit + ",\n\n";
+  b = "Dear " + join(names, ", ") + ",\n\n";
   appendWrapped(b, "", "",
                 "The milestone \"" + f.milestone.name + "\" of directive " + f.directive.id +
                     " (\"" + f.directive.title + "\") was due on " +
                     f.milestone.due.toString() + " and is " + daysPhrase(f.days_left) +
-                    " for a device held in " +
-                    (m.officer_unit == m.unit ? "your unit" : "unit " + m.unit + ", under yours") +
-                    ": " + requirementPhrase(f.milestone) + " is not yet true.");
+                    " for a device held in unit " + m.unit + ": " + missingPhrase(f.milestone) +
+                    ". You receive this as " + role + " of " + m.officer_unit +
+                    (m.officer_unit == m.unit ? "." : " (" + m.unit + " has none of its own)."));
   b += '\n';
   std::string holder = holder_name + " (" + f.holder.person_id + ")";
   if (!f.holder.email.empty()) holder += ", " + f.holder.email;

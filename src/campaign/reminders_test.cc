@@ -222,6 +222,9 @@ TEST_F(RemindersTest, EscalatesAfterTheDueDateToTheNearestUnitOfficer) {
   EXPECT_THAT(e.body, HasSubstr("Ivan Petrov (P-1), ivan@pa.example, unit pa/a/b"));
   EXPECT_THAT(e.body, HasSubstr("1 day overdue"));
   EXPECT_FALSE(e.first_notice);  // the holder is not the one told
+  EXPECT_EQ(e.body.rfind("Dear Olga Officer,\n", 0), 0u) << e.body;
+  EXPECT_THAT(e.body, HasSubstr("has not been handed in"));
+  EXPECT_THAT(e.body, HasSubstr("(pa/a/b has none of its own)"));
   // An officer in the holder's own unit takes precedence over the parent's.
   addPerson(person("P-5", "Near Officer", "near@pa.example", "pa/a/b", {"unit-officer"}));
   EXPECT_THAT(plan("2023-04-01").messages[0].to,

@@ -148,17 +148,6 @@ std::size_t readUpload(char* buffer, std::size_t size, std::size_t count, void* 
   return n;
 }
 
-// The URL without credentials, for messages.
-std::string redacted(std::string_view url) {
-  const auto scheme = url.find("://");
-  const auto at = url.find('@', scheme == std::string_view::npos ? 0 : scheme + 3);
-  const auto slash = url.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
-  if (scheme == std::string_view::npos || at == std::string_view::npos || at > slash) {
-    return std::string(url);
-  }
-  return std::string(url.substr(0, scheme + 3)) + "***@" + std::string(url.substr(at + 1));
-}
-
 class SmtpTransport final : public MailTransport {
  public:
   SmtpTransport(std::string url, int timeout_ms, int connect_timeout_ms)
@@ -212,10 +201,10 @@ class SmtpTransport final : public MailTransport {
                          (rc == CURLE_SEND_ERROR || rc == CURLE_WEIRD_SERVER_REPLY ||
                           rc == CURLE_RECV_ERROR || rc == CURLE_UPLOAD_FAILED);
     if (refused) {
-      return failedPrecondition("SMTP server " + redacted(url_) + " refused the message (reply " +
+      return failedPrecondition("SMTP server " + redactUrl(url_) + " refused the message (reply " +
                                 std::to_string(response) + "): " + detail);
     }
-    return unavailable("cannot send mail through " + redacted(url_) + ": " + detail);
+    return unavailable("cannot send mail through " + redactUrl(url_) + ": " + detail);
   }
 
  private:
@@ -233,6 +222,16 @@ std::string recipientList(const campaign::ReminderMessage& m) {
 
 }  // namespace
 
+std::string redactUrl(std::string_view url) {
+  const auto scheme = url.find("://");
+  const auto at = url.find('@', scheme == std::string_view::npos ? 0 : scheme + 3);
+  const auto slash = url.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
+  if (scheme == std::string_view::npos || at == std::string_view::npos || at > slash) {
+    return std::string(url);
+  }
+  return std::string(url.substr(0, scheme + 3)) + "***@" + std::string(url.substr(at + 1));
+}
+
 std::unique_ptr<MailTransport> makeSmtpTransport(const std::string& url, int timeout_ms,
                                                  int connect_timeout_ms) {
   return std::make_unique<SmtpTransport>(url, timeout_ms, connect_timeout_ms);
@@ -246,13 +245,13 @@ Status checkSmtpUrl(std::string_view url) {
     rest = url.substr(8);
   } else {
     return invalidArgument("--smtp: expected an smtp:// or smtps:// URL, got \"" +
-                           redacted(url) + "\"");
+                           redactUrl(url) + "\"");
   }
   const auto at = rest.find('@');
   const auto slash = rest.find('/');
   if (at != std::string_view::npos && at < slash) rest = rest.substr(at + 1);
   if (rest.empty() || rest.front() == '/' || rest.front() == ':') {
-    return invalidArgument("--smtp: the URL names no host: \"" + redacted(url) + "\"");
+    return invalidArgument("--smtp: the URL names no host: \"" + redactUrl(url) + "\"");
   }
   for (char c : url) {
     if (static_cast<unsigned char>(c) <= 0x20) {

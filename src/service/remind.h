@@ -67,6 +67,8 @@ std::unique_ptr<MailTransport> makeSmtpTransport(const std::string& url,
 
 // InvalidArgument unless `url` is an smtp:// or smtps:// URL with a host.
 Status checkSmtpUrl(std::string_view url);
+// The URL with any user:password@ replaced by ***@, for messages and output.
+std::string redactUrl(std::string_view url);
 
 // The RFC 5322 message for one reminder: Date (from now_ms, UTC), From, To (display names
 // encoded per RFC 2047 when not ASCII), Subject (likewise, folded), Message-ID,

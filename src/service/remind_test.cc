@@ -117,6 +117,8 @@ TEST(SmtpUrlTest, Checks) {
   EXPECT_FALSE(checkSmtpUrl("smtp://:25").isOk());
   const Status s = checkSmtpUrl("imap://user:secret@host");
   EXPECT_THAT(s.message(), Not(HasSubstr("secret")));
+  EXPECT_EQ(redactUrl("smtp://user:secret@mail.example:587"), "smtp://***@mail.example:587");
+  EXPECT_EQ(redactUrl("smtp://mail.example:25/helo@x"), "smtp://mail.example:25/helo@x");
 }
 
 // Records what it is given; answers with the statuses queued, then Ok.
