@@ -110,7 +110,11 @@ class ByteReader {
     return true;
   }
   // A reader over the next n bytes; this reader advances past them.
-  ByteReader sub(std::size_t n) { return ByteReader(bytes(n), ok_); }
+  ByteReader sub(std::size_t n) {
+    // Read first: the sub-reader must inherit the state *after* the bounds check.
+    auto b = bytes(n);
+    return ByteReader(b, ok_);
+  }
 
  private:
   ByteReader(std::span<const std::uint8_t> data, bool ok) : data_(data), ok_(ok) {}

@@ -62,6 +62,15 @@ TEST(ByteReaderTest, LatchesOnOverrun) {
   EXPECT_EQ(r.remaining(), 0u);
 }
 
+TEST(ByteReaderTest, SubReaderOfOverrunIsFailed) {
+  const std::array<std::uint8_t, 3> bytes{1, 2, 3};
+  ByteReader r(bytes);
+  ByteReader sub = r.sub(5);
+  EXPECT_FALSE(r.ok());
+  EXPECT_FALSE(sub.ok());
+  EXPECT_EQ(sub.remaining(), 0u);
+}
+
 TEST(StatusTest, ResultCarriesValueOrError) {
   Result<int> good(5);
   EXPECT_TRUE(good.isOk());

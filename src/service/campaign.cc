@@ -37,12 +37,6 @@ const inventory::Person* findPerson(const std::vector<inventory::Person>& people
   });
 }
 
-const inventory::Device* findDevice(const std::vector<inventory::Device>& devices,
-                                    std::string_view id) {
-  return findById(devices, id, [](const inventory::Device& d) -> std::string_view {
-    return d.device_id;
-  });
-}
 
 Result<policy::Directive> directiveOn(storage::Repository& repo, const std::string& id, Date day) {
   auto record = repo.directiveInForce(id, day);
@@ -85,17 +79,12 @@ Result<DispositionOutcome> recordDisposition(Workspace& ws, const DispositionReq
     PH_ASSIGN_OR_RETURN(evidence_bytes, readFile(req.evidence_path));
   }
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(repo.connection(), Transaction::Mode::kWrite));
-  PH_ASSIGN_OR_RETURN(auto devices, repo.loadDevices(on));
-  const inventory::Device* current = findDevice(devices, req.device_id);
-  if (!current) {
-    return notFound("no device '" + req.device_id + "' on " + on.toString());
-  }
-  PH_ASSIGN_OR_RETURN(auto people, repo.loadPeople(on));
+  PH_ASSIGN_OR_RETURN(const inventory::Device current, repo.loadDevice(req.device_id, on));
   if (req.by.empty()) return invalidArgument("--by: name the person who records the disposition");
-  if (!findPerson(people, req.by)) {
+  if (!repo.loadPerson(req.by, on).isOk()) {
     return notFound("--by: no person '" + req.by + "' on " + on.toString());
   }
-  PH_ASSIGN_OR_RETURN(inventory::Device next, campaign::dispose(*current, req.as, req.to, on));
+  PH_ASSIGN_OR_RETURN(inventory::Device next, campaign::dispose(current, req.as, req.to, on));
 
   DispositionOutcome outcome;
   outcome.on = on;
@@ -104,7 +93,7 @@ Result<DispositionOutcome> recordDisposition(Workspace& ws, const DispositionReq
                                 {"by", req.by},
                                 {"to", req.to},
                                 {"note", req.note},
-                                {"holder", current->holder}};
+                                {"holder", current.holder}};
   if (!req.evidence_path.empty()) {
     storage::CampaignStore store(repo);
     PH_ASSIGN_OR_RETURN(auto file,
@@ -129,13 +118,10 @@ Result<ReplacementOutcome> recordReplacement(Workspace& ws, const ReplacementReq
   PH_ASSIGN_OR_RETURN(std::string directive_id, resolveDirective(ws, req.directive_id));
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(repo.connection(), Transaction::Mode::kWrite));
   PH_ASSIGN_OR_RETURN(auto directive, directiveOn(repo, directive_id, on));
-  PH_ASSIGN_OR_RETURN(auto people, repo.loadPeople(on));
-  const inventory::Person* person = findPerson(people, req.person_id);
-  if (!person) return notFound("no person '" + req.person_id + "' on " + on.toString());
-  if (person->status != inventory::EmploymentStatus::kActive) {
+  PH_ASSIGN_OR_RETURN(const inventory::Person person, repo.loadPerson(req.person_id, on));
+  if (person.status != inventory::EmploymentStatus::kActive) {
     return failedPrecondition("person " + req.person_id + " has left; no replacement is recorded");
   }
-  PH_ASSIGN_OR_RETURN(auto devices, repo.loadDevices());
 
   // The replacement goes through the same strict parser and normaliser as an import.
   std::string text;
@@ -152,7 +138,12 @@ Result<ReplacementOutcome> recordReplacement(Workspace& ws, const ReplacementReq
     std::string id = req.device_id;
     if (id.empty()) {
       int n = 1;
-      while (findDevice(devices, "R-" + req.person_id + "-" + std::to_string(n))) ++n;
+      while (true) {
+        PH_ASSIGN_OR_RETURN(bool taken,
+                            repo.deviceExists("R-" + req.person_id + "-" + std::to_string(n)));
+        if (!taken) break;
+        ++n;
+      }
       id = "R-" + req.person_id + "-" + std::to_string(n);
     }
     nlohmann::ordered_json row{{"device_id", id},          {"holder", req.person_id},
@@ -178,7 +169,8 @@ Result<ReplacementOutcome> recordReplacement(Workspace& ws, const ReplacementReq
     return invalidArgument(source + ": the device's holder " + device.holder + " is not " +
                            req.person_id);
   }
-  if (findDevice(devices, device.device_id)) {
+  PH_ASSIGN_OR_RETURN(bool exists, repo.deviceExists(device.device_id));
+  if (exists) {
     return alreadyExists("device " + device.device_id + " already exists; a replacement is a new device");
   }
   if (device.state != platform::DeviceState::kActive) {
@@ -228,8 +220,8 @@ Result<campaign::Waiver> grantWaiver(Workspace& ws, const WaiverRequest& req,
   w.until = req.until;
   PH_RETURN_IF_ERROR(campaign::validateWaiver(w, *directive, people));
   if (!w.device_id.empty()) {
-    PH_ASSIGN_OR_RETURN(auto devices, repo.loadDevices());
-    if (!findDevice(devices, w.device_id)) return notFound("--device: no device '" + w.device_id + "'");
+    PH_ASSIGN_OR_RETURN(bool exists, repo.deviceExists(w.device_id));
+    if (!exists) return notFound("--device: no device '" + w.device_id + "'");
   }
   if (!w.person_id.empty() && !findPerson(people, w.person_id)) {
     return notFound("--person: no person '" + w.person_id + "' on " + w.from.toString());
@@ -318,15 +310,27 @@ Result<CaseList> listCases(Workspace& ws, const std::string& directive_id, Date 
 
 Result<campaign::CaseView> showCase(Workspace& ws, const std::string& directive_id,
                                     const std::string& case_or_device, Date as_of) {
+  storage::Repository& repo = ws.repository();
+  PH_RETURN_IF_ERROR(repo.checkReady());
   std::string id = directive_id;
   const auto slash = case_or_device.find('/');
   if (id.empty() && slash != std::string::npos) id = case_or_device.substr(0, slash);
-  PH_ASSIGN_OR_RETURN(auto list, listCases(ws, id, as_of, {}));
-  const std::string device = deviceOfCase(list.directive_id, case_or_device);
-  for (auto& c : list.cases) {
+  PH_ASSIGN_OR_RETURN(id, resolveDirective(ws, id));
+  const std::string device = deviceOfCase(id, case_or_device);
+  campaign::History history;
+  {
+    // Only this device and its holders: judging one case stays fast on a big inventory.
+    PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(repo.connection(), Transaction::Mode::kRead));
+    PH_ASSIGN_OR_RETURN(history, storage::CampaignStore(repo).loadHistory(id, device));
+    PH_RETURN_IF_ERROR(tx->commit());
+  }
+  if (history.directiveOn(as_of) == nullptr) {
+    return failedPrecondition("directive '" + id + "' was not yet in force on " + as_of.toString());
+  }
+  for (auto& c : campaign::casesOn(history, as_of)) {
     if (c.device_id == device) return std::move(c);
   }
-  return notFound("no case for device '" + device + "' under " + list.directive_id + " on " +
+  return notFound("no case for device '" + device + "' under " + id + " on " +
                   as_of.toString() + "; see 'phaseout case list'");
 }
 

@@ -1,10 +1,12 @@
 #include "service/demo.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
 #include "inventory/import_parser.h"
 #include "inventory/sample_org.h"
+#include "service/campaign.h"
 
 namespace phaseout::embedded {
 extern const std::string_view scenario_directive_yaml;
@@ -20,6 +22,128 @@ Status writeText(const std::string& path, const std::string& text) {
   out.close();
   if (!out) return internalError(path + ": write failed");
   return Status::ok();
+}
+
+// A stable pseudo-random choice per device: the same seed picks the same devices everywhere.
+std::uint64_t mix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+std::uint64_t pick(std::string_view id, std::uint64_t seed) {
+  std::uint64_t h = seed;
+  for (char c : id) h = mix(h ^ static_cast<unsigned char>(c));
+  return h % 100;
+}
+
+Recording on(const Recording& base, int year, unsigned month, unsigned day_of_month) {
+  Recording r = base;
+  r.on = Date::fromCivil(year, month, day_of_month);
+  return r;
+}
+
+// The campaign from the directive's issue (6 March 2023) to 20 March: notices, acknowledgements,
+// hand-overs with replacements, a destroyed phone with a certificate, a phone given to the
+// children, two waivers (one expired by 20 March) and a refused parallel-import iPhone.
+Result<DemoCampaign> recordCampaignHistory(Workspace& ws, const std::string& directive_id,
+                                           const DemoOptions& options, const Recording& base) {
+  DemoCampaign out;
+  PH_ASSIGN_OR_RETURN(auto start, ws.status(directive_id, Date::fromCivil(2023, 3, 6)));
+  std::string security_officer;
+  for (const auto& p : start.people) {
+    if (p.status == inventory::EmploymentStatus::kActive &&
+        std::find(p.roles.begin(), p.roles.end(), "security-officer") != p.roles.end()) {
+      security_officer = p.person_id;
+      break;
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> banned;  // (device, holder)
+  for (const auto& v : start.evaluation.verdicts) {
+    if (v.status == policy::VerdictStatus::kPending && v.holder) {
+      banned.emplace_back(v.device->device_id, v.holder->person_id);
+    }
+  }
+  const Recording officer = base;
+  for (const auto& [device, holder] : banned) {
+    // Notices went out on 7 March; about half acknowledged within the week.
+    PH_RETURN_IF_ERROR(recordCaseStep(ws, directive_id, device, campaign::CaseStage::kNotified,
+                                      "notice of the directive handed over", on(officer, 2023, 3, 7))
+                           .status());
+    ++out.notices;
+    const std::uint64_t roll = pick(device, options.seed);
+    if (roll < 50) {
+      PH_RETURN_IF_ERROR(recordCaseStep(ws, directive_id, device,
+                                        campaign::CaseStage::kAcknowledged, "",
+                                        on(officer, 2023, 3, 8 + roll % 6))
+                             .status());
+      ++out.acknowledged;
+    }
+  }
+  std::size_t index = 0;
+  for (const auto& [device, holder] : banned) {
+    const std::uint64_t roll = pick(device, options.seed + 1);
+    const unsigned day_of_month = 9 + static_cast<unsigned>(roll % 12);  // 9..20 March
+    ++index;
+    if (out.destroyed_device.empty() && roll % 7 == 3) {
+      out.certificate_path = (std::filesystem::path(options.out_dir) /
+                              ("destruction-certificate-" + device + ".txt")).string();
+      PH_RETURN_IF_ERROR(writeText(
+          out.certificate_path,
+          "CERTIFICATE OF DESTRUCTION\nDevice " + device + " held by " + holder +
+              " was physically destroyed on 2023-03-14 in the presence of the security officer.\n"));
+      DispositionRequest req{device, campaign::Disposition::kDestroyed, security_officer, "",
+                             out.certificate_path, "shredded"};
+      PH_RETURN_IF_ERROR(recordDisposition(ws, req, on(officer, 2023, 3, 14)).status());
+      out.destroyed_device = device;
+      continue;
+    }
+    if (out.transferred_device.empty() && roll % 7 == 5) {
+      DispositionRequest req{device, campaign::Disposition::kTransferred, holder,
+                             "the official's children", "", "\"give it to the children\""};
+      PH_RETURN_IF_ERROR(recordDisposition(ws, req, on(officer, 2023, 3, 12)).status());
+      out.transferred_device = device;
+      continue;
+    }
+    if (out.waivers.size() < 2 && roll % 11 == 4 && !security_officer.empty()) {
+      const bool first = out.waivers.empty();
+      WaiverRequest req{directive_id, device, "", "", security_officer,
+                        first ? "on mission abroad until 15 March" : "secure replacement on order",
+                        first ? Date::fromCivil(2023, 3, 6) : Date::fromCivil(2023, 3, 10),
+                        first ? Date::fromCivil(2023, 3, 15) : Date::fromCivil(2023, 4, 5)};
+      PH_ASSIGN_OR_RETURN(auto w, grantWaiver(ws, req, officer));
+      out.waivers.push_back(w.waiver_id);
+      continue;
+    }
+    if (roll < 35) {
+      // Handed in, and an allowed replacement issued the same day.
+      DispositionRequest req{device, campaign::Disposition::kReturned, security_officer, "", "",
+                             "handed in"};
+      PH_RETURN_IF_ERROR(recordDisposition(ws, req, on(officer, 2023, 3, day_of_month)).status());
+      ++out.handed_in;
+      ReplacementRequest repl;
+      repl.person_id = holder;
+      repl.directive_id = directive_id;
+      const bool aurora = index % 3 == 0;
+      repl.model = aurora ? "INOI R7" : "Galaxy A54";
+      repl.vendor = aurora ? "INOI" : "Samsung";
+      repl.platform = aurora ? "Aurora OS 4.0.2" : "Android 13";
+      repl.channel = "official";
+      auto r = recordReplacement(ws, repl, on(officer, 2023, 3, day_of_month));
+      if (r.isOk()) ++out.replacements;
+      if (out.refused_replacement.empty()) {
+        ReplacementRequest iphone = repl;
+        iphone.model = "iPhone 14";
+        iphone.vendor = "Apple";
+        iphone.platform = "iOS 16.3";
+        iphone.channel = "parallel-import";
+        auto refused = recordReplacement(ws, iphone, on(officer, 2023, 3, day_of_month));
+        if (!refused.isOk()) out.refused_replacement = holder + ": " + refused.status().message();
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -55,6 +179,12 @@ Result<DemoOutcome> runDemo(Workspace& workspace, const DemoOptions& options,
   } else {
     PH_ASSIGN_OR_RETURN(outcome.directive,
                         workspace.addDirectiveFile(options.directive_path, recording));
+  }
+  if (options.campaign_history && options.directive_path.empty()) {
+    if (progress) progress("campaign history", 0, 0);
+    PH_ASSIGN_OR_RETURN(outcome.campaign, recordCampaignHistory(workspace,
+                                                                outcome.directive.directive.id,
+                                                                options, recording));
   }
   PH_ASSIGN_OR_RETURN(outcome.status, workspace.status(outcome.directive.directive.id, options.as_of));
   return outcome;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/date.h"
 #include "service/workspace.h"
@@ -17,6 +18,20 @@ struct DemoOptions {
   std::string out_dir = ".";        // where people.csv and devices.csv are written
   std::string directive_path;       // empty: the scenario's directive shipped in the binary
   Date as_of = Date::fromCivil(2023, 3, 20);
+  bool campaign_history = true;     // record the 6-20 March 2023 campaign (scenario directive)
+};
+
+// What the demo's campaign history recorded between 6 and 20 March 2023.
+struct DemoCampaign {
+  std::size_t notices = 0;        // cases marked notified
+  std::size_t acknowledged = 0;
+  std::size_t handed_in = 0;      // dispositions "returned"
+  std::size_t replacements = 0;   // allowed replacements recorded
+  std::string destroyed_device;   // destroyed, with a certificate as evidence
+  std::string certificate_path;
+  std::string transferred_device; // "given to the children"
+  std::vector<std::string> waivers;  // one expired by 20 March, one still running
+  std::string refused_replacement;   // the refusal message of a parallel-import iPhone
 };
 
 struct DemoOutcome {
@@ -25,6 +40,7 @@ struct DemoOutcome {
   ImportSummary people;
   ImportSummary devices;
   DirectiveAdded directive;
+  DemoCampaign campaign;
   StatusResult status;
 };
 

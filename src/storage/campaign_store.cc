@@ -279,22 +279,59 @@ Result<std::vector<Notification>> CampaignStore::loadNotifications(const std::st
   return out;
 }
 
-Result<campaign::History> CampaignStore::loadHistory(const std::string& directive_id) {
+Result<campaign::History> CampaignStore::loadHistory(const std::string& directive_id,
+                                                     const std::string& device_id) {
   campaign::History h;
   Connection& conn = repo_.connection();
-  PH_ASSIGN_OR_RETURN(h.people, loadAllVersions<inventory::Person>(
-                                    conn,
-                                    "SELECT person_id, valid_from, seq, name, email, unit, roles, "
-                                    "status FROM person_versions ORDER BY person_id, valid_from, "
-                                    "seq",
-                                    readPerson));
-  PH_ASSIGN_OR_RETURN(h.devices, loadAllVersions<inventory::Device>(
-                                     conn,
-                                     "SELECT device_id, valid_from, seq, holder, kind, vendor, "
-                                     "model, platform, os_version, ownership, channel, serial, "
-                                     "imei, macs, hostname, state FROM device_versions ORDER BY "
-                                     "device_id, valid_from, seq",
-                                     readDevice));
+  constexpr std::string_view kDevices =
+      "SELECT device_id, valid_from, seq, holder, kind, vendor, model, platform, os_version, "
+      "ownership, channel, serial, imei, macs, hostname, state FROM device_versions ";
+  constexpr std::string_view kPeople =
+      "SELECT person_id, valid_from, seq, name, email, unit, roles, status FROM person_versions ";
+  if (device_id.empty()) {
+    PH_ASSIGN_OR_RETURN(h.people,
+                        loadAllVersions<inventory::Person>(
+                            conn, std::string(kPeople) + "ORDER BY person_id, valid_from, seq",
+                            readPerson));
+    PH_ASSIGN_OR_RETURN(h.devices,
+                        loadAllVersions<inventory::Device>(
+                            conn, std::string(kDevices) + "ORDER BY device_id, valid_from, seq",
+                            readDevice));
+  } else {
+    PH_ASSIGN_OR_RETURN(auto ds, conn.prepare(std::string(kDevices) +
+                                              "WHERE device_id = :id ORDER BY valid_from, seq"));
+    ds->bind("id", device_id);
+    while (true) {
+      PH_ASSIGN_OR_RETURN(bool row, ds->step());
+      if (!row) break;
+      campaign::Versioned<inventory::Device> v;
+      v.valid_from = static_cast<std::int32_t>(ds->integer(1));
+      v.seq = ds->integer(2);
+      PH_ASSIGN_OR_RETURN(v.record, readDevice(*ds));
+      h.devices.push_back(std::move(v));
+    }
+    std::vector<std::string> holders;
+    for (const auto& v : h.devices) {
+      if (!v.record.holder.empty()) holders.push_back(v.record.holder);
+    }
+    std::sort(holders.begin(), holders.end());
+    holders.erase(std::unique(holders.begin(), holders.end()), holders.end());
+    PH_ASSIGN_OR_RETURN(auto ps, conn.prepare(std::string(kPeople) +
+                                              "WHERE person_id = :id ORDER BY valid_from, seq"));
+    for (const auto& holder : holders) {
+      ps->bind("id", holder);
+      while (true) {
+        PH_ASSIGN_OR_RETURN(bool row, ps->step());
+        if (!row) break;
+        campaign::Versioned<inventory::Person> v;
+        v.valid_from = static_cast<std::int32_t>(ps->integer(1));
+        v.seq = ps->integer(2);
+        PH_ASSIGN_OR_RETURN(v.record, readPerson(*ps));
+        h.people.push_back(std::move(v));
+      }
+      ps->reset();
+    }
+  }
   PH_ASSIGN_OR_RETURN(auto s, conn.prepare("SELECT version, valid_from, source_text FROM "
                                            "directive_versions WHERE directive_id = :d ORDER BY "
                                            "valid_from, version"));
@@ -319,6 +356,10 @@ Result<campaign::History> CampaignStore::loadHistory(const std::string& directiv
   }
   PH_ASSIGN_OR_RETURN(h.waivers, loadWaivers(directive_id));
   PH_ASSIGN_OR_RETURN(h.steps, loadCaseSteps(directive_id));
+  if (!device_id.empty()) {
+    std::erase_if(h.steps,
+                  [&](const campaign::CaseStep& step) { return step.device_id != device_id; });
+  }
   return h;
 }
 

@@ -56,8 +56,10 @@ class CampaignStore {
   Status recordNotification(const Notification& n, const ChangeContext& change);
   Result<std::vector<Notification>> loadNotifications(const std::string& directive_id);
 
-  // Everything casesOn()/snapshotOn() need for one directive.
-  Result<campaign::History> loadHistory(const std::string& directive_id);
+  // Everything casesOn()/snapshotOn() need for one directive. With `device_id`, only that
+  // device, the people who held it and its case steps: enough to judge its one case quickly.
+  Result<campaign::History> loadHistory(const std::string& directive_id,
+                                        const std::string& device_id = "");
 
  private:
   Repository& repo_;

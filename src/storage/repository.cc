@@ -215,6 +215,38 @@ Result<std::vector<Device>> Repository::loadDevices(std::optional<Date> as_of) {
   return loadVersions<Device>(connection_, kSelectDevices, as_of, readDevice);
 }
 
+Result<inventory::Person> Repository::loadPerson(const std::string& person_id, Date as_of) {
+  PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(
+                                  "SELECT person_id, valid_from, seq, name, email, unit, roles, "
+                                  "status FROM person_versions WHERE person_id = :id AND "
+                                  "valid_from <= :day ORDER BY valid_from DESC, seq DESC LIMIT 1"));
+  s->bind("id", person_id);
+  s->bind("day", std::int64_t{as_of.days()});
+  PH_ASSIGN_OR_RETURN(bool row, s->step());
+  if (!row) return notFound("no person '" + person_id + "' on " + as_of.toString());
+  return readPerson(*s);
+}
+
+Result<inventory::Device> Repository::loadDevice(const std::string& device_id, Date as_of) {
+  PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(
+                                  "SELECT device_id, valid_from, seq, holder, kind, vendor, model, "
+                                  "platform, os_version, ownership, channel, serial, imei, macs, "
+                                  "hostname, state FROM device_versions WHERE device_id = :id AND "
+                                  "valid_from <= :day ORDER BY valid_from DESC, seq DESC LIMIT 1"));
+  s->bind("id", device_id);
+  s->bind("day", std::int64_t{as_of.days()});
+  PH_ASSIGN_OR_RETURN(bool row, s->step());
+  if (!row) return notFound("no device '" + device_id + "' on " + as_of.toString());
+  return readDevice(*s);
+}
+
+Result<bool> Repository::deviceExists(const std::string& device_id) {
+  PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(
+                                  "SELECT 1 FROM device_versions WHERE device_id = :id LIMIT 1"));
+  s->bind("id", device_id);
+  return s->step();
+}
+
 Result<std::vector<std::string>> Repository::loadPersonIds() {
   PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(kSelectPersonIds));
   std::vector<std::string> out;

@@ -95,6 +95,11 @@ class Repository {
   // their latest versions when as_of is empty. Ordered by id; records not yet valid are absent.
   Result<std::vector<inventory::Person>> loadPeople(std::optional<Date> as_of = std::nullopt);
   Result<std::vector<inventory::Device>> loadDevices(std::optional<Date> as_of = std::nullopt);
+  // One record as it was on `as_of`; NotFound when it did not exist then.
+  Result<inventory::Person> loadPerson(const std::string& person_id, Date as_of);
+  Result<inventory::Device> loadDevice(const std::string& device_id, Date as_of);
+  // True when a device with this id was ever stored.
+  Result<bool> deviceExists(const std::string& device_id);
   // Every person id ever stored, ordered.
   Result<std::vector<std::string>> loadPersonIds();
 
