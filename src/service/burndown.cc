@@ -1,0 +1,53 @@
+#include "service/burndown.h"
+
+#include <algorithm>
+
+#include "service/campaign.h"
+#include "storage/campaign_store.h"
+#include "storage/connection.h"
+
+namespace phaseout::service {
+
+Result<BurndownOutcome> burndown(Workspace& ws, const BurndownRequest& request) {
+  storage::Repository& repo = ws.repository();
+  PH_RETURN_IF_ERROR(repo.checkReady());
+  PH_ASSIGN_OR_RETURN(std::string id, resolveDirective(ws, request.directive_id));
+  campaign::History history;
+  {
+    // One read transaction: every table seen at the same commit.
+    PH_ASSIGN_OR_RETURN(auto tx, storage::Transaction::begin(repo.connection(),
+                                                             storage::Transaction::Mode::kRead));
+    PH_ASSIGN_OR_RETURN(history, storage::CampaignStore(repo).loadHistory(id));
+    PH_RETURN_IF_ERROR(tx->commit());
+  }
+  const std::optional<Date> first_day = campaign::firstInForceDay(history);
+  if (!first_day) return notFound("no directive '" + id + "'; see 'phaseout directive list'");
+
+  Date to = request.today;
+  if (request.to) {
+    to = *request.to;
+  } else {
+    // The version in force today (or the first one, for a directive that is not yet in force)
+    // decides where a finished campaign's default range ends.
+    const campaign::DirectiveVersion* now = history.directiveOn(request.today);
+    const policy::Directive& d = now ? now->directive : history.directive_versions.front().directive;
+    if (!d.milestones.empty()) {
+      to = std::min(to, d.finalDue().addDays(kBurndownDaysAfterLastMilestone));
+    }
+  }
+  const Date from = request.from.value_or(*first_day);
+  PH_ASSIGN_OR_RETURN(campaign::Burndown counts, campaign::computeBurndown(history, from, to));
+
+  // The forecast is made as of the last day observed and judges the milestones of the
+  // directive version in force that day.
+  const Date as_of = std::min(request.today, to);
+  const campaign::DirectiveVersion* version =
+      history.directiveOn(std::max(as_of, counts.from));
+  BurndownOutcome out;
+  out.directive = version->directive;
+  out.forecast = campaign::forecastMilestones(counts, out.directive.milestones, as_of);
+  out.burndown = std::move(counts);
+  return out;
+}
+
+}  // namespace phaseout::service
