@@ -323,15 +323,18 @@ std::string burndownSvg(const Burndown& b, const Forecast& f) {
       out += (d == f.basis_from ? "" : " ") + point(chart.xMid(d), chart.y(f.expectedOn(d)));
     }
     out += "\"/>\n";
+    // The expected count beside each marker; labels of neighbouring milestones are staggered.
+    int row = 0;
     for (const auto& m : f.milestones) {
       if (m.kind != ForecastKind::kTrend) continue;
       const double cx = chart.xMid(m.due);
       const double cy = chart.y(m.expected);
       out += "<circle cx=\"" + fixed1(cx) + "\" cy=\"" + fixed1(cy) + "\" r=\"3.5\" fill=\"" +
              std::string(kForecastColor) + "\"/>\n";
-      out += "<text x=\"" + fixed1(cx - 6) + "\" y=\"" + fixed1(cy - 6) +
+      out += "<text x=\"" + fixed1(cx - 6) + "\" y=\"" + fixed1(std::max(cy - 6 - 13 * row, 12.0 + kTop)) +
              "\" text-anchor=\"end\" fill=\"" + std::string(kForecastColor) + "\">" +
-             fixed1(m.expected) + " [" + fixed1(m.low) + "\u2013" + fixed1(m.high) + "]</text>\n";
+             fixed1(m.expected) + "</text>\n";
+      row = 1 - row;
     }
   }
 
@@ -390,30 +393,32 @@ std::string burndownSvg(const Burndown& b, const Forecast& f) {
          "\" text-anchor=\"middle\" fill=\"#57606a\" transform=\"rotate(-90 14 " +
          std::to_string(kTop + kPlotHeight / 2) + ")\">devices</text>\n";
 
-  // Legend.
+  // Legend: the stacked verdicts on one row, the lines on the next.
   int lx = kLeft;
-  const int ly = kHeight - 18;
+  int ly = kHeight - 30;
   auto swatch = [&](const std::string& shape, const std::string& label) {
     out += shape + "<text x=\"" + std::to_string(lx + 18) + "\" y=\"" + std::to_string(ly + 4) +
            "\">" + xml(label) + "</text>\n";
-    lx += 26 + static_cast<int>(label.size()) * 6;
+    lx += 32 + static_cast<int>(label.size()) * 7;
   };
-  for (const Layer& layer : kLayers) {
-    swatch("<rect x=\"" + std::to_string(lx) + "\" y=\"" + std::to_string(ly - 5) +
-               "\" width=\"12\" height=\"10\" fill=\"" + layer.color + "\" fill-opacity=\"0.75\"/>",
-           layer.name);
-  }
+  auto box = [&](const char* color, const char* opacity) {
+    return "<rect x=\"" + std::to_string(lx) + "\" y=\"" + std::to_string(ly - 5) +
+           "\" width=\"12\" height=\"10\" fill=\"" + color + "\" fill-opacity=\"" + opacity +
+           "\"/>";
+  };
   auto stroke = [&](const char* color, const char* dash) {
     return "<line x1=\"" + std::to_string(lx) + "\" y1=\"" + std::to_string(ly) + "\" x2=\"" +
            std::to_string(lx + 12) + "\" y2=\"" + std::to_string(ly) + "\" stroke=\"" + color +
            "\" stroke-width=\"2\"" + (dash ? std::string(" stroke-dasharray=\"") + dash + "\"" : "") +
            "/>";
   };
-  swatch(stroke(kViolatingColor, nullptr), "violating (pending + overdue)");
+  for (const Layer& layer : kLayers) swatch(box(layer.color, "0.75"), layer.name);
+  lx = kLeft;
+  ly += 16;
+  swatch(stroke(kViolatingColor, nullptr), "violating = pending + overdue");
   if (forecast_to) {
-    swatch(stroke(kForecastColor, "4 2"), "forecast");
-    swatch("<rect x=\"" + std::to_string(lx) + "\" y=\"" + std::to_string(ly - 5) +
-               "\" width=\"12\" height=\"10\" fill=\"" + kForecastColor + "\" fill-opacity=\"0.15\"/>",
+    swatch(stroke(kForecastColor, "4 2"), "forecast of violating");
+    swatch(box(kForecastColor, "0.15"),
            std::to_string(campaign::kForecastIntervalPercent) + "% prediction interval");
   }
   out += "</svg>\n";
