@@ -6,9 +6,11 @@
 // Build (not part of `make bench`; the whole-program number comes from `phaseout burndown`):
 //   cmake --build build/release --target phaseout_campaign
 //   g++ -std=c++20 -O2 -Isrc bench/campaign/burndown_bench.cc \
-//     build/release/src/campaign/libphaseout_campaign.a build/release/src/policy/libphaseout_policy.a \
-//     build/release/src/inventory/libphaseout_inventory.a build/release/src/platform/libphaseout_platform.a \
-//     build/release/src/core/libphaseout_core.a -lbenchmark -lpthread -o burndown_bench
+//     build/release/src/campaign/libphaseout_campaign.a
+//     build/release/src/policy/libphaseout_policy.a \
+//     build/release/src/inventory/libphaseout_inventory.a
+//     build/release/src/platform/libphaseout_platform.a \ build/release/src/core/libphaseout_core.a
+//     -lbenchmark -lpthread -o burndown_bench
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -106,10 +108,12 @@ const History& history() {
                std::tie(id_of(b.record), b.valid_from, b.seq);
       };
     };
-    std::stable_sort(out.people.begin(), out.people.end(),
-                     by([](const inventory::Person& p) -> const std::string& { return p.person_id; }));
-    std::stable_sort(out.devices.begin(), out.devices.end(),
-                     by([](const inventory::Device& d) -> const std::string& { return d.device_id; }));
+    std::stable_sort(
+        out.people.begin(), out.people.end(),
+        by([](const inventory::Person& p) -> const std::string& { return p.person_id; }));
+    std::stable_sort(
+        out.devices.begin(), out.devices.end(),
+        by([](const inventory::Device& d) -> const std::string& { return d.device_id; }));
     return out;
   }();
   return h;

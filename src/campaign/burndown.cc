@@ -394,9 +394,12 @@ Result<Burndown> computeBurndown(const History& history, Date from, Date to) {
 
 std::string_view name(ForecastKind k) {
   switch (k) {
-    case ForecastKind::kTrend: return "trend";
-    case ForecastKind::kObserved: return "observed";
-    case ForecastKind::kUnavailable: return "unavailable";
+    case ForecastKind::kTrend:
+      return "trend";
+    case ForecastKind::kObserved:
+      return "observed";
+    case ForecastKind::kUnavailable:
+      return "unavailable";
   }
   return "unavailable";
 }
@@ -477,8 +480,8 @@ Forecast forecastMilestones(const Burndown& burndown,
   // Observed: the computed days up to as_of.
   std::size_t observed = 0;
   while (observed < burndown.days.size() && burndown.days[observed].day <= as_of) ++observed;
-  const std::size_t window = std::min<std::size_t>(
-      observed, static_cast<std::size_t>(std::max(options.window_days, 2)));
+  const std::size_t window =
+      std::min<std::size_t>(observed, static_cast<std::size_t>(std::max(options.window_days, 2)));
   const std::size_t basis_begin = observed - window;
   const int min_days = std::max(options.min_days, 3);
   if (static_cast<int>(window) >= min_days) {
@@ -511,8 +514,10 @@ Forecast forecastMilestones(const Burndown& burndown,
         f.on_track = c.violating() == 0;
         f.basis_days = 1;
         f.basis_from = f.basis_to = m.due;
-        f.method = "observed: the due date has passed; the count of violating devices "
-                   "(pending + overdue) on " + m.due.toString() + ".";
+        f.method =
+            "observed: the due date has passed; the count of violating devices "
+            "(pending + overdue) on " +
+            m.due.toString() + ".";
       }
     } else if (!out.fitted) {
       f.kind = ForecastKind::kUnavailable;
@@ -536,8 +541,7 @@ Forecast forecastMilestones(const Burndown& burndown,
                  daysText(out.trend.n) + " " + out.basis_from.toString() + ".." +
                  out.basis_to.toString() + " (slope " + fixed1(out.trend.slope) +
                  " per day), extrapolated " + daysText(out.basis_to.daysUntil(m.due)) +
-                 " to the due date and clamped at 0; " +
-                 std::to_string(kForecastIntervalPercent) +
+                 " to the due date and clamped at 0; " + std::to_string(kForecastIntervalPercent) +
                  "% prediction interval from the residual standard error (" +
                  fixed1(out.trend.residual_se) + ") with Student's t (" +
                  std::to_string(out.trend.n - 2) + " degrees of freedom).";

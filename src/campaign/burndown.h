@@ -106,7 +106,7 @@ struct LinearTrend {
   double intercept = 0;
   double residual_se = 0;  // sqrt(SSE / (n - 2)); 0 when n <= 2
   double x_mean = 0;
-  double sxx = 0;          // sum of (x_i - x_mean)^2
+  double sxx = 0;  // sum of (x_i - x_mean)^2
 
   double at(double x) const { return intercept + slope * x; }
   // Half-width of the two-sided prediction interval for a new observation at x with the given
@@ -130,7 +130,7 @@ struct Forecast {
   LinearTrend trend;    // x = days since basis_from; meaningful when fitted
   Date basis_from;      // the observed days the trend was fitted to (when fitted)
   Date basis_to;
-  double t = 0;         // the Student's t quantile of the interval (when fitted)
+  double t = 0;  // the Student's t quantile of the interval (when fitted)
   std::vector<MilestoneForecast> milestones;
 
   // The trend's value on `day` and its prediction interval, clamped at 0. Precondition: fitted.

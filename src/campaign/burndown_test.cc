@@ -30,11 +30,21 @@ DayCounts countsBySnapshot(const History& history, Date on) {
   if (!snap) return c;
   for (const auto& v : snap->evaluation.verdicts) {
     switch (v.status) {
-      case VerdictStatus::kPending: ++c.pending; break;
-      case VerdictStatus::kOverdue: ++c.overdue; break;
-      case VerdictStatus::kExempt: ++c.exempt; break;
-      case VerdictStatus::kUnknown: ++c.unknown; break;
-      case VerdictStatus::kCompliant: ++c.compliant; break;
+      case VerdictStatus::kPending:
+        ++c.pending;
+        break;
+      case VerdictStatus::kOverdue:
+        ++c.overdue;
+        break;
+      case VerdictStatus::kExempt:
+        ++c.exempt;
+        break;
+      case VerdictStatus::kUnknown:
+        ++c.unknown;
+        break;
+      case VerdictStatus::kCompliant:
+        ++c.compliant;
+        break;
     }
   }
   return c;
@@ -49,9 +59,9 @@ void expectSameAsSnapshots(const History& h, Date from, Date to) {
     const DayCounts want = countsBySnapshot(h, c.day);
     ASSERT_EQ(c, want) << "on " << c.day.toString() << ": pending " << c.pending << "/"
                        << want.pending << " overdue " << c.overdue << "/" << want.overdue
-                       << " exempt " << c.exempt << "/" << want.exempt << " unknown "
-                       << c.unknown << "/" << want.unknown << " compliant " << c.compliant
-                       << "/" << want.compliant;
+                       << " exempt " << c.exempt << "/" << want.exempt << " unknown " << c.unknown
+                       << "/" << want.unknown << " compliant " << c.compliant << "/"
+                       << want.compliant;
   }
 }
 
@@ -96,7 +106,8 @@ Device device(const std::string& id, const std::string& holder, Platform platfor
   d.holder = holder;
   d.platform = platform;
   d.kind = Kind::kPhone;
-  d.vendor = platform == Platform::kIos ? "apple" : (platform == Platform::kUnknown ? "" : "samsung");
+  d.vendor =
+      platform == Platform::kIos ? "apple" : (platform == Platform::kUnknown ? "" : "samsung");
   d.model = "M";
   d.state = state;
   return d;
@@ -139,7 +150,7 @@ History handWritten() {
   addPerson(mar6 + 8, person("P-2", "gov/other"));  // moves out of scope on 14 March
   addPerson(kBaseline, person("P-3", "pa/press"));
   addPerson(mar6 + 20, person("P-3", "pa/press", EmploymentStatus::kLeft));  // leaves 26 March
-  addPerson(mar6 + 3, person("P-4", "pa"));  // joins 9 March
+  addPerson(mar6 + 3, person("P-4", "pa"));                                  // joins 9 March
 
   addDevice(kBaseline, device("D-1", "P-1", Platform::kIos));
   addDevice(mar6 + 5, device("D-1", "P-1", Platform::kIos, DeviceState::kDestroyed));
@@ -193,7 +204,9 @@ TEST(Burndown, EqualsSnapshotOnEveryDayOfAHandWrittenCampaign) {
 TEST(Burndown, HandWrittenCountsAreWhatTheStoryTells) {
   auto b = computeBurndown(handWritten(), day("2023-03-06"), day("2023-04-05"));
   ASSERT_TRUE(b.isOk());
-  auto on = [&](const char* text) { return b->days[static_cast<std::size_t>(b->from.daysUntil(day(text)))]; };
+  auto on = [&](const char* text) {
+    return b->days[static_cast<std::size_t>(b->from.daysUntil(day(text)))];
+  };
   // 6 March: D-1, D-2, D-3 violate (D-4's holder is not yet known); D-5 unknown, D-6 compliant.
   EXPECT_EQ(on("2023-03-06").pending, 3u);
   EXPECT_EQ(on("2023-03-06").unknown, 1u);
@@ -258,9 +271,9 @@ History randomHistory(std::mt19937& rng, int people, int devices, int span_days)
     }
   }
   const Platform platforms[] = {Platform::kIos, Platform::kAndroid, Platform::kUnknown};
-  const DeviceState states[] = {DeviceState::kActive, DeviceState::kActive, DeviceState::kActive,
-                                DeviceState::kDestroyed, DeviceState::kReturned,
-                                DeviceState::kTransferred};
+  const DeviceState states[] = {DeviceState::kActive,   DeviceState::kActive,
+                                DeviceState::kActive,   DeviceState::kDestroyed,
+                                DeviceState::kReturned, DeviceState::kTransferred};
   for (int d = 0; d < devices; ++d) {
     const std::string id = "D-" + std::to_string(d);
     const int n = 1 + pick(4);
@@ -277,9 +290,15 @@ History randomHistory(std::mt19937& rng, int people, int devices, int span_days)
     x.waiver_id = "W-" + std::to_string(w);
     x.directive_id = pick(6) == 0 ? "other" : "pa-iphone-2023";
     switch (pick(3)) {
-      case 0: x.device_id = "D-" + std::to_string(pick(devices)); break;
-      case 1: x.person_id = "P-" + std::to_string(pick(people)); break;
-      default: x.unit = pick(2) ? "pa/**" : "pa/press"; break;
+      case 0:
+        x.device_id = "D-" + std::to_string(pick(devices));
+        break;
+      case 1:
+        x.person_id = "P-" + std::to_string(pick(people));
+        break;
+      default:
+        x.unit = pick(2) ? "pa/**" : "pa/press";
+        break;
     }
     x.from = Date::fromDays(someDay());
     x.until = x.from.addDays(pick(12));
@@ -294,8 +313,8 @@ TEST(Burndown, EqualsSnapshotOnEveryDayOfRandomHistories) {
   std::mt19937 rng(20230306);
   for (int round = 0; round < 300; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
-    const History h = randomHistory(rng, 1 + static_cast<int>(rng() % 8),
-                                    1 + static_cast<int>(rng() % 14), 30);
+    const History h =
+        randomHistory(rng, 1 + static_cast<int>(rng() % 8), 1 + static_cast<int>(rng() % 14), 30);
     expectSameAsSnapshots(h, day("2023-02-20"), day("2023-04-20"));
     if (HasFatalFailure()) return;
   }
@@ -414,9 +433,9 @@ TEST(Forecast, TooFewDaysSaysSoInsteadOfANumber) {
 
 TEST(Forecast, PassedMilestoneReportsTheObservedCount) {
   const Burndown b = series(day("2023-03-20"), {5, 4, 2, 0, 0, 1, 1});
-  auto f = forecastMilestones(b, {{"a", day("2023-03-22"), ""}, {"b", day("2023-03-23"), ""},
-                                  {"c", day("2023-03-01"), ""}},
-                              day("2023-04-30"));
+  auto f = forecastMilestones(
+      b, {{"a", day("2023-03-22"), ""}, {"b", day("2023-03-23"), ""}, {"c", day("2023-03-01"), ""}},
+      day("2023-04-30"));
   ASSERT_EQ(f.milestones.size(), 3u);
   EXPECT_EQ(f.milestones[0].kind, ForecastKind::kObserved);
   EXPECT_EQ(f.milestones[0].expected, 2.0);
@@ -476,8 +495,8 @@ TEST(BurndownScale, TenThousandDevicesHundredThousandVersions) {
     char id[16];
     std::snprintf(id, sizeof id, "P-%06d", p);
     h.people.push_back({kBaseline, ++seq, person(id, units[rng() % 4])});
-    h.people.push_back({start + static_cast<std::int32_t>(rng() % 60), ++seq,
-                        person(id, units[rng() % 4])});
+    h.people.push_back(
+        {start + static_cast<std::int32_t>(rng() % 60), ++seq, person(id, units[rng() % 4])});
   }
   const Platform platforms[] = {Platform::kIos, Platform::kAndroid, Platform::kUnknown};
   for (int d = 0; d < devices; ++d) {
@@ -510,11 +529,12 @@ TEST(BurndownScale, TenThousandDevicesHundredThousandVersions) {
   const auto t1 = std::chrono::steady_clock::now();
   ASSERT_TRUE(b.isOk());
   std::printf("burndown sweep: %zu devices, %zu version rows, %zu days: %.1f ms\n",
-              static_cast<std::size_t>(devices), h.people.size() + h.devices.size(),
-              b->days.size(), std::chrono::duration<double, std::milli>(t1 - t0).count());
+              static_cast<std::size_t>(devices), h.people.size() + h.devices.size(), b->days.size(),
+              std::chrono::duration<double, std::milli>(t1 - t0).count());
   // Spot checks against the full evaluation on a few days.
   for (std::int32_t k : {5, 25, 59}) {
-    EXPECT_EQ(b->days[static_cast<std::size_t>(k - 5)], countsBySnapshot(h, Date::fromDays(start + k)));
+    EXPECT_EQ(b->days[static_cast<std::size_t>(k - 5)],
+              countsBySnapshot(h, Date::fromDays(start + k)));
   }
 }
 

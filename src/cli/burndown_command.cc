@@ -9,7 +9,8 @@
 namespace phaseout::cli {
 namespace {
 
-constexpr const char* kBurndownFooter = R"(For every day from --from to --to: the devices in scope of the directive by verdict
+constexpr const char* kBurndownFooter =
+    R"(For every day from --from to --to: the devices in scope of the directive by verdict
 (pending, overdue, exempt, unknown, compliant), exactly as 'status --at' that day would count
 them; violating = pending + overdue. Defaults: --from the directive's first in-force day;
 --to today (UTC), but no later than 7 days after the last milestone.

@@ -30,12 +30,23 @@ std::string xml(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -49,9 +60,11 @@ std::string verdictText(const MilestoneForecast& f) {
     case ForecastKind::kTrend:
       return "expected " + fixed1(f.expected) + " (" +
              std::to_string(campaign::kForecastIntervalPercent) + "% interval " + fixed1(f.low) +
-             " to " + fixed1(f.high) + "): " + (f.on_track.value_or(false) ? "on track" : "not on track");
+             " to " + fixed1(f.high) +
+             "): " + (f.on_track.value_or(false) ? "on track" : "not on track");
     case ForecastKind::kObserved:
-      return "observed " + fixed1(f.expected) + ": " + (f.on_track.value_or(false) ? "met" : "missed");
+      return "observed " + fixed1(f.expected) + ": " +
+             (f.on_track.value_or(false) ? "met" : "missed");
     case ForecastKind::kUnavailable:
       break;
   }
@@ -220,16 +233,18 @@ std::string burndownSvg(const Burndown& b, const Forecast& f) {
     y_top = std::max(y_top, static_cast<double>(c.overdue + c.pending + c.unknown + c.exempt));
   }
   if (forecast_to) {
-    for (Date d = f.basis_to; d <= *forecast_to; d = d.addDays(1)) y_top = std::max(y_top, f.highOn(d));
+    for (Date d = f.basis_to; d <= *forecast_to; d = d.addDays(1))
+      y_top = std::max(y_top, f.highOn(d));
   }
   const double step = niceStep(y_top);
   const double y_max = std::max(step, std::ceil(y_top / step) * step);
   const Chart chart(b.from, last, y_max);
 
-  std::string title = "Burn-down of " + b.directive_id + ", " + b.from.toString() + " to " +
-                      b.to.toString();
-  std::string desc = "Devices in scope per day by verdict, stacked: overdue, pending, unknown, "
-                     "exempt; the line is the violating count (pending + overdue).";
+  std::string title =
+      "Burn-down of " + b.directive_id + ", " + b.from.toString() + " to " + b.to.toString();
+  std::string desc =
+      "Devices in scope per day by verdict, stacked: overdue, pending, unknown, "
+      "exempt; the line is the violating count (pending + overdue).";
   if (!b.days.empty()) {
     const DayCounts& first = b.days.front();
     const DayCounts& end = b.days.back();
@@ -251,8 +266,8 @@ std::string burndownSvg(const Burndown& b, const Forecast& f) {
   out += "<desc id=\"burndown-desc\">" + xml(desc) + "</desc>\n";
   out += "<rect x=\"0\" y=\"0\" width=\"" + std::to_string(kWidth) + "\" height=\"" +
          std::to_string(kHeight) + "\" fill=\"#ffffff\"/>\n";
-  out += "<text x=\"" + std::to_string(kLeft) + "\" y=\"16\" font-size=\"13\" font-weight=\"600\">" +
-         xml(title) + "</text>\n";
+  out += "<text x=\"" + std::to_string(kLeft) +
+         "\" y=\"16\" font-size=\"13\" font-weight=\"600\">" + xml(title) + "</text>\n";
 
   // Y grid and labels.
   out += "<g stroke=\"#eaeef2\" stroke-width=\"1\">\n";
@@ -300,7 +315,8 @@ std::string burndownSvg(const Burndown& b, const Forecast& f) {
     for (std::size_t i = 0; i < b.days.size(); ++i) {
       const DayCounts& c = b.days[i];
       const double yy = chart.y(static_cast<double>(c.violating()));
-      out += (i ? " " : "") + point(chart.x(c.day), yy) + " " + point(chart.x(c.day.addDays(1)), yy);
+      out +=
+          (i ? " " : "") + point(chart.x(c.day), yy) + " " + point(chart.x(c.day.addDays(1)), yy);
     }
     out += "\"/>\n";
   }
@@ -331,9 +347,9 @@ std::string burndownSvg(const Burndown& b, const Forecast& f) {
       const double cy = chart.y(m.expected);
       out += "<circle cx=\"" + fixed1(cx) + "\" cy=\"" + fixed1(cy) + "\" r=\"3.5\" fill=\"" +
              std::string(kForecastColor) + "\"/>\n";
-      out += "<text x=\"" + fixed1(cx - 6) + "\" y=\"" + fixed1(std::max(cy - 6 - 13 * row, 12.0 + kTop)) +
-             "\" text-anchor=\"end\" fill=\"" + std::string(kForecastColor) + "\">" +
-             fixed1(m.expected) + "</text>\n";
+      out += "<text x=\"" + fixed1(cx - 6) + "\" y=\"" +
+             fixed1(std::max(cy - 6 - 13 * row, 12.0 + kTop)) + "\" text-anchor=\"end\" fill=\"" +
+             std::string(kForecastColor) + "\">" + fixed1(m.expected) + "</text>\n";
       row = 1 - row;
     }
   }
@@ -356,8 +372,8 @@ std::string burndownSvg(const Burndown& b, const Forecast& f) {
   if (f.as_of >= b.from && f.as_of <= last) {
     const std::string xs = fixed1(chart.x(f.as_of.addDays(1)));
     out += "<line class=\"as-of\" x1=\"" + xs + "\" y1=\"" + std::to_string(kTop) + "\" x2=\"" +
-           xs + "\" y2=\"" + std::to_string(kTop + kPlotHeight) +
-           "\" stroke=\"" + std::string(kForecastColor) + "\" stroke-width=\"1\"/>\n";
+           xs + "\" y2=\"" + std::to_string(kTop + kPlotHeight) + "\" stroke=\"" +
+           std::string(kForecastColor) + "\" stroke-width=\"1\"/>\n";
     out += "<text x=\"" + fixed1(chart.x(f.as_of.addDays(1)) - 4) + "\" y=\"" +
            std::to_string(kTop + 12) + "\" text-anchor=\"end\" fill=\"" +
            std::string(kForecastColor) + "\">as of " + monthDay(f.as_of) + "</text>\n";
@@ -387,8 +403,9 @@ std::string burndownSvg(const Burndown& b, const Forecast& f) {
   }
   out += "</g>\n<g fill=\"#57606a\" text-anchor=\"middle\">\n" + labels + "</g>\n";
   out += "<text x=\"" + std::to_string(kLeft + kPlotWidth / 2) + "\" y=\"" +
-         std::to_string(kTop + kPlotHeight + 32) + "\" text-anchor=\"middle\" fill=\"#57606a\">day (" +
-         b.from.toString() + " to " + last.toString() + ")</text>\n";
+         std::to_string(kTop + kPlotHeight + 32) +
+         "\" text-anchor=\"middle\" fill=\"#57606a\">day (" + b.from.toString() + " to " +
+         last.toString() + ")</text>\n";
   out += "<text x=\"14\" y=\"" + std::to_string(kTop + kPlotHeight / 2) +
          "\" text-anchor=\"middle\" fill=\"#57606a\" transform=\"rotate(-90 14 " +
          std::to_string(kTop + kPlotHeight / 2) + ")\">devices</text>\n";
@@ -409,8 +426,8 @@ std::string burndownSvg(const Burndown& b, const Forecast& f) {
   auto stroke = [&](const char* color, const char* dash) {
     return "<line x1=\"" + std::to_string(lx) + "\" y1=\"" + std::to_string(ly) + "\" x2=\"" +
            std::to_string(lx + 12) + "\" y2=\"" + std::to_string(ly) + "\" stroke=\"" + color +
-           "\" stroke-width=\"2\"" + (dash ? std::string(" stroke-dasharray=\"") + dash + "\"" : "") +
-           "/>";
+           "\" stroke-width=\"2\"" +
+           (dash ? std::string(" stroke-dasharray=\"") + dash + "\"" : "") + "/>";
   };
   for (const Layer& layer : kLayers) swatch(box(layer.color, "0.75"), layer.name);
   lx = kLeft;

@@ -85,8 +85,7 @@ std::string xmlProblem(const std::string& s) {
     const std::string name = tag.substr(0, name_end);
     // Attributes: name="value" pairs, nothing else.
     static const std::regex attrs(R"((\s+[A-Za-z_:][-A-Za-z0-9_:.]*="[^"<]*")*\s*)");
-    if (name_end != std::string::npos &&
-        !std::regex_match(tag.substr(name_end), attrs)) {
+    if (name_end != std::string::npos && !std::regex_match(tag.substr(name_end), attrs)) {
       return "bad attributes in <" + name + ">";
     }
     if (!self_closing) open.push_back(name);
@@ -103,7 +102,8 @@ TEST(BurndownJson, ShapeAndValues) {
   const auto j = nlohmann::ordered_json::parse(out);
   std::vector<std::string> keys;
   for (const auto& [k, v] : j.items()) keys.push_back(k);
-  EXPECT_EQ(keys, (std::vector<std::string>{"directive", "from", "to", "as_of", "days", "forecast"}));
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"directive", "from", "to", "as_of", "days", "forecast"}));
   EXPECT_EQ(j["directive"], "pa-iphone-2023");
   EXPECT_EQ(j["from"], "2023-03-07");
   EXPECT_EQ(j["to"], "2023-03-20");
@@ -126,8 +126,8 @@ TEST(BurndownJson, ShapeAndValues) {
   const auto& trend = j["forecast"][1];
   keys.clear();
   for (const auto& [k, v] : trend.items()) keys.push_back(k);
-  EXPECT_EQ(keys, (std::vector<std::string>{"milestone", "due", "kind", "method", "expected",
-                                            "low", "high", "on_track", "basis_days"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"milestone", "due", "kind", "method", "expected", "low",
+                                            "high", "on_track", "basis_days"}));
   EXPECT_EQ(trend["milestone"], "hand <over> & co");
   EXPECT_EQ(trend["kind"], "trend");
   EXPECT_EQ(trend["expected"], 0.0);  // 14 - 2 * 11 < 0, clamped
@@ -180,7 +180,8 @@ TEST(BurndownSvg, WellFormedSelfContainedAndEscaped) {
   EXPECT_EQ(svg.find("<script"), std::string::npos);
   EXPECT_EQ(svg.find("javascript:"), std::string::npos);
   EXPECT_FALSE(std::regex_search(svg, std::regex(R"(\son[a-z]+=)")));  // no event handlers
-  EXPECT_NE(svg.find("<title id=\"burndown-title\">Burn-down of pa-iphone-2023"), std::string::npos);
+  EXPECT_NE(svg.find("<title id=\"burndown-title\">Burn-down of pa-iphone-2023"),
+            std::string::npos);
   EXPECT_NE(svg.find("hand &lt;over&gt; &amp; co 03-31"), std::string::npos);
   // One vertical line per milestone, the forecast (dashed) and its band, the as-of marker.
   std::size_t lines = 0;
@@ -239,7 +240,8 @@ TEST(BurndownSvg, EmptyCountsDoNotDivideByZero) {
 TEST(BurndownReports, SameInputsSameBytes) {
   const Burndown b = sample();
   const Forecast f = campaign::forecastMilestones(b, milestones(), day("2023-03-18"));
-  EXPECT_EQ(burndownSvg(b, f), burndownSvg(b, campaign::forecastMilestones(b, milestones(), day("2023-03-18"))));
+  EXPECT_EQ(burndownSvg(b, f),
+            burndownSvg(b, campaign::forecastMilestones(b, milestones(), day("2023-03-18"))));
   EXPECT_EQ(burndownJson(b, f), burndownJson(b, f));
   EXPECT_EQ(burndownText(b, f), burndownText(b, f));
 }

@@ -15,8 +15,8 @@ Result<BurndownOutcome> burndown(Workspace& ws, const BurndownRequest& request) 
   campaign::History history;
   {
     // One read transaction: every table seen at the same commit.
-    PH_ASSIGN_OR_RETURN(auto tx, storage::Transaction::begin(repo.connection(),
-                                                             storage::Transaction::Mode::kRead));
+    PH_ASSIGN_OR_RETURN(
+        auto tx, storage::Transaction::begin(repo.connection(), storage::Transaction::Mode::kRead));
     PH_ASSIGN_OR_RETURN(history, storage::CampaignStore(repo).loadHistory(id));
     PH_RETURN_IF_ERROR(tx->commit());
   }
@@ -30,7 +30,8 @@ Result<BurndownOutcome> burndown(Workspace& ws, const BurndownRequest& request) 
     // The version in force today (or the first one, for a directive that is not yet in force)
     // decides where a finished campaign's default range ends.
     const campaign::DirectiveVersion* now = history.directiveOn(request.today);
-    const policy::Directive& d = now ? now->directive : history.directive_versions.front().directive;
+    const policy::Directive& d =
+        now ? now->directive : history.directive_versions.front().directive;
     if (!d.milestones.empty()) {
       to = std::min(to, d.finalDue().addDays(kBurndownDaysAfterLastMilestone));
     }
@@ -41,8 +42,7 @@ Result<BurndownOutcome> burndown(Workspace& ws, const BurndownRequest& request) 
   // The forecast is made as of the last day observed and judges the milestones of the
   // directive version in force that day.
   const Date as_of = std::min(request.today, to);
-  const campaign::DirectiveVersion* version =
-      history.directiveOn(std::max(as_of, counts.from));
+  const campaign::DirectiveVersion* version = history.directiveOn(std::max(as_of, counts.from));
   BurndownOutcome out;
   out.directive = version->directive;
   out.forecast = campaign::forecastMilestones(counts, out.directive.milestones, as_of);
