@@ -22,7 +22,7 @@ struct Run {
   std::uint32_t begin = 0;
   std::uint32_t end = 0;
 
-  bool found() const { return end != 0; }
+  [[nodiscard]] bool found() const { return end != 0; }
 };
 
 // What the sweep needs of the people, in compact arrays: for every device version it looks up
@@ -86,7 +86,7 @@ class PeopleIndex {
 
   // The run of the versions of the person with this id (whose hash is h); not found() when no
   // version of that person exists.
-  Run find(std::string_view id, std::uint64_t h) const {
+  [[nodiscard]] Run find(std::string_view id, std::uint64_t h) const {
     const std::uint32_t tag = tagOf(h);
     for (std::size_t at = h & mask_;; at = (at + 1) & mask_) {
       const Slot& slot = slots_[at];
@@ -95,11 +95,11 @@ class PeopleIndex {
     }
   }
 
-  std::int32_t validFrom(std::size_t version) const { return valid_from_[version]; }
+  [[nodiscard]] std::int32_t validFrom(std::size_t version) const { return valid_from_[version]; }
 
   // The version of the run in force on `day` (the last with valid_from <= day: versions are
   // sorted by valid_from, then seq, and the latest recorded wins), or kNone.
-  std::size_t versionOn(Run run, std::int32_t day) const {
+  [[nodiscard]] std::size_t versionOn(Run run, std::int32_t day) const {
     auto first = valid_from_.begin() + run.begin;
     auto last = valid_from_.begin() + run.end;
     auto it = std::upper_bound(first, last, day);
@@ -107,7 +107,7 @@ class PeopleIndex {
     return static_cast<std::size_t>(it - valid_from_.begin()) - 1;
   }
 
-  bool inScope(std::size_t version, std::size_t directive_version) const {
+  [[nodiscard]] bool inScope(std::size_t version, std::size_t directive_version) const {
     return in_scope_[version * dv_count_ + directive_version] != 0;
   }
 
@@ -119,7 +119,7 @@ class PeopleIndex {
     Run run;
   };
   static std::uint32_t tagOf(std::uint64_t h) { return static_cast<std::uint32_t>(h >> 32); }
-  std::string_view idOf(const Slot& s) const {
+  [[nodiscard]] std::string_view idOf(const Slot& s) const {
     return std::string_view(ids_).substr(s.id_offset, s.id_size);
   }
 
@@ -198,7 +198,7 @@ Result<Burndown> computeBurndown(const History& history, Date from, Date to) {
 
   const auto& dvs = history.directive_versions;
   const std::size_t dv_count = dvs.size();
-  auto directiveIndexOn = [&](std::int32_t day) -> std::size_t {
+  auto directive_index_on = [&](std::int32_t day) -> std::size_t {
     // As directiveOn(): the last version in vector order with valid_from <= day.
     std::size_t found = kNone;
     for (std::size_t i = 0; i < dv_count; ++i) {
@@ -234,22 +234,22 @@ Result<Burndown> computeBurndown(const History& history, Date from, Date to) {
   const PeopleIndex people(history.people, dvs);
   const auto& devices = history.devices;
 
-  // Holder lookups run ahead of their use: the hash and slot prefetch kSlotAhead versions
-  // ahead, the prefetch of the person's arrays kRunAhead ahead (see PeopleIndex).
-  constexpr std::size_t kSlotAhead = 64;
-  constexpr std::size_t kRunAhead = 32;
+  // Holder lookups run ahead of their use: the hash and slot prefetch `slot_ahead` versions
+  // ahead, the prefetch of the person's arrays `run_ahead` ahead (see PeopleIndex).
+  constexpr std::size_t slot_ahead = 64;
+  constexpr std::size_t run_ahead = 32;
   std::vector<std::uint64_t> holder_hash(devices.size());
   std::size_t hashed = 0;
   std::size_t staged = 0;
-  auto prepareUpTo = [&](std::size_t limit) {
-    const std::size_t hash_to = std::min(devices.size(), limit + kSlotAhead);
+  auto prepare_up_to = [&](std::size_t limit) {
+    const std::size_t hash_to = std::min(devices.size(), limit + slot_ahead);
     for (; hashed < hash_to; ++hashed) {
       const std::string& holder = devices[hashed].record.holder;
       if (holder.empty()) continue;
       holder_hash[hashed] = PeopleIndex::hash(holder);
       people.prefetchSlot(holder_hash[hashed]);
     }
-    const std::size_t stage_to = std::min(devices.size(), limit + kRunAhead);
+    const std::size_t stage_to = std::min(devices.size(), limit + run_ahead);
     for (; staged < stage_to; ++staged) {
       if (!devices[staged].record.holder.empty()) people.prefetchRun(holder_hash[staged]);
     }
@@ -271,7 +271,7 @@ Result<Burndown> computeBurndown(const History& history, Date from, Date to) {
     const std::size_t run_begin = i;
     const std::size_t run_end = j;
     i = j;
-    prepareUpTo(run_end);
+    prepare_up_to(run_end);
 
     // This device's change days and the waivers that may ever cover it.
     days.assign(global_days.begin(), global_days.end());
@@ -339,7 +339,7 @@ Result<Burndown> computeBurndown(const History& history, Date from, Date to) {
       if (device.state != platform::DeviceState::kActive || !holder_run.found()) continue;
       const std::size_t pv = people.versionOn(holder_run, day);
       if (pv == kNone) continue;
-      const std::size_t dv = directiveIndexOn(day);
+      const std::size_t dv = directive_index_on(day);
       if (dv == kNone || !people.inScope(pv, dv)) continue;
       const policy::Directive& directive = dvs[dv].directive;
       auto& memo = outcome[(version - run_begin) * dv_count + dv];
@@ -442,12 +442,12 @@ LinearTrend fitLinearTrend(std::span<const double> y) {
 
 double studentT90(int df) {
   // t_{0.90}(df), df = 1..30, to four decimals.
-  static constexpr std::array<double, 30> kTable = {
+  static constexpr std::array<double, 30> table = {
       3.0777, 1.8856, 1.6377, 1.5332, 1.4759, 1.4398, 1.4149, 1.3968, 1.3830, 1.3722,
       1.3634, 1.3562, 1.3502, 1.3450, 1.3406, 1.3368, 1.3334, 1.3304, 1.3277, 1.3253,
       1.3232, 1.3212, 1.3195, 1.3178, 1.3163, 1.3150, 1.3137, 1.3125, 1.3114, 1.3104};
   if (df < 1) df = 1;
-  if (df <= 30) return kTable[static_cast<std::size_t>(df - 1)];
+  if (df <= 30) return table[static_cast<std::size_t>(df - 1)];
   // Cornish-Fisher expansion of t in powers of 1/df around the normal quantile z_{0.90}.
   const double z = 1.2815515655446004;
   const double z3 = z * z * z;
@@ -463,12 +463,12 @@ double Forecast::expectedOn(Date day) const {
 }
 
 double Forecast::lowOn(Date day) const {
-  const double x = static_cast<double>(basis_from.daysUntil(day));
+  const auto x = static_cast<double>(basis_from.daysUntil(day));
   return std::max(0.0, trend.at(x) - trend.predictionHalfWidth(x, t));
 }
 
 double Forecast::highOn(Date day) const {
-  const double x = static_cast<double>(basis_from.daysUntil(day));
+  const auto x = static_cast<double>(basis_from.daysUntil(day));
   return std::max(0.0, trend.at(x) + trend.predictionHalfWidth(x, t));
 }
 

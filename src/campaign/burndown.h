@@ -38,8 +38,10 @@ struct DayCounts {
   std::size_t compliant = 0;
 
   // Still to do: banned devices in use that no waiver covers.
-  std::size_t violating() const { return pending + overdue; }
-  std::size_t inScope() const { return pending + overdue + exempt + unknown + compliant; }
+  [[nodiscard]] std::size_t violating() const { return pending + overdue; }
+  [[nodiscard]] std::size_t inScope() const {
+    return pending + overdue + exempt + unknown + compliant;
+  }
   bool operator==(const DayCounts&) const = default;
 };
 
@@ -108,10 +110,10 @@ struct LinearTrend {
   double x_mean = 0;
   double sxx = 0;  // sum of (x_i - x_mean)^2
 
-  double at(double x) const { return intercept + slope * x; }
+  [[nodiscard]] double at(double x) const { return intercept + slope * x; }
   // Half-width of the two-sided prediction interval for a new observation at x with the given
   // Student's t quantile: t * se * sqrt(1 + 1/n + (x - x_mean)^2 / sxx).
-  double predictionHalfWidth(double x, double t) const;
+  [[nodiscard]] double predictionHalfWidth(double x, double t) const;
 };
 
 // Fits the line to y (at least 2 values; fewer give n = y.size() and a flat line).
@@ -134,9 +136,9 @@ struct Forecast {
   std::vector<MilestoneForecast> milestones;
 
   // The trend's value on `day` and its prediction interval, clamped at 0. Precondition: fitted.
-  double expectedOn(Date day) const;
-  double lowOn(Date day) const;
-  double highOn(Date day) const;
+  [[nodiscard]] double expectedOn(Date day) const;
+  [[nodiscard]] double lowOn(Date day) const;
+  [[nodiscard]] double highOn(Date day) const;
 };
 
 // One forecast per milestone, in the given order. Observed days are the burn-down's days up to

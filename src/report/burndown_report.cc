@@ -112,12 +112,12 @@ class Chart {
   Chart(Date from, Date last, double y_max)
       : from_(from), span_days_(std::max(1, from.daysUntil(last) + 1)), y_max_(y_max) {}
 
-  double x(Date d) const {
+  [[nodiscard]] double x(Date d) const {
     return kLeft + static_cast<double>(kPlotWidth) * from_.daysUntil(d) / span_days_;
   }
-  double xMid(Date d) const { return x(d) + 0.5 * kPlotWidth / span_days_; }
-  double y(double v) const { return kTop + kPlotHeight * (1.0 - v / y_max_); }
-  int spanDays() const { return span_days_; }
+  [[nodiscard]] double xMid(Date d) const { return x(d) + 0.5 * kPlotWidth / span_days_; }
+  [[nodiscard]] double y(double v) const { return kTop + kPlotHeight * (1.0 - v / y_max_); }
+  [[nodiscard]] int spanDays() const { return span_days_; }
 
  private:
   Date from_;
@@ -271,15 +271,16 @@ std::string burndownSvg(const Burndown& b, const Forecast& f) {
 
   // Y grid and labels.
   out += "<g stroke=\"#eaeef2\" stroke-width=\"1\">\n";
-  for (double v = 0; v <= y_max + 1e-9; v += step) {
-    const std::string yy = fixed1(chart.y(v));
+  const int y_ticks = static_cast<int>(std::lround(y_max / step));
+  for (int k = 0; k <= y_ticks; ++k) {
+    const std::string yy = fixed1(chart.y(k * step));
     out += "<line x1=\"" + std::to_string(kLeft) + "\" y1=\"" + yy + "\" x2=\"" +
            std::to_string(kLeft + kPlotWidth) + "\" y2=\"" + yy + "\"/>\n";
   }
   out += "</g>\n<g fill=\"#57606a\" text-anchor=\"end\">\n";
-  for (double v = 0; v <= y_max + 1e-9; v += step) {
-    out += "<text x=\"" + std::to_string(kLeft - 6) + "\" y=\"" + fixed1(chart.y(v) + 4) + "\">" +
-           std::to_string(std::llround(v)) + "</text>\n";
+  for (int k = 0; k <= y_ticks; ++k) {
+    out += "<text x=\"" + std::to_string(kLeft - 6) + "\" y=\"" + fixed1(chart.y(k * step) + 4) +
+           "\">" + std::to_string(std::llround(k * step)) + "</text>\n";
   }
   out += "</g>\n";
 
