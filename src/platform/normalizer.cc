@@ -128,10 +128,14 @@ TextBuf normalizeModel(std::string_view s) {
   return out;
 }
 
+// A '+' glued to the end of a word is part of a brand name ("F+"), not punctuation.
+bool gluedPlus(char c, char previous) { return c == '+' && isWordByte(previous); }
+
 // Word text (vendors, kinds, OS strings): lower-cased; every run of characters other than
-// letters and digits folded to one space. In OS mode a '.' or '_' between digits becomes '.'
-// (versions: "16.4.1", "10_15_7") and a letter followed by a digit is split ("ios16" ->
-// "ios 16"), so names and numbers are separate words.
+// letters and digits folded to one space. Outside OS mode a '+' glued to a word is kept
+// ("F+ tech" -> "f+ tech"), so the brand "F+" is not the bare letter "f". In OS mode a '.' or
+// '_' between digits becomes '.' (versions: "16.4.1", "10_15_7") and a letter followed by a
+// digit is split ("ios16" -> "ios 16"), so names and numbers are separate words.
 TextBuf normalizeWords(std::string_view s, bool os_mode) {
   TextBuf out;
   bool pending_space = false;
@@ -142,6 +146,8 @@ TextBuf normalizeWords(std::string_view s, bool os_mode) {
       if (os_mode && (c == '.' || c == '_') && !pending_space && isDigit(out.back()) &&
           i + 1 < s.size() && isDigit(s[i + 1])) {
         out.push('.');
+      } else if (!os_mode && !pending_space && out.size > 0 && gluedPlus(c, out.back())) {
+        out.push('+');
       } else {
         pending_space = out.size > 0;
       }
@@ -338,6 +344,7 @@ struct Spec {
 struct ModelRule {
   std::string pattern;  // normalised, without the trailing '*'
   bool prefix = false;  // pattern ended in '*': no word boundary required
+  bool shared = false;  // shared=yes: other makers use the name; see matchRules()
   Spec vendor;
   Spec platform;
   Kind kind = Kind::kUnknown;
@@ -383,6 +390,9 @@ struct HwId {
   std::string name;
 };
 
+// Whole-word matching: without '*' the pattern must end where a word of the model ends. A
+// pattern ending in a number also takes letters glued to it ("nova #" matches "nova 5t", a
+// suffix of the model name), never more digits ("p##" does not match "p400": another number).
 bool patternMatches(const ModelRule& rule, std::string_view text) {
   const std::string& p = rule.pattern;
   if (text.size() < p.size()) return false;
@@ -393,7 +403,12 @@ bool patternMatches(const ModelRule& rule, std::string_view text) {
       return false;
     }
   }
-  return rule.prefix || text.size() == p.size() || !isWordByte(text[p.size()]);
+  if (rule.prefix || text.size() == p.size()) return true;
+  std::size_t end = p.size();
+  if (isDigit(text[end - 1])) {
+    while (end < text.size() && isAsciiLetter(text[end])) ++end;
+  }
+  return end == text.size() || !isWordByte(text[end]);
 }
 
 std::size_t bucketKey(char a, char b) {
@@ -421,11 +436,13 @@ std::optional<std::string_view> hardwareFamily(std::string_view m) {
 struct Normalizer::Tables {
   struct Vendor {
     std::string id;
-    Platform platform = Platform::kUnknown;  // platform=, single-OS vendors only
+    Platform platform = Platform::kUnknown;   // platform=, single-OS vendors only
+    Platform publishes = Platform::kUnknown;  // publishes=: an OS publisher, not a maker
   };
   std::vector<Vendor> vendors;
   FlatMap<int> vendor_ids;
   WordIndex<int> vendor_aliases;
+  FlatMap<bool> blanks;  // field values that say nothing ("unknown", "n a")
   WordIndex<Kind> kind_aliases;
   WordIndex<std::vector<OsRecord>> os_names;  // each sorted by since
 
@@ -448,22 +465,28 @@ struct Normalizer::Tables {
         std::count_if(spelling.begin(), spelling.end(), [](char c) { return c != ' '; }));
     std::size_t i = 0;
     for (std::size_t seen = 0; i < model.size() && seen < word_bytes; ++i) {
-      if (isWordByte(model[i])) ++seen;
+      if (isWordByte(model[i]) || (i > 0 && gluedPlus(model[i], model[i - 1]))) ++seen;
     }
     if (i < model.size() && model[i] != ' ') return {-1, {}};
     return {*vendor, afterWord(model, i)};
   }
 
   // The first (longest) rule matching `text` that admits `vendor` (-1: any). `conflict` is set
-  // when a rule matched but named another vendor.
-  const ModelRule* matchRules(std::string_view text, int vendor, bool& conflict) const {
+  // when a rule matched but named another vendor. A shared name ("P40": Huawei's, but also a
+  // Cubot) is only Huawei's when nothing says otherwise: it is skipped, without a conflict,
+  // when `vendor` is one it does not admit or `other_maker` (the vendor field names a maker
+  // the tables do not know).
+  const ModelRule* matchRules(std::string_view text, int vendor, bool other_maker,
+                              bool& conflict) const {
     if (text.size() < 2) return nullptr;
     const std::uint16_t bucket = bucket_of[bucketKey(text[0], text[1])];
     if (bucket == 0) return nullptr;
     for (std::uint32_t index : buckets[bucket]) {
       const ModelRule& rule = rules[index];
       if (!patternMatches(rule, text)) continue;
-      if (vendor < 0 || rule.vendor.admits(vendor)) return &rule;
+      const bool admitted = vendor < 0 || rule.vendor.admits(vendor);
+      if (rule.shared && (other_maker || !admitted)) continue;
+      if (admitted) return &rule;
       conflict = true;
     }
     return nullptr;
@@ -549,8 +572,10 @@ struct ModelMatch {
   bool conflict = false;   // a rule matched but contradicted the vendor field
 };
 
+// `vendor_field` is the maker the vendor field names (-1: none), `vendor_alias` its spelling
+// there; `other_maker`: the vendor field names a maker the tables do not know.
 ModelMatch matchModel(const Tables& t, std::string_view raw_model, int vendor_field,
-                      std::string_view vendor_alias) {
+                      std::string_view vendor_alias, bool other_maker) {
   ModelMatch out;
   const TextBuf normalized = normalizeModel(raw_model);
   const std::string_view m = normalized.view();
@@ -570,7 +595,7 @@ ModelMatch matchModel(const Tables& t, std::string_view raw_model, int vendor_fi
 
   bool conflict = false;
   // 1. The model as written: "iPhone 13 Pro", "NOH-AN00", "HUAWEI P40".
-  out.rule = t.matchRules(m, vendor_field, conflict);
+  out.rule = t.matchRules(m, vendor_field, other_maker, conflict);
   // 2. Without a leading vendor word: "Apple iPhone 13" -> "iphone 13".
   std::string_view rest = m;
   if (!out.rule) {
@@ -581,7 +606,8 @@ ModelMatch matchModel(const Tables& t, std::string_view raw_model, int vendor_fi
       if (vendor_field >= 0 && vendor_field != vendor) {
         conflict = true;
       } else if (!rest.empty()) {
-        out.rule = t.matchRules(rest, vendor, conflict);
+        // The model names its maker: that outranks a vendor field the tables do not know.
+        out.rule = t.matchRules(rest, vendor, /*other_maker=*/false, conflict);
       }
     }
   }
@@ -598,7 +624,7 @@ ModelMatch matchModel(const Tables& t, std::string_view raw_model, int vendor_fi
       for (char c : brands[i]) joined.push(c);
       joined.push(' ');
       for (char c : rest) joined.push(c);
-      out.rule = t.matchRules(joined.view(), known_vendor, conflict);
+      out.rule = t.matchRules(joined.view(), known_vendor, other_maker, conflict);
     }
   }
   out.conflict = !out.rule && conflict;
@@ -640,6 +666,8 @@ class TableParser {
       if (type == "vendor") continue;
       if (type == "kind") {
         PH_RETURN_IF_ERROR(parseKindAlias(l));
+      } else if (type == "blank") {
+        PH_RETURN_IF_ERROR(parseBlank(l));
       } else if (type == "os") {
         PH_RETURN_IF_ERROR(parseOsName(l));
       } else if (type == "model") {
@@ -650,7 +678,7 @@ class TableParser {
         continue;  // after every family is known
       } else {
         return error(l, "unknown record type '" + std::string(type) +
-                            "' (expected vendor, kind, os, model, hwfamily or hwid)");
+                            "' (expected vendor, blank, kind, os, model, hwfamily or hwid)");
       }
     }
     for (const Line& l : lines) {
@@ -751,7 +779,8 @@ class TableParser {
   }
 
   Status parseVendor(const Line& l) {
-    PH_RETURN_IF_ERROR(expectColumns(l, 3, 4, "vendor | <id> | <spelling> [| platform=<p>]"));
+    PH_RETURN_IF_ERROR(expectColumns(
+        l, 3, 4, "vendor | <id> | <spelling> [| platform=<p> or publishes=<p>]"));
     const std::string_view id = l.columns[1];
     for (char c : id) {
       if (!((c >= 'a' && c <= 'z') || isDigit(c) || c == '-')) {
@@ -759,7 +788,7 @@ class TableParser {
       }
     }
     const auto [slot, inserted] = t_.vendor_ids.tryEmplace(id, static_cast<int>(t_.vendors.size()));
-    if (inserted) t_.vendors.push_back({std::string(id), Platform::kUnknown});
+    if (inserted) t_.vendors.push_back({std::string(id), Platform::kUnknown, Platform::kUnknown});
     const int index = *slot;
     const TextBuf spelling = normalizeWords(l.columns[2], /*os_mode=*/false);
     if (spelling.view().empty()) return error(l, "spelling has no letters or digits");
@@ -767,16 +796,37 @@ class TableParser {
     if (!fresh) return error(l, "duplicate vendor spelling '" + std::string(spelling.view()) + "'");
     *alias = index;
     return options(l, 3, [&](std::string_view key, std::string_view v) -> Status {
-      if (key != "platform") return error(l, "unknown option '" + std::string(key) + "'");
+      if (key != "platform" && key != "publishes") {
+        return error(l, "unknown option '" + std::string(key) + "'");
+      }
       PH_ASSIGN_OR_RETURN(Platform p, platformName(l, v, /*allow_unknown=*/false));
-      Platform& current = t_.vendors[static_cast<std::size_t>(index)].platform;
+      Tables::Vendor& vendor = t_.vendors[static_cast<std::size_t>(index)];
+      Platform& current = key == "platform" ? vendor.platform : vendor.publishes;
       if (current != Platform::kUnknown && current != p) {
-        return error(l, "vendor '" + std::string(id) + "' already has platform " +
+        return error(l, "vendor '" + std::string(id) + "' already has " + std::string(key) + "=" +
                             std::string(name(current)));
       }
       current = p;
+      if (vendor.platform != Platform::kUnknown && vendor.publishes != Platform::kUnknown) {
+        return error(l, "vendor '" + std::string(id) +
+                            "' has both platform= and publishes= (a publisher makes no devices)");
+      }
       return Status::ok();
     });
+  }
+
+  // A field value that says nothing ("Unknown", "N/A"), matched whole after folding.
+  Status parseBlank(const Line& l) {
+    PH_RETURN_IF_ERROR(expectColumns(l, 2, 2, "blank | <spelling>"));
+    const TextBuf spelling = normalizeWords(l.columns[1], /*os_mode=*/false);
+    if (spelling.view().empty()) return error(l, "spelling has no letters or digits");
+    if (t_.vendor_aliases.longest(spelling.view()).first) {
+      return error(l, "blank spelling '" + std::string(spelling.view()) + "' names a vendor");
+    }
+    if (!t_.blanks.tryEmplace(spelling.view(), true).second) {
+      return error(l, "duplicate blank spelling '" + std::string(spelling.view()) + "'");
+    }
+    return Status::ok();
   }
 
   Status parseKindAlias(const Line& l) {
@@ -845,7 +895,7 @@ class TableParser {
   }
 
   // The columns shared by model and hwfamily: vendors, platforms, kind, then options.
-  Status ruleColumns(const Line& l, ModelRule& rule, bool allow_name) {
+  Status ruleColumns(const Line& l, ModelRule& rule, bool is_model) {
     PH_ASSIGN_OR_RETURN(rule.vendor,
                         spec(l, l.columns[2], [&](std::string_view v) { return vendorId(l, v); }));
     PH_ASSIGN_OR_RETURN(rule.platform,
@@ -855,9 +905,12 @@ class TableParser {
                         }));
     PH_ASSIGN_OR_RETURN(rule.kind, kindName(l, l.columns[4], /*allow_dash=*/true));
     return options(l, 5, [&](std::string_view key, std::string_view v) -> Status {
-      if (key == "name" && allow_name) {
+      if (key == "name" && is_model) {
         if (v.empty()) return error(l, "name= is empty");
         rule.name = std::string(v);
+      } else if (key == "shared" && is_model) {
+        if (v != "yes") return error(l, "shared= accepts only 'yes'");
+        rule.shared = true;
       } else if (key == "older") {
         const std::size_t lt = v.find('<');
         if (lt == std::string_view::npos) return error(l, "older= expects <platform><<major>");
@@ -875,9 +928,9 @@ class TableParser {
   }
 
   Status parseModel(const Line& l) {
-    PH_RETURN_IF_ERROR(expectColumns(
-        l, 5, 7,
-        "model | <pattern> | <vendors> | <platforms> | <kind> [| name=<text>] [| older=<p><<N>]"));
+    PH_RETURN_IF_ERROR(expectColumns(l, 5, 8,
+                                     "model | <pattern> | <vendors> | <platforms> | <kind> "
+                                     "[| name=<text>] [| older=<p><<N>] [| shared=yes]"));
     ModelRule rule;
     std::string_view raw = l.columns[1];
     rule.prefix = raw.back() == '*';
@@ -887,7 +940,7 @@ class TableParser {
     rule.pattern = std::string(pattern.view());
     if (rule.pattern.size() < 2) return error(l, "a pattern needs at least two characters");
     if (rule.pattern.size() + 1 >= kMaxScanBytes) return error(l, "pattern too long");
-    PH_RETURN_IF_ERROR(ruleColumns(l, rule, /*allow_name=*/true));
+    PH_RETURN_IF_ERROR(ruleColumns(l, rule, /*is_model=*/true));
     for (const ModelRule& other : t_.rules) {
       if (other.pattern == rule.pattern && other.prefix == rule.prefix) {
         return error(l, "duplicate model pattern '" + std::string(l.columns[1]) + "'");
@@ -923,7 +976,7 @@ class TableParser {
     }
     ModelRule rule;
     rule.pattern = family;
-    PH_RETURN_IF_ERROR(ruleColumns(l, rule, /*allow_name=*/false));
+    PH_RETURN_IF_ERROR(ruleColumns(l, rule, /*is_model=*/false));
     if (!t_.hw_families.tryEmplace(family, std::move(rule)).second) {
       return error(l, "duplicate hardware family '" + family + "'");
     }
@@ -1017,6 +1070,22 @@ NormalizedDevice Normalizer::normalize(const RawDeviceFields& raw) const {
     vendor = *index;
     vendor_alias = vendor_text.view().substr(0, len);
   }
+  // The maker the field names. An OS publisher (Open Mobile Platform for Aurora) is not one:
+  // registers file devices under the OS vendor, so the field says which OS the device runs and
+  // the model says who made it. A field naming nothing the tables know ("Cubot") still names
+  // a maker, unless it is a blank ("Unknown", "N/A").
+  int maker = vendor;
+  std::string_view maker_alias = vendor_alias;
+  Platform published = Platform::kUnknown;
+  if (vendor >= 0) {
+    published = t.vendors[static_cast<std::size_t>(vendor)].publishes;
+    if (published != Platform::kUnknown) {
+      maker = -1;
+      maker_alias = {};
+    }
+  }
+  const bool other_maker =
+      vendor < 0 && !vendor_text.view().empty() && !t.blanks.contains(vendor_text.view());
 
   // Platform field: a canonical name is kept; free text is an OS string.
   std::optional<Platform> explicit_platform;
@@ -1062,7 +1131,14 @@ NormalizedDevice Normalizer::normalize(const RawDeviceFields& raw) const {
   bool os_conflict = false;
   int os_vendor = -1;
   Kind os_kind = Kind::kUnknown;
-  for (const OsRecord* r : {os1, os2}) {
+  // An OS publisher in the vendor field says what a third OS field would.
+  OsRecord publisher_os;
+  const OsRecord* os3 = nullptr;
+  if (published != Platform::kUnknown) {
+    publisher_os.platforms = bitOf(published);
+    os3 = &publisher_os;
+  }
+  for (const OsRecord* r : {os1, os2, os3}) {
     if (!r) continue;
     os_said = true;
     if (r->platforms == 0) {
@@ -1081,13 +1157,14 @@ NormalizedDevice Normalizer::normalize(const RawDeviceFields& raw) const {
   }
 
   // Model.
-  const ModelMatch model = matchModel(t, raw.model, vendor, vendor_alias);
+  const ModelMatch model = matchModel(t, raw.model, maker, maker_alias, other_maker);
   const ModelRule* rule = model.rule;
 
-  // Vendor: field, model rule, vendor word in the model, OS.
-  int final_vendor = vendor;
+  // Vendor: field (a maker), model rule, vendor word in the model, the field's OS publisher, OS.
+  int final_vendor = maker;
   if (final_vendor < 0 && rule) final_vendor = rule->vendor.implied;
   if (final_vendor < 0) final_vendor = model.prefix_vendor;
+  if (final_vendor < 0) final_vendor = vendor;
   if (final_vendor < 0 && !model.conflict) final_vendor = os_vendor;
   if (final_vendor >= 0) out.vendor = t.vendors[static_cast<std::size_t>(final_vendor)].id;
 

@@ -206,7 +206,7 @@ const Case kCases[] = {
   {"", "BAH3-W09", "", "", "",                           "huawei", "unknown", "tablet", ""},
   {"", "LTN-B19", "", "", "",                            "huawei", "unknown", "watch", ""},
   {"Huawei", "P40 Pro", "", "", "",                      "huawei", "unknown", "phone", ""},
-  {"", "P40 Pro", "", "", "",                            "", "unknown", "unknown", ""},
+  {"", "P40 Pro", "", "", "",                            "huawei", "unknown", "phone", ""},
   {"", "HUAWEI Mate 40 Pro", "", "", "",                 "huawei", "unknown", "phone", ""},
   {"HUAWEI", "Mate 60 Pro", "", "HarmonyOS 4.0", "",     "huawei", "harmonyos", "phone", "4.0"},
   {"", "HUAWEI MatePad 11", "", "HarmonyOS 3.1", "",     "huawei", "harmonyos", "tablet", "3.1"},
@@ -217,6 +217,59 @@ const Case kCases[] = {
   {"", "ABC-L29", "", "", "",                            "", "unknown", "unknown", ""},
   {"Huawei", "ABC-L29", "", "", "",                      "huawei", "unknown", "unknown", ""},
   {"HUAWEI", "", "", "HarmonyOS 4.2.0", "",              "huawei", "harmonyos", "unknown", "4.2.0"},
+  // Huawei and Honor marketing names without a vendor: the name fixes vendor and kind, only
+  // the OS string sets the platform.
+  {"", "P40", "", "", "",                                "huawei", "unknown", "phone", ""},
+  {"", "Mate 40 Pro", "", "", "",                        "huawei", "unknown", "phone", ""},
+  {"", "Mate 60 Pro", "", "HarmonyOS 4.0", "",           "huawei", "harmonyos", "phone", "4.0"},
+  {"", "Mate X5", "", "", "",                            "huawei", "unknown", "phone", ""},
+  {"", "nova 11", "", "", "",                            "huawei", "unknown", "phone", ""},
+  {"", "P60 Pro", "", "", "",                            "huawei", "unknown", "phone", ""},
+  {"", "Pura 70", "", "", "",                            "huawei", "unknown", "phone", ""},
+  {"", "Pura 70 Ultra", "", "HarmonyOS NEXT 5.0", "",    "huawei", "harmonyos-next", "phone", "5.0"},
+  {"", "P30 lite", "", "Android 10", "",                 "huawei", "android", "phone", "10"},
+  {"", "P8 lite", "", "", "",                            "huawei", "unknown", "phone", ""},
+  {"", "P40E", "", "", "",                               "huawei", "unknown", "phone", ""},
+  {"", "nova 5T", "", "EMUI 12", "",                     "huawei", "android", "phone", ""},
+  {"", "nova Y70", "", "", "",                           "huawei", "unknown", "phone", ""},
+  {"", "Mate40 Pro", "", "", "",                         "huawei", "unknown", "phone", ""},
+  {"", "Mate XS 2", "", "", "",                          "huawei", "unknown", "phone", ""},
+  {"", "Mate 20 X", "", "", "",                          "huawei", "unknown", "phone", ""},
+  {"", "Enjoy 60X", "", "", "",                          "huawei", "unknown", "phone", ""},
+  {"", "P smart 2019", "", "", "",                       "huawei", "unknown", "phone", ""},
+  {"", "MatePad 11", "", "", "",                         "huawei", "unknown", "tablet", ""},
+  {"", "MatePad Pro 13.2", "", "HarmonyOS 4.0", "",      "huawei", "harmonyos", "tablet", "4.0"},
+  {"", "MateBook X Pro", "", "Windows 11", "",           "huawei", "windows", "laptop", "11"},
+  {"", "HUAWEI P40 Pro", "", "", "",                     "huawei", "unknown", "phone", ""},
+  {"", "Huawei Y9 2019", "", "", "",                     "huawei", "unknown", "phone", ""},
+  {"Huawei", "nova 11", "", "HarmonyOS 4.0", "",         "huawei", "harmonyos", "phone", "4.0"},
+  {"Unknown", "P40 Pro", "", "", "",                     "huawei", "unknown", "phone", ""},
+  {"N/A", "Mate 60 Pro", "", "", "",                     "huawei", "unknown", "phone", ""},
+  {"", "Honor Magic", "", "", "",                        "honor", "unknown", "phone", ""},
+  {"", "Honor Magic 2", "", "", "",                      "honor", "unknown", "phone", ""},
+  {"", "Honor Magic 5 Pro", "", "", "",                  "honor", "android", "phone", ""},
+  {"", "Honor Magic V2", "", "", "",                     "honor", "android", "phone", ""},
+  {"", "Honor X9a", "", "Android 13", "",                "honor", "android", "phone", "13"},
+  {"", "Honor 90", "", "MagicOS 7.1", "",                "honor", "android", "phone", ""},
+  {"", "Honor View 20", "", "", "",                      "honor", "unknown", "phone", ""},
+  // A series name must be whole: the number may carry glued letters ("P40E"), never more
+  // digits, and the name is never found inside another word.
+  {"", "XP400", "", "", "",                              "", "unknown", "unknown", ""},
+  {"", "P400", "", "", "",                               "", "unknown", "unknown", ""},
+  {"", "P4015n", "", "", "",                             "", "unknown", "unknown", ""},
+  {"", "P40X2", "", "", "",                              "", "unknown", "unknown", ""},
+  {"", "Mate 400", "", "", "",                           "", "unknown", "unknown", ""},
+  {"", "Mate", "", "", "",                               "", "unknown", "unknown", ""},
+  {"", "nova", "", "", "",                               "", "unknown", "unknown", ""},
+  {"HP", "LaserJet P4015", "", "", "",                   "hp", "unknown", "unknown", ""},
+  {"", "ThinkPad P40 Yoga", "", "", "",                  "lenovo", "unknown", "laptop", ""},
+  // Shared names are Huawei's only when the vendor field does not name another maker, known
+  // or not; that is no conflict.
+  {"Cubot", "P40", "", "Android 11", "",                 "", "android", "unknown", "11"},
+  {"HP", "P24 G5", "", "", "",                           "hp", "unknown", "unknown", ""},
+  {"Lenovo", "P40", "", "Android 11", "",                "lenovo", "android", "unknown", "11"},
+  {"Honor", "P40", "", "", "",                           "honor", "unknown", "unknown", ""},
+  {"Cubot", "HUAWEI P40", "", "", "",                    "huawei", "unknown", "phone", ""},
 
   // Samsung.
   {"", "SM-S918B", "", "", "",                           "samsung", "android", "phone", ""},
@@ -238,11 +291,16 @@ const Case kCases[] = {
   {"", "Galaxy Watch5", "", "", "",                      "samsung", "unknown", "watch", ""},
   {"", "Galaxy Book3 Pro", "", "", "",                   "samsung", "windows", "laptop", ""},
   {"", "Galaxy", "", "", "",                             "samsung", "unknown", "unknown", ""},
+  {"", "Galaxy S23", "", "", "",                         "samsung", "android", "phone", ""},
+  {"", "Galaxy A54", "", "", "",                         "samsung", "android", "phone", ""},
+  {"", "Galaxy Tab", "", "", "",                         "samsung", "android", "tablet", ""},
+  {"", "Galaxy Tab A8", "", "Android 13", "",            "samsung", "android", "tablet", "13"},
   {"", "SM-S918B", "", "iOS 16", "",                     "samsung", "unknown", "phone", "16"},
   {"", "SM-S918B", "", "", "Tablet",                     "samsung", "android", "tablet", ""},
 
   // Google.
   {"", "Pixel 7 Pro", "", "", "",                        "google", "android", "phone", ""},
+  {"", "Pixel 7", "", "", "",                            "google", "android", "phone", ""},
   {"Google", "Pixel 8", "", "Android 14", "",            "google", "android", "phone", "14"},
   {"", "pixel 6a", "", "", "",                           "google", "android", "phone", ""},
   {"", "Pixel Tablet", "", "", "",                       "google", "android", "tablet", ""},
@@ -253,6 +311,8 @@ const Case kCases[] = {
   // Xiaomi, Redmi, POCO.
   {"", "Redmi Note 12", "", "", "",                      "xiaomi", "android", "phone", ""},
   {"", "POCO F5", "", "", "",                            "xiaomi", "android", "phone", ""},
+  {"", "POCO X5", "", "", "",                            "xiaomi", "android", "phone", ""},
+  {"", "Xiaomi 13T", "", "", "",                         "xiaomi", "android", "phone", ""},
   {"", "Xiaomi 13 Pro", "", "", "",                      "xiaomi", "android", "phone", ""},
   {"", "Xiaomi Pad 6", "", "", "",                       "xiaomi", "android", "tablet", ""},
   {"Xiaomi", "2201123G", "", "", "",                     "xiaomi", "unknown", "unknown", ""},
@@ -302,8 +362,52 @@ const Case kCases[] = {
   {"Open Mobile Platform", "", "", "", "",               "omp", "aurora", "unknown", ""},
   {"OMP", "", "", "Aurora 4.0.2", "",                    "omp", "aurora", "unknown", "4.0.2"},
   {"ОМП", "", "", "", "",                                "omp", "aurora", "unknown", ""},
-  {"INOI", "INOI R7", "", "Aurora OS 4.0.2", "",         "inoi", "aurora", "unknown", "4.0.2"},
+  {"INOI", "INOI R7", "", "Aurora OS 4.0.2", "",         "inoi", "aurora", "phone", "4.0.2"},
   {"INOI", "INOI A72", "", "", "",                       "inoi", "unknown", "unknown", ""},
+  {"INOI", "R7", "", "", "",                             "inoi", "aurora", "phone", ""},
+  {"", "INOI R7", "", "", "",                            "inoi", "aurora", "phone", ""},
+  {"", "INOI R7", "", "Sailfish Mobile OS RUS 2.1", "",  "inoi", "aurora", "phone", "2.1"},
+  {"", "INOI R7", "", "Android 10", "",                  "inoi", "unknown", "phone", "10"},
+  {"INOI", "INOI T10", "", "", "",                       "inoi", "unknown", "tablet", ""},
+  // Open Mobile Platform publishes Aurora and makes no devices: as the vendor of a device it
+  // says "Aurora", and the model names the maker.
+  {"Open Mobile Platform", "INOI R7", "", "Aurora OS 4.0.2", "",
+                                                         "inoi", "aurora", "phone", "4.0.2"},
+  {"OMP", "INOI R7", "", "Aurora OS 4.0.2", "",          "inoi", "aurora", "phone", "4.0.2"},
+  {"ОМП", "INOI R7", "", "Aurora OS 4.0.2", "",          "inoi", "aurora", "phone", "4.0.2"},
+  {"Открытая мобильная платформа", "INOI R7", "", "", "", "inoi", "aurora", "phone", ""},
+  {"OMP", "INOI T8", "", "", "",                         "inoi", "aurora", "tablet", ""},
+  {"OMP", "R7", "", "", "",                              "omp", "aurora", "unknown", ""},
+  {"OMP", "F+ R570E", "", "Aurora 4.0.2", "",            "fplus", "aurora", "phone", "4.0.2"},
+  {"F+", "R570E", "", "", "",                            "fplus", "unknown", "phone", ""},
+  {"F+ tech", "F+ R570E", "", "Aurora OS 4.0.2", "",     "fplus", "aurora", "phone", "4.0.2"},
+  {"", "F+ R570E", "", "", "",                           "fplus", "unknown", "phone", ""},
+  {"OMP", "Aquarius Cmp NS220", "", "Aurora OS 4.0.2", "",
+                                                         "aquarius", "aurora", "phone", "4.0.2"},
+  {"Aquarius", "NS M11", "", "Aurora 4.0", "",           "aquarius", "aurora", "phone", "4.0"},
+  {"Аквариус", "Cmp NS208", "", "", "",                  "aquarius", "unknown", "tablet", ""},
+  {"OMP", "AQUARIUS Cmp NS208", "", "", "",              "aquarius", "aurora", "tablet", ""},
+  {"OMP", "Bittium Tough Mobile 2C", "", "", "",         "bittium", "aurora", "phone", ""},
+  {"Bittium", "Tough Mobile 2C", "", "Android 9", "",    "bittium", "android", "phone", "9"},
+  {"OMP", "KVADRA_T", "", "Aurora OS 5.1", "",           "yadro", "aurora", "tablet", "5.1"},
+  {"Open Mobile Platform", "KVADRA_T", "", "", "",       "yadro", "aurora", "tablet", ""},
+  {"AYYA", "T1", "", "Aurora 4.0", "",                   "ayya", "aurora", "phone", "4.0"},
+  {"", "AYYA T1", "", "Android 11", "",                  "ayya", "android", "phone", "11"},
+  {"OMP", "AYYA T1", "", "", "",                         "ayya", "aurora", "phone", ""},
+  {"QTECH", "", "", "Aurora 4.0", "",                    "qtech", "aurora", "unknown", "4.0"},
+  {"OMP", "Xperia 10 III", "", "", "",                   "sony", "aurora", "phone", ""},
+  {"OMP", "Mate 60 Pro", "", "", "",                     "huawei", "unknown", "phone", ""},
+  {"OMP", "", "", "4.0.2", "",                           "omp", "aurora", "unknown", "4.0.2"},
+  // ...and contradicts an OS string or a model that cannot run Aurora.
+  {"OMP", "", "", "Android 13", "",                      "omp", "unknown", "unknown", "13"},
+  {"OMP", "iPhone 13", "", "", "",                       "apple", "unknown", "phone", ""},
+  {"OMP", "Galaxy S23", "", "Aurora 4.0", "",            "samsung", "unknown", "phone", "4.0"},
+  {"OMP", "INOI R7", "", "iOS 16", "",                   "inoi", "unknown", "phone", "16"},
+  {"OMP", "KVADRA_T", "", "", "phone",                   "yadro", "aurora", "phone", ""},
+  {"OMP", "INOI R7", "android", "", "",                  "inoi", "android", "phone", ""},
+  // "F+" is a brand, not the letter F.
+  {"F", "", "", "", "",                                  "", "unknown", "unknown", ""},
+  {"F-Secure", "", "", "", "",                           "", "unknown", "unknown", ""},
   {"YADRO", "KVADRA_T", "", "", "",                      "yadro", "aurora", "tablet", ""},
   {"", "KVADRA_T", "", "Аврора 4.0", "",                 "yadro", "aurora", "tablet", "4.0"},
   {"Jolla", "Jolla C2", "", "", "",                      "jolla", "sailfish", "phone", ""},
@@ -588,6 +692,66 @@ TEST(NormalizerTablesTest, CustomTablesDriveTheResult) {
   EXPECT_EQ(n.parseOs("iOS 16").recognized, false);
 }
 
+TEST(NormalizerTablesTest, PublishersSharedNamesAndBlanks) {
+  const std::string text =
+      "vendor | acme  | ACME Corp\n"
+      "vendor | other | Other Co\n"
+      "vendor | osco  | OSCo | publishes=linux\n"
+      "vendor | plus  | Z+\n"
+      "blank  | Unknown\n"
+      "os     | linux | AcmeOS\n"
+      "os     | android | Android\n"
+      "model  | rb-##* | acme | (linux,android) | phone\n"
+      "model  | z##    | acme | (linux,android) | tablet | shared=yes\n"
+      "model  | z+ q#  | plus | - | watch\n";
+  auto parsed = Normalizer::fromText(text, "site.txt");
+  ASSERT_TRUE(parsed.isOk()) << parsed.status().toString();
+  const Normalizer& n = **parsed;
+
+  // An OS publisher as vendor: the model names the maker, the publisher the platform.
+  NormalizedDevice d = n.normalize({.vendor = "OSCo", .model = "RB-42x"});
+  EXPECT_EQ(d.vendor, "acme");
+  EXPECT_EQ(d.platform, Platform::kLinux);
+  EXPECT_EQ(d.kind, Kind::kPhone);
+  d = n.normalize({.vendor = "OSCo"});
+  EXPECT_EQ(d.vendor, "osco");
+  EXPECT_EQ(d.platform, Platform::kLinux);
+  d = n.normalize({.vendor = "OSCo", .model = "RB-42x", .os_version = "Android 14"});
+  EXPECT_EQ(d.vendor, "acme");
+  EXPECT_EQ(d.platform, Platform::kUnknown);  // the publisher and the OS string disagree
+  EXPECT_EQ(d.kind, Kind::kPhone);
+
+  // A shared name is the rule's vendor's unless the vendor field names another maker.
+  const auto shared = [&](std::string_view vendor) {
+    return n.normalize({.vendor = vendor, .model = "Z10"});
+  };
+  EXPECT_EQ(shared("").vendor, "acme");
+  EXPECT_EQ(shared("").kind, Kind::kTablet);
+  EXPECT_EQ(shared("ACME Corp").kind, Kind::kTablet);
+  EXPECT_EQ(shared("unknown").kind, Kind::kTablet);
+  EXPECT_EQ(shared("OSCo").kind, Kind::kTablet);
+  EXPECT_EQ(shared("OSCo").platform, Platform::kLinux);
+  EXPECT_EQ(shared("Other Co").vendor, "other");
+  EXPECT_EQ(shared("Other Co").kind, Kind::kUnknown);
+  EXPECT_EQ(shared("Mystery Devices").vendor, "");
+  EXPECT_EQ(shared("Mystery Devices").kind, Kind::kUnknown);
+  // Not a conflict: the OS string still sets the platform.
+  EXPECT_EQ(n.normalize({.vendor = "Other Co", .model = "Z10", .os_version = "AcmeOS 2"}).platform,
+            Platform::kLinux);
+  // Whole words: glued letters after the number, never more digits.
+  EXPECT_EQ(n.normalize({.model = "Z10e"}).kind, Kind::kTablet);
+  EXPECT_EQ(n.normalize({.model = "Z10 Pro"}).kind, Kind::kTablet);
+  EXPECT_EQ(n.normalize({.model = "Z100"}).kind, Kind::kUnknown);
+  EXPECT_EQ(n.normalize({.model = "XZ10"}).kind, Kind::kUnknown);
+  EXPECT_EQ(n.normalize({.model = "Z10e2"}).kind, Kind::kUnknown);
+
+  // A '+' glued to a brand is part of it, in the vendor field and before a model.
+  EXPECT_EQ(n.normalize({.vendor = "Z+"}).vendor, "plus");
+  EXPECT_EQ(n.normalize({.vendor = "Z"}).vendor, "");
+  EXPECT_EQ(n.normalize({.vendor = "Z+", .model = "Q5"}).kind, Kind::kWatch);
+  EXPECT_EQ(n.normalize({.model = "Z+ Q5"}).kind, Kind::kWatch);
+}
+
 TEST(NormalizerTablesTest, ErrorsNameSourceAndLine) {
   struct Bad {
     const char* text;
@@ -631,6 +795,20 @@ TEST(NormalizerTablesTest, ErrorsNameSourceAndLine) {
       {"os | (linux) | Foo\n", "t.txt:1: a list of platforms needs at least two"},
       {"os | (linux,beos) | Foo\n", "t.txt:1: unknown platform 'beos'"},
       {"os | (linux,windows | Foo\n", "t.txt:1: expected ')'"},
+      {"vendor | acme | ACME | publishes=plan9\n", "t.txt:1: unknown platform 'plan9'"},
+      {"vendor | acme | ACME | platform=linux\nvendor | acme | Acme Corp | publishes=linux\n",
+       "t.txt:2: vendor 'acme' has both platform= and publishes="},
+      {"vendor | acme | ACME | publishes=linux\nvendor | acme | Acme Corp | publishes=windows\n",
+       "t.txt:2: vendor 'acme' already has publishes=linux"},
+      {"vendor | acme | ACME | color=red\n", "t.txt:1: unknown option 'color'"},
+      {"vendor | acme | ACME\nmodel | foo | acme | - | phone | shared=no\n",
+       "t.txt:2: shared= accepts only 'yes'"},
+      {"vendor | acme | ACME\nhwfamily | gizmo | acme | - | watch | shared=yes\n",
+       "t.txt:2: unknown option 'shared'"},
+      {"blank | ???\n", "t.txt:1: spelling has no letters or digits"},
+      {"blank | Unknown\nblank | UNKNOWN\n", "t.txt:2: duplicate blank spelling 'unknown'"},
+      {"vendor | acme | ACME\nblank | Acme\n", "t.txt:2: blank spelling 'acme' names a vendor"},
+      {"blank | a | b\n", "t.txt:1: expected blank | <spelling>"},
   };
   for (const Bad& bad : kBad) {
     auto parsed = Normalizer::fromText(bad.text, "t.txt");
