@@ -779,8 +779,8 @@ class TableParser {
   }
 
   Status parseVendor(const Line& l) {
-    PH_RETURN_IF_ERROR(expectColumns(
-        l, 3, 4, "vendor | <id> | <spelling> [| platform=<p> or publishes=<p>]"));
+    PH_RETURN_IF_ERROR(
+        expectColumns(l, 3, 4, "vendor | <id> | <spelling> [| platform=<p> or publishes=<p>]"));
     const std::string_view id = l.columns[1];
     for (char c : id) {
       if (!((c >= 'a' && c <= 'z') || isDigit(c) || c == '-')) {

@@ -60,14 +60,21 @@ class Normalizer {
   // by version is resolved with the version ("harmonyos" + "5.0" is harmonyos-next). Empty or
   // free-text fields are inferred from the others:
   //   vendor   the vendor field, else the vendor a model implies, else a vendor word opening
-  //            the model, else the vendor an OS implies ("iOS" -> apple); "" when none.
-  //   platform the OS string (free-text platform field first, then os_version), checked
-  //            against what the model admits; else what the model implies; else the platform
-  //            of a single-OS vendor (Jolla, Open Mobile Platform); else unknown.
+  //            the model, else the vendor an OS implies ("iOS" -> apple); "" when none. A
+  //            vendor field naming an OS publisher that makes no devices ("Open Mobile
+  //            Platform", Aurora) yields to the maker the model names: "OMP" + "INOI R7" is
+  //            inoi; "OMP" alone is omp.
+  //   platform the OS string (free-text platform field first, then os_version; an OS
+  //            publisher in the vendor field counts as one more), checked against what the
+  //            model admits; else what the model implies; else the platform of a single-OS
+  //            vendor (Jolla); else unknown.
   //   kind     the kind field (canonical or a spelling such as "Smartphone"), else the model,
   //            else what the OS implies ("iPadOS" -> tablet).
   //   version  the number after the OS name ("iOS 16.4.1" -> "16.4.1"), or a bare number in
   //            os_version; never a vendor skin's number ("EMUI 12").
+  // Model names match whole words ("P40" is not found in "XP400" or "P400"). A name other
+  // makers also use ("P40", "nova 11") is the table vendor's only when the vendor field is
+  // empty, blank ("Unknown") or admitted by the name; any other vendor field turns it off.
   // Fields that contradict each other (model "iPhone 13" with vendor "Samsung" or OS "Android
   // 13") leave the platform unknown, so the device is reviewed rather than guessed.
   // Never fails: input that says nothing yields unknowns. Cost is a few hash probes and prefix
