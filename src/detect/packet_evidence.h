@@ -1,0 +1,48 @@
+// PacketEvidence: turns dissected observations into ledger evidence, attributing each one to
+// the device that sent it.
+//
+//   dhcp     client messages (DISCOVER, REQUEST, DECLINE, RELEASE, INFORM), keyed by chaddr:
+//            option 55 list, option 60, host name (12) and FQDN (81), client id (61) for
+//            linking. Server OFFER/ACK bind yiaddr to chaddr (later IP-only evidence joins it).
+//   dhcpv6   client messages: ORO list, DUID type, vendor class, FQDN; the DUID links MACs.
+//   dns      queries: each name.
+//   mdns     queries: the service types asked for. Responses and probes (what a device says
+//            of itself): announced service types, instance names, host names (A/AAAA owners,
+//            SRV targets, reverse PTR data), TXT key=value pairs and the hardware models they
+//            carry (model=, rpMd=, am=).
+//   http     User-Agent (classified by rules), Host as a destination, "<host><path>" as a
+//            probe (query string dropped).
+//   tls      SNI as a destination, JA4.
+//   tcp_syn  "ttl<initial>:<options>:ws<scale>:win<window>:ecn<0|1>:df<0|1>".
+// The device is the source MAC and IP of the packet (multicast source MACs are ignored).
+//
+// Not thread-safe (it writes the ledger); cheap per observation: values are built in reused
+// buffers and matched through the ledger's memo.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "detect/ledger.h"
+#include "dissect/observation.h"
+
+namespace phaseout::detect {
+
+class PacketEvidence : public dissect::ObservationSink {
+ public:
+  explicit PacketEvidence(Ledger& ledger) : ledger_(ledger) {}
+  // Evidence from now on is attributed to this source (Ledger::addSource).
+  void setSource(std::uint32_t source) { source_ = source; }
+  void onObservation(const dissect::Observation& observation) override;
+
+ private:
+  void onDhcp(const dissect::Observation& o, const Where& where);
+  void onDhcpv6(const dissect::Observation& o, const DeviceKey& key, const Where& where);
+  void onMdns(const dissect::Observation& o, const DeviceKey& key, const Where& where);
+
+  Ledger& ledger_;
+  std::uint32_t source_ = 0;
+  std::string buffer_;
+};
+
+}  // namespace phaseout::detect

@@ -1,0 +1,90 @@
+#include "detect/scoring.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+namespace phaseout::detect {
+
+std::string_view name(Level level) {
+  switch (level) {
+    case Level::kConfirmed:
+      return "confirmed";
+    case Level::kLikely:
+      return "likely";
+    case Level::kUnknown:
+      break;
+  }
+  return "unknown";
+}
+
+Verdict score(const SignatureSet& set, std::span<const SignatureId> signatures) {
+  // Per group, per hypothesis: the strongest weight. Groups are few (a dozen), so a dense
+  // table indexed by group id is cheapest.
+  const std::size_t groups = set.groupCount();
+  constexpr float kAbsent = -std::numeric_limits<float>::infinity();
+  std::vector<PlatformWeights> best(groups);
+  std::vector<bool> present(groups, false);
+  for (SignatureId id : signatures) {
+    const Signature& s = set.signature(id);
+    PlatformWeights& b = best[s.group];
+    if (!present[s.group]) {
+      b.fill(kAbsent);
+      present[s.group] = true;
+    }
+    for (std::size_t p = 0; p < kPlatformCount; ++p) b[p] = std::max(b[p], s.weights[p]);
+  }
+  std::array<double, kPlatformCount> total{};
+  for (std::size_t p = 0; p < kPlatformCount; ++p) total[p] = set.logPriors()[p];
+  for (std::size_t g = 0; g < groups; ++g) {
+    if (!present[g]) continue;
+    for (std::size_t p = 0; p < kPlatformCount; ++p) total[p] += best[g][p];
+  }
+  const double top = *std::max_element(total.begin(), total.end());
+  Verdict v;
+  v.posterior.assign(kPlatformCount, 0);
+  double sum = 0;
+  for (std::size_t p = 0; p < kPlatformCount; ++p) {
+    v.posterior[p] = std::pow(10.0, total[p] - top);
+    sum += v.posterior[p];
+  }
+  std::size_t arg = 0;
+  for (std::size_t p = 0; p < kPlatformCount; ++p) {
+    v.posterior[p] /= sum;
+    if (v.posterior[p] > v.posterior[arg]) arg = p;
+  }
+  v.best = platformAt(arg);
+  v.confidence = v.posterior[arg];
+  for (std::size_t g = 0; g < groups; ++g) {
+    if (!present[g]) continue;
+    float others = kAbsent;
+    for (std::size_t p = 0; p < kPlatformCount; ++p) {
+      if (p != arg) others = std::max(others, best[g][p]);
+    }
+    if (best[g][arg] - others >= kDiscriminatingMargin) ++v.discriminating_groups;
+  }
+  if (v.best != platform::Platform::kUnknown && v.confidence >= kConfirmedPosterior &&
+      v.discriminating_groups >= kConfirmedMinGroups) {
+    v.level = Level::kConfirmed;
+  } else if (v.best != platform::Platform::kUnknown && v.confidence >= kLikelyPosterior) {
+    v.level = Level::kLikely;
+  }
+  return v;
+}
+
+bool counted(const SignatureSet& set, std::span<const SignatureId> signatures, std::size_t index,
+             platform::Platform p) {
+  const std::size_t pi = platformIndex(p);
+  const Signature& mine = set.signature(signatures[index]);
+  for (std::size_t i = 0; i < signatures.size(); ++i) {
+    if (i == index) continue;
+    const Signature& other = set.signature(signatures[i]);
+    if (other.group != mine.group) continue;
+    if (other.weights[pi] > mine.weights[pi]) return false;
+    if (other.weights[pi] == mine.weights[pi] && i < index) return false;
+  }
+  return true;
+}
+
+}  // namespace phaseout::detect
