@@ -20,7 +20,8 @@ constexpr std::uint64_t kProgressMinBytes = 64ull << 20;
 constexpr const char* kObserveFooter = R"(Output: one observation per line (JSON Lines by default), then one stats line:
   {"stats": {"files": n, "unreadable_files": n, "packets": n, "bytes": n,
              "observations": n, "warnings": n, "anomalies": {"name": n, ...}}}
-"frame" is the 1-based packet index in its file, as tshark numbers frames.
+"frame" is the 1-based packet index in its file, as tshark numbers frames; with several
+files each line also names its "file".
 Damage inside a file is reported on stderr with its byte offset and frame number;
 what precedes it is still read. Progress is shown on stderr only when it is a terminal.
 
@@ -59,12 +60,28 @@ class LineWriter : public dissect::ObservationSink {
   LineWriter& operator=(const LineWriter&) = delete;
 
   void onObservation(const dissect::Observation& observation) override {
+    const std::size_t start = buffer_.size();
     if (text_) {
       dissect::appendTextLine(observation, buffer_);
     } else {
       dissect::appendJsonLine(observation, buffer_);
     }
+    // With several input files, frame numbers restart in each: say which file a line is from.
+    if (!file_key_.empty() && buffer_.size() > start) {
+      buffer_.insert(start + (text_ ? 0 : 1), file_key_);
+    }
     if (buffer_.size() >= kFlushBytes) flush();
+  }
+  // Names `file` in every following line ("file" key first in JSON, "file " prefix in text).
+  void setFile(const std::string& file) {
+    file_key_.clear();
+    if (text_) {
+      file_key_ = file + " ";
+    } else {
+      appendJsonKey(file_key_, "file", true);
+      appendJsonString(file_key_, file);
+      file_key_ += ',';
+    }
   }
   void append(const std::string& line) { buffer_ += line; }
   void flush() {
@@ -76,13 +93,17 @@ class LineWriter : public dissect::ObservationSink {
  private:
   bool text_;
   std::string buffer_;
+  std::string file_key_;
 };
 
 class StderrListener : public service::ObserveListener {
  public:
-  StderrListener(LineWriter& writer, bool live)
-      : writer_(writer), progress_("observe"), live_(live) {}
+  StderrListener(LineWriter& writer, bool live, bool name_files = false)
+      : writer_(writer), progress_("observe"), live_(live), name_files_(name_files) {}
 
+  void onFileStart(const std::string& file) override {
+    if (name_files_) writer_.setFile(file);
+  }
   void onUnreadable(const std::string& /*file*/, const Status& why) override {
     progress_.finish();
     std::fprintf(stderr, "phaseout: %s\n", why.message().c_str());
@@ -119,6 +140,7 @@ class StderrListener : public service::ObserveListener {
   LineWriter& writer_;
   Progress progress_;
   bool live_;
+  bool name_files_;
 };
 
 std::string statsLine(const service::ObserveStats& stats, bool text, bool live) {
@@ -176,7 +198,7 @@ std::string statsLine(const service::ObserveStats& stats, bool text, bool live) 
 
 int runObserve(const ObserveOptions& opt) {
   LineWriter writer(textFormat(opt.format));
-  StderrListener listener(writer, false);
+  StderrListener listener(writer, false, opt.files.size() > 1);
   service::ObserveStats stats;
   const Status status = service::observeFiles(opt.files, writer, listener, stats);
   writer.append(statsLine(stats, textFormat(opt.format), false));

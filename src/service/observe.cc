@@ -85,6 +85,7 @@ Status observeFiles(const std::vector<std::string>& paths, dissect::ObservationS
       listener.onUnreadable(file, reader.status());
       continue;
     }
+    listener.onFileStart(file);
     capture::Frame frame;
     std::uint64_t frames = 0;
     std::uint64_t next_progress = kProgressEveryPackets;

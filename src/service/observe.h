@@ -39,6 +39,8 @@ struct CaptureProblem {
 class ObserveListener {
  public:
   virtual ~ObserveListener() = default;
+  // Reading of `file` begins (it opened and is a capture); its observations follow.
+  virtual void onFileStart(const std::string& /*file*/) {}
   // A file of which nothing could be read (missing, not a capture, corrupt from the start).
   virtual void onUnreadable(const std::string& /*file*/, const Status& /*why*/) {}
   virtual void onWarning(const CaptureProblem& /*problem*/) {}
