@@ -47,5 +47,6 @@ void registerCampaignCommands(CLI::App& app, CommandContext& ctx);   // record, 
 void registerAuditCommands(CLI::App& app, CommandContext& ctx);      // audit verify|export
 void registerRemindCommand(CLI::App& app, CommandContext& ctx);      // remind
 void registerBurndownCommand(CLI::App& app, CommandContext& ctx);    // burndown
+void registerDetectCommands(CLI::App& app, CommandContext& ctx);     // detect, ua
 
 }  // namespace phaseout::cli

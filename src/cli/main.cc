@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   registerDemoCommand(app, ctx);
   registerCampaignCommands(app, ctx);
   registerAuditCommands(app, ctx);
+  registerDetectCommands(app, ctx);
 #ifndef PH_WITHOUT_REMIND
   registerRemindCommand(app, ctx);
 #endif

@@ -19,6 +19,9 @@ constexpr std::size_t kMaxValueBytes = 512;
 constexpr std::size_t kMaxListedIps = 16;
 constexpr std::size_t kMaxHostnames = 16;
 constexpr std::string_view kRandomMacValue = "locally-administered";
+// Evidence names the device's kind or vendor only when it supports the verdict this much:
+// a weak hint (a destination, a shared stack) says nothing about who made the device.
+constexpr float kMinWeightForAttributes = 1.0f;
 
 std::uint64_t mix(std::uint64_t x) {
   x ^= x >> 33;
@@ -467,7 +470,8 @@ std::vector<DeviceVerdict> Ledger::finish(LedgerStats* stats) const {
     for (const EvidenceItem& item : d.evidence) {
       const Signature& s = set.signature(item.signature);
       if (item.weight <= 0) continue;
-      if (s.kind != platform::Kind::kUnknown && item.weight > kind_weight) {
+      if (s.kind != platform::Kind::kUnknown && item.weight >= kMinWeightForAttributes &&
+          item.weight > kind_weight) {
         kind_weight = item.weight;
         d.kind = s.kind;
       }
@@ -480,7 +484,8 @@ std::vector<DeviceVerdict> Ledger::finish(LedgerStats* stats) const {
       } else if (s.signal == SignalKind::kHardwareModel) {
         model = item.value;
       }
-      if (!vendor.empty() && item.weight > vendor_weight) {
+      if (!vendor.empty() && item.weight >= kMinWeightForAttributes &&
+          item.weight > vendor_weight) {
         vendor_weight = item.weight;
         d.vendor = vendor;
       }

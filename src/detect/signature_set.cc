@@ -605,6 +605,15 @@ std::string androidModel(std::string_view ua) {
         const std::size_t build = ifind(token, " build/");
         if (build != std::string_view::npos) token = trim(token.substr(0, build));
         if (!token.empty() && token != "U" && token != "wv" && !looksLikeLocale(token)) {
+          // "Redmi Note 9 Pro MIUI/V12.0.3.0": a skin or build tag ends the model.
+          for (std::size_t space = token.find(' '); space != std::string_view::npos;
+               space = token.find(' ', space + 1)) {
+            const std::string_view word = token.substr(space + 1);
+            if (word.substr(0, word.find(' ')).find('/') != std::string_view::npos) {
+              token = trim(token.substr(0, space));
+              break;
+            }
+          }
           return std::string(token.substr(0, 64));
         }
         if (end == std::string_view::npos || rest[end] == ')') break;
