@@ -81,9 +81,19 @@ std::string sha256Hex(std::string_view bytes) {
 }
 
 void RowSetDigest::add(std::string_view canonical_row) {
+  // One fetched algorithm and one context per thread: OpenSSL 3 otherwise looks the algorithm
+  // up and allocates a context for every row.
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  struct Ctx {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Ctx() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local Ctx holder;
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned len = 0;
-  EVP_Digest(canonical_row.data(), canonical_row.size(), md, &len, EVP_sha256(), nullptr);
+  EVP_DigestInit_ex2(holder.ctx, sha256, nullptr);
+  EVP_DigestUpdate(holder.ctx, canonical_row.data(), canonical_row.size());
+  EVP_DigestFinal_ex(holder.ctx, md, &len);
   // Big-endian addition with carry.
   unsigned carry = 0;
   for (int i = 31; i >= 0; --i) {

@@ -1,7 +1,6 @@
 #include "campaign/progress.h"
 
 #include <algorithm>
-#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -23,35 +22,51 @@ std::vector<MilestoneCheck> milestoneChecks(const policy::Directive& d,
                                             const std::vector<inventory::Person>& people,
                                             const std::vector<inventory::Device>& devices,
                                             const policy::Evaluation& evaluation) {
-  std::unordered_map<std::string_view, const inventory::Person*> person_by_id;
-  person_by_id.reserve(people.size());
-  for (const auto& p : people) person_by_id.emplace(p.person_id, &p);
-  std::unordered_set<std::string_view> exempt;
-  for (const auto& v : evaluation.verdicts) {
-    if (v.status == policy::VerdictStatus::kExempt) exempt.insert(v.device->device_id);
-  }
-  std::unordered_map<std::string_view, bool> holder_has_replacement;
-
+  auto isBanned = [&](const inventory::Device& dev) {
+    return std::any_of(d.ban.begin(), d.ban.end(), [&](const policy::BanRule& r) {
+      return policy::matchRule(r, dev) == policy::RuleMatch::kYes;
+    });
+  };
   std::size_t banned = 0;
   std::size_t surrendered = 0;
   std::size_t done_or_exempt = 0;
-  std::set<std::string_view> holders;
-  for (const auto& dev : devices) {
-    auto it = person_by_id.find(dev.holder);
-    if (it == person_by_id.end() || !policy::personInScope(d, *it->second)) continue;
-    const bool is_banned = std::any_of(d.ban.begin(), d.ban.end(), [&](const policy::BanRule& r) {
-      return policy::matchRule(r, dev) == policy::RuleMatch::kYes;
-    });
-    if (!is_banned) continue;
+  std::unordered_set<std::string_view> holders;
+  // Active devices in scope were judged by the evaluation already.
+  for (const auto& v : evaluation.verdicts) {
+    const bool violating = v.status == policy::VerdictStatus::kPending ||
+                           v.status == policy::VerdictStatus::kOverdue;
+    const bool exempt_banned = v.status == policy::VerdictStatus::kExempt && isBanned(*v.device);
+    if (!violating && !exempt_banned) continue;
     ++banned;
-    holders.insert(dev.holder);
-    const bool gone = dev.state != platform::DeviceState::kActive;
-    if (gone) ++surrendered;
-    if (gone || exempt.count(dev.device_id)) ++done_or_exempt;
+    if (exempt_banned) ++done_or_exempt;
+    holders.insert(v.device->holder);
   }
+  // Devices no longer active: banned ones of in-scope holders count as surrendered.
+  std::unordered_map<std::string_view, const inventory::Person*> person_by_id;
+  std::unordered_map<std::string_view, bool> in_scope;
   for (const auto& dev : devices) {
-    if (holders.count(dev.holder) && isAllowedReplacement(d, dev)) {
-      holder_has_replacement[dev.holder] = true;
+    if (dev.state == platform::DeviceState::kActive || dev.holder.empty()) continue;
+    if (person_by_id.empty()) {
+      person_by_id.reserve(people.size());
+      for (const auto& p : people) person_by_id.emplace(p.person_id, &p);
+    }
+    auto cached = in_scope.find(dev.holder);
+    if (cached == in_scope.end()) {
+      auto it = person_by_id.find(dev.holder);
+      const bool scoped = it != person_by_id.end() && policy::personInScope(d, *it->second);
+      cached = in_scope.emplace(dev.holder, scoped).first;
+    }
+    if (!cached->second || !isBanned(dev)) continue;
+    ++banned;
+    ++surrendered;
+    ++done_or_exempt;
+    holders.insert(dev.holder);
+  }
+  std::unordered_set<std::string_view> with_replacement;
+  for (const auto& dev : devices) {
+    if (dev.state == platform::DeviceState::kActive && holders.count(dev.holder) &&
+        isAllowedReplacement(d, dev)) {
+      with_replacement.insert(dev.holder);
     }
   }
 
@@ -64,7 +79,7 @@ std::vector<MilestoneCheck> milestoneChecks(const policy::Directive& d,
     c.requires_what = m.requires_what;
     if (m.requires_what == policy::kRequiresAllowedReplacementHeld) {
       c.total = holders.size();
-      c.met = holder_has_replacement.size();
+      c.met = with_replacement.size();
     } else if (m.requires_what == policy::kRequiresBannedDevicesSurrendered) {
       c.total = banned;
       c.met = surrendered;

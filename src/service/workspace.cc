@@ -148,8 +148,9 @@ Result<StatusResult> Workspace::status(const std::string& directive_id, Date as_
     PH_ASSIGN_OR_RETURN(auto record, repository_->directiveInForce(directive_id, as_of));
     PH_ASSIGN_OR_RETURN(result.directive, parseStored(record));
     result.directive_version = record.version;
-    PH_ASSIGN_OR_RETURN(result.people, repository_->loadPeople(as_of));
-    PH_ASSIGN_OR_RETURN(result.devices, repository_->loadDevices(as_of));
+    using Fields = storage::Repository::Fields;
+    PH_ASSIGN_OR_RETURN(result.people, repository_->loadPeople(as_of, Fields::kEvaluation));
+    PH_ASSIGN_OR_RETURN(result.devices, repository_->loadDevices(as_of, Fields::kEvaluation));
     PH_ASSIGN_OR_RETURN(result.waivers,
                         storage::CampaignStore(*repository_).loadWaivers(directive_id));
     PH_RETURN_IF_ERROR(tx->commit());

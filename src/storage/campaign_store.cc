@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <tuple>
 
 #include "audit/hash_chain.h"
 #include "policy/directive.h"
@@ -316,6 +317,27 @@ Result<campaign::History> CampaignStore::loadHistory(const std::string& directiv
     }
     std::sort(holders.begin(), holders.end());
     holders.erase(std::unique(holders.begin(), holders.end()), holders.end());
+    // The holders' other devices decide whether a replacement is held.
+    PH_ASSIGN_OR_RETURN(auto hs, conn.prepare(std::string(kDevices) +
+                                              "WHERE holder = :holder AND device_id <> :id"));
+    for (const auto& holder : holders) {
+      hs->bind("holder", holder);
+      hs->bind("id", device_id);
+      while (true) {
+        PH_ASSIGN_OR_RETURN(bool row, hs->step());
+        if (!row) break;
+        campaign::Versioned<inventory::Device> v;
+        v.valid_from = static_cast<std::int32_t>(hs->integer(1));
+        v.seq = hs->integer(2);
+        PH_ASSIGN_OR_RETURN(v.record, readDevice(*hs));
+        h.devices.push_back(std::move(v));
+      }
+      hs->reset();
+    }
+    std::sort(h.devices.begin(), h.devices.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.record.device_id, a.valid_from, a.seq) <
+             std::tie(b.record.device_id, b.valid_from, b.seq);
+    });
     PH_ASSIGN_OR_RETURN(auto ps, conn.prepare(std::string(kPeople) +
                                               "WHERE person_id = :id ORDER BY valid_from, seq"));
     for (const auto& holder : holders) {

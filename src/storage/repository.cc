@@ -56,6 +56,9 @@ constexpr std::string_view kSelectEvents =
     "SELECT seq, effective_day, recorded_ms, actor, kind, subject, payload, prev_hash, hash "
     "FROM events ORDER BY seq";
 
+const std::string& idOf(const Person& p) { return p.person_id; }
+const std::string& idOf(const Device& d) { return d.device_id; }
+
 // Reads versioned records ordered by (id, valid_from, seq) and keeps the last version of each
 // id: the version in force on the scanned day.
 template <typename Record, typename Read>
@@ -64,16 +67,14 @@ Result<std::vector<Record>> loadVersions(Connection& conn, std::string_view sql,
   PH_ASSIGN_OR_RETURN(auto s, conn.prepare(sql));
   s->bind("day", as_of ? std::int64_t{as_of->days()} : std::int64_t{INT32_MAX});
   std::vector<Record> out;
-  std::string last_id;
   while (true) {
     PH_ASSIGN_OR_RETURN(bool row, s->step());
     if (!row) break;
-    const std::string_view id = s->text(0);
     PH_ASSIGN_OR_RETURN(Record r, read(*s));
-    if (!out.empty() && id == last_id) {
+    // Versions of one id are adjacent; the last one read is the one in force.
+    if (!out.empty() && idOf(out.back()) == idOf(r)) {
       out.back() = std::move(r);
     } else {
-      last_id = id;
       out.push_back(std::move(r));
     }
   }
@@ -207,12 +208,25 @@ Result<UpsertCounts> Repository::upsertDevices(const std::vector<Device>& device
   return counts;
 }
 
-Result<std::vector<Person>> Repository::loadPeople(std::optional<Date> as_of) {
-  return loadVersions<Person>(connection_, kSelectPeople, as_of, readPerson);
+Result<std::vector<Person>> Repository::loadPeople(std::optional<Date> as_of, Fields fields) {
+  if (fields == Fields::kAll) return loadVersions<Person>(connection_, kSelectPeople, as_of, readPerson);
+  // Same column positions as kSelectPeople, with name and email left empty.
+  return loadVersions<Person>(
+      connection_,
+      "SELECT person_id, valid_from, seq, '', '', unit, roles, status FROM person_versions "
+      "WHERE valid_from <= :day ORDER BY person_id, valid_from, seq",
+      as_of, readPerson);
 }
 
-Result<std::vector<Device>> Repository::loadDevices(std::optional<Date> as_of) {
-  return loadVersions<Device>(connection_, kSelectDevices, as_of, readDevice);
+Result<std::vector<Device>> Repository::loadDevices(std::optional<Date> as_of, Fields fields) {
+  if (fields == Fields::kAll) return loadVersions<Device>(connection_, kSelectDevices, as_of, readDevice);
+  // Same column positions as kSelectDevices, with what evaluation never reads left empty.
+  return loadVersions<Device>(
+      connection_,
+      "SELECT device_id, valid_from, seq, holder, kind, vendor, model, platform, os_version, "
+      "'unknown', 'unknown', '', '', '', '', state FROM device_versions "
+      "WHERE valid_from <= :day ORDER BY device_id, valid_from, seq",
+      as_of, readDevice);
 }
 
 Result<inventory::Person> Repository::loadPerson(const std::string& person_id, Date as_of) {

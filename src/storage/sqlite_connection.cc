@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace phaseout::storage {
 namespace {
@@ -69,7 +71,18 @@ class SqliteStatement final : public Statement {
 
  private:
   int index(std::string_view name) {
-    // Catalog names are short literals; a small buffer avoids allocating per bind.
+    // Catalog names are string literals: remember each literal's index by its address, so a
+    // million-row import does not look names up a million times.
+    for (const auto& [data, idx] : index_cache_) {
+      if (data == name.data()) return idx;
+    }
+    const int idx = lookup(name);
+    if (index_cache_.size() < 32) index_cache_.emplace_back(name.data(), idx);
+    return idx;
+  }
+
+  int lookup(std::string_view name) {
+    // A small buffer avoids allocating for the NUL-terminated name.
     char buf[64];
     if (name.size() + 2 > sizeof buf) return 0;
     buf[0] = ':';
@@ -80,6 +93,7 @@ class SqliteStatement final : public Statement {
 
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+  std::vector<std::pair<const char*, int>> index_cache_;
 };
 
 class SqliteConnection final : public Connection {

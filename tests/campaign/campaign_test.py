@@ -161,13 +161,13 @@ class CampaignTest(unittest.TestCase):
                                "json").stdout)["cases"]
         self.assertEqual(sorted(c["device_id"] for c in cases), ["D-01", "D-02", "D-14"])
         self.assertEqual({c["first_failing_at"] for c in cases}, {"2023-03-06"})
-        run(self.db, "case", "step", "pa-iphone-2023/D-01", "--to", "acknowledged", "--on",
+        run(self.db, "case", "step", "pa-iphone-2023/D-14", "--to", "acknowledged", "--on",
             "2023-03-12", "--note", "will hand in Friday")
-        shown = json.loads(run(self.db, "case", "show", "D-01", "--at", "2023-03-20",
+        shown = json.loads(run(self.db, "case", "show", "D-14", "--at", "2023-03-20",
                                "--format", "json").stdout)
         self.assertEqual(shown["stage"], "acknowledged")
         self.assertEqual(shown["steps"][0]["note"], "will hand in Friday")
-        before = json.loads(run(self.db, "case", "show", "D-01", "--at", "2023-03-11",
+        before = json.loads(run(self.db, "case", "show", "D-14", "--at", "2023-03-11",
                                 "--format", "json").stdout)
         self.assertEqual(before["stage"], "open")
         run(self.db, "case", "step", "D-01", "--to", "surrendered", expect=1)
@@ -180,7 +180,11 @@ class CampaignTest(unittest.TestCase):
         self.assertEqual(len(overdue), 3)
         acked = json.loads(run(self.db, "case", "list", "--at", "2023-03-20", "--status",
                                "acknowledged", "--format", "json").stdout)["cases"]
-        self.assertEqual([c["device_id"] for c in acked], ["D-01"])
+        self.assertEqual([c["device_id"] for c in acked], ["D-14"])
+        # P-1 holds an allowed Aurora phone (D-16): D-01's case shows the replacement.
+        self.assertEqual(json.loads(run(self.db, "case", "show", "D-01", "--at", "2023-03-20",
+                                        "--format", "json").stdout)["stage"],
+                         "replacement-issued")
         run(self.db, "record", "disposition", "D-01", "--as", "returned", "--on", "2023-03-21",
             "--by", "P-9")
         left = json.loads(run(self.db, "case", "list", "--at", "2023-03-22", "--milestone",
