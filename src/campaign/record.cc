@@ -52,35 +52,34 @@ Result<inventory::Device> dispose(const inventory::Device& current, Disposition 
 }
 
 Status checkReplacement(const policy::Directive& d, const inventory::Device& replacement) {
+  std::vector<std::string> reasons;
   const auto& allowed = d.allowed_platforms;
   if (!allowed.empty() &&
       std::find(allowed.begin(), allowed.end(), replacement.platform) == allowed.end()) {
     std::vector<std::string> names;
     for (auto p : allowed) names.emplace_back(platform::name(p));
-    return failedPrecondition("replacement refused: platform " +
-                              std::string(platform::name(replacement.platform)) +
-                              " is not on the allow list of " + d.id + " (" + join(names, ", ") +
-                              ")");
+    reasons.push_back("platform " + std::string(platform::name(replacement.platform)) +
+                      " is not on the allow list of " + d.id + " (" + join(names, ", ") + ")");
   }
   if (d.replacement && !d.replacement->channels.empty()) {
     const auto& channels = d.replacement->channels;
     if (std::find(channels.begin(), channels.end(), replacement.channel) == channels.end()) {
       std::vector<std::string> names;
       for (auto c : channels) names.emplace_back(platform::name(c));
-      return failedPrecondition("replacement refused: channel " +
-                                std::string(platform::name(replacement.channel)) +
-                                " is not allowed by " + d.id + " (replacements must come through " +
-                                join(names, ", ") + ")");
+      reasons.push_back("channel " + std::string(platform::name(replacement.channel)) +
+                        " is not allowed by " + d.id + " (replacements must come through " +
+                        join(names, ", ") + ")");
     }
   }
   // A replacement must itself not be banned.
   for (std::size_t i = 0; i < d.ban.size(); ++i) {
     if (policy::matchRule(d.ban[i], replacement) == policy::RuleMatch::kYes) {
-      return failedPrecondition("replacement refused: it is banned by rule " +
-                                std::to_string(i + 1) + " of " + d.id);
+      reasons.push_back("it is banned by rule " + std::to_string(i + 1) + " of " + d.id);
+      break;
     }
   }
-  return Status::ok();
+  if (reasons.empty()) return Status::ok();
+  return failedPrecondition("replacement refused: " + join(reasons, "; "));
 }
 
 }  // namespace phaseout::campaign

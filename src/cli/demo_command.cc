@@ -47,8 +47,27 @@ int runDemoCommand(const CommandContext& ctx, const DemoFlags& flags) {
               static_cast<unsigned long long>(flags.seed));
   std::printf("  exports written to %s and %s, imported into %s\n", outcome->people_csv.c_str(),
               outcome->devices_csv.c_str(), ctx.db_path.c_str());
-  std::printf("  directive %s version %lld loaded\n\n", outcome->directive.directive.id.c_str(),
+  std::printf("  directive %s version %lld loaded\n", outcome->directive.directive.id.c_str(),
               static_cast<long long>(outcome->directive.version));
+  const auto& c = outcome->campaign;
+  if (c.notices > 0) {
+    std::printf("\ncampaign 6-20 March 2023: %zu notices, %zu acknowledged, %zu iPhones handed in, "
+                "%zu replacements issued\n",
+                c.notices, c.acknowledged, c.handed_in, c.replacements);
+    if (!c.destroyed_device.empty()) {
+      std::printf("  %s destroyed on 14 March, certificate %s\n", c.destroyed_device.c_str(),
+                  c.certificate_path.c_str());
+    }
+    if (!c.transferred_device.empty()) {
+      std::printf("  %s given to the official's children on 12 March\n",
+                  c.transferred_device.c_str());
+    }
+    for (const auto& w : c.waivers) std::printf("  waiver %s granted\n", w.c_str());
+    if (!c.refused_replacement.empty()) {
+      std::printf("  refused: %s\n", c.refused_replacement.c_str());
+    }
+  }
+  std::printf("\n");
   const std::string text = report::statusText(outcome->status.directive,
                                               outcome->status.evaluation, false,
                                               outcome->status.milestones);
@@ -77,8 +96,10 @@ int runDemoCommand(const CommandContext& ctx, const DemoFlags& flags) {
     if (!out) return reportError(invalidArgument(flags.report + ": cannot write the report"));
     std::printf("\nHTML report: %s\n", flags.report.c_str());
   }
-  std::printf("next: phaseout --db %s status --at 2023-04-02   (after the deadline)\n",
-              ctx.db_path.c_str());
+  std::printf("next: phaseout --db %s status --at 2023-04-02   (after the deadline)\n"
+              "      phaseout --db %s case list --at 2023-03-20 --overdue\n"
+              "      phaseout --db %s audit verify\n",
+              ctx.db_path.c_str(), ctx.db_path.c_str(), ctx.db_path.c_str());
   return kExitOk;
 }
 
