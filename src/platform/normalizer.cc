@@ -63,12 +63,12 @@ struct TextBuf {
   std::array<char, kMaxScanBytes> data;  // NOLINT(cppcoreguidelines-pro-type-member-init)
   std::size_t size = 0;
 
-  std::string_view view() const { return {data.data(), size}; }
-  bool full() const { return size == data.size(); }
+  [[nodiscard]] std::string_view view() const { return {data.data(), size}; }
+  [[nodiscard]] bool full() const { return size == data.size(); }
   void push(char c) {
     if (!full()) data[size++] = c;
   }
-  char back() const { return size ? data[size - 1] : '\0'; }
+  [[nodiscard]] char back() const { return size ? data[size - 1] : '\0'; }
 };
 
 // The non-ASCII part of pushLower(), kept out of line: rare in exports.
@@ -184,13 +184,15 @@ std::uint64_t fnv1a(std::uint64_t hash, std::string_view s) {
 template <typename V>
 class FlatMap {
  public:
-  const V* find(std::string_view key) const { return find(key, fnv1a(kFnvBasis, key)); }
+  [[nodiscard]] const V* find(std::string_view key) const {
+    return find(key, fnv1a(kFnvBasis, key));
+  }
   // `hash` must be fnv1a(kFnvBasis, key).
-  const V* find(std::string_view key, std::uint64_t hash) const {
+  [[nodiscard]] const V* find(std::string_view key, std::uint64_t hash) const {
     const std::uint32_t entry = entryOf(key, hash);
     return entry == kEmpty ? nullptr : &entries_[entry].second;
   }
-  bool contains(std::string_view key) const { return find(key) != nullptr; }
+  [[nodiscard]] bool contains(std::string_view key) const { return find(key) != nullptr; }
 
   // Inserts `value` unless `key` is present. The pointer is valid until the next insertion.
   std::pair<V*, bool> tryEmplace(std::string_view key, V value) {
@@ -210,7 +212,7 @@ class FlatMap {
     std::uint32_t entry = kEmpty;
   };
 
-  std::uint32_t entryOf(std::string_view key, std::uint64_t hash) const {
+  [[nodiscard]] std::uint32_t entryOf(std::string_view key, std::uint64_t hash) const {
     if (slots_.empty()) return kEmpty;
     for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
       const Slot& slot = slots_[i];
@@ -256,7 +258,7 @@ class WordIndex {
   }
 
   // The value of the longest key that is a whole-word prefix of `text`, and its length.
-  std::pair<const V*, std::size_t> longest(std::string_view text) const {
+  [[nodiscard]] std::pair<const V*, std::size_t> longest(std::string_view text) const {
     const V* best = nullptr;
     std::size_t best_len = 0;
     std::uint64_t hash = kFnvBasis;
@@ -335,7 +337,7 @@ struct Spec {
   bool any = true;            // anything is admitted
   std::vector<int> admitted;  // when !any: the admitted values besides `implied`
 
-  bool admits(int value) const {
+  [[nodiscard]] bool admits(int value) const {
     return any || value == implied ||
            std::find(admitted.begin(), admitted.end(), value) != admitted.end();
   }
@@ -455,7 +457,7 @@ struct Normalizer::Tables {
 
   // The vendor named by the first words of a model ("huawei noh-an00", "f(x)tec pro1"):
   // its index and the rest of the model, or -1.
-  std::pair<int, std::string_view> vendorPrefixOfModel(std::string_view model) const {
+  [[nodiscard]] std::pair<int, std::string_view> vendorPrefixOfModel(std::string_view model) const {
     const TextBuf words = normalizeWords(model, /*os_mode=*/false);
     const auto [vendor, len] = vendor_aliases.longest(words.view());
     if (!vendor) return {-1, {}};
@@ -492,7 +494,8 @@ struct Normalizer::Tables {
     return nullptr;
   }
 
-  const OsRecord* resolve(const std::vector<OsRecord>& records, std::string_view version) const {
+  [[nodiscard]] const OsRecord* resolve(const std::vector<OsRecord>& records,
+                                        std::string_view version) const {
     const int major = majorOf(version);
     const OsRecord* best = nullptr;
     for (const OsRecord& r : records) {
@@ -513,7 +516,7 @@ struct OsMatch {
   std::array<char, kMaxVersionBytes> version_bytes{};
   std::size_t version_size = 0;
 
-  std::string_view version() const { return {version_bytes.data(), version_size}; }
+  [[nodiscard]] std::string_view version() const { return {version_bytes.data(), version_size}; }
   void setVersion(std::string_view v) {
     version_size = std::min(v.size(), version_bytes.size());
     std::copy_n(v.data(), version_size, version_bytes.data());

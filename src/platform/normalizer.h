@@ -80,12 +80,12 @@ class Normalizer {
   // Never fails: input that says nothing yields unknowns. Cost is a few hash probes and prefix
   // compares per call (no regex, no allocation beyond the returned strings); inputs are only
   // examined in their first 256 bytes, so very long strings cost no more.
-  NormalizedDevice normalize(const RawDeviceFields& raw) const;
+  [[nodiscard]] NormalizedDevice normalize(const RawDeviceFields& raw) const;
 
   // Parses an OS string ("Android 13", "Mac OS X 10_15_7", "Aurora OS 4.0.2") with these tables.
   // A string that names no known OS but starts with a number ("16.4.1 (20E252)") gives
   // recognized=false and that version.
-  OsInfo parseOs(std::string_view text) const;
+  [[nodiscard]] OsInfo parseOs(std::string_view text) const;
 
   ~Normalizer();
   Normalizer(const Normalizer&) = delete;

@@ -757,7 +757,7 @@ TEST(NormalizerTablesTest, ErrorsNameSourceAndLine) {
     const char* text;
     const char* message_part;
   };
-  const Bad kBad[] = {
+  const Bad bad_tables[] = {
       {"vendor | acme | ACME\n\ngadget | x | y\n", "t.txt:3: unknown record type 'gadget'"},
       {"os | beos | BeOS\n", "t.txt:1: unknown platform 'beos'"},
       {"os | iOS | iOS\n", "t.txt:1: unknown platform 'iOS'"},
@@ -810,7 +810,7 @@ TEST(NormalizerTablesTest, ErrorsNameSourceAndLine) {
       {"vendor | acme | ACME\nblank | Acme\n", "t.txt:2: blank spelling 'acme' names a vendor"},
       {"blank | a | b\n", "t.txt:1: expected blank | <spelling>"},
   };
-  for (const Bad& bad : kBad) {
+  for (const Bad& bad : bad_tables) {
     auto parsed = Normalizer::fromText(bad.text, "t.txt");
     ASSERT_FALSE(parsed.isOk()) << bad.text;
     EXPECT_EQ(parsed.status().code(), StatusCode::kInvalidArgument);
