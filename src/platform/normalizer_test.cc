@@ -250,6 +250,8 @@ const Case kCases[] = {
   {"", "Honor Magic 5 Pro", "", "", "",                  "honor", "android", "phone", ""},
   {"", "Honor Magic V2", "", "", "",                     "honor", "android", "phone", ""},
   {"", "Honor X9a", "", "Android 13", "",                "honor", "android", "phone", "13"},
+  {"Honor", "X9a", "", "", "",                           "honor", "unknown", "phone", ""},
+  {"", "X9a", "", "", "",                                "", "unknown", "unknown", ""},
   {"", "Honor 90", "", "MagicOS 7.1", "",                "honor", "android", "phone", ""},
   {"", "Honor View 20", "", "", "",                      "honor", "unknown", "phone", ""},
   // A series name must be whole: the number may carry glued letters ("P40E"), never more
