@@ -5,7 +5,9 @@
 
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "report/burndown_report.h"
 #include "report/status_report.h"
+#include "service/burndown.h"
 #include "service/demo.h"
 
 namespace phaseout::cli {
@@ -86,10 +88,18 @@ int runDemoCommand(const CommandContext& ctx, const DemoFlags& flags) {
       ++shown_unknown;
     }
   }
+  // The burn-down from the directive's issue to the demo's day, with the forecast.
+  std::string chart;
+  auto bd = service::burndown(**ws, {outcome->status.directive.id, std::nullopt, *as_of, *as_of});
+  if (bd.isOk()) {
+    const std::string burndown_text = report::burndownText(bd->burndown, bd->forecast);
+    std::printf("\nburn-down:\n%s", burndown_text.c_str());
+    chart = report::burndownSvg(bd->burndown, bd->forecast);
+  }
   if (!flags.report.empty()) {
     const std::string html =
         report::statusHtml(outcome->status.directive, outcome->status.evaluation,
-                           outcome->status.milestones);
+                           outcome->status.milestones, chart);
     std::ofstream out(flags.report, std::ios::binary | std::ios::trunc);
     out << html;
     out.close();

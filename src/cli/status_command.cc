@@ -3,7 +3,9 @@
 #include <fstream>
 
 #include "cli/commands.h"
+#include "report/burndown_report.h"
 #include "report/status_report.h"
+#include "service/burndown.h"
 #include "service/workspace.h"
 
 namespace phaseout::cli {
@@ -70,7 +72,17 @@ int runReport(const CommandContext& ctx, const StatusOptions& opt) {
   if (!result.isOk()) return reportError(result.status());
   std::string out;
   if (opt.format == "html") {
-    out = report::statusHtml(result->directive, result->evaluation, result->milestones);
+    // The burn-down chart up to the report's day; a report still renders without it (e.g. on
+    // the directive's first day, when there is no history to draw).
+    std::string chart;
+    auto ws = service::Workspace::open(ctx.db_path);
+    if (ws.isOk()) {
+      auto bd = service::burndown(
+          **ws, {result->directive.id, std::nullopt, result->evaluation.as_of,
+                 result->evaluation.as_of});
+      if (bd.isOk()) chart = report::burndownSvg(bd->burndown, bd->forecast);
+    }
+    out = report::statusHtml(result->directive, result->evaluation, result->milestones, chart);
   } else if (opt.format == "csv") {
     out = report::statusCsv(result->evaluation);
   } else {
