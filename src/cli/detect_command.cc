@@ -30,7 +30,8 @@ constexpr std::uint64_t kProgressMinBytes = 64ull << 20;
 constexpr double kCandidateMinProbability = 0.01;
 constexpr std::size_t kMaxCandidates = 3;
 
-constexpr const char* kDetectFooter = R"(Prints a verdict for every device that showed evidence: platform, kind, confidence
+constexpr const char* kDetectFooter =
+    R"(Prints a verdict for every device that showed evidence: platform, kind, confidence
 and level, with every piece of evidence that moved it (signal, value, signature, weight for
 the verdict's platform, independence group, and the file and frame where it was first seen).
   confirmed  posterior >= 0.99 and two independent groups each prefer the platform
@@ -138,9 +139,11 @@ Counts countLevels(const std::vector<detect::DeviceVerdict>& devices) {
 std::vector<std::pair<platform::Platform, double>> candidates(const detect::Verdict& v) {
   std::vector<std::pair<platform::Platform, double>> out;
   for (std::size_t i = 0; i < v.posterior.size(); ++i) {
-    if (v.posterior[i] >= kCandidateMinProbability) out.emplace_back(detect::platformAt(i), v.posterior[i]);
+    if (v.posterior[i] >= kCandidateMinProbability)
+      out.emplace_back(detect::platformAt(i), v.posterior[i]);
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.second > b.second; });
   if (out.size() > kMaxCandidates) out.resize(kMaxCandidates);
   return out;
 }
@@ -304,8 +307,9 @@ void writeText(const service::DetectReport& report, const service::DetectSetup& 
          " confirmed=" + std::to_string(c.confirmed) + " likely=" + std::to_string(c.likely) +
          " unknown=" + std::to_string(c.unknown) +
          " oui=" + (setup.oui.size() > 0 ? setup.oui.source() : std::string("none")) + '\n';
-  out += "(~ marks evidence outweighed within its group; weights are log10 likelihood ratios "
-         "for the platform shown)\n";
+  out +=
+      "(~ marks evidence outweighed within its group; weights are log10 likelihood ratios "
+      "for the platform shown)\n";
 }
 
 int runDetect(const DetectOptions& opt) {
@@ -336,9 +340,12 @@ int runDetect(const DetectOptions& opt) {
 void registerDetectCommands(CLI::App& app, CommandContext& ctx) {
   auto opt = std::make_shared<DetectOptions>();
   CLI::App* detect = app.add_subcommand(
-      "detect", "Judge the platform of every device in capture files (iPhone, Android, ...), "
-                "with its\nconfidence and the evidence for it.");
-  detect->add_option("files", opt->files, "Capture files (pcap, pcapng, gzip); '-' reads standard input")
+      "detect",
+      "Judge the platform of every device in capture files (iPhone, Android, ...), "
+      "with its\nconfidence and the evidence for it.");
+  detect
+      ->add_option("files", opt->files,
+                   "Capture files (pcap, pcapng, gzip); '-' reads standard input")
       ->required();
   detect->add_option("--format", opt->format, "Output format: text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));

@@ -19,7 +19,8 @@ constexpr std::size_t kFlushBytes = 1 << 20;
 // Longer lines are classified on their first bytes only (the matcher's scan limit).
 constexpr std::size_t kMaxLineBytes = 64 * 1024;
 
-constexpr const char* kUaFooter = R"(Reads User-Agent strings, one per line (files in order, or standard input when none
+constexpr const char* kUaFooter =
+    R"(Reads User-Agent strings, one per line (files in order, or standard input when none
 or '-'), and prints one JSON line per input line:
   {"ua": "...", "platform": "ios", "kind": "phone", "version": "16.5", "vendor": "apple",
    "model": "", "signature": "ua.iphone.browser"}
@@ -129,7 +130,8 @@ void registerUaCommand(CLI::App& app, CommandContext& ctx) {
   auto opt = std::make_shared<UaOptions>();
   CLI::App* ua = app.add_subcommand(
       "ua", "Classify User-Agent strings (one per line): platform, kind and OS version.");
-  ua->add_option("files", opt->files, "Files of User-Agents, one per line (default: standard input)");
+  ua->add_option("files", opt->files,
+                 "Files of User-Agents, one per line (default: standard input)");
   ua->add_option("--format", opt->format, "Output format: json (JSON lines, default) or text")
       ->check(CLI::IsMember({"json", "jsonl", "text"}));
   ua->add_option("--signatures", opt->signatures,

@@ -36,14 +36,14 @@ bool isUnicastIpv4(const decode::IpAddress& ip) {
   if (ip.family != 4) return false;
   const auto& b = ip.bytes;
   if (b[0] == 0 || b[0] == 127 || b[0] >= 224) return false;  // this-network, loopback, class D/E
-  if (b[0] == 169 && b[1] == 254) return false;                // link-local
+  if (b[0] == 169 && b[1] == 254) return false;               // link-local
   return true;
 }
 
 bool isGlobalIpv6(const decode::IpAddress& ip) {
   if (ip.family != 6) return false;
   const auto& b = ip.bytes;
-  if (b[0] == 0xff) return false;                       // multicast
+  if (b[0] == 0xff) return false;                           // multicast
   if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return false;  // link-local
   bool zero = true;
   for (int i = 0; i < 15; ++i) zero = zero && b[static_cast<std::size_t>(i)] == 0;
@@ -62,8 +62,10 @@ std::string ipKey(const decode::IpAddress& ip) {
 std::string identityForm(std::string_view name) {
   std::string out;
   for (char c : name) {
-    if (c >= 'A' && c <= 'Z') out += static_cast<char>(c + 32);
-    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out += c;
+    if (c >= 'A' && c <= 'Z')
+      out += static_cast<char>(c + 32);
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+      out += c;
   }
   return out;
 }
@@ -114,13 +116,58 @@ std::size_t Ledger::EndpointKeyHash::operator()(const EndpointKey& k) const {
   for (auto x : k.mac) a = a << 8 | x;
   for (std::size_t i = 0; i < 8; ++i) b = b << 8 | k.ip[i];
   for (std::size_t i = 8; i < 16; ++i) c = c << 8 | k.ip[i];
-  return static_cast<std::size_t>(
-      mix(a ^ (static_cast<std::uint64_t>(k.has_mac) << 56) ^ (static_cast<std::uint64_t>(k.family) << 48)) ^
-      mix(b + 0x9e3779b97f4a7c15ULL) ^ mix(c + 0x632be59bd9b4e019ULL));
+  return static_cast<std::size_t>(mix(a ^ (static_cast<std::uint64_t>(k.has_mac) << 56) ^
+                                      (static_cast<std::uint64_t>(k.family) << 48)) ^
+                                  mix(b + 0x9e3779b97f4a7c15ULL) ^ mix(c + 0x632be59bd9b4e019ULL));
 }
 
 Ledger::Ledger(std::shared_ptr<const SignatureSet> signatures, const OuiRegistry* oui)
     : signatures_(std::move(signatures)), oui_(oui) {}
+
+void Ledger::replaceSignatures(std::shared_ptr<const SignatureSet> signatures) {
+  const std::shared_ptr<const SignatureSet> old = std::move(signatures_);
+  signatures_ = std::move(signatures);
+  for (auto& memo : memo_) memo.clear();
+  record_index_.clear();
+  std::vector<SignatureId> ids;
+  for (std::uint32_t e = 0; e < endpoints_.size(); ++e) {
+    std::vector<Record> previous = std::move(endpoints_[e].records);
+    endpoints_[e].records.clear();
+    std::vector<std::pair<SignalKind, std::uint32_t>> done;
+    for (const Record& r : previous) {
+      const Signature& was = old->signature(r.signature);
+      const std::string& value = values_[r.value];
+      ids.clear();
+      if (was.signal == SignalKind::kUserAgent) {
+        const auto m = signatures_->classifyUserAgent(value);
+        if (m.rule) ids.push_back(*m.rule);
+      } else {
+        signatures_->match(was.signal, value, ids);
+      }
+      if (ids.empty()) {
+        // Pre-matched evidence that no pattern explains: keep it under its id if it exists.
+        if (auto same = signatures_->findSignature(was.id)) ids.push_back(*same);
+      } else {
+        // A value that matched several old signatures was seen as often under each: match it
+        // once, or its sightings would count twice.
+        const auto key = std::make_pair(was.signal, r.value);
+        if (std::find(done.begin(), done.end(), key) != done.end()) continue;
+        done.push_back(key);
+      }
+      for (SignatureId id : ids) {
+        record(e, id, r.value, r.where);
+        for (Record& nr : endpoints_[e].records) {
+          if (nr.signature != id || nr.value != r.value) continue;
+          nr.count += r.count - 1;
+          if (std::tie(r.where.source, r.where.frame, r.where.line) <
+              std::tie(nr.where.source, nr.where.frame, nr.where.line)) {
+            nr.where = r.where;
+          }
+        }
+      }
+    }
+  }
+}
 
 std::uint32_t Ledger::addSource(std::string name) {
   sources_.push_back(std::move(name));
@@ -258,8 +305,8 @@ void Ledger::noteIdentifier(const DeviceKey& key, IdentifierKind kind, std::stri
   }
   const std::uint32_t endpoint = endpointFor(key);
   const std::uint32_t id = intern(form);
-  const std::uint64_t seen = mix(static_cast<std::uint64_t>(endpoint) << 34 |
-                                 static_cast<std::uint64_t>(kind) << 32 | id);
+  const std::uint64_t seen =
+      mix(static_cast<std::uint64_t>(endpoint) << 34 | static_cast<std::uint64_t>(kind) << 32 | id);
   if (!identifier_seen_.insert(seen).second) return;
   identifiers_.push_back(Identifier{kind, id, endpoint});
 }
@@ -291,7 +338,7 @@ std::vector<DeviceVerdict> Ledger::finish(LedgerStats* stats) const {
   UnionFind uf(n);
   std::vector<bool> own_mac(n, false);  // the endpoint's MAC is the device's own
   std::unordered_map<std::uint64_t, std::uint32_t> mac_anchor;
-  std::unordered_map<std::string, std::uint32_t> ip_anchor;       // IP-keyed endpoints
+  std::unordered_map<std::string, std::uint32_t> ip_anchor;         // IP-keyed endpoints
   std::unordered_map<std::string, std::uint32_t> ip_of_mac_device;  // IPs seen with own MACs
   std::uint64_t routers = 0;
   std::unordered_map<std::uint64_t, bool> router_cache;
@@ -386,8 +433,8 @@ std::vector<DeviceVerdict> Ledger::finish(LedgerStats* stats) const {
     for (std::uint32_t e : eps) {
       const Endpoint& ep = endpoints_[e];
       for (const Record& r : ep.records) {
-        auto [it, inserted] = merged.emplace(std::make_pair(r.signature, r.value),
-                                             Merged{r.where, r.count});
+        auto [it, inserted] =
+            merged.emplace(std::make_pair(r.signature, r.value), Merged{r.where, r.count});
         if (!inserted) {
           if (earlier(r.where, it->second.where)) it->second.where = r.where;
           it->second.count += r.count;

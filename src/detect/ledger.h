@@ -67,10 +67,10 @@ struct EvidenceItem {
   SignatureId signature = 0;
   SignalKind signal = SignalKind::kUserAgent;
   std::string value;
-  Where where;             // first sighting
-  std::uint64_t count = 0; // sightings
-  float weight = 0;        // log10 LR for the verdict's platform (its best candidate)
-  bool counted = false;    // the strongest of its group for that platform
+  Where where;              // first sighting
+  std::uint64_t count = 0;  // sightings
+  float weight = 0;         // log10 LR for the verdict's platform (its best candidate)
+  bool counted = false;     // the strongest of its group for that platform
 };
 
 struct DeviceVerdict {
@@ -89,14 +89,19 @@ struct LedgerStats {
   std::uint64_t observations = 0;  // observe()/add() calls
   std::uint64_t evidence = 0;      // distinct (endpoint, signature, value) records
   std::uint64_t endpoints = 0;
-  std::uint64_t routers = 0;       // MACs split by IP (see above)
-  std::uint64_t linked = 0;        // random-MAC devices merged into others
+  std::uint64_t routers = 0;  // MACs split by IP (see above)
+  std::uint64_t linked = 0;   // random-MAC devices merged into others
 };
 
 class Ledger {
  public:
   // `oui` may be null (no registry: no mac_oui evidence). Both must outlive the ledger.
   Ledger(std::shared_ptr<const SignatureSet> signatures, const OuiRegistry* oui);
+
+  // Swaps in a new signature set (the live sensor's reload): evidence already collected is
+  // matched again against it, so verdicts reflect the new signatures; pre-matched evidence
+  // (add()) keeps its signature when the new set has one of the same id, else it is dropped.
+  void replaceSignatures(std::shared_ptr<const SignatureSet> signatures);
 
   std::uint32_t addSource(std::string name);
   const std::vector<std::string>& sources() const { return sources_; }
@@ -151,7 +156,8 @@ class Ledger {
 
   std::uint32_t endpointFor(const DeviceKey& key);
   std::uint32_t intern(std::string_view value);
-  void record(std::uint32_t endpoint, SignatureId signature, std::uint32_t value, const Where& where);
+  void record(std::uint32_t endpoint, SignatureId signature, std::uint32_t value,
+              const Where& where);
   const MemoEntry& memo(SignalKind signal, std::string_view value);
 
   std::shared_ptr<const SignatureSet> signatures_;

@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include "detect/packet_evidence.h"
-
 #include <algorithm>
+
+#include "detect/packet_evidence.h"
 
 namespace phaseout::detect {
 namespace {
@@ -120,7 +120,8 @@ TEST(LedgerTest, MacSpoofingAnIphoneUserAgentIsNotConfirmedIos) {
 TEST(LedgerTest, LinuxDesktopSpoofingAnIphoneIsLinux) {
   Ledger ledger(builtin(), &oui());
   DeviceKey dhcp{kIntel, {}};
-  ledger.observe(dhcp, SignalKind::kDhcpParamList, "1,28,2,3,15,6,119,12,44,47,26,121,42", {0, 1, 0});
+  ledger.observe(dhcp, SignalKind::kDhcpParamList, "1,28,2,3,15,6,119,12,44,47,26,121,42",
+                 {0, 1, 0});
   DeviceKey key{kIntel, ipv4(192, 168, 1, 128)};
   ledger.observe(key, SignalKind::kUserAgent,
                  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
@@ -191,9 +192,10 @@ TEST(LedgerTest, AddressOnlyEvidenceJoinsTheLeaseHolder) {
   ledger.bindAddress(phone, ipv4(192, 168, 2, 16));
   // An access-log line: no MAC, only the address.
   const auto log = ledger.addSource("access.log");
-  ledger.observe({std::nullopt, ipv4(192, 168, 2, 16)}, SignalKind::kUserAgent,
-                 "Mozilla/5.0 (Linux; Android 9; Nokia 2.2) AppleWebKit/537.36 Mobile Safari/537.36",
-                 {log, 0, 17});
+  ledger.observe(
+      {std::nullopt, ipv4(192, 168, 2, 16)}, SignalKind::kUserAgent,
+      "Mozilla/5.0 (Linux; Android 9; Nokia 2.2) AppleWebKit/537.36 Mobile Safari/537.36",
+      {log, 0, 17});
   const auto devices = ledger.finish();
   ASSERT_EQ(devices.size(), 1u);
   EXPECT_EQ(devices[0].key, "mac:4c:6a:f6:9f:f6:27");
@@ -234,6 +236,47 @@ TEST(LedgerTest, AddTakesPrematchedEvidence) {
   ASSERT_EQ(devices.size(), 1u);
   ASSERT_EQ(devices[0].evidence.size(), 1u) << "no registry given: no mac_oui evidence";
   EXPECT_EQ(devices[0].verdict.best, Platform::kWindows);
+}
+
+TEST(LedgerTest, ReplacingSignaturesRematchesCollectedEvidence) {
+  Ledger ledger(builtin(), &oui());
+  DeviceKey key{kIntel, ipv4(10, 0, 0, 9)};
+  for (std::uint64_t frame = 1; frame <= 3; ++frame) {
+    ledger.observe(key, SignalKind::kDnsName, "mesu.apple.com", {0, frame, 0});
+  }
+  ledger.observe(key, SignalKind::kDhcpVendorClass, "MSFT 5.0", {0, 4, 0});
+  const auto before = ledger.finish();
+  ASSERT_EQ(before.size(), 1u);
+  EXPECT_EQ(before[0].verdict.best, Platform::kWindows);
+  // A new set in which the Windows vendor class means nothing and a new name does.
+  std::string model = R"(schema: 1
+version: "r2"
+groups: [{id: g}]
+model:
+  priors: {ios: 0.1, ipados: 0.1, macos: 0.1, watchos: 0.05, android: 0.1, harmonyos: 0.05,
+           harmonyos-next: 0.05, aurora: 0.05, sailfish: 0.05, kaios: 0.05, windows: 0.1,
+           linux: 0.1, other: 0.1}
+signatures:
+  - {id: apple-names, signal: dns_name, match: "*.apple.com", weights: {macos: 2}, group: g, source: t}
+  - {id: apple-update, signal: dns_name, match: "mesu.*", weights: {macos: 2}, group: g, source: t}
+)";
+  auto replacement = SignatureSet::fromTexts({{"r.yaml", model}});
+  ASSERT_TRUE(replacement.isOk()) << replacement.status().toString();
+  ledger.replaceSignatures(*replacement);
+  const auto after = ledger.finish();
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].verdict.best, Platform::kMacos);
+  std::size_t records = 0;
+  for (const auto& e : after[0].evidence) {
+    if (e.signal != SignalKind::kDnsName) continue;
+    ++records;
+    EXPECT_EQ(e.count, 3u) << "sightings are not double-counted across signatures";
+    EXPECT_EQ(e.where.frame, 1u);
+  }
+  EXPECT_EQ(records, 2u);
+  // New evidence after the swap uses the new set.
+  ledger.observe(key, SignalKind::kDnsName, "swscan.apple.com", {0, 9, 0});
+  EXPECT_EQ(ledger.finish()[0].evidence.size(), 3u) << "two for mesu, one for swscan";
 }
 
 TEST(ScoringTest, LevelsFollowPosteriorAndIndependentGroups) {
@@ -313,12 +356,15 @@ TEST(PacketEvidenceTest, MdnsSelfDescriptionAndQueries) {
   PacketEvidence evidence(ledger);
   auto response = observation(dissect::ObservationType::kMdns, kMac, ipv4(192, 168, 1, 121), 9);
   response.dns.response = true;
-  response.dns.answers.push_back({"_device-info._tcp.local", 12, "MBPro._device-info._tcp.local", {}});
-  response.dns.answers.push_back({"MBPro._device-info._tcp.local", 16, "", {"model=MacBookPro14,1", "osxvers=20"}});
+  response.dns.answers.push_back(
+      {"_device-info._tcp.local", 12, "MBPro._device-info._tcp.local", {}});
+  response.dns.answers.push_back(
+      {"MBPro._device-info._tcp.local", 16, "", {"model=MacBookPro14,1", "osxvers=20"}});
   response.dns.answers.push_back({"MBPro.local", 1, "192.168.1.121", {}});
   evidence.onObservation(response);
   auto query = observation(dissect::ObservationType::kMdns, kMac, ipv4(192, 168, 1, 121), 10);
-  query.dns.queries = {"_companion-link._tcp.local", "x._sub._apple-mobdev2._tcp.local", "host.local"};
+  query.dns.queries = {"_companion-link._tcp.local", "x._sub._apple-mobdev2._tcp.local",
+                       "host.local"};
   evidence.onObservation(query);
   const auto devices = ledger.finish();
   ASSERT_EQ(devices.size(), 1u);
@@ -330,8 +376,9 @@ TEST(PacketEvidenceTest, MdnsSelfDescriptionAndQueries) {
     if (e.signal == SignalKind::kMdnsService) values.push_back(e.value);
   }
   std::sort(values.begin(), values.end());
-  EXPECT_EQ(values, (std::vector<std::string>{"announce:_device-info._tcp", "query:_apple-mobdev2._tcp",
-                                              "query:_companion-link._tcp"}));
+  EXPECT_EQ(values,
+            (std::vector<std::string>{"announce:_device-info._tcp", "query:_apple-mobdev2._tcp",
+                                      "query:_companion-link._tcp"}));
 }
 
 TEST(PacketEvidenceTest, TcpSynShape) {
@@ -358,9 +405,10 @@ TEST(PacketEvidenceTest, TcpSynShape) {
 }
 
 TEST(OuiRegistryTest, ReadsIeeeDataAndWiresharkFormats) {
-  auto ieee = OuiRegistry::fromText("OUI/MA-L\n\nC4-61-8B   (hex)\t\tApple, Inc.\n"
-                                    "C4618B     (base 16)\t\tApple, Inc.\n",
-                                    "oui.txt");
+  auto ieee = OuiRegistry::fromText(
+      "OUI/MA-L\n\nC4-61-8B   (hex)\t\tApple, Inc.\n"
+      "C4618B     (base 16)\t\tApple, Inc.\n",
+      "oui.txt");
   ASSERT_TRUE(ieee.isOk());
   EXPECT_EQ(ieee->organization(kIphone), "Apple, Inc.");
   EXPECT_EQ(ieee->organization(kIntel), "");
@@ -372,7 +420,8 @@ TEST(OuiRegistryTest, ReadsIeeeDataAndWiresharkFormats) {
   ASSERT_TRUE(manuf.isOk());
   EXPECT_EQ(manuf->organization(kIntel), "Intel Corporate");
   EXPECT_EQ(manuf->organization(mac(0x00, 0x1b, 0xc5, 0x00, 0x10, 0x42)), "OpenRB.com, Direct SIA");
-  EXPECT_EQ(manuf->organization(mac(0x00, 0x1b, 0xc5, 0x00, 0x20, 0x42)), "IEEE Registration Authority");
+  EXPECT_EQ(manuf->organization(mac(0x00, 0x1b, 0xc5, 0x00, 0x20, 0x42)),
+            "IEEE Registration Authority");
   // Random and multicast addresses belong to nobody.
   EXPECT_EQ(manuf->organization(mac(0x3e, 0xa9, 0xf4, 0, 0, 1)), "");
   EXPECT_FALSE(OuiRegistry::fromText("nothing here\n", "empty").isOk());

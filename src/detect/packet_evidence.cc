@@ -183,8 +183,8 @@ void PacketEvidence::onDhcp(const dissect::Observation& o, const Where& where) {
     if (d.client_mac && d.your_ip) ledger_.bindAddress(*d.client_mac, *d.your_ip);
     return;
   }
-  const bool from_client = type == kDhcpDiscover || type == kDhcpRequest ||
-                           type == kDhcpDecline || type == kDhcpRelease || type == kDhcpInform ||
+  const bool from_client = type == kDhcpDiscover || type == kDhcpRequest || type == kDhcpDecline ||
+                           type == kDhcpRelease || type == kDhcpInform ||
                            (type == 0 && o.dst_port == kBootpServerPort);
   if (!from_client) return;
   DeviceKey key;

@@ -54,15 +54,15 @@ class PatternMatcher {
 
   std::vector<Pattern> patterns_;
   std::unordered_map<std::string, std::vector<std::uint32_t>, StringHash, std::equal_to<>> exact_;
-  std::vector<std::uint32_t> complex_;  // ids of patterns with an inner '*'
+  std::vector<std::uint32_t> complex_;    // ids of patterns with an inner '*'
   std::vector<std::uint32_t> match_all_;  // "*"
 
   // Aho-Corasick over the patterns with '*' only at their ends.
   std::uint8_t byte_class_[256] = {};
   std::size_t class_count_ = 1;
-  std::vector<std::uint32_t> delta_;          // state * class_count_ + class -> state
-  std::vector<std::uint32_t> output_begin_;   // per state, into outputs_ (size states + 1)
-  std::vector<std::uint32_t> outputs_;        // pattern ids ending at each state
+  std::vector<std::uint32_t> delta_;         // state * class_count_ + class -> state
+  std::vector<std::uint32_t> output_begin_;  // per state, into outputs_ (size states + 1)
+  std::vector<std::uint32_t> outputs_;       // pattern ids ending at each state
   bool built_ = false;
 };
 

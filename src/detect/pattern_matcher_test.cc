@@ -69,7 +69,10 @@ TEST(PatternMatcherTest, BinaryInputIsSafe) {
   m.add("*\xff\x00*");
   m.add("*abc*");
   m.build();
-  std::string text("\x00\xff\xfe" "abc", 6);
+  std::string text(
+      "\x00\xff\xfe"
+      "abc",
+      6);
   EXPECT_EQ(run(m, text).size(), 1u);
 }
 

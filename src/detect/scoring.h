@@ -32,7 +32,7 @@ inline constexpr float kDiscriminatingMargin = 0.5f;
 
 struct Verdict {
   platform::Platform best = platform::Platform::kUnknown;  // argmax, whatever the level
-  double confidence = 0;                                    // P(best)
+  double confidence = 0;                                   // P(best)
   Level level = Level::kUnknown;
   std::size_t discriminating_groups = 0;
   std::vector<double> posterior;  // per hypothesis (platformIndex)

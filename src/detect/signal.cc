@@ -6,10 +6,12 @@ namespace phaseout::detect {
 namespace {
 
 constexpr std::array<std::string_view, kSignalKindCount> kNames = {
-    "dhcp_param_list", "dhcp_vendor_class", "hostname",   "dhcpv6_oro",
-    "dhcpv6_duid",     "dhcpv6_vendor_class", "mdns_service", "mdns_txt",
-    "http_probe",      "user_agent",        "dns_name",   "ja4",
-    "tcp_syn",         "mac_oui",           "mac_random", "hardware_model",
+    "dhcp_param_list", "dhcp_vendor_class", "hostname",
+    "dhcpv6_oro",      "dhcpv6_duid",       "dhcpv6_vendor_class",
+    "mdns_service",    "mdns_txt",          "http_probe",
+    "user_agent",      "dns_name",          "ja4",
+    "tcp_syn",         "mac_oui",           "mac_random",
+    "hardware_model",
 };
 
 }  // namespace

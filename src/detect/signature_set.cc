@@ -32,13 +32,28 @@ constexpr std::size_t kMaxVersionComponents = 4;
 
 const std::set<std::string, std::less<>> kFileKeys = {"schema", "version", "groups", "model",
                                                       "signatures"};
-const std::set<std::string, std::less<>> kSignatureKeys = {
-    "id",         "signal",        "match",          "all",
-    "any",        "none",          "platforms",      "weight",
-    "weights",    "group",         "source",         "platform",
-    "kind",       "vendor",        "fallback",       "version_after",
-    "darwin_version", "refine_with_os_tables", "android_model", "model_vendors",
-    "min_major",  "max_major"};
+const std::set<std::string, std::less<>> kSignatureKeys = {"id",
+                                                           "signal",
+                                                           "match",
+                                                           "all",
+                                                           "any",
+                                                           "none",
+                                                           "platforms",
+                                                           "weight",
+                                                           "weights",
+                                                           "group",
+                                                           "source",
+                                                           "platform",
+                                                           "kind",
+                                                           "vendor",
+                                                           "fallback",
+                                                           "version_after",
+                                                           "darwin_version",
+                                                           "refine_with_os_tables",
+                                                           "android_model",
+                                                           "model_vendors",
+                                                           "min_major",
+                                                           "max_major"};
 const std::set<std::string, std::less<>> kModelKeys = {"priors", "default_kinds", "linking"};
 const std::set<std::string, std::less<>> kLinkingKeys = {"generic_hostnames", "min_name_length",
                                                          "router_min_addresses"};
@@ -57,7 +72,8 @@ std::string_view hypothesisName(platform::Platform p) {
 std::optional<platform::Platform> parseHypothesis(std::string_view text) {
   if (text == "other") return platform::Platform::kUnknown;
   auto p = platform::parsePlatform(text);
-  if (p && *p == platform::Platform::kUnknown) return std::nullopt;  // "unknown" is not a hypothesis
+  if (p && *p == platform::Platform::kUnknown)
+    return std::nullopt;  // "unknown" is not a hypothesis
   return p;
 }
 
@@ -129,7 +145,8 @@ class SignatureLoader {
       out.push_back(n.Scalar());
       return out;
     }
-    if (!n.IsSequence()) return error(n, std::string(what) + ": expected a text or a list of texts");
+    if (!n.IsSequence())
+      return error(n, std::string(what) + ": expected a text or a list of texts");
     for (const auto& item : n) {
       PH_ASSIGN_OR_RETURN(auto s, scalar(item, what));
       out.push_back(std::move(s));
@@ -158,8 +175,8 @@ class SignatureLoader {
         if (name == "unknown") continue;
         names += std::string(name) + ", ";
       }
-      return error(n, std::string(what) + ": unknown platform '" + s + "' (expected one of: " +
-                          names + "other)");
+      return error(n, std::string(what) + ": unknown platform '" + s +
+                          "' (expected one of: " + names + "other)");
     }
     return *p;
   }
@@ -220,7 +237,8 @@ class SignatureLoader {
     for (const auto& kv : priors) {
       PH_ASSIGN_OR_RETURN(auto h, hypothesis(kv.first, "model.priors"));
       PH_ASSIGN_OR_RETURN(double v, number(kv.second, "model.priors"));
-      if (v <= 0 || v >= 1) return error(kv.second, "model.priors: expected a probability in (0, 1)");
+      if (v <= 0 || v >= 1)
+        return error(kv.second, "model.priors: expected a probability in (0, 1)");
       p[platformIndex(h)] = static_cast<float>(v);
       seen[platformIndex(h)] = true;
       total += v;
@@ -232,8 +250,8 @@ class SignatureLoader {
       }
     }
     if (std::fabs(total - 1.0) > 0.01) {
-      return error(priors, "model.priors: the priors add up to " + std::to_string(total) +
-                               ", expected 1");
+      return error(priors,
+                   "model.priors: the priors add up to " + std::to_string(total) + ", expected 1");
     }
     for (std::size_t i = 0; i < kPlatformCount; ++i) {
       set_->log_priors_[i] = static_cast<float>(std::log10(p[i] / total));
@@ -261,8 +279,10 @@ class SignatureLoader {
         set_->linking_.min_name_length = static_cast<std::size_t>(v);
       }
       if (linking["router_min_addresses"]) {
-        PH_ASSIGN_OR_RETURN(double v, number(linking["router_min_addresses"], "router_min_addresses"));
-        if (v < 2 || v > 1e6) return error(linking["router_min_addresses"], "router_min_addresses: 2 or more");
+        PH_ASSIGN_OR_RETURN(double v,
+                            number(linking["router_min_addresses"], "router_min_addresses"));
+        if (v < 2 || v > 1e6)
+          return error(linking["router_min_addresses"], "router_min_addresses: 2 or more");
         set_->linking_.router_min_addresses = static_cast<std::size_t>(v);
       }
     }
@@ -286,7 +306,8 @@ class SignatureLoader {
     auto signal = parseSignalKind(signal_text);
     if (!signal) return error(s["signal"], where + ": unknown signal '" + signal_text + "'");
     sig.signal = *signal;
-    if (!s["source"]) return error(s, where + ": source missing (cite where the behaviour is documented)");
+    if (!s["source"])
+      return error(s, where + ": source missing (cite where the behaviour is documented)");
     PH_ASSIGN_OR_RETURN(sig.source, scalar(s["source"], "source"));
     if (!s["group"]) return error(s, where + ": group missing");
     PH_ASSIGN_OR_RETURN(auto group_name, scalar(s["group"], "group"));
@@ -297,7 +318,8 @@ class SignatureLoader {
       return error(s["weights"], where + ": give weights or platforms+weight, not both");
     }
     if (const YAML::Node w = s["weights"]) {
-      if (!w.IsMap() || w.size() == 0) return error(w, where + ": weights: expected {platform: weight}");
+      if (!w.IsMap() || w.size() == 0)
+        return error(w, where + ": weights: expected {platform: weight}");
       for (const auto& kv : w) {
         PH_ASSIGN_OR_RETURN(auto h, hypothesis(kv.first, "weights"));
         PH_ASSIGN_OR_RETURN(double v, number(kv.second, "weights"));
@@ -339,9 +361,16 @@ class SignatureLoader {
     if (s["fallback"]) sig.fallback = s["fallback"].as<bool>(false);
 
     const bool is_ua = sig.signal == SignalKind::kUserAgent;
-    const char* ua_only[] = {"all", "any", "none", "version_after", "darwin_version",
-                             "refine_with_os_tables", "android_model", "model_vendors",
-                             "min_major", "max_major"};
+    const char* ua_only[] = {"all",
+                             "any",
+                             "none",
+                             "version_after",
+                             "darwin_version",
+                             "refine_with_os_tables",
+                             "android_model",
+                             "model_vendors",
+                             "min_major",
+                             "max_major"};
     if (!is_ua) {
       for (const char* key : ua_only) {
         if (s[key]) return error(s[key], where + ": " + key + " applies to user_agent rules only");
@@ -351,7 +380,8 @@ class SignatureLoader {
       if (sig.patterns.empty()) return error(s["match"], where + ": match: empty list");
       for (const auto& p : sig.patterns) PH_RETURN_IF_ERROR(checkPattern(s["match"], p));
     } else {
-      if (s["match"]) return error(s["match"], where + ": user_agent rules use all/any/none, not match");
+      if (s["match"])
+        return error(s["match"], where + ": user_agent rules use all/any/none, not match");
       if (!s["all"] && !s["any"]) return error(s, where + ": a user_agent rule needs all: or any:");
       for (const char* key : {"all", "any", "none"}) {
         if (!s[key]) continue;
@@ -450,7 +480,8 @@ Result<std::shared_ptr<const SignatureSet>> SignatureSet::loadDirectory(const st
   }
   std::vector<std::filesystem::path> paths;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".yaml") paths.push_back(entry.path());
+    if (entry.is_regular_file() && entry.path().extension() == ".yaml")
+      paths.push_back(entry.path());
   }
   if (ec) return invalidArgument(dir + ": " + ec.message());
   std::sort(paths.begin(), paths.end());

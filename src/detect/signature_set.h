@@ -46,12 +46,12 @@ using GroupId = std::uint16_t;
 
 // User-Agent rules only: how the OS version is read and what else the rule requires.
 struct UaRuleExtras {
-  std::vector<std::string> all_tokens;   // patterns that must all match
-  std::vector<std::string> any_tokens;   // at least one must match (when not empty)
-  std::vector<std::string> none_tokens;  // none may match
+  std::vector<std::string> all_tokens;                 // patterns that must all match
+  std::vector<std::string> any_tokens;                 // at least one must match (when not empty)
+  std::vector<std::string> none_tokens;                // none may match
   std::vector<std::uint32_t> all_of, any_of, none_of;  // the same, as ids in the UA matcher
-  std::vector<std::string> version_after;  // the version follows one of these tokens
-  bool darwin_version = false;  // iOS version from "Darwin/<major>.<minor>" (major - 6)
+  std::vector<std::string> version_after;              // the version follows one of these tokens
+  bool darwin_version = false;         // iOS version from "Darwin/<major>.<minor>" (major - 6)
   bool refine_with_os_tables = false;  // "<token><version>" through platform::parseOsString
   bool android_model = false;  // read the device model of an Android UA ("; JKM-LX1 Build/")
   std::vector<std::string> model_vendors;  // the rule applies only to models of these vendors
@@ -63,12 +63,12 @@ struct Signature {
   std::string id;
   SignalKind signal = SignalKind::kUserAgent;
   std::vector<std::string> patterns;  // for every signal but user_agent: any of them matches
-  PlatformWeights weights{};           // log10 likelihood ratio per hypothesis
+  PlatformWeights weights{};          // log10 likelihood ratio per hypothesis
   GroupId group = 0;
-  std::string source;                  // citation
+  std::string source;                                          // citation
   platform::Platform platform = platform::Platform::kUnknown;  // what the signature names
   platform::Kind kind = platform::Kind::kUnknown;              // device kind it implies
-  std::string vendor;                  // vendor it implies ("apple"), or ""
+  std::string vendor;                                          // vendor it implies ("apple"), or ""
   bool fallback = false;  // applies only when no other signature of its signal matched
   UaRuleExtras ua;        // user_agent rules only
   std::string file;       // where it was defined, for messages
@@ -98,7 +98,8 @@ class SignatureSet {
   static Result<std::shared_ptr<const SignatureSet>> loadDirectory(const std::string& dir);
   // The copies of data/signatures/*.yaml embedded in the binary at build time.
   static Result<std::shared_ptr<const SignatureSet>> loadBuiltin();
-  static Result<std::shared_ptr<const SignatureSet>> fromTexts(const std::vector<SourceText>& files);
+  static Result<std::shared_ptr<const SignatureSet>> fromTexts(
+      const std::vector<SourceText>& files);
 
   // Appends the signatures whose patterns match `value` (signals other than user_agent),
   // honouring fallback signatures. ASCII case is ignored.
@@ -125,7 +126,9 @@ class SignatureSet {
   // log10 prior probability of each hypothesis.
   const PlatformWeights& logPriors() const { return log_priors_; }
   // The kind a platform implies when no evidence names one (ios -> phone), else unknown.
-  platform::Kind defaultKind(platform::Platform p) const { return default_kinds_[platformIndex(p)]; }
+  platform::Kind defaultKind(platform::Platform p) const {
+    return default_kinds_[platformIndex(p)];
+  }
   const LinkingRules& linking() const { return linking_; }
   // True when `name` is one many devices share ("iPhone", "android"): no evidence of identity.
   bool isGenericHostname(std::string_view name) const;

@@ -21,8 +21,8 @@ namespace phaseout::service {
 
 struct DetectSetup {
   std::shared_ptr<const detect::SignatureSet> signatures;
-  detect::OuiRegistry oui;   // empty when no registry is available
-  std::string oui_problem;   // why the registry is empty, "" when it loaded
+  detect::OuiRegistry oui;  // empty when no registry is available
+  std::string oui_problem;  // why the registry is empty, "" when it loaded
 };
 
 // Loads the signatures (`signatures_dir`, or the embedded copies when empty) and the IEEE
