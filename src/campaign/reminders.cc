@@ -70,7 +70,9 @@ void appendField(std::string& out, std::string_view label, std::string_view valu
   appendWrapped(out, first, std::string(kLabelColumns, ' '), value);
 }
 
-void appendBullet(std::string& out, std::string_view text) { appendWrapped(out, "  - ", "    ", text); }
+void appendBullet(std::string& out, std::string_view text) {
+  appendWrapped(out, "  - ", "    ", text);
+}
 
 std::string daysPhrase(std::int32_t days_left) {
   if (days_left == 0) return "due today";
@@ -198,8 +200,8 @@ struct CaseFacts {
 
 void appendFacts(std::string& body, const CaseFacts& f) {
   appendField(body, "Device", f.c.device_id + ", " + f.what);
-  appendField(body, "Why", sentence(f.directive.reason.empty() ? f.directive.title
-                                                               : f.directive.reason));
+  appendField(body, "Why",
+              sentence(f.directive.reason.empty() ? f.directive.title : f.directive.reason));
   appendField(body, "Finding", sentence(f.c.reason));
   appendField(body, "Milestone",
               f.milestone.name + " (done when " + requirementPhrase(f.milestone) + ")");
@@ -235,19 +237,19 @@ void composeReminder(ReminderMessage& m, const CaseFacts& f) {
 
 void composeEscalation(ReminderMessage& m, const CaseFacts& f, const std::string& role) {
   const std::string holder_name = f.holder.name.empty() ? f.holder.person_id : f.holder.name;
-  m.subject = "Overdue: " + f.directive.id + " milestone " + f.milestone.name + ", " +
-              holder_name + " (" + f.holder.person_id + "), " + f.model + " (" + f.c.device_id +
-              "), due " + f.milestone.due.toString();
+  m.subject = "Overdue: " + f.directive.id + " milestone " + f.milestone.name + ", " + holder_name +
+              " (" + f.holder.person_id + "), " + f.model + " (" + f.c.device_id + "), due " +
+              f.milestone.due.toString();
   std::vector<std::string> names;
   for (const auto& r : m.to) names.push_back(r.name.empty() ? r.person_id : r.name);
   std::string& b = m.body;
   b = "Dear " + join(names, ", ") + ",\n\n";
   appendWrapped(b, "", "",
                 "The milestone \"" + f.milestone.name + "\" of directive " + f.directive.id +
-                    " (\"" + f.directive.title + "\") was due on " +
-                    f.milestone.due.toString() + " and is " + daysPhrase(f.days_left) +
-                    " for a device held in unit " + m.unit + ": " + missingPhrase(f.milestone) +
-                    ". You receive this as " + role + " of " + m.officer_unit +
+                    " (\"" + f.directive.title + "\") was due on " + f.milestone.due.toString() +
+                    " and is " + daysPhrase(f.days_left) + " for a device held in unit " + m.unit +
+                    ": " + missingPhrase(f.milestone) + ". You receive this as " + role + " of " +
+                    m.officer_unit +
                     (m.officer_unit == m.unit ? "." : " (" + m.unit + " has none of its own)."));
   b += '\n';
   std::string holder = holder_name + " (" + f.holder.person_id + ")";
@@ -338,16 +340,14 @@ std::vector<Person> escalationTargets(const std::vector<Person>& people, std::st
   return out;
 }
 
-Result<ReminderPlan> planReminders(const History& history, Date on,
-                                   const SentNotifications& sent) {
+Result<ReminderPlan> planReminders(const History& history, Date on, const SentNotifications& sent) {
   const DirectiveVersion* dv = history.directiveOn(on);
   if (!dv) {
     if (history.directive_versions.empty()) return failedPrecondition("no directive loaded");
-    return failedPrecondition("directive " + history.directive_versions.front().directive.id +
-                              " is not in force on " + on.toString() + " (first in force " +
-                              Date::fromDays(history.directive_versions.front().valid_from)
-                                  .toString() +
-                              ")");
+    return failedPrecondition(
+        "directive " + history.directive_versions.front().directive.id + " is not in force on " +
+        on.toString() + " (first in force " +
+        Date::fromDays(history.directive_versions.front().valid_from).toString() + ")");
   }
   const policy::Directive& directive = dv->directive;
   ReminderPlan plan;
@@ -358,12 +358,10 @@ Result<ReminderPlan> planReminders(const History& history, Date on,
   const auto cases = casesOn(history, on);
   const auto people = history.peopleOn(on);
   const auto devices = history.devicesOn(on);
-  const auto person_of = indexBy(people, [](const Person& p) -> std::string_view {
-    return p.person_id;
-  });
-  const auto device_of = indexBy(devices, [](const Device& d) -> std::string_view {
-    return d.device_id;
-  });
+  const auto person_of =
+      indexBy(people, [](const Person& p) -> std::string_view { return p.person_id; });
+  const auto device_of =
+      indexBy(devices, [](const Device& d) -> std::string_view { return d.device_id; });
   std::unordered_set<std::string_view> notified;  // devices whose holder was told already
   for (const auto& step : history.steps) {
     if (step.stage == CaseStage::kNotified) notified.insert(step.device_id);
@@ -422,14 +420,14 @@ Result<ReminderPlan> planReminders(const History& history, Date on,
 
       if (m.kind == MessageKind::kReminder) {
         if (holder.email.empty()) {
-          undeliverable(holder.person_id, "holder " + personLabel(holder) +
-                                              " has no e-mail address");
+          undeliverable(holder.person_id,
+                        "holder " + personLabel(holder) + " has no e-mail address");
           continue;
         }
         if (!plausibleEmail(holder.email)) {
           undeliverable(holder.person_id, "holder " + personLabel(holder) +
-                                              " has an unusable e-mail address \"" +
-                                              holder.email + "\"");
+                                              " has an unusable e-mail address \"" + holder.email +
+                                              "\"");
           continue;
         }
         m.to.push_back({holder.person_id, holder.name, holder.email});
@@ -438,8 +436,8 @@ Result<ReminderPlan> planReminders(const History& history, Date on,
         composeReminder(m, facts);
       } else {
         const std::string& role = plan.schedule.escalate_to_role;
-        auto officers = escalationTargets(people, holder.unit, role, holder.person_id,
-                                          &m.officer_unit);
+        auto officers =
+            escalationTargets(people, holder.unit, role, holder.person_id, &m.officer_unit);
         if (officers.empty()) {
           undeliverable("", "no active person other than the holder holds the role " + role +
                                 " in unit " + holder.unit + " or any unit above it");
@@ -449,11 +447,10 @@ Result<ReminderPlan> planReminders(const History& history, Date on,
           if (plausibleEmail(o.email)) {
             m.to.push_back({o.person_id, o.name, o.email});
           } else {
-            undeliverable(o.person_id,
-                          role + " " + personLabel(o) +
-                              (o.email.empty() ? " has no e-mail address"
-                                               : " has an unusable e-mail address \"" + o.email +
-                                                     "\""));
+            undeliverable(o.person_id, role + " " + personLabel(o) +
+                                           (o.email.empty() ? " has no e-mail address"
+                                                            : " has an unusable e-mail address \"" +
+                                                                  o.email + "\""));
           }
         }
         if (m.to.empty()) continue;

@@ -88,14 +88,14 @@ struct ReminderMessage {
   std::string directive_id;
   std::string device_id;
   std::string milestone;
-  std::string step;        // "before-7" or "escalation"
+  std::string step;  // "before-7" or "escalation"
   Date due;
   std::int32_t days_left = 0;  // due - day; negative once overdue
   Date scheduled_on;           // the step's own day (due - k, or due + 1 for an escalation)
   std::string holder_id;
-  std::string unit;            // the holder's unit on the day
-  std::string officer_unit;    // escalation: the unit whose officers receive it
-  std::vector<Recipient> to;   // never empty
+  std::string unit;           // the holder's unit on the day
+  std::string officer_unit;   // escalation: the unit whose officers receive it
+  std::vector<Recipient> to;  // never empty
   // True for the first reminder to the holder for this case (no "notified" step recorded yet
   // and no earlier message of this plan for the case): the service records the step.
   bool first_notice = false;
@@ -126,8 +126,7 @@ struct ReminderPlan {
 // The messages due on `on`. FailedPrecondition when the directive is not yet in force on `on`.
 // An escalation may go to several officers of one unit; officers without an e-mail address
 // are listed as undeliverable and the others still receive it.
-Result<ReminderPlan> planReminders(const History& history, Date on,
-                                   const SentNotifications& sent);
+Result<ReminderPlan> planReminders(const History& history, Date on, const SentNotifications& sent);
 
 // The active people holding `role` who are the escalation target for a holder in `unit`: those
 // in `unit` itself, else in its nearest parent that has any (ordered by person id), never

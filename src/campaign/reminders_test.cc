@@ -17,8 +17,9 @@ constexpr std::int32_t kBaseline = -1'000'000;
 Date day(const char* text) { return *Date::parse(text); }
 
 // Handover due 2023-03-31, replacement due 2023-04-01 unless the test says otherwise.
-std::string directiveYaml(const std::string& reminders = "reminders: {days_before: [14, 7, 3, 1], "
-                                                         "escalate_to_role: unit-officer}\n",
+std::string directiveYaml(const std::string& reminders =
+                              "reminders: {days_before: [14, 7, 3, 1], "
+                              "escalate_to_role: unit-officer}\n",
                           const std::string& milestones =
                               "  - {name: handover, due: 2023-03-31, requires: "
                               "banned_devices_surrendered}\n"
@@ -76,10 +77,11 @@ class RemindersTest : public ::testing::Test {
   // Sorted by (id, valid_from, seq), as the History requires.
   void addPerson(inventory::Person p, std::int32_t from = kBaseline) {
     history_.people.push_back({from, ++seq_, std::move(p)});
-    std::stable_sort(history_.people.begin(), history_.people.end(), [](const auto& a, const auto& b) {
-      return std::tie(a.record.person_id, a.valid_from, a.seq) <
-             std::tie(b.record.person_id, b.valid_from, b.seq);
-    });
+    std::stable_sort(history_.people.begin(), history_.people.end(),
+                     [](const auto& a, const auto& b) {
+                       return std::tie(a.record.person_id, a.valid_from, a.seq) <
+                              std::tie(b.record.person_id, b.valid_from, b.seq);
+                     });
   }
   void addDevice(inventory::Device d, std::int32_t from = kBaseline) {
     history_.devices.push_back({from, ++seq_, std::move(d)});
@@ -93,7 +95,8 @@ class RemindersTest : public ::testing::Test {
   // P-1 holds an iPhone (D-1) in pa/a/b; the unit officer P-9 sits in pa/a.
   void standardOrg() {
     addPerson(person("P-1", "Ivan Petrov", "ivan@pa.example", "pa/a/b", {"official"}));
-    addPerson(person("P-9", "Olga Officer", "olga@pa.example", "pa/a", {"official", "unit-officer"}));
+    addPerson(
+        person("P-9", "Olga Officer", "olga@pa.example", "pa/a", {"official", "unit-officer"}));
     addDevice(device("D-1", "P-1", platform::Platform::kIos, "iPhone 13 Pro"));
   }
 
@@ -170,8 +173,9 @@ TEST_F(RemindersTest, EachStepOnItsDay) {
 
 TEST_F(RemindersTest, ALaterRunCatchesUpTheLatestMissedStepOnlyOnce) {
   standardOrg();
-  setDirective(directiveYaml("", "  - {name: handover, due: 2023-03-31, requires: "
-                                 "banned_devices_surrendered}\n"));
+  setDirective(directiveYaml("",
+                             "  - {name: handover, due: 2023-03-31, requires: "
+                             "banned_devices_surrendered}\n"));
   // Day -5: the 14- and 7-day steps were missed; only the latest (7) is sent.
   auto p = plan("2023-03-26");
   ASSERT_THAT(steps(p), ElementsAre("D-1 handover before-7"));
@@ -198,8 +202,8 @@ TEST_F(RemindersTest, EachStepIsDueOnceEvenWhenRunAgain) {
                         "2023-04-02", "2023-04-03"}) {
     markSent(plan(d));
   }
-  for (const char* d : {"2023-03-17", "2023-03-24", "2023-03-28", "2023-03-30", "2023-04-02",
-                        "2023-04-10"}) {
+  for (const char* d :
+       {"2023-03-17", "2023-03-24", "2023-03-28", "2023-03-30", "2023-04-02", "2023-04-10"}) {
     EXPECT_THAT(plan(d).messages, IsEmpty()) << d;
   }
   // 4 reminders per milestone and one escalation each.
@@ -323,7 +327,8 @@ TEST_F(RemindersTest, WaivedCasesGetNothingUntilTheWaiverEnds) {
   EXPECT_THAT(plan("2023-03-17").messages, IsEmpty());
   EXPECT_THAT(plan("2023-03-24").messages, IsEmpty());
   // Pending again from 2023-03-27: the latest step is caught up.
-  EXPECT_THAT(steps(plan("2023-03-27")), ElementsAre("D-1 handover before-7", "D-1 replace before-7"));
+  EXPECT_THAT(steps(plan("2023-03-27")),
+              ElementsAre("D-1 handover before-7", "D-1 replace before-7"));
   // A revoked waiver stops applying the day it is revoked.
   history_.waivers[0].revoked_from = day("2023-03-20");
   EXPECT_THAT(steps(plan("2023-03-20")),
@@ -347,7 +352,8 @@ TEST_F(RemindersTest, RemindersStopOnceTheDeviceIsSurrendered) {
 TEST_F(RemindersTest, AMetMilestoneIsNotChased) {
   standardOrg();
   // An allowed replacement from 2023-03-20 meets "replace"; "handover" is still open.
-  addDevice(device("D-5", "P-1", platform::Platform::kAndroid, "Galaxy S23"), day("2023-03-20").days());
+  addDevice(device("D-5", "P-1", platform::Platform::kAndroid, "Galaxy S23"),
+            day("2023-03-20").days());
   EXPECT_THAT(steps(plan("2023-03-18")),
               ElementsAre("D-1 handover before-14", "D-1 replace before-14"));
   EXPECT_THAT(steps(plan("2023-03-24")), ElementsAre("D-1 handover before-7"));
@@ -356,7 +362,8 @@ TEST_F(RemindersTest, AMetMilestoneIsNotChased) {
 
 TEST_F(RemindersTest, ClosedCasesAndOutOfScopeHoldersGetNothing) {
   standardOrg();
-  history_.steps.push_back({"pa-iphone", "D-1", CaseStage::kClosed, day("2023-03-20"), 99, "sec", ""});
+  history_.steps.push_back(
+      {"pa-iphone", "D-1", CaseStage::kClosed, day("2023-03-20"), 99, "sec", ""});
   EXPECT_THAT(steps(plan("2023-03-18")),
               ElementsAre("D-1 handover before-14", "D-1 replace before-14"));
   EXPECT_THAT(plan("2023-03-24").messages, IsEmpty());
@@ -374,8 +381,8 @@ TEST_F(RemindersTest, FirstNoticeOncePerCase) {
   ASSERT_EQ(p.messages.size(), 2u);
   EXPECT_TRUE(p.messages[0].first_notice);
   EXPECT_FALSE(p.messages[1].first_notice);  // same case, same run
-  history_.steps.push_back({"pa-iphone", "D-1", CaseStage::kNotified, day("2023-03-18"), 50,
-                            "remind", ""});
+  history_.steps.push_back(
+      {"pa-iphone", "D-1", CaseStage::kNotified, day("2023-03-18"), 50, "remind", ""});
   markSent(p);
   p = plan("2023-03-25");
   ASSERT_EQ(p.messages.size(), 2u);
@@ -405,12 +412,14 @@ TEST_F(RemindersTest, ReminderSaysWhatWhyByWhenAndHow) {
   EXPECT_THAT(b, HasSubstr("Finding: iPhone 13 Pro (iOS 16.4) held by P-1 in pa/a/b is banned"));
   EXPECT_THAT(b, HasSubstr("\"Officials give up iPhones\""));
   EXPECT_THAT(b, HasSubstr("2023-03-31, 7 days left"));
-  EXPECT_THAT(b, HasSubstr("Hand in your iPhone 13 Pro (device D-1) to your unit's officer by 2023-03-31"));
+  EXPECT_THAT(
+      b, HasSubstr("Hand in your iPhone 13 Pro (device D-1) to your unit's officer by 2023-03-31"));
   EXPECT_THAT(b, HasSubstr("Android, Aurora"));
   EXPECT_THAT(b, HasSubstr("official channel only"));
   EXPECT_THAT(b, HasSubstr("security-officer for a waiver (at most 30 days)"));
   EXPECT_THAT(b, HasSubstr("case pa-iphone/D-1, milestone handover, reminder before-7"));
-  EXPECT_THAT(p.messages[1].subject, HasSubstr("replace iPhone 13 Pro (D-1) by 2023-04-01 - 8 days left"));
+  EXPECT_THAT(p.messages[1].subject,
+              HasSubstr("replace iPhone 13 Pro (D-1) by 2023-04-01 - 8 days left"));
   // Lines stay short enough for any mail client; wrapped lines keep their indentation.
   const std::string& raw = handover.body;
   std::size_t start = 0;
@@ -425,7 +434,8 @@ TEST_F(RemindersTest, ReminderSaysWhatWhyByWhenAndHow) {
 TEST_F(RemindersTest, HolderOnTheDayIsTheOneReminded) {
   standardOrg();
   addPerson(person("P-2", "Anna Second", "anna@pa.example", "pa/a", {"official"}));
-  addDevice(device("D-1", "P-2", platform::Platform::kIos, "iPhone 13 Pro"), day("2023-03-20").days());
+  addDevice(device("D-1", "P-2", platform::Platform::kIos, "iPhone 13 Pro"),
+            day("2023-03-20").days());
   EXPECT_EQ(plan("2023-03-17").messages.at(0).to.at(0).person_id, "P-1");
   EXPECT_EQ(plan("2023-03-24").messages.at(0).to.at(0).person_id, "P-2");
 }

@@ -2,7 +2,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -22,7 +21,8 @@ struct RemindFlags {
   std::string format = "text";
 };
 
-constexpr const char* kRemindFooter = R"(Each open case (banned device still active, not waived, pending or overdue) gets, for
+constexpr const char* kRemindFooter =
+    R"(Each open case (banned device still active, not waived, pending or overdue) gets, for
 each milestone it does not meet yet:
   - a reminder to the holder on the directive's schedule (reminders.days_before, default
     14, 7, 3 and 1 days before the due date). A run on a later day sends the latest step
@@ -124,9 +124,8 @@ ordered_json resultJson(const service::RemindResult& r) {
 std::string row(std::string_view outcome, std::string_view kind, const std::string& device,
                 const std::string& milestone, const std::string& step) {
   char line[256];
-  std::snprintf(line, sizeof line, "  %-14s %-10s %-12s %-10s %-11s ",
-                std::string(outcome).c_str(), std::string(kind).c_str(), device.c_str(),
-                milestone.c_str(), step.c_str());
+  std::snprintf(line, sizeof line, "  %-14s %-10s %-12s %-10s %-11s ", std::string(outcome).c_str(),
+                std::string(kind).c_str(), device.c_str(), milestone.c_str(), step.c_str());
   return line;
 }
 
@@ -159,8 +158,7 @@ std::string resultText(const service::RemindResult& r, const std::string& smtp) 
   out += "summary: " + std::to_string(delivered) + (r.dry_run ? " would be sent, " : " sent, ") +
          std::to_string(skippedCount(r)) + " skipped (already sent), " +
          std::to_string(r.undeliverable.size()) + " undeliverable, " +
-         std::to_string(r.escalations()) +
-         (r.escalations() == 1 ? " escalation" : " escalations");
+         std::to_string(r.escalations()) + (r.escalations() == 1 ? " escalation" : " escalations");
   const std::size_t failed = r.count(DeliveryOutcome::kFailed);
   const std::size_t not_attempted = r.count(DeliveryOutcome::kNotAttempted);
   if (failed) out += ", " + std::to_string(failed) + " failed";
@@ -204,8 +202,9 @@ int runRemind(const CommandContext& ctx, const RemindFlags& f) {
   }
   if (result->count(service::DeliveryOutcome::kFailed) > 0) {
     std::fflush(stdout);
-    std::fprintf(stderr, "phaseout: the SMTP server refused %zu message(s); they were not "
-                         "recorded and will be tried again on the next run\n",
+    std::fprintf(stderr,
+                 "phaseout: the SMTP server refused %zu message(s); they were not "
+                 "recorded and will be tried again on the next run\n",
                  result->count(service::DeliveryOutcome::kFailed));
     return kExitInternal;
   }

@@ -244,8 +244,8 @@ Status checkSmtpUrl(std::string_view url) {
   } else if (istartsWith(url, "smtps://")) {
     rest = url.substr(8);
   } else {
-    return invalidArgument("--smtp: expected an smtp:// or smtps:// URL, got \"" +
-                           redactUrl(url) + "\"");
+    return invalidArgument("--smtp: expected an smtp:// or smtps:// URL, got \"" + redactUrl(url) +
+                           "\"");
   }
   const auto at = rest.find('@');
   const auto slash = rest.find('/');
@@ -264,8 +264,8 @@ Status checkSmtpUrl(std::string_view url) {
 std::string rfc5322Date(std::int64_t epoch_ms) {
   static constexpr std::array<const char*, 7> kWeekdays = {"Thu", "Fri", "Sat", "Sun",
                                                            "Mon", "Tue", "Wed"};
-  static constexpr std::array<const char*, 12> kMonths = {
-      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  static constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   std::int64_t seconds = epoch_ms / 1000;
   if (epoch_ms < 0 && epoch_ms % 1000 != 0) --seconds;
   std::int64_t days = seconds / 86'400;
@@ -351,8 +351,9 @@ std::string_view name(DeliveryOutcome outcome) {
 }
 
 std::size_t RemindResult::count(DeliveryOutcome outcome) const {
-  return static_cast<std::size_t>(std::count_if(
-      deliveries.begin(), deliveries.end(), [&](const Delivery& d) { return d.outcome == outcome; }));
+  return static_cast<std::size_t>(
+      std::count_if(deliveries.begin(), deliveries.end(),
+                    [&](const Delivery& d) { return d.outcome == outcome; }));
 }
 
 std::size_t RemindResult::escalations() const {
@@ -378,7 +379,8 @@ Result<RemindResult> remind(Workspace& workspace, const RemindOptions& options,
   campaign::SentNotifications sent;
   {
     // One snapshot for the history and the notifications it is compared with.
-    PH_ASSIGN_OR_RETURN(auto tx, storage::Transaction::begin(conn, storage::Transaction::Mode::kRead));
+    PH_ASSIGN_OR_RETURN(auto tx,
+                        storage::Transaction::begin(conn, storage::Transaction::Mode::kRead));
     PH_ASSIGN_OR_RETURN(history, store.loadHistory(options.directive_id));
     PH_ASSIGN_OR_RETURN(auto notifications, store.loadNotifications(options.directive_id));
     for (auto& n : notifications) {
@@ -441,8 +443,8 @@ Result<RemindResult> remind(Workspace& workspace, const RemindOptions& options,
     }
     // Accepted by the server: record it before anything else can go wrong.
     auto record = [&]() -> Status {
-      storage::Notification n{m.directive_id, m.device_id, m.milestone, m.step,
-                              recipientList(m), options.on};
+      storage::Notification n{m.directive_id, m.device_id,      m.milestone,
+                              m.step,         recipientList(m), options.on};
       PH_RETURN_IF_ERROR(store.recordNotification(n, change));
       if (m.kind == campaign::MessageKind::kReminder && to_notify.count(m.device_id)) {
         campaign::CaseStep step;
@@ -451,8 +453,8 @@ Result<RemindResult> remind(Workspace& workspace, const RemindOptions& options,
         step.stage = campaign::CaseStage::kNotified;
         step.on = options.on;
         step.actor = options.actor;
-        step.note = "reminded by e-mail (" + m.milestone + ", " + m.step + ") at " +
-                    recipientList(m);
+        step.note =
+            "reminded by e-mail (" + m.milestone + ", " + m.step + ") at " + recipientList(m);
         PH_ASSIGN_OR_RETURN(std::int64_t seq, store.recordCaseStep(step, change));
         (void)seq;
       }
@@ -462,11 +464,11 @@ Result<RemindResult> remind(Workspace& workspace, const RemindOptions& options,
     if (!recorded.isOk()) {
       d.outcome = DeliveryOutcome::kSent;
       d.error = "sent but not recorded; it may be sent again: " + recorded.message();
-      result.stopped = Status(recorded.code(), "message " + d.mail.message_id + " to " +
-                                                   recipientList(m) +
-                                                   " was sent but could not be recorded (it "
-                                                   "may be sent again on the next run): " +
-                                                   recorded.message());
+      result.stopped =
+          Status(recorded.code(), "message " + d.mail.message_id + " to " + recipientList(m) +
+                                      " was sent but could not be recorded (it "
+                                      "may be sent again on the next run): " +
+                                      recorded.message());
       break;
     }
     to_notify.erase(m.device_id);

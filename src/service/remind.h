@@ -85,18 +85,18 @@ std::string encodeHeaderText(std::string_view text);
 struct RemindOptions {
   std::string directive_id;
   Date on;
-  bool dry_run = false;            // plan and format only: nothing sent, nothing recorded
+  bool dry_run = false;  // plan and format only: nothing sent, nothing recorded
   std::string from = std::string(kDefaultMailFrom);  // a bare address
-  std::string actor = "unknown";   // kept in the audit trail
-  std::int64_t now_ms = 0;         // for the Date header and the recording time
+  std::string actor = "unknown";                     // kept in the audit trail
+  std::int64_t now_ms = 0;                           // for the Date header and the recording time
 };
 
 enum class DeliveryOutcome {
-  kSent,          // accepted by the server and recorded
-  kWouldSend,     // dry run
-  kFailed,        // refused by the server, or the run stopped on it; not recorded
-  kNotAttempted,  // the run stopped before it
-  kSentMeanwhile, // another run sent and recorded it after this one planned it; skipped
+  kSent,           // accepted by the server and recorded
+  kWouldSend,      // dry run
+  kFailed,         // refused by the server, or the run stopped on it; not recorded
+  kNotAttempted,   // the run stopped before it
+  kSentMeanwhile,  // another run sent and recorded it after this one planned it; skipped
 };
 std::string_view name(DeliveryOutcome outcome);  // "sent", "would-send", "failed", ...
 

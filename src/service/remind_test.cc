@@ -167,7 +167,8 @@ class RemindServiceTest : public ::testing::Test {
         "reason: Information security\nscope: {units: [\"pa/**\"], roles: [official]}\n"
         "ban:\n  - platform: ios\nallow: {platforms: [android]}\n"
         "reminders: {days_before: [7, 1], escalate_to_role: unit-officer}\n"
-        "milestones:\n  - {name: handover, due: 2023-03-31, requires: banned_devices_surrendered}\n",
+        "milestones:\n  - {name: handover, due: 2023-03-31, requires: "
+        "banned_devices_surrendered}\n",
         "d.yaml", r);
     ASSERT_TRUE(added.isOk()) << added.status().message();
   }

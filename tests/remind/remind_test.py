@@ -157,10 +157,15 @@ class RemindEndToEnd(unittest.TestCase):
                                   proc.stderr))
         return proc
 
-    def build_org(self, ivan_email="ivan.petrov@pa.example"):
-        (self.tmp / "people.csv").write_text(PEOPLE_HEADER + PEOPLE.format(ivan=ivan_email),
-                                             encoding="utf-8")
-        (self.tmp / "devices.csv").write_text(DEVICES, encoding="utf-8")
+    def build_org(self, ivan_email="ivan.petrov@pa.example", extra_holders=0):
+        people = PEOPLE_HEADER + PEOPLE.format(ivan=ivan_email)
+        devices = DEVICES
+        for i in range(100, 100 + extra_holders):
+            people += "P-%d,Holder %d,holder%d@pa.example,pa/press,official,active\n" % (i, i, i)
+            devices += ("D-%d,P-%d,phone,Apple,iPhone 14,ios,16.5,corporate,official,,,,,"
+                        "active\n" % (i, i))
+        (self.tmp / "people.csv").write_text(people, encoding="utf-8")
+        (self.tmp / "devices.csv").write_text(devices, encoding="utf-8")
         (self.tmp / "directive.yaml").write_text(DIRECTIVE_YAML, encoding="utf-8")
         self.phaseout("init")
         self.phaseout("import", "people", str(self.tmp / "people.csv"))
@@ -366,6 +371,27 @@ class RemindEndToEnd(unittest.TestCase):
         dry = self.remind_json("2023-03-17", mail, "--dry-run")
         self.assertEqual([m["device_id"] for m in dry["messages"]], ["D-1"])
         self.assertEqual(dry["summary"]["skipped_already_sent"], 1)
+
+    def test_two_concurrent_runs_send_each_step_once(self):
+        self.build_org(extra_holders=30)
+        mail = self.sink()
+        args = [PHASEOUT, "--db", self.db, "remind", "--directive", DIRECTIVE, "--at",
+                "2023-03-17", "--from", FROM, "--smtp", mail.url, "--format", "json"]
+        procs = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True) for _ in range(2)]
+        results = []
+        for p in procs:
+            out, err = p.communicate(timeout=300)
+            self.assertEqual(p.returncode, 0, err)
+            results.append(json.loads(out)["summary"])
+        # 32 holders with an address are due their 14-day step: each receives it once.
+        self.assertEqual(sum(r["sent"] for r in results), 32, results)
+        got = keys(mail.messages())
+        self.assertEqual(len(got), 32)
+        self.assertEqual(len(set(got)), 32, "no step was sent twice")
+        for r in results:
+            self.assertEqual(r["sent"] + r["skipped_already_sent"], 32, results)
+        self.assertEqual(self.remind_json("2023-03-17", mail)["summary"]["sent"], 0)
 
     def test_bad_input_is_refused_with_exit_1(self):
         self.build_org()
