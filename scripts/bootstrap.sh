@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # tools the tests and benchmarks use as oracles and peers
   sqlite3 tshark libndpi-bin p0f tcpreplay iproute2 time python3 python3-aiosmtpd
+  ieee-data  # the IEEE OUI registry phaseout detect reads at run time
 )
 
 missing=()
