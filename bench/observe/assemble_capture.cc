@@ -12,12 +12,11 @@
 // Only Ethernet frames are taken (every corpus capture is Ethernet); output is classic pcap.
 //
 // usage: bench_assemble_capture --out FILE [--min-bytes N] INPUT...
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "capture/capture_reader.h"
 #include "capture/link_type.h"
@@ -40,7 +39,8 @@ void put16(std::uint8_t* p, std::uint16_t v) {
 }
 
 // RFC 1624 equation 3: HC' = ~(~HC + ~m + m').
-std::uint16_t adjustChecksum(std::uint16_t checksum, std::uint16_t old_word, std::uint16_t new_word) {
+std::uint16_t adjustChecksum(std::uint16_t checksum, std::uint16_t old_word,
+                             std::uint16_t new_word) {
   std::uint32_t sum = static_cast<std::uint16_t>(~checksum);
   sum += static_cast<std::uint16_t>(~old_word);
   sum += new_word;
@@ -81,8 +81,8 @@ bool keepIpv6(const std::uint8_t* a) {
 }
 
 // Transport checksum field of a TCP/UDP/ICMPv6 header at `l4`, when captured.
-void transportChecksum(std::uint8_t protocol, std::uint8_t* l4, std::size_t available,
-                       bool ipv6, std::vector<ChecksumField>& sums) {
+void transportChecksum(std::uint8_t protocol, std::uint8_t* l4, std::size_t available, bool ipv6,
+                       std::vector<ChecksumField>& sums) {
   if (protocol == 6 && available >= 18) sums.push_back({l4 + 16, false});
   if (protocol == 17 && available >= 8) sums.push_back({l4 + 6, !ipv6});
   if (protocol == 58 && ipv6 && available >= 4) sums.push_back({l4 + 2, false});

@@ -75,9 +75,8 @@ TEST(CaptureReader, ReadsCorpusFilesWithTsharkFrameCounts) {
   if (!fs::exists(kCorpus)) GTEST_SKIP() << "corpus not found at " << kCorpus;
   // Frame counts as `capinfos -c` (and tshark) report them.
   const std::pair<const char*, std::uint64_t> expected[] = {
-      {"ndpi/iphone.pcap", 500},      {"ndpi/alexa-app.pcapng", 3103},
-      {"ndpi/conncheck.pcap", 92},    {"ndpi/mpeg.pcap", 19},
-      {"ndpi/capwap.pcap", 422},      {"ndpi/sites.pcapng", 699},
+      {"ndpi/iphone.pcap", 500}, {"ndpi/alexa-app.pcapng", 3103}, {"ndpi/conncheck.pcap", 92},
+      {"ndpi/mpeg.pcap", 19},    {"ndpi/capwap.pcap", 422},       {"ndpi/sites.pcapng", 699},
       {"zeek/dhcp.pcap", 9},
   };
   for (const auto& [name, count] : expected) {

@@ -1,7 +1,7 @@
 #include "capture/live_capture.h"
 
-#include <poll.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 
 #include <cerrno>
 #include <utility>
@@ -24,9 +24,9 @@ void onPacket(u_char* user, const struct pcap_pkthdr* header, const u_char* byte
   frame.data = {bytes, header->caplen};
   frame.wire_length = header->len < header->caplen ? header->caplen : header->len;
   const std::uint64_t frac = static_cast<std::uint64_t>(header->ts.tv_usec);
-  frame.ts_ns = static_cast<std::int64_t>(static_cast<std::uint64_t>(header->ts.tv_sec) *
-                                              1000000000u +
-                                          (ctx->nanosecond ? frac : frac * 1000u));
+  frame.ts_ns =
+      static_cast<std::int64_t>(static_cast<std::uint64_t>(header->ts.tv_sec) * 1000000000u +
+                                (ctx->nanosecond ? frac : frac * 1000u));
   frame.link_type = ctx->link_type;
   frame.number = ++*ctx->frame_number;
   ctx->handler->onFrame(frame);
@@ -60,8 +60,8 @@ Result<LiveCapture> LiveCapture::open(const LiveOptions& options) {
   const bool nanosecond = pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO) == 0;
   const int activated = pcap_activate(p);
   if (activated < 0) {
-    const std::string detail = activated == PCAP_ERROR ? pcap_geterr(p)
-                                                       : pcap_statustostr(activated);
+    const std::string detail =
+        activated == PCAP_ERROR ? pcap_geterr(p) : pcap_statustostr(activated);
     const std::string message = "cannot capture on " + name + ": " + detail;
     if (activated == PCAP_ERROR_NO_SUCH_DEVICE) return notFound(message);
     if (activated == PCAP_ERROR_PERM_DENIED) {
@@ -105,7 +105,8 @@ Result<std::size_t> LiveCapture::poll(int timeout_ms, FrameHandler& handler,
   DispatchContext ctx{&handler, link_type_, nanosecond_, &frame_number_};
   const int limit = max_frames > 1000000 ? 1000000 : static_cast<int>(max_frames);
   const int n = pcap_dispatch(handle_.get(), limit, onPacket, reinterpret_cast<u_char*>(&ctx));
-  if (n == PCAP_ERROR) return unavailable(std::string("capture failed: ") + pcap_geterr(handle_.get()));
+  if (n == PCAP_ERROR)
+    return unavailable(std::string("capture failed: ") + pcap_geterr(handle_.get()));
   return static_cast<std::size_t>(n < 0 ? 0 : n);
 }
 

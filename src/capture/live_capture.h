@@ -22,8 +22,8 @@ struct pcap;  // libpcap's handle (pcap_t); pcap.h stays out of this header.
 namespace phaseout::capture {
 
 struct LiveOptions {
-  std::string interface;              // e.g. "eth0"; "any" gives Linux cooked frames
-  std::string filter;                 // BPF expression; empty captures everything
+  std::string interface;  // e.g. "eth0"; "any" gives Linux cooked frames
+  std::string filter;     // BPF expression; empty captures everything
   std::uint32_t snap_length = 262144;
   bool promiscuous = true;
   std::uint32_t buffer_bytes = 32u << 20;  // kernel ring size: big enough for replay bursts

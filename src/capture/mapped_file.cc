@@ -46,8 +46,8 @@ class Fd {
 // An unlinked temporary file: nothing is left behind even if the process dies.
 Result<int> makeTempFile(const std::string& for_path) {
   const char* dir = std::getenv("TMPDIR");
-  std::string tmpl = std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") +
-                     "/phaseout-capture-XXXXXX";
+  std::string tmpl =
+      std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") + "/phaseout-capture-XXXXXX";
   std::vector<char> name(tmpl.begin(), tmpl.end());
   name.push_back('\0');
   const int fd = ::mkostemp(name.data(), O_CLOEXEC);
@@ -102,9 +102,8 @@ Status inflateStream(int in_fd, int out_fd, const std::string& path, std::string
     if (r < 0) {
       int code = 0;
       const char* msg = ::gzerror(gz, &code);
-      note = "gzip data is damaged after " + std::to_string(total) +
-             " inflated bytes (" + (msg != nullptr ? msg : "unknown error") +
-             "); reading what was recovered";
+      note = "gzip data is damaged after " + std::to_string(total) + " inflated bytes (" +
+             (msg != nullptr ? msg : "unknown error") + "); reading what was recovered";
       break;
     }
     if (r == 0) {
@@ -155,7 +154,8 @@ Result<MappedFile> MappedFile::open(const std::string& path) {
   Fd source(is_stdin ? ::dup(STDIN_FILENO) : ::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (source.get() < 0) return invalidArgument(path + ": cannot open: " + errnoText());
   struct stat st {};
-  if (::fstat(source.get(), &st) != 0) return invalidArgument(path + ": cannot stat: " + errnoText());
+  if (::fstat(source.get(), &st) != 0)
+    return invalidArgument(path + ": cannot stat: " + errnoText());
   if (S_ISDIR(st.st_mode)) return invalidArgument(path + ": is a directory, not a capture file");
 
   MappedFile file;

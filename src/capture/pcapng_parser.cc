@@ -114,9 +114,9 @@ bool PcapngParser::startSection(std::uint64_t block_offset, Diagnostics& diagnos
   ByteReader r(bytes_.subspan(block_offset + 12, 4));
   const std::uint16_t major = readU16(r, big_endian_);
   if (major != kSupportedMajorVersion) {
-    diagnostics.warn(block_offset, frame_number_ + 1, "pcapng.unsupported_version",
-                     "section has version " + std::to_string(major) +
-                         ".x; only 1.x is defined: stopping");
+    diagnostics.warn(
+        block_offset, frame_number_ + 1, "pcapng.unsupported_version",
+        "section has version " + std::to_string(major) + ".x; only 1.x is defined: stopping");
     return false;
   }
   interfaces_.clear();
@@ -220,8 +220,7 @@ void PcapngParser::addInterface(std::span<const std::uint8_t> body, std::uint64_
 }
 
 bool PcapngParser::packetBlock(std::uint32_t type, std::span<const std::uint8_t> body,
-                               std::uint64_t block_offset, Frame& frame,
-                               Diagnostics& diagnostics) {
+                               std::uint64_t block_offset, Frame& frame, Diagnostics& diagnostics) {
   const std::uint64_t number = ++frame_number_;
   ByteReader r(body);
   std::uint32_t interface_id = 0;
@@ -273,8 +272,10 @@ bool PcapngParser::packetBlock(std::uint32_t type, std::span<const std::uint8_t>
     if (captured > room) captured = static_cast<std::uint32_t>(room);
   } else if (captured > room) {
     diagnostics.warn(block_offset, number, "pcapng.captured_length_overrun",
-                     "packet claims " + std::to_string(captured) + " captured bytes but its block "
-                         "holds " + std::to_string(room) + "; skipped");
+                     "packet claims " + std::to_string(captured) +
+                         " captured bytes but its block "
+                         "holds " +
+                         std::to_string(room) + "; skipped");
     return false;
   }
   if (captured > kMaxCapturedBytes) {

@@ -118,8 +118,8 @@ class PcapngByteOrder : public ::testing::TestWithParam<bool> {};
 TEST_P(PcapngByteOrder, ReadsAllPacketBlockKindsAndSkipsOthers) {
   Builder b(GetParam());
   b.shb();
-  b.idb(1, 0);                  // microseconds (default)
-  b.idb(101, 0, 9);             // nanoseconds
+  b.idb(1, 0);                       // microseconds (default)
+  b.idb(101, 0, 9);                  // nanoseconds
   b.block(4, std::string(8, '\0'));  // name resolution block: skipped
   b.epb(0, 1600000000123456ULL, "hello", 100);
   b.block(0x12345678, "junk");  // unknown block type: skipped
@@ -159,7 +159,7 @@ INSTANTIATE_TEST_SUITE_P(BothOrders, PcapngByteOrder, ::testing::Bool());
 TEST(PcapngParser, BinaryResolutionAndOffset) {
   Builder b(false);
   b.shb();
-  b.idb(1, 0, 0x80 | 20, 100);  // 2^-20 s units, +100 s
+  b.idb(1, 0, 0x80 | 20, 100);                    // 2^-20 s units, +100 s
   b.epb(0, (5ULL << 20) | (1ULL << 19), "x", 1);  // 5.5 s
   auto parser = PcapngParser::create(view(b.out));
   ASSERT_TRUE(parser.isOk());

@@ -17,7 +17,8 @@ constexpr std::size_t kFlushBytes = 1 << 20;
 // Files smaller than this finish too fast for a progress line to help.
 constexpr std::uint64_t kProgressMinBytes = 64ull << 20;
 
-constexpr const char* kObserveFooter = R"(Output: one observation per line (JSON Lines by default), then one stats line:
+constexpr const char* kObserveFooter =
+    R"(Output: one observation per line (JSON Lines by default), then one stats line:
   {"stats": {"files": n, "unreadable_files": n, "packets": n, "bytes": n,
              "observations": n, "warnings": n, "anomalies": {"name": n, ...}}}
 "frame" is the 1-based packet index in its file, as tshark numbers frames; with several
@@ -30,7 +31,8 @@ Exit codes:
   1  usage error, or nothing could be read from any input
   2  internal error (e.g. output could not be written))";
 
-constexpr const char* kSenseFooter = R"(Captures until --count packets, --duration seconds, or Ctrl-C / SIGTERM, printing
+constexpr const char* kSenseFooter =
+    R"(Captures until --count packets, --duration seconds, or Ctrl-C / SIGTERM, printing
 observations as they are made and a stats line at the end (with "dropped": packets the
 kernel dropped). Needs root or CAP_NET_RAW.
 
@@ -129,8 +131,7 @@ class StderrListener : public service::ObserveListener {
   }
   void onLiveStarted(const std::string& interface, std::uint32_t link_type) override {
     // Like tcpdump's "listening on": tells a human (or a script) that capture has begun.
-    std::fprintf(stderr, "phaseout: listening on %s, link type %u\n", interface.c_str(),
-                 link_type);
+    std::fprintf(stderr, "phaseout: listening on %s, link type %u\n", interface.c_str(), link_type);
   }
   void onBatchDone() override {
     if (live_) writer_.flush();
@@ -236,9 +237,10 @@ int runSense(const SenseCommandOptions& opt) {
 void registerObserveCommands(CLI::App& app, CommandContext& ctx) {
   auto observe_opt = std::make_shared<ObserveOptions>();
   CLI::App* observe = app.add_subcommand(
-      "observe", "Read capture files (pcap, pcapng, gzip-compressed or not) and print what "
-                 "devices reveal:\nDHCP, DHCPv6, DNS/mDNS, HTTP request heads, TLS ClientHello "
-                 "(JA4), TCP SYN.");
+      "observe",
+      "Read capture files (pcap, pcapng, gzip-compressed or not) and print what "
+      "devices reveal:\nDHCP, DHCPv6, DNS/mDNS, HTTP request heads, TLS ClientHello "
+      "(JA4), TCP SYN.");
   observe->add_option("files", observe_opt->files, "Capture files; '-' reads standard input")
       ->required();
   observe->add_option("--format", observe_opt->format, "Output format: jsonl (default) or text")
@@ -253,11 +255,13 @@ void registerObserveCommands(CLI::App& app, CommandContext& ctx) {
       ->required();
   sense->add_option("--filter,-f", sense_opt->sense.filter,
                     "BPF capture filter, e.g. 'udp port 67 or tcp port 443'");
-  sense->add_option("--count,-c", sense_opt->sense.max_packets,
-                    "Stop after this many packets (default: no limit)")
+  sense
+      ->add_option("--count,-c", sense_opt->sense.max_packets,
+                   "Stop after this many packets (default: no limit)")
       ->check(CLI::NonNegativeNumber);
-  sense->add_option("--duration,-d", sense_opt->sense.duration_s,
-                    "Stop after this many seconds (default: no limit)")
+  sense
+      ->add_option("--duration,-d", sense_opt->sense.duration_s,
+                   "Stop after this many seconds (default: no limit)")
       ->check(CLI::Range(0.0, 1e9));
   sense->add_option("--format", sense_opt->format, "Output format: jsonl (default) or text")
       ->check(CLI::IsMember({"jsonl", "json", "text"}));

@@ -13,14 +13,14 @@ using Bytes = std::span<const std::uint8_t>;
 // Ethertypes (IEEE Registration Authority).
 constexpr std::uint16_t kEthertypeIpv4 = 0x0800;
 constexpr std::uint16_t kEthertypeIpv6 = 0x86DD;
-constexpr std::uint16_t kEthertypeVlan = 0x8100;      // IEEE 802.1Q C-tag
-constexpr std::uint16_t kEthertypeQinQ = 0x88A8;      // IEEE 802.1ad S-tag
-constexpr std::uint16_t kEthertypeQinQOld = 0x9100;   // pre-standard QinQ
+constexpr std::uint16_t kEthertypeVlan = 0x8100;     // IEEE 802.1Q C-tag
+constexpr std::uint16_t kEthertypeQinQ = 0x88A8;     // IEEE 802.1ad S-tag
+constexpr std::uint16_t kEthertypeQinQOld = 0x9100;  // pre-standard QinQ
 constexpr std::uint16_t kEthertypePppoeSession = 0x8864;
 constexpr std::uint16_t kEthertypeMplsUnicast = 0x8847;
 constexpr std::uint16_t kEthertypeMplsMulticast = 0x8848;
-constexpr std::uint16_t kEthertypeTeb = 0x6558;       // transparent Ethernet bridging (GRE)
-constexpr std::uint16_t kMinEthertype = 0x0600;       // IEEE 802.3 clause 3.2.6: below, a length
+constexpr std::uint16_t kEthertypeTeb = 0x6558;  // transparent Ethernet bridging (GRE)
+constexpr std::uint16_t kMinEthertype = 0x0600;  // IEEE 802.3 clause 3.2.6: below, a length
 constexpr int kMaxVlanTags = 8;
 constexpr int kMaxMplsLabels = 8;
 
@@ -267,11 +267,11 @@ class Decoder {
     const std::uint32_t be = r.u32be();
     const std::uint32_t le = r_le.u32le();
     if (!r.ok()) return truncated("loopback.truncated");
-    const std::uint32_t family =
-        link_type == capture::kLinkTypeLoop || be == kAfInet || be == kAfInet6Bsd ||
-                be == kAfInet6FreeBsd || be == kAfInet6Darwin
-            ? be
-            : le;
+    const std::uint32_t family = link_type == capture::kLinkTypeLoop || be == kAfInet ||
+                                         be == kAfInet6Bsd || be == kAfInet6FreeBsd ||
+                                         be == kAfInet6Darwin
+                                     ? be
+                                     : le;
     if (family == kAfInet) return ipv4(r.rest());
     if (family == kAfInet6Bsd || family == kAfInet6FreeBsd || family == kAfInet6Darwin) {
       return ipv6(r.rest());

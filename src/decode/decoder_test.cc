@@ -182,11 +182,11 @@ TEST(Decoder, NonIpEthertypesAreNotAnomalies) {
 
 TEST(Decoder, LinuxCookedV1AndV2) {
   Buf sll;
-  put16(sll, 0);      // to us
-  put16(sll, 1);      // ARPHRD_ETHER
+  put16(sll, 0);  // to us
+  put16(sll, 1);  // ARPHRD_ETHER
   put16(sll, 6);
   sll = cat(sll, kSrcMac);
-  put16(sll, 0);      // address padding to 8
+  put16(sll, 0);  // address padding to 8
   put16(sll, 0x0800);
   auto r1 = run(capture::kLinkTypeLinuxSll, cat(sll, ipv4(17, udp(5353, 5353, text("m")))));
   ASSERT_TRUE(r1.ok);
@@ -217,8 +217,8 @@ TEST(Decoder, LinuxCookedV1AndV2) {
 TEST(Decoder, RawIpLinkTypes) {
   const Buf v4 = ipv4(17, udp(1, 2, text("x")));
   const Buf v6 = ipv6(17, udp(1, 2, text("y")));
-  for (std::uint32_t link : {capture::kLinkTypeRaw, capture::kLinkTypeRawDlt12,
-                             capture::kLinkTypeRawDlt14}) {
+  for (std::uint32_t link :
+       {capture::kLinkTypeRaw, capture::kLinkTypeRawDlt12, capture::kLinkTypeRawDlt14}) {
     EXPECT_TRUE(run(link, v4).ok);
     EXPECT_TRUE(run(link, v6).ok);
   }
@@ -304,10 +304,10 @@ TEST(Decoder, Ipv4ZeroTotalLengthFromSegmentationOffload) {
 TEST(Decoder, Ipv6ExtensionHeaderChain) {
   // Hop-by-hop (8 bytes) -> destination options (16 bytes) -> routing (8) -> AH (12) -> UDP.
   Buf chain;
-  chain = cat(chain, Buf{60, 0, 5, 2, 0, 0, 0, 0});                   // HBH, next = dest opts
+  chain = cat(chain, Buf{60, 0, 5, 2, 0, 0, 0, 0});  // HBH, next = dest opts
   chain = cat(chain, Buf{43, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});  // dest, next routing
-  chain = cat(chain, Buf{51, 0, 0, 0, 0, 0, 0, 0});                   // routing, next AH
-  chain = cat(chain, Buf{17, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1});       // AH: (1 + 2) * 4 = 12
+  chain = cat(chain, Buf{51, 0, 0, 0, 0, 0, 0, 0});                          // routing, next AH
+  chain = cat(chain, Buf{17, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1});              // AH: (1 + 2) * 4 = 12
   auto r = run(capture::kLinkTypeIpv6, ipv6(0, cat(chain, udp(5353, 5353, text("mdns")))));
   ASSERT_TRUE(r.ok);
   EXPECT_EQ(r.packet.transport, Transport::kUdp);
@@ -323,13 +323,13 @@ TEST(Decoder, Ipv6ExtensionHeaderChain) {
 }
 
 TEST(Decoder, Ipv6Fragments) {
-  Buf first_frag = {17, 0, 0x00, 0x01, 0, 0, 0, 9};   // offset 0, M = 1
+  Buf first_frag = {17, 0, 0x00, 0x01, 0, 0, 0, 9};  // offset 0, M = 1
   auto first = run(capture::kLinkTypeIpv6, ipv6(44, cat(first_frag, udp(1, 53, text("abc")))));
   ASSERT_TRUE(first.ok);
   EXPECT_TRUE(first.packet.ip_fragment);
   EXPECT_EQ(first.packet.dst_port, 53);
   EXPECT_TRUE(first.packet.payload.empty());
-  Buf later_frag = {17, 0, 0x00, 0x18, 0, 0, 0, 9};   // offset 3 (x8 bytes), M = 0
+  Buf later_frag = {17, 0, 0x00, 0x18, 0, 0, 0, 9};  // offset 3 (x8 bytes), M = 0
   auto later = run(capture::kLinkTypeIpv6, ipv6(44, cat(later_frag, text("tail"))));
   ASSERT_TRUE(later.ok);
   EXPECT_EQ(later.packet.transport, Transport::kNone);
@@ -354,8 +354,8 @@ TEST(Decoder, UdpBadLength) {
   EXPECT_EQ(r.anomalies.get("udp.bad_length"), 1u);
 }
 
-Buf ieee80211Data(std::uint8_t flags, const Buf& a1, const Buf& a2, const Buf& a3,
-                  const Buf& body, bool swapped = false, bool qos = false) {
+Buf ieee80211Data(std::uint8_t flags, const Buf& a1, const Buf& a2, const Buf& a3, const Buf& body,
+                  bool swapped = false, bool qos = false) {
   const std::uint8_t fc0 = qos ? 0x88 : 0x08;
   Buf b = swapped ? Buf{flags, fc0} : Buf{fc0, flags};
   b = cat(b, Buf{0x2c, 0});
@@ -372,8 +372,10 @@ const Buf kStation = {0x1c, 0xab, 0xa7, 0xf2, 0x13, 0x9d};
 Buf capwapHeader(bool native) {
   // Preamble 0, HLEN 4 (16 bytes), RID 1, WBID 1, T, W; fragment id/offset; wireless info.
   Buf b = {0x00, 0x20, 0x43, static_cast<std::uint8_t>(native ? 0x20 : 0x00)};
-  if (native) b[2] = 0x43;
-  else b[2] = 0x42;
+  if (native)
+    b[2] = 0x43;
+  else
+    b[2] = 0x42;
   return cat(b, Buf{0, 0, 0, 0, 0x01, 0x04, 0xed, 0x4d, 0, 0, 0, 0});
 }
 
@@ -382,8 +384,8 @@ TEST(Decoder, CapwapDataWith80211TakesInnerAddresses) {
   for (bool swapped : {false, true}) {
     for (bool qos : {false, true}) {
       const Buf wlan = ieee80211Data(0x01, kBssid, kStation, kDstMac, dhcp, swapped, qos);
-      const Buf outer = ipv4(17, udp(12380, kCapwapDataPort, cat(capwapHeader(true), wlan)),
-                             0x4000, {192, 168, 10, 10}, {192, 168, 10, 9});
+      const Buf outer = ipv4(17, udp(12380, kCapwapDataPort, cat(capwapHeader(true), wlan)), 0x4000,
+                             {192, 168, 10, 10}, {192, 168, 10, 9});
       auto r = run(capture::kLinkTypeEthernet, ethernet(0x0800, outer));
       ASSERT_TRUE(r.ok);
       const auto& p = r.packet;
@@ -476,8 +478,8 @@ TEST(Decoder, GreVxlanAndIpInIp) {
 }
 
 TEST(Decoder, GtpTeredoGeneve) {
-  const Buf inner = ipv4(6, tcp(34536, 80, 0x18, {}, text("GET /")), 0, {10, 140, 206, 74},
-                         {18, 135, 206, 102});
+  const Buf inner =
+      ipv4(6, tcp(34536, 80, 0x18, {}, text("GET /")), 0, {10, 140, 206, 74}, {18, 135, 206, 102});
   Buf gtp = {0x30, 0xff, 0, 0, 0x07, 0xe0, 0x29, 0xa2};
   gtp[3] = static_cast<std::uint8_t>(inner.size());
   auto g = run(capture::kLinkTypeRaw, ipv4(17, udp(kGtpUserPort, kGtpUserPort, cat(gtp, inner))));
@@ -522,16 +524,19 @@ TEST(Decoder, PppoeAndMpls) {
   ASSERT_TRUE(p.ok);
   EXPECT_EQ(p.packet.dst_port, 53);
   Buf labels = {0, 0x01, 0x00, 64, 0, 0x02, 0x01, 64};  // two labels, second bottom-of-stack
-  auto m = run(capture::kLinkTypeEthernet, ethernet(0x8847, cat(labels, ipv6(6, tcp(1, 443, 2, {}, {})))));
+  auto m = run(capture::kLinkTypeEthernet,
+               ethernet(0x8847, cat(labels, ipv6(6, tcp(1, 443, 2, {}, {})))));
   ASSERT_TRUE(m.ok);
   EXPECT_EQ(m.packet.dst_port, 443);
 }
 
 TEST(Decoder, EveryTruncationOfAFrameIsSafe) {
-  const Buf inner = ipv4(17, udp(68, 67, text("inner payload")), 0, {0, 0, 0, 0},
-                         {255, 255, 255, 255});
-  const Buf full = ethernet(0x0800, ipv4(17, udp(1, 5247, cat(capwapHeader(true),
-      ieee80211Data(0x01, kBssid, kStation, kDstMac, inner, true, true)))));
+  const Buf inner =
+      ipv4(17, udp(68, 67, text("inner payload")), 0, {0, 0, 0, 0}, {255, 255, 255, 255});
+  const Buf full = ethernet(
+      0x0800, ipv4(17, udp(1, 5247,
+                           cat(capwapHeader(true), ieee80211Data(0x01, kBssid, kStation, kDstMac,
+                                                                 inner, true, true)))));
   for (std::size_t n = 0; n <= full.size(); ++n) {
     const Buf cut(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(n));
     auto r = run(capture::kLinkTypeEthernet, cut);

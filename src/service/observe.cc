@@ -33,8 +33,7 @@ class CountingSink : public dissect::ObservationSink {
 class PacketPath {
  public:
   PacketPath(dissect::ObservationSink& sink, ObserveStats& stats)
-      : sink_(sink, stats.observations), stats_(stats),
-        registry_(dissect::Registry::builtin()) {}
+      : sink_(sink, stats.observations), stats_(stats), registry_(dissect::Registry::builtin()) {}
 
   void handle(const capture::Frame& frame) {
     ++stats_.packets;
@@ -124,9 +123,8 @@ Status senseInterface(const SenseOptions& options, dissect::ObservationSink& sin
   PacketPath path(sink, stats);
   LiveHandler handler(path);
   const auto start = std::chrono::steady_clock::now();
-  const auto deadline =
-      start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                  std::chrono::duration<double>(options.duration_s));
+  const auto deadline = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                    std::chrono::duration<double>(options.duration_s));
   Status status;
   while (!stop.load(std::memory_order_relaxed)) {
     std::size_t budget = kLiveBatchFrames;

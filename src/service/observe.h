@@ -21,11 +21,11 @@ struct ObserveStats {
   std::uint64_t files = 0;             // files that yielded their contents (fully or in part)
   std::uint64_t unreadable_files = 0;  // files of which nothing could be read
   std::uint64_t packets = 0;
-  std::uint64_t bytes = 0;             // captured bytes of those packets
+  std::uint64_t bytes = 0;  // captured bytes of those packets
   std::uint64_t observations = 0;
-  std::uint64_t warnings = 0;          // damage found inside files (see ObserveListener)
-  std::uint64_t dropped = 0;           // live only: packets the kernel dropped
-  AnomalyCounters anomalies;           // capture, decode and dissect counters, merged
+  std::uint64_t warnings = 0;  // damage found inside files (see ObserveListener)
+  std::uint64_t dropped = 0;   // live only: packets the kernel dropped
+  AnomalyCounters anomalies;   // capture, decode and dissect counters, merged
 };
 
 // Damage inside a capture file: where reading stopped, or what was skipped.
@@ -63,9 +63,9 @@ Status observeFiles(const std::vector<std::string>& paths, dissect::ObservationS
 
 struct SenseOptions {
   std::string interface;
-  std::string filter;              // BPF; empty: everything
-  std::uint64_t max_packets = 0;   // stop after this many packets; 0: no limit
-  double duration_s = 0;           // stop after this long; 0: no limit
+  std::string filter;             // BPF; empty: everything
+  std::uint64_t max_packets = 0;  // stop after this many packets; 0: no limit
+  double duration_s = 0;          // stop after this long; 0: no limit
 };
 
 // Captures on a live interface until max_packets, duration_s or `stop` (checked at least every

@@ -73,12 +73,35 @@ std::string dhcpCapture(int copies) {
   dhcp.insert(dhcp.end(), std::begin(options), std::end(options));
   std::vector<std::uint8_t> frame = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 8, 0};
   const std::size_t ip_len = 20 + 8 + dhcp.size();
-  std::vector<std::uint8_t> ip = {0x45, 0, static_cast<std::uint8_t>(ip_len >> 8),
-                                  static_cast<std::uint8_t>(ip_len & 0xff), 0, 0, 0, 0, 64, 17,
-                                  0, 0, 0, 0, 0, 0, 255, 255, 255, 255};
+  std::vector<std::uint8_t> ip = {0x45,
+                                  0,
+                                  static_cast<std::uint8_t>(ip_len >> 8),
+                                  static_cast<std::uint8_t>(ip_len & 0xff),
+                                  0,
+                                  0,
+                                  0,
+                                  0,
+                                  64,
+                                  17,
+                                  0,
+                                  0,
+                                  0,
+                                  0,
+                                  0,
+                                  0,
+                                  255,
+                                  255,
+                                  255,
+                                  255};
   const std::size_t udp_len = 8 + dhcp.size();
-  std::vector<std::uint8_t> udp = {0, 68, 0, 67, static_cast<std::uint8_t>(udp_len >> 8),
-                                   static_cast<std::uint8_t>(udp_len & 0xff), 0, 0};
+  std::vector<std::uint8_t> udp = {0,
+                                   68,
+                                   0,
+                                   67,
+                                   static_cast<std::uint8_t>(udp_len >> 8),
+                                   static_cast<std::uint8_t>(udp_len & 0xff),
+                                   0,
+                                   0};
   frame.insert(frame.end(), ip.begin(), ip.end());
   frame.insert(frame.end(), udp.begin(), udp.end());
   frame.insert(frame.end(), dhcp.begin(), dhcp.end());
@@ -135,8 +158,8 @@ TEST(ObserveFiles, FailsOnlyWhenNothingCouldBeRead) {
     Collect sink;
     Record listener;
     ObserveStats stats;
-    EXPECT_TRUE(observeFiles({text, good, dir.pathOf("missing.pcap")}, sink, listener,
-                             stats).isOk());
+    EXPECT_TRUE(
+        observeFiles({text, good, dir.pathOf("missing.pcap")}, sink, listener, stats).isOk());
     EXPECT_EQ(stats.files, 1u);
     EXPECT_EQ(stats.unreadable_files, 2u);
     EXPECT_EQ(listener.unreadable.size(), 2u);
@@ -155,8 +178,8 @@ TEST(ObserveFiles, FailsOnlyWhenNothingCouldBeRead) {
     Collect sink;
     Record listener;
     ObserveStats stats;
-    EXPECT_TRUE(observeFiles({dir.file("empty.pcap", dhcpCapture(0))}, sink, listener, stats)
-                    .isOk());
+    EXPECT_TRUE(
+        observeFiles({dir.file("empty.pcap", dhcpCapture(0))}, sink, listener, stats).isOk());
     EXPECT_EQ(stats.files, 1u);
   }
 }
