@@ -5,7 +5,7 @@ namespace phaseout::capture {
 Result<CaptureReader> CaptureReader::make(MappedFile file, std::span<const std::uint8_t> bytes) {
   if (PcapParser::recognises(bytes)) {
     PH_ASSIGN_OR_RETURN(auto parser, PcapParser::create(bytes));
-    return CaptureReader(std::move(file), bytes, std::move(parser));
+    return CaptureReader(std::move(file), bytes, parser);
   }
   if (PcapngParser::recognises(bytes)) {
     PH_ASSIGN_OR_RETURN(auto parser, PcapngParser::create(bytes));

@@ -23,7 +23,7 @@ void onPacket(u_char* user, const struct pcap_pkthdr* header, const u_char* byte
   Frame frame;
   frame.data = {bytes, header->caplen};
   frame.wire_length = header->len < header->caplen ? header->caplen : header->len;
-  const std::uint64_t frac = static_cast<std::uint64_t>(header->ts.tv_usec);
+  const auto frac = static_cast<std::uint64_t>(header->ts.tv_usec);
   frame.ts_ns =
       static_cast<std::int64_t>(static_cast<std::uint64_t>(header->ts.tv_sec) * 1000000000u +
                                 (ctx->nanosecond ? frac : frac * 1000u));

@@ -204,7 +204,7 @@ Result<MappedFile> MappedFile::open(const std::string& path) {
 
 void MappedFile::releaseBefore(std::uint64_t offset) {
   if (base_ == nullptr || offset < released_ + kReleaseChunkBytes) return;
-  const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
   const std::uint64_t end = (offset / page) * page;
   if (end <= released_) return;
   // For a read-only private file mapping MADV_DONTNEED only unmaps the pages from this

@@ -35,7 +35,7 @@ void appendGroup(std::string& out, unsigned v) {
 
 void appendIpv6(std::string& out, const std::array<std::uint8_t, 16>& b) {
   unsigned groups[8];
-  for (int i = 0; i < 8; ++i) groups[i] = (unsigned{b[2 * i]} << 8) | b[2 * i + 1];
+  for (std::size_t i = 0; i < 8; ++i) groups[i] = (unsigned{b[2 * i]} << 8) | b[2 * i + 1];
   // RFC 5952 section 5: IPv4-mapped addresses keep the IPv4 part in dotted form.
   const bool mapped = groups[0] == 0 && groups[1] == 0 && groups[2] == 0 && groups[3] == 0 &&
                       groups[4] == 0 && groups[5] == 0xffff;

@@ -581,7 +581,7 @@ class Decoder {
     const std::uint32_t word = r.u32be();
     if (!r.ok()) return truncated("capwap.truncated");
     if ((word >> 24) != kCapwapPreambleHeader) return false;  // DTLS or unknown version
-    const std::size_t header_bytes = ((word >> 19) & 0x1f) * 4;
+    const std::size_t header_bytes = std::size_t{(word >> 19) & 0x1f} * 4;
     const std::uint32_t wbid = (word >> 9) & 0x1f;
     if (header_bytes < 8) {
       anomalies_.bump("capwap.bad_header_length");
