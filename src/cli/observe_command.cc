@@ -126,7 +126,7 @@ class StderrListener : public service::ObserveListener {
       progress_.finish();
       return;
     }
-    progress_.update(file, static_cast<std::size_t>(done >> 20),
+    progress_.update(file + ", MiB", static_cast<std::size_t>(done >> 20),
                      static_cast<std::size_t>(total >> 20));
   }
   void onLiveStarted(const std::string& interface, std::uint32_t link_type) override {
