@@ -13,13 +13,6 @@
 namespace phaseout::storage {
 namespace {
 
-std::string payloadWithRows(const nlohmann::ordered_json& detail, const audit::RowSetDigest& d) {
-  nlohmann::ordered_json j;
-  j["detail"] = detail;
-  j["rows"] = d.rows();
-  j["rows_digest"] = d.hex();
-  return j.dump();
-}
 
 Result<std::int64_t> appendWithRow(Repository& repo, const ChangeContext& change,
                                    std::string kind, std::string subject,
@@ -32,7 +25,7 @@ Result<std::int64_t> appendWithRow(Repository& repo, const ChangeContext& change
   e.actor = change.actor;
   e.kind = std::move(kind);
   e.subject = std::move(subject);
-  e.payload = payloadWithRows(detail, digest);
+  e.payload = rowsPayload(detail, digest);
   return repo.appendEvent(std::move(e));
 }
 
@@ -125,16 +118,7 @@ Result<std::vector<campaign::Waiver>> CampaignStore::loadWaivers(const std::stri
   while (true) {
     PH_ASSIGN_OR_RETURN(bool row, s->step());
     if (!row) break;
-    campaign::Waiver w;
-    w.waiver_id = s->text(0);
-    w.directive_id = s->text(1);
-    w.device_id = s->text(2);
-    w.person_id = s->text(3);
-    w.unit = s->text(4);
-    w.approver = s->text(5);
-    w.reason = s->text(6);
-    w.from = Date::fromDays(static_cast<std::int32_t>(s->integer(7)));
-    w.until = Date::fromDays(static_cast<std::int32_t>(s->integer(8)));
+    campaign::Waiver w = readWaiver(*s);
     if (!s->isNull(9)) w.revoked_from = Date::fromDays(static_cast<std::int32_t>(s->integer(9)));
     out.push_back(std::move(w));
   }

@@ -93,13 +93,6 @@ Result<DirectiveRecord> readDirective(Statement& s) {
   return r;
 }
 
-std::string rowsPayload(const nlohmann::ordered_json& detail, const audit::RowSetDigest& digest) {
-  nlohmann::ordered_json j;
-  j["detail"] = detail;
-  j["rows"] = digest.rows();
-  j["rows_digest"] = digest.hex();
-  return j.dump();
-}
 
 // Shared upsert: a new version for what is new or changed; one event for the batch.
 template <typename Record, typename IdOf, typename Bind, typename Encode>
@@ -490,17 +483,7 @@ Result<AuditVerification> Repository::verifyAudit() {
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
-      campaign::Waiver w;
-      w.waiver_id = s->text(0);
-      w.directive_id = s->text(1);
-      w.device_id = s->text(2);
-      w.person_id = s->text(3);
-      w.unit = s->text(4);
-      w.approver = s->text(5);
-      w.reason = s->text(6);
-      w.from = Date::fromDays(static_cast<std::int32_t>(s->integer(7)));
-      w.until = Date::fromDays(static_cast<std::int32_t>(s->integer(8)));
-      digests[s->integer(9)].add(waiverRow(w));
+      digests[s->integer(9)].add(waiverRow(readWaiver(*s)));
       ++result.rows;
     }
   }

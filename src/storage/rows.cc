@@ -148,6 +148,28 @@ Result<Device> readDevice(Statement& s) {
   return d;
 }
 
+campaign::Waiver readWaiver(Statement& s) {
+  campaign::Waiver w;
+  w.waiver_id = s.text(0);
+  w.directive_id = s.text(1);
+  w.device_id = s.text(2);
+  w.person_id = s.text(3);
+  w.unit = s.text(4);
+  w.approver = s.text(5);
+  w.reason = s.text(6);
+  w.from = Date::fromDays(static_cast<std::int32_t>(s.integer(7)));
+  w.until = Date::fromDays(static_cast<std::int32_t>(s.integer(8)));
+  return w;
+}
+
+std::string rowsPayload(const nlohmann::ordered_json& detail, const audit::RowSetDigest& digest) {
+  nlohmann::ordered_json j;
+  j["detail"] = detail;
+  j["rows"] = digest.rows();
+  j["rows_digest"] = digest.hex();
+  return j.dump();
+}
+
 std::string waiverRow(const campaign::Waiver& w) {
   std::string out = "waiver;";
   field(out, w.waiver_id);

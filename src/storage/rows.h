@@ -7,6 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
+#include "audit/hash_chain.h"
+
 #include "campaign/history.h"
 #include "campaign/waiver.h"
 #include "core/status.h"
@@ -28,6 +32,12 @@ std::string caseStepRow(const campaign::CaseStep& s);
 std::string notificationRow(std::string_view directive_id, std::string_view device_id,
                             std::string_view milestone, std::string_view step,
                             std::string_view recipient, std::int64_t sent_day);
+
+// Reads waiver columns selected as: waiver_id, directive_id, device_id, person_id, unit,
+// approver, reason, from_day, until_day (revocation not included).
+campaign::Waiver readWaiver(Statement& s);
+// The payload of an event that wrote rows: {"detail": ..., "rows": n, "rows_digest": hex}.
+std::string rowsPayload(const nlohmann::ordered_json& detail, const audit::RowSetDigest& digest);
 
 // Bind every record column except valid_from and seq.
 void bindPerson(Statement& s, const inventory::Person& p);
