@@ -94,6 +94,32 @@ bool earlier(const Where& a, const Where& b) {
   return std::tie(a.source, a.frame, a.line) < std::tie(b.source, b.frame, b.line);
 }
 
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+
+// "Mail.Example.org:443/owa/?x=1" -> "mail.example.org/owa/"; "host/" -> "host". The port
+// goes (the same service on another port is the same service to a directive), so do the
+// query string and fragment (they name a request, not a service).
+void normaliseService(std::string_view service, std::string& out) {
+  out.clear();
+  const std::size_t end_host = service.find_first_of("/?#");
+  std::string_view host = service.substr(0, end_host);
+  std::string_view path =
+      end_host == std::string_view::npos ? std::string_view() : service.substr(end_host);
+  if (!host.empty() && host.front() == '[') {
+    const std::size_t close = host.find(']');
+    if (close != std::string_view::npos) host = host.substr(0, close + 1);
+  } else {
+    const std::size_t colon = host.find(':');
+    if (colon != std::string_view::npos && colon == host.rfind(':')) host = host.substr(0, colon);
+  }
+  const std::size_t cut = path.find_first_of("?#");
+  if (cut != std::string_view::npos) path = path.substr(0, cut);
+  if (path == "/") path = {};
+  for (char c : host) out += lower(c);
+  if (out.empty()) return;
+  out.append(path);
+}
+
 }  // namespace
 
 std::uint64_t macToU64(const decode::MacAddress& mac) {
@@ -174,6 +200,13 @@ std::uint32_t Ledger::addSource(std::string name) {
   return static_cast<std::uint32_t>(sources_.size() - 1);
 }
 
+void Ledger::touch(std::uint32_t endpoint, const Where& where) {
+  if (where.time_ns == 0) return;
+  Endpoint& ep = endpoints_[endpoint];
+  if (ep.first_ns == 0 || where.time_ns < ep.first_ns) ep.first_ns = where.time_ns;
+  if (ep.last_ns == 0 || where.time_ns > ep.last_ns) ep.last_ns = where.time_ns;
+}
+
 std::uint32_t Ledger::intern(std::string_view value) {
   if (value.size() > kMaxValueBytes) value = value.substr(0, kMaxValueBytes);
   auto it = value_index_.find(value);
@@ -195,7 +228,7 @@ std::uint32_t Ledger::endpointFor(const DeviceKey& key) {
   auto it = endpoint_index_.find(k);
   if (it != endpoint_index_.end()) return it->second;
   const auto id = static_cast<std::uint32_t>(endpoints_.size());
-  endpoints_.push_back(Endpoint{k, {}, {}});
+  endpoints_.push_back(Endpoint{k, {}, {}, {}, {}, 0, 0});
   endpoint_index_.emplace(k, id);
   if (k.has_mac) {
     const std::uint64_t mac = macToU64(*key.mac);
@@ -268,6 +301,7 @@ void Ledger::observe(const DeviceKey& key, SignalKind signal, std::string_view v
   const MemoEntry& entry = memo(signal, value);
   if (entry.signatures.empty()) return;
   const std::uint32_t endpoint = endpointFor(key);
+  touch(endpoint, where);
   for (SignatureId s : entry.signatures) record(endpoint, s, entry.value, where);
 }
 
@@ -275,7 +309,9 @@ void Ledger::add(const DeviceKey& key, SignatureId signature, std::string_view v
                  const Where& where) {
   ++observations_;
   if (signature >= signatures_->size()) return;
-  record(endpointFor(key), signature, intern(value), where);
+  const std::uint32_t endpoint = endpointFor(key);
+  touch(endpoint, where);
+  record(endpoint, signature, intern(value), where);
 }
 
 void Ledger::noteHostname(const DeviceKey& key, std::string_view name, const Where& where) {
@@ -284,6 +320,7 @@ void Ledger::noteHostname(const DeviceKey& key, std::string_view name, const Whe
   if (name.empty()) return;
   observe(key, SignalKind::kHostname, name, where);
   const std::uint32_t endpoint = endpointFor(key);
+  touch(endpoint, where);
   const std::uint32_t value = intern(name);
   auto& names = endpoints_[endpoint].hostnames;
   if (names.size() < kMaxHostnames && std::find(names.begin(), names.end(), value) == names.end()) {
@@ -316,11 +353,78 @@ void Ledger::bindAddress(const decode::MacAddress& mac, const decode::IpAddress&
   bound_[ipKey(ip)] = macToU64(mac);
 }
 
+void Ledger::noteUser(const DeviceKey& key, std::string_view user, const Where& where) {
+  if (user.empty() || user == "-") return;
+  const std::uint32_t endpoint = endpointFor(key);
+  touch(endpoint, where);
+  const std::uint32_t value = intern(user);
+  auto& users = endpoints_[endpoint].users;
+  if (std::find(users.begin(), users.end(), value) != users.end()) return;
+  if (users.size() >= kMaxUsersPerEndpoint) {
+    ++users_dropped_;
+    return;
+  }
+  users.push_back(value);
+}
+
+void Ledger::noteServiceUse(const DeviceKey& key, std::string_view service, std::string_view user,
+                            std::string_view user_agent, const Where& where) {
+  normaliseService(service, service_buffer_);
+  if (service_buffer_.empty()) return;
+  if (user == "-") user = {};
+  const std::uint32_t endpoint = endpointFor(key);
+  touch(endpoint, where);
+  // Interning every distinct path of a busy log would keep what the cap then drops: look the
+  // strings up first and intern them only for a use that is kept.
+  auto lookup = [this](std::string_view v) -> std::optional<std::uint32_t> {
+    if (v.size() > kMaxValueBytes) v = v.substr(0, kMaxValueBytes);
+    auto it = value_index_.find(v);
+    if (it == value_index_.end()) return std::nullopt;
+    return it->second;
+  };
+  Endpoint& ep = endpoints_[endpoint];
+  const auto s = lookup(service_buffer_), u = lookup(user), a = lookup(user_agent);
+  std::uint64_t index_key = 0;
+  if (s && u && a) {
+    index_key = mix(static_cast<std::uint64_t>(endpoint) << 32 | *s) ^
+                mix(static_cast<std::uint64_t>(*u) << 32 | *a) ^ 0x5e7f1ce5ULL;
+    auto it = use_index_.find(index_key);
+    if (it != use_index_.end()) {
+      Use& use = ep.uses[it->second];
+      if (use.service == *s && use.user == *u && use.user_agent == *a) {
+        ++use.count;
+        return;
+      }
+      // A collision of the 64-bit key: find the use itself.
+      for (Use& other : ep.uses) {
+        if (other.service == *s && other.user == *u && other.user_agent == *a) {
+          ++other.count;
+          return;
+        }
+      }
+    }
+  }
+  if (ep.uses.size() >= kMaxServiceUsesPerEndpoint) {
+    ++services_dropped_;
+    return;
+  }
+  const std::uint32_t si = intern(service_buffer_), ui = intern(user), ai = intern(user_agent);
+  index_key = mix(static_cast<std::uint64_t>(endpoint) << 32 | si) ^
+              mix(static_cast<std::uint64_t>(ui) << 32 | ai) ^ 0x5e7f1ce5ULL;
+  ep.uses.push_back(Use{si, ui, ai, where, 1});
+  use_index_.emplace(index_key, static_cast<std::uint32_t>(ep.uses.size() - 1));
+}
+
 LedgerStats Ledger::stats() const {
   LedgerStats s;
   s.observations = observations_;
   s.endpoints = endpoints_.size();
-  for (const auto& ep : endpoints_) s.evidence += ep.records.size();
+  for (const auto& ep : endpoints_) {
+    s.evidence += ep.records.size();
+    s.service_uses += ep.uses.size();
+  }
+  s.services_dropped = services_dropped_;
+  s.users_dropped = users_dropped_;
   return s;
 }
 
@@ -424,6 +528,8 @@ std::vector<DeviceVerdict> Ledger::finish(LedgerStats* stats) const {
       std::uint64_t count;
     };
     std::map<std::pair<SignatureId, std::uint32_t>, Merged> merged;
+    std::map<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>, Merged> uses;
+    std::vector<std::uint32_t> users;
     std::vector<std::pair<SignatureId, std::string>> extra;  // registry evidence
     DeviceVerdict d;
     std::vector<std::uint64_t> macs;
@@ -440,6 +546,19 @@ std::vector<DeviceVerdict> Ledger::finish(LedgerStats* stats) const {
           it->second.count += r.count;
         }
       }
+      for (const Use& u : ep.uses) {
+        auto [it, inserted] = uses.emplace(std::make_tuple(u.service, u.user, u.user_agent),
+                                           Merged{u.where, u.count});
+        if (!inserted) {
+          if (earlier(u.where, it->second.where)) it->second.where = u.where;
+          it->second.count += u.count;
+        }
+      }
+      users.insert(users.end(), ep.users.begin(), ep.users.end());
+      if (ep.first_ns != 0 && (d.first_seen_ns == 0 || ep.first_ns < d.first_seen_ns)) {
+        d.first_seen_ns = ep.first_ns;
+      }
+      if (ep.last_ns > d.last_seen_ns) d.last_seen_ns = ep.last_ns;
       for (std::uint32_t h : ep.hostnames) {
         if (d.hostnames.size() < kMaxHostnames &&
             std::find(d.hostnames.begin(), d.hostnames.end(), values_[h]) == d.hostnames.end()) {
@@ -555,6 +674,21 @@ std::vector<DeviceVerdict> Ledger::finish(LedgerStats* stats) const {
                        if (a.weight != b.weight) return a.weight > b.weight;
                        return a.signal < b.signal;
                      });
+    for (std::uint32_t u : users) d.users.push_back(values_[u]);
+    std::sort(d.users.begin(), d.users.end());
+    d.users.erase(std::unique(d.users.begin(), d.users.end()), d.users.end());
+    for (const auto& [k, m] : uses) {
+      ServiceUse use;
+      use.service = values_[std::get<0>(k)];
+      use.user = values_[std::get<1>(k)];
+      use.user_agent = values_[std::get<2>(k)];
+      use.where = m.where;
+      use.count = m.count;
+      d.services.push_back(std::move(use));
+    }
+    std::sort(d.services.begin(), d.services.end(), [](const ServiceUse& a, const ServiceUse& b) {
+      return std::tie(a.service, a.user, a.user_agent) < std::tie(b.service, b.user, b.user_agent);
+    });
     std::sort(macs.begin(), macs.end());
     for (std::uint64_t m : macs) d.macs.push_back(macFromU64(m).toString());
     d.ips = std::move(ip_keys);

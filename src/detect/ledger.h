@@ -12,6 +12,8 @@
 //   ledger.noteIdentifier(key, IdentifierKind::kDhcpClientId, "ff00...");
 //   ledger.bindAddress(mac, ip);                                // a DHCP lease: ip is mac's
 //   ledger.add(key, signature_id, value, where);                // evidence already matched
+//   ledger.noteUser(key, "jdoe", where);                        // an authenticated user
+//   ledger.noteServiceUse(key, "mail.example.org/owa", "jdoe", ua, where);  // what it reached
 //
 // observe() matches the value against the signature set (memoised per value: the same UA or
 // SNI seen a million times is matched once) and records each matching signature once per
@@ -53,11 +55,13 @@ struct DeviceKey {
   decode::IpAddress ip;                   // family 0 when unknown
 };
 
-// Where a piece of evidence was seen: a source (file) and a frame (captures) or line (logs).
+// Where a piece of evidence was seen: a source (file) and a frame (captures) or line (logs),
+// and when (ns since the Unix epoch, UTC; 0 when the source gives no time).
 struct Where {
   std::uint32_t source = 0;
   std::uint64_t frame = 0;
   std::uint64_t line = 0;
+  std::int64_t time_ns = 0;
 };
 
 enum class IdentifierKind : std::uint8_t { kDhcpClientId, kDuid, kHostname, kMdnsInstance };
@@ -73,6 +77,18 @@ struct EvidenceItem {
   bool counted = false;     // the strongest of its group for that platform
 };
 
+// One distinct (service, user, User-Agent) a device reached: an HTTP request (service
+// "<host><path>"), a TLS connection (service "<host>", no User-Agent), or a line of an access
+// log (service "<log's service><path>"). Host lower-case, port, query string and fragment
+// dropped; a bare "/" path is the host alone.
+struct ServiceUse {
+  std::string service;
+  std::string user;        // authenticated user, "" when none
+  std::string user_agent;  // "" when none
+  Where where;             // first sighting
+  std::uint64_t count = 0;
+};
+
 struct DeviceVerdict {
   std::string key;  // "mac:c4:61:8b:35:82:a9" or "ip:192.0.2.7"
   std::vector<std::string> macs;
@@ -83,6 +99,11 @@ struct DeviceVerdict {
   std::string vendor;  // "apple", "huawei", ... when evidence names one
   std::string model;   // marketing name or hardware identifier, when evidence names one
   std::vector<EvidenceItem> evidence;  // strongest first (for the verdict's platform)
+  // Earliest and latest known time of anything recorded for the device (evidence, host names,
+  // users, service uses); 0 when no source gave a time.
+  std::int64_t first_seen_ns = 0, last_seen_ns = 0;
+  std::vector<std::string> users;       // authenticated user names, sorted, distinct
+  std::vector<ServiceUse> services;     // sorted by (service, user, user_agent)
 };
 
 struct LedgerStats {
@@ -91,6 +112,9 @@ struct LedgerStats {
   std::uint64_t endpoints = 0;
   std::uint64_t routers = 0;  // MACs split by IP (see above)
   std::uint64_t linked = 0;   // random-MAC devices merged into others
+  std::uint64_t service_uses = 0;      // distinct (endpoint, service, user, user_agent)
+  std::uint64_t services_dropped = 0;  // sightings of service uses past the per-endpoint cap
+  std::uint64_t users_dropped = 0;     // sightings of users past the per-endpoint cap
 };
 
 class Ledger {
@@ -114,8 +138,21 @@ class Ledger {
   void noteHostname(const DeviceKey& key, std::string_view name, const Where& where);
   void noteIdentifier(const DeviceKey& key, IdentifierKind kind, std::string_view value);
   void bindAddress(const decode::MacAddress& mac, const decode::IpAddress& ip);
+  // An authenticated user name seen for the device (proxy or web server login). Listed in the
+  // verdict; not evidence of a platform and never used to link devices (people share
+  // machines, and NAT shares addresses). Empty and "-" are ignored.
+  void noteUser(const DeviceKey& key, std::string_view user, const Where& where);
+  // The device reached `service` ("host" or "host/path"; normalised as ServiceUse says) as
+  // `user` with `user_agent` (either may be empty). Kept once per distinct triple with its
+  // first sighting and a count; at most kMaxServiceUsesPerEndpoint distinct triples per
+  // endpoint, later new ones are counted in LedgerStats::services_dropped. Not evidence.
+  void noteServiceUse(const DeviceKey& key, std::string_view service, std::string_view user,
+                      std::string_view user_agent, const Where& where);
+  static constexpr std::size_t kMaxServiceUsesPerEndpoint = 4096;
+  static constexpr std::size_t kMaxUsersPerEndpoint = 256;
 
-  // Folds endpoints into devices and scores them. Devices with no evidence are left out.
+  // Folds endpoints into devices and scores them. Devices with no evidence are left out
+  // (users and service uses alone do not make a device).
   // Sorted by key. May be called more than once (the ledger is not changed). When `stats` is
   // given, its routers and linked counts are filled in.
   std::vector<DeviceVerdict> finish(LedgerStats* stats = nullptr) const;
@@ -138,10 +175,18 @@ class Ledger {
     Where where;
     std::uint64_t count;
   };
+  struct Use {
+    std::uint32_t service, user, user_agent;  // indexes into values_ (user_agent also of "")
+    Where where;
+    std::uint64_t count;
+  };
   struct Endpoint {
     EndpointKey key;
     std::vector<Record> records;
     std::vector<std::uint32_t> hostnames;  // indexes into values_
+    std::vector<std::uint32_t> users;      // indexes into values_
+    std::vector<Use> uses;
+    std::int64_t first_ns = 0, last_ns = 0;
   };
   struct MemoEntry {
     std::uint32_t value;
@@ -156,6 +201,7 @@ class Ledger {
 
   std::uint32_t endpointFor(const DeviceKey& key);
   std::uint32_t intern(std::string_view value);
+  void touch(std::uint32_t endpoint, const Where& where);
   void record(std::uint32_t endpoint, SignatureId signature, std::uint32_t value,
               const Where& where);
   const MemoEntry& memo(SignalKind signal, std::string_view value);
@@ -182,7 +228,12 @@ class Ledger {
   };
   std::vector<Identifier> identifiers_;
   std::unordered_set<std::uint64_t> identifier_seen_;
+  // (endpoint, service, user, user_agent) -> index in the endpoint's uses.
+  std::unordered_map<std::uint64_t, std::uint32_t> use_index_;
+  std::string service_buffer_;
   std::uint64_t observations_ = 0;
+  std::uint64_t services_dropped_ = 0;
+  std::uint64_t users_dropped_ = 0;
 };
 
 // "c4:61:8b:35:82:a9" as a 48-bit number and back.

@@ -300,6 +300,108 @@ TEST(ScoringTest, LevelsFollowPosteriorAndIndependentGroups) {
   EXPECT_NEAR(sum, 1.0, 1e-9);
 }
 
+constexpr const char* kIphoneSafari =
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 16_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/16.5 Mobile/15E148 Safari/604.1";
+
+TEST(LedgerTest, TimesUsersAndServiceUsesFoldIntoTheDevice) {
+  Ledger ledger(builtin(), &oui());
+  const auto log = ledger.addSource("intranet.log");
+  const auto ip = ipv4(192, 168, 2, 17);
+  ledger.bindAddress(kIphone, ip);  // a lease: the IP-only lines are the iPhone's
+  const DeviceKey by_ip{std::nullopt, ip};
+  ledger.observe(by_ip, SignalKind::kUserAgent, kIphoneSafari, {log, 0, 3, 3'000});
+  ledger.noteUser(by_ip, "jdoe", {log, 0, 3, 3'000});
+  ledger.noteUser(by_ip, "-", {log, 0, 4, 9'000});  // no user: ignored, time not taken
+  ledger.noteUser(by_ip, "", {log, 0, 4, 9'000});
+  ledger.noteUser({kIphone, {}}, "adams", {log, 0, 5, 0});  // no time: first/last unchanged
+  ledger.noteUser(by_ip, "jdoe", {log, 0, 6, 2'000});
+  ledger.noteServiceUse(by_ip, "Mail.Example.org:443/owa/?x=1", "jdoe", kIphoneSafari,
+                        {log, 0, 6, 2'000});
+  ledger.noteServiceUse(by_ip, "mail.example.org/owa/#top", "jdoe", kIphoneSafari,
+                        {log, 0, 2, 5'000});
+  ledger.noteServiceUse(by_ip, "mail.example.org/", "-", "", {log, 0, 7, 4'000});
+  ledger.noteServiceUse(by_ip, "", "jdoe", "", {log, 0, 8, 4'000});  // no service: ignored
+  ledger.noteHostname({kIphone, {}}, "Lucas-iPhone", {log, 0, 1, 1'500});
+  const auto devices = ledger.finish();
+  ASSERT_EQ(devices.size(), 1u);
+  const DeviceVerdict& d = devices[0];
+  EXPECT_EQ(d.key, "mac:c4:61:8b:35:82:a9");
+  EXPECT_EQ(d.verdict.best, Platform::kIos);
+  EXPECT_EQ(d.users, (std::vector<std::string>{"adams", "jdoe"}));
+  EXPECT_EQ(d.first_seen_ns, 1'500);
+  EXPECT_EQ(d.last_seen_ns, 5'000);
+  ASSERT_EQ(d.services.size(), 2u);
+  EXPECT_EQ(d.services[0].service, "mail.example.org");
+  EXPECT_EQ(d.services[0].user, "");
+  EXPECT_EQ(d.services[0].user_agent, "");
+  EXPECT_EQ(d.services[0].count, 1u);
+  EXPECT_EQ(d.services[1].service, "mail.example.org/owa/");
+  EXPECT_EQ(d.services[1].user, "jdoe");
+  EXPECT_EQ(d.services[1].user_agent, kIphoneSafari);
+  EXPECT_EQ(d.services[1].count, 2u);
+  EXPECT_EQ(d.services[1].where.line, 6u) << "where it was first fed, as for evidence";
+  EXPECT_EQ(d.services[1].where.time_ns, 2'000);
+  for (const auto& e : d.evidence) {
+    if (e.signal == SignalKind::kUserAgent) {
+      EXPECT_EQ(e.where.time_ns, 3'000);
+    }
+  }
+  const LedgerStats stats = ledger.stats();
+  EXPECT_EQ(stats.service_uses, 2u);
+  EXPECT_EQ(stats.services_dropped, 0u);
+}
+
+TEST(LedgerTest, UsersAndServicesAloneMakeNoDevice) {
+  Ledger ledger(builtin(), nullptr);
+  const DeviceKey key{std::nullopt, ipv4(10, 1, 1, 1)};
+  ledger.noteUser(key, "jdoe", {0, 0, 1, 0});
+  ledger.noteServiceUse(key, "intranet/login", "jdoe", "curl/8.0", {0, 0, 1, 0});
+  EXPECT_TRUE(ledger.finish().empty());
+  EXPECT_EQ(ledger.stats().service_uses, 1u);
+}
+
+TEST(LedgerTest, ServiceUsesAreCappedPerEndpointAndTheRestCounted) {
+  Ledger ledger(builtin(), nullptr);
+  const DeviceKey key{kIntel, ipv4(10, 1, 1, 2)};
+  ledger.observe(key, SignalKind::kDhcpVendorClass, "MSFT 5.0", {0, 0, 1, 0});
+  const std::size_t cap = Ledger::kMaxServiceUsesPerEndpoint;
+  for (std::size_t i = 0; i < cap + 10; ++i) {
+    ledger.noteServiceUse(key, "intranet/doc/" + std::to_string(i), "", "", {0, 0, i + 1, 0});
+  }
+  // Known uses still count past the cap; new ones are dropped.
+  ledger.noteServiceUse(key, "intranet/doc/0", "", "", {0, 0, 99999, 0});
+  ledger.noteServiceUse(key, "intranet/doc/" + std::to_string(cap + 5), "", "", {0, 0, 1, 0});
+  // Another endpoint has its own budget.
+  ledger.noteServiceUse({kIntel, ipv4(10, 1, 1, 3)}, "intranet/doc/" + std::to_string(cap + 5),
+                        "", "", {0, 0, 1, 0});
+  const LedgerStats stats = ledger.stats();
+  EXPECT_EQ(stats.service_uses, cap + 1);
+  EXPECT_EQ(stats.services_dropped, 11u);
+  const auto devices = ledger.finish();
+  ASSERT_EQ(devices.size(), 1u);
+  ASSERT_EQ(devices[0].services.size(), cap + 1);
+  for (const auto& use : devices[0].services) {
+    if (use.service == "intranet/doc/0") {
+      EXPECT_EQ(use.count, 2u);
+    }
+  }
+}
+
+TEST(LedgerTest, UsersAreCappedPerEndpoint) {
+  Ledger ledger(builtin(), nullptr);
+  const DeviceKey key{kIntel, {}};
+  ledger.observe(key, SignalKind::kDhcpVendorClass, "MSFT 5.0", {0, 0, 1, 0});
+  for (std::size_t i = 0; i < Ledger::kMaxUsersPerEndpoint + 3; ++i) {
+    ledger.noteUser(key, "user" + std::to_string(i), {0, 0, 1, 0});
+  }
+  EXPECT_EQ(ledger.stats().users_dropped, 3u);
+  const auto devices = ledger.finish();
+  ASSERT_EQ(devices.size(), 1u);
+  EXPECT_EQ(devices[0].users.size(), Ledger::kMaxUsersPerEndpoint);
+  EXPECT_TRUE(std::is_sorted(devices[0].users.begin(), devices[0].users.end()));
+}
+
 // PacketEvidence: observations as the dissectors make them.
 dissect::Observation observation(dissect::ObservationType type, const decode::MacAddress& src,
                                  const decode::IpAddress& ip, std::uint64_t frame) {
@@ -349,6 +451,49 @@ TEST(PacketEvidenceTest, DhcpAttributesToChaddrAndBindsLeases) {
     }
   }
   EXPECT_TRUE(probe);
+}
+
+TEST(PacketEvidenceTest, HttpAndTlsAreServiceUsesWithTheirTime) {
+  Ledger ledger(builtin(), &oui());
+  PacketEvidence evidence(ledger);
+  evidence.setSource(ledger.addSource("office.pcap"));
+  const auto ip = ipv4(192, 168, 2, 17);
+  auto http = observation(dissect::ObservationType::kHttp, kIphone, ip, 40);
+  http.ts_ns = 1'679'000'000'000'000'000;
+  http.http.host = "Intranet.Example.org:8080";
+  http.http.path = "/login?next=/";
+  http.http.user_agent = kIphoneSafari;
+  evidence.onObservation(http);
+  auto proxied = observation(dissect::ObservationType::kHttp, kIphone, ip, 41);
+  proxied.ts_ns = 1'679'000'001'000'000'000;
+  proxied.http.host = "intranet.example.org";
+  proxied.http.path = "http://intranet.example.org/login";
+  proxied.http.user_agent = kIphoneSafari;
+  evidence.onObservation(proxied);
+  auto tls = observation(dissect::ObservationType::kTls, kIphone, ip, 42);
+  tls.ts_ns = 1'679'000'002'000'000'000;
+  tls.tls.sni = "mail.example.org";
+  evidence.onObservation(tls);
+  const auto devices = ledger.finish();
+  ASSERT_EQ(devices.size(), 1u);
+  const DeviceVerdict& d = devices[0];
+  EXPECT_EQ(d.first_seen_ns, 1'679'000'000'000'000'000);
+  EXPECT_EQ(d.last_seen_ns, 1'679'000'002'000'000'000)
+      << "the TLS hello matched no signature but its service use is a sighting too";
+  ASSERT_EQ(d.services.size(), 2u);
+  EXPECT_EQ(d.services[0].service, "intranet.example.org/login");
+  EXPECT_EQ(d.services[0].user_agent, kIphoneSafari);
+  EXPECT_EQ(d.services[0].count, 2u);
+  EXPECT_EQ(d.services[0].where.frame, 40u);
+  EXPECT_EQ(d.services[1].service, "mail.example.org");
+  EXPECT_EQ(d.services[1].user_agent, "");
+  EXPECT_EQ(d.services[1].where.time_ns, 1'679'000'002'000'000'000);
+  for (const auto& e : d.evidence) {
+    if (e.signal == SignalKind::kUserAgent) {
+      EXPECT_EQ(e.where.frame, 40u);
+      EXPECT_EQ(e.where.time_ns, 1'679'000'000'000'000'000);
+    }
+  }
 }
 
 TEST(PacketEvidenceTest, MdnsSelfDescriptionAndQueries) {

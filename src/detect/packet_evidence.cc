@@ -112,7 +112,7 @@ void appendList(std::string& out, const auto& list) {
 }  // namespace
 
 void PacketEvidence::onObservation(const dissect::Observation& o) {
-  const Where where{source_, o.frame, 0};
+  const Where where{source_, o.frame, 0, o.ts_ns};
   if (o.type == dissect::ObservationType::kDhcp) {
     onDhcp(o, where);
     return;
@@ -141,20 +141,33 @@ void PacketEvidence::onObservation(const dissect::Observation& o) {
           host.find(':') == colon) {
         host = host.substr(0, colon);  // "example.com:8080"
       }
+      std::string_view path = o.http.path;
+      const std::size_t q = path.find('?');
+      if (q != std::string_view::npos) path = path.substr(0, q);
       if (!host.empty() && !isIpLiteral(host)) {
         ledger_.observe(key, SignalKind::kDnsName, host, where);
-        std::string_view path = o.http.path;
-        const std::size_t q = path.find('?');
-        if (q != std::string_view::npos) path = path.substr(0, q);
         buffer_.assign(host);
         buffer_.append(path);
         ledger_.observe(key, SignalKind::kHttpProbe, buffer_, where);
+      }
+      if (!host.empty()) {
+        // A proxy request names the origin in absolute form (RFC 9112 §3.2.2); the service
+        // is the Host and the origin's path.
+        const std::size_t scheme = path.find("://");
+        if (scheme != std::string_view::npos && path.find('/') > scheme) {
+          const std::size_t slash = path.find('/', scheme + 3);
+          path = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
+        }
+        buffer_.assign(host);
+        buffer_.append(path);
+        ledger_.noteServiceUse(key, buffer_, {}, o.http.user_agent, where);
       }
       break;
     }
     case dissect::ObservationType::kTls:
       ledger_.observe(key, SignalKind::kDnsName, o.tls.sni, where);
       ledger_.observe(key, SignalKind::kJa4, o.tls.ja4, where);
+      if (!o.tls.sni.empty()) ledger_.noteServiceUse(key, o.tls.sni, {}, {}, where);
       break;
     case dissect::ObservationType::kTcpSyn: {
       const auto& s = o.tcp_syn;

@@ -11,10 +11,11 @@
 //            SRV targets, reverse PTR data), TXT key=value pairs and the hardware models they
 //            carry (model=, rpMd=, am=).
 //   http     User-Agent (classified by rules), Host as a destination, "<host><path>" as a
-//            probe (query string dropped).
-//   tls      SNI as a destination, JA4.
+//            probe (query string dropped); the request as a service use (host, path, UA).
+//   tls      SNI as a destination, JA4; the SNI as a service use (no User-Agent).
 //   tcp_syn  "ttl<initial>:<options>:ws<scale>:win<window>:ecn<0|1>:df<0|1>".
 // The device is the source MAC and IP of the packet (multicast source MACs are ignored).
+// Every piece of evidence carries the frame number and the packet's time.
 //
 // Not thread-safe (it writes the ledger); cheap per observation: values are built in reused
 // buffers and matched through the ledger's memo.
