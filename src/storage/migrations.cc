@@ -102,6 +102,32 @@ CREATE TABLE notifications (
   PRIMARY KEY (directive_id, device_id, milestone, step)
 );
 )sql"},
+      {3, "network sightings", R"sql(
+CREATE TABLE sightings (
+  seq BIGINT NOT NULL,
+  item BIGINT NOT NULL,
+  sighting_key TEXT NOT NULL,
+  seen_day BIGINT NOT NULL,
+  first_seen_ms BIGINT NOT NULL,
+  last_seen_ms BIGINT NOT NULL,
+  macs TEXT NOT NULL,
+  ips TEXT NOT NULL,
+  hostnames TEXT NOT NULL,
+  users TEXT NOT NULL,
+  serial TEXT NOT NULL,
+  vendor TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  model TEXT NOT NULL,
+  level TEXT NOT NULL,
+  confidence_ppm BIGINT NOT NULL,
+  sources TEXT NOT NULL,
+  services TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  PRIMARY KEY (seq, item)
+);
+CREATE INDEX sightings_by_day ON sightings (seen_day);
+)sql"},
   };
   return kMigrations;
 }

@@ -1,0 +1,356 @@
+#include "storage/sighting_store.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <tuple>
+
+#include "policy/directive.h"
+#include "storage/rows.h"
+
+namespace phaseout::storage {
+namespace {
+
+using campaign::ServiceUse;
+using campaign::Sighting;
+
+constexpr double kPpm = 1'000'000.0;
+
+constexpr std::string_view kSelectSightings =
+    "SELECT seq, item, sighting_key, seen_day, first_seen_ms, last_seen_ms, macs, ips, "
+    "hostnames, users, serial, vendor, platform, kind, model, level, confidence_ppm, sources, "
+    "services, evidence FROM sightings ";
+
+// A sightings row as stored: what is bound, what is read back, and what the digest covers.
+struct Columns {
+  std::int64_t item = 0;
+  std::string key;
+  std::int64_t seen_day = 0;
+  std::int64_t first_seen_ms = 0;
+  std::int64_t last_seen_ms = 0;
+  std::string macs, ips, hostnames, users;
+  std::string serial, vendor, platform, kind, model, level;
+  std::int64_t confidence_ppm = 0;
+  std::string sources, services, evidence;
+};
+
+std::string jsonList(const std::vector<std::string>& values) {
+  return nlohmann::ordered_json(values).dump();
+}
+
+std::string servicesJson(const std::vector<ServiceUse>& uses) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& u : uses) {
+    out.push_back({{"service", u.service},
+                   {"user", u.user},
+                   {"user_agent", u.user_agent},
+                   {"ua_kind", platform::name(u.ua_kind)},
+                   {"ua_platform", platform::name(u.ua_platform)},
+                   {"where", u.where},
+                   {"count", u.count}});
+  }
+  return out.dump();
+}
+
+Columns toColumns(const Sighting& s, std::int64_t item) {
+  Columns c;
+  c.item = item;
+  c.key = s.key;
+  c.seen_day = s.seen_on.days();
+  c.first_seen_ms = s.first_seen_ms;
+  c.last_seen_ms = s.last_seen_ms;
+  c.macs = jsonList(s.macs);
+  c.ips = jsonList(s.ips);
+  c.hostnames = jsonList(s.hostnames);
+  c.users = jsonList(s.users);
+  c.serial = s.serial;
+  c.vendor = s.vendor;
+  c.platform = platform::name(s.platform);
+  c.kind = platform::name(s.kind);
+  c.model = s.model;
+  c.level = campaign::name(s.level);
+  c.confidence_ppm = std::llround(std::clamp(s.confidence, 0.0, 1.0) * kPpm);
+  c.sources = jsonList(s.sources);
+  c.services = servicesJson(s.services);
+  c.evidence = jsonList(s.evidence);
+  return c;
+}
+
+// The canonical encoding the event's row digest covers (rows.h's field encoding).
+std::string sightingRow(const Columns& c) {
+  std::string out = "sighting;";
+  field(out, std::to_string(c.item));
+  field(out, c.key);
+  field(out, std::to_string(c.seen_day));
+  field(out, std::to_string(c.first_seen_ms));
+  field(out, std::to_string(c.last_seen_ms));
+  for (const std::string* v : {&c.macs, &c.ips, &c.hostnames, &c.users, &c.serial, &c.vendor,
+                               &c.platform, &c.kind, &c.model, &c.level}) {
+    field(out, *v);
+  }
+  field(out, std::to_string(c.confidence_ppm));
+  field(out, c.sources);
+  field(out, c.services);
+  field(out, c.evidence);
+  return out;
+}
+
+// Reads the columns of kSelectSightings (after seq).
+Columns readColumns(Statement& s) {
+  Columns c;
+  c.item = s.integer(1);
+  c.key = s.text(2);
+  c.seen_day = s.integer(3);
+  c.first_seen_ms = s.integer(4);
+  c.last_seen_ms = s.integer(5);
+  c.macs = s.text(6);
+  c.ips = s.text(7);
+  c.hostnames = s.text(8);
+  c.users = s.text(9);
+  c.serial = s.text(10);
+  c.vendor = s.text(11);
+  c.platform = s.text(12);
+  c.kind = s.text(13);
+  c.model = s.text(14);
+  c.level = s.text(15);
+  c.confidence_ppm = s.integer(16);
+  c.sources = s.text(17);
+  c.services = s.text(18);
+  c.evidence = s.text(19);
+  return c;
+}
+
+std::string sightingId(std::int64_t seq, std::int64_t item) {
+  return "S" + std::to_string(seq) + "." + std::to_string(item);
+}
+
+Result<std::vector<std::string>> parseList(const std::string& text, const std::string& what) {
+  try {
+    const auto j = nlohmann::json::parse(text);
+    if (!j.is_array()) return dataLoss(what + " is not a JSON list");
+    std::vector<std::string> out;
+    for (const auto& v : j) {
+      if (!v.is_string()) return dataLoss(what + " holds a non-string");
+      out.push_back(v.get<std::string>());
+    }
+    return out;
+  } catch (const nlohmann::json::exception&) {
+    return dataLoss(what + " is not valid JSON");
+  }
+}
+
+Result<std::vector<ServiceUse>> parseServices(const std::string& text, const std::string& what) {
+  try {
+    const auto j = nlohmann::json::parse(text);
+    if (!j.is_array()) return dataLoss(what + " is not a JSON list");
+    std::vector<ServiceUse> out;
+    for (const auto& v : j) {
+      ServiceUse u;
+      u.service = v.at("service").get<std::string>();
+      u.user = v.at("user").get<std::string>();
+      u.user_agent = v.at("user_agent").get<std::string>();
+      auto kind = platform::parseKind(v.at("ua_kind").get<std::string>());
+      auto p = platform::parsePlatform(v.at("ua_platform").get<std::string>());
+      if (!kind || !p) return dataLoss(what + " holds an unknown kind or platform");
+      u.ua_kind = *kind;
+      u.ua_platform = *p;
+      u.where = v.at("where").get<std::string>();
+      u.count = v.at("count").get<std::uint64_t>();
+      out.push_back(std::move(u));
+    }
+    return out;
+  } catch (const nlohmann::json::exception&) {
+    return dataLoss(what + " is not a valid list of service uses");
+  }
+}
+
+Result<Sighting> fromColumns(std::int64_t seq, const Columns& c) {
+  Sighting s;
+  s.id = sightingId(seq, c.item);
+  const std::string what = "stored sighting " + s.id;
+  s.key = c.key;
+  s.seen_on = Date::fromDays(static_cast<std::int32_t>(c.seen_day));
+  s.first_seen_ms = c.first_seen_ms;
+  s.last_seen_ms = c.last_seen_ms;
+  PH_ASSIGN_OR_RETURN(s.macs, parseList(c.macs, what + " macs"));
+  PH_ASSIGN_OR_RETURN(s.ips, parseList(c.ips, what + " ips"));
+  PH_ASSIGN_OR_RETURN(s.hostnames, parseList(c.hostnames, what + " hostnames"));
+  PH_ASSIGN_OR_RETURN(s.users, parseList(c.users, what + " users"));
+  s.serial = c.serial;
+  s.vendor = c.vendor;
+  auto p = platform::parsePlatform(c.platform);
+  auto kind = platform::parseKind(c.kind);
+  auto level = campaign::parseSightingLevel(c.level);
+  if (!p || !kind || !level) {
+    return dataLoss(what + " has platform \"" + c.platform + "\", kind \"" + c.kind +
+                    "\", level \"" + c.level + "\"");
+  }
+  s.platform = *p;
+  s.kind = *kind;
+  s.level = *level;
+  s.model = c.model;
+  s.confidence = static_cast<double>(c.confidence_ppm) / kPpm;
+  PH_ASSIGN_OR_RETURN(s.sources, parseList(c.sources, what + " sources"));
+  PH_ASSIGN_OR_RETURN(s.services, parseServices(c.services, what + " services"));
+  PH_ASSIGN_OR_RETURN(s.evidence, parseList(c.evidence, what + " evidence"));
+  return s;
+}
+
+}  // namespace
+
+Result<RecordedBatch> SightingStore::recordSightings(const std::vector<Sighting>& sightings,
+                                                     const std::vector<std::string>& sources,
+                                                     const ChangeContext& change) {
+  if (sightings.empty()) return invalidArgument("no sightings to record");
+  std::vector<Columns> rows;
+  rows.reserve(sightings.size());
+  audit::RowSetDigest digest;
+  Date first = sightings.front().seen_on;
+  Date last = first;
+  for (std::size_t i = 0; i < sightings.size(); ++i) {
+    if (sightings[i].key.empty()) {
+      return invalidArgument("sighting " + std::to_string(i + 1) + " has no key");
+    }
+    first = std::min(first, sightings[i].seen_on);
+    last = std::max(last, sightings[i].seen_on);
+    rows.push_back(toColumns(sightings[i], static_cast<std::int64_t>(i + 1)));
+    digest.add(sightingRow(rows.back()));
+  }
+  std::string subject;
+  for (const auto& source : sources) subject += (subject.empty() ? "" : ", ") + source;
+  nlohmann::ordered_json detail{{"sightings", sightings.size()},
+                                {"sources", sources},
+                                {"seen_from", first.toString()},
+                                {"seen_to", last.toString()}};
+  audit::Event e;
+  e.effective_day = change.effective.days();
+  e.recorded_ms = change.recorded_ms;
+  e.actor = change.actor;
+  e.kind = "sightings.record";
+  e.subject = subject.empty() ? change.source : subject;
+  e.payload = rowsPayload(detail, digest);
+  PH_ASSIGN_OR_RETURN(std::int64_t seq, repo_.appendEvent(std::move(e)));
+  PH_ASSIGN_OR_RETURN(
+      auto ins,
+      repo_.connection().prepare(
+          "INSERT INTO sightings (seq, item, sighting_key, seen_day, first_seen_ms, "
+          "last_seen_ms, macs, ips, hostnames, users, serial, vendor, platform, kind, model, "
+          "level, confidence_ppm, sources, services, evidence) VALUES (:seq, :item, :key, "
+          ":day, :first, :last, :macs, :ips, :hostnames, :users, :serial, :vendor, :platform, "
+          ":kind, :model, :level, :confidence, :sources, :services, :evidence)"));
+  for (const Columns& c : rows) {
+    ins->bind("seq", seq);
+    ins->bind("item", c.item);
+    ins->bind("key", c.key);
+    ins->bind("day", c.seen_day);
+    ins->bind("first", c.first_seen_ms);
+    ins->bind("last", c.last_seen_ms);
+    ins->bind("macs", c.macs);
+    ins->bind("ips", c.ips);
+    ins->bind("hostnames", c.hostnames);
+    ins->bind("users", c.users);
+    ins->bind("serial", c.serial);
+    ins->bind("vendor", c.vendor);
+    ins->bind("platform", c.platform);
+    ins->bind("kind", c.kind);
+    ins->bind("model", c.model);
+    ins->bind("level", c.level);
+    ins->bind("confidence", c.confidence_ppm);
+    ins->bind("sources", c.sources);
+    ins->bind("services", c.services);
+    ins->bind("evidence", c.evidence);
+    PH_RETURN_IF_ERROR(ins->execute());
+    ins->reset();
+  }
+  return RecordedBatch{seq, sightings.size()};
+}
+
+Result<std::vector<Sighting>> SightingStore::loadSightings(const SightingQuery& query) {
+  PH_ASSIGN_OR_RETURN(
+      auto s, repo_.connection().prepare(std::string(kSelectSightings) +
+                                         "WHERE seen_day >= :since AND seen_day <= :until "
+                                         "ORDER BY seen_day, seq, item"));
+  s->bind("since", query.since ? std::int64_t{query.since->days()}
+                               : std::numeric_limits<std::int64_t>::min());
+  s->bind("until", query.as_of ? std::int64_t{query.as_of->days()}
+                               : std::numeric_limits<std::int64_t>::max());
+  std::vector<Sighting> out;
+  while (true) {
+    PH_ASSIGN_OR_RETURN(bool row, s->step());
+    if (!row) break;
+    PH_ASSIGN_OR_RETURN(Sighting sighting, fromColumns(s->integer(0), readColumns(*s)));
+    out.push_back(std::move(sighting));
+  }
+  return out;
+}
+
+Result<SightingStore::ReconcileInputs> SightingStore::loadReconcileInputs() {
+  ReconcileInputs in;
+  Connection& conn = repo_.connection();
+  {
+    PH_ASSIGN_OR_RETURN(auto s, conn.prepare("SELECT person_id, valid_from, seq, name, email, "
+                                             "unit, roles, status FROM person_versions ORDER BY "
+                                             "person_id, valid_from, seq"));
+    while (true) {
+      PH_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      campaign::Versioned<inventory::Person> v;
+      v.valid_from = static_cast<std::int32_t>(s->integer(1));
+      v.seq = s->integer(2);
+      PH_ASSIGN_OR_RETURN(v.record, readPerson(*s));
+      in.people.push_back(std::move(v));
+    }
+  }
+  {
+    PH_ASSIGN_OR_RETURN(auto s, conn.prepare(
+                                    "SELECT device_id, valid_from, seq, holder, kind, vendor, "
+                                    "model, platform, os_version, ownership, channel, serial, "
+                                    "imei, macs, hostname, state FROM device_versions ORDER BY "
+                                    "device_id, valid_from, seq"));
+    while (true) {
+      PH_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      campaign::Versioned<inventory::Device> v;
+      v.valid_from = static_cast<std::int32_t>(s->integer(1));
+      v.seq = s->integer(2);
+      PH_ASSIGN_OR_RETURN(v.record, readDevice(*s));
+      in.devices.push_back(std::move(v));
+    }
+  }
+  PH_ASSIGN_OR_RETURN(auto s, conn.prepare("SELECT directive_id, version, valid_from, "
+                                           "source_text FROM directive_versions ORDER BY "
+                                           "directive_id, valid_from, version"));
+  while (true) {
+    PH_ASSIGN_OR_RETURN(bool row, s->step());
+    if (!row) break;
+    campaign::DirectiveVersion v;
+    const std::string id(s->text(0));
+    v.version = s->integer(1);
+    v.valid_from = static_cast<std::int32_t>(s->integer(2));
+    auto parsed = policy::parseDirective(s->text(3), id + " v" + std::to_string(v.version));
+    if (!parsed.isOk()) {
+      return dataLoss("stored directive " + id + " version " + std::to_string(v.version) +
+                      " no longer parses: " + parsed.status().message());
+    }
+    v.directive = std::move(parsed).value();
+    in.directives.push_back(std::move(v));
+  }
+  return in;
+}
+
+Status addSightingDigests(Connection& connection,
+                          std::map<std::int64_t, audit::RowSetDigest>& digests,
+                          std::int64_t& rows) {
+  PH_ASSIGN_OR_RETURN(auto s, connection.prepare(kSelectSightings));
+  while (true) {
+    PH_ASSIGN_OR_RETURN(bool row, s->step());
+    if (!row) break;
+    digests[s->integer(0)].add(sightingRow(readColumns(*s)));
+    ++rows;
+  }
+  return Status::ok();
+}
+
+}  // namespace phaseout::storage
