@@ -169,6 +169,16 @@ void PacketEvidence::onObservation(const dissect::Observation& o) {
       ledger_.observe(key, SignalKind::kJa4, o.tls.ja4, where);
       if (!o.tls.sni.empty()) ledger_.noteServiceUse(key, o.tls.sni, {}, {}, where);
       break;
+    case dissect::ObservationType::kQuic:
+      // A QUIC client hello: the TLS ClientHello of IETF QUIC, or gQUIC's CHLO whose UAID tag
+      // is the browser's User-Agent ("Chrome/83.0.4103.101 Android 8.0.0; LDN-L21").
+      ledger_.observe(key, SignalKind::kDnsName, o.quic.sni, where);
+      ledger_.observe(key, SignalKind::kUserAgent, o.quic.user_agent, where);
+      ledger_.observe(key, SignalKind::kJa4, o.quic.ja4, where);
+      if (!o.quic.sni.empty()) {
+        ledger_.noteServiceUse(key, o.quic.sni, {}, o.quic.user_agent, where);
+      }
+      break;
     case dissect::ObservationType::kTcpSyn: {
       const auto& s = o.tcp_syn;
       buffer_ = "ttl";

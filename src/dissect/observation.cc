@@ -253,6 +253,13 @@ void appendTypeFields(const Observation& o, JsonMembers& m) {
       m.boolean("ecn", s.ecn);
       return;
     }
+    case ObservationType::kQuic:
+      m.optionalString("version", o.quic.version);
+      m.optionalString("sni", o.quic.sni);
+      if (!o.quic.alpn.empty()) m.stringList("alpn", o.quic.alpn);
+      m.optionalString("user_agent", o.quic.user_agent);
+      m.optionalString("ja4", o.quic.ja4);
+      return;
   }
 }
 
@@ -349,6 +356,8 @@ std::string_view name(ObservationType type) {
       return "tls";
     case ObservationType::kTcpSyn:
       return "tcp_syn";
+    case ObservationType::kQuic:
+      return "quic";
   }
   return "unknown";
 }
@@ -555,6 +564,13 @@ void appendTextLine(const Observation& o, std::string& out) {
       if (s.ecn) out += " ecn";
       break;
     }
+    case ObservationType::kQuic:
+      appendTextField("version", o.quic.version, out);
+      appendTextField("sni", o.quic.sni, out);
+      appendTextStrings("alpn", o.quic.alpn, out);
+      appendTextField("user_agent", o.quic.user_agent, out);
+      appendTextField("ja4", o.quic.ja4, out);
+      break;
   }
   out.push_back('\n');
 }

@@ -1,5 +1,5 @@
 // Observation: one fact seen on the network (a DHCP request, a DNS message, an HTTP request
-// head, a TLS ClientHello, a TCP SYN), with the frame and addresses it came from.
+// head, a TLS ClientHello, a QUIC client hello, a TCP SYN), with the frame and addresses it came from.
 //
 // One struct for every type: the common part (frame, time, addresses, ports) plus one member
 // struct per protocol, of which only the one named by `type` is filled (mDNS uses `dns`).
@@ -24,9 +24,9 @@
 
 namespace phaseout::dissect {
 
-enum class ObservationType { kDhcp, kDhcpv6, kDns, kMdns, kHttp, kTls, kTcpSyn };
+enum class ObservationType { kDhcp, kDhcpv6, kDns, kMdns, kHttp, kTls, kTcpSyn, kQuic };
 
-// "dhcp", "dhcpv6", "dns", "mdns", "http", "tls", "tcp_syn".
+// "dhcp", "dhcpv6", "dns", "mdns", "http", "tls", "tcp_syn", "quic".
 std::string_view name(ObservationType type);
 
 // DHCPv4 client/server message (RFC 2131 §2, options RFC 2132).
@@ -95,6 +95,16 @@ struct TlsFields {
   std::string ja4;                // FoxIO JA4 (TLS over TCP); empty when the hello is truncated
 };
 
+// The client hello of a QUIC connection: the TLS ClientHello inside the Initial packets of IETF
+// QUIC (RFC 9000 §17.2.2, RFC 9001 §5), or the CHLO message of Google QUIC.
+struct QuicFields {
+  std::string version;  // as tshark names it: "1", "2", "draft-29", "Q046", "Q050"
+  std::string sni;      // TLS server_name, or the gQUIC SNI tag
+  std::vector<std::string> alpn;  // TLS ALPN protocol names, in order (IETF QUIC only)
+  std::string user_agent;         // gQUIC UAID tag ("Chrome/74.0... Android 8.0.0; BND-L21")
+  std::string ja4;  // JA4 of the ClientHello with protocol 'q'; empty for gQUIC or a cut hello
+};
+
 // A TCP SYN without ACK (RFC 9293 §3.1), with the IP fields passive OS fingerprints use.
 struct TcpSynFields {
   std::uint16_t window = 0;
@@ -123,6 +133,7 @@ struct Observation {
   HttpFields http;
   TlsFields tls;
   TcpSynFields tcp_syn;
+  QuicFields quic;
 };
 
 // An observation with the common part copied from `packet`.
@@ -157,6 +168,7 @@ void appendTimestamp(std::int64_t ts_ns, std::string& out);
 //   http     method, host, path, user_agent
 //   tls      version, sni, alpn [string], ja4
 //   tcp_syn  window, mss, wscale, options, ttl, df (bool), ecn (bool)
+//   quic     version, sni, alpn [string], user_agent, ja4
 void appendJsonLine(const Observation& observation, std::string& out);
 
 // Appends one human-readable line and '\n':
