@@ -1,5 +1,6 @@
 // Observation: one fact seen on the network (a DHCP request, a DNS message, an HTTP request
-// head, a TLS ClientHello, a QUIC client hello, a TCP SYN), with the frame and addresses it came from.
+// head, a TLS ClientHello, a QUIC client hello, a TCP SYN), with the frame and addresses it came
+// from.
 //
 // One struct for every type: the common part (frame, time, addresses, ports) plus one member
 // struct per protocol, of which only the one named by `type` is filled (mDNS uses `dns`).
@@ -98,8 +99,8 @@ struct TlsFields {
 // The client hello of a QUIC connection: the TLS ClientHello inside the Initial packets of IETF
 // QUIC (RFC 9000 §17.2.2, RFC 9001 §5), or the CHLO message of Google QUIC.
 struct QuicFields {
-  std::string version;  // as tshark names it: "1", "2", "draft-29", "Q046", "Q050"
-  std::string sni;      // TLS server_name, or the gQUIC SNI tag
+  std::string version;            // as tshark names it: "1", "2", "draft-29", "Q046", "Q050"
+  std::string sni;                // TLS server_name, or the gQUIC SNI tag
   std::vector<std::string> alpn;  // TLS ALPN protocol names, in order (IETF QUIC only)
   std::string user_agent;         // gQUIC UAID tag ("Chrome/74.0... Android 8.0.0; BND-L21")
   std::string ja4;  // JA4 of the ClientHello with protocol 'q'; empty for gQUIC or a cut hello

@@ -21,6 +21,7 @@ TEST(ObservationTest, Names) {
   EXPECT_EQ(name(ObservationType::kHttp), "http");
   EXPECT_EQ(name(ObservationType::kTls), "tls");
   EXPECT_EQ(name(ObservationType::kTcpSyn), "tcp_syn");
+  EXPECT_EQ(name(ObservationType::kQuic), "quic");
 }
 
 TEST(ObservationTest, DnsTypeNames) {
@@ -180,6 +181,35 @@ TEST(JsonLineTest, TlsAndTcpSyn) {
   appendJsonLine(syn, line);
   EXPECT_NE(line.find("\"type\":\"tcp_syn\",\"window\":65535,\"mss\":1460,"
                       "\"options\":\"mss,nop,ws\",\"ttl\":64,\"df\":true,\"ecn\":false}"),
+            std::string::npos)
+      << line;
+}
+
+TEST(JsonLineTest, Quic) {
+  Observation gquic = base(ObservationType::kQuic);
+  gquic.quic.version = "Q050";
+  gquic.quic.sni = "www.googletagmanager.com";
+  gquic.quic.user_agent = "Chrome/83.0.4103.101 Android 8.0.0; LDN-L21";
+  std::string line;
+  appendJsonLine(gquic, line);
+  EXPECT_NE(line.find("\"type\":\"quic\",\"version\":\"Q050\",\"sni\":\"www.googletagmanager.com\","
+                      "\"user_agent\":\"Chrome/83.0.4103.101 Android 8.0.0; LDN-L21\"}\n"),
+            std::string::npos)
+      << line;
+  line.clear();
+  appendTextLine(gquic, line);
+  EXPECT_NE(line.find(" quic 10.0.0.1:68 > 10.0.0.2:67 mac=c4:61:8b:35:82:a9 version=Q050 "
+                      "sni=www.googletagmanager.com "
+                      "user_agent=\"Chrome/83.0.4103.101 Android 8.0.0; LDN-L21\"\n"),
+            std::string::npos)
+      << line;
+
+  Observation ietf = base(ObservationType::kQuic);
+  ietf.quic = {"1", "example.com", {"h3"}, "", "q13d0211h3_62ed6f6ca7ad_4d634acda6c0"};
+  line.clear();
+  appendJsonLine(ietf, line);
+  EXPECT_NE(line.find("\"type\":\"quic\",\"version\":\"1\",\"sni\":\"example.com\","
+                      "\"alpn\":[\"h3\"],\"ja4\":\"q13d0211h3_62ed6f6ca7ad_4d634acda6c0\"}"),
             std::string::npos)
       << line;
 }

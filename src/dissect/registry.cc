@@ -6,6 +6,7 @@
 #include "dissect/dhcpv6/dhcpv6_dissector.h"
 #include "dissect/dns/dns_dissector.h"
 #include "dissect/http/http_dissector.h"
+#include "dissect/quic/quic_dissector.h"
 #include "dissect/tcp_syn/tcp_syn_dissector.h"
 #include "dissect/tls/tls_dissector.h"
 
@@ -21,6 +22,7 @@ const Registry& Registry::builtin() {
     r->add(std::make_unique<HttpDissector>());
     r->add(std::make_unique<TlsDissector>());
     r->add(std::make_unique<TcpSynDissector>());
+    r->add(std::make_unique<QuicDissector>());
     return r;
   }();
   return *registry;

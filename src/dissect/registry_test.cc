@@ -130,7 +130,7 @@ Routed builtin(const decode::DecodedPacket& packet) {
 }
 
 TEST(BuiltinRegistryTest, RoutesEachProtocol) {
-  EXPECT_EQ(Registry::builtin().size(), 6u);
+  EXPECT_EQ(Registry::builtin().size(), 7u);
   const Bytes http = bytesOf("GET / HTTP/1.1\r\nHost: example.com\r\n\r\n");
   EXPECT_EQ(builtin(testing::tcp(40000, 8080, http)).types,
             (std::vector<ObservationType>{ObservationType::kHttp}));

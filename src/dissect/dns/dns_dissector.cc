@@ -11,6 +11,7 @@ namespace {
 
 constexpr std::uint16_t kDnsPort = 53;
 constexpr std::uint16_t kMdnsPort = 5353;
+constexpr std::uint16_t kLlmnrPort = 5355;        // RFC 4795 §2.1: DNS syntax, type "dns"
 constexpr std::size_t kDnsHeaderBytes = 12;       // RFC 1035 §4.1.1
 constexpr std::uint16_t kFlagResponse = 0x8000;   // QR
 constexpr std::size_t kTcpLengthPrefixBytes = 2;  // RFC 1035 §4.2.2
@@ -26,7 +27,7 @@ constexpr std::uint16_t kTypeAaaa = 28;
 constexpr std::uint16_t kTypeSrv = 33;
 constexpr std::uint16_t kTypeOpt = 41;  // RFC 6891 §6.1.1 pseudo-RR
 
-constexpr std::array<std::uint16_t, 2> kUdpPorts = {kDnsPort, kMdnsPort};
+constexpr std::array<std::uint16_t, 3> kUdpPorts = {kDnsPort, kMdnsPort, kLlmnrPort};
 constexpr std::array<std::uint16_t, 1> kTcpPorts = {kDnsPort};
 constexpr std::array<Interest, 2> kInterests = {
     Interest::udp(kUdpPorts).minPayload(kDnsHeaderBytes),

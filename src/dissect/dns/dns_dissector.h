@@ -1,6 +1,7 @@
 // DNS (RFC 1035 §4.1) on UDP and TCP port 53 (TCP with the two-byte length prefix of RFC 1035
-// §4.2.2, only when the segment starts a complete message) and mDNS (RFC 6762) on UDP 5353:
-// one observation per message, type "mdns" when either port is 5353.
+// §4.2.2, only when the segment starts a complete message), mDNS (RFC 6762) on UDP 5353 and
+// LLMNR (RFC 4795, DNS syntax) on UDP 5355: one observation per message, type "mdns" when
+// either port is 5353, else "dns".
 //
 // Partial results: once the 12-byte header is read an observation is always emitted; parsing
 // stops at the first malformed question or record, keeping what came before (tshark likewise
