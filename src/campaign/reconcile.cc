@@ -107,7 +107,7 @@ std::string describeSighting(const Sighting& s) {
   }
   out += " " + s.key + " (" + std::string(name(s.level));
   char buf[32];
-  std::snprintf(buf, sizeof buf, " %.2f", s.confidence);
+  std::snprintf(buf, sizeof buf, " %.3f", s.confidence);
   out += buf;
   out += ')';
   return out;

@@ -48,5 +48,6 @@ void registerAuditCommands(CLI::App& app, CommandContext& ctx);      // audit ve
 void registerRemindCommand(CLI::App& app, CommandContext& ctx);      // remind
 void registerBurndownCommand(CLI::App& app, CommandContext& ctx);    // burndown
 void registerDetectCommands(CLI::App& app, CommandContext& ctx);     // detect, ua
+void registerSightingsCommands(CLI::App& app, CommandContext& ctx);  // sightings list|findings|import
 
 }  // namespace phaseout::cli

@@ -56,6 +56,9 @@ int main(int argc, char** argv) {
 #ifndef PH_WITHOUT_OBSERVE
   registerObserveCommands(app, ctx);
 #endif
+#ifndef PH_WITHOUT_SIGHTINGS
+  registerSightingsCommands(app, ctx);
+#endif
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,269 @@
+// phaseout sightings list | findings | import
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "campaign/reconcile.h"
+#include "cli/commands.h"
+#include "core/strings.h"
+#include "detect/signature_set.h"
+#include "service/sightings.h"
+
+namespace phaseout::cli {
+
+std::string signaturesDir(const std::string& flag);  // detect_command.cc
+
+namespace {
+
+constexpr const char* kSightingsFooter = R"(Sightings are what the network showed about each device (platform, kind, level,
+identifiers, users, services reached, evidence), stored with their day and sources.
+Findings are computed from them against the inventory and every directive, as of a day:
+  banned-platform      a confirmed/likely banned platform, for a device or person in scope
+  unknown-phone        a confirmed/likely phone no inventory device matches
+  disposed-seen-again  a device recorded returned/destroyed/transferred/lost, seen later
+  usage-ban            a smartphone User-Agent reaching a service a usage ban protects
+
+Exit codes:
+  0  success
+  1  usage or input error (bad flag, malformed file, unknown id); nothing was changed
+  2  internal error (database unavailable or corrupt))";
+
+struct ListOptions {
+  std::string device;
+  std::string since;
+  std::string at;
+  std::string format = "text";
+};
+
+struct FindingsOptions {
+  std::string directive;
+  std::string at;
+  std::string kind;
+  std::string format = "text";
+};
+
+struct ImportOptions {
+  std::string file;
+  std::string on;
+  std::string signatures;
+  std::string format = "text";
+};
+
+std::string fixed(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", v);
+  return buf;
+}
+
+Result<std::unique_ptr<service::Workspace>> openReady(const CommandContext& ctx) {
+  PH_ASSIGN_OR_RETURN(auto ws, service::Workspace::open(ctx.db_path));
+  PH_RETURN_IF_ERROR(ws->repository().checkReady());
+  return ws;
+}
+
+nlohmann::ordered_json sightingJson(const campaign::Sighting& s) {
+  nlohmann::ordered_json services = nlohmann::ordered_json::array();
+  for (const auto& u : s.services) {
+    services.push_back({{"service", u.service},
+                        {"user", u.user},
+                        {"user_agent", u.user_agent},
+                        {"ua_platform", platform::name(u.ua_platform)},
+                        {"ua_kind", platform::name(u.ua_kind)},
+                        {"where", u.where},
+                        {"count", u.count}});
+  }
+  return {{"id", s.id},
+          {"key", s.key},
+          {"seen_on", s.seen_on.toString()},
+          {"first_seen_ms", s.first_seen_ms},
+          {"last_seen_ms", s.last_seen_ms},
+          {"macs", s.macs},
+          {"ips", s.ips},
+          {"hostnames", s.hostnames},
+          {"users", s.users},
+          {"serial", s.serial},
+          {"platform", platform::name(s.platform)},
+          {"kind", platform::name(s.kind)},
+          {"vendor", s.vendor},
+          {"model", s.model},
+          {"level", campaign::name(s.level)},
+          {"confidence", s.confidence},
+          {"sources", s.sources},
+          {"services", services},
+          {"evidence", s.evidence}};
+}
+
+int runList(const CommandContext& ctx, const ListOptions& o) {
+  auto since = parseDateFlag("--since", o.since);
+  if (!since.isOk()) return reportError(since.status());
+  auto at = parseDateFlag("--at", o.at);
+  if (!at.isOk()) return reportError(at.status());
+  auto ws = openReady(ctx);
+  if (!ws.isOk()) return reportError(ws.status());
+  service::SightingFilter filter;
+  filter.device_id = o.device;
+  filter.since = *since;
+  filter.as_of = *at;
+  auto sightings = service::listSightings(**ws, filter);
+  if (!sightings.isOk()) return reportError(sightings.status());
+  if (o.format == "json") {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& s : *sightings) out.push_back(sightingJson(s));
+    std::printf("%s\n", nlohmann::ordered_json{{"sightings", out}}.dump(2).c_str());
+    return kExitOk;
+  }
+  for (const auto& s : *sightings) {
+    std::string line = s.id + "  " + s.seen_on.toString() + "  " +
+                       std::string(platform::name(s.platform));
+    if (s.kind != platform::Kind::kUnknown) line += " " + std::string(platform::name(s.kind));
+    line += "  " + std::string(campaign::name(s.level)) + " " + fixed(s.confidence) + "  " + s.key;
+    if (!s.vendor.empty()) line += "  " + s.vendor;
+    if (!s.model.empty()) line += " " + s.model;
+    std::printf("%s\n", line.c_str());
+    if (!s.macs.empty()) std::printf("    macs: %s\n", join(s.macs, " ").c_str());
+    if (!s.ips.empty()) std::printf("    ips: %s\n", join(s.ips, " ").c_str());
+    if (!s.hostnames.empty()) std::printf("    hostnames: %s\n", join(s.hostnames, " ").c_str());
+    if (!s.users.empty()) std::printf("    users: %s\n", join(s.users, " ").c_str());
+    for (const auto& u : s.services) {
+      std::printf("    service %s%s (%s %s)%s\n", u.service.c_str(),
+                  u.user.empty() ? "" : (" by " + u.user).c_str(),
+                  std::string(platform::name(u.ua_platform)).c_str(),
+                  std::string(platform::name(u.ua_kind)).c_str(),
+                  u.where.empty() ? "" : (" at " + u.where).c_str());
+    }
+    if (!s.sources.empty()) std::printf("    sources: %s\n", join(s.sources, ", ").c_str());
+  }
+  std::printf("%zu sighting(s)\n", sightings->size());
+  return kExitOk;
+}
+
+int runFindings(const CommandContext& ctx, const FindingsOptions& o) {
+  auto at = parseDateFlag("--at", o.at);
+  if (!at.isOk()) return reportError(at.status());
+  service::FindingQuery query;
+  query.directive_id = o.directive;
+  query.as_of = at->value_or(Date::fromDays(static_cast<std::int32_t>(nowMs() / 86'400'000)));
+  if (!o.kind.empty()) {
+    query.kind = campaign::parseFindingKind(o.kind);
+    if (!query.kind) {
+      std::string names;
+      for (auto n : campaign::findingKindNames()) names += (names.empty() ? "" : ", ") + std::string(n);
+      return reportError(invalidArgument("--kind: expected one of " + names + ", got \"" +
+                                         o.kind + "\""));
+    }
+  }
+  auto ws = openReady(ctx);
+  if (!ws.isOk()) return reportError(ws.status());
+  auto found = service::findings(**ws, query);
+  if (!found.isOk()) return reportError(found.status());
+  if (o.format == "json") {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const auto& f : *found) {
+      list.push_back({{"kind", campaign::name(f.kind)},
+                      {"directive", f.directive_id},
+                      {"seen_on", f.seen_on.toString()},
+                      {"sighting", f.sighting_id},
+                      {"sighting_key", f.sighting_key},
+                      {"device", f.device_id},
+                      {"person", f.person_id},
+                      {"reason", f.reason},
+                      {"evidence", f.evidence}});
+    }
+    nlohmann::ordered_json out{{"as_of", query.as_of.toString()}, {"findings", list}};
+    std::printf("%s\n", out.dump(2).c_str());
+    return kExitOk;
+  }
+  for (const auto& f : *found) {
+    std::string head = std::string(campaign::name(f.kind)) + "  " +
+                       (f.directive_id.empty() ? "-" : f.directive_id) + "  " +
+                       f.seen_on.toString() + "  " + f.sighting_id;
+    if (!f.device_id.empty()) head += "  device " + f.device_id;
+    if (!f.person_id.empty()) head += "  person " + f.person_id;
+    std::printf("%s\n  %s\n", head.c_str(), f.reason.c_str());
+    for (const auto& e : f.evidence) std::printf("    %s\n", e.c_str());
+  }
+  std::printf("%zu finding(s) as of %s\n", found->size(), query.as_of.toString().c_str());
+  return kExitOk;
+}
+
+int runImport(const CommandContext& ctx, const ImportOptions& o) {
+  auto on = parseDateFlag("--on", o.on);
+  if (!on.isOk()) return reportError(on.status());
+  const std::string dir = signaturesDir(o.signatures);
+  auto signatures = dir.empty() ? detect::SignatureSet::loadBuiltin()
+                                : detect::SignatureSet::loadDirectory(dir);
+  if (!signatures.isOk()) return reportError(signatures.status());
+  auto ws = openReady(ctx);
+  if (!ws.isOk()) return reportError(ws.status());
+  service::Recording recording;
+  recording.on = *on;
+  recording.actor = ctx.actor;
+  recording.now_ms = nowMs();
+  auto recorded = service::importDetectJson(**ws, o.file, **signatures, recording);
+  if (!recorded.isOk()) return reportError(recorded.status());
+  if (o.format == "json") {
+    nlohmann::ordered_json out{{"file", o.file},
+                               {"sightings", recorded->sightings},
+                               {"event_seq", recorded->event_seq}};
+    std::printf("%s\n", out.dump().c_str());
+  } else {
+    std::printf("%s: %zu sighting(s) recorded (audit entry %lld)\n", o.file.c_str(),
+                recorded->sightings, static_cast<long long>(recorded->event_seq));
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void registerSightingsCommands(CLI::App& app, CommandContext& ctx) {
+  CLI::App* group = app.add_subcommand(
+      "sightings", "Network sightings of devices and the findings reconciled from them");
+  group->require_subcommand(1);
+  group->footer(kSightingsFooter);
+
+  auto list_opt = std::make_shared<ListOptions>();
+  CLI::App* list = group->add_subcommand("list", "List stored sightings");
+  list->add_option("--device", list_opt->device,
+                   "Only sightings matching this inventory device (by MAC, serial or host name)");
+  list->add_option("--since", list_opt->since, "Only sightings seen on or after YYYY-MM-DD");
+  list->add_option("--at", list_opt->at, "Only sightings seen on or before YYYY-MM-DD");
+  list->add_option("--format", list_opt->format, "Output format: text (default) or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  list->footer(kSightingsFooter);
+  list->callback([list_opt, &ctx] { ctx.exit_code = runList(ctx, *list_opt); });
+
+  auto find_opt = std::make_shared<FindingsOptions>();
+  CLI::App* find = group->add_subcommand(
+      "findings", "Findings from the sightings as of a day, each with its reason and evidence");
+  find->add_option("--directive", find_opt->directive,
+                   "Only findings of this directive (default: all, also those of none)");
+  find->add_option("--at", find_opt->at, "Judge as of YYYY-MM-DD (default: today)");
+  find->add_option("--kind", find_opt->kind,
+                   "Only this kind: banned-platform, unknown-phone, disposed-seen-again, "
+                   "usage-ban");
+  find->add_option("--format", find_opt->format, "Output format: text (default) or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  find->footer(kSightingsFooter);
+  find->callback([find_opt, &ctx] { ctx.exit_code = runFindings(ctx, *find_opt); });
+
+  auto import_opt = std::make_shared<ImportOptions>();
+  CLI::App* import = group->add_subcommand(
+      "import", "Store the output of 'phaseout detect --format json' as sightings (all or nothing)");
+  import->add_option("file", import_opt->file, "A JSON file written by phaseout detect")
+      ->required();
+  import->add_option("--on", import_opt->on,
+                     "The day the traffic was seen, YYYY-MM-DD (default: each device's last-seen "
+                     "time, else today); use it to replay an old capture");
+  import->add_option("--signatures", import_opt->signatures,
+                     "Directory of signature files for User-Agent rules (default: "
+                     "$PHASEOUT_SIGNATURES, else built in)");
+  import->add_option("--format", import_opt->format, "Output format: text (default) or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  import->footer(kSightingsFooter);
+  import->callback([import_opt, &ctx] { ctx.exit_code = runImport(ctx, *import_opt); });
+}
+
+}  // namespace phaseout::cli
