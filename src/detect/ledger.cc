@@ -217,7 +217,7 @@ std::uint32_t Ledger::intern(std::string_view value) {
   return id;
 }
 
-std::uint32_t Ledger::endpointFor(const DeviceKey& key) {
+std::uint32_t Ledger::endpointFor(const DeviceKey& key, bool substantive) {
   EndpointKey k;
   if (key.mac && !isMulticast(*key.mac)) {
     k.mac = key.mac->bytes;
@@ -226,10 +226,18 @@ std::uint32_t Ledger::endpointFor(const DeviceKey& key) {
   k.family = key.ip.family;
   if (k.family != 0) k.ip = key.ip.bytes;
   auto it = endpoint_index_.find(k);
-  if (it != endpoint_index_.end()) return it->second;
-  const auto id = static_cast<std::uint32_t>(endpoints_.size());
-  endpoints_.push_back(Endpoint{k, {}, {}, {}, {}, 0, 0});
-  endpoint_index_.emplace(k, id);
+  std::uint32_t id = 0;
+  if (it != endpoint_index_.end()) {
+    id = it->second;
+  } else {
+    id = static_cast<std::uint32_t>(endpoints_.size());
+    endpoints_.push_back(Endpoint{k, {}, {}, {}, {}, 0, 0, false});
+    endpoint_index_.emplace(k, id);
+  }
+  // Only endpoints with evidence count as the addresses of a MAC (router detection): a
+  // service use alone (every TLS hello) must not turn a device into a router.
+  if (!substantive || endpoints_[id].substantive) return id;
+  endpoints_[id].substantive = true;
   if (k.has_mac) {
     const std::uint64_t mac = macToU64(*key.mac);
     const std::size_t cap = signatures_->linking().router_min_addresses;
@@ -355,7 +363,7 @@ void Ledger::bindAddress(const decode::MacAddress& mac, const decode::IpAddress&
 
 void Ledger::noteUser(const DeviceKey& key, std::string_view user, const Where& where) {
   if (user.empty() || user == "-") return;
-  const std::uint32_t endpoint = endpointFor(key);
+  const std::uint32_t endpoint = endpointFor(key, false);
   touch(endpoint, where);
   const std::uint32_t value = intern(user);
   auto& users = endpoints_[endpoint].users;
@@ -372,7 +380,7 @@ void Ledger::noteServiceUse(const DeviceKey& key, std::string_view service, std:
   normaliseService(service, service_buffer_);
   if (service_buffer_.empty()) return;
   if (user == "-") user = {};
-  const std::uint32_t endpoint = endpointFor(key);
+  const std::uint32_t endpoint = endpointFor(key, false);
   touch(endpoint, where);
   // Interning every distinct path of a busy log would keep what the cap then drops: look the
   // strings up first and intern them only for a use that is kept.
@@ -461,7 +469,7 @@ std::vector<DeviceVerdict> Ledger::finish(LedgerStats* stats) const {
         own_mac[i] = true;
         auto [it, inserted] = mac_anchor.emplace(m, i);
         if (!inserted) uf.unite(it->second, i);
-        if (k.family != 0) {
+        if (k.family != 0 && endpoints_[i].substantive) {
           decode::IpAddress ip;
           ip.family = k.family;
           ip.bytes = k.ip;
@@ -537,6 +545,12 @@ std::vector<DeviceVerdict> Ledger::finish(LedgerStats* stats) const {
     std::size_t best_records = 0;
     std::uint32_t key_endpoint = eps.front();
     for (std::uint32_t e : eps) {
+      if (endpoints_[e].substantive) {
+        key_endpoint = e;
+        break;
+      }
+    }
+    for (std::uint32_t e : eps) {
       const Endpoint& ep = endpoints_[e];
       for (const Record& r : ep.records) {
         auto [it, inserted] =
@@ -565,6 +579,7 @@ std::vector<DeviceVerdict> Ledger::finish(LedgerStats* stats) const {
           d.hostnames.push_back(values_[h]);
         }
       }
+      if (!ep.substantive) continue;  // users and service uses only: taken above
       if (ep.key.has_mac && own_mac[e]) {
         decode::MacAddress mac;
         mac.bytes = ep.key.mac;

@@ -187,6 +187,9 @@ class Ledger {
     std::vector<std::uint32_t> users;      // indexes into values_
     std::vector<Use> uses;
     std::int64_t first_ns = 0, last_ns = 0;
+    // Fed evidence, a host name or an identifier (not only users and service uses): only
+    // such endpoints make a device, lend their MAC to IP-only evidence or list their IPs.
+    bool substantive = false;
   };
   struct MemoEntry {
     std::uint32_t value;
@@ -199,7 +202,7 @@ class Ledger {
   using StringMap = std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>>;
   using MemoMap = std::unordered_map<std::string, MemoEntry, StringHash, std::equal_to<>>;
 
-  std::uint32_t endpointFor(const DeviceKey& key);
+  std::uint32_t endpointFor(const DeviceKey& key, bool substantive = true);
   std::uint32_t intern(std::string_view value);
   void touch(std::uint32_t endpoint, const Where& where);
   void record(std::uint32_t endpoint, SignatureId signature, std::uint32_t value,

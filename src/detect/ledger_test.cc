@@ -359,6 +359,17 @@ TEST(LedgerTest, UsersAndServicesAloneMakeNoDevice) {
   ledger.noteServiceUse(key, "intranet/login", "jdoe", "curl/8.0", {0, 0, 1, 0});
   EXPECT_TRUE(ledger.finish().empty());
   EXPECT_EQ(ledger.stats().service_uses, 1u);
+
+  // Not even with a MAC the registry knows: a TLS hello to an unremarkable host says nothing
+  // of the device, so it is not listed (nor counted as one of a router's addresses).
+  Ledger with_oui(builtin(), &oui());
+  with_oui.noteServiceUse({kIphone, ipv4(10, 1, 1, 1)}, "example.org", "", "", {0, 1, 0, 0});
+  EXPECT_TRUE(with_oui.finish().empty());
+  with_oui.noteHostname({kIphone, {}}, "Lucas-iPhone", {0, 2, 0, 0});
+  const auto devices = with_oui.finish();
+  ASSERT_EQ(devices.size(), 1u);
+  EXPECT_EQ(devices[0].services.size(), 1u) << "once the MAC has evidence, its uses join it";
+  EXPECT_TRUE(devices[0].ips.empty()) << "addresses are listed from evidence only";
 }
 
 TEST(LedgerTest, ServiceUsesAreCappedPerEndpointAndTheRestCounted) {
