@@ -601,6 +601,21 @@ std::vector<DeviceVerdict> Ledger::finish(LedgerStats* stats) const {
         key_endpoint = e;
       }
     }
+    // A device known only by its IP whose IP a lease binds to a MAC that showed no evidence
+    // of its own (Zeek's dhcp.log or conn.log beside an access log): the lease names it.
+    if (macs.empty()) {
+      for (std::uint32_t e : eps) {
+        const EndpointKey& k = endpoints_[e].key;
+        if (!endpoints_[e].substantive || k.family == 0) continue;
+        decode::IpAddress ip;
+        ip.family = k.family;
+        ip.bytes = k.ip;
+        auto bound = bound_.find(ipKey(ip));
+        if (bound == bound_.end()) continue;
+        macs.push_back(bound->second);
+        break;
+      }
+    }
     // What the registry says of each MAC the device owns.
     std::vector<SignatureId> ids;
     for (std::uint64_t m : macs) {

@@ -352,6 +352,25 @@ TEST(LedgerTest, TimesUsersAndServiceUsesFoldIntoTheDevice) {
   EXPECT_EQ(stats.services_dropped, 0u);
 }
 
+TEST(LedgerTest, ALeaseNamesTheMacOfADeviceKnownByItsIp) {
+  Ledger ledger(builtin(), &oui());
+  const auto ip = ipv4(192, 168, 2, 17);
+  ledger.bindAddress(kIphone, ip);  // e.g. a dhcp.log line; the MAC shows nothing else
+  ledger.observe({std::nullopt, ip}, SignalKind::kUserAgent, kIphoneSafari, {0, 0, 1, 0});
+  ledger.observe({std::nullopt, ipv4(192, 168, 2, 18)}, SignalKind::kUserAgent, kIphoneSafari,
+                 {0, 0, 2, 0});
+  const auto devices = ledger.finish();
+  ASSERT_EQ(devices.size(), 2u);
+  const DeviceVerdict* leased = find(devices, "mac:c4:61:8b:35:82:a9");
+  ASSERT_NE(leased, nullptr);
+  EXPECT_EQ(leased->macs, std::vector<std::string>{"c4:61:8b:35:82:a9"});
+  EXPECT_EQ(leased->ips, std::vector<std::string>{"192.168.2.17"});
+  bool saw_oui = false;
+  for (const auto& e : leased->evidence) saw_oui = saw_oui || e.signal == SignalKind::kMacOui;
+  EXPECT_TRUE(saw_oui) << "the registry's word on the leased MAC counts";
+  EXPECT_NE(find(devices, "ip:192.168.2.18"), nullptr);
+}
+
 TEST(LedgerTest, UsersAndServicesAloneMakeNoDevice) {
   Ledger ledger(builtin(), nullptr);
   const DeviceKey key{std::nullopt, ipv4(10, 1, 1, 1)};
