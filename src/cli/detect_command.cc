@@ -1,4 +1,5 @@
-// phaseout detect FILE... [--format text|json] [--signatures DIR] [--oui FILE]
+// phaseout detect [FILE...] [--zeek DIR] [--eve FILE] [--access-log [SERVICE=]FILE]
+//                 [--format text|json] [--signatures DIR] [--oui FILE]
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include "core/json_writer.h"
 #include "core/strings.h"
 #include "detect/scoring.h"
+#include "dissect/observation.h"
 #include "service/detect.h"
 
 namespace phaseout::cli {
@@ -29,17 +31,28 @@ namespace {
 constexpr std::uint64_t kProgressMinBytes = 64ull << 20;
 constexpr double kCandidateMinProbability = 0.01;
 constexpr std::size_t kMaxCandidates = 3;
+constexpr std::size_t kMaxTextServices = 10;
 
 constexpr const char* kDetectFooter =
-    R"(Prints a verdict for every device that showed evidence: platform, kind, confidence
+    R"(Reads captures, Zeek logs (--zeek: dhcp, dns, http, ssl, conn, software; TSV or JSON),
+Suricata eve.json (--eve: dhcp, dns, http, tls events) and web/proxy access logs
+(--access-log: nginx/Apache combined, common or vhost_combined; each log is one service,
+named SERVICE= or after its file) into one evidence ledger; at least one input is needed.
+Prints a verdict for every device that showed evidence: platform, kind, confidence
 and level, with every piece of evidence that moved it (signal, value, signature, weight for
-the verdict's platform, independence group, and the file and frame where it was first seen).
+the verdict's platform, independence group, and the file and frame or line where it was
+first seen); the authenticated users seen for it, when it was first and last seen, and
+the services it reached (host or host/path, user, User-Agent, count, where first seen).
   confirmed  posterior >= 0.99 and two independent groups each prefer the platform
   likely     posterior >= 0.9
   unknown    anything less: platform is "unknown", "candidates" lists the best guesses
-JSON: {"devices": [{"key", "macs", "ips", "hostnames", "platform", "kind", "vendor", "model",
-"confidence", "level", "candidates", "evidence": [{"signal", "value", "signature", "weight",
-"group", "counted", "count", "file", "frame"}]}], "stats": {...}}
+JSON: {"devices": [{"key", "macs", "ips", "hostnames", "users", "first_seen", "last_seen",
+"platform", "kind", "vendor", "model", "confidence", "level", "candidates", "evidence":
+[{"signal", "value", "signature", "weight", "group", "counted", "count", "file", "frame" or
+"line"}], "services": [{"service", "user", "user_agent", "count", "file", "frame" or
+"line"}]}], "stats": {...}}   (first_seen/last_seen: ISO 8601 UTC, absent when unknown)
+A damaged line of a log is a warning (file:line: what); a log that cannot be read is an
+error.
 
 Signatures: --signatures DIR, else $PHASEOUT_SIGNATURES, else the copies built into phaseout
 (data/signatures/*.yaml of its source). IEEE registry: --oui FILE, else $PHASEOUT_OUI, else
@@ -47,19 +60,32 @@ Signatures: --signatures DIR, else $PHASEOUT_SIGNATURES, else the copies built i
 
 Exit codes:
   0  success (some input was read; damaged files give warnings, not errors)
-  1  usage error, bad signature file or registry, or nothing could be read from any input
+  1  usage error, bad signature file or registry, a log that cannot be read, or nothing
+     could be read from any input
   2  internal error (e.g. output could not be written))";
 
 struct DetectOptions {
   std::vector<std::string> files;
+  std::vector<std::string> zeek;
+  std::vector<std::string> eve;
+  std::vector<std::string> access_logs;  // [SERVICE=]FILE
   std::string format = "text";
   std::string signatures;
   std::string oui;
 };
 
-class StderrListener : public service::ObserveListener {
+class StderrListener : public service::ObserveListener, public logs::LogListener {
  public:
   StderrListener() : progress_("detect") {}
+  void onProblem(const logs::LogProblem& p) override {
+    progress_.finish();
+    if (p.line == 0) {
+      std::fprintf(stderr, "phaseout: warning: %s: %s\n", p.file.c_str(), p.message.c_str());
+    } else {
+      std::fprintf(stderr, "phaseout: warning: %s:%llu: %s\n", p.file.c_str(),
+                   static_cast<unsigned long long>(p.line), p.message.c_str());
+    }
+  }
   void onUnreadable(const std::string& /*file*/, const Status& why) override {
     progress_.finish();
     std::fprintf(stderr, "phaseout: %s\n", why.message().c_str());
@@ -148,6 +174,27 @@ std::vector<std::pair<platform::Platform, double>> candidates(const detect::Verd
   return out;
 }
 
+std::string isoTime(std::int64_t ns) {
+  std::string out;
+  dissect::appendTimestamp(ns, out);
+  return out;
+}
+
+// "file" and "frame" (captures) or "line" (logs) of a first sighting, when known.
+void appendWhere(std::string& out, const detect::Where& where,
+                 const std::vector<std::string>& sources) {
+  if (where.frame == 0 && where.line == 0) return;
+  appendJsonKey(out, "file");
+  appendJsonString(out, where.source < sources.size() ? sources[where.source] : std::string());
+  if (where.frame != 0) {
+    appendJsonKey(out, "frame");
+    appendJsonInt(out, static_cast<std::int64_t>(where.frame));
+  } else {
+    appendJsonKey(out, "line");
+    appendJsonInt(out, static_cast<std::int64_t>(where.line));
+  }
+}
+
 void writeJson(const service::DetectReport& report, const service::DetectSetup& setup,
                std::string& out) {
   const detect::SignatureSet& set = *setup.signatures;
@@ -164,6 +211,14 @@ void writeJson(const service::DetectReport& report, const service::DetectSetup& 
     appendStringArray(out, d.ips);
     appendJsonKey(out, "hostnames");
     appendStringArray(out, d.hostnames);
+    appendJsonKey(out, "users");
+    appendStringArray(out, d.users);
+    if (d.first_seen_ns != 0) {
+      appendJsonKey(out, "first_seen");
+      appendJsonString(out, isoTime(d.first_seen_ns));
+      appendJsonKey(out, "last_seen");
+      appendJsonString(out, isoTime(d.last_seen_ns));
+    }
     appendJsonKey(out, "platform");
     appendJsonString(out, platform::name(d.verdict.platform()));
     appendJsonKey(out, "kind");
@@ -214,19 +269,25 @@ void writeJson(const service::DetectReport& report, const service::DetectSetup& 
       out += e.counted ? "true" : "false";
       appendJsonKey(out, "count");
       appendJsonInt(out, static_cast<std::int64_t>(e.count));
-      if (e.where.frame != 0 || e.where.line != 0) {
-        appendJsonKey(out, "file");
-        appendJsonString(out, e.where.source < report.sources.size()
-                                  ? report.sources[e.where.source]
-                                  : std::string());
-        if (e.where.frame != 0) {
-          appendJsonKey(out, "frame");
-          appendJsonInt(out, static_cast<std::int64_t>(e.where.frame));
-        } else {
-          appendJsonKey(out, "line");
-          appendJsonInt(out, static_cast<std::int64_t>(e.where.line));
-        }
-      }
+      appendWhere(out, e.where, report.sources);
+      out += '}';
+    }
+    out += ']';
+    appendJsonKey(out, "services");
+    out += '[';
+    first = true;
+    for (const auto& u : d.services) {
+      out += first ? "\n    {" : ",\n    {";
+      first = false;
+      appendJsonKey(out, "service", true);
+      appendJsonString(out, u.service);
+      appendJsonKey(out, "user");
+      appendJsonString(out, u.user);
+      appendJsonKey(out, "user_agent");
+      appendJsonString(out, u.user_agent);
+      appendJsonKey(out, "count");
+      appendJsonInt(out, static_cast<std::int64_t>(u.count));
+      appendWhere(out, u.where, report.sources);
       out += '}';
     }
     out += "]}";
@@ -244,7 +305,13 @@ void writeJson(const service::DetectReport& report, const service::DetectSetup& 
   field("bytes", report.observe.bytes);
   field("observations", report.observe.observations);
   field("warnings", report.observe.warnings);
+  field("log_files", report.logs.files);
+  field("log_lines", report.logs.lines);
+  field("log_records", report.logs.records);
+  field("log_bad_lines", report.logs.bad_lines);
   field("evidence", report.ledger.evidence);
+  field("service_uses", report.ledger.service_uses);
+  field("services_dropped", report.ledger.services_dropped);
   field("devices", report.devices.size());
   field("confirmed", c.confirmed);
   field("likely", c.likely);
@@ -287,6 +354,10 @@ void writeText(const service::DetectReport& report, const service::DetectSetup& 
     if (!d.macs.empty()) out += "    macs: " + join(d.macs, " ") + '\n';
     if (!d.ips.empty()) out += "    ips: " + join(d.ips, " ") + '\n';
     if (!d.hostnames.empty()) out += "    hostnames: " + join(d.hostnames, " ") + '\n';
+    if (!d.users.empty()) out += "    users: " + join(d.users, " ") + '\n';
+    if (d.first_seen_ns != 0) {
+      out += "    seen: " + isoTime(d.first_seen_ns) + " .. " + isoTime(d.last_seen_ns) + '\n';
+    }
     for (const auto& e : d.evidence) {
       const detect::Signature& s = set.signature(e.signature);
       out += "    " + signedWeight(e.weight) + (e.counted ? "  " : " ~") +
@@ -294,14 +365,31 @@ void writeText(const service::DetectReport& report, const service::DetectSetup& 
              set.group(s.group).id + "]";
       if (e.where.frame != 0 && e.where.source < report.sources.size()) {
         out += " " + baseName(report.sources[e.where.source]) + "#" + std::to_string(e.where.frame);
+      } else if (e.where.line != 0 && e.where.source < report.sources.size()) {
+        out += " " + baseName(report.sources[e.where.source]) + ":" + std::to_string(e.where.line);
       }
       if (e.count > 1) out += " x" + std::to_string(e.count);
       out += '\n';
+    }
+    for (std::size_t i = 0; i < d.services.size() && i < kMaxTextServices; ++i) {
+      const auto& u = d.services[i];
+      out += "    service " + u.service;
+      if (!u.user.empty()) out += " user=" + u.user;
+      if (u.count > 1) out += " x" + std::to_string(u.count);
+      if (!u.user_agent.empty()) out += " \"" + u.user_agent + "\"";
+      out += '\n';
+    }
+    if (d.services.size() > kMaxTextServices) {
+      out += "    (" + std::to_string(d.services.size() - kMaxTextServices) +
+             " more services; --format json lists all)\n";
     }
   }
   const Counts c = countLevels(report.devices);
   out += "stats: files=" + std::to_string(report.observe.files) +
          " packets=" + std::to_string(report.observe.packets) +
+         " log_files=" + std::to_string(report.logs.files) +
+         " log_lines=" + std::to_string(report.logs.lines) +
+         " log_bad_lines=" + std::to_string(report.logs.bad_lines) +
          " observations=" + std::to_string(report.observe.observations) +
          " devices=" + std::to_string(report.devices.size()) +
          " confirmed=" + std::to_string(c.confirmed) + " likely=" + std::to_string(c.likely) +
@@ -313,6 +401,24 @@ void writeText(const service::DetectReport& report, const service::DetectSetup& 
 }
 
 int runDetect(const DetectOptions& opt) {
+  service::DetectInputs inputs;
+  inputs.captures = opt.files;
+  inputs.zeek = opt.zeek;
+  inputs.eve_files = opt.eve;
+  for (const std::string& arg : opt.access_logs) {
+    // SERVICE=FILE; a path that merely contains '=' in a directory name stays a path.
+    const std::size_t eq = arg.find('=');
+    if (eq != std::string::npos && eq > 0 && arg.find('/') > eq) {
+      inputs.access_logs.push_back({arg.substr(0, eq), arg.substr(eq + 1)});
+    } else {
+      inputs.access_logs.push_back({std::string(), arg});
+    }
+  }
+  if (inputs.empty()) {
+    std::fprintf(stderr,
+                 "phaseout: detect needs input: capture files, --zeek, --eve or --access-log\n");
+    return kExitInput;
+  }
   const std::string oui_path = !opt.oui.empty() ? opt.oui : detect::OuiRegistry::defaultPath();
   auto setup = service::loadDetectSetup(signaturesDir(opt.signatures), oui_path);
   if (!setup.isOk()) return reportError(setup.status());
@@ -322,7 +428,7 @@ int runDetect(const DetectOptions& opt) {
   }
   StderrListener listener;
   service::DetectReport report;
-  const Status status = service::detectFiles(opt.files, *setup, listener, report);
+  const Status status = service::detectInputs(inputs, *setup, listener, listener, report);
   std::string out;
   if (opt.format == "json") {
     writeJson(report, *setup, out);
@@ -341,12 +447,16 @@ void registerDetectCommands(CLI::App& app, CommandContext& ctx) {
   auto opt = std::make_shared<DetectOptions>();
   CLI::App* detect = app.add_subcommand(
       "detect",
-      "Judge the platform of every device in capture files (iPhone, Android, ...), "
-      "with its\nconfidence and the evidence for it.");
-  detect
-      ->add_option("files", opt->files,
-                   "Capture files (pcap, pcapng, gzip); '-' reads standard input")
-      ->required();
+      "Judge the platform of every device in captures and sensor or access logs (iPhone, "
+      "Android, ...),\nwith its confidence and the evidence for it.");
+  detect->add_option("files", opt->files,
+                     "Capture files (pcap, pcapng, gzip); '-' reads standard input");
+  detect->add_option("--zeek", opt->zeek,
+                     "Zeek log directory (every *.log, *.log.gz) or file; repeatable");
+  detect->add_option("--eve", opt->eve, "Suricata eve.json file; repeatable");
+  detect->add_option("--access-log", opt->access_logs,
+                     "[SERVICE=]FILE: a web/proxy access log of SERVICE (default: the file "
+                     "name); repeatable");
   detect->add_option("--format", opt->format, "Output format: text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
   detect->add_option("--signatures", opt->signatures,

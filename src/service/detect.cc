@@ -1,6 +1,13 @@
 #include "service/detect.h"
 
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+
 #include "detect/packet_evidence.h"
+#include "logs/access_log.h"
+#include "logs/eve_log.h"
+#include "logs/zeek_log.h"
 
 namespace phaseout::service {
 
@@ -21,12 +28,57 @@ Result<DetectSetup> loadDetectSetup(const std::string& signatures_dir,
   return setup;
 }
 
+namespace {
+
+bool isZeekLogName(const std::string& name) {
+  auto ends = [&name](std::string_view suffix) {
+    return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(),
+                                                       suffix) == 0;
+  };
+  return ends(".log") || ends(".log.gz");
+}
+
+// The Zeek log files a --zeek argument names: the file itself, or a directory's *.log and
+// *.log.gz (sorted, so the run is reproducible).
+Result<std::vector<std::string>> zeekFiles(const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) {
+    return invalidArgument("cannot read Zeek logs " + path + ": no such file or directory");
+  }
+  if (!std::filesystem::is_directory(status)) return std::vector<std::string>{path};
+  std::vector<std::string> files;
+  for (std::filesystem::directory_iterator it(path, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    std::error_code type_ec;
+    if (!it->is_regular_file(type_ec)) continue;
+    const std::string name = it->path().filename().string();
+    if (isZeekLogName(name)) files.push_back(it->path().string());
+  }
+  if (ec) return invalidArgument("cannot read Zeek log directory " + path + ": " + ec.message());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
 Status detectFiles(const std::vector<std::string>& paths, const DetectSetup& setup,
                    ObserveListener& listener, DetectReport& report) {
+  struct Quiet : logs::LogListener {
+    void onProblem(const logs::LogProblem& /*problem*/) override {}
+  } quiet;
+  DetectInputs inputs;
+  inputs.captures = paths;
+  return detectInputs(inputs, setup, listener, quiet, report);
+}
+
+Status detectInputs(const DetectInputs& inputs, const DetectSetup& setup,
+                    ObserveListener& listener, logs::LogListener& log_listener,
+                    DetectReport& report) {
   detect::Ledger ledger(setup.signatures, setup.oui.size() > 0 ? &setup.oui : nullptr);
   detect::PacketEvidence evidence(ledger);
   // One observeFiles call per file, so that every observation is attributed to its file.
-  for (const std::string& path : paths) {
+  for (const std::string& path : inputs.captures) {
     evidence.setSource(ledger.addSource(path));
     ObserveStats file_stats;
     (void)observeFiles({path}, evidence, listener, file_stats);  // per-file outcome in stats
@@ -38,12 +90,42 @@ Status detectFiles(const std::vector<std::string>& paths, const DetectSetup& set
     report.observe.warnings += file_stats.warnings;
     report.observe.anomalies.merge(file_stats.anomalies);
   }
+  // Logs: every file is read even after one fails, so the report is as full as it can be;
+  // the first failure is returned.
+  Status first_error;
+  auto keep = [&first_error](Status s) {
+    if (!s.isOk() && first_error.isOk()) first_error = std::move(s);
+  };
+  for (const std::string& dir : inputs.zeek) {
+    auto files = zeekFiles(dir);
+    if (!files.isOk()) {
+      keep(files.status());
+      continue;
+    }
+    if (files->empty()) {
+      log_listener.onProblem({dir, 0, "no *.log or *.log.gz files in this directory"});
+    }
+    const bool quiet_unknown = files->size() > 1 || *files != std::vector<std::string>{dir};
+    for (const std::string& file : *files) {
+      keep(logs::readZeekLog(file, ledger, &log_listener, report.logs, quiet_unknown));
+    }
+  }
+  for (const std::string& file : inputs.eve_files) {
+    keep(logs::readEveLog(file, ledger, &log_listener, report.logs));
+  }
+  for (const AccessLogInput& log : inputs.access_logs) {
+    keep(logs::readAccessLog(log.path, log.service, ledger, &log_listener, report.logs));
+  }
   report.ledger = ledger.stats();
   report.devices = ledger.finish(&report.ledger);
   report.sources = ledger.sources();
-  if (report.observe.files == 0 && !paths.empty()) {
-    return invalidArgument(paths.size() == 1 ? "nothing could be read from " + paths.front()
-                                             : "nothing could be read from any input");
+  if (!first_error.isOk()) return first_error;
+  const bool logs_given = !inputs.zeek.empty() || !inputs.eve_files.empty() ||
+                          !inputs.access_logs.empty();
+  if (report.observe.files == 0 && !inputs.captures.empty() && !logs_given) {
+    return invalidArgument(inputs.captures.size() == 1
+                               ? "nothing could be read from " + inputs.captures.front()
+                               : "nothing could be read from any input");
   }
   return Status::ok();
 }

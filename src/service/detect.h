@@ -1,6 +1,6 @@
-// Detect: the platform-verdict use case over capture files. Each file runs through observe's
-// packet path (observe.h) into one evidence ledger (detect/ledger.h), which is then folded
-// into devices and scored.
+// Detect: the platform-verdict use case over capture files and logs. Each capture runs
+// through observe's packet path (observe.h), each log through its reader (logs/), into one
+// evidence ledger (detect/ledger.h), which is then folded into devices and scored.
 //
 // Nothing here prints or reads the environment: the caller resolves where signatures and the
 // OUI registry come from (the CLI: flags, then environment, then defaults). Not thread-safe:
@@ -15,6 +15,7 @@
 #include "detect/ledger.h"
 #include "detect/oui_registry.h"
 #include "detect/signature_set.h"
+#include "logs/log_parser.h"
 #include "service/observe.h"
 
 namespace phaseout::service {
@@ -34,8 +35,37 @@ struct DetectReport {
   std::vector<detect::DeviceVerdict> devices;
   std::vector<std::string> sources;  // file names, indexed by Where::source
   ObserveStats observe;
+  logs::LogStats logs;
   detect::LedgerStats ledger;
 };
+
+struct AccessLogInput {
+  std::string service;  // "" -> the file name without directories and ".log"
+  std::string path;
+};
+
+// Everything one detect run reads, in this order: captures, Zeek logs, eve.json files,
+// access logs (a later source's evidence of a device joins an earlier one's).
+struct DetectInputs {
+  std::vector<std::string> captures;
+  // Directories (every *.log and *.log.gz in them, sorted by name; logs of kinds detect does
+  // not read are skipped quietly) or single Zeek log files.
+  std::vector<std::string> zeek;
+  std::vector<std::string> eve_files;
+  std::vector<AccessLogInput> access_logs;
+  bool empty() const {
+    return captures.empty() && zeek.empty() && eve_files.empty() && access_logs.empty();
+  }
+};
+
+// Reads every input into one ledger and returns a verdict for every device that showed
+// evidence. Damage inside a capture or a log is a warning (`listener`, `log_listener`); a log
+// file or Zeek directory that cannot be read at all is InvalidArgument naming it, as is a run
+// where nothing could be read from any capture and no log was given. The report is filled
+// either way (the caller may print it before the error).
+Status detectInputs(const DetectInputs& inputs, const DetectSetup& setup,
+                    ObserveListener& listener, logs::LogListener& log_listener,
+                    DetectReport& report);
 
 // Reads the files in order (as observeFiles does: "-" is standard input, gzip is inflated,
 // damage is a warning) and returns a verdict for every device that showed evidence.
