@@ -7,7 +7,9 @@
 # and reports the median wall and CPU time of each, peak memory (/usr/bin/time -v), and the
 # ratio detect / observe. Target (issue 4): detect within 1.5x of observe.
 # Also classifies 1,000,000 User-Agent lines with `phaseout ua` (the classifier the access-log
-# reader uses), from the shared uap-core cases, repeated.
+# reader uses), from the shared uap-core cases, repeated; and then runs access_log.sh: a
+# generated 1,000,000-line combined access log through `phaseout detect --access-log`, beside
+# goaccess and awk on the same log (target: under 2 s).
 #
 # Environment (all optional):
 #   MIN_BYTES      size of the assembled capture (1073741824)
@@ -171,3 +173,7 @@ text = "\n".join(lines) + "\n"
 pathlib.Path(out, "results.md").write_text(text)
 print(text)
 PY
+
+# 1,000,000 access-log lines through `phaseout detect --access-log`, against goaccess and awk.
+PH_BUILD=$PH_BUILD PHASEOUT=$PHASEOUT PH_BENCH_OUT=$PH_BENCH_OUT REPS=$REPS UA_CASES=$UA_CASES \
+  "$ROOT/bench/detect/access_log.sh"

@@ -102,16 +102,16 @@ struct DeviceVerdict {
   // Earliest and latest known time of anything recorded for the device (evidence, host names,
   // users, service uses); 0 when no source gave a time.
   std::int64_t first_seen_ns = 0, last_seen_ns = 0;
-  std::vector<std::string> users;       // authenticated user names, sorted, distinct
-  std::vector<ServiceUse> services;     // sorted by (service, user, user_agent)
+  std::vector<std::string> users;    // authenticated user names, sorted, distinct
+  std::vector<ServiceUse> services;  // sorted by (service, user, user_agent)
 };
 
 struct LedgerStats {
   std::uint64_t observations = 0;  // observe()/add() calls
   std::uint64_t evidence = 0;      // distinct (endpoint, signature, value) records
   std::uint64_t endpoints = 0;
-  std::uint64_t routers = 0;  // MACs split by IP (see above)
-  std::uint64_t linked = 0;   // random-MAC devices merged into others
+  std::uint64_t routers = 0;           // MACs split by IP (see above)
+  std::uint64_t linked = 0;            // random-MAC devices merged into others
   std::uint64_t service_uses = 0;      // distinct (endpoint, service, user, user_agent)
   std::uint64_t services_dropped = 0;  // sightings of service uses past the per-endpoint cap
   std::uint64_t users_dropped = 0;     // sightings of users past the per-endpoint cap

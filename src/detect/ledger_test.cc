@@ -403,8 +403,8 @@ TEST(LedgerTest, ServiceUsesAreCappedPerEndpointAndTheRestCounted) {
   ledger.noteServiceUse(key, "intranet/doc/0", "", "", {0, 0, 99999, 0});
   ledger.noteServiceUse(key, "intranet/doc/" + std::to_string(cap + 5), "", "", {0, 0, 1, 0});
   // Another endpoint has its own budget.
-  ledger.noteServiceUse({kIntel, ipv4(10, 1, 1, 3)}, "intranet/doc/" + std::to_string(cap + 5),
-                        "", "", {0, 0, 1, 0});
+  ledger.noteServiceUse({kIntel, ipv4(10, 1, 1, 3)}, "intranet/doc/" + std::to_string(cap + 5), "",
+                        "", {0, 0, 1, 0});
   const LedgerStats stats = ledger.stats();
   EXPECT_EQ(stats.service_uses, cap + 1);
   EXPECT_EQ(stats.services_dropped, 11u);

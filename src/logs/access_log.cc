@@ -146,8 +146,8 @@ void AccessLogParser::parseLine(std::string_view line, std::uint64_t number) {
   ledger_.noteServiceUse(last_key_, buffer_, auth_user, ua, w);
 }
 
-Status readAccessLog(const std::string& path, const std::string& service,
-                     detect::Ledger& ledger, LogListener* listener, LogStats& stats) {
+Status readAccessLog(const std::string& path, const std::string& service, detect::Ledger& ledger,
+                     LogListener* listener, LogStats& stats) {
   const bool from_name = service.empty();
   AccessLogParser parser(ledger, ledger.addSource(path), path, listener, stats,
                          from_name ? accessLogServiceName(path) : service, from_name);

@@ -45,7 +45,7 @@ std::string accessLogServiceName(std::string_view path);
 
 // Reads one access log into the ledger (source = the path). `service` empty: the file name's.
 // InvalidArgument naming the file when it cannot be read.
-Status readAccessLog(const std::string& path, const std::string& service,
-                     detect::Ledger& ledger, LogListener* listener, LogStats& stats);
+Status readAccessLog(const std::string& path, const std::string& service, detect::Ledger& ledger,
+                     LogListener* listener, LogStats& stats);
 
 }  // namespace phaseout::logs

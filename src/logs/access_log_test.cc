@@ -39,8 +39,8 @@ struct Fixture {
   Collect problems;
   std::vector<detect::DeviceVerdict> parse(const std::string& text, const std::string& service,
                                            bool from_name = false) {
-    AccessLogParser parser(ledger, ledger.addSource("access.log"), "access.log", &problems,
-                           stats, service, from_name);
+    AccessLogParser parser(ledger, ledger.addSource("access.log"), "access.log", &problems, stats,
+                           service, from_name);
     parseLines(text, parser, stats);
     return ledger.finish();
   }
@@ -49,14 +49,17 @@ struct Fixture {
 TEST(AccessLogTest, CombinedLinesGiveUsersUserAgentsAndServiceUses) {
   Fixture f;
   const std::string text =
-      std::string("10.1.2.3 - jdoe [20/Mar/2023:11:00:00 +0100] \"GET /owa/?ae=Item HTTP/1.1\" "
-                  "200 5120 \"https://mail.example.org/\" \"") + kIphoneUa + "\"\n" +
+      std::string(
+          "10.1.2.3 - jdoe [20/Mar/2023:11:00:00 +0100] \"GET /owa/?ae=Item HTTP/1.1\" "
+          "200 5120 \"https://mail.example.org/\" \"") +
+      kIphoneUa + "\"\n" +
       "10.1.2.3 - jdoe [20/Mar/2023:11:00:05 +0100] \"POST /owa/service.svc HTTP/1.1\" 200 "
-      "312 \"-\" \"" + kIphoneUa + "\"\n" +
+      "312 \"-\" \"" +
+      kIphoneUa + "\"\n" +
       "10.1.2.3 - mallory [20/Mar/2023:11:00:06 +0100] \"GET /owa/ HTTP/1.1\" 401 0 \"-\" \"" +
       kIphoneUa + "\"\n" +
-      "10.1.2.4 - - [20/Mar/2023:11:01:00 +0100] \"GET / HTTP/1.1\" 200 512 \"-\" \"" +
-      kWindowsUa + "\"\n";
+      "10.1.2.4 - - [20/Mar/2023:11:01:00 +0100] \"GET / HTTP/1.1\" 200 512 \"-\" \"" + kWindowsUa +
+      "\"\n";
   const auto devices = f.parse(text, "mail");
   EXPECT_EQ(f.stats.records, 4u);
   EXPECT_EQ(f.stats.bad_lines, 0u);
@@ -87,14 +90,18 @@ TEST(AccessLogTest, CombinedLinesGiveUsersUserAgentsAndServiceUses) {
 TEST(AccessLogTest, CommonVhostAndProxyForms) {
   Fixture f;
   const std::string text =
-      std::string("10.1.2.5 - alice [20/Mar/2023:10:00:00 +0000] \"GET /intro.html HTTP/1.0\" 200 "
-                  "2326\n") +
+      std::string(
+          "10.1.2.5 - alice [20/Mar/2023:10:00:00 +0000] \"GET /intro.html HTTP/1.0\" 200 "
+          "2326\n") +
       "portal.example.org:443 10.1.2.6 - bob [20/Mar/2023:10:00:01 +0000] \"GET /app/ HTTP/1.1\" "
-      "200 100 \"-\" \"" + kIphoneUa + "\"\n" +
+      "200 100 \"-\" \"" +
+      kIphoneUa + "\"\n" +
       "10.1.2.7 - carol [20/Mar/2023:10:00:02 +0000] \"GET http://Files.Example.org/a/b?x=1 "
-      "HTTP/1.1\" 200 1 \"-\" \"" + kIphoneUa + "\"\n" +
+      "HTTP/1.1\" 200 1 \"-\" \"" +
+      kIphoneUa + "\"\n" +
       "10.1.2.7 - carol [20/Mar/2023:10:00:03 +0000] \"CONNECT chat.example.org:443 HTTP/1.1\" "
-      "200 1 \"-\" \"" + kIphoneUa + "\"\n";
+      "200 1 \"-\" \"" +
+      kIphoneUa + "\"\n";
   const auto devices = f.parse(text, "web", /*from_name=*/true);
   EXPECT_EQ(f.stats.bad_lines, 0u);
   EXPECT_EQ(f.stats.records, 4u);
@@ -115,9 +122,9 @@ TEST(AccessLogTest, CommonVhostAndProxyForms) {
 TEST(AccessLogTest, DamagedLinesAreReportedWithTheirNumber) {
   Fixture f;
   const std::string text =
-      std::string("10.1.2.3 - jdoe [20/Mar/2023:11:00:00 +0100] \"GET / HTTP/1.1\" 200 1 \"-\" \"") +
-      kIphoneUa + "\"\n" +
-      "10.1.2.3 - jdoe [20/Mar/2023:11:00:00 +0100] \"GET /trunc\n" +
+      std::string(
+          "10.1.2.3 - jdoe [20/Mar/2023:11:00:00 +0100] \"GET / HTTP/1.1\" 200 1 \"-\" \"") +
+      kIphoneUa + "\"\n" + "10.1.2.3 - jdoe [20/Mar/2023:11:00:00 +0100] \"GET /trunc\n" +
       "garbage without any structure\n" +
       "client.example.org - - [20/Mar/2023:11:00:00 +0100] \"GET / HTTP/1.1\" 200 1\n" +
       "10.1.2.3 - jdoe [32/Mar/2023:11:00:00 +0100] \"GET / HTTP/1.1\" 200 1\n" + "\n";

@@ -69,8 +69,8 @@ void EveParser::parseLine(std::string_view line, std::uint64_t number) {
       const detect::DeviceKey key{*mac, client.value_or(decode::IpAddress{})};
       const std::string_view host = str(d, "hostname");
       if (!host.empty()) ledger_.noteHostname(key, host, w);
-      ledger_.observe(key, detect::SignalKind::kDhcpVendorClass,
-                      str(d, "vendor_class_identifier"), w);
+      ledger_.observe(key, detect::SignalKind::kDhcpVendorClass, str(d, "vendor_class_identifier"),
+                      w);
       const json& params = member(d, "params");
       if (params.is_array() && !params.empty()) {
         buffer_.clear();

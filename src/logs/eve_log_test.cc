@@ -29,7 +29,8 @@ bool hasEvidence(const detect::DeviceVerdict& d, SignalKind signal, const std::s
 
 TEST(EveLogTest, DhcpDnsHttpTlsEventsOfOneClient) {
   // Suricata 7 eve.json lines (fields as it writes them; other event types are skipped).
-  const std::string text = R"({"timestamp":"2023-03-20T10:00:00.000000+0000","flow_id":1,"event_type":"dhcp","src_ip":"0.0.0.0","src_port":68,"dest_ip":"255.255.255.255","dest_port":67,"proto":"UDP","dhcp":{"type":"request","id":3735928559,"client_mac":"4c:6a:f6:9f:f6:27","assigned_ip":"0.0.0.0","client_ip":"0.0.0.0","dhcp_type":"request","client_id":"01:4c:6a:f6:9f:f6:27","hostname":"Nokia-2-2","params":["subnet_mask","router","dns_server"],"vendor_class_identifier":"android-dhcp-9"}}
+  const std::string text =
+      R"({"timestamp":"2023-03-20T10:00:00.000000+0000","flow_id":1,"event_type":"dhcp","src_ip":"0.0.0.0","src_port":68,"dest_ip":"255.255.255.255","dest_port":67,"proto":"UDP","dhcp":{"type":"request","id":3735928559,"client_mac":"4c:6a:f6:9f:f6:27","assigned_ip":"0.0.0.0","client_ip":"0.0.0.0","dhcp_type":"request","client_id":"01:4c:6a:f6:9f:f6:27","hostname":"Nokia-2-2","params":["subnet_mask","router","dns_server"],"vendor_class_identifier":"android-dhcp-9"}}
 {"timestamp":"2023-03-20T10:00:00.100000+0000","event_type":"dhcp","src_ip":"192.168.5.1","dest_ip":"192.168.5.20","dhcp":{"type":"reply","client_mac":"4c:6a:f6:9f:f6:27","assigned_ip":"192.168.5.20","dhcp_type":"ack"}}
 {"timestamp":"2023-03-20T10:00:01.000000+0000","event_type":"dns","src_ip":"192.168.5.20","dest_ip":"192.168.5.1","dns":{"type":"query","id":1,"rrname":"connectivitycheck.gstatic.com","rrtype":"A","tx_id":0}}
 {"timestamp":"2023-03-20T10:00:01.500000+0000","event_type":"dns","src_ip":"192.168.5.20","dest_ip":"192.168.5.1","dns":{"version":3,"type":"request","id":2,"queries":[{"rrname":"android.clients.google.com","rrtype":"A"}]}}

@@ -51,8 +51,8 @@ std::int64_t fraction(std::string_view s, std::size_t& pos) {
 
 std::optional<std::int64_t> civilToNs(int year, int month, int day, int hour, int minute,
                                       int second) {
-  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 ||
-      minute > 59 || second > 60) {
+  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
+      second > 60) {
     return std::nullopt;
   }
   const Date date = Date::fromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
@@ -63,7 +63,8 @@ std::optional<std::int64_t> civilToNs(int year, int month, int day, int hour, in
 // "+hhmm", "+hh:mm", "-hh", "Z" at `pos` -> seconds east of UTC; nullopt when malformed.
 std::optional<int> zoneOffset(std::string_view s, std::size_t pos) {
   if (pos >= s.size()) return 0;  // no zone: UTC
-  if (s[pos] == 'Z' || s[pos] == 'z') return pos + 1 == s.size() ? std::optional<int>(0) : std::nullopt;
+  if (s[pos] == 'Z' || s[pos] == 'z')
+    return pos + 1 == s.size() ? std::optional<int>(0) : std::nullopt;
   if (s[pos] != '+' && s[pos] != '-') return std::nullopt;
   const int sign = s[pos] == '-' ? -1 : 1;
   const int hh = digits(s, pos + 1, 2);
@@ -91,14 +92,18 @@ void LogStats::merge(const LogStats& other) {
 
 LogParser::LogParser(detect::Ledger& ledger, std::uint32_t source, std::string file,
                      LogListener* listener, LogStats& stats)
-    : ledger_(ledger), source_(source), file_(std::move(file)), listener_(listener),
+    : ledger_(ledger),
+      source_(source),
+      file_(std::move(file)),
+      listener_(listener),
       stats_(stats) {}
 
 void LogParser::bad(std::uint64_t line, std::string message) {
   ++stats_.bad_lines;
   if (listener_ == nullptr || reported_ >= kMaxReportedProblems) return;
   ++reported_;
-  if (reported_ == kMaxReportedProblems) message += " (further problems in this file are only counted)";
+  if (reported_ == kMaxReportedProblems)
+    message += " (further problems in this file are only counted)";
   listener_->onProblem(LogProblem{file_, line, std::move(message)});
 }
 
@@ -188,7 +193,8 @@ Status readLines(const std::string& path, LogParser& parser, LogListener* listen
         carry.clear();
       }
     }
-    if (listener != nullptr) listener->onProgress(path, static_cast<std::uint64_t>(gzoffset(in)), total);
+    if (listener != nullptr)
+      listener->onProgress(path, static_cast<std::uint64_t>(gzoffset(in)), total);
   }
   if (!carry.empty() || carry_too_long) deliver(carry);
   gzclose(in);
@@ -282,8 +288,7 @@ std::optional<std::int64_t> parseCommonLogTime(std::string_view s) {
   // 10/Oct/2000:13:55:36 -0700
   static constexpr std::array<std::string_view, 12> kMonths = {
       "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  if (s.size() < 20 || s[2] != '/' || s[6] != '/' || s[11] != ':' || s[14] != ':' ||
-      s[17] != ':') {
+  if (s.size() < 20 || s[2] != '/' || s[6] != '/' || s[11] != ':' || s[14] != ':' || s[17] != ':') {
     return std::nullopt;
   }
   int month = 0;

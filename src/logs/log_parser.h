@@ -52,8 +52,8 @@ class LogParser {
 
   // `ledger`, `listener` (may be null) and `stats` must outlive the parser. `file` names the
   // input in problems; `source` is its Ledger::addSource index.
-  LogParser(detect::Ledger& ledger, std::uint32_t source, std::string file,
-            LogListener* listener, LogStats& stats);
+  LogParser(detect::Ledger& ledger, std::uint32_t source, std::string file, LogListener* listener,
+            LogStats& stats);
   virtual ~LogParser() = default;
   LogParser(const LogParser&) = delete;
   LogParser& operator=(const LogParser&) = delete;

@@ -1,11 +1,11 @@
 #include "logs/log_parser.h"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <cstdio>
 #include <fstream>
 #include <vector>
-#include <zlib.h>
 
 namespace phaseout::logs {
 namespace {

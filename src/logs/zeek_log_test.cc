@@ -74,12 +74,12 @@ TEST(ZeekLogTest, DhcpTsvGivesHostNamesAndLeases) {
       "vector[string]",
       {"1679306400.000000\tCa1,Cb2\t-\t192.168.2.1\tc4:61:8b:35:82:a9\tLucas-iPhone\t-\t"
        "(empty)\t-\t192.168.2.17\t86400.000000\tDISCOVER,OFFER,REQUEST,ACK"});
-  const std::string http =
-      tsv("http", "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\thost\turi\tuser_agent",
-          "time\tstring\taddr\tport\taddr\tport\tstring\tstring\tstring",
-          {std::string("1679306460.5\tCx\t192.168.2.17\t50000\t10.0.0.80\t80\tintranet.example.org\t"
-                       "/login?next=%2F\t") +
-           kIphoneUa});
+  const std::string http = tsv(
+      "http", "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\thost\turi\tuser_agent",
+      "time\tstring\taddr\tport\taddr\tport\tstring\tstring\tstring",
+      {std::string("1679306460.5\tCx\t192.168.2.17\t50000\t10.0.0.80\t80\tintranet.example.org\t"
+                   "/login?next=%2F\t") +
+       kIphoneUa});
   run.parse(dhcp, ZeekLogType::kUnknown);
   const auto devices = run.parse(http, ZeekLogType::kUnknown);
   EXPECT_EQ(run.stats.bad_lines, 0u);
@@ -107,8 +107,7 @@ TEST(ZeekLogTest, JsonLinesWithTheTypeFromTheFileName) {
       R"({"ts":"2023-03-20T10:01:00.000000Z","id.orig_h":"10.0.0.7","host":"portal.example.org",)" +
       R"("uri":"/mail/inbox","user_agent":")" + kIphoneUa + R"(","username":"jdoe"})" + "\n" +
       R"({"ts":1679306460.25,"id.orig_h":"10.0.0.7","host)" + "\n";
-  ASSERT_EQ(zeekLogTypeFromFileName("/var/zeek/http.04:00:00-05:00:00.log.gz"),
-            ZeekLogType::kHttp);
+  ASSERT_EQ(zeekLogTypeFromFileName("/var/zeek/http.04:00:00-05:00:00.log.gz"), ZeekLogType::kHttp);
   const auto devices = run.parse(text, zeekLogTypeFromFileName("http.log"), "http.log");
   EXPECT_EQ(run.stats.records, 2u);
   EXPECT_EQ(run.stats.bad_lines, 1u);

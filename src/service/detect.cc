@@ -32,8 +32,8 @@ namespace {
 
 bool isZeekLogName(const std::string& name) {
   auto ends = [&name](std::string_view suffix) {
-    return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(),
-                                                       suffix) == 0;
+    return name.size() > suffix.size() &&
+           name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
   return ends(".log") || ends(".log.gz");
 }
@@ -48,8 +48,7 @@ Result<std::vector<std::string>> zeekFiles(const std::string& path) {
   }
   if (!std::filesystem::is_directory(status)) return std::vector<std::string>{path};
   std::vector<std::string> files;
-  for (std::filesystem::directory_iterator it(path, ec), end; !ec && it != end;
-       it.increment(ec)) {
+  for (std::filesystem::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
     std::error_code type_ec;
     if (!it->is_regular_file(type_ec)) continue;
     const std::string name = it->path().filename().string();
@@ -72,9 +71,8 @@ Status detectFiles(const std::vector<std::string>& paths, const DetectSetup& set
   return detectInputs(inputs, setup, listener, quiet, report);
 }
 
-Status detectInputs(const DetectInputs& inputs, const DetectSetup& setup,
-                    ObserveListener& listener, logs::LogListener& log_listener,
-                    DetectReport& report) {
+Status detectInputs(const DetectInputs& inputs, const DetectSetup& setup, ObserveListener& listener,
+                    logs::LogListener& log_listener, DetectReport& report) {
   detect::Ledger ledger(setup.signatures, setup.oui.size() > 0 ? &setup.oui : nullptr);
   detect::PacketEvidence evidence(ledger);
   // One observeFiles call per file, so that every observation is attributed to its file.
@@ -120,8 +118,8 @@ Status detectInputs(const DetectInputs& inputs, const DetectSetup& setup,
   report.devices = ledger.finish(&report.ledger);
   report.sources = ledger.sources();
   if (!first_error.isOk()) return first_error;
-  const bool logs_given = !inputs.zeek.empty() || !inputs.eve_files.empty() ||
-                          !inputs.access_logs.empty();
+  const bool logs_given =
+      !inputs.zeek.empty() || !inputs.eve_files.empty() || !inputs.access_logs.empty();
   if (report.observe.files == 0 && !inputs.captures.empty() && !logs_given) {
     return invalidArgument(inputs.captures.size() == 1
                                ? "nothing could be read from " + inputs.captures.front()

@@ -63,9 +63,8 @@ struct DetectInputs {
 // file or Zeek directory that cannot be read at all is InvalidArgument naming it, as is a run
 // where nothing could be read from any capture and no log was given. The report is filled
 // either way (the caller may print it before the error).
-Status detectInputs(const DetectInputs& inputs, const DetectSetup& setup,
-                    ObserveListener& listener, logs::LogListener& log_listener,
-                    DetectReport& report);
+Status detectInputs(const DetectInputs& inputs, const DetectSetup& setup, ObserveListener& listener,
+                    logs::LogListener& log_listener, DetectReport& report);
 
 // Reads the files in order (as observeFiles does: "-" is standard input, gzip is inflated,
 // damage is a warning) and returns a verdict for every device that showed evidence.
