@@ -141,6 +141,10 @@ TEST_F(QuicCorpusTest, V1InitialsOfSites) {
     EXPECT_EQ(f.alpn, (std::vector<std::string>{"h3"})) << frame;
     EXPECT_EQ(f.ja4.substr(0, 4), "q13d") << frame;
   }
+  // Chrome's QUIC hello: the JA4 FoxIO's reference implementation computes for the Chrome QUIC
+  // hellos of its own test captures.
+  // (nDPI's published result for this capture has the same hashes with ALPN code "h0".)
+  EXPECT_EQ(quic.at(315).ja4, "q13d0310h3_55b375c5d22e_cd85d2d88918");
 }
 
 TEST_F(QuicCorpusTest, Q035AndQ046Desktops) {

@@ -136,7 +136,14 @@ FrameWalk walkIetfFrames(std::span<const std::uint8_t> payload, CryptoStream& cr
   while (!r.empty()) {
     const std::uint64_t type = varint(r);
     switch (type) {
-      case kFramePadding:
+      case kFramePadding: {
+        // Clients pad Initials to 1200 bytes (RFC 9000 §14.1): skip the run at once.
+        const auto rest = r.rest();
+        r.skip(static_cast<std::size_t>(
+            std::find_if(rest.begin(), rest.end(), [](std::uint8_t b) { return b != 0; }) -
+            rest.begin()));
+        break;
+      }
       case kFramePing:
         break;
       case kFrameAck:
@@ -316,7 +323,7 @@ class Session {
       }
       const auto mask = quic::headerProtectionMask(
           keys->hp, rest.subspan(pn_offset + 4).first<quic::kSampleBytes>());
-      if (!mask) return bump("quic.undecryptable_initial", Outcome::kMalformed);
+      if (!mask) return Outcome::kNotMine;  // OpenSSL failed: nothing to say about the packet
       std::vector<std::uint8_t> header(rest.begin(), rest.begin() + pn_offset + 4);
       header[0] = static_cast<std::uint8_t>(first ^ ((*mask)[0] & 0x0f));
       const std::size_t pn_len = (header[0] & 3) + 1;
@@ -331,10 +338,7 @@ class Session {
       auto plain =
           quic::openPayload(*keys, packet_number, header,
                             rest.subspan(pn_offset + pn_len, packet_end - pn_offset - pn_len));
-      if (!plain) {
-        if (plaintexts.empty()) return bump("quic.undecryptable_initial", Outcome::kMalformed);
-        break;
-      }
+      if (!plain) break;  // a later Initial of the connection, or damage (see the header)
       plaintexts.push_back(std::move(*plain));
       rest = rest.subspan(packet_end);
     }

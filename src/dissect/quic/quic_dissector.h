@@ -16,16 +16,22 @@
 // public header with the version flag. Packets from a server port to a client port are the
 // server's (its Initials are protected with the server's keys) and are not looked at.
 //
+// An Initial that does not open with the keys of its own Destination Connection ID is taken
+// for a later Initial of a connection (the client has switched to the server's connection ID,
+// RFC 9000 §7.2, and keeps the first keys) and left alone: kNotMine, no anomaly; a damaged
+// Initial looks the same.
+//
 // Not done: a ClientHello longer than one datagram (post-quantum key shares make recent
 // Chrome's two datagrams long) is not reassembled across datagrams; the fields read from the
-// first part are kept (SNI comes early), without version-dependent ja4, and counted.
+// first part are kept (the SNI comes early), without ja4 (it needs the whole hello), and the
+// split is counted.
 //
 // Anomalies: quic.truncated_packet (the datagram ends before the packet does),
-// quic.undecryptable_initial (the AEAD tag does not verify), quic.unsupported_version,
-// quic.unexpected_frame (a frame type not allowed or not parsed in a client Initial),
-// quic.client_hello_split (the ClientHello continues beyond this datagram),
-// quic.client_hello_not_at_start (CRYPTO data without offset 0: the later part of a split hello),
-// quic.malformed_client_hello, quic.truncated_chlo, quic.malformed_chlo.
+// quic.malformed_header (a connection ID longer than 20 bytes), quic.unsupported_version,
+// quic.unexpected_frame (a frame type not allowed in a client Initial), quic.malformed_frame
+// (a frame cut by the packet end), quic.client_hello_split (the ClientHello continues beyond
+// this datagram), quic.client_hello_not_at_start (CRYPTO data without offset 0: the later
+// part of a split hello), quic.malformed_client_hello, quic.truncated_chlo, quic.malformed_chlo.
 #pragma once
 
 #include <cstdint>

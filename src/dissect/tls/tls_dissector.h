@@ -1,6 +1,7 @@
 // TLS ClientHello (RFC 8446 §4.1.2 and RFC 5246 §7.4.1.2; record layer RFC 8446 §5.1; SNI
 // RFC 6066 §3; ALPN RFC 7301 §3.1; supported_versions RFC 8446 §4.2.1) at the start of a TCP
 // segment on any port: one observation per ClientHello, with its JA4 fingerprint (ja4.h).
+// The hello itself is read by parseClientHello (client_hello.h), which QUIC shares.
 //
 // Routing: the segment must start with a handshake record (0x16 0x03) whose first handshake
 // message is a ClientHello (type 1); anything else is kNotMine. A ClientHello split over
