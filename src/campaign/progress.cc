@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <unordered_map>
-#include <unordered_set>
 
 namespace phaseout::campaign {
 
@@ -30,7 +29,12 @@ std::vector<MilestoneCheck> milestoneChecks(const policy::Directive& d,
   std::size_t banned = 0;
   std::size_t surrendered = 0;
   std::size_t done_or_exempt = 0;
-  std::unordered_set<std::string_view> holders;
+  // Holders of banned devices, flagged by their index in `people` (verdicts point into it), so
+  // no pass below hashes a person id per device.
+  std::vector<char> holds_banned(people.size(), 0);
+  auto indexOf = [&](const inventory::Person* p) {
+    return static_cast<std::size_t>(p - people.data());
+  };
   // Active devices in scope were judged by the evaluation already.
   for (const auto& v : evaluation.verdicts) {
     const bool violating = v.status == policy::VerdictStatus::kPending ||
@@ -39,7 +43,7 @@ std::vector<MilestoneCheck> milestoneChecks(const policy::Directive& d,
     if (!violating && !exempt_banned) continue;
     ++banned;
     if (exempt_banned) ++done_or_exempt;
-    holders.insert(v.device->holder);
+    holds_banned[indexOf(v.holder)] = 1;
   }
   // Devices no longer active: banned ones of in-scope holders count as surrendered.
   std::unordered_map<std::string_view, const inventory::Person*> person_by_id;
@@ -48,27 +52,34 @@ std::vector<MilestoneCheck> milestoneChecks(const policy::Directive& d,
     if (dev.state == platform::DeviceState::kActive || dev.holder.empty()) continue;
     if (person_by_id.empty()) {
       person_by_id.reserve(people.size());
+      // The first record of an id wins, as in evaluate().
       for (const auto& p : people) person_by_id.emplace(p.person_id, &p);
     }
+    auto it = person_by_id.find(dev.holder);
+    if (it == person_by_id.end()) continue;
     auto cached = in_scope.find(dev.holder);
     if (cached == in_scope.end()) {
-      auto it = person_by_id.find(dev.holder);
-      const bool scoped = it != person_by_id.end() && policy::personInScope(d, *it->second);
-      cached = in_scope.emplace(dev.holder, scoped).first;
+      cached = in_scope.emplace(dev.holder, policy::personInScope(d, *it->second)).first;
     }
     if (!cached->second || !isBanned(dev)) continue;
     ++banned;
     ++surrendered;
     ++done_or_exempt;
-    holders.insert(dev.holder);
+    holds_banned[indexOf(it->second)] = 1;
   }
-  std::unordered_set<std::string_view> with_replacement;
-  for (const auto& dev : devices) {
-    if (dev.state == platform::DeviceState::kActive && holders.count(dev.holder) &&
-        isAllowedReplacement(d, dev)) {
-      with_replacement.insert(dev.holder);
+  // Every active device of an in-scope holder has a verdict, so replacements held by the
+  // holders above are among the verdicts.
+  std::vector<char> has_replacement(people.size(), 0);
+  for (const auto& v : evaluation.verdicts) {
+    const std::size_t h = indexOf(v.holder);
+    if (holds_banned[h] && !has_replacement[h] && isAllowedReplacement(d, *v.device)) {
+      has_replacement[h] = 1;
     }
   }
+  const auto holder_count =
+      static_cast<std::size_t>(std::count(holds_banned.begin(), holds_banned.end(), 1));
+  const auto replaced_count =
+      static_cast<std::size_t>(std::count(has_replacement.begin(), has_replacement.end(), 1));
 
   std::vector<MilestoneCheck> out;
   for (const auto& m : d.milestones) {
@@ -78,8 +89,8 @@ std::vector<MilestoneCheck> milestoneChecks(const policy::Directive& d,
     c.days_left = evaluation.as_of.daysUntil(m.due);
     c.requires_what = m.requires_what;
     if (m.requires_what == policy::kRequiresAllowedReplacementHeld) {
-      c.total = holders.size();
-      c.met = with_replacement.size();
+      c.total = holder_count;
+      c.met = replaced_count;
     } else if (m.requires_what == policy::kRequiresBannedDevicesSurrendered) {
       c.total = banned;
       c.met = surrendered;

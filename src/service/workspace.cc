@@ -1,9 +1,12 @@
 #include "service/workspace.h"
 
 #include <fstream>
+#include <future>
 #include <iterator>
-#include <unordered_set>
+#include <span>
 
+#include "core/bounded_queue.h"
+#include "core/string_set.h"
 #include "inventory/import_parser.h"
 #include "storage/campaign_store.h"
 #include "storage/sqlite_connection.h"
@@ -13,7 +16,21 @@ namespace phaseout::service {
 Result<std::string> readFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return invalidArgument(path + ": cannot open file");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // One read of the whole file when its size is known (a regular file); else chunk by chunk.
+  std::string text;
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size > 0) {
+    text.resize(static_cast<std::size_t>(size));
+    in.read(text.data(), size);
+    text.resize(static_cast<std::size_t>(in.gcount()));
+  }
+  in.clear();
+  char chunk[65536];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+  }
   if (in.bad()) return invalidArgument(path + ": read error");
   return text;
 }
@@ -38,13 +55,14 @@ Result<policy::Directive> parseStored(const storage::DirectiveRecord& record) {
 
 }  // namespace
 
-Workspace::Workspace(std::unique_ptr<storage::Connection> connection)
-    : connection_(std::move(connection)),
+Workspace::Workspace(std::unique_ptr<storage::Connection> connection, std::string db_path)
+    : db_path_(std::move(db_path)),
+      connection_(std::move(connection)),
       repository_(std::make_unique<storage::Repository>(*connection_)) {}
 
 Result<std::unique_ptr<Workspace>> Workspace::open(const std::string& db_path) {
   PH_ASSIGN_OR_RETURN(auto conn, storage::openSqlite(db_path));
-  return std::unique_ptr<Workspace>(new Workspace(std::move(conn)));
+  return std::unique_ptr<Workspace>(new Workspace(std::move(conn), db_path));
 }
 
 Status Workspace::init() { return repository_->migrate(); }
@@ -60,22 +78,65 @@ storage::ChangeContext Workspace::changeContext(const Recording& recording,
   return change;
 }
 
+namespace {
+
+// Parses on a second thread while this one stores: `stream(sink)` is a streaming parse
+// (inventory::streamPeople / streamDevices) that hands batches to `sink`; each batch is copied
+// into a buffer (recycled, so its strings' storage is reused) and queued to `store`. Returns
+// the store's error if storing failed (the parse is stopped), else the parse's own status.
+template <typename Record, typename Stream>
+Status parseWhileStoring(Stream stream,
+                         const storage::Repository::BatchSink<Record>& store) {
+  constexpr std::size_t kQueuedBatches = 4;
+  BoundedQueue<std::vector<Record>> full(kQueuedBatches);
+  BoundedQueue<std::vector<Record>> spent(kQueuedBatches + 2);
+  auto parse = std::async(std::launch::async, [&] {
+    const Status parsed = stream([&](std::span<const Record> batch) -> Status {
+      std::vector<Record> buffer;
+      if (auto reused = spent.tryPop()) buffer = std::move(*reused);
+      buffer.assign(batch.begin(), batch.end());
+      if (!full.push(std::move(buffer))) return internalError("import stopped");
+      return Status::ok();
+    });
+    full.close();
+    return parsed;
+  });
+  Status stored = Status::ok();
+  while (auto batch = full.pop()) {
+    stored = store(std::span<const Record>(*batch));
+    if (!stored.isOk()) {
+      full.cancel();
+      break;
+    }
+    spent.tryPush(std::move(*batch));
+  }
+  const Status parsed = parse.get();
+  return stored.isOk() ? parsed : stored;
+}
+
+}  // namespace
+
 Result<ImportSummary> Workspace::importPeople(const std::string& path,
                                               const Recording& recording,
                                               const ProgressFn& progress) {
   PH_RETURN_IF_ERROR(repository_->checkReady());
   PH_ASSIGN_OR_RETURN(auto format, inventory::formatForPath(path));
   PH_ASSIGN_OR_RETURN(std::string text, readFile(path));
-  if (progress) progress("parse", 0, 0);
-  PH_ASSIGN_OR_RETURN(auto people, inventory::parsePeople(text, path, format));
   ImportSummary summary;
   summary.file = path;
-  summary.records = people.size();
   auto row_progress = [&](std::size_t done, std::size_t total) {
-    if (progress) progress("store", done, total);
+    if (progress) progress("import", done, total);
+  };
+  auto produce = [&](const storage::Repository::BatchSink<inventory::Person>& store) {
+    return parseWhileStoring<inventory::Person>(
+        [&](const inventory::PeopleSink& sink) {
+          return inventory::streamPeople(text, path, format, sink);
+        },
+        store);
   };
   PH_ASSIGN_OR_RETURN(summary.counts, repository_->upsertPeople(
-                                          people, changeContext(recording, path), row_progress));
+                                          produce, changeContext(recording, path), row_progress));
+  summary.records = summary.counts.added + summary.counts.updated + summary.counts.unchanged;
   return summary;
 }
 
@@ -86,20 +147,24 @@ Result<ImportSummary> Workspace::importDevices(const std::string& path,
   PH_ASSIGN_OR_RETURN(auto format, inventory::formatForPath(path));
   PH_ASSIGN_OR_RETURN(std::string text, readFile(path));
   PH_ASSIGN_OR_RETURN(auto ids, repository_->loadPersonIds());
-  std::unordered_set<std::string_view> known(ids.begin(), ids.end());
-  if (progress) progress("parse", 0, 0);
-  PH_ASSIGN_OR_RETURN(auto devices,
-                      inventory::parseDevices(text, path, format, [&](std::string_view id) {
-                        return known.count(id) > 0;
-                      }));
+  const StringSet known(ids);
   ImportSummary summary;
   summary.file = path;
-  summary.records = devices.size();
   auto row_progress = [&](std::size_t done, std::size_t total) {
-    if (progress) progress("store", done, total);
+    if (progress) progress("import", done, total);
+  };
+  auto produce = [&](const storage::Repository::BatchSink<inventory::Device>& store) {
+    return parseWhileStoring<inventory::Device>(
+        [&](const inventory::DeviceSink& sink) {
+          return inventory::streamDevices(
+              text, path, format, [&](std::string_view id) { return known.contains(id); },
+              sink);
+        },
+        store);
   };
   PH_ASSIGN_OR_RETURN(summary.counts, repository_->upsertDevices(
-                                          devices, changeContext(recording, path), row_progress));
+                                          produce, changeContext(recording, path), row_progress));
+  summary.records = summary.counts.added + summary.counts.updated + summary.counts.unchanged;
   return summary;
 }
 
@@ -138,21 +203,76 @@ Result<std::pair<policy::Directive, storage::DirectiveRecord>> Workspace::direct
   return std::make_pair(std::move(parsed), std::move(record));
 }
 
+namespace {
+
+// The last event's seq: every write appends one, so two read transactions that see the same
+// last seq read the same snapshot.
+Result<std::int64_t> lastEventSeq(storage::Connection& conn) {
+  PH_ASSIGN_OR_RETURN(auto s, conn.prepare("SELECT coalesce(max(seq), 0) FROM events"));
+  PH_ASSIGN_OR_RETURN(bool row, s->step());
+  return row ? s->integer(0) : 0;
+}
+
+struct PeopleRead {
+  Status status;
+  std::int64_t seq = -1;
+  std::vector<inventory::Person> people;
+};
+
+// Reads the people of `as_of` on a connection of its own (run on a second thread).
+Status readPeopleInto(PeopleRead& out, const std::string& db_path, Date as_of) {
+  storage::SqliteOptions options;
+  options.create = false;
+  PH_ASSIGN_OR_RETURN(auto conn, storage::openSqlite(db_path, options));
+  PH_ASSIGN_OR_RETURN(auto tx, storage::Transaction::begin(*conn, storage::Transaction::Mode::kRead));
+  PH_ASSIGN_OR_RETURN(out.seq, lastEventSeq(*conn));
+  storage::Repository repository(*conn);
+  PH_ASSIGN_OR_RETURN(out.people,
+                      repository.loadPeople(as_of, storage::Repository::Fields::kEvaluation));
+  return tx->commit();
+}
+
+PeopleRead readPeople(const std::string& db_path, Date as_of) {
+  PeopleRead out;
+  out.status = readPeopleInto(out, db_path, as_of);
+  return out;
+}
+
+}  // namespace
+
 Result<StatusResult> Workspace::status(const std::string& directive_id, Date as_of) {
   PH_RETURN_IF_ERROR(repository_->checkReady());
   StatusResult result;
+  using Fields = storage::Repository::Fields;
+  // People and devices are read at once, on two connections, when the database is a file: the
+  // two reads are half of the command's time. Both read transactions must see the same snapshot
+  // (the same last event); if a writer committed in between, people are read again here.
+  std::future<PeopleRead> people_read;
+  if (!db_path_.empty() && db_path_ != ":memory:") {
+    people_read = std::async(std::launch::async, readPeople, db_path_, as_of);
+  }
   {
     // One read transaction so the directive, people and devices come from the same snapshot.
     PH_ASSIGN_OR_RETURN(auto tx,
                         storage::Transaction::begin(*connection_, storage::Transaction::Mode::kRead));
+    PH_ASSIGN_OR_RETURN(const std::int64_t seq, lastEventSeq(*connection_));
     PH_ASSIGN_OR_RETURN(auto record, repository_->directiveInForce(directive_id, as_of));
     PH_ASSIGN_OR_RETURN(result.directive, parseStored(record));
     result.directive_version = record.version;
-    using Fields = storage::Repository::Fields;
-    PH_ASSIGN_OR_RETURN(result.people, repository_->loadPeople(as_of, Fields::kEvaluation));
     PH_ASSIGN_OR_RETURN(result.devices, repository_->loadDevices(as_of, Fields::kEvaluation));
     PH_ASSIGN_OR_RETURN(result.waivers,
                         storage::CampaignStore(*repository_).loadWaivers(directive_id));
+    bool have_people = false;
+    if (people_read.valid()) {
+      PeopleRead read = people_read.get();
+      if (read.status.isOk() && read.seq == seq) {
+        result.people = std::move(read.people);
+        have_people = true;
+      }
+    }
+    if (!have_people) {
+      PH_ASSIGN_OR_RETURN(result.people, repository_->loadPeople(as_of, Fields::kEvaluation));
+    }
     PH_RETURN_IF_ERROR(tx->commit());
   }
   result.evaluation = policy::evaluate(result.directive, result.people, result.devices, as_of);

@@ -99,11 +99,12 @@ class Workspace {
   storage::Repository& repository() { return *repository_; }
 
  private:
-  explicit Workspace(std::unique_ptr<storage::Connection> connection);
+  Workspace(std::unique_ptr<storage::Connection> connection, std::string db_path);
   // `source` names the input in messages and decides the format by its extension.
   storage::ChangeContext changeContext(const Recording& recording,
                                        std::string_view source) const;
 
+  std::string db_path_;  // for status's second reader; ":memory:" has none
   std::unique_ptr<storage::Connection> connection_;
   std::unique_ptr<storage::Repository> repository_;
 };

@@ -20,6 +20,9 @@ class Statement {
  public:
   virtual ~Statement() = default;
   virtual void bind(std::string_view name, std::string_view text) = 0;
+  // The same without a copy: `text` must stay valid and unchanged until the statement is
+  // reset or the parameter bound again (bulk inserts bind records that outlive the step).
+  virtual void bindView(std::string_view name, std::string_view text) = 0;
   virtual void bind(std::string_view name, std::int64_t value) = 0;
   virtual void bindNull(std::string_view name) = 0;
   // Binary data (BLOB / BYTEA).

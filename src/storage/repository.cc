@@ -61,22 +61,22 @@ const std::string& idOf(const Device& d) { return d.device_id; }
 
 // Reads versioned records ordered by (id, valid_from, seq) and keeps the last version of each
 // id: the version in force on the scanned day.
-template <typename Record, typename Read>
+// Reads versioned records ordered by (id, valid_from, seq) and keeps the last version of each
+// id: the version in force on the scanned day. Rows are read in place into the vector (a
+// record is not moved after it is read, except when the vector grows); a later version of the
+// same id overwrites the one before it.
+template <typename Record, typename ReadInto>
 Result<std::vector<Record>> loadVersions(Connection& conn, std::string_view sql,
-                                         std::optional<Date> as_of, Read read) {
+                                         std::optional<Date> as_of, ReadInto read_into) {
   PH_ASSIGN_OR_RETURN(auto s, conn.prepare(sql));
   s->bind("day", as_of ? std::int64_t{as_of->days()} : std::int64_t{INT32_MAX});
   std::vector<Record> out;
   while (true) {
     PH_ASSIGN_OR_RETURN(bool row, s->step());
     if (!row) break;
-    PH_ASSIGN_OR_RETURN(Record r, read(*s));
     // Versions of one id are adjacent; the last one read is the one in force.
-    if (!out.empty() && idOf(out.back()) == idOf(r)) {
-      out.back() = std::move(r);
-    } else {
-      out.push_back(std::move(r));
-    }
+    if (out.empty() || idOf(out.back()) != s->text(0)) out.emplace_back();
+    PH_RETURN_IF_ERROR(read_into(*s, out.back()));
   }
   return out;
 }
@@ -94,9 +94,10 @@ Result<DirectiveRecord> readDirective(Statement& s) {
 }
 
 
-// Shared upsert: a new version for what is new or changed; one event for the batch.
+// Shared upsert: a new version for what is new or changed; one event for the whole input.
 template <typename Record, typename IdOf, typename Bind, typename Encode>
-Result<UpsertCounts> upsertVersions(Repository& repo, const std::vector<Record>& incoming,
+Result<UpsertCounts> upsertVersions(Repository& repo,
+                                    const Repository::BatchProducer<Record>& produce,
                                     std::vector<Record> latest, const ChangeContext& change,
                                     std::string_view kind, IdOf id_of, Bind bind, Encode encode,
                                     std::string_view insert_sql,
@@ -106,7 +107,7 @@ Result<UpsertCounts> upsertVersions(Repository& repo, const std::vector<Record>&
   by_id.reserve(latest.size());
   for (const Record& r : latest) by_id.emplace(id_of(r), &r);
   // The event comes first so rows can carry its seq; its digest is known only after the rows,
-  // so the event is written with a placeholder and completed below, inside the transaction.
+  // so the event is appended last, inside the same transaction, and must get this seq.
   PH_ASSIGN_OR_RETURN(auto insert, conn.prepare(insert_sql));
   PH_ASSIGN_OR_RETURN(auto last, conn.prepare(kLastEvent));
   PH_ASSIGN_OR_RETURN(bool has_last, last->step());
@@ -114,32 +115,40 @@ Result<UpsertCounts> upsertVersions(Repository& repo, const std::vector<Record>&
   last.reset();
 
   UpsertCounts counts;
+  std::size_t records = 0;
   audit::RowSetDigest digest;
+  std::string row;  // canonical row buffer, reused
   constexpr std::size_t kProgressEvery = 16384;
-  std::size_t done = 0;
-  for (const Record& r : incoming) {
-    if (progress && ++done % kProgressEvery == 0) progress(done, incoming.size());
-    auto it = by_id.find(id_of(r));
-    std::int64_t valid_from = change.effective.days();
-    if (it == by_id.end()) {
-      if (!change.effective_given) valid_from = kBaselineDay;
-      ++counts.added;
-    } else if (!(*it->second == r)) {
-      ++counts.updated;
-    } else {
-      ++counts.unchanged;
-      continue;
+  auto store = [&](std::span<const Record> batch) -> Status {
+    for (const Record& r : batch) {
+      if (progress && ++records % kProgressEvery == 0) progress(records, 0);
+      auto it = by_id.find(id_of(r));
+      std::int64_t valid_from = change.effective.days();
+      if (it == by_id.end()) {
+        if (!change.effective_given) valid_from = kBaselineDay;
+        ++counts.added;
+      } else if (!(*it->second == r)) {
+        ++counts.updated;
+      } else {
+        ++counts.unchanged;
+        continue;
+      }
+      bind(*insert, r);
+      insert->bind("valid_from", valid_from);
+      insert->bind("seq", seq);
+      row.clear();
+      encode(row, r, valid_from);
+      digest.add(row);
+      PH_RETURN_IF_ERROR(insert->execute());
+      insert->reset();
     }
-    bind(*insert, r);
-    insert->bind("valid_from", valid_from);
-    insert->bind("seq", seq);
-    digest.add(encode(r, valid_from));
-    PH_RETURN_IF_ERROR(insert->execute());
-    insert->reset();
-  }
+    return Status::ok();
+  };
+  PH_RETURN_IF_ERROR(produce(store));
+  records = counts.added + counts.updated + counts.unchanged;
   nlohmann::ordered_json detail;
   detail["source"] = change.source;
-  detail["records"] = incoming.size();
+  detail["records"] = records;
   detail["added"] = counts.added;
   detail["updated"] = counts.updated;
   detail["unchanged"] = counts.unchanged;
@@ -176,50 +185,66 @@ Status Repository::checkReady() {
 Result<UpsertCounts> Repository::upsertPeople(const std::vector<Person>& people,
                                               const ChangeContext& change,
                                               const RowProgress& progress) {
+  return upsertPeople(
+      [&](const BatchSink<Person>& sink) { return sink(std::span<const Person>(people)); },
+      change, progress);
+}
+
+Result<UpsertCounts> Repository::upsertDevices(const std::vector<Device>& devices,
+                                               const ChangeContext& change,
+                                               const RowProgress& progress) {
+  return upsertDevices(
+      [&](const BatchSink<Device>& sink) { return sink(std::span<const Device>(devices)); },
+      change, progress);
+}
+
+Result<UpsertCounts> Repository::upsertPeople(const BatchProducer<Person>& produce,
+                                              const ChangeContext& change,
+                                              const RowProgress& progress) {
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(connection_, Transaction::Mode::kWrite));
   PH_ASSIGN_OR_RETURN(auto latest, loadPeople());
   PH_ASSIGN_OR_RETURN(
       auto counts,
-      upsertVersions(*this, people, std::move(latest), change, "import.people",
+      upsertVersions(*this, produce, std::move(latest), change, "import.people",
                      [](const Person& p) -> std::string_view { return p.person_id; }, bindPerson,
-                     personRow, kInsertPerson, progress));
+                     appendPersonRow, kInsertPerson, progress));
   PH_RETURN_IF_ERROR(tx->commit());
   return counts;
 }
 
-Result<UpsertCounts> Repository::upsertDevices(const std::vector<Device>& devices,
+Result<UpsertCounts> Repository::upsertDevices(const BatchProducer<Device>& produce,
                                                const ChangeContext& change,
                                                const RowProgress& progress) {
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(connection_, Transaction::Mode::kWrite));
   PH_ASSIGN_OR_RETURN(auto latest, loadDevices());
   PH_ASSIGN_OR_RETURN(
       auto counts,
-      upsertVersions(*this, devices, std::move(latest), change, "import.devices",
+      upsertVersions(*this, produce, std::move(latest), change, "import.devices",
                      [](const Device& d) -> std::string_view { return d.device_id; }, bindDevice,
-                     deviceRow, kInsertDevice, progress));
+                     appendDeviceRow, kInsertDevice, progress));
   PH_RETURN_IF_ERROR(tx->commit());
   return counts;
 }
 
 Result<std::vector<Person>> Repository::loadPeople(std::optional<Date> as_of, Fields fields) {
-  if (fields == Fields::kAll) return loadVersions<Person>(connection_, kSelectPeople, as_of, readPerson);
+  if (fields == Fields::kAll) return loadVersions<Person>(connection_, kSelectPeople, as_of, readPersonInto);
   // Same column positions as kSelectPeople, with name and email left empty.
   return loadVersions<Person>(
       connection_,
       "SELECT person_id, valid_from, seq, '', '', unit, roles, status FROM person_versions "
       "WHERE valid_from <= :day ORDER BY person_id, valid_from, seq",
-      as_of, readPerson);
+      as_of, readPersonInto);
 }
 
 Result<std::vector<Device>> Repository::loadDevices(std::optional<Date> as_of, Fields fields) {
-  if (fields == Fields::kAll) return loadVersions<Device>(connection_, kSelectDevices, as_of, readDevice);
+  if (fields == Fields::kAll) return loadVersions<Device>(connection_, kSelectDevices, as_of, readDeviceInto);
   // Same column positions as kSelectDevices, with what evaluation never reads left empty.
   return loadVersions<Device>(
       connection_,
       "SELECT device_id, valid_from, seq, holder, kind, vendor, model, platform, os_version, "
       "'unknown', 'unknown', '', '', '', '', state FROM device_versions "
       "WHERE valid_from <= :day ORDER BY device_id, valid_from, seq",
-      as_of, readDevice);
+      as_of, readDeviceInto);
 }
 
 Result<inventory::Person> Repository::loadPerson(const std::string& person_id, Date as_of) {

@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,20 @@ class Repository {
   Result<UpsertCounts> upsertPeople(const std::vector<inventory::Person>& people,
                                     const ChangeContext& change, const RowProgress& progress = {});
   Result<UpsertCounts> upsertDevices(const std::vector<inventory::Device>& devices,
+                                     const ChangeContext& change,
+                                     const RowProgress& progress = {});
+
+  // Streaming forms: `produce` hands the records over in batches, in order, through the sink
+  // it is given (each span valid only during the call), and returns its own status. Records
+  // are written as they arrive; if `produce` or a write fails, nothing is kept (the
+  // transaction is rolled back) and that error is returned. `progress` gets total 0 (unknown).
+  template <typename Record>
+  using BatchSink = std::function<Status(std::span<const Record>)>;
+  template <typename Record>
+  using BatchProducer = std::function<Status(const BatchSink<Record>&)>;
+  Result<UpsertCounts> upsertPeople(const BatchProducer<inventory::Person>& produce,
+                                    const ChangeContext& change, const RowProgress& progress = {});
+  Result<UpsertCounts> upsertDevices(const BatchProducer<inventory::Device>& produce,
                                      const ChangeContext& change,
                                      const RowProgress& progress = {});
 

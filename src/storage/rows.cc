@@ -18,7 +18,13 @@ void field(std::string& out, std::string_view v) {
 }
 
 std::string personRow(const Person& p, std::int64_t valid_from) {
-  std::string out = "person;";
+  std::string out;
+  appendPersonRow(out, p, valid_from);
+  return out;
+}
+
+void appendPersonRow(std::string& out, const Person& p, std::int64_t valid_from) {
+  out += "person;";
   field(out, p.person_id);
   field(out, std::to_string(valid_from));
   field(out, p.name);
@@ -26,11 +32,16 @@ std::string personRow(const Person& p, std::int64_t valid_from) {
   field(out, p.unit);
   field(out, join(p.roles, ";"));
   field(out, inventory::name(p.status));
+  }
+
+std::string deviceRow(const Device& d, std::int64_t valid_from) {
+  std::string out;
+  appendDeviceRow(out, d, valid_from);
   return out;
 }
 
-std::string deviceRow(const Device& d, std::int64_t valid_from) {
-  std::string out = "device;";
+void appendDeviceRow(std::string& out, const Device& d, std::int64_t valid_from) {
+  out += "device;";
   field(out, d.device_id);
   field(out, std::to_string(valid_from));
   field(out, d.holder);
@@ -46,8 +57,7 @@ std::string deviceRow(const Device& d, std::int64_t valid_from) {
   field(out, join(d.macs, ";"));
   field(out, d.hostname);
   field(out, platform::name(d.state));
-  return out;
-}
+  }
 
 std::string directiveRow(std::string_view id, std::int64_t version, std::int64_t valid_from,
                          std::string_view title, std::string_view text) {
@@ -63,36 +73,37 @@ std::string directiveRow(std::string_view id, std::int64_t version, std::int64_t
 // --- binding and reading ------------------------------------------------------------------
 
 void bindPerson(Statement& s, const Person& p) {
-  s.bind("person_id", p.person_id);
-  s.bind("name", p.name);
-  s.bind("email", p.email);
-  s.bind("unit", p.unit);
+  s.bindView("person_id", p.person_id);
+  s.bindView("name", p.name);
+  s.bindView("email", p.email);
+  s.bindView("unit", p.unit);
   s.bind("roles", join(p.roles, ";"));
-  s.bind("status", inventory::name(p.status));
+  s.bindView("status", inventory::name(p.status));
 }
 
 void bindDevice(Statement& s, const Device& d) {
-  s.bind("device_id", d.device_id);
-  s.bind("holder", d.holder);
-  s.bind("kind", platform::name(d.kind));
-  s.bind("vendor", d.vendor);
-  s.bind("model", d.model);
-  s.bind("platform", platform::name(d.platform));
-  s.bind("os_version", d.os_version);
-  s.bind("ownership", platform::name(d.ownership));
-  s.bind("channel", platform::name(d.channel));
-  s.bind("serial", d.serial);
-  s.bind("imei", d.imei);
+  s.bindView("device_id", d.device_id);
+  s.bindView("holder", d.holder);
+  s.bindView("kind", platform::name(d.kind));
+  s.bindView("vendor", d.vendor);
+  s.bindView("model", d.model);
+  s.bindView("platform", platform::name(d.platform));
+  s.bindView("os_version", d.os_version);
+  s.bindView("ownership", platform::name(d.ownership));
+  s.bindView("channel", platform::name(d.channel));
+  s.bindView("serial", d.serial);
+  s.bindView("imei", d.imei);
   s.bind("macs", join(d.macs, ";"));
-  s.bind("hostname", d.hostname);
-  s.bind("state", platform::name(d.state));
+  s.bindView("hostname", d.hostname);
+  s.bindView("state", platform::name(d.state));
 }
 
 namespace {
 
-template <typename T>
-Status decodeEnum(std::optional<T> parsed, T& out, std::string_view column, std::string_view id,
-                  std::string_view raw) {
+template <typename T, typename Parse>
+Status decodeEnum(Parse parse, std::string_view raw, T& out, std::string_view column,
+                  std::string_view id) {
+  const std::optional<T> parsed = parse(raw);
   if (!parsed) {
     return dataLoss("stored " + std::string(column) + " of " + std::string(id) +
                     " is not a valid value: \"" + std::string(raw) + "\"");
@@ -104,8 +115,7 @@ Status decodeEnum(std::optional<T> parsed, T& out, std::string_view column, std:
 }  // namespace
 
 // Columns from kSelectPeople: person_id, valid_from, seq, name, email, unit, roles, status.
-Result<Person> readPerson(Statement& s) {
-  Person p;
+Status readPersonInto(Statement& s, Person& p) {
   p.person_id = s.text(0);
   p.name = s.text(3);
   p.email = s.text(4);
@@ -120,31 +130,39 @@ Result<Person> readPerson(Statement& s) {
     return dataLoss("stored status of " + p.person_id + " is not valid: \"" +
                     std::string(status) + "\"");
   }
+  return Status::ok();
+}
+
+Result<Person> readPerson(Statement& s) {
+  Person p;
+  PH_RETURN_IF_ERROR(readPersonInto(s, p));
   return p;
 }
 
 // Columns from kSelectDevices: device_id, valid_from, seq, then the record's fields.
-Result<Device> readDevice(Statement& s) {
-  Device d;
+Status readDeviceInto(Statement& s, Device& d) {
   d.device_id = s.text(0);
   d.holder = s.text(3);
-  PH_RETURN_IF_ERROR(decodeEnum(platform::parseKind(s.text(4)), d.kind, "kind", d.device_id,
-                                s.text(4)));
+  PH_RETURN_IF_ERROR(decodeEnum(platform::parseKind, s.text(4), d.kind, "kind", d.device_id));
   d.vendor = s.text(5);
   d.model = s.text(6);
-  PH_RETURN_IF_ERROR(decodeEnum(platform::parsePlatform(s.text(7)), d.platform, "platform",
-                                d.device_id, s.text(7)));
+  PH_RETURN_IF_ERROR(
+      decodeEnum(platform::parsePlatform, s.text(7), d.platform, "platform", d.device_id));
   d.os_version = s.text(8);
-  PH_RETURN_IF_ERROR(decodeEnum(platform::parseOwnership(s.text(9)), d.ownership, "ownership",
-                                d.device_id, s.text(9)));
-  PH_RETURN_IF_ERROR(decodeEnum(platform::parseChannel(s.text(10)), d.channel, "channel",
-                                d.device_id, s.text(10)));
+  PH_RETURN_IF_ERROR(
+      decodeEnum(platform::parseOwnership, s.text(9), d.ownership, "ownership", d.device_id));
+  PH_RETURN_IF_ERROR(
+      decodeEnum(platform::parseChannel, s.text(10), d.channel, "channel", d.device_id));
   d.serial = s.text(11);
   d.imei = s.text(12);
   d.macs = splitList(s.text(13), ';');
   d.hostname = s.text(14);
-  PH_RETURN_IF_ERROR(decodeEnum(platform::parseDeviceState(s.text(15)), d.state, "state",
-                                d.device_id, s.text(15)));
+  return decodeEnum(platform::parseDeviceState, s.text(15), d.state, "state", d.device_id);
+}
+
+Result<Device> readDevice(Statement& s) {
+  Device d;
+  PH_RETURN_IF_ERROR(readDeviceInto(s, d));
   return d;
 }
 

@@ -24,6 +24,9 @@ void field(std::string& out, std::string_view v);
 
 std::string personRow(const inventory::Person& p, std::int64_t valid_from);
 std::string deviceRow(const inventory::Device& d, std::int64_t valid_from);
+// The same rows appended to `out` (bulk writers reuse one buffer).
+void appendPersonRow(std::string& out, const inventory::Person& p, std::int64_t valid_from);
+void appendDeviceRow(std::string& out, const inventory::Device& d, std::int64_t valid_from);
 std::string directiveRow(std::string_view id, std::int64_t version, std::int64_t valid_from,
                          std::string_view title, std::string_view text);
 std::string waiverRow(const campaign::Waiver& w);
@@ -39,12 +42,16 @@ campaign::Waiver readWaiver(Statement& s);
 // The payload of an event that wrote rows: {"detail": ..., "rows": n, "rows_digest": hex}.
 std::string rowsPayload(const nlohmann::ordered_json& detail, const audit::RowSetDigest& digest);
 
-// Bind every record column except valid_from and seq.
+// Bind every record column except valid_from and seq. The record's strings are bound without a
+// copy (Statement::bindView): keep the record alive and unchanged until the statement has run.
 void bindPerson(Statement& s, const inventory::Person& p);
 void bindDevice(Statement& s, const inventory::Device& d);
 // Read rows selected as: id, valid_from, seq, then the record's columns in table order.
 // DataLoss when a stored enum value is not valid.
 Result<inventory::Person> readPerson(Statement& s);
 Result<inventory::Device> readDevice(Statement& s);
+// The same, overwriting every field of an existing record (reusing its strings' storage).
+Status readPersonInto(Statement& s, inventory::Person& p);
+Status readDeviceInto(Statement& s, inventory::Device& d);
 
 }  // namespace phaseout::storage

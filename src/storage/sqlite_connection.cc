@@ -36,6 +36,10 @@ class SqliteStatement final : public Statement {
     sqlite3_bind_text(stmt_, index(name), text.data(), static_cast<int>(text.size()),
                       SQLITE_TRANSIENT);
   }
+  void bindView(std::string_view name, std::string_view text) override {
+    sqlite3_bind_text(stmt_, index(name), text.data(), static_cast<int>(text.size()),
+                      SQLITE_STATIC);
+  }
   void bind(std::string_view name, std::int64_t value) override {
     sqlite3_bind_int64(stmt_, index(name), value);
   }
