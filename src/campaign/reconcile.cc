@@ -70,7 +70,8 @@ std::pair<std::string, std::string> hostAndPath(std::string_view text) {
   }
   const std::size_t slash = text.find('/');
   std::string_view host = text.substr(0, slash);
-  std::string path = slash == std::string_view::npos ? std::string() : std::string(text.substr(slash));
+  std::string path =
+      slash == std::string_view::npos ? std::string() : std::string(text.substr(slash));
   // Strip a port, but not from a bracketed IPv6 literal's inside.
   const std::size_t colon = host.rfind(':');
   if (colon != std::string_view::npos && host.find(']') == std::string_view::npos &&
@@ -269,9 +270,8 @@ std::vector<Finding> Reconciler::findings(const std::vector<Sighting>& sightings
   for (const auto& s : sightings) {
     if (s.seen_on <= as_of) todo.push_back(&s);
   }
-  std::stable_sort(todo.begin(), todo.end(), [](const Sighting* a, const Sighting* b) {
-    return a->seen_on < b->seen_on;
-  });
+  std::stable_sort(todo.begin(), todo.end(),
+                   [](const Sighting* a, const Sighting* b) { return a->seen_on < b->seen_on; });
   std::vector<Finding> out;
   std::size_t i = 0;
   while (i < todo.size()) {
@@ -280,9 +280,8 @@ std::vector<Finding> Reconciler::findings(const std::vector<Sighting>& sightings
     for (; i < todo.size() && todo[i]->seen_on == day; ++i) reconcile(*todo[i], snapshot, out);
   }
   std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
-    return std::tie(a.seen_on, a.sighting_id, a.sighting_key, a.kind, a.directive_id,
-                    a.person_id) < std::tie(b.seen_on, b.sighting_id, b.sighting_key, b.kind,
-                                            b.directive_id, b.person_id);
+    return std::tie(a.seen_on, a.sighting_id, a.sighting_key, a.kind, a.directive_id, a.person_id) <
+           std::tie(b.seen_on, b.sighting_id, b.sighting_key, b.kind, b.directive_id, b.person_id);
   });
   return out;
 }
@@ -398,13 +397,13 @@ void Reconciler::reconcile(const Sighting& s, const Day& day, std::vector<Findin
       }
       if (!who) continue;
       Finding f = base(FindingKind::kBannedPlatform, d->id);
-      f.device_id = m.device && m.device->state == DeviceState::kActive &&
-                            holderOf(*m.device) == who
-                        ? m.device->device_id
-                        : "";
+      f.device_id =
+          m.device && m.device->state == DeviceState::kActive && holderOf(*m.device) == who
+              ? m.device->device_id
+              : "";
       f.person_id = who->person_id;
-      const std::string after =
-          s.seen_on > d->finalDue() ? ", after the final due date " : ", before the final due date ";
+      const std::string after = s.seen_on > d->finalDue() ? ", after the final due date "
+                                                          : ", before the final due date ";
       f.reason = described + " seen on " + s.seen_on.toString() + " is banned by rule " +
                  std::to_string(rule) + " (" + policy::describeRule(d->ban[rule - 1]) + ") of " +
                  d->id + " and is attributed to " + who->person_id + ", who is in its scope" +
@@ -442,9 +441,8 @@ void Reconciler::reconcile(const Sighting& s, const Day& day, std::vector<Findin
   // --- (c) a disposed device seen again ---
   if (m.device && disposed(m.device->state)) {
     // The day it entered its present state: walk back over its versions (sorted by id).
-    const auto [first, last] = std::equal_range(
-        history_.devices.begin(), history_.devices.end(), m.device->device_id,
-        VersionIdLess{});
+    const auto [first, last] = std::equal_range(history_.devices.begin(), history_.devices.end(),
+                                                m.device->device_id, VersionIdLess{});
     std::int32_t since = s.seen_on.days();
     bool found = false;
     for (auto it = std::make_reverse_iterator(last); it != std::make_reverse_iterator(first);
@@ -472,8 +470,7 @@ void Reconciler::reconcile(const Sighting& s, const Day& day, std::vector<Findin
         f.reason = "Device " + m.device->device_id + ", " + policy::describeDevice(*m.device) +
                    ", recorded " + std::string(stateVerb(m.device->state)) +
                    (baseline ? " in the inventory as imported" : " on " + since_text) +
-                   ", was seen on the network again on " + s.seen_on.toString() +
-                   ".";
+                   ", was seen on the network again on " + s.seen_on.toString() + ".";
         f.evidence.push_back("inventory: " + m.device->device_id + " is " +
                              std::string(platform::name(m.device->state)) +
                              (baseline ? " as imported" : " since " + since_text));
@@ -491,10 +488,9 @@ void Reconciler::reconcile(const Sighting& s, const Day& day, std::vector<Findin
     std::map<std::string, const Person*> people;
     for (const ServiceUse& use : s.services) {
       if (use.ua_kind != platform::Kind::kPhone) continue;
-      const bool hit = std::any_of(d->protects.begin(), d->protects.end(),
-                                   [&](const std::string& p) {
-                                     return serviceProtected(p, use.service);
-                                   });
+      const bool hit =
+          std::any_of(d->protects.begin(), d->protects.end(),
+                      [&](const std::string& p) { return serviceProtected(p, use.service); });
       if (!hit) continue;
       const Person* who = nullptr;
       std::string via;

@@ -80,12 +80,12 @@ struct ServiceUse {
 struct Sighting {
   std::string id;   // assigned by storage ("S17.3": batch event 17, item 3); "" before
   std::string key;  // detect's device key: "mac:c4:61:8b:35:82:a9" or "ip:192.0.2.7"
-  std::vector<std::string> macs;       // lower-case "aa:bb:cc:dd:ee:ff"
+  std::vector<std::string> macs;  // lower-case "aa:bb:cc:dd:ee:ff"
   std::vector<std::string> ips;
   std::vector<std::string> hostnames;
-  std::vector<std::string> users;      // authenticated user names
-  std::string serial;                  // "" unless the network showed one
-  std::string vendor;                  // canonical vendor id, "" when unknown
+  std::vector<std::string> users;  // authenticated user names
+  std::string serial;              // "" unless the network showed one
+  std::string vendor;              // canonical vendor id, "" when unknown
   platform::Platform platform = platform::Platform::kUnknown;
   platform::Kind kind = platform::Kind::kUnknown;
   std::string model;
@@ -93,8 +93,8 @@ struct Sighting {
   double confidence = 0;
   std::int64_t first_seen_ms = 0;  // epoch ms; 0 when the evidence carries no time
   std::int64_t last_seen_ms = 0;
-  Date seen_on;                    // the day the sighting is judged on
-  std::vector<std::string> sources;   // file names the evidence came from
+  Date seen_on;                      // the day the sighting is judged on
+  std::vector<std::string> sources;  // file names the evidence came from
   std::vector<ServiceUse> services;
   std::vector<std::string> evidence;  // one line per piece of evidence, strongest first
 

@@ -110,8 +110,8 @@ class ReconcileTest : public ::testing::Test {
         at(kBaseline, device("D-01", "P-1", Platform::kIos, Kind::kPhone, "aa:bb:cc:00:00:01",
                              "iPhone-Ivan", "F2LXK001")),
         at(kBaseline, device("D-02", "P-2", Platform::kIos, Kind::kPhone, "aa:bb:cc:00:00:02")),
-        at(kBaseline, device("D-03", "P-4", Platform::kAndroid, Kind::kPhone,
-                             "aa:bb:cc:00:00:03", "anna-phone")),
+        at(kBaseline, device("D-03", "P-4", Platform::kAndroid, Kind::kPhone, "aa:bb:cc:00:00:03",
+                             "anna-phone")),
         at(kBaseline, device("D-04", "P-4", Platform::kIos, Kind::kPhone, "aa:bb:cc:00:00:04")),
     };
     directives_ = {DirectiveVersion{day("2023-03-06").days(), 1, parse(kDeviceBan)},
@@ -132,9 +132,8 @@ class ReconcileTest : public ::testing::Test {
 
   // Records `device_id` as `state` from `from` (a new version, as a disposition does).
   void dispose(const std::string& device_id, DeviceState state, const char* from) {
-    auto it = std::find_if(devices_.begin(), devices_.end(), [&](const auto& v) {
-      return v.record.device_id == device_id;
-    });
+    auto it = std::find_if(devices_.begin(), devices_.end(),
+                           [&](const auto& v) { return v.record.device_id == device_id; });
     ASSERT_NE(it, devices_.end());
     Device d = it->record;
     d.state = state;
@@ -227,9 +226,9 @@ TEST_F(ReconcileTest, MacAndIpadAreNotIphones) {
   ipad.kind = Kind::kTablet;
   Sighting apple_unknown_kind = mac;  // vendor apple, platform macOS, kind not known
   apple_unknown_kind.kind = Kind::kUnknown;
-  EXPECT_TRUE(ofKind(run({mac, ipad, apple_unknown_kind}, "2023-04-30"),
-                     FindingKind::kBannedPlatform)
-                  .empty());
+  EXPECT_TRUE(
+      ofKind(run({mac, ipad, apple_unknown_kind}, "2023-04-30"), FindingKind::kBannedPlatform)
+          .empty());
 }
 
 TEST_F(ReconcileTest, AndroidOfOfficialIsNotBanned) {
@@ -311,9 +310,8 @@ TEST_F(ReconcileTest, UserMatchesByPersonIdAndEmailButNotAmbiguousLocalPart) {
 TEST_F(ReconcileTest, SharedMacOrHostNameMatchesNoDevice) {
   devices_.push_back(at(kBaseline, device("D-05", "P-1", Platform::kAndroid, Kind::kPhone,
                                           "aa:bb:cc:00:00:01", "iphone-ivan")));
-  std::sort(devices_.begin(), devices_.end(), [](const auto& a, const auto& b) {
-    return a.record.device_id < b.record.device_id;
-  });
+  std::sort(devices_.begin(), devices_.end(),
+            [](const auto& a, const auto& b) { return a.record.device_id < b.record.device_id; });
   Reconciler r(people_, devices_, directives_);
   Sighting s = iphone("mac:aa:bb:cc:00:00:01", "2023-04-05");
   s.macs = {"aa:bb:cc:00:00:01"};
@@ -348,8 +346,8 @@ TEST_F(ReconcileTest, KnownPhoneTabletAndUnsurePhoneAreNotUnknownPhones) {
   tablet.kind = Kind::kTablet;
   Sighting unsure = iphone("mac:02:00:00:00:00:08", "2023-04-05");
   unsure.level = SightingLevel::kUnknown;
-  EXPECT_TRUE(ofKind(run({known, tablet, unsure}, "2023-04-30"), FindingKind::kUnknownPhone)
-                  .empty());
+  EXPECT_TRUE(
+      ofKind(run({known, tablet, unsure}, "2023-04-30"), FindingKind::kUnknownPhone).empty());
 }
 
 // --- (c) disposed-seen-again ---------------------------------------------------------------
@@ -441,10 +439,9 @@ Sighting proxySighting(std::vector<ServiceUse> uses) {
 }
 
 TEST_F(ReconcileTest, SmartphoneReachingProtectedServiceIsAttributedToUser) {
-  Sighting s = proxySighting({use("mail.pa.example/owa/", "ivan.petrov", Kind::kPhone,
-                                  Platform::kAndroid),
-                              use("portal.pa.example/docs/x.pdf", "ivan.petrov", Kind::kPhone,
-                                  Platform::kAndroid)});
+  Sighting s = proxySighting(
+      {use("mail.pa.example/owa/", "ivan.petrov", Kind::kPhone, Platform::kAndroid),
+       use("portal.pa.example/docs/x.pdf", "ivan.petrov", Kind::kPhone, Platform::kAndroid)});
   auto f = ofKind(run({s}, "2023-04-30"), FindingKind::kUsageBan);
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].directive_id, "pa-no-smartphones");
@@ -469,8 +466,8 @@ TEST_F(ReconcileTest, UsageBanNegatives) {
       use("portal.pa.example/docs/", "ivan.petrov", Kind::kTablet, Platform::kIpados),
   });
   EXPECT_TRUE(ofKind(run({s}, "2023-04-30"), FindingKind::kUsageBan).empty());
-  Sighting early = proxySighting({use("mail.pa.example", "ivan.petrov", Kind::kPhone,
-                                      Platform::kIos)});
+  Sighting early =
+      proxySighting({use("mail.pa.example", "ivan.petrov", Kind::kPhone, Platform::kIos)});
   early.seen_on = day("2023-03-19");
   EXPECT_TRUE(ofKind(run({early}, "2023-04-30"), FindingKind::kUsageBan).empty());
 }
@@ -487,8 +484,8 @@ TEST_F(ReconcileTest, UsageWithoutUserIsAttributedThroughTheDevice) {
   EXPECT_NE(join(f[0].evidence, "\n").find("device D-03 (by MAC aa:bb:cc:00:00:03)"),
             std::string::npos);
   // The same use from an address no inventory device has: nobody to attribute it to.
-  Sighting anonymous = proxySighting({use("mail.pa.example", "", Kind::kPhone,
-                                          Platform::kAndroid)});
+  Sighting anonymous =
+      proxySighting({use("mail.pa.example", "", Kind::kPhone, Platform::kAndroid)});
   EXPECT_TRUE(run({anonymous}, "2023-04-30").empty());
 }
 

@@ -1,10 +1,9 @@
 // phaseout sightings list | findings | import
 #include <cstdio>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "campaign/reconcile.h"
 #include "cli/commands.h"
@@ -18,7 +17,8 @@ std::string signaturesDir(const std::string& flag);  // detect_command.cc
 
 namespace {
 
-constexpr const char* kSightingsFooter = R"(Sightings are what the network showed about each device (platform, kind, level,
+constexpr const char* kSightingsFooter =
+    R"(Sightings are what the network showed about each device (platform, kind, level,
 identifiers, users, services reached, evidence), stored with their day and sources.
 Findings are computed from them against the inventory and every directive, as of a day:
   banned-platform      a confirmed/likely banned platform, for a device or person in scope
@@ -116,8 +116,8 @@ int runList(const CommandContext& ctx, const ListOptions& o) {
     return kExitOk;
   }
   for (const auto& s : *sightings) {
-    std::string line = s.id + "  " + s.seen_on.toString() + "  " +
-                       std::string(platform::name(s.platform));
+    std::string line =
+        s.id + "  " + s.seen_on.toString() + "  " + std::string(platform::name(s.platform));
     if (s.kind != platform::Kind::kUnknown) line += " " + std::string(platform::name(s.kind));
     line += "  " + std::string(campaign::name(s.level)) + " " + fixed(s.confidence) + "  " + s.key;
     if (!s.vendor.empty()) line += "  " + s.vendor;
@@ -150,9 +150,10 @@ int runFindings(const CommandContext& ctx, const FindingsOptions& o) {
     query.kind = campaign::parseFindingKind(o.kind);
     if (!query.kind) {
       std::string names;
-      for (auto n : campaign::findingKindNames()) names += (names.empty() ? "" : ", ") + std::string(n);
-      return reportError(invalidArgument("--kind: expected one of " + names + ", got \"" +
-                                         o.kind + "\""));
+      for (auto n : campaign::findingKindNames())
+        names += (names.empty() ? "" : ", ") + std::string(n);
+      return reportError(
+          invalidArgument("--kind: expected one of " + names + ", got \"" + o.kind + "\""));
     }
   }
   auto ws = openReady(ctx);
@@ -193,8 +194,8 @@ int runImport(const CommandContext& ctx, const ImportOptions& o) {
   auto on = parseDateFlag("--on", o.on);
   if (!on.isOk()) return reportError(on.status());
   const std::string dir = signaturesDir(o.signatures);
-  auto signatures = dir.empty() ? detect::SignatureSet::loadBuiltin()
-                                : detect::SignatureSet::loadDirectory(dir);
+  auto signatures =
+      dir.empty() ? detect::SignatureSet::loadBuiltin() : detect::SignatureSet::loadDirectory(dir);
   if (!signatures.isOk()) return reportError(signatures.status());
   auto ws = openReady(ctx);
   if (!ws.isOk()) return reportError(ws.status());
@@ -205,9 +206,8 @@ int runImport(const CommandContext& ctx, const ImportOptions& o) {
   auto recorded = service::importDetectJson(**ws, o.file, **signatures, recording);
   if (!recorded.isOk()) return reportError(recorded.status());
   if (o.format == "json") {
-    nlohmann::ordered_json out{{"file", o.file},
-                               {"sightings", recorded->sightings},
-                               {"event_seq", recorded->event_seq}};
+    nlohmann::ordered_json out{
+        {"file", o.file}, {"sightings", recorded->sightings}, {"event_seq", recorded->event_seq}};
     std::printf("%s\n", out.dump().c_str());
   } else {
     std::printf("%s: %zu sighting(s) recorded (audit entry %lld)\n", o.file.c_str(),
@@ -251,7 +251,8 @@ void registerSightingsCommands(CLI::App& app, CommandContext& ctx) {
 
   auto import_opt = std::make_shared<ImportOptions>();
   CLI::App* import = group->add_subcommand(
-      "import", "Store the output of 'phaseout detect --format json' as sightings (all or nothing)");
+      "import",
+      "Store the output of 'phaseout detect --format json' as sightings (all or nothing)");
   import->add_option("file", import_opt->file, "A JSON file written by phaseout detect")
       ->required();
   import->add_option("--on", import_opt->on,
@@ -263,7 +264,8 @@ void registerSightingsCommands(CLI::App& app, CommandContext& ctx) {
   import->add_option("--format", import_opt->format, "Output format: text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
   import->footer(kSightingsFooter);
-  import->callback([import_opt, &ctx] { ctx.exit_code = runImport(ctx, *import_opt); });
-}
+  import->callback([import_opt, &ctx] { ctx.exit_code = runImport(ctx, *import_opt);
+});
+}  // namespace phaseout::cli
 
 }  // namespace phaseout::cli

@@ -1,9 +1,8 @@
 #include "service/sightings.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/strings.h"
@@ -338,8 +337,7 @@ Status checkDirectiveExists(storage::Repository& repo, const std::string& direct
 
 campaign::Sighting toSighting(const detect::DeviceVerdict& v,
                               const std::vector<std::string>& sources,
-                              const detect::SignatureSet& signatures, Date day,
-                              bool override_day) {
+                              const detect::SignatureSet& signatures, Date day, bool override_day) {
   Sighting s;
   s.key = v.key;
   s.macs = v.macs;
@@ -394,7 +392,8 @@ Result<std::vector<campaign::Sighting>> parseDetectJson(std::string_view text,
                            "); expected the output of 'phaseout detect --format json'");
   }
   if (!doc.is_object() || !doc.contains("devices") || !doc["devices"].is_array()) {
-    return invalidArgument(name + ": expected an object with a \"devices\" list (the output of "
+    return invalidArgument(name +
+                           ": expected an object with a \"devices\" list (the output of "
                            "'phaseout detect --format json')");
   }
   std::vector<Sighting> out;
@@ -416,9 +415,8 @@ Result<SightingsRecorded> recordSightings(Workspace& ws,
   PH_RETURN_IF_ERROR(repo.checkReady());
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(repo.connection(), Transaction::Mode::kWrite));
   storage::SightingStore store(repo);
-  PH_ASSIGN_OR_RETURN(auto batch,
-                      store.recordSightings(sightings, sources,
-                                            changeFor(recording, join(sources, ", "))));
+  PH_ASSIGN_OR_RETURN(auto batch, store.recordSightings(sightings, sources,
+                                                        changeFor(recording, join(sources, ", "))));
   PH_RETURN_IF_ERROR(tx->commit());
   return SightingsRecorded{batch.seq, batch.sightings, sources};
 }
@@ -446,8 +444,7 @@ Result<SightingsRecorded> importDetectJson(Workspace& ws, const std::string& pat
   return recordSightings(ws, sightings, {path}, recording);
 }
 
-Result<std::vector<campaign::Sighting>> listSightings(Workspace& ws,
-                                                      const SightingFilter& filter) {
+Result<std::vector<campaign::Sighting>> listSightings(Workspace& ws, const SightingFilter& filter) {
   storage::Repository& repo = ws.repository();
   PH_RETURN_IF_ERROR(repo.checkReady());
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(repo.connection(), Transaction::Mode::kRead));
@@ -460,9 +457,8 @@ Result<std::vector<campaign::Sighting>> listSightings(Workspace& ws,
   PH_ASSIGN_OR_RETURN(bool exists, repo.deviceExists(filter.device_id));
   if (!exists) return notFound("no device '" + filter.device_id + "' in the inventory");
   PH_ASSIGN_OR_RETURN(auto r, reconciler(repo));
-  std::erase_if(sightings, [&](const Sighting& s) {
-    return r.matchedDeviceId(s) != filter.device_id;
-  });
+  std::erase_if(sightings,
+                [&](const Sighting& s) { return r.matchedDeviceId(s) != filter.device_id; });
   return sightings;
 }
 

@@ -32,8 +32,7 @@ namespace phaseout::service {
 // it is judged on when no time is known or `override_day` is set (see top of file).
 campaign::Sighting toSighting(const detect::DeviceVerdict& verdict,
                               const std::vector<std::string>& sources,
-                              const detect::SignatureSet& signatures, Date day,
-                              bool override_day);
+                              const detect::SignatureSet& signatures, Date day, bool override_day);
 
 // The output of `phaseout detect --format json` as sightings, all-or-nothing: InvalidArgument
 // naming `source_name`, the device (1-based) and the field when anything is malformed. Reads
@@ -88,7 +87,9 @@ struct FindingQuery {
 Result<std::vector<campaign::Finding>> findings(Workspace& ws, const FindingQuery& query);
 
 // What `status` shows beside the inventory verdicts: the directive's network findings as of
-// the day, by kind.
+// the day, by kind. directive_id "" counts the findings of no directive (an unknown phone or a
+// disposed device that no ban matches). Returns at once, without loading the inventory, when
+// no sighting was seen by then. NotFound for a directive id never stored.
 struct NetworkFindingCounts {
   std::string directive_id;
   Date as_of;

@@ -114,8 +114,8 @@ TEST(ToSighting, ConvertsAVerdictWithTimesAndClassifiedServiceUses) {
   use.where = {1, 0, 40, 0};
   use.count = 5;
   v.services = {use};
-  const auto s = toSighting(v, {"office.pcap", "access.log"}, *signatures(), day("2023-05-01"),
-                            false);
+  const auto s =
+      toSighting(v, {"office.pcap", "access.log"}, *signatures(), day("2023-05-01"), false);
   EXPECT_EQ(s.platform, platform::Platform::kIos);
   EXPECT_EQ(s.level, campaign::SightingLevel::kLikely);
   EXPECT_EQ(s.seen_on, day("2023-04-05"));

@@ -1,10 +1,9 @@
 #include "storage/sighting_store.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <tuple>
 
 #include "policy/directive.h"
@@ -268,10 +267,10 @@ Result<RecordedBatch> SightingStore::recordSightings(const std::vector<Sighting>
 }
 
 Result<std::vector<Sighting>> SightingStore::loadSightings(const SightingQuery& query) {
-  PH_ASSIGN_OR_RETURN(
-      auto s, repo_.connection().prepare(std::string(kSelectSightings) +
-                                         "WHERE seen_day >= :since AND seen_day <= :until "
-                                         "ORDER BY seen_day, seq, item"));
+  PH_ASSIGN_OR_RETURN(auto s,
+                      repo_.connection().prepare(std::string(kSelectSightings) +
+                                                 "WHERE seen_day >= :since AND seen_day <= :until "
+                                                 "ORDER BY seen_day, seq, item"));
   s->bind("since", query.since ? std::int64_t{query.since->days()}
                                : std::numeric_limits<std::int64_t>::min());
   s->bind("until", query.as_of ? std::int64_t{query.as_of->days()}
@@ -304,11 +303,11 @@ Result<SightingStore::ReconcileInputs> SightingStore::loadReconcileInputs() {
     }
   }
   {
-    PH_ASSIGN_OR_RETURN(auto s, conn.prepare(
-                                    "SELECT device_id, valid_from, seq, holder, kind, vendor, "
-                                    "model, platform, os_version, ownership, channel, serial, "
-                                    "imei, macs, hostname, state FROM device_versions ORDER BY "
-                                    "device_id, valid_from, seq"));
+    PH_ASSIGN_OR_RETURN(auto s,
+                        conn.prepare("SELECT device_id, valid_from, seq, holder, kind, vendor, "
+                                     "model, platform, os_version, ownership, channel, serial, "
+                                     "imei, macs, hostname, state FROM device_versions ORDER BY "
+                                     "device_id, valid_from, seq"));
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;

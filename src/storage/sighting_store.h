@@ -36,7 +36,7 @@ struct SightingQuery {
 };
 
 struct RecordedBatch {
-  std::int64_t seq = 0;       // the audit event
+  std::int64_t seq = 0;  // the audit event
   std::size_t sightings = 0;
 };
 
@@ -73,7 +73,6 @@ class SightingStore {
 // the digest of the event that wrote it (`digests[seq]`) and counts the rows in `rows`.
 // Reads the raw columns only, so an altered row changes the digest instead of failing here.
 Status addSightingDigests(Connection& connection,
-                          std::map<std::int64_t, audit::RowSetDigest>& digests,
-                          std::int64_t& rows);
+                          std::map<std::int64_t, audit::RowSetDigest>& digests, std::int64_t& rows);
 
 }  // namespace phaseout::storage

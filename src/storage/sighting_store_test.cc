@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-
 #include <nlohmann/json.hpp>
 
 #include "storage/sqlite_connection.h"
@@ -100,9 +99,8 @@ class SightingStoreTest : public ::testing::Test {
                     ->forEachEvent([&](const audit::Event& e) -> Status {
                       if (e.kind != "sightings.record") return Status::ok();
                       const auto payload = nlohmann::json::parse(e.payload);
-                      const std::string actual = digests.count(e.seq)
-                                                     ? digests[e.seq].hex()
-                                                     : audit::RowSetDigest().hex();
+                      const std::string actual =
+                          digests.count(e.seq) ? digests[e.seq].hex() : audit::RowSetDigest().hex();
                       if (payload.at("rows_digest").get<std::string>() != actual) {
                         broken.push_back(e.seq);
                       }
@@ -136,10 +134,12 @@ TEST_F(SightingStoreTest, BatchRoundTripsEveryFieldAsOneEvent) {
   EXPECT_EQ((*loaded)[1], b);
 
   std::vector<audit::Event> events;
-  ASSERT_TRUE(repo_->forEachEvent([&](const audit::Event& e) {
-                     events.push_back(e);
-                     return Status::ok();
-                   }).isOk());
+  ASSERT_TRUE(repo_
+                  ->forEachEvent([&](const audit::Event& e) {
+                    events.push_back(e);
+                    return Status::ok();
+                  })
+                  .isOk());
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].kind, "sightings.record");
   EXPECT_EQ(events[0].subject, "office.pcap");
@@ -184,10 +184,12 @@ TEST_F(SightingStoreTest, RefusedOrRolledBackBatchLeavesNothing) {
   ASSERT_TRUE(loaded.isOk());
   EXPECT_TRUE(loaded->empty());
   int events = 0;
-  ASSERT_TRUE(repo_->forEachEvent([&](const audit::Event&) {
-                     ++events;
-                     return Status::ok();
-                   }).isOk());
+  ASSERT_TRUE(repo_
+                  ->forEachEvent([&](const audit::Event&) {
+                    ++events;
+                    return Status::ok();
+                  })
+                  .isOk());
   EXPECT_EQ(events, 0);
 }
 
@@ -197,11 +199,11 @@ TEST_F(SightingStoreTest, DigestCatchesAlteredAddedAndRemovedRows) {
   ASSERT_TRUE(first.isOk() && second.isOk());
   EXPECT_TRUE(brokenSightingEvents().empty());
   // Pretend the device was an Android phone.
-  ASSERT_TRUE(conn_->exec("UPDATE sightings SET platform = 'android' WHERE sighting_key = 'k2'")
-                  .isOk());
+  ASSERT_TRUE(
+      conn_->exec("UPDATE sightings SET platform = 'android' WHERE sighting_key = 'k2'").isOk());
   EXPECT_EQ(brokenSightingEvents(), std::vector<std::int64_t>{first->seq});
-  ASSERT_TRUE(conn_->exec("UPDATE sightings SET platform = 'ios' WHERE sighting_key = 'k2'")
-                  .isOk());
+  ASSERT_TRUE(
+      conn_->exec("UPDATE sightings SET platform = 'ios' WHERE sighting_key = 'k2'").isOk());
   EXPECT_TRUE(brokenSightingEvents().empty());
   // Remove a sighting, or change its evidence.
   ASSERT_TRUE(conn_->exec("DELETE FROM sightings WHERE sighting_key = 'k3'").isOk());
