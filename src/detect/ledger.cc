@@ -137,6 +137,38 @@ decode::MacAddress macFromU64(std::uint64_t v) {
   return mac;
 }
 
+const std::uint32_t* Ledger::FlatIndex::find(std::uint64_t key) const {
+  if (slots_.empty()) return nullptr;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = static_cast<std::size_t>(mix(key)) & mask;; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (!slot.used) return nullptr;
+    if (slot.key == key) return &slot.value;
+  }
+}
+
+void Ledger::FlatIndex::emplace(std::uint64_t key, std::uint32_t value) {
+  // Grown at half full, so probes stay short and an empty slot always ends a search.
+  if (2 * (size_ + 1) > slots_.size()) {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{0, 0, false});
+    size_ = 0;
+    for (const Slot& slot : old) {
+      if (slot.used) emplace(slot.key, slot.value);
+    }
+  }
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = static_cast<std::size_t>(mix(key)) & mask;; i = (i + 1) & mask) {
+    Slot& slot = slots_[i];
+    if (slot.used && slot.key == key) return;
+    if (!slot.used) {
+      slot = Slot{key, value, true};
+      ++size_;
+      return;
+    }
+  }
+}
+
 std::size_t Ledger::EndpointKeyHash::operator()(const EndpointKey& k) const {
   std::uint64_t a = 0, b = 0, c = 0;
   for (auto x : k.mac) a = a << 8 | x;
@@ -225,15 +257,30 @@ std::uint32_t Ledger::endpointFor(const DeviceKey& key, bool substantive) {
   }
   k.family = key.ip.family;
   if (k.family != 0) k.ip = key.ip.bytes;
-  auto it = endpoint_index_.find(k);
   std::uint32_t id = 0;
-  if (it != endpoint_index_.end()) {
-    id = it->second;
+  if (last_endpoint_ < endpoints_.size() && k == last_key_) {
+    id = last_endpoint_;  // the calls for one packet or log line name the same endpoint
   } else {
-    id = static_cast<std::uint32_t>(endpoints_.size());
-    endpoints_.push_back(Endpoint{k, {}, {}, {}, {}, 0, 0, false});
-    endpoint_index_.emplace(k, id);
+    const std::uint64_t hash = EndpointKeyHash{}(k);
+    const std::uint32_t* found = endpoint_index_.find(hash);
+    if (found != nullptr && endpoints_[*found].key == k) {
+      id = *found;
+    } else {
+      id = static_cast<std::uint32_t>(endpoints_.size());
+      if (found != nullptr) {
+        // Two keys with one 64-bit hash: the index keeps the first, the other is searched.
+        for (std::uint32_t e = 0; e < endpoints_.size(); ++e) {
+          if (endpoints_[e].key == k) id = e;
+        }
+      }
+      if (id == endpoints_.size()) {
+        endpoints_.push_back(Endpoint{k, {}, {}, {}, {}, 0, 0, false});
+        endpoint_index_.emplace(hash, id);
+      }
+    }
   }
+  last_key_ = k;
+  last_endpoint_ = id;
   // Only endpoints with evidence count as the addresses of a MAC (router detection): a
   // service use alone (every TLS hello) must not turn a device into a router.
   if (!substantive || endpoints_[id].substantive) return id;
@@ -281,13 +328,15 @@ void Ledger::record(std::uint32_t endpoint, SignatureId signature, std::uint32_t
   const std::uint64_t key =
       mix(static_cast<std::uint64_t>(endpoint) << 32 | signature) ^ mix(value + 0x51ed27ULL);
   // Collisions of the 64-bit key are resolved by checking the record itself.
-  auto it = record_index_.find(key);
+  const std::uint32_t* found = record_index_.find(key);
   Endpoint& ep = endpoints_[endpoint];
-  if (it != record_index_.end()) {
-    Record& r = ep.records[it->second];
-    if (r.signature == signature && r.value == value) {
-      ++r.count;
-      return;
+  if (found != nullptr) {
+    if (*found < ep.records.size()) {
+      Record& r = ep.records[*found];
+      if (r.signature == signature && r.value == value) {
+        ++r.count;
+        return;
+      }
     }
     for (Record& other : ep.records) {
       if (other.signature == signature && other.value == value) {
@@ -297,9 +346,7 @@ void Ledger::record(std::uint32_t endpoint, SignatureId signature, std::uint32_t
     }
   }
   ep.records.push_back(Record{signature, value, where, 1});
-  if (it == record_index_.end()) {
-    record_index_.emplace(key, static_cast<std::uint32_t>(ep.records.size() - 1));
-  }
+  record_index_.emplace(key, static_cast<std::uint32_t>(ep.records.size() - 1));
 }
 
 void Ledger::observe(const DeviceKey& key, SignalKind signal, std::string_view value,
@@ -365,14 +412,18 @@ void Ledger::noteUser(const DeviceKey& key, std::string_view user, const Where& 
   if (user.empty() || user == "-") return;
   const std::uint32_t endpoint = endpointFor(key, false);
   touch(endpoint, where);
-  const std::uint32_t value = intern(user);
+  if (user.size() > kMaxValueBytes) user = user.substr(0, kMaxValueBytes);
+  // Compared as text: an endpoint has few users, and the user of every log line is one of
+  // them, so this avoids a hash lookup per line.
   auto& users = endpoints_[endpoint].users;
-  if (std::find(users.begin(), users.end(), value) != users.end()) return;
+  for (std::uint32_t u : users) {
+    if (values_[u] == user) return;
+  }
   if (users.size() >= kMaxUsersPerEndpoint) {
     ++users_dropped_;
     return;
   }
-  users.push_back(value);
+  users.push_back(intern(user));
 }
 
 void Ledger::noteServiceUse(const DeviceKey& key, std::string_view service, std::string_view user,
@@ -382,33 +433,30 @@ void Ledger::noteServiceUse(const DeviceKey& key, std::string_view service, std:
   if (user == "-") user = {};
   const std::uint32_t endpoint = endpointFor(key, false);
   touch(endpoint, where);
-  // Interning every distinct path of a busy log would keep what the cap then drops: look the
-  // strings up first and intern them only for a use that is kept.
-  auto lookup = [this](std::string_view v) -> std::optional<std::uint32_t> {
-    if (v.size() > kMaxValueBytes) v = v.substr(0, kMaxValueBytes);
-    auto it = value_index_.find(v);
-    if (it == value_index_.end()) return std::nullopt;
-    return it->second;
+  // One hash over the three strings finds a known use without looking each string up (a
+  // busy access log calls this once per line); strings are interned only for a use that is
+  // kept, so the cap bounds what a log of endless distinct paths leaves behind.
+  auto clip = [](std::string_view v) {
+    return v.size() > kMaxValueBytes ? v.substr(0, kMaxValueBytes) : v;
   };
+  const std::string_view sv = clip(service_buffer_), uv = clip(user), av = clip(user_agent);
+  const std::hash<std::string_view> hash;
+  const std::uint64_t index_key = mix(static_cast<std::uint64_t>(endpoint) + 0x5e7f1ce5ULL) ^
+                                  hash(sv) ^ mix(hash(uv) + 1) ^ mix(mix(hash(av)) + 2);
   Endpoint& ep = endpoints_[endpoint];
-  const auto s = lookup(service_buffer_), u = lookup(user), a = lookup(user_agent);
-  std::uint64_t index_key = 0;
-  if (s && u && a) {
-    index_key = mix(static_cast<std::uint64_t>(endpoint) << 32 | *s) ^
-                mix(static_cast<std::uint64_t>(*u) << 32 | *a) ^ 0x5e7f1ce5ULL;
-    auto it = use_index_.find(index_key);
-    if (it != use_index_.end()) {
-      Use& use = ep.uses[it->second];
-      if (use.service == *s && use.user == *u && use.user_agent == *a) {
-        ++use.count;
+  auto same = [&](const Use& use) {
+    return values_[use.service] == sv && values_[use.user] == uv && values_[use.user_agent] == av;
+  };
+  if (const std::uint32_t* found = use_index_.find(index_key)) {
+    if (*found < ep.uses.size() && same(ep.uses[*found])) {
+      ++ep.uses[*found].count;
+      return;
+    }
+    // A collision of the 64-bit key: find the use itself.
+    for (Use& other : ep.uses) {
+      if (same(other)) {
+        ++other.count;
         return;
-      }
-      // A collision of the 64-bit key: find the use itself.
-      for (Use& other : ep.uses) {
-        if (other.service == *s && other.user == *u && other.user_agent == *a) {
-          ++other.count;
-          return;
-        }
       }
     }
   }
@@ -416,9 +464,7 @@ void Ledger::noteServiceUse(const DeviceKey& key, std::string_view service, std:
     ++services_dropped_;
     return;
   }
-  const std::uint32_t si = intern(service_buffer_), ui = intern(user), ai = intern(user_agent);
-  index_key = mix(static_cast<std::uint64_t>(endpoint) << 32 | si) ^
-              mix(static_cast<std::uint64_t>(ui) << 32 | ai) ^ 0x5e7f1ce5ULL;
+  const std::uint32_t si = intern(sv), ui = intern(uv), ai = intern(av);
   ep.uses.push_back(Use{si, ui, ai, where, 1});
   use_index_.emplace(index_key, static_cast<std::uint32_t>(ep.uses.size() - 1));
 }

@@ -201,6 +201,23 @@ class Ledger {
   };
   using StringMap = std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>>;
   using MemoMap = std::unordered_map<std::string, MemoEntry, StringHash, std::equal_to<>>;
+  // A 64-bit key -> 32-bit value map in one flat array (open addressing, linear probing):
+  // one cache line per lookup where std::unordered_map chases a node per lookup.
+  class FlatIndex {
+   public:
+    const std::uint32_t* find(std::uint64_t key) const;
+    void emplace(std::uint64_t key, std::uint32_t value);  // keeps the first value of a key
+    void clear() { slots_.clear(), size_ = 0; }
+
+   private:
+    struct Slot {
+      std::uint64_t key;
+      std::uint32_t value;
+      bool used;
+    };
+    std::vector<Slot> slots_;
+    std::size_t size_ = 0;
+  };
 
   std::uint32_t endpointFor(const DeviceKey& key, bool substantive = true);
   std::uint32_t intern(std::string_view value);
@@ -213,12 +230,14 @@ class Ledger {
   const OuiRegistry* oui_;
   std::vector<std::string> sources_;
   std::vector<Endpoint> endpoints_;
-  std::unordered_map<EndpointKey, std::uint32_t, EndpointKeyHash> endpoint_index_;
+  FlatIndex endpoint_index_;  // EndpointKeyHash of the key -> index in endpoints_
+  EndpointKey last_key_;
+  std::uint32_t last_endpoint_ = ~std::uint32_t{0};  // none yet
   std::vector<std::string> values_;
   StringMap value_index_;
   std::array<MemoMap, kSignalKindCount> memo_;
   // (endpoint << 32 | signature) and value -> index in the endpoint's records.
-  std::unordered_map<std::uint64_t, std::uint32_t> record_index_;
+  FlatIndex record_index_;
   // MAC (48 bits) -> distinct IPv4 sources (capped at router_min_addresses).
   std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> mac_ipv4_;
   std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> mac_ipv6_prefixes_;
@@ -231,8 +250,8 @@ class Ledger {
   };
   std::vector<Identifier> identifiers_;
   std::unordered_set<std::uint64_t> identifier_seen_;
-  // (endpoint, service, user, user_agent) -> index in the endpoint's uses.
-  std::unordered_map<std::uint64_t, std::uint32_t> use_index_;
+  // hash of (endpoint, service, user, user_agent) -> index in the endpoint's uses.
+  FlatIndex use_index_;
   std::string service_buffer_;
   std::uint64_t observations_ = 0;
   std::uint64_t services_dropped_ = 0;
