@@ -3,14 +3,9 @@
 // nine), 2,000 waivers, two directive versions, 60 days — side by side with the naive way, a
 // full snapshotOn() evaluation per day.
 //
-// Build (not part of `make bench`; the whole-program number comes from `phaseout burndown`):
-//   cmake --build build/release --target phaseout_campaign
-//   g++ -std=c++20 -O2 -Isrc bench/campaign/burndown_bench.cc \
-//     build/release/src/campaign/libphaseout_campaign.a
-//     build/release/src/policy/libphaseout_policy.a \
-//     build/release/src/inventory/libphaseout_inventory.a
-//     build/release/src/platform/libphaseout_platform.a \ build/release/src/core/libphaseout_core.a
-//     -lbenchmark -lpthread -o burndown_bench
+// Built by `make build` as build/release/bench/bench_burndown (when Google Benchmark is
+// installed); not part of `make bench`, whose burn-down figure is the whole `phaseout burndown`
+// command (bench/campaign/run.sh).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>

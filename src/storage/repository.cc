@@ -9,6 +9,7 @@
 #include "core/strings.h"
 #include "storage/migrations.h"
 #include "storage/rows.h"
+#include "storage/sighting_store.h"
 
 namespace phaseout::storage {
 namespace {
@@ -558,6 +559,7 @@ Result<AuditVerification> Repository::verifyAudit() {
       ++result.rows;
     }
   }
+  PH_RETURN_IF_ERROR(addSightingDigests(connection_, digests, result.rows));
   {
     PH_ASSIGN_OR_RETURN(auto s, connection_.prepare("SELECT sha256, content FROM evidence "
                                                     "ORDER BY sha256"));
