@@ -312,6 +312,7 @@ void writeJson(const service::DetectReport& report, const service::DetectSetup& 
   field("evidence", report.ledger.evidence);
   field("service_uses", report.ledger.service_uses);
   field("services_dropped", report.ledger.services_dropped);
+  field("users_dropped", report.ledger.users_dropped);
   field("devices", report.devices.size());
   field("confirmed", c.confirmed);
   field("likely", c.likely);
