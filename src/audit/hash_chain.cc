@@ -42,14 +42,37 @@ std::string canonicalEncoding(const Event& e) {
 }
 
 std::string chainHash(std::string_view prev_hash, const Event& event) {
+  // The bytes of prev_hash + canonicalEncoding(event), hashed field by field without building
+  // the encoding (payloads can be large).
   Sha256 h;
   h.update(prev_hash);
-  h.update(canonicalEncoding(event));
+  char buf[24];
+  auto number = [&](std::int64_t v) {
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    h.updateField(std::string_view(buf, static_cast<std::size_t>(end - buf)));
+  };
+  number(event.seq);
+  number(event.effective_day);
+  number(event.recorded_ms);
+  h.updateField(event.actor);
+  h.updateField(event.kind);
+  h.updateField(event.subject);
+  h.updateField(event.payload);
   return h.finalHex();
 }
 
+namespace {
+
+// OpenSSL 3 looks the algorithm up on every EVP_sha256() init; fetch it once.
+const EVP_MD* sha256Algorithm() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
+}  // namespace
+
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
-  EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr);
+  EVP_DigestInit_ex2(static_cast<EVP_MD_CTX*>(ctx_), sha256Algorithm(), nullptr);
 }
 
 Sha256::~Sha256() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }

@@ -23,7 +23,7 @@ int runVerify(const CommandContext& ctx, const AuditFlags& f) {
   if (!ws.isOk()) return reportError(ws.status());
   Status ready = (*ws)->repository().checkReady();
   if (!ready.isOk()) return reportError(ready);
-  auto check = (*ws)->repository().verifyAudit();
+  auto check = (*ws)->verifyAudit();
   if (!check.isOk()) return reportError(check.status());
   if (f.format == "json") {
     nlohmann::ordered_json j{{"ok", check->ok()}, {"events", check->events}, {"rows", check->rows}};

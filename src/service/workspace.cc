@@ -240,6 +240,16 @@ PeopleRead readPeople(const std::string& db_path, Date as_of) {
 
 }  // namespace
 
+Result<storage::AuditVerification> Workspace::verifyAudit() {
+  PH_RETURN_IF_ERROR(repository_->checkReady());
+  if (db_path_.empty() || db_path_ == ":memory:") return repository_->verifyAudit();
+  storage::SqliteOptions options;
+  options.create = false;
+  auto second = storage::openSqlite(db_path_, options);
+  if (!second.isOk()) return repository_->verifyAudit();
+  return repository_->verifyAudit(second->get());
+}
+
 Result<StatusResult> Workspace::status(const std::string& directive_id, Date as_of) {
   PH_RETURN_IF_ERROR(repository_->checkReady());
   StatusResult result;

@@ -96,6 +96,10 @@ class Workspace {
   // were on that day, applies the waivers active that day, and measures each milestone.
   Result<StatusResult> status(const std::string& directive_id, Date as_of);
 
+  // Walks the audit trail (storage::Repository::verifyAudit), digesting the stored rows on a
+  // second connection and thread when the database is a file.
+  Result<storage::AuditVerification> verifyAudit();
+
   storage::Repository& repository() { return *repository_; }
 
  private:

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "audit/hash_chain.h"
+#include "core/memory.h"
 #include "policy/directive.h"
 #include "storage/rows.h"
 
@@ -29,19 +30,28 @@ Result<std::int64_t> appendWithRow(Repository& repo, const ChangeContext& change
   return repo.appendEvent(std::move(e));
 }
 
-template <typename Record, typename Read>
+// Every version of every record, read in place (no record is moved after it is read): the
+// vector is reserved from `count_sql` first, so a million versions never regrow it.
+template <typename Record, typename ReadInto>
 Result<std::vector<campaign::Versioned<Record>>> loadAllVersions(Connection& conn,
-                                                                 std::string_view sql, Read read) {
-  PH_ASSIGN_OR_RETURN(auto s, conn.prepare(sql));
+                                                                 std::string_view count_sql,
+                                                                 std::string_view sql,
+                                                                 ReadInto read_into) {
   std::vector<campaign::Versioned<Record>> out;
+  {
+    PH_ASSIGN_OR_RETURN(auto count, conn.prepare(count_sql));
+    PH_ASSIGN_OR_RETURN(bool row, count->step());
+    if (row && count->integer(0) > 0) out.reserve(static_cast<std::size_t>(count->integer(0)));
+  }
+  adviseHugePages(out.data(), out.capacity() * sizeof(campaign::Versioned<Record>));
+  PH_ASSIGN_OR_RETURN(auto s, conn.prepare(sql));
   while (true) {
     PH_ASSIGN_OR_RETURN(bool row, s->step());
     if (!row) break;
-    campaign::Versioned<Record> v;
+    campaign::Versioned<Record>& v = out.emplace_back();
     v.valid_from = static_cast<std::int32_t>(s->integer(1));
     v.seq = s->integer(2);
-    PH_ASSIGN_OR_RETURN(v.record, read(*s));
-    out.push_back(std::move(v));
+    PH_RETURN_IF_ERROR(read_into(*s, v.record));
   }
   return out;
 }
@@ -276,16 +286,17 @@ Result<campaign::History> CampaignStore::loadHistory(const std::string& directiv
   if (device_id.empty()) {
     PH_ASSIGN_OR_RETURN(h.people,
                         loadAllVersions<inventory::Person>(
-                            conn, std::string(kPeople) + "ORDER BY person_id, valid_from, seq",
-                            readPerson));
+                            conn, "SELECT count(*) FROM person_versions",
+                            std::string(kPeople) + "ORDER BY person_id, valid_from, seq",
+                            readPersonInto));
     // Only the columns cases, burn-down and reminders read: millions of rows load faster.
     PH_ASSIGN_OR_RETURN(h.devices,
                         loadAllVersions<inventory::Device>(
-                            conn,
+                            conn, "SELECT count(*) FROM device_versions",
                             "SELECT device_id, valid_from, seq, holder, kind, vendor, model, "
                             "platform, os_version, 'unknown', 'unknown', '', '', '', '', state "
                             "FROM device_versions ORDER BY device_id, valid_from, seq",
-                            readDevice));
+                            readDeviceInto));
   } else {
     PH_ASSIGN_OR_RETURN(auto ds, conn.prepare(std::string(kDevices) +
                                               "WHERE device_id = :id ORDER BY valid_from, seq"));

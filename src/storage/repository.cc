@@ -2,6 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <array>
+#include <future>
+#include <memory>
 #include <map>
 #include <string_view>
 #include <unordered_map>
@@ -457,25 +461,72 @@ Status Repository::forEachEvent(const std::function<Status(const audit::Event&)>
   return Status::ok();
 }
 
-Result<AuditVerification> Repository::verifyAudit() {
-  PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(connection_, Transaction::Mode::kRead));
-  AuditVerification result;
-  // 1. Recompute the digest of the rows each event wrote, from the stored rows.
-  std::map<std::int64_t, audit::RowSetDigest> digests;
+namespace {
+
+// The "rows_digest" an event's payload recorded, or "" when it has none. Payloads written by
+// rowsPayload() end with ,"rows_digest":"<64 hex>"} and are read from that suffix (a JSON
+// parse per event is most of a million-event check); anything else is parsed.
+std::string recordedRowsDigest(std::string_view payload) {
+  constexpr std::string_view kKey = ",\"rows_digest\":\"";
+  constexpr std::size_t kHexLength = 64;
+  const std::size_t tail = kKey.size() + kHexLength + 2;  // key, digest, closing quote and brace
+  if (payload.size() > tail && payload.substr(payload.size() - 2) == "\"}" &&
+      payload.substr(payload.size() - tail, kKey.size()) == kKey) {
+    const std::string_view hex = payload.substr(payload.size() - kHexLength - 2, kHexLength);
+    const bool is_hex = std::all_of(hex.begin(), hex.end(), [](char c) {
+      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    });
+    if (is_hex) return std::string(hex);
+  }
+  try {
+    const auto json = nlohmann::json::parse(payload);
+    if (json.is_object() && json.contains("rows_digest") && json["rows_digest"].is_string()) {
+      return json["rows_digest"].get<std::string>();
+    }
+  } catch (const nlohmann::json::exception&) {
+  }
+  return "";
+}
+
+}  // namespace
+
+namespace {
+
+struct StoredRows {
+  Status status;
+  std::int64_t max_seq = -1;  // the snapshot read: the last event's seq
+  std::unique_ptr<RowDigests> digests;
+  std::int64_t rows = 0;
+  std::vector<std::string> altered_evidence;
+  std::optional<std::int64_t> unreadable_seq;  // a row that cannot be decoded, and why
+  std::string unreadable;
+};
+
+Result<std::int64_t> maxEventSeq(Connection& conn) {
+  PH_ASSIGN_OR_RETURN(auto s, conn.prepare("SELECT coalesce(max(seq), 0) FROM events"));
+  PH_ASSIGN_OR_RETURN(bool row, s->step());
+  return row ? s->integer(0) : 0;
+}
+
+// Recomputes the digest of the rows each event wrote, from every stored row, and checks each
+// stored evidence file against its key. Must run inside a read transaction on `conn`.
+Status digestStoredRows(Connection& conn, StoredRows& out) {
+  out.digests = std::make_unique<RowDigests>(out.max_seq);
+  RowDigests& digests = *out.digests;
   {
-    PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(
+    PH_ASSIGN_OR_RETURN(auto s, conn.prepare(
                                     "SELECT person_id, valid_from, seq, name, email, unit, roles, "
                                     "status FROM person_versions"));
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
       PH_ASSIGN_OR_RETURN(Person p, readPerson(*s));
-      digests[s->integer(2)].add(personRow(p, s->integer(1)));
-      ++result.rows;
+      digests.add(s->integer(2), personRow(p, s->integer(1)));
+      ++out.rows;
     }
   }
   {
-    PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(
+    PH_ASSIGN_OR_RETURN(auto s, conn.prepare(
                                     "SELECT device_id, valid_from, seq, holder, kind, vendor, "
                                     "model, platform, os_version, ownership, channel, serial, "
                                     "imei, macs, hostname, state FROM device_versions"));
@@ -484,47 +535,47 @@ Result<AuditVerification> Repository::verifyAudit() {
       if (!row) break;
       auto d = readDevice(*s);
       if (!d.isOk()) {
-        result.first_broken_seq = s->integer(2);
-        result.problem = "a device row it wrote is unreadable: " + d.status().message();
-        return result;
+        out.unreadable_seq = s->integer(2);
+        out.unreadable = "a device row it wrote is unreadable: " + d.status().message();
+        return Status::ok();
       }
-      digests[s->integer(2)].add(deviceRow(*d, s->integer(1)));
-      ++result.rows;
+      digests.add(s->integer(2), deviceRow(*d, s->integer(1)));
+      ++out.rows;
     }
   }
   {
-    PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(kSelectDirectiveVersions));
+    PH_ASSIGN_OR_RETURN(auto s, conn.prepare(kSelectDirectiveVersions));
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
-      digests[s->integer(3)].add(
+      digests.add(s->integer(3), 
           directiveRow(s->text(0), s->integer(1), s->integer(2), s->text(4), s->text(5)));
-      ++result.rows;
+      ++out.rows;
     }
   }
   {
-    PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(
+    PH_ASSIGN_OR_RETURN(auto s, conn.prepare(
                                     "SELECT waiver_id, directive_id, device_id, person_id, unit, "
                                     "approver, reason, from_day, until_day, seq FROM waivers"));
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
-      digests[s->integer(9)].add(waiverRow(readWaiver(*s)));
-      ++result.rows;
+      digests.add(s->integer(9), waiverRow(readWaiver(*s)));
+      ++out.rows;
     }
   }
   {
-    PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(
+    PH_ASSIGN_OR_RETURN(auto s, conn.prepare(
                                     "SELECT waiver_id, revoked_from, seq FROM waiver_revocations"));
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
-      digests[s->integer(2)].add(waiverRevocationRow(s->text(0), s->integer(1)));
-      ++result.rows;
+      digests.add(s->integer(2), waiverRevocationRow(s->text(0), s->integer(1)));
+      ++out.rows;
     }
   }
   {
-    PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(
+    PH_ASSIGN_OR_RETURN(auto s, conn.prepare(
                                     "SELECT seq, directive_id, device_id, stage, on_day, actor, "
                                     "note FROM case_steps"));
     while (true) {
@@ -535,77 +586,122 @@ Result<AuditVerification> Repository::verifyAudit() {
       st.device_id = s->text(2);
       auto stage = campaign::parseCaseStage(s->text(3));
       if (!stage) {
-        result.first_broken_seq = s->integer(0);
-        result.problem = "the case step it wrote has an invalid stage";
-        return result;
+        out.unreadable_seq = s->integer(0);
+        out.unreadable = "the case step it wrote has an invalid stage";
+        return Status::ok();
       }
       st.stage = *stage;
       st.on = Date::fromDays(static_cast<std::int32_t>(s->integer(4)));
       st.actor = s->text(5);
       st.note = s->text(6);
-      digests[s->integer(0)].add(caseStepRow(st));
-      ++result.rows;
+      digests.add(s->integer(0), caseStepRow(st));
+      ++out.rows;
     }
   }
   {
-    PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(
+    PH_ASSIGN_OR_RETURN(auto s, conn.prepare(
                                     "SELECT directive_id, device_id, milestone, step, recipient, "
                                     "sent_day, seq FROM notifications"));
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
-      digests[s->integer(6)].add(notificationRow(s->text(0), s->text(1), s->text(2), s->text(3),
+      digests.add(s->integer(6), notificationRow(s->text(0), s->text(1), s->text(2), s->text(3),
                                                  s->text(4), s->integer(5)));
-      ++result.rows;
+      ++out.rows;
     }
   }
-  PH_RETURN_IF_ERROR(addSightingDigests(connection_, digests, result.rows));
+  PH_RETURN_IF_ERROR(addSightingDigests(conn, digests, out.rows));
   {
-    PH_ASSIGN_OR_RETURN(auto s, connection_.prepare("SELECT sha256, content FROM evidence "
+    PH_ASSIGN_OR_RETURN(auto s, conn.prepare("SELECT sha256, content FROM evidence "
                                                     "ORDER BY sha256"));
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
       if (audit::sha256Hex(s->blob(1)) != s->text(0)) {
-        result.altered_evidence.emplace_back(s->text(0));
+        out.altered_evidence.emplace_back(s->text(0));
       }
     }
   }
-  // 2. Walk the chain; each event's recorded digest must match its rows.
+  return Status::ok();
+}
+
+// The same on a connection of its own, in a read transaction of its own (a second thread).
+StoredRows digestStoredRowsOn(Connection& conn) {
+  StoredRows out;
+  out.status = [&]() -> Status {
+    PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(conn, Transaction::Mode::kRead));
+    PH_ASSIGN_OR_RETURN(out.max_seq, maxEventSeq(conn));
+    PH_RETURN_IF_ERROR(digestStoredRows(conn, out));
+    return tx->commit();
+  }();
+  return out;
+}
+
+}  // namespace
+
+Result<AuditVerification> Repository::verifyAudit(Connection* rows_connection) {
+  PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(connection_, Transaction::Mode::kRead));
+  AuditVerification result;
+  PH_ASSIGN_OR_RETURN(const std::int64_t max_seq, maxEventSeq(connection_));
+  // 1. The stored rows' digests: on the second connection while this thread walks the chain,
+  //    when one is given (the two halves take about the same time).
+  std::future<StoredRows> stored_rows;
+  if (rows_connection != nullptr) {
+    stored_rows = std::async(std::launch::async, digestStoredRowsOn, std::ref(*rows_connection));
+  }
+  // 2. Walk the chain, keeping the row digest each event recorded.
   audit::ChainVerifier chain;
+  std::vector<std::array<char, 64>> recorded;
+  recorded.reserve(static_cast<std::size_t>(max_seq));
+  const std::string empty_digest = audit::RowSetDigest().hex();
   Status walk = forEachEvent([&](const audit::Event& e) -> Status {
     chain.add(e);
     if (!chain.result().ok()) return Status(StatusCode::kDataLoss, "stop");
-    auto it = digests.find(e.seq);
-    const std::string actual = it == digests.end() ? audit::RowSetDigest().hex() : it->second.hex();
-    std::string recorded;
-    try {
-      const auto payload = nlohmann::json::parse(e.payload);
-      if (payload.is_object() && payload.contains("rows_digest")) {
-        recorded = payload["rows_digest"].get<std::string>();
-      }
-    } catch (const nlohmann::json::exception&) {
-      recorded.clear();
-    }
-    if (recorded.empty()) recorded = audit::RowSetDigest().hex();
-    if (recorded != actual) {
-      result.first_broken_seq = e.seq;
-      result.problem = "the rows it wrote were altered, added or removed after it was recorded";
-      return Status(StatusCode::kDataLoss, "stop");
-    }
-    if (it != digests.end()) digests.erase(it);
+    std::string digest = recordedRowsDigest(e.payload);
+    if (digest.size() != 64) digest = digest.empty() ? empty_digest : std::string(64, '?');
+    std::array<char, 64> entry;
+    std::copy(digest.begin(), digest.end(), entry.begin());
+    recorded.push_back(entry);
     return Status::ok();
   });
+  StoredRows rows;
+  if (stored_rows.valid()) rows = stored_rows.get();
+  // Both reads must have seen the same snapshot; otherwise (a write in between) read again here.
+  if (!rows.status.isOk() || rows.max_seq != max_seq || !rows.digests) {
+    rows = StoredRows();
+    rows.max_seq = max_seq;
+    PH_RETURN_IF_ERROR(digestStoredRows(connection_, rows));
+  }
+  result.rows = rows.rows;
+  result.altered_evidence = std::move(rows.altered_evidence);
+  if (!walk.isOk() && walk.code() != StatusCode::kDataLoss) return walk;
+  if (rows.unreadable_seq) {
+    result.first_broken_seq = rows.unreadable_seq;
+    result.problem = rows.unreadable;
+    return result;
+  }
+  // 3. Each event's recorded digest must match its rows; the first mismatch, or the first break
+  //    of the chain, whichever comes first, is the first broken entry.
+  for (std::size_t i = 0; i < recorded.size(); ++i) {
+    const auto seq = static_cast<std::int64_t>(i + 1);
+    const audit::RowSetDigest* digest = rows.digests->find(seq);
+    const std::string actual = digest == nullptr ? empty_digest : digest->hex();
+    if (std::string_view(recorded[i].data(), recorded[i].size()) != actual) {
+      result.events = seq;
+      result.first_broken_seq = seq;
+      result.problem = "the rows it wrote were altered, added or removed after it was recorded";
+      return result;
+    }
+  }
   result.events = chain.result().checked;
   if (!chain.result().ok()) {
     result.first_broken_seq = chain.result().first_broken_seq;
     result.problem = chain.result().problem;
     return result;
   }
-  if (!walk.isOk() && walk.code() != StatusCode::kDataLoss) return walk;
-  if (result.ok() && !digests.empty()) {
-    result.first_broken_seq = digests.begin()->first;
-    result.problem = "rows refer to entry " + std::to_string(digests.begin()->first) +
+  if (rows.digests->firstOrphan()) {
+    result.first_broken_seq = *rows.digests->firstOrphan();
+    result.problem = "rows refer to entry " + std::to_string(*rows.digests->firstOrphan()) +
                      ", which is not in the chain";
   }
   return result;

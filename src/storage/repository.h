@@ -151,7 +151,11 @@ class Repository {
   // Every event in seq order.
   Status forEachEvent(const std::function<Status(const audit::Event&)>& fn);
   // Walks the chain and recomputes each event's row digest; names the first broken entry.
-  Result<AuditVerification> verifyAudit();
+  // With `rows_connection` (a second connection to the same database, used by no one else
+  // meanwhile) the stored rows are digested on a second thread while this one walks the chain;
+  // if the two read different snapshots (a write committed in between), the rows are read
+  // again on this connection.
+  Result<AuditVerification> verifyAudit(Connection* rows_connection = nullptr);
 
   Connection& connection() { return connection_; }
 

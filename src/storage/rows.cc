@@ -70,6 +70,23 @@ std::string directiveRow(std::string_view id, std::int64_t version, std::int64_t
   return out;
 }
 
+RowDigests::RowDigests(std::int64_t max_seq)
+    : digests_(static_cast<std::size_t>(max_seq < 0 ? 0 : max_seq) + 1) {}
+
+void RowDigests::add(std::int64_t seq, std::string_view canonical_row) {
+  if (seq < 1 || static_cast<std::size_t>(seq) >= digests_.size()) {
+    if (!first_orphan_ || seq < *first_orphan_) first_orphan_ = seq;
+    return;
+  }
+  digests_[static_cast<std::size_t>(seq)].add(canonical_row);
+}
+
+const audit::RowSetDigest* RowDigests::find(std::int64_t seq) const {
+  if (seq < 1 || static_cast<std::size_t>(seq) >= digests_.size()) return nullptr;
+  const audit::RowSetDigest& d = digests_[static_cast<std::size_t>(seq)];
+  return d.rows() == 0 ? nullptr : &d;
+}
+
 // --- binding and reading ------------------------------------------------------------------
 
 void bindPerson(Statement& s, const Person& p) {

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -35,6 +37,23 @@ std::string caseStepRow(const campaign::CaseStep& s);
 std::string notificationRow(std::string_view directive_id, std::string_view device_id,
                             std::string_view milestone, std::string_view step,
                             std::string_view recipient, std::int64_t sent_day);
+
+// The digests of the rows each event wrote, by event seq, as the audit check recomputes them
+// from the stored rows: a flat table over seqs 1..max_seq (a million events is one lookup per
+// row, not a tree walk). Rows naming a seq outside that range are counted as orphans.
+class RowDigests {
+ public:
+  explicit RowDigests(std::int64_t max_seq);
+  void add(std::int64_t seq, std::string_view canonical_row);
+  // nullptr when no stored row names `seq`.
+  const audit::RowSetDigest* find(std::int64_t seq) const;
+  // The smallest seq outside 1..max_seq that rows name, if any.
+  std::optional<std::int64_t> firstOrphan() const { return first_orphan_; }
+
+ private:
+  std::vector<audit::RowSetDigest> digests_;  // index = seq
+  std::optional<std::int64_t> first_orphan_;
+};
 
 // Reads waiver columns selected as: waiver_id, directive_id, device_id, person_id, unit,
 // approver, reason, from_day, until_day (revocation not included).

@@ -340,13 +340,13 @@ Result<SightingStore::ReconcileInputs> SightingStore::loadReconcileInputs() {
 }
 
 Status addSightingDigests(Connection& connection,
-                          std::map<std::int64_t, audit::RowSetDigest>& digests,
+                          RowDigests& digests,
                           std::int64_t& rows) {
   PH_ASSIGN_OR_RETURN(auto s, connection.prepare(kSelectSightings));
   while (true) {
     PH_ASSIGN_OR_RETURN(bool row, s->step());
     if (!row) break;
-    digests[s->integer(0)].add(sightingRow(readColumns(*s)));
+    digests.add(s->integer(0), sightingRow(readColumns(*s)));
     ++rows;
   }
   return Status::ok();

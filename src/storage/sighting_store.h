@@ -27,6 +27,7 @@
 #include "core/date.h"
 #include "core/status.h"
 #include "storage/repository.h"
+#include "storage/rows.h"
 
 namespace phaseout::storage {
 
@@ -70,9 +71,9 @@ class SightingStore {
 };
 
 // For Repository::verifyAudit(): adds the canonical encoding of every stored sightings row to
-// the digest of the event that wrote it (`digests[seq]`) and counts the rows in `rows`.
+// the digest of the event that wrote it and counts the rows in `rows`.
 // Reads the raw columns only, so an altered row changes the digest instead of failing here.
 Status addSightingDigests(Connection& connection,
-                          std::map<std::int64_t, audit::RowSetDigest>& digests, std::int64_t& rows);
+                          RowDigests& digests, std::int64_t& rows);
 
 }  // namespace phaseout::storage

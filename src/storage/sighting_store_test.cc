@@ -91,7 +91,12 @@ class SightingStoreTest : public ::testing::Test {
   // What verifyAudit does for sightings: each event's recorded rows_digest against the digest
   // recomputed from the stored rows. Returns the seqs whose digests differ.
   std::vector<std::int64_t> brokenSightingEvents() {
-    std::map<std::int64_t, audit::RowSetDigest> digests;
+    std::int64_t max_seq = 0;
+    EXPECT_TRUE(repo_->forEachEvent([&](const audit::Event& e) -> Status {
+                       max_seq = e.seq;
+                       return Status::ok();
+                     }).isOk());
+    RowDigests digests(max_seq);
     std::int64_t rows = 0;
     EXPECT_TRUE(addSightingDigests(*conn_, digests, rows).isOk());
     std::vector<std::int64_t> broken;
@@ -99,8 +104,9 @@ class SightingStoreTest : public ::testing::Test {
                     ->forEachEvent([&](const audit::Event& e) -> Status {
                       if (e.kind != "sightings.record") return Status::ok();
                       const auto payload = nlohmann::json::parse(e.payload);
+                      const audit::RowSetDigest* found = digests.find(e.seq);
                       const std::string actual =
-                          digests.count(e.seq) ? digests[e.seq].hex() : audit::RowSetDigest().hex();
+                          found != nullptr ? found->hex() : audit::RowSetDigest().hex();
                       if (payload.at("rows_digest").get<std::string>() != actual) {
                         broken.push_back(e.seq);
                       }
