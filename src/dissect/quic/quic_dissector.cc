@@ -304,19 +304,20 @@ class Session {
       const auto dcid = r.bytes(dcid_len);
       const std::size_t scid_len = r.u8();
       r.skip(scid_len);
+      // A damaged packet after good ones ends the datagram; the good ones still count.
       if (r.ok() && (dcid_len > kMaxConnectionIdBytes || scid_len > kMaxConnectionIdBytes)) {
+        if (!plaintexts.empty()) break;
         return bump("quic.malformed_header", Outcome::kMalformed);
       }
       r.skip(static_cast<std::size_t>(varint(r)));  // token
       const std::uint64_t length = varint(r);
-      if (!r.ok()) return bump("quic.truncated_packet", Outcome::kTruncated);
       const std::size_t pn_offset = r.offset();
-      if (length > r.remaining()) return bump("quic.truncated_packet", Outcome::kTruncated);
-      const std::size_t packet_end = pn_offset + static_cast<std::size_t>(length);
       // The sample starts 4 bytes after the packet number's start (RFC 9001 §5.4.2).
-      if (pn_offset + 4 + quic::kSampleBytes > packet_end) {
+      if (!r.ok() || length > r.remaining() || 4 + quic::kSampleBytes > length) {
+        if (!plaintexts.empty()) break;
         return bump("quic.truncated_packet", Outcome::kTruncated);
       }
+      const std::size_t packet_end = pn_offset + static_cast<std::size_t>(length);
       if (!keys) {
         if (dcid.empty()) return Outcome::kNotMine;  // a server's Initial (no client DCID)
         keys = quic::packetKeys(*scheme, quic::clientInitialSecret(*scheme, dcid));

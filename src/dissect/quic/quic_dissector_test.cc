@@ -247,6 +247,17 @@ TEST(QuicDissectorTest, CoalescedInitialsShareTheCryptoStream) {
   EXPECT_EQ(r.sink.all[0].quic.ja4, kRfcHelloJa4);
 }
 
+TEST(QuicDissectorTest, CutPacketAfterAGoodOneEndsTheDatagram) {
+  Bytes datagram = quic::testing_vectors::rfc9001ClientInitial();
+  const Bytes cut(datagram.begin(), datagram.begin() + 40);  // the same Initial, cut
+  datagram.insert(datagram.end(), cut.begin(), cut.end());
+  Result r = run(datagram);
+  EXPECT_EQ(r.outcome, Outcome::kObserved);
+  ASSERT_EQ(r.sink.all.size(), 1u);
+  EXPECT_EQ(r.sink.all[0].quic.ja4, kRfcHelloJa4);
+  EXPECT_EQ(r.anomalies.total(), 0u);
+}
+
 TEST(QuicDissectorTest, UnknownFrameInAnInitialIsCounted) {
   Bytes frames = cryptoFrame(0, rfcHello());
   frames.push_back(0x08);  // STREAM frames are not allowed in Initial packets
