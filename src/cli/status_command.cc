@@ -6,6 +6,7 @@
 #include "report/burndown_report.h"
 #include "report/status_report.h"
 #include "service/burndown.h"
+#include "service/sightings.h"
 #include "service/workspace.h"
 
 namespace phaseout::cli {
@@ -34,11 +35,26 @@ Result<std::string> directiveId(service::Workspace& ws, const std::string& given
   return invalidArgument("several directives are stored; name one with --directive (see 'phaseout directive list')");
 }
 
-Result<service::StatusResult> evaluate(const CommandContext& ctx, const StatusOptions& opt) {
+struct Evaluated {
+  service::StatusResult status;
+  report::NetworkSummary network;
+};
+
+Result<Evaluated> evaluate(const CommandContext& ctx, const StatusOptions& opt) {
   PH_ASSIGN_OR_RETURN(Date as_of, asOfDate(opt.at));
   PH_ASSIGN_OR_RETURN(auto ws, service::Workspace::open(ctx.db_path));
   PH_ASSIGN_OR_RETURN(std::string id, directiveId(*ws, opt.directive));
-  return ws->status(id, as_of);
+  Evaluated out;
+  PH_ASSIGN_OR_RETURN(out.status, ws->status(id, as_of));
+  // Network findings beside the inventory's verdicts (stored by `detect --store` or
+  // `sightings import`).
+  PH_ASSIGN_OR_RETURN(const auto counts, service::networkFindingCounts(*ws, id, as_of));
+  out.network.sightings = counts.sightings;
+  out.network.banned_platform = counts.banned_platform;
+  out.network.unknown_phone = counts.unknown_phone;
+  out.network.disposed_seen_again = counts.disposed_seen_again;
+  out.network.usage_ban = counts.usage_ban;
+  return out;
 }
 
 Status writeOutput(const std::string& path, const std::string& content) {
@@ -55,21 +71,23 @@ Status writeOutput(const std::string& path, const std::string& content) {
 }
 
 int runStatus(const CommandContext& ctx, const StatusOptions& opt) {
-  auto result = evaluate(ctx, opt);
-  if (!result.isOk()) return reportError(result.status());
+  auto evaluated = evaluate(ctx, opt);
+  if (!evaluated.isOk()) return reportError(evaluated.status());
+  const service::StatusResult* result = &evaluated->status;
   const std::string out =
       opt.format == "json"
           ? report::statusJson(result->directive, result->evaluation, opt.devices,
-                               result->milestones)
+                               result->milestones, &evaluated->network)
           : report::statusText(result->directive, result->evaluation, opt.devices,
-                               result->milestones);
+                               result->milestones, &evaluated->network);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
 }
 
 int runReport(const CommandContext& ctx, const StatusOptions& opt) {
-  auto result = evaluate(ctx, opt);
-  if (!result.isOk()) return reportError(result.status());
+  auto evaluated = evaluate(ctx, opt);
+  if (!evaluated.isOk()) return reportError(evaluated.status());
+  const service::StatusResult* result = &evaluated->status;
   std::string out;
   if (opt.format == "html") {
     // The burn-down chart up to the report's day; a report still renders without it (e.g. on
@@ -86,7 +104,8 @@ int runReport(const CommandContext& ctx, const StatusOptions& opt) {
   } else if (opt.format == "csv") {
     out = report::statusCsv(result->evaluation);
   } else {
-    out = report::statusJson(result->directive, result->evaluation, true, result->milestones);
+    out = report::statusJson(result->directive, result->evaluation, true, result->milestones,
+                             &evaluated->network);
   }
   Status s = writeOutput(opt.output, out);
   if (!s.isOk()) return reportError(s);
@@ -116,7 +135,9 @@ void registerStatusCommands(CLI::App& app, CommandContext& ctx) {
                    "List devices too (json: every device in scope; text: those needing action)");
   status->footer(
       "Statuses: compliant, pending (banned, before the final due date; the due date itself "
-      "is on time), overdue, exempt (waiver), unknown (needs review: a rule could apply).");
+      "is on time), overdue, exempt (waiver), unknown (needs review: a rule could apply). "
+      "Network findings (devices seen by `detect --store` or `sightings import`) are counted "
+      "beside them; `phaseout sightings findings` lists each with its evidence.");
   status->callback([&ctx, status_opt] { ctx.exit_code = runStatus(ctx, *status_opt); });
 
   auto report_opt = std::make_shared<StatusOptions>();

@@ -101,7 +101,8 @@ std::string progressText(const campaign::MilestoneCheck& c) {
 
 std::string statusJson(const policy::Directive& directive, const Evaluation& evaluation,
                        bool include_devices,
-                       const std::vector<campaign::MilestoneCheck>& checks) {
+                       const std::vector<campaign::MilestoneCheck>& checks,
+                       const NetworkSummary* network) {
   const policy::EvaluationSummary s = policy::summarize(directive, evaluation);
   std::string out;
   out.reserve(include_devices ? 256 + evaluation.verdicts.size() * 256 : 4096);
@@ -148,6 +149,24 @@ std::string statusJson(const policy::Directive& directive, const Evaluation& eva
     out += '}';
   }
   out += ']';
+  if (network != nullptr) {
+    appendJsonKey(out, "network");
+    out += '{';
+    const std::pair<const char*, std::size_t> fields[] = {
+        {"sightings", network->sightings},
+        {"findings", network->findings()},
+        {"banned_platform", network->banned_platform},
+        {"unknown_phone", network->unknown_phone},
+        {"disposed_seen_again", network->disposed_seen_again},
+        {"usage_ban", network->usage_ban}};
+    bool first = true;
+    for (const auto& [key, value] : fields) {
+      appendJsonKey(out, key, first);
+      appendJsonInt(out, static_cast<std::int64_t>(value));
+      first = false;
+    }
+    out += '}';
+  }
   if (include_devices) {
     appendJsonKey(out, "devices");
     out += '[';
@@ -182,7 +201,8 @@ std::string statusJson(const policy::Directive& directive, const Evaluation& eva
 
 std::string statusText(const policy::Directive& directive, const Evaluation& evaluation,
                        bool include_devices,
-                       const std::vector<campaign::MilestoneCheck>& checks) {
+                       const std::vector<campaign::MilestoneCheck>& checks,
+                       const NetworkSummary* network) {
   const policy::EvaluationSummary s = policy::summarize(directive, evaluation);
   std::size_t width = 5;  // "TOTAL"
   for (const auto& row : s.units) width = std::max(width, row.unit.size());
@@ -214,6 +234,15 @@ std::string statusText(const policy::Directive& directive, const Evaluation& eva
     out += line;
     if (i < checks.size()) out += progressText(checks[i]);
     out += '\n';
+  }
+  if (network != nullptr) {
+    std::snprintf(line, sizeof line,
+                  "\nnetwork: %zu device(s) seen, %zu finding(s): %zu banned platform, %zu unknown "
+                  "phone, %zu disposed but seen again, %zu usage ban%s\n",
+                  network->sightings, network->findings(), network->banned_platform,
+                  network->unknown_phone, network->disposed_seen_again, network->usage_ban,
+                  network->findings() > 0 ? " (see 'phaseout sightings findings')" : "");
+    out += line;
   }
   if (include_devices) {
     out += "\ndevices needing action:\n";

@@ -5,6 +5,7 @@
 // pointers must stay valid during the call.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,18 +18,36 @@
 
 namespace phaseout::report {
 
+// What the network showed for the directive as of the report's day (stored sightings and the
+// findings reconciled from them; see `phaseout sightings findings`), counted beside the
+// inventory's verdicts.
+struct NetworkSummary {
+  std::size_t sightings = 0;  // devices seen on or before the day
+  std::size_t banned_platform = 0;
+  std::size_t unknown_phone = 0;
+  std::size_t disposed_seen_again = 0;
+  std::size_t usage_ban = 0;
+  std::size_t findings() const {
+    return banned_platform + unknown_phone + disposed_seen_again + usage_ban;
+  }
+};
+
 // {"directive", "as_of", "totals": {...}, "units": [...], "milestones": [...],
 //  "devices": [...] (only with include_devices)} followed by a newline.
 // `checks` (milestone progress, campaign/progress.h) adds "requires", "met" and "total" to
 // each milestone when given.
+// `network`, when given, adds {"network": {"sightings", "findings", "banned_platform",
+// "unknown_phone", "disposed_seen_again", "usage_ban"}} after the milestones.
 std::string statusJson(const policy::Directive& directive, const policy::Evaluation& evaluation,
                        bool include_devices,
-                       const std::vector<campaign::MilestoneCheck>& checks = {});
+                       const std::vector<campaign::MilestoneCheck>& checks = {},
+                       const NetworkSummary* network = nullptr);
 // A per-unit table, totals and days to each milestone; with include_devices, every device
 // that is not compliant with its reason.
 std::string statusText(const policy::Directive& directive, const policy::Evaluation& evaluation,
                        bool include_devices,
-                       const std::vector<campaign::MilestoneCheck>& checks = {});
+                       const std::vector<campaign::MilestoneCheck>& checks = {},
+                       const NetworkSummary* network = nullptr);
 // One row per device in scope: device_id, person_id, unit, model, platform, kind, status,
 // rule, reason. RFC 4180 quoting.
 std::string statusCsv(const policy::Evaluation& evaluation);

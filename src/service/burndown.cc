@@ -17,7 +17,8 @@ Result<BurndownOutcome> burndown(Workspace& ws, const BurndownRequest& request) 
     // One read transaction: every table seen at the same commit.
     PH_ASSIGN_OR_RETURN(
         auto tx, storage::Transaction::begin(repo.connection(), storage::Transaction::Mode::kRead));
-    PH_ASSIGN_OR_RETURN(history, storage::CampaignStore(repo).loadHistory(id));
+    auto second = ws.openReader();  // half of the device versions are read on it meanwhile
+    PH_ASSIGN_OR_RETURN(history, storage::CampaignStore(repo).loadHistory(id, "", second.get()));
     PH_RETURN_IF_ERROR(tx->commit());
   }
   const std::optional<Date> first_day = campaign::firstInForceDay(history);

@@ -240,14 +240,19 @@ PeopleRead readPeople(const std::string& db_path, Date as_of) {
 
 }  // namespace
 
-Result<storage::AuditVerification> Workspace::verifyAudit() {
-  PH_RETURN_IF_ERROR(repository_->checkReady());
-  if (db_path_.empty() || db_path_ == ":memory:") return repository_->verifyAudit();
+std::unique_ptr<storage::Connection> Workspace::openReader() {
+  if (db_path_.empty() || db_path_ == ":memory:") return nullptr;
   storage::SqliteOptions options;
   options.create = false;
   auto second = storage::openSqlite(db_path_, options);
-  if (!second.isOk()) return repository_->verifyAudit();
-  return repository_->verifyAudit(second->get());
+  if (!second.isOk()) return nullptr;
+  return std::move(second).value();
+}
+
+Result<storage::AuditVerification> Workspace::verifyAudit() {
+  PH_RETURN_IF_ERROR(repository_->checkReady());
+  auto second = openReader();
+  return repository_->verifyAudit(second.get());
 }
 
 Result<StatusResult> Workspace::status(const std::string& directive_id, Date as_of) {

@@ -101,6 +101,10 @@ class Workspace {
   Result<storage::AuditVerification> verifyAudit();
 
   storage::Repository& repository() { return *repository_; }
+  // A second connection to the same database, for a use case's helper thread; nullptr when
+  // there is none to have (an in-memory database) or it cannot be opened (the caller then
+  // does the work on one connection).
+  std::unique_ptr<storage::Connection> openReader();
 
  private:
   Workspace(std::unique_ptr<storage::Connection> connection, std::string db_path);

@@ -2,8 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <future>
+#include <optional>
+#include <iterator>
 #include <algorithm>
 #include <cstdio>
+#include <span>
 #include <tuple>
 
 #include "audit/hash_chain.h"
@@ -30,21 +34,24 @@ Result<std::int64_t> appendWithRow(Repository& repo, const ChangeContext& change
   return repo.appendEvent(std::move(e));
 }
 
-// Every version of every record, read in place (no record is moved after it is read): the
-// vector is reserved from `count_sql` first, so a million versions never regrow it.
+Result<std::size_t> countRows(Connection& conn, std::string_view table) {
+  PH_ASSIGN_OR_RETURN(auto count, conn.prepare("SELECT count(*) FROM " + std::string(table)));
+  PH_ASSIGN_OR_RETURN(bool row, count->step());
+  return row && count->integer(0) > 0 ? static_cast<std::size_t>(count->integer(0)) : 0;
+}
+
+// Versions read in place (no record is moved after it is read) into a vector reserved for
+// `reserve` records, so a million versions never regrow it. `split`, when given, is bound to
+// the statement's :split parameter.
 template <typename Record, typename ReadInto>
-Result<std::vector<campaign::Versioned<Record>>> loadAllVersions(Connection& conn,
-                                                                 std::string_view count_sql,
-                                                                 std::string_view sql,
-                                                                 ReadInto read_into) {
+Result<std::vector<campaign::Versioned<Record>>> loadAllVersions(
+    Connection& conn, std::size_t reserve, std::string_view sql, ReadInto read_into,
+    std::optional<std::string_view> split = std::nullopt) {
   std::vector<campaign::Versioned<Record>> out;
-  {
-    PH_ASSIGN_OR_RETURN(auto count, conn.prepare(count_sql));
-    PH_ASSIGN_OR_RETURN(bool row, count->step());
-    if (row && count->integer(0) > 0) out.reserve(static_cast<std::size_t>(count->integer(0)));
-  }
+  out.reserve(reserve);
   adviseHugePages(out.data(), out.capacity() * sizeof(campaign::Versioned<Record>));
   PH_ASSIGN_OR_RETURN(auto s, conn.prepare(sql));
+  if (split) s->bind("split", *split);
   while (true) {
     PH_ASSIGN_OR_RETURN(bool row, s->step());
     if (!row) break;
@@ -274,8 +281,110 @@ Result<std::vector<Notification>> CampaignStore::loadNotifications(const std::st
   return out;
 }
 
+namespace {
+
+// Only the columns cases, burn-down and reminders read: millions of rows load faster.
+constexpr std::string_view kDeviceHistory =
+    "SELECT device_id, valid_from, seq, holder, kind, vendor, model, platform, os_version, "
+    "'unknown', 'unknown', '', '', '', '', state FROM device_versions ";
+
+Result<std::int64_t> lastSeq(Connection& conn) {
+  PH_ASSIGN_OR_RETURN(auto s, conn.prepare("SELECT coalesce(max(seq), 0) FROM events"));
+  PH_ASSIGN_OR_RETURN(bool row, s->step());
+  return row ? s->integer(0) : 0;
+}
+
+// Reads the versions `sql` selects (binding `split` to :split) into `out`, in place, and
+// says how many it read; DataLoss if there are more than `out` holds.
+Status readDevicesInto(Connection& conn, const std::string& sql, std::string_view split,
+                       std::span<campaign::Versioned<inventory::Device>> out,
+                       std::size_t& filled) {
+  PH_ASSIGN_OR_RETURN(auto s, conn.prepare(sql));
+  s->bind("split", split);
+  filled = 0;
+  while (true) {
+    PH_ASSIGN_OR_RETURN(bool row, s->step());
+    if (!row) break;
+    if (filled == out.size()) return dataLoss("device versions changed while being read");
+    campaign::Versioned<inventory::Device>& v = out[filled++];
+    v.valid_from = static_cast<std::int32_t>(s->integer(1));
+    v.seq = s->integer(2);
+    PH_RETURN_IF_ERROR(readDeviceInto(*s, v.record));
+  }
+  return Status::ok();
+}
+
+// The upper half on `conn`, in a read transaction of its own; `seq` is the snapshot it read.
+Status readUpperHalf(Connection& conn, const std::string& sql, std::string_view split,
+                     std::span<campaign::Versioned<inventory::Device>> out, std::size_t& filled,
+                     std::int64_t& seq) {
+  PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(conn, Transaction::Mode::kRead));
+  PH_ASSIGN_OR_RETURN(seq, lastSeq(conn));
+  PH_RETURN_IF_ERROR(readDevicesInto(conn, sql, split, out, filled));
+  return tx->commit();
+}
+
+}  // namespace
+
+// Every device version. With a second connection, the versions of the upper half of the
+// device ids are read on a second thread meanwhile, into the same (presized) vector; both
+// halves must come from the same snapshot (the same last event), else the upper half is read
+// again here.
+Result<std::vector<campaign::Versioned<inventory::Device>>> CampaignStore::loadDeviceHistory(
+    Connection& conn, Connection* second) {
+  PH_ASSIGN_OR_RETURN(const std::size_t n, countRows(conn, "device_versions"));
+  std::string split;
+  std::size_t lower_count = 0;
+  if (second != nullptr && n > 1) {
+    // The first version of the device in the middle of the table.
+    PH_ASSIGN_OR_RETURN(auto middle,
+                        conn.prepare("SELECT device_id FROM device_versions ORDER BY device_id "
+                                     "LIMIT 1 OFFSET :half"));
+    middle->bind("half", static_cast<std::int64_t>(n / 2));
+    PH_ASSIGN_OR_RETURN(bool found, middle->step());
+    if (found) split = middle->text(0);
+    PH_ASSIGN_OR_RETURN(auto below, conn.prepare("SELECT count(*) FROM device_versions WHERE "
+                                                 "device_id < :split"));
+    below->bind("split", split);
+    PH_ASSIGN_OR_RETURN(bool counted, below->step());
+    if (counted) lower_count = static_cast<std::size_t>(below->integer(0));
+  }
+  if (split.empty() || lower_count == 0 || lower_count >= n) {
+    return loadAllVersions<inventory::Device>(
+        conn, n, std::string(kDeviceHistory) + "ORDER BY device_id, valid_from, seq",
+        readDeviceInto);
+  }
+  PH_ASSIGN_OR_RETURN(const std::int64_t seq, lastSeq(conn));
+  std::vector<campaign::Versioned<inventory::Device>> out;
+  out.reserve(n);
+  adviseHugePages(out.data(), n * sizeof(campaign::Versioned<inventory::Device>));
+  out.resize(n);
+  const std::span<campaign::Versioned<inventory::Device>> all(out);
+  const std::string lower_sql =
+      std::string(kDeviceHistory) + "WHERE device_id < :split ORDER BY device_id, valid_from, seq";
+  const std::string upper_sql = std::string(kDeviceHistory) +
+                                "WHERE device_id >= :split ORDER BY device_id, valid_from, seq";
+  std::size_t upper_filled = 0;
+  std::int64_t upper_seq = -1;
+  auto upper = std::async(std::launch::async, readUpperHalf, std::ref(*second),
+                          std::cref(upper_sql), std::string_view(split),
+                          all.subspan(lower_count), std::ref(upper_filled), std::ref(upper_seq));
+  std::size_t lower_filled = 0;
+  const Status lower = readDevicesInto(conn, lower_sql, split, all.first(lower_count), lower_filled);
+  const Status upper_status = upper.get();
+  PH_RETURN_IF_ERROR(lower);
+  if (lower_filled != lower_count) return dataLoss("device versions changed while being read");
+  if (!upper_status.isOk() || upper_seq != seq) {
+    PH_RETURN_IF_ERROR(
+        readDevicesInto(conn, upper_sql, split, all.subspan(lower_count), upper_filled));
+  }
+  out.resize(lower_count + upper_filled);
+  return out;
+}
+
 Result<campaign::History> CampaignStore::loadHistory(const std::string& directive_id,
-                                                     const std::string& device_id) {
+                                                     const std::string& device_id,
+                                                     Connection* second) {
   campaign::History h;
   Connection& conn = repo_.connection();
   constexpr std::string_view kDevices =
@@ -284,19 +393,13 @@ Result<campaign::History> CampaignStore::loadHistory(const std::string& directiv
   constexpr std::string_view kPeople =
       "SELECT person_id, valid_from, seq, name, email, unit, roles, status FROM person_versions ";
   if (device_id.empty()) {
+    PH_ASSIGN_OR_RETURN(const std::size_t people, countRows(conn, "person_versions"));
     PH_ASSIGN_OR_RETURN(h.people,
                         loadAllVersions<inventory::Person>(
-                            conn, "SELECT count(*) FROM person_versions",
+                            conn, people,
                             std::string(kPeople) + "ORDER BY person_id, valid_from, seq",
                             readPersonInto));
-    // Only the columns cases, burn-down and reminders read: millions of rows load faster.
-    PH_ASSIGN_OR_RETURN(h.devices,
-                        loadAllVersions<inventory::Device>(
-                            conn, "SELECT count(*) FROM device_versions",
-                            "SELECT device_id, valid_from, seq, holder, kind, vendor, model, "
-                            "platform, os_version, 'unknown', 'unknown', '', '', '', '', state "
-                            "FROM device_versions ORDER BY device_id, valid_from, seq",
-                            readDeviceInto));
+    PH_ASSIGN_OR_RETURN(h.devices, loadDeviceHistory(conn, second));
   } else {
     PH_ASSIGN_OR_RETURN(auto ds, conn.prepare(std::string(kDevices) +
                                               "WHERE device_id = :id ORDER BY valid_from, seq"));

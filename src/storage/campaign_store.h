@@ -58,10 +58,17 @@ class CampaignStore {
 
   // Everything casesOn()/snapshotOn() need for one directive. With `device_id`, only that
   // device, the people who held it and its case steps: enough to judge its one case quickly.
+  // Must run in a read (or write) transaction. With `second` (another connection to the same
+  // database, used by no one else meanwhile) half of the device versions are read on a second
+  // thread over it, in a transaction of its own that must see the same snapshot (checked).
   Result<campaign::History> loadHistory(const std::string& directive_id,
-                                        const std::string& device_id = "");
+                                        const std::string& device_id = "",
+                                        Connection* second = nullptr);
 
  private:
+  Result<std::vector<campaign::Versioned<inventory::Device>>> loadDeviceHistory(
+      Connection& conn, Connection* second);
+
   Repository& repo_;
 };
 
