@@ -42,6 +42,8 @@ class Sha256 {
   Sha256(const Sha256&) = delete;
   Sha256& operator=(const Sha256&) = delete;
   void update(std::string_view bytes);
+  // Starts over, as if newly constructed (reuses the context).
+  void reset();
   // Length-prefixed update, so consecutive fields cannot run into each other.
   void updateField(std::string_view bytes);
   std::string finalHex();

@@ -513,6 +513,7 @@ Result<std::int64_t> maxEventSeq(Connection& conn) {
 Status digestStoredRows(Connection& conn, StoredRows& out) {
   out.digests = std::make_unique<RowDigests>(out.max_seq);
   RowDigests& digests = *out.digests;
+  std::string row_text;  // canonical row buffer, reused
   {
     PH_ASSIGN_OR_RETURN(auto s, conn.prepare(
                                     "SELECT person_id, valid_from, seq, name, email, unit, roles, "
@@ -521,7 +522,9 @@ Status digestStoredRows(Connection& conn, StoredRows& out) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
       PH_ASSIGN_OR_RETURN(Person p, readPerson(*s));
-      digests.add(s->integer(2), personRow(p, s->integer(1)));
+      row_text.clear();
+      appendPersonRow(row_text, p, s->integer(1));
+      digests.add(s->integer(2), row_text);
       ++out.rows;
     }
   }
@@ -530,16 +533,18 @@ Status digestStoredRows(Connection& conn, StoredRows& out) {
                                     "SELECT device_id, valid_from, seq, holder, kind, vendor, "
                                     "model, platform, os_version, ownership, channel, serial, "
                                     "imei, macs, hostname, state FROM device_versions"));
+    Device d;  // reused: its strings keep their storage from row to row
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
-      auto d = readDevice(*s);
-      if (!d.isOk()) {
+      if (Status read = readDeviceInto(*s, d); !read.isOk()) {
         out.unreadable_seq = s->integer(2);
-        out.unreadable = "a device row it wrote is unreadable: " + d.status().message();
+        out.unreadable = "a device row it wrote is unreadable: " + read.message();
         return Status::ok();
       }
-      digests.add(s->integer(2), deviceRow(*d, s->integer(1)));
+      row_text.clear();
+      appendDeviceRow(row_text, d, s->integer(1));
+      digests.add(s->integer(2), row_text);
       ++out.rows;
     }
   }
@@ -548,8 +553,8 @@ Status digestStoredRows(Connection& conn, StoredRows& out) {
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
-      digests.add(s->integer(3), 
-          directiveRow(s->text(0), s->integer(1), s->integer(2), s->text(4), s->text(5)));
+      digests.add(s->integer(3),
+                  directiveRow(s->text(0), s->integer(1), s->integer(2), s->text(4), s->text(5)));
       ++out.rows;
     }
   }
