@@ -45,27 +45,34 @@ std::vector<MilestoneCheck> milestoneChecks(const policy::Directive& d,
     if (exempt_banned) ++done_or_exempt;
     holds_banned[indexOf(v.holder)] = 1;
   }
-  // Devices no longer active: banned ones of in-scope holders count as surrendered.
-  std::unordered_map<std::string_view, const inventory::Person*> person_by_id;
-  std::unordered_map<std::string_view, bool> in_scope;
+  // Devices no longer active: banned ones of in-scope holders count as surrendered. They are
+  // few, so only their holders are looked up (one pass over the people, no index of them all).
+  std::unordered_map<std::string_view, const inventory::Person*> holder_of_inactive;
+  for (const auto& dev : devices) {
+    if (dev.state != platform::DeviceState::kActive && !dev.holder.empty()) {
+      holder_of_inactive.emplace(dev.holder, nullptr);
+    }
+  }
+  if (!holder_of_inactive.empty()) {
+    for (const auto& p : people) {
+      auto it = holder_of_inactive.find(p.person_id);
+      if (it != holder_of_inactive.end() && it->second == nullptr) it->second = &p;  // first wins
+    }
+  }
+  std::unordered_map<const inventory::Person*, bool> in_scope;
   for (const auto& dev : devices) {
     if (dev.state == platform::DeviceState::kActive || dev.holder.empty()) continue;
-    if (person_by_id.empty()) {
-      person_by_id.reserve(people.size());
-      // The first record of an id wins, as in evaluate().
-      for (const auto& p : people) person_by_id.emplace(p.person_id, &p);
-    }
-    auto it = person_by_id.find(dev.holder);
-    if (it == person_by_id.end()) continue;
-    auto cached = in_scope.find(dev.holder);
+    const inventory::Person* holder = holder_of_inactive[dev.holder];
+    if (holder == nullptr) continue;
+    auto cached = in_scope.find(holder);
     if (cached == in_scope.end()) {
-      cached = in_scope.emplace(dev.holder, policy::personInScope(d, *it->second)).first;
+      cached = in_scope.emplace(holder, policy::personInScope(d, *holder)).first;
     }
     if (!cached->second || !isBanned(dev)) continue;
     ++banned;
     ++surrendered;
     ++done_or_exempt;
-    holds_banned[indexOf(it->second)] = 1;
+    holds_banned[indexOf(holder)] = 1;
   }
   // Every active device of an in-scope holder has a verdict, so replacements held by the
   // holders above are among the verdicts.

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "core/memory.h"
 #include "core/strings.h"
 #include "storage/migrations.h"
 #include "storage/rows.h"
@@ -72,10 +73,16 @@ const std::string& idOf(const Device& d) { return d.device_id; }
 // same id overwrites the one before it.
 template <typename Record, typename ReadInto>
 Result<std::vector<Record>> loadVersions(Connection& conn, std::string_view sql,
-                                         std::optional<Date> as_of, ReadInto read_into) {
+                                         std::optional<Date> as_of, ReadInto read_into,
+                                         const Repository::IdRange& ids = {},
+                                         std::size_t reserve = 0) {
   PH_ASSIGN_OR_RETURN(auto s, conn.prepare(sql));
   s->bind("day", as_of ? std::int64_t{as_of->days()} : std::int64_t{INT32_MAX});
+  if (!ids.from.empty()) s->bind("from", ids.from);
+  if (!ids.to.empty()) s->bind("to", ids.to);
   std::vector<Record> out;
+  out.reserve(reserve);
+  adviseHugePages(out.data(), out.capacity() * sizeof(Record));
   while (true) {
     PH_ASSIGN_OR_RETURN(bool row, s->step());
     if (!row) break;
@@ -232,24 +239,52 @@ Result<UpsertCounts> Repository::upsertDevices(const BatchProducer<Device>& prod
 }
 
 Result<std::vector<Person>> Repository::loadPeople(std::optional<Date> as_of, Fields fields) {
-  if (fields == Fields::kAll) return loadVersions<Person>(connection_, kSelectPeople, as_of, readPersonInto);
+  // Every stored version bounds the result: reserved up front, the vector never regrows.
+  PH_ASSIGN_OR_RETURN(auto count, connection_.prepare("SELECT count(*) FROM person_versions"));
+  PH_ASSIGN_OR_RETURN(bool counted, count->step());
+  const auto versions = static_cast<std::size_t>(counted ? count->integer(0) : 0);
+  count.reset();
+  if (fields == Fields::kAll) {
+    return loadVersions<Person>(connection_, kSelectPeople, as_of, readPersonInto, {}, versions);
+  }
   // Same column positions as kSelectPeople, with name and email left empty.
   return loadVersions<Person>(
       connection_,
       "SELECT person_id, valid_from, seq, '', '', unit, roles, status FROM person_versions "
       "WHERE valid_from <= :day ORDER BY person_id, valid_from, seq",
-      as_of, readPersonInto);
+      as_of, readPersonInto, {}, versions);
 }
 
-Result<std::vector<Device>> Repository::loadDevices(std::optional<Date> as_of, Fields fields) {
-  if (fields == Fields::kAll) return loadVersions<Device>(connection_, kSelectDevices, as_of, readDeviceInto);
-  // Same column positions as kSelectDevices, with what evaluation never reads left empty.
-  return loadVersions<Device>(
-      connection_,
-      "SELECT device_id, valid_from, seq, holder, kind, vendor, model, platform, os_version, "
-      "'unknown', 'unknown', '', '', '', '', state FROM device_versions "
-      "WHERE valid_from <= :day ORDER BY device_id, valid_from, seq",
-      as_of, readDeviceInto);
+Result<std::vector<Device>> Repository::loadDevices(std::optional<Date> as_of, Fields fields,
+                                                    const IdRange& ids, std::size_t reserve) {
+  // kEvaluation: the same column positions as kSelectDevices, with what evaluation never reads
+  // left empty.
+  std::string sql = fields == Fields::kAll
+                        ? "SELECT device_id, valid_from, seq, holder, kind, vendor, model, "
+                          "platform, os_version, ownership, channel, serial, imei, macs, "
+                          "hostname, state FROM device_versions WHERE valid_from <= :day"
+                        : "SELECT device_id, valid_from, seq, holder, kind, vendor, model, "
+                          "platform, os_version, 'unknown', 'unknown', '', '', '', '', state "
+                          "FROM device_versions WHERE valid_from <= :day";
+  if (!ids.from.empty()) sql += " AND device_id >= :from";
+  if (!ids.to.empty()) sql += " AND device_id < :to";
+  sql += " ORDER BY device_id, valid_from, seq";
+  return loadVersions<Device>(connection_, sql, as_of, readDeviceInto, ids, reserve);
+}
+
+Result<Repository::DeviceSplit> Repository::deviceIdAt(double fraction) {
+  PH_ASSIGN_OR_RETURN(auto count, connection_.prepare("SELECT count(*) FROM device_versions"));
+  PH_ASSIGN_OR_RETURN(bool row, count->step());
+  const std::int64_t n = row ? count->integer(0) : 0;
+  DeviceSplit split;
+  split.versions = static_cast<std::size_t>(n);
+  if (n < 2) return split;
+  PH_ASSIGN_OR_RETURN(auto at, connection_.prepare("SELECT device_id FROM device_versions "
+                                                   "ORDER BY device_id LIMIT 1 OFFSET :k"));
+  at->bind("k", static_cast<std::int64_t>(static_cast<double>(n) * std::clamp(fraction, 0.0, 1.0)));
+  PH_ASSIGN_OR_RETURN(bool found, at->step());
+  if (found) split.device_id = at->text(0);
+  return split;
 }
 
 Result<inventory::Person> Repository::loadPerson(const std::string& person_id, Date as_of) {

@@ -114,8 +114,25 @@ class Repository {
   enum class Fields { kAll, kEvaluation };
   Result<std::vector<inventory::Person>> loadPeople(std::optional<Date> as_of = std::nullopt,
                                                     Fields fields = Fields::kAll);
+  // A range of record ids, [from, to); an empty bound is open.
+  struct IdRange {
+    std::string from;
+    std::string to;
+  };
+  // `ids` limits the devices read to a range of device ids (two threads can each read a part);
+  // `reserve` is room to make in the result up front (e.g. for parts appended later).
   Result<std::vector<inventory::Device>> loadDevices(std::optional<Date> as_of = std::nullopt,
-                                                     Fields fields = Fields::kAll);
+                                                     Fields fields = Fields::kAll,
+                                                     const IdRange& ids = {},
+                                                     std::size_t reserve = 0);
+  // The device id found `fraction` (0..1) of the way through the stored device versions in id
+  // order, to split a load in parts of about that size ("" when there are fewer than two
+  // versions), and the number of versions stored.
+  struct DeviceSplit {
+    std::string device_id;
+    std::size_t versions = 0;
+  };
+  Result<DeviceSplit> deviceIdAt(double fraction);
   // One record as it was on `as_of`; NotFound when it did not exist then.
   Result<inventory::Person> loadPerson(const std::string& person_id, Date as_of);
   Result<inventory::Device> loadDevice(const std::string& device_id, Date as_of);
