@@ -221,16 +221,19 @@ struct SecondRead {
   std::vector<inventory::Device> devices;
 };
 
-Status readSecondPart(storage::Connection& conn, Date as_of, const std::string& split,
-                      std::size_t reserve, SecondRead& out) {
+// The people, then (once the first thread has chosen it) the devices from the split on.
+Status readSecondPart(storage::Connection& conn, Date as_of,
+                      std::shared_future<storage::Repository::DeviceSplit> split,
+                      SecondRead& out) {
   PH_ASSIGN_OR_RETURN(auto tx, storage::Transaction::begin(conn, storage::Transaction::Mode::kRead));
   PH_ASSIGN_OR_RETURN(out.seq, lastEventSeq(conn));
   storage::Repository repository(conn);
   using Fields = storage::Repository::Fields;
   PH_ASSIGN_OR_RETURN(out.people, repository.loadPeople(as_of, Fields::kEvaluation));
-  if (!split.empty()) {
-    PH_ASSIGN_OR_RETURN(out.devices,
-                        repository.loadDevices(as_of, Fields::kEvaluation, {split, ""}, reserve));
+  const storage::Repository::DeviceSplit& at = split.get();
+  if (!at.device_id.empty()) {
+    PH_ASSIGN_OR_RETURN(out.devices, repository.loadDevices(as_of, Fields::kEvaluation,
+                                                            {at.device_id, ""}, at.versions));
   }
   return tx->commit();
 }
@@ -261,25 +264,29 @@ Result<StatusResult> Workspace::status(const std::string& directive_id, Date as_
   // read transactions must see the same snapshot (the same last event); if a writer committed
   // in between, that part is read again here.
   std::unique_ptr<storage::Connection> second = openReader();
+  if (second) (void)second->exec("PRAGMA cache_size=-4096");  // one pass: a small cache will do
   {
     // One read transaction so the directive, people and devices come from the same snapshot.
     PH_ASSIGN_OR_RETURN(auto tx,
                         storage::Transaction::begin(*connection_, storage::Transaction::Mode::kRead));
     PH_ASSIGN_OR_RETURN(const std::int64_t seq, lastEventSeq(*connection_));
-    storage::Repository::DeviceSplit at;
-    if (second) {
-      // The second thread also reads the people (about a third of the work here): the devices
-      // are split so both threads take about as long.
-      constexpr double kFirstThreadShare = 0.65;
-      PH_ASSIGN_OR_RETURN(at, repository_->deviceIdAt(kFirstThreadShare));
-    }
-    const std::string& split = at.device_id;
+    // The second thread starts on the people while this one chooses where to split the
+    // devices: the second thread also reads the last third of them, so both take about as long.
+    constexpr double kFirstThreadShare = 0.65;
+    std::promise<storage::Repository::DeviceSplit> split_promise;
     SecondRead other;
     std::future<Status> other_done;
     if (second) {
       other_done = std::async(std::launch::async, readSecondPart, std::ref(*second), as_of,
-                              std::cref(split), at.versions, std::ref(other));
+                              split_promise.get_future().share(), std::ref(other));
     }
+    storage::Repository::DeviceSplit at;
+    if (second) {
+      auto chosen = repository_->deviceIdAt(kFirstThreadShare);
+      if (chosen.isOk()) at = *chosen;  // else no split: this thread reads every device
+      split_promise.set_value(at);
+    }
+    const std::string& split = at.device_id;
     PH_ASSIGN_OR_RETURN(auto record, repository_->directiveInForce(directive_id, as_of));
     PH_ASSIGN_OR_RETURN(result.directive, parseStored(record));
     result.directive_version = record.version;
