@@ -13,6 +13,8 @@
 #include "detect/scoring.h"
 #include "dissect/observation.h"
 #include "service/detect.h"
+#include "service/sightings.h"
+#include "service/workspace.h"
 
 namespace phaseout::cli {
 
@@ -72,6 +74,8 @@ struct DetectOptions {
   std::string format = "text";
   std::string signatures;
   std::string oui;
+  bool store = false;  // record the verdicts as sightings in the database
+  std::string on;      // with --store: the day they were seen (default: their own times)
 };
 
 class StderrListener : public service::ObserveListener, public logs::LogListener {
@@ -401,7 +405,13 @@ void writeText(const service::DetectReport& report, const service::DetectSetup& 
       "for the platform shown)\n";
 }
 
-int runDetect(const DetectOptions& opt) {
+int runDetect(const CommandContext& ctx, const DetectOptions& opt) {
+  auto on = parseDateFlag("--on", opt.on);
+  if (!on.isOk()) return reportError(on.status());
+  if (on->has_value() && !opt.store) {
+    std::fprintf(stderr, "phaseout: --on applies to --store only\n");
+    return kExitInput;
+  }
   service::DetectInputs inputs;
   inputs.captures = opt.files;
   inputs.zeek = opt.zeek;
@@ -439,6 +449,25 @@ int runDetect(const DetectOptions& opt) {
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
   if (!status.isOk()) return reportError(status);
+  if (opt.store) {
+    if (report.devices.empty()) {
+      std::fprintf(stderr, "phaseout: no device showed evidence; nothing stored\n");
+      return kExitOk;
+    }
+    auto ws = service::Workspace::open(ctx.db_path);
+    if (!ws.isOk()) return reportError(ws.status());
+    service::Recording recording;
+    recording.on = *on;
+    recording.actor = ctx.actor;
+    recording.now_ms = nowMs();
+    auto stored = service::recordSightings(**ws, report.devices, report.sources,
+                                           *setup->signatures, recording);
+    if (!stored.isOk()) return reportError(stored.status());
+    std::fprintf(stderr,
+                 "stored %zu sighting(s) in %s (audit entry %lld); see 'phaseout sightings "
+                 "findings'\n",
+                 stored->sightings, ctx.db_path.c_str(), static_cast<long long>(stored->event_seq));
+  }
   return kExitOk;
 }
 
@@ -464,8 +493,14 @@ void registerDetectCommands(CLI::App& app, CommandContext& ctx) {
                      "Directory of signature files (default: $PHASEOUT_SIGNATURES, else built in)");
   detect->add_option("--oui", opt->oui,
                      "IEEE OUI registry file (default: $PHASEOUT_OUI, ieee-data, Wireshark manuf)");
+  detect->add_flag("--store", opt->store,
+                   "Also record every device as a sighting in the database (--db), matched to "
+                   "the inventory by 'phaseout sightings findings' and counted by 'status'");
+  detect->add_option("--on", opt->on,
+                     "With --store: the day the devices were seen, YYYY-MM-DD (default: the "
+                     "times in the inputs, else today)");
   detect->footer(kDetectFooter);
-  detect->callback([opt, &ctx] { ctx.exit_code = runDetect(*opt); });
+  detect->callback([opt, &ctx] { ctx.exit_code = runDetect(ctx, *opt); });
   registerUaCommand(app, ctx);
 }
 

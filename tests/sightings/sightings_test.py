@@ -140,6 +140,37 @@ class SightingsTest(Base):
         self.assertEqual([s["hostnames"] for s in listed], [["Lucas-iMac"]])
         self.assertEqual(listed[0]["platform"], "macos")
 
+    def test_detect_store_records_sightings_that_status_counts(self):
+        path = pathlib.Path(SHARED) / "corpus/pcap/ndpi/iphone.pcap"
+        if not path.exists():
+            self.skipTest(f"{path} is absent (PH_SHARED_DIR has no corpus)")
+        run(self.db, "import", "devices", str(DATA / "lucas-devices.csv"))
+        before = json.loads(run(self.db, "status", "--directive", "pa-iphone-2023", "--at",
+                                "2023-04-05", "--format", "json").stdout)["network"]
+        self.assertEqual(before, {"sightings": 0, "findings": 0, "banned_platform": 0,
+                                  "unknown_phone": 0, "disposed_seen_again": 0, "usage_ban": 0})
+        # --on without --store is a usage error and stores nothing.
+        run(self.db, "detect", "--on", "2023-04-05", str(path), expect=1)
+        self.assertEqual(self.count_rows("sightings"), 0)
+        proc = run(self.db, "detect", "--store", "--on", "2023-04-05", "--format", "json",
+                   str(path))
+        self.assertEqual(len(json.loads(proc.stdout)["devices"]), 2)  # output as without --store
+        self.assertIn("stored 2 sighting(s)", proc.stderr)
+        self.assertEqual(self.count_rows("sightings"), 2)
+        status = json.loads(run(self.db, "status", "--directive", "pa-iphone-2023", "--at",
+                                "2023-04-05", "--format", "json").stdout)
+        self.assertEqual(status["network"]["sightings"], 2)
+        self.assertEqual(status["network"]["banned_platform"], 1)
+        self.assertEqual(status["network"]["findings"], 1)
+        text = run(self.db, "status", "--directive", "pa-iphone-2023", "--at",
+                   "2023-04-05").stdout
+        self.assertIn("network: 2 device(s) seen, 1 finding(s): 1 banned platform", text)
+        # Before the day they were seen, the network showed nothing.
+        earlier = json.loads(run(self.db, "status", "--directive", "pa-iphone-2023", "--at",
+                                 "2023-04-04", "--format", "json").stdout)["network"]
+        self.assertEqual(earlier["sightings"], 0)
+        self.assertIn("intact", run(self.db, "audit", "verify").stdout)
+
     def test_corpus_android_phone_unknown_has_no_directive(self):
         run(self.db, "sightings", "import", self.detect("android.pcap"), "--on", "2023-04-05")
         found = self.findings()
