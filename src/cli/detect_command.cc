@@ -1,6 +1,8 @@
 // phaseout detect [FILE...] [--zeek DIR] [--eve FILE] [--access-log [SERVICE=]FILE]
 //                 [--format text|json] [--signatures DIR] [--oui FILE]
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -74,6 +76,7 @@ struct DetectOptions {
   std::string format = "text";
   std::string signatures;
   std::string oui;
+  service::SenseOptions live;  // live.interface set: capture live instead of reading inputs
   bool store = false;  // record the verdicts as sightings in the database
   std::string on;      // with --store: the day they were seen (default: their own times)
 };
@@ -113,10 +116,22 @@ class StderrListener : public service::ObserveListener, public logs::LogListener
     progress_.update(file, static_cast<std::size_t>(done >> 20),
                      static_cast<std::size_t>(total >> 20));
   }
+  void onLiveStarted(const std::string& interface, std::uint32_t link_type) override {
+    // Like tcpdump's "listening on": tells a human (or a script) that capture has begun.
+    std::fprintf(stderr,
+                 "phaseout: listening on %s, link type %u (SIGHUP reloads the signatures; "
+                 "SIGINT stops and prints the verdicts)\n",
+                 interface.c_str(), link_type);
+  }
 
  private:
   Progress progress_;
 };
+
+std::atomic<bool> g_stop{false};
+std::atomic<bool> g_reload{false};
+extern "C" void onDetectStop(int /*signal*/) { g_stop.store(true); }
+extern "C" void onDetectReload(int /*signal*/) { g_reload.store(true); }
 
 std::string fixed(double v, int decimals) {
   char buf[32];
@@ -425,9 +440,15 @@ int runDetect(const CommandContext& ctx, const DetectOptions& opt) {
       inputs.access_logs.push_back({std::string(), arg});
     }
   }
-  if (inputs.empty()) {
+  const bool live = !opt.live.interface.empty();
+  if (live && !inputs.empty()) {
+    std::fprintf(stderr, "phaseout: --interface captures live; it takes no files or logs\n");
+    return kExitInput;
+  }
+  if (!live && inputs.empty()) {
     std::fprintf(stderr,
-                 "phaseout: detect needs input: capture files, --zeek, --eve or --access-log\n");
+                 "phaseout: detect needs input: capture files, --zeek, --eve, --access-log or "
+                 "--interface\n");
     return kExitInput;
   }
   const std::string oui_path = !opt.oui.empty() ? opt.oui : detect::OuiRegistry::defaultPath();
@@ -439,7 +460,37 @@ int runDetect(const CommandContext& ctx, const DetectOptions& opt) {
   }
   StderrListener listener;
   service::DetectReport report;
-  const Status status = service::detectInputs(inputs, *setup, listener, listener, report);
+  Status status;
+  if (live) {
+    service::LiveDetectOptions live_options;
+    live_options.sense = opt.live;
+    live_options.signatures_dir = signaturesDir(opt.signatures);
+    g_stop.store(false);
+    g_reload.store(false);
+    auto* previous_int = std::signal(SIGINT, onDetectStop);
+    auto* previous_term = std::signal(SIGTERM, onDetectStop);
+    auto* previous_hup = std::signal(SIGHUP, onDetectReload);
+    status = service::detectLive(
+        live_options, *setup, listener, report, g_stop, g_reload,
+        [&](const Status& outcome, std::size_t signatures) {
+          const std::string from =
+              live_options.signatures_dir.empty() ? "the built-in set" : live_options.signatures_dir;
+          if (outcome.isOk()) {
+            std::fprintf(stderr, "phaseout: reloaded %zu signatures from %s\n", signatures,
+                         from.c_str());
+          } else {
+            std::fprintf(stderr, "phaseout: reload from %s failed, %zu signatures stay in force: %s\n",
+                         from.c_str(), signatures, outcome.message().c_str());
+          }
+        });
+    std::signal(SIGINT, previous_int);
+    std::signal(SIGTERM, previous_term);
+    std::signal(SIGHUP, previous_hup);
+  } else {
+    status = service::detectInputs(inputs, *setup, listener, listener, report);
+  }
+  // Evidence is named by the set in force at the end (a live run may have reloaded it).
+  if (report.signatures) setup->signatures = report.signatures;
   std::string out;
   if (opt.format == "json") {
     writeJson(report, *setup, out);
@@ -493,6 +544,14 @@ void registerDetectCommands(CLI::App& app, CommandContext& ctx) {
                      "Directory of signature files (default: $PHASEOUT_SIGNATURES, else built in)");
   detect->add_option("--oui", opt->oui,
                      "IEEE OUI registry file (default: $PHASEOUT_OUI, ieee-data, Wireshark manuf)");
+  detect->add_option("--interface,-i", opt->live.interface,
+                     "Capture live on this interface instead (needs capture rights); stops on "
+                     "SIGINT/SIGTERM, --count or --duration; SIGHUP reloads the signatures");
+  detect->add_option("--filter,-f", opt->live.filter, "With --interface: a BPF filter");
+  detect->add_option("--count,-c", opt->live.max_packets,
+                     "With --interface: stop after this many packets");
+  detect->add_option("--duration,-d", opt->live.duration_s,
+                     "With --interface: stop after this many seconds");
   detect->add_flag("--store", opt->store,
                    "Also record every device as a sighting in the database (--db), matched to "
                    "the inventory by 'phaseout sightings findings' and counted by 'status'");

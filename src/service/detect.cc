@@ -117,6 +117,7 @@ Status detectInputs(const DetectInputs& inputs, const DetectSetup& setup, Observ
   report.ledger = ledger.stats();
   report.devices = ledger.finish(&report.ledger);
   report.sources = ledger.sources();
+  report.signatures = setup.signatures;
   if (!first_error.isOk()) return first_error;
   const bool logs_given =
       !inputs.zeek.empty() || !inputs.eve_files.empty() || !inputs.access_logs.empty();
@@ -126,6 +127,72 @@ Status detectInputs(const DetectInputs& inputs, const DetectSetup& setup, Observ
                                : "nothing could be read from any input");
   }
   return Status::ok();
+}
+
+namespace {
+
+// Forwards to the caller's listener; between batches, applies a requested reload.
+class ReloadingListener : public ObserveListener {
+ public:
+  ReloadingListener(ObserveListener& inner, detect::Ledger& ledger, detect::SignatureStore& store,
+                    const LiveDetectOptions& options, std::atomic<bool>& reload,
+                    const ReloadReport& on_reload)
+      : inner_(inner),
+        ledger_(ledger),
+        store_(store),
+        options_(options),
+        reload_(reload),
+        on_reload_(on_reload) {}
+
+  void onFileStart(const std::string& file) override { inner_.onFileStart(file); }
+  void onUnreadable(const std::string& file, const Status& why) override {
+    inner_.onUnreadable(file, why);
+  }
+  void onWarning(const CaptureProblem& problem) override { inner_.onWarning(problem); }
+  void onProgress(const std::string& file, std::uint64_t done, std::uint64_t total) override {
+    inner_.onProgress(file, done, total);
+  }
+  void onLiveStarted(const std::string& interface, std::uint32_t link_type) override {
+    inner_.onLiveStarted(interface, link_type);
+  }
+  void onBatchDone() override {
+    applyReload();
+    inner_.onBatchDone();
+  }
+  void applyReload() {
+    if (!reload_.exchange(false)) return;
+    Status outcome = store_.reload(options_.signatures_dir);
+    if (outcome.isOk()) ledger_.replaceSignatures(store_.snapshot());
+    if (on_reload_) on_reload_(outcome, store_.snapshot()->size());
+  }
+
+ private:
+  ObserveListener& inner_;
+  detect::Ledger& ledger_;
+  detect::SignatureStore& store_;
+  const LiveDetectOptions& options_;
+  std::atomic<bool>& reload_;
+  const ReloadReport& on_reload_;
+};
+
+}  // namespace
+
+Status detectLive(const LiveDetectOptions& options, const DetectSetup& setup,
+                  ObserveListener& listener, DetectReport& report,
+                  const std::atomic<bool>& stop, std::atomic<bool>& reload,
+                  const ReloadReport& on_reload) {
+  detect::SignatureStore store(setup.signatures);
+  detect::Ledger ledger(store.snapshot(), setup.oui.size() > 0 ? &setup.oui : nullptr);
+  detect::PacketEvidence evidence(ledger);
+  evidence.setSource(ledger.addSource(options.sense.interface));
+  ReloadingListener reloading(listener, ledger, store, options, reload, on_reload);
+  const Status status = senseInterface(options.sense, evidence, reloading, report.observe, stop);
+  reloading.applyReload();  // a request that came with the last packets
+  report.ledger = ledger.stats();
+  report.devices = ledger.finish(&report.ledger);
+  report.sources = ledger.sources();
+  report.signatures = store.snapshot();
+  return status;
 }
 
 }  // namespace phaseout::service

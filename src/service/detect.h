@@ -7,6 +7,8 @@
 // one call at a time per listener.
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +34,9 @@ struct DetectSetup {
 Result<DetectSetup> loadDetectSetup(const std::string& signatures_dir, const std::string& oui_path);
 
 struct DetectReport {
+  // The signature set the verdicts' SignatureIds refer to (after any reload); name evidence
+  // through it, not through the set the run started with.
+  std::shared_ptr<const detect::SignatureSet> signatures;
   std::vector<detect::DeviceVerdict> devices;
   std::vector<std::string> sources;  // file names, indexed by Where::source
   ObserveStats observe;
@@ -71,5 +76,23 @@ Status detectInputs(const DetectInputs& inputs, const DetectSetup& setup, Observ
 // InvalidArgument only when nothing could be read from any file; the report is filled either way.
 Status detectFiles(const std::vector<std::string>& paths, const DetectSetup& setup,
                    ObserveListener& listener, DetectReport& report);
+
+struct LiveDetectOptions {
+  SenseOptions sense;          // interface, filter, and when to stop
+  std::string signatures_dir;  // where a reload reads the signatures ("" = the built-in set)
+};
+
+// Live detection: captures on an interface (as senseInterface) into one evidence ledger until
+// a stop condition, then fills `report` with the verdicts. Whenever `reload` is set (from a
+// SIGHUP handler, say) the signatures are read again from options.signatures_dir between two
+// batches of packets; a set that loads cleanly replaces the current one and the evidence
+// already collected is judged again by it (Ledger::replaceSignatures); a bad set leaves the
+// current one in force. Each attempt is reported to `on_reload` (the outcome and the number of
+// signatures in force). Errors are senseInterface's.
+using ReloadReport = std::function<void(const Status& outcome, std::size_t signatures)>;
+Status detectLive(const LiveDetectOptions& options, const DetectSetup& setup,
+                  ObserveListener& listener, DetectReport& report,
+                  const std::atomic<bool>& stop, std::atomic<bool>& reload,
+                  const ReloadReport& on_reload);
 
 }  // namespace phaseout::service
