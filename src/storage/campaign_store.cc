@@ -326,28 +326,35 @@ Status readUpperHalf(Connection& conn, const std::string& sql, std::string_view 
 
 }  // namespace
 
-// Every device version. With a second connection, the versions of the upper half of the
-// device ids are read on a second thread meanwhile, into the same (presized) vector; both
-// halves must come from the same snapshot (the same last event), else the upper half is read
-// again here.
+// Every device version. With a second connection, the versions of the upper part of the
+// device ids (about 60%: this thread goes on to read the people and case steps) are read on a
+// second thread meanwhile, into the same (presized) vector; both parts must come from the same
+// snapshot (the same last event), else the upper part is read again here.
 Result<std::vector<campaign::Versioned<inventory::Device>>> CampaignStore::loadDeviceHistory(
     Connection& conn, Connection* second) {
   PH_ASSIGN_OR_RETURN(const std::size_t n, countRows(conn, "device_versions"));
   std::string split;
   std::size_t lower_count = 0;
   if (second != nullptr && n > 1) {
-    // The first version of the device in the middle of the table.
+    constexpr double kThisThreadShare = 0.4;
+    const auto at = static_cast<std::int64_t>(static_cast<double>(n) * kThisThreadShare);
     PH_ASSIGN_OR_RETURN(auto middle,
-                        conn.prepare("SELECT device_id FROM device_versions ORDER BY device_id "
-                                     "LIMIT 1 OFFSET :half"));
-    middle->bind("half", static_cast<std::int64_t>(n / 2));
+                        conn.prepare("SELECT device_id, valid_from, seq FROM device_versions "
+                                     "ORDER BY device_id, valid_from, seq LIMIT 1 OFFSET :at"));
+    middle->bind("at", at);
     PH_ASSIGN_OR_RETURN(bool found, middle->step());
-    if (found) split = middle->text(0);
-    PH_ASSIGN_OR_RETURN(auto below, conn.prepare("SELECT count(*) FROM device_versions WHERE "
-                                                 "device_id < :split"));
-    below->bind("split", split);
-    PH_ASSIGN_OR_RETURN(bool counted, below->step());
-    if (counted) lower_count = static_cast<std::size_t>(below->integer(0));
+    if (found) {
+      split = middle->text(0);
+      // `at` versions precede that row; those of its own device among them belong above.
+      PH_ASSIGN_OR_RETURN(auto same, conn.prepare("SELECT count(*) FROM device_versions WHERE "
+                                                  "device_id = :id AND (valid_from < :v OR "
+                                                  "(valid_from = :v AND seq < :s))"));
+      same->bind("id", split);
+      same->bind("v", middle->integer(1));
+      same->bind("s", middle->integer(2));
+      PH_ASSIGN_OR_RETURN(bool counted, same->step());
+      if (counted) lower_count = static_cast<std::size_t>(at - same->integer(0));
+    }
   }
   if (split.empty() || lower_count == 0 || lower_count >= n) {
     return loadAllVersions<inventory::Device>(
