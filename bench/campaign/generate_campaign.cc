@@ -19,13 +19,12 @@
 // changes across the whole fleet (OS updates, devices passed to a colleague) so that the
 // total reaches --events. Exit codes: 0 ok, 1 usage or input error, 2 internal error.
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -92,8 +91,8 @@ struct Generator {
     if (++events_in_tx < 5000) return Status::ok();
     PH_RETURN_IF_ERROR(tx->commit());
     events_in_tx = 0;
-    PH_ASSIGN_OR_RETURN(tx, storage::Transaction::begin(repo.connection(),
-                                                        storage::Transaction::Mode::kWrite));
+    PH_ASSIGN_OR_RETURN(
+        tx, storage::Transaction::begin(repo.connection(), storage::Transaction::Mode::kWrite));
     return Status::ok();
   }
 
@@ -108,8 +107,8 @@ struct Generator {
     return counted();
   }
 
-  Status notify(const std::string& device_id, const std::string& milestone,
-                const std::string& what, const std::string& to, Date day) {
+  Status notify(const std::string& device_id, const std::string& milestone, const std::string& what,
+                const std::string& to, Date day) {
     storage::Notification n;
     n.directive_id = directive_id;
     n.device_id = device_id;
@@ -150,8 +149,10 @@ int run(const std::string& db, const std::string& directive_path, std::size_t de
   const std::filesystem::path dir = std::filesystem::path(db).parent_path();
   const auto people_csv = (dir / "campaign-people.csv").string();
   const auto devices_csv = (dir / "campaign-devices.csv").string();
-  if (auto s = writeFile(people_csv, inventory::writePeopleCsv(org.people)); !s.isOk()) return fail(s);
-  if (auto s = writeFile(devices_csv, inventory::writeDevicesCsv(org.devices)); !s.isOk()) return fail(s);
+  if (auto s = writeFile(people_csv, inventory::writePeopleCsv(org.people)); !s.isOk())
+    return fail(s);
+  if (auto s = writeFile(devices_csv, inventory::writeDevicesCsv(org.devices)); !s.isOk())
+    return fail(s);
 
   auto ws_or = service::Workspace::open(db);
   if (!ws_or.isOk()) return fail(ws_or.status());
@@ -251,12 +252,12 @@ int run(const std::string& db, const std::string& directive_path, std::size_t de
     day = day.addDays(rnd.below(8));
     if (day > end) day = end;
     static constexpr campaign::Disposition kHow[] = {
-        campaign::Disposition::kReturned, campaign::Disposition::kReturned,
-        campaign::Disposition::kReturned, campaign::Disposition::kDestroyed,
+        campaign::Disposition::kReturned,    campaign::Disposition::kReturned,
+        campaign::Disposition::kReturned,    campaign::Disposition::kDestroyed,
         campaign::Disposition::kTransferred, campaign::Disposition::kLost};
     const campaign::Disposition how = kHow[rnd.below(6)];
-    auto next = campaign::dispose(d, how, how == campaign::Disposition::kTransferred ? "family" : "",
-                                  day);
+    auto next =
+        campaign::dispose(d, how, how == campaign::Disposition::kTransferred ? "family" : "", day);
     if (!next.isOk()) return fail(next.status());
     must(g.version(*next, day, "disposition", d.device_id));
     must(g.step(d.device_id, campaign::CaseStage::kSurrendered, day));
@@ -267,10 +268,12 @@ int run(const std::string& db, const std::string& directive_path, std::size_t de
   // Routine changes across the fleet until the target: OS updates and hand-downs.
   std::vector<inventory::Device> fleet = *devices;
   while (g.events < event_target) {
-    inventory::Device& d = fleet[static_cast<std::size_t>(rnd.below(static_cast<int>(fleet.size())))];
+    inventory::Device& d =
+        fleet[static_cast<std::size_t>(rnd.below(static_cast<int>(fleet.size())))];
     const Date day = start.addDays(rnd.below(span + 1));
     if (rnd.below(4) == 0 && !people->empty()) {
-      d.holder = (*people)[static_cast<std::size_t>(rnd.below(static_cast<int>(people->size())))].person_id;
+      d.holder = (*people)[static_cast<std::size_t>(rnd.below(static_cast<int>(people->size())))]
+                     .person_id;
     } else {
       d.os_version = std::to_string(10 + rnd.below(8)) + "." + std::to_string(rnd.below(6));
     }
@@ -279,8 +282,10 @@ int run(const std::string& db, const std::string& directive_path, std::size_t de
   must(g.tx->commit());
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::printf("bench_generate_campaign: %zu people, %zu devices, %zu campaign events (%zu replacements, %zu waivers) in %.1f s\n",
-              people->size(), devices->size(), g.events, replacement_no, waivers, seconds);
+  std::printf(
+      "bench_generate_campaign: %zu people, %zu devices, %zu campaign events (%zu replacements, "
+      "%zu waivers) in %.1f s\n",
+      people->size(), devices->size(), g.events, replacement_no, waivers, seconds);
   return 0;
 }
 

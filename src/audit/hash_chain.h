@@ -24,9 +24,9 @@ struct Event {
   std::int32_t effective_day = 0;  // days since 1970-01-01 when the change takes effect
   std::int64_t recorded_ms = 0;    // when it was recorded (epoch ms)
   std::string actor;
-  std::string kind;                // e.g. "import.devices", "disposition", "waiver.grant"
-  std::string subject;             // the id the event is about, or a file name
-  std::string payload;             // canonical JSON
+  std::string kind;     // e.g. "import.devices", "disposition", "waiver.grant"
+  std::string subject;  // the id the event is about, or a file name
+  std::string payload;  // canonical JSON
   std::string prev_hash;
   std::string hash;
 };

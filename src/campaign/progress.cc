@@ -8,8 +8,9 @@ namespace phaseout::campaign {
 bool isAllowedReplacement(const policy::Directive& d, const inventory::Device& device) {
   if (device.state != platform::DeviceState::kActive) return false;
   const auto& allowed = d.allowed_platforms;
-  if (allowed.empty() ? device.platform == platform::Platform::kUnknown
-                      : std::find(allowed.begin(), allowed.end(), device.platform) == allowed.end()) {
+  if (allowed.empty()
+          ? device.platform == platform::Platform::kUnknown
+          : std::find(allowed.begin(), allowed.end(), device.platform) == allowed.end()) {
     return false;
   }
   return std::all_of(d.ban.begin(), d.ban.end(), [&](const policy::BanRule& rule) {
@@ -37,8 +38,8 @@ std::vector<MilestoneCheck> milestoneChecks(const policy::Directive& d,
   };
   // Active devices in scope were judged by the evaluation already.
   for (const auto& v : evaluation.verdicts) {
-    const bool violating = v.status == policy::VerdictStatus::kPending ||
-                           v.status == policy::VerdictStatus::kOverdue;
+    const bool violating =
+        v.status == policy::VerdictStatus::kPending || v.status == policy::VerdictStatus::kOverdue;
     const bool exempt_banned = v.status == policy::VerdictStatus::kExempt && isBanned(*v.device);
     if (!violating && !exempt_banned) continue;
     ++banned;

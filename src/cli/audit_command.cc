@@ -1,7 +1,6 @@
 // phaseout audit verify | export
 #include <cstdio>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -80,7 +79,8 @@ int runExport(const CommandContext& ctx, const AuditFlags& f) {
   });
   if (out != stdout) std::fclose(out);
   if (!s.isOk()) return reportError(s);
-  if (out != stdout) std::fprintf(stderr, "exported %zu audit entries to %s\n", n, f.output.c_str());
+  if (out != stdout)
+    std::fprintf(stderr, "exported %zu audit entries to %s\n", n, f.output.c_str());
   return kExitOk;
 }
 
@@ -90,11 +90,13 @@ void registerAuditCommands(CLI::App& app, CommandContext& ctx) {
   auto f = std::make_shared<AuditFlags>();
   auto* audit = app.add_subcommand("audit", "Verify or export the tamper-evident audit trail");
   audit->require_subcommand(1);
-  auto* verify = audit->add_subcommand(
-      "verify", "Walk the hash chain and recompute every entry's row digest");
-  verify->add_option("--format", f->format, "Output format")->check(CLI::IsMember({"text", "json"}));
-  verify->footer("Exit codes: 0 intact; 3 broken (the first broken entry is named); 1 usage or "
-                 "input error; 2 internal error.");
+  auto* verify =
+      audit->add_subcommand("verify", "Walk the hash chain and recompute every entry's row digest");
+  verify->add_option("--format", f->format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}));
+  verify->footer(
+      "Exit codes: 0 intact; 3 broken (the first broken entry is named); 1 usage or "
+      "input error; 2 internal error.");
   verify->callback([&ctx, f] { ctx.exit_code = runVerify(ctx, *f); });
   auto* exp = audit->add_subcommand("export", "Write every audit entry as one JSON line");
   exp->add_option("-o,--output", f->output, "Output file (default: standard output)");

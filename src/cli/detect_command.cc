@@ -77,8 +77,8 @@ struct DetectOptions {
   std::string signatures;
   std::string oui;
   service::SenseOptions live;  // live.interface set: capture live instead of reading inputs
-  bool store = false;  // record the verdicts as sightings in the database
-  std::string on;      // with --store: the day they were seen (default: their own times)
+  bool store = false;          // record the verdicts as sightings in the database
+  std::string on;              // with --store: the day they were seen (default: their own times)
 };
 
 class StderrListener : public service::ObserveListener, public logs::LogListener {
@@ -473,13 +473,15 @@ int runDetect(const CommandContext& ctx, const DetectOptions& opt) {
     status = service::detectLive(
         live_options, *setup, listener, report, g_stop, g_reload,
         [&](const Status& outcome, std::size_t signatures) {
-          const std::string from =
-              live_options.signatures_dir.empty() ? "the built-in set" : live_options.signatures_dir;
+          const std::string from = live_options.signatures_dir.empty()
+                                       ? "the built-in set"
+                                       : live_options.signatures_dir;
           if (outcome.isOk()) {
             std::fprintf(stderr, "phaseout: reloaded %zu signatures from %s\n", signatures,
                          from.c_str());
           } else {
-            std::fprintf(stderr, "phaseout: reload from %s failed, %zu signatures stay in force: %s\n",
+            std::fprintf(stderr,
+                         "phaseout: reload from %s failed, %zu signatures stay in force: %s\n",
                          from.c_str(), signatures, outcome.message().c_str());
           }
         });
@@ -511,8 +513,8 @@ int runDetect(const CommandContext& ctx, const DetectOptions& opt) {
     recording.on = *on;
     recording.actor = ctx.actor;
     recording.now_ms = nowMs();
-    auto stored = service::recordSightings(**ws, report.devices, report.sources,
-                                           *setup->signatures, recording);
+    auto stored = service::recordSightings(**ws, report.devices, report.sources, *setup->signatures,
+                                           recording);
     if (!stored.isOk()) return reportError(stored.status());
     std::fprintf(stderr,
                  "stored %zu sighting(s) in %s (audit entry %lld); see 'phaseout sightings "

@@ -31,8 +31,11 @@ Result<std::string> directiveId(service::Workspace& ws, const std::string& given
   if (!given.empty()) return given;
   PH_ASSIGN_OR_RETURN(auto list, ws.listDirectives());
   if (list.size() == 1) return list.front().directive_id;
-  if (list.empty()) return failedPrecondition("no directives stored; add one with 'phaseout directive add FILE.yaml'");
-  return invalidArgument("several directives are stored; name one with --directive (see 'phaseout directive list')");
+  if (list.empty())
+    return failedPrecondition(
+        "no directives stored; add one with 'phaseout directive add FILE.yaml'");
+  return invalidArgument(
+      "several directives are stored; name one with --directive (see 'phaseout directive list')");
 }
 
 struct Evaluated {
@@ -75,11 +78,10 @@ int runStatus(const CommandContext& ctx, const StatusOptions& opt) {
   if (!evaluated.isOk()) return reportError(evaluated.status());
   const service::StatusResult* result = &evaluated->status;
   const std::string out =
-      opt.format == "json"
-          ? report::statusJson(result->directive, result->evaluation, opt.devices,
-                               result->milestones, &evaluated->network)
-          : report::statusText(result->directive, result->evaluation, opt.devices,
-                               result->milestones, &evaluated->network);
+      opt.format == "json" ? report::statusJson(result->directive, result->evaluation, opt.devices,
+                                                result->milestones, &evaluated->network)
+                           : report::statusText(result->directive, result->evaluation, opt.devices,
+                                                result->milestones, &evaluated->network);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
 }
@@ -95,9 +97,8 @@ int runReport(const CommandContext& ctx, const StatusOptions& opt) {
     std::string chart;
     auto ws = service::Workspace::open(ctx.db_path);
     if (ws.isOk()) {
-      auto bd = service::burndown(
-          **ws, {result->directive.id, std::nullopt, result->evaluation.as_of,
-                 result->evaluation.as_of});
+      auto bd = service::burndown(**ws, {result->directive.id, std::nullopt,
+                                         result->evaluation.as_of, result->evaluation.as_of});
       if (bd.isOk()) chart = report::burndownSvg(bd->burndown, bd->forecast);
     }
     out = report::statusHtml(result->directive, result->evaluation, result->milestones, chart);
@@ -142,7 +143,8 @@ void registerStatusCommands(CLI::App& app, CommandContext& ctx) {
 
   auto report_opt = std::make_shared<StatusOptions>();
   report_opt->format = "html";
-  auto* rep = app.add_subcommand("report", "Write a status report: html (one self-contained page), csv or json");
+  auto* rep = app.add_subcommand(
+      "report", "Write a status report: html (one self-contained page), csv or json");
   addCommonOptions(rep, *report_opt);
   rep->add_option("--format", report_opt->format, "Report format")
       ->check(CLI::IsMember({"html", "csv", "json"}));

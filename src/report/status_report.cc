@@ -35,9 +35,11 @@ void appendCountsJson(std::string& out, const StatusCounts& c, const std::size_t
   }
   appendJsonKey(out, "devices_in_scope", first);
   appendJsonInt(out, static_cast<std::int64_t>(c.devices_in_scope));
-  const std::pair<const char*, std::size_t> fields[] = {
-      {"compliant", c.compliant}, {"pending", c.pending}, {"overdue", c.overdue},
-      {"exempt", c.exempt},       {"unknown", c.unknown}};
+  const std::pair<const char*, std::size_t> fields[] = {{"compliant", c.compliant},
+                                                        {"pending", c.pending},
+                                                        {"overdue", c.overdue},
+                                                        {"exempt", c.exempt},
+                                                        {"unknown", c.unknown}};
   for (const auto& [key, value] : fields) {
     appendJsonKey(out, key);
     appendJsonInt(out, static_cast<std::int64_t>(value));
@@ -54,7 +56,8 @@ std::string daysText(int days_left) {
 }
 
 std::string csvField(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos && (s.empty() || (s.front() != ' ' && s.back() != ' '))) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos &&
+      (s.empty() || (s.front() != ' ' && s.back() != ' '))) {
     return std::string(s);
   }
   std::string out = "\"";
@@ -71,12 +74,23 @@ std::string html(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -100,8 +114,7 @@ std::string progressText(const campaign::MilestoneCheck& c) {
 }  // namespace
 
 std::string statusJson(const policy::Directive& directive, const Evaluation& evaluation,
-                       bool include_devices,
-                       const std::vector<campaign::MilestoneCheck>& checks,
+                       bool include_devices, const std::vector<campaign::MilestoneCheck>& checks,
                        const NetworkSummary* network) {
   const policy::EvaluationSummary s = policy::summarize(directive, evaluation);
   std::string out;
@@ -200,8 +213,7 @@ std::string statusJson(const policy::Directive& directive, const Evaluation& eva
 }
 
 std::string statusText(const policy::Directive& directive, const Evaluation& evaluation,
-                       bool include_devices,
-                       const std::vector<campaign::MilestoneCheck>& checks,
+                       bool include_devices, const std::vector<campaign::MilestoneCheck>& checks,
                        const NetworkSummary* network) {
   const policy::EvaluationSummary s = policy::summarize(directive, evaluation);
   std::size_t width = 5;  // "TOTAL"
@@ -209,9 +221,8 @@ std::string statusText(const policy::Directive& directive, const Evaluation& eva
   std::string out;
   char line[512];
   std::snprintf(line, sizeof line, "%s: %s\nas of %s: %zu people and %zu devices in scope\n\n",
-                directive.id.c_str(), directive.title.c_str(),
-                evaluation.as_of.toString().c_str(), s.total.people_in_scope,
-                s.total.devices.devices_in_scope);
+                directive.id.c_str(), directive.title.c_str(), evaluation.as_of.toString().c_str(),
+                s.total.people_in_scope, s.total.devices.devices_in_scope);
   out += line;
   const int w = static_cast<int>(width);
   std::snprintf(line, sizeof line, "%-*s %8s %9s %8s %8s %7s %8s %7s\n", w, "UNIT", "IN SCOPE",
@@ -263,10 +274,9 @@ std::string statusText(const policy::Directive& directive, const Evaluation& eva
 std::string statusCsv(const Evaluation& evaluation) {
   std::string out = "device_id,person_id,unit,model,platform,kind,status,rule,reason\n";
   for (const Verdict& v : evaluation.verdicts) {
-    out += csvField(v.device->device_id) + ',' + csvField(personOf(v)) + ',' +
-           csvField(unitOf(v)) + ',' + csvField(v.device->model) + ',' +
-           std::string(platform::name(v.device->platform)) + ',' +
-           std::string(platform::name(v.device->kind)) + ',' +
+    out += csvField(v.device->device_id) + ',' + csvField(personOf(v)) + ',' + csvField(unitOf(v)) +
+           ',' + csvField(v.device->model) + ',' + std::string(platform::name(v.device->platform)) +
+           ',' + std::string(platform::name(v.device->kind)) + ',' +
            std::string(policy::name(v.status)) + ',' + std::to_string(v.rule) + ',' +
            csvField(v.reason) + '\n';
   }
@@ -286,7 +296,8 @@ std::string statusHtml(const policy::Directive& directive, const Evaluation& eva
   out += R"(<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>)" + html(directive.id) + " status as of " + evaluation.as_of.toString() + R"(</title>
+<title>)" +
+         html(directive.id) + " status as of " + evaluation.as_of.toString() + R"(</title>
 <style>
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#1b1f24}
 h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:2em;border-bottom:1px solid #d0d7de}
@@ -308,8 +319,8 @@ th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
   const StatusCounts& t = s.total.devices;
   out += "<div class=\"cards\">";
   auto card = [&](const char* label, std::size_t n, const char* cls) {
-    out += std::string("<div class=\"card ") + cls + "\"><b>" + std::to_string(n) + "</b>" +
-           label + "</div>";
+    out += std::string("<div class=\"card ") + cls + "\"><b>" + std::to_string(n) + "</b>" + label +
+           "</div>";
   };
   card("people in scope", s.total.people_in_scope, "");
   card("devices in scope", t.devices_in_scope, "");
@@ -320,8 +331,9 @@ th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
   card("unknown", t.unknown, "unknown");
   out += "</div>\n<p>Done: <b>" + percentText(t.percentDone()) + "</b> of devices in scope.</p>\n";
 
-  out += "<h2>Milestones</h2>\n<table><tr><th>Milestone</th><th>Due</th><th>Time</th>"
-         "<th>Progress</th></tr>\n";
+  out +=
+      "<h2>Milestones</h2>\n<table><tr><th>Milestone</th><th>Due</th><th>Time</th>"
+      "<th>Progress</th></tr>\n";
   for (std::size_t i = 0; i < s.milestones.size(); ++i) {
     const auto& m = s.milestones[i];
     out += "<tr><td>" + html(m.name) + "</td><td>" + m.due.toString() + "</td><td>" +
@@ -335,39 +347,42 @@ th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
     out += "</figure>\n";
   }
 
-  out += "<h2>By unit</h2>\n<table><tr><th>Unit</th><th>People</th><th>Devices</th>"
-         "<th>Compliant</th><th>Pending</th><th>Overdue</th><th>Exempt</th><th>Unknown</th>"
-         "<th>Done</th></tr>\n";
+  out +=
+      "<h2>By unit</h2>\n<table><tr><th>Unit</th><th>People</th><th>Devices</th>"
+      "<th>Compliant</th><th>Pending</th><th>Overdue</th><th>Exempt</th><th>Unknown</th>"
+      "<th>Done</th></tr>\n";
   for (const auto& u : s.units) {
     const StatusCounts& c = u.devices;
     char pct[16];
     std::snprintf(pct, sizeof pct, "%.0f", c.percentDone());
     out += "<tr><td>" + html(u.unit.empty() ? "(no unit)" : u.unit) + "</td><td class=n>" +
            std::to_string(u.people_in_scope) + "</td><td class=n>" +
-           std::to_string(c.devices_in_scope) +
-           "</td><td class=n>" + std::to_string(c.compliant) + "</td><td class=n>" +
-           std::to_string(c.pending) + "</td><td class=n>" + std::to_string(c.overdue) +
-           "</td><td class=n>" + std::to_string(c.exempt) + "</td><td class=n>" +
-           std::to_string(c.unknown) + "</td><td><span class=bar><i style=\"width:" + pct +
-           "%\"></i></span> " + percentText(c.percentDone()) + "</td></tr>\n";
+           std::to_string(c.devices_in_scope) + "</td><td class=n>" + std::to_string(c.compliant) +
+           "</td><td class=n>" + std::to_string(c.pending) + "</td><td class=n>" +
+           std::to_string(c.overdue) + "</td><td class=n>" + std::to_string(c.exempt) +
+           "</td><td class=n>" + std::to_string(c.unknown) +
+           "</td><td><span class=bar><i style=\"width:" + pct + "%\"></i></span> " +
+           percentText(c.percentDone()) + "</td></tr>\n";
   }
   out += "</table>\n";
 
-  out += "<h2>Devices needing action</h2>\n<table><tr><th>Device</th><th>Holder</th>"
-         "<th>Unit</th><th>Status</th><th>Rule</th><th>Reason</th></tr>\n";
+  out +=
+      "<h2>Devices needing action</h2>\n<table><tr><th>Device</th><th>Holder</th>"
+      "<th>Unit</th><th>Status</th><th>Rule</th><th>Reason</th></tr>\n";
   std::size_t listed = 0;
   for (const Verdict& v : evaluation.verdicts) {
     if (v.status == VerdictStatus::kCompliant || v.status == VerdictStatus::kExempt) continue;
     ++listed;
     const std::string st(policy::name(v.status));
-    out += "<tr><td>" + html(v.device->device_id) + "</td><td>" + html(personOf(v)) +
-           "</td><td>" + html(unitOf(v)) + "</td><td class=\"" + st + "\">" + st +
-           "</td><td class=n>" + (v.rule ? std::to_string(v.rule) : std::string()) +
-           "</td><td>" + html(v.reason) + "</td></tr>\n";
+    out += "<tr><td>" + html(v.device->device_id) + "</td><td>" + html(personOf(v)) + "</td><td>" +
+           html(unitOf(v)) + "</td><td class=\"" + st + "\">" + st + "</td><td class=n>" +
+           (v.rule ? std::to_string(v.rule) : std::string()) + "</td><td>" + html(v.reason) +
+           "</td></tr>\n";
   }
   if (listed == 0) out += "<tr><td colspan=6>None: every device in scope is compliant.</td></tr>\n";
-  out += "</table>\n<p class=\"meta\">Generated by phaseout from the stored inventory; the same "
-         "inputs give the same page.</p>\n</body></html>\n";
+  out +=
+      "</table>\n<p class=\"meta\">Generated by phaseout from the stored inventory; the same "
+      "inputs give the same page.</p>\n</body></html>\n";
   return out;
 }
 

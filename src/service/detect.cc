@@ -178,9 +178,8 @@ class ReloadingListener : public ObserveListener {
 }  // namespace
 
 Status detectLive(const LiveDetectOptions& options, const DetectSetup& setup,
-                  ObserveListener& listener, DetectReport& report,
-                  const std::atomic<bool>& stop, std::atomic<bool>& reload,
-                  const ReloadReport& on_reload) {
+                  ObserveListener& listener, DetectReport& report, const std::atomic<bool>& stop,
+                  std::atomic<bool>& reload, const ReloadReport& on_reload) {
   detect::SignatureStore store(setup.signatures);
   detect::Ledger ledger(store.snapshot(), setup.oui.size() > 0 ? &setup.oui : nullptr);
   detect::PacketEvidence evidence(ledger);

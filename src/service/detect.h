@@ -91,8 +91,7 @@ struct LiveDetectOptions {
 // signatures in force). Errors are senseInterface's.
 using ReloadReport = std::function<void(const Status& outcome, std::size_t signatures)>;
 Status detectLive(const LiveDetectOptions& options, const DetectSetup& setup,
-                  ObserveListener& listener, DetectReport& report,
-                  const std::atomic<bool>& stop, std::atomic<bool>& reload,
-                  const ReloadReport& on_reload);
+                  ObserveListener& listener, DetectReport& report, const std::atomic<bool>& stop,
+                  std::atomic<bool>& reload, const ReloadReport& on_reload);
 
 }  // namespace phaseout::service

@@ -43,12 +43,12 @@ Result<policy::Directive> checkDirectiveFile(const std::string& path) {
 namespace {
 
 Result<policy::Directive> parseStored(const storage::DirectiveRecord& record) {
-  auto parsed = policy::parseDirective(
-      record.source_text, record.directive_id + " v" + std::to_string(record.version));
+  auto parsed = policy::parseDirective(record.source_text,
+                                       record.directive_id + " v" + std::to_string(record.version));
   if (!parsed.isOk()) {
     return dataLoss("stored directive " + record.directive_id + " version " +
-                    std::to_string(record.version) + " no longer parses: " +
-                    parsed.status().message());
+                    std::to_string(record.version) +
+                    " no longer parses: " + parsed.status().message());
   }
   return parsed;
 }
@@ -85,8 +85,7 @@ namespace {
 // into a buffer (recycled, so its strings' storage is reused) and queued to `store`. Returns
 // the store's error if storing failed (the parse is stopped), else the parse's own status.
 template <typename Record, typename Stream>
-Status parseWhileStoring(Stream stream,
-                         const storage::Repository::BatchSink<Record>& store) {
+Status parseWhileStoring(Stream stream, const storage::Repository::BatchSink<Record>& store) {
   constexpr std::size_t kQueuedBatches = 4;
   BoundedQueue<std::vector<Record>> full(kQueuedBatches);
   BoundedQueue<std::vector<Record>> spent(kQueuedBatches + 2);
@@ -116,8 +115,7 @@ Status parseWhileStoring(Stream stream,
 
 }  // namespace
 
-Result<ImportSummary> Workspace::importPeople(const std::string& path,
-                                              const Recording& recording,
+Result<ImportSummary> Workspace::importPeople(const std::string& path, const Recording& recording,
                                               const ProgressFn& progress) {
   PH_RETURN_IF_ERROR(repository_->checkReady());
   PH_ASSIGN_OR_RETURN(auto format, inventory::formatForPath(path));
@@ -140,8 +138,7 @@ Result<ImportSummary> Workspace::importPeople(const std::string& path,
   return summary;
 }
 
-Result<ImportSummary> Workspace::importDevices(const std::string& path,
-                                               const Recording& recording,
+Result<ImportSummary> Workspace::importDevices(const std::string& path, const Recording& recording,
                                                const ProgressFn& progress) {
   PH_RETURN_IF_ERROR(repository_->checkReady());
   PH_ASSIGN_OR_RETURN(auto format, inventory::formatForPath(path));
@@ -157,8 +154,7 @@ Result<ImportSummary> Workspace::importDevices(const std::string& path,
     return parseWhileStoring<inventory::Device>(
         [&](const inventory::DeviceSink& sink) {
           return inventory::streamDevices(
-              text, path, format, [&](std::string_view id) { return known.contains(id); },
-              sink);
+              text, path, format, [&](std::string_view id) { return known.contains(id); }, sink);
         },
         store);
   };
@@ -223,9 +219,9 @@ struct SecondRead {
 
 // The people, then (once the first thread has chosen it) the devices from the split on.
 Status readSecondPart(storage::Connection& conn, Date as_of,
-                      std::shared_future<storage::Repository::DeviceSplit> split,
-                      SecondRead& out) {
-  PH_ASSIGN_OR_RETURN(auto tx, storage::Transaction::begin(conn, storage::Transaction::Mode::kRead));
+                      std::shared_future<storage::Repository::DeviceSplit> split, SecondRead& out) {
+  PH_ASSIGN_OR_RETURN(auto tx,
+                      storage::Transaction::begin(conn, storage::Transaction::Mode::kRead));
   PH_ASSIGN_OR_RETURN(out.seq, lastEventSeq(conn));
   storage::Repository repository(conn);
   using Fields = storage::Repository::Fields;
@@ -267,8 +263,8 @@ Result<StatusResult> Workspace::status(const std::string& directive_id, Date as_
   if (second) (void)second->exec("PRAGMA cache_size=-4096");  // one pass: a small cache will do
   {
     // One read transaction so the directive, people and devices come from the same snapshot.
-    PH_ASSIGN_OR_RETURN(auto tx,
-                        storage::Transaction::begin(*connection_, storage::Transaction::Mode::kRead));
+    PH_ASSIGN_OR_RETURN(
+        auto tx, storage::Transaction::begin(*connection_, storage::Transaction::Mode::kRead));
     PH_ASSIGN_OR_RETURN(const std::int64_t seq, lastEventSeq(*connection_));
     // The second thread starts on the people while this one chooses where to split the
     // devices: the second thread also reads the last third of them, so both take about as long.

@@ -109,8 +109,7 @@ class Workspace {
  private:
   Workspace(std::unique_ptr<storage::Connection> connection, std::string db_path);
   // `source` names the input in messages and decides the format by its extension.
-  storage::ChangeContext changeContext(const Recording& recording,
-                                       std::string_view source) const;
+  storage::ChangeContext changeContext(const Recording& recording, std::string_view source) const;
 
   std::string db_path_;  // for status's second reader; ":memory:" has none
   std::unique_ptr<storage::Connection> connection_;

@@ -1,12 +1,11 @@
 #include "storage/campaign_store.h"
 
-#include <nlohmann/json.hpp>
-
-#include <future>
-#include <optional>
-#include <iterator>
 #include <algorithm>
 #include <cstdio>
+#include <future>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 #include <tuple>
 
@@ -18,10 +17,9 @@
 namespace phaseout::storage {
 namespace {
 
-
-Result<std::int64_t> appendWithRow(Repository& repo, const ChangeContext& change,
-                                   std::string kind, std::string subject,
-                                   const nlohmann::ordered_json& detail, const std::string& row) {
+Result<std::int64_t> appendWithRow(Repository& repo, const ChangeContext& change, std::string kind,
+                                   std::string subject, const nlohmann::ordered_json& detail,
+                                   const std::string& row) {
   audit::RowSetDigest digest;
   digest.add(row);
   audit::Event e;
@@ -71,11 +69,12 @@ Result<campaign::Waiver> CampaignStore::grantWaiver(campaign::Waiver w,
   PH_ASSIGN_OR_RETURN(auto count, conn.prepare("SELECT count(*) FROM waivers"));
   PH_ASSIGN_OR_RETURN(bool has, count->step());
   char id[32];
-  std::snprintf(id, sizeof id, "W-%06lld", static_cast<long long>((has ? count->integer(0) : 0) + 1));
+  std::snprintf(id, sizeof id, "W-%06lld",
+                static_cast<long long>((has ? count->integer(0) : 0) + 1));
   w.waiver_id = id;
-  nlohmann::ordered_json detail{{"waiver_id", w.waiver_id},  {"directive", w.directive_id},
-                                {"target", w.target()},      {"approver", w.approver},
-                                {"reason", w.reason},        {"from", w.from.toString()},
+  nlohmann::ordered_json detail{{"waiver_id", w.waiver_id},   {"directive", w.directive_id},
+                                {"target", w.target()},       {"approver", w.approver},
+                                {"reason", w.reason},         {"from", w.from.toString()},
                                 {"until", w.until.toString()}};
   PH_ASSIGN_OR_RETURN(std::int64_t seq, appendWithRow(repo_, change, "waiver.grant", w.waiver_id,
                                                       detail, waiverRow(w)));
@@ -107,8 +106,9 @@ Status CampaignStore::revokeWaiver(const std::string& waiver_id, Date from,
   PH_ASSIGN_OR_RETURN(bool found, find->step());
   if (!found) return notFound("no waiver '" + waiver_id + "'; see 'phaseout waiver list'");
   if (!find->isNull(1)) {
-    return failedPrecondition("waiver " + waiver_id + " is already revoked from " +
-                              Date::fromDays(static_cast<std::int32_t>(find->integer(1))).toString());
+    return failedPrecondition(
+        "waiver " + waiver_id + " is already revoked from " +
+        Date::fromDays(static_cast<std::int32_t>(find->integer(1))).toString());
   }
   find.reset();
   nlohmann::ordered_json detail{{"waiver_id", waiver_id}, {"revoked_from", from.toString()}};
@@ -150,10 +150,9 @@ Result<std::int64_t> CampaignStore::recordCaseStep(const campaign::CaseStep& ste
                                 {"note", step.note}};
   campaign::CaseStep stored = step;
   stored.actor = change.actor;
-  PH_ASSIGN_OR_RETURN(std::int64_t seq,
-                      appendWithRow(repo_, change, "case.step",
-                                    step.directive_id + "/" + step.device_id, detail,
-                                    caseStepRow(stored)));
+  PH_ASSIGN_OR_RETURN(std::int64_t seq, appendWithRow(repo_, change, "case.step",
+                                                      step.directive_id + "/" + step.device_id,
+                                                      detail, caseStepRow(stored)));
   PH_ASSIGN_OR_RETURN(auto ins, repo_.connection().prepare(
                                     "INSERT INTO case_steps (seq, directive_id, device_id, stage, "
                                     "on_day, actor, note) VALUES (:seq, :d, :device, :stage, :on, "
@@ -184,8 +183,9 @@ Result<std::vector<campaign::CaseStep>> CampaignStore::loadCaseSteps(
     st.directive_id = s->text(1);
     st.device_id = s->text(2);
     auto stage = campaign::parseCaseStage(s->text(3));
-    if (!stage) return dataLoss("stored case step " + std::to_string(st.seq) + " has stage \"" +
-                                std::string(s->text(3)) + "\"");
+    if (!stage)
+      return dataLoss("stored case step " + std::to_string(st.seq) + " has stage \"" +
+                      std::string(s->text(3)) + "\"");
     st.stage = *stage;
     st.on = Date::fromDays(static_cast<std::int32_t>(s->integer(4)));
     st.actor = s->text(5);
@@ -213,8 +213,8 @@ Result<EvidenceFile> CampaignStore::storeEvidence(const std::string& name, std::
 }
 
 Result<std::string> CampaignStore::loadEvidence(const std::string& sha256) {
-  PH_ASSIGN_OR_RETURN(auto s, repo_.connection().prepare(
-                                  "SELECT content FROM evidence WHERE sha256 = :sha"));
+  PH_ASSIGN_OR_RETURN(
+      auto s, repo_.connection().prepare("SELECT content FROM evidence WHERE sha256 = :sha"));
   s->bind("sha", sha256);
   PH_ASSIGN_OR_RETURN(bool row, s->step());
   if (!row) return notFound("no evidence file with SHA-256 " + sha256);
@@ -250,10 +250,11 @@ Status CampaignStore::recordNotification(const Notification& n, const ChangeCont
       appendWithRow(repo_, change, "notification", n.directive_id + "/" + n.device_id, detail,
                     notificationRow(n.directive_id, n.device_id, n.milestone, n.step, n.recipient,
                                     n.sent_on.days())));
-  PH_ASSIGN_OR_RETURN(auto ins, repo_.connection().prepare(
-                                    "INSERT INTO notifications (directive_id, device_id, milestone, "
-                                    "step, recipient, sent_day, seq) VALUES (:d, :device, :m, "
-                                    ":step, :to, :day, :seq)"));
+  PH_ASSIGN_OR_RETURN(
+      auto ins,
+      repo_.connection().prepare("INSERT INTO notifications (directive_id, device_id, milestone, "
+                                 "step, recipient, sent_day, seq) VALUES (:d, :device, :m, "
+                                 ":step, :to, :day, :seq)"));
   ins->bind("d", n.directive_id);
   ins->bind("device", n.device_id);
   ins->bind("m", n.milestone);
@@ -264,7 +265,8 @@ Status CampaignStore::recordNotification(const Notification& n, const ChangeCont
   return ins->execute();
 }
 
-Result<std::vector<Notification>> CampaignStore::loadNotifications(const std::string& directive_id) {
+Result<std::vector<Notification>> CampaignStore::loadNotifications(
+    const std::string& directive_id) {
   PH_ASSIGN_OR_RETURN(auto s, repo_.connection().prepare(
                                   "SELECT directive_id, device_id, milestone, step, recipient, "
                                   "sent_day FROM notifications WHERE directive_id = :d "
@@ -297,8 +299,7 @@ Result<std::int64_t> lastSeq(Connection& conn) {
 // Reads the versions `sql` selects (binding `split` to :split) into `out`, in place, and
 // says how many it read; DataLoss if there are more than `out` holds.
 Status readDevicesInto(Connection& conn, const std::string& sql, std::string_view split,
-                       std::span<campaign::Versioned<inventory::Device>> out,
-                       std::size_t& filled) {
+                       std::span<campaign::Versioned<inventory::Device>> out, std::size_t& filled) {
   PH_ASSIGN_OR_RETURN(auto s, conn.prepare(sql));
   s->bind("split", split);
   filled = 0;
@@ -369,15 +370,16 @@ Result<std::vector<campaign::Versioned<inventory::Device>>> CampaignStore::loadD
   const std::span<campaign::Versioned<inventory::Device>> all(out);
   const std::string lower_sql =
       std::string(kDeviceHistory) + "WHERE device_id < :split ORDER BY device_id, valid_from, seq";
-  const std::string upper_sql = std::string(kDeviceHistory) +
-                                "WHERE device_id >= :split ORDER BY device_id, valid_from, seq";
+  const std::string upper_sql =
+      std::string(kDeviceHistory) + "WHERE device_id >= :split ORDER BY device_id, valid_from, seq";
   std::size_t upper_filled = 0;
   std::int64_t upper_seq = -1;
   auto upper = std::async(std::launch::async, readUpperHalf, std::ref(*second),
-                          std::cref(upper_sql), std::string_view(split),
-                          all.subspan(lower_count), std::ref(upper_filled), std::ref(upper_seq));
+                          std::cref(upper_sql), std::string_view(split), all.subspan(lower_count),
+                          std::ref(upper_filled), std::ref(upper_seq));
   std::size_t lower_filled = 0;
-  const Status lower = readDevicesInto(conn, lower_sql, split, all.first(lower_count), lower_filled);
+  const Status lower =
+      readDevicesInto(conn, lower_sql, split, all.first(lower_count), lower_filled);
   const Status upper_status = upper.get();
   PH_RETURN_IF_ERROR(lower);
   if (lower_filled != lower_count) return dataLoss("device versions changed while being read");
@@ -401,11 +403,10 @@ Result<campaign::History> CampaignStore::loadHistory(const std::string& directiv
       "SELECT person_id, valid_from, seq, name, email, unit, roles, status FROM person_versions ";
   if (device_id.empty()) {
     PH_ASSIGN_OR_RETURN(const std::size_t people, countRows(conn, "person_versions"));
-    PH_ASSIGN_OR_RETURN(h.people,
-                        loadAllVersions<inventory::Person>(
-                            conn, people,
-                            std::string(kPeople) + "ORDER BY person_id, valid_from, seq",
-                            readPersonInto));
+    PH_ASSIGN_OR_RETURN(
+        h.people, loadAllVersions<inventory::Person>(
+                      conn, people, std::string(kPeople) + "ORDER BY person_id, valid_from, seq",
+                      readPersonInto));
     PH_ASSIGN_OR_RETURN(h.devices, loadDeviceHistory(conn, second));
   } else {
     PH_ASSIGN_OR_RETURN(auto ds, conn.prepare(std::string(kDevices) +
@@ -473,11 +474,11 @@ Result<campaign::History> CampaignStore::loadHistory(const std::string& directiv
     campaign::DirectiveVersion v;
     v.version = s->integer(0);
     v.valid_from = static_cast<std::int32_t>(s->integer(1));
-    auto parsed = policy::parseDirective(s->text(2), directive_id + " v" + std::to_string(v.version));
+    auto parsed =
+        policy::parseDirective(s->text(2), directive_id + " v" + std::to_string(v.version));
     if (!parsed.isOk()) {
-      return dataLoss("stored directive " + directive_id + " version " +
-                      std::to_string(v.version) + " no longer parses: " +
-                      parsed.status().message());
+      return dataLoss("stored directive " + directive_id + " version " + std::to_string(v.version) +
+                      " no longer parses: " + parsed.status().message());
     }
     v.directive = std::move(parsed).value();
     h.directive_versions.push_back(std::move(v));

@@ -66,8 +66,8 @@ class CampaignStore {
                                         Connection* second = nullptr);
 
  private:
-  Result<std::vector<campaign::Versioned<inventory::Device>>> loadDeviceHistory(
-      Connection& conn, Connection* second);
+  Result<std::vector<campaign::Versioned<inventory::Device>>> loadDeviceHistory(Connection& conn,
+                                                                                Connection* second);
 
   Repository& repo_;
 };

@@ -1,12 +1,11 @@
 #include "storage/repository.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <array>
 #include <future>
-#include <memory>
 #include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
 #include <string_view>
 #include <unordered_map>
 
@@ -105,7 +104,6 @@ Result<DirectiveRecord> readDirective(Statement& s) {
   return r;
 }
 
-
 // Shared upsert: a new version for what is new or changed; one event for the whole input.
 template <typename Record, typename IdOf, typename Bind, typename Encode>
 Result<UpsertCounts> upsertVersions(Repository& repo,
@@ -186,10 +184,9 @@ Status Repository::checkReady() {
     return failedPrecondition("the database has no phaseout schema; run 'phaseout init' first");
   }
   if (version != migrations().back().version) {
-    return failedPrecondition("the database schema is version " + std::to_string(version) +
-                              ", this phaseout expects " +
-                              std::to_string(migrations().back().version) +
-                              "; run 'phaseout init' to upgrade");
+    return failedPrecondition(
+        "the database schema is version " + std::to_string(version) + ", this phaseout expects " +
+        std::to_string(migrations().back().version) + "; run 'phaseout init' to upgrade");
   }
   return Status::ok();
 }
@@ -198,16 +195,16 @@ Result<UpsertCounts> Repository::upsertPeople(const std::vector<Person>& people,
                                               const ChangeContext& change,
                                               const RowProgress& progress) {
   return upsertPeople(
-      [&](const BatchSink<Person>& sink) { return sink(std::span<const Person>(people)); },
-      change, progress);
+      [&](const BatchSink<Person>& sink) { return sink(std::span<const Person>(people)); }, change,
+      progress);
 }
 
 Result<UpsertCounts> Repository::upsertDevices(const std::vector<Device>& devices,
                                                const ChangeContext& change,
                                                const RowProgress& progress) {
   return upsertDevices(
-      [&](const BatchSink<Device>& sink) { return sink(std::span<const Device>(devices)); },
-      change, progress);
+      [&](const BatchSink<Device>& sink) { return sink(std::span<const Device>(devices)); }, change,
+      progress);
 }
 
 Result<UpsertCounts> Repository::upsertPeople(const BatchProducer<Person>& produce,
@@ -216,10 +213,10 @@ Result<UpsertCounts> Repository::upsertPeople(const BatchProducer<Person>& produ
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(connection_, Transaction::Mode::kWrite));
   PH_ASSIGN_OR_RETURN(auto latest, loadPeople());
   PH_ASSIGN_OR_RETURN(
-      auto counts,
-      upsertVersions(*this, produce, std::move(latest), change, "import.people",
-                     [](const Person& p) -> std::string_view { return p.person_id; }, bindPerson,
-                     appendPersonRow, kInsertPerson, progress));
+      auto counts, upsertVersions(
+                       *this, produce, std::move(latest), change, "import.people",
+                       [](const Person& p) -> std::string_view { return p.person_id; }, bindPerson,
+                       appendPersonRow, kInsertPerson, progress));
   PH_RETURN_IF_ERROR(tx->commit());
   return counts;
 }
@@ -230,10 +227,10 @@ Result<UpsertCounts> Repository::upsertDevices(const BatchProducer<Device>& prod
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(connection_, Transaction::Mode::kWrite));
   PH_ASSIGN_OR_RETURN(auto latest, loadDevices());
   PH_ASSIGN_OR_RETURN(
-      auto counts,
-      upsertVersions(*this, produce, std::move(latest), change, "import.devices",
-                     [](const Device& d) -> std::string_view { return d.device_id; }, bindDevice,
-                     appendDeviceRow, kInsertDevice, progress));
+      auto counts, upsertVersions(
+                       *this, produce, std::move(latest), change, "import.devices",
+                       [](const Device& d) -> std::string_view { return d.device_id; }, bindDevice,
+                       appendDeviceRow, kInsertDevice, progress));
   PH_RETURN_IF_ERROR(tx->commit());
   return counts;
 }
@@ -288,8 +285,8 @@ Result<Repository::DeviceSplit> Repository::deviceIdAt(double fraction) {
 }
 
 Result<inventory::Person> Repository::loadPerson(const std::string& person_id, Date as_of) {
-  PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(
-                                  "SELECT person_id, valid_from, seq, name, email, unit, roles, "
+  PH_ASSIGN_OR_RETURN(
+      auto s, connection_.prepare("SELECT person_id, valid_from, seq, name, email, unit, roles, "
                                   "status FROM person_versions WHERE person_id = :id AND "
                                   "valid_from <= :day ORDER BY valid_from DESC, seq DESC LIMIT 1"));
   s->bind("id", person_id);
@@ -300,8 +297,8 @@ Result<inventory::Person> Repository::loadPerson(const std::string& person_id, D
 }
 
 Result<inventory::Device> Repository::loadDevice(const std::string& device_id, Date as_of) {
-  PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(
-                                  "SELECT device_id, valid_from, seq, holder, kind, vendor, model, "
+  PH_ASSIGN_OR_RETURN(
+      auto s, connection_.prepare("SELECT device_id, valid_from, seq, holder, kind, vendor, model, "
                                   "platform, os_version, ownership, channel, serial, imei, macs, "
                                   "hostname, state FROM device_versions WHERE device_id = :id AND "
                                   "valid_from <= :day ORDER BY valid_from DESC, seq DESC LIMIT 1"));
@@ -313,8 +310,8 @@ Result<inventory::Device> Repository::loadDevice(const std::string& device_id, D
 }
 
 Result<bool> Repository::deviceExists(const std::string& device_id) {
-  PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(
-                                  "SELECT 1 FROM device_versions WHERE device_id = :id LIMIT 1"));
+  PH_ASSIGN_OR_RETURN(
+      auto s, connection_.prepare("SELECT 1 FROM device_versions WHERE device_id = :id LIMIT 1"));
   s->bind("id", device_id);
   return s->step();
 }
@@ -333,8 +330,7 @@ Result<std::vector<std::string>> Repository::loadPersonIds() {
 Result<AddDirectiveOutcome> Repository::addDirective(const std::string& directive_id,
                                                      const std::string& title,
                                                      const std::string& source_text,
-                                                     Date valid_from,
-                                                     const ChangeContext& change) {
+                                                     Date valid_from, const ChangeContext& change) {
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(connection_, Transaction::Mode::kWrite));
   PH_ASSIGN_OR_RETURN(auto latest, connection_.prepare(kLatestDirectiveVersion));
   latest->bind("id", directive_id);
@@ -411,12 +407,11 @@ Result<DirectiveRecord> Repository::getDirective(const std::string& directive_id
   return readDirective(*s);
 }
 
-Result<DirectiveRecord> Repository::directiveInForce(const std::string& directive_id,
-                                                     Date as_of) {
-  PH_ASSIGN_OR_RETURN(
-      auto s, connection_.prepare(std::string(kDirectiveColumns) +
-                                  "WHERE d.directive_id = :id AND d.valid_from <= :day "
-                                  "ORDER BY d.valid_from DESC, d.version DESC LIMIT 1"));
+Result<DirectiveRecord> Repository::directiveInForce(const std::string& directive_id, Date as_of) {
+  PH_ASSIGN_OR_RETURN(auto s,
+                      connection_.prepare(std::string(kDirectiveColumns) +
+                                          "WHERE d.directive_id = :id AND d.valid_from <= :day "
+                                          "ORDER BY d.valid_from DESC, d.version DESC LIMIT 1"));
   s->bind("id", directive_id);
   s->bind("day", std::int64_t{as_of.days()});
   PH_ASSIGN_OR_RETURN(bool row, s->step());
@@ -550,9 +545,9 @@ Status digestStoredRows(Connection& conn, StoredRows& out) {
   RowDigests& digests = *out.digests;
   std::string row_text;  // canonical row buffer, reused
   {
-    PH_ASSIGN_OR_RETURN(auto s, conn.prepare(
-                                    "SELECT person_id, valid_from, seq, name, email, unit, roles, "
-                                    "status FROM person_versions"));
+    PH_ASSIGN_OR_RETURN(auto s,
+                        conn.prepare("SELECT person_id, valid_from, seq, name, email, unit, roles, "
+                                     "status FROM person_versions"));
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
@@ -564,10 +559,10 @@ Status digestStoredRows(Connection& conn, StoredRows& out) {
     }
   }
   {
-    PH_ASSIGN_OR_RETURN(auto s, conn.prepare(
-                                    "SELECT device_id, valid_from, seq, holder, kind, vendor, "
-                                    "model, platform, os_version, ownership, channel, serial, "
-                                    "imei, macs, hostname, state FROM device_versions"));
+    PH_ASSIGN_OR_RETURN(auto s,
+                        conn.prepare("SELECT device_id, valid_from, seq, holder, kind, vendor, "
+                                     "model, platform, os_version, ownership, channel, serial, "
+                                     "imei, macs, hostname, state FROM device_versions"));
     Device d;  // reused: its strings keep their storage from row to row
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
@@ -594,9 +589,9 @@ Status digestStoredRows(Connection& conn, StoredRows& out) {
     }
   }
   {
-    PH_ASSIGN_OR_RETURN(auto s, conn.prepare(
-                                    "SELECT waiver_id, directive_id, device_id, person_id, unit, "
-                                    "approver, reason, from_day, until_day, seq FROM waivers"));
+    PH_ASSIGN_OR_RETURN(auto s,
+                        conn.prepare("SELECT waiver_id, directive_id, device_id, person_id, unit, "
+                                     "approver, reason, from_day, until_day, seq FROM waivers"));
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
@@ -605,8 +600,8 @@ Status digestStoredRows(Connection& conn, StoredRows& out) {
     }
   }
   {
-    PH_ASSIGN_OR_RETURN(auto s, conn.prepare(
-                                    "SELECT waiver_id, revoked_from, seq FROM waiver_revocations"));
+    PH_ASSIGN_OR_RETURN(
+        auto s, conn.prepare("SELECT waiver_id, revoked_from, seq FROM waiver_revocations"));
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
@@ -615,9 +610,9 @@ Status digestStoredRows(Connection& conn, StoredRows& out) {
     }
   }
   {
-    PH_ASSIGN_OR_RETURN(auto s, conn.prepare(
-                                    "SELECT seq, directive_id, device_id, stage, on_day, actor, "
-                                    "note FROM case_steps"));
+    PH_ASSIGN_OR_RETURN(auto s,
+                        conn.prepare("SELECT seq, directive_id, device_id, stage, on_day, actor, "
+                                     "note FROM case_steps"));
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
@@ -639,9 +634,9 @@ Status digestStoredRows(Connection& conn, StoredRows& out) {
     }
   }
   {
-    PH_ASSIGN_OR_RETURN(auto s, conn.prepare(
-                                    "SELECT directive_id, device_id, milestone, step, recipient, "
-                                    "sent_day, seq FROM notifications"));
+    PH_ASSIGN_OR_RETURN(auto s,
+                        conn.prepare("SELECT directive_id, device_id, milestone, step, recipient, "
+                                     "sent_day, seq FROM notifications"));
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
@@ -653,7 +648,7 @@ Status digestStoredRows(Connection& conn, StoredRows& out) {
   PH_RETURN_IF_ERROR(addSightingDigests(conn, digests, out.rows));
   {
     PH_ASSIGN_OR_RETURN(auto s, conn.prepare("SELECT sha256, content FROM evidence "
-                                                    "ORDER BY sha256"));
+                                             "ORDER BY sha256"));
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;

@@ -34,11 +34,11 @@ inline constexpr std::int32_t kBaselineDay = -1'000'000;
 
 // Who records a change, when, and from when it takes effect.
 struct ChangeContext {
-  Date effective;             // the day the change takes effect
+  Date effective;                // the day the change takes effect
   bool effective_given = false;  // false: records new to the store get kBaselineDay
   std::int64_t recorded_ms = 0;
   std::string actor;
-  std::string source;         // a file name or a command, kept in the event
+  std::string source;  // a file name or a command, kept in the event
 };
 
 struct UpsertCounts {
@@ -89,8 +89,7 @@ class Repository {
   Result<UpsertCounts> upsertPeople(const std::vector<inventory::Person>& people,
                                     const ChangeContext& change, const RowProgress& progress = {});
   Result<UpsertCounts> upsertDevices(const std::vector<inventory::Device>& devices,
-                                     const ChangeContext& change,
-                                     const RowProgress& progress = {});
+                                     const ChangeContext& change, const RowProgress& progress = {});
 
   // Streaming forms: `produce` hands the records over in batches, in order, through the sink
   // it is given (each span valid only during the call), and returns its own status. Records
@@ -103,8 +102,7 @@ class Repository {
   Result<UpsertCounts> upsertPeople(const BatchProducer<inventory::Person>& produce,
                                     const ChangeContext& change, const RowProgress& progress = {});
   Result<UpsertCounts> upsertDevices(const BatchProducer<inventory::Device>& produce,
-                                     const ChangeContext& change,
-                                     const RowProgress& progress = {});
+                                     const ChangeContext& change, const RowProgress& progress = {});
 
   // The records as they were on `as_of` (their latest version valid on or before it), or
   // their latest versions when as_of is empty. Ordered by id; records not yet valid are absent.
@@ -143,9 +141,8 @@ class Repository {
 
   // Stores a new version when the text differs from the latest version of the same id.
   Result<AddDirectiveOutcome> addDirective(const std::string& directive_id,
-                                           const std::string& title,
-                                           const std::string& source_text, Date valid_from,
-                                           const ChangeContext& change);
+                                           const std::string& title, const std::string& source_text,
+                                           Date valid_from, const ChangeContext& change);
   // Latest version of each directive, ordered by id.
   Result<std::vector<DirectiveRecord>> listDirectives();
   // version 0 means the latest. NotFound when absent.
@@ -163,8 +160,7 @@ class Repository {
   // must be a canonical JSON value. Must run inside a write transaction; returns the seq.
   Result<std::int64_t> recordDeviceVersion(const inventory::Device& device,
                                            const ChangeContext& change, std::string_view kind,
-                                           std::string_view subject,
-                                           std::string_view detail_json);
+                                           std::string_view subject, std::string_view detail_json);
   // Every event in seq order.
   Status forEachEvent(const std::function<Status(const audit::Event&)>& fn);
   // Walks the chain and recomputes each event's row digest; names the first broken entry.

@@ -32,7 +32,7 @@ void appendPersonRow(std::string& out, const Person& p, std::int64_t valid_from)
   field(out, p.unit);
   field(out, join(p.roles, ";"));
   field(out, inventory::name(p.status));
-  }
+}
 
 std::string deviceRow(const Device& d, std::int64_t valid_from) {
   std::string out;
@@ -57,7 +57,7 @@ void appendDeviceRow(std::string& out, const Device& d, std::int64_t valid_from)
   field(out, join(d.macs, ";"));
   field(out, d.hostname);
   field(out, platform::name(d.state));
-  }
+}
 
 std::string directiveRow(std::string_view id, std::int64_t version, std::int64_t valid_from,
                          std::string_view title, std::string_view text) {
@@ -144,8 +144,8 @@ Status readPersonInto(Statement& s, Person& p) {
   } else if (status == "left") {
     p.status = EmploymentStatus::kLeft;
   } else {
-    return dataLoss("stored status of " + p.person_id + " is not valid: \"" +
-                    std::string(status) + "\"");
+    return dataLoss("stored status of " + p.person_id + " is not valid: \"" + std::string(status) +
+                    "\"");
   }
   return Status::ok();
 }

@@ -4,15 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-#include <vector>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
+#include <vector>
 
 #include "audit/hash_chain.h"
-
 #include "campaign/history.h"
 #include "campaign/waiver.h"
 #include "core/status.h"

@@ -159,9 +159,10 @@ Result<std::unique_ptr<Connection>> openSqlite(const std::string& path,
   // and loses at most the last transaction on power loss, the usual WAL trade-off.
   // Memory-mapped reads (up to 4 GiB of the file): scans of millions of versions read pages
   // in place instead of copying each one out of the kernel's cache (pread) into SQLite's.
-  PH_RETURN_IF_ERROR(conn->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                                "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; "
-                                "PRAGMA mmap_size=4294967296"));
+  PH_RETURN_IF_ERROR(
+      conn->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                 "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; "
+                 "PRAGMA mmap_size=4294967296"));
   // A file that is not a database fails here rather than at first use.
   PH_RETURN_IF_ERROR(conn->exec("SELECT count(*) FROM sqlite_schema"));
   return std::unique_ptr<Connection>(std::move(conn));
