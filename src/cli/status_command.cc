@@ -101,7 +101,8 @@ int runReport(const CommandContext& ctx, const StatusOptions& opt) {
                                          result->evaluation.as_of, result->evaluation.as_of});
       if (bd.isOk()) chart = report::burndownSvg(bd->burndown, bd->forecast);
     }
-    out = report::statusHtml(result->directive, result->evaluation, result->milestones, chart);
+    out = report::statusHtml(result->directive, result->evaluation, result->milestones, chart,
+                             &evaluated->network);
   } else if (opt.format == "csv") {
     out = report::statusCsv(result->evaluation);
   } else {

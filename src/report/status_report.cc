@@ -290,7 +290,7 @@ std::string statusHtml(const policy::Directive& directive, const Evaluation& eva
 
 std::string statusHtml(const policy::Directive& directive, const Evaluation& evaluation,
                        const std::vector<campaign::MilestoneCheck>& checks,
-                       std::string_view chart_svg) {
+                       std::string_view chart_svg, const NetworkSummary* network) {
   const policy::EvaluationSummary s = policy::summarize(directive, evaluation);
   std::string out;
   out += R"(<!DOCTYPE html>
@@ -345,6 +345,24 @@ th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
     out += "<h2>Burn-down</h2>\n<figure style=\"margin:0;overflow-x:auto\">\n";
     out += chart_svg;
     out += "</figure>\n";
+  }
+  if (network != nullptr) {
+    out +=
+        "<h2>Seen on the network</h2>\n<table><tr><th>Devices seen</th><th>Findings</th>"
+        "<th>Banned platform</th><th>Unknown phone</th><th>Disposed, seen again</th>"
+        "<th>Usage ban</th></tr>\n<tr>";
+    for (const std::size_t v :
+         {network->sightings, network->findings(), network->banned_platform, network->unknown_phone,
+          network->disposed_seen_again, network->usage_ban}) {
+      out += "<td>" + std::to_string(v) + "</td>";
+    }
+    out += "</tr></table>\n";
+    if (network->findings() > 0) {
+      out +=
+          "<p>Each finding, with its reason and evidence: <code>phaseout sightings findings "
+          "--directive " +
+          html(directive.id) + " --at " + evaluation.as_of.toString() + "</code>.</p>\n";
+    }
   }
 
   out +=

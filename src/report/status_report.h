@@ -56,9 +56,10 @@ std::string statusCsv(const policy::Evaluation& evaluation);
 std::string statusHtml(const policy::Directive& directive, const policy::Evaluation& evaluation,
                        const std::vector<campaign::MilestoneCheck>& checks = {});
 // The same page with a chart (one <svg> element, e.g. report::burndownSvg()) embedded under
-// "Burn-down", after the milestones; an empty chart_svg gives the page above.
+// "Burn-down", after the milestones; an empty chart_svg gives the page above. `network`, when
+// given, adds a "Seen on the network" section with the finding counts.
 std::string statusHtml(const policy::Directive& directive, const policy::Evaluation& evaluation,
                        const std::vector<campaign::MilestoneCheck>& checks,
-                       std::string_view chart_svg);
+                       std::string_view chart_svg, const NetworkSummary* network = nullptr);
 
 }  // namespace phaseout::report

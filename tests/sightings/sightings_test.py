@@ -165,6 +165,14 @@ class SightingsTest(Base):
         text = run(self.db, "status", "--directive", "pa-iphone-2023", "--at",
                    "2023-04-05").stdout
         self.assertIn("network: 2 device(s) seen, 1 finding(s): 1 banned platform", text)
+        page = self.tmp / "report.html"
+        run(self.db, "report", "--directive", "pa-iphone-2023", "--at", "2023-04-05",
+            "--format", "html", "-o", str(page))
+        html = page.read_text()
+        self.assertIn("<h2>Seen on the network</h2>", html)
+        self.assertIn("<tr><td>2</td><td>1</td><td>1</td><td>0</td><td>0</td><td>0</td></tr>", html)
+        self.assertIn("phaseout sightings findings --directive pa-iphone-2023 --at 2023-04-05",
+                      html)
         # Before the day they were seen, the network showed nothing.
         earlier = json.loads(run(self.db, "status", "--directive", "pa-iphone-2023", "--at",
                                  "2023-04-04", "--format", "json").stdout)["network"]
