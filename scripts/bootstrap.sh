@@ -11,7 +11,7 @@ packages=(
   libssl-dev libcurl4-openssl-dev libpcap-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # tools the tests and benchmarks use as oracles and peers
-  sqlite3 tshark libndpi-bin p0f tcpreplay iproute2 time python3 python3-aiosmtpd
+  sqlite3 tshark libndpi-bin p0f tcpreplay iproute2 time python3 python3-aiosmtpd goaccess
   ieee-data  # the IEEE OUI registry phaseout detect reads at run time
 )
 

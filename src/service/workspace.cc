@@ -201,14 +201,6 @@ Result<std::pair<policy::Directive, storage::DirectiveRecord>> Workspace::direct
 
 namespace {
 
-// The last event's seq: every write appends one, so two read transactions that see the same
-// last seq read the same snapshot.
-Result<std::int64_t> lastEventSeq(storage::Connection& conn) {
-  PH_ASSIGN_OR_RETURN(auto s, conn.prepare("SELECT coalesce(max(seq), 0) FROM events"));
-  PH_ASSIGN_OR_RETURN(bool row, s->step());
-  return row ? s->integer(0) : 0;
-}
-
 // What the second reader of status reads: the people, and the devices from a split id on.
 struct SecondRead {
   Status status;
@@ -222,7 +214,7 @@ Status readSecondPart(storage::Connection& conn, Date as_of,
                       std::shared_future<storage::Repository::DeviceSplit> split, SecondRead& out) {
   PH_ASSIGN_OR_RETURN(auto tx,
                       storage::Transaction::begin(conn, storage::Transaction::Mode::kRead));
-  PH_ASSIGN_OR_RETURN(out.seq, lastEventSeq(conn));
+  PH_ASSIGN_OR_RETURN(out.seq, storage::lastEventSeq(conn));
   storage::Repository repository(conn);
   using Fields = storage::Repository::Fields;
   PH_ASSIGN_OR_RETURN(out.people, repository.loadPeople(as_of, Fields::kEvaluation));
@@ -265,7 +257,7 @@ Result<StatusResult> Workspace::status(const std::string& directive_id, Date as_
     // One read transaction so the directive, people and devices come from the same snapshot.
     PH_ASSIGN_OR_RETURN(
         auto tx, storage::Transaction::begin(*connection_, storage::Transaction::Mode::kRead));
-    PH_ASSIGN_OR_RETURN(const std::int64_t seq, lastEventSeq(*connection_));
+    PH_ASSIGN_OR_RETURN(const std::int64_t seq, storage::lastEventSeq(*connection_));
     // The second thread starts on the people while this one chooses where to split the
     // devices: the second thread also reads the last third of them, so both take about as long.
     constexpr double kFirstThreadShare = 0.65;

@@ -290,12 +290,6 @@ constexpr std::string_view kDeviceHistory =
     "SELECT device_id, valid_from, seq, holder, kind, vendor, model, platform, os_version, "
     "'unknown', 'unknown', '', '', '', '', state FROM device_versions ";
 
-Result<std::int64_t> lastSeq(Connection& conn) {
-  PH_ASSIGN_OR_RETURN(auto s, conn.prepare("SELECT coalesce(max(seq), 0) FROM events"));
-  PH_ASSIGN_OR_RETURN(bool row, s->step());
-  return row ? s->integer(0) : 0;
-}
-
 // Reads the versions `sql` selects (binding `split` to :split) into `out`, in place, and
 // says how many it read; DataLoss if there are more than `out` holds.
 Status readDevicesInto(Connection& conn, const std::string& sql, std::string_view split,
@@ -320,7 +314,7 @@ Status readUpperHalf(Connection& conn, const std::string& sql, std::string_view 
                      std::span<campaign::Versioned<inventory::Device>> out, std::size_t& filled,
                      std::int64_t& seq) {
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(conn, Transaction::Mode::kRead));
-  PH_ASSIGN_OR_RETURN(seq, lastSeq(conn));
+  PH_ASSIGN_OR_RETURN(seq, lastEventSeq(conn));
   PH_RETURN_IF_ERROR(readDevicesInto(conn, sql, split, out, filled));
   return tx->commit();
 }
@@ -362,7 +356,7 @@ Result<std::vector<campaign::Versioned<inventory::Device>>> CampaignStore::loadD
         conn, n, std::string(kDeviceHistory) + "ORDER BY device_id, valid_from, seq",
         readDeviceInto);
   }
-  PH_ASSIGN_OR_RETURN(const std::int64_t seq, lastSeq(conn));
+  PH_ASSIGN_OR_RETURN(const std::int64_t seq, lastEventSeq(conn));
   std::vector<campaign::Versioned<inventory::Device>> out;
   out.reserve(n);
   adviseHugePages(out.data(), n * sizeof(campaign::Versioned<inventory::Device>));

@@ -176,6 +176,12 @@ Result<UpsertCounts> upsertVersions(Repository& repo,
 
 }  // namespace
 
+Result<std::int64_t> lastEventSeq(Connection& conn) {
+  PH_ASSIGN_OR_RETURN(auto s, conn.prepare("SELECT coalesce(max(seq), 0) FROM events"));
+  PH_ASSIGN_OR_RETURN(bool row, s->step());
+  return row ? s->integer(0) : 0;
+}
+
 Status Repository::migrate() { return storage::migrate(connection_); }
 
 Status Repository::checkReady() {
@@ -532,12 +538,6 @@ struct StoredRows {
   std::string unreadable;
 };
 
-Result<std::int64_t> maxEventSeq(Connection& conn) {
-  PH_ASSIGN_OR_RETURN(auto s, conn.prepare("SELECT coalesce(max(seq), 0) FROM events"));
-  PH_ASSIGN_OR_RETURN(bool row, s->step());
-  return row ? s->integer(0) : 0;
-}
-
 // Recomputes the digest of the rows each event wrote, from every stored row, and checks each
 // stored evidence file against its key. Must run inside a read transaction on `conn`.
 Status digestStoredRows(Connection& conn, StoredRows& out) {
@@ -665,7 +665,7 @@ StoredRows digestStoredRowsOn(Connection& conn) {
   StoredRows out;
   out.status = [&]() -> Status {
     PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(conn, Transaction::Mode::kRead));
-    PH_ASSIGN_OR_RETURN(out.max_seq, maxEventSeq(conn));
+    PH_ASSIGN_OR_RETURN(out.max_seq, lastEventSeq(conn));
     PH_RETURN_IF_ERROR(digestStoredRows(conn, out));
     return tx->commit();
   }();
@@ -677,7 +677,7 @@ StoredRows digestStoredRowsOn(Connection& conn) {
 Result<AuditVerification> Repository::verifyAudit(Connection* rows_connection) {
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(connection_, Transaction::Mode::kRead));
   AuditVerification result;
-  PH_ASSIGN_OR_RETURN(const std::int64_t max_seq, maxEventSeq(connection_));
+  PH_ASSIGN_OR_RETURN(const std::int64_t max_seq, lastEventSeq(connection_));
   // 1. The stored rows' digests: on the second connection while this thread walks the chain,
   //    when one is given (the two halves take about the same time).
   std::future<StoredRows> stored_rows;

@@ -71,6 +71,10 @@ struct AuditVerification {
   bool ok() const { return !first_broken_seq.has_value() && altered_evidence.empty(); }
 };
 
+// The seq of the last event (0 when there is none). Every write appends one, so two read
+// transactions that see the same last seq read the same snapshot (parallel readers check it).
+Result<std::int64_t> lastEventSeq(Connection& conn);
+
 class Repository {
  public:
   explicit Repository(Connection& connection) : connection_(connection) {}
