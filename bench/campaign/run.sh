@@ -62,28 +62,9 @@ if awk -v l="$load_before" -v n="$(nproc)" 'BEGIN {exit !(l > n / 2)}'; then
   echo "bench/campaign: warning: load average $load_before on $(nproc) cores; times will be noisy" >&2
 fi
 
-# measure NAME COMMAND...: runs COMMAND under /usr/bin/time -v with its output in
-# $LOGS/NAME.{out,err,time}; prints "WALL_MS PEAK_KB CPU_MS".
-measure() {
-  local name=$1
-  shift
-  local start end peak cpu
-  start=$(date +%s%N)
-  if ! /usr/bin/time -v -o "$LOGS/$name.time" "$@" >"$LOGS/$name.out" 2>"$LOGS/$name.err"; then
-    echo "bench/campaign: failed: $*" >&2
-    tail -n 20 "$LOGS/$name.err" >&2
-    return 1
-  fi
-  end=$(date +%s%N)
-  peak=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$LOGS/$name.time")
-  cpu=$(awk -F': ' '/(User|System) time \(seconds\)/ {t += $2} END {printf "%d", t * 1000}' \
-    "$LOGS/$name.time")
-  echo "$(((end - start) / 1000000)) $peak $cpu"
-}
-median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
-max() { printf '%s\n' "$@" | sort -n | tail -n 1; }
-seconds() { awk -v ms="$1" 'BEGIN {printf "%.2f", ms / 1000}'; }
-mib() { awk -v kb="$1" 'BEGIN {printf "%.0f", kb / 1024}'; }
+BENCH_NAME=campaign
+# shellcheck source=../common.sh
+source "$ROOT/bench/common.sh"  # measure, median, max, seconds, mib, remove_db
 
 if [[ ${KEEP_DB:-0} == 1 && -f $DB ]]; then
   echo "bench/campaign: reusing $DB"
