@@ -59,7 +59,7 @@ Result<std::string> render(const CommandContext& ctx, const BurndownFlags& flags
     return invalidArgument("--to " + request.to->toString() + " is before --from " +
                            request.from->toString());
   }
-  request.today = Date::fromDays(static_cast<std::int32_t>(nowMs() / 86'400'000));
+  request.today = Date::fromEpochMs(nowMs());
   PH_ASSIGN_OR_RETURN(auto ws, service::Workspace::open(ctx.db_path));
   PH_ASSIGN_OR_RETURN(auto outcome, service::burndown(*ws, request));
   if (flags.format == "json") return report::burndownJson(outcome.burndown, outcome.forecast);

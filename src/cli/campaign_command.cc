@@ -52,7 +52,7 @@ Result<service::Recording> recording(const CommandContext& ctx, const CampaignFl
 
 Result<Date> atDate(const CampaignFlags& f) {
   PH_ASSIGN_OR_RETURN(auto at, parseDateFlag("--at", f.at));
-  return at.value_or(Date::fromDays(static_cast<std::int32_t>(nowMs() / 86'400'000)));
+  return at.value_or(Date::fromEpochMs(nowMs()));
 }
 
 template <typename Fn>

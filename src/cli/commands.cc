@@ -15,6 +15,7 @@ int exitCodeFor(const Status& status) {
     case StatusCode::kNotFound:
     case StatusCode::kAlreadyExists:
     case StatusCode::kFailedPrecondition:
+    case StatusCode::kPermissionDenied:
       return kExitInput;
     default:
       return kExitInternal;
@@ -22,7 +23,13 @@ int exitCodeFor(const Status& status) {
 }
 
 int reportError(const Status& status) {
-  std::fprintf(stderr, "phaseout: %s\n", status.message().c_str());
+  // Service names the request field an error concerns; on the command line it is the flag of
+  // the same name.
+  if (!status.field().empty()) {
+    std::fprintf(stderr, "phaseout: --%s: %s\n", status.field().c_str(), status.message().c_str());
+  } else {
+    std::fprintf(stderr, "phaseout: %s\n", status.message().c_str());
+  }
   return exitCodeFor(status);
 }
 

@@ -18,15 +18,6 @@ struct DirectiveOptions {
   std::string format = "text";
 };
 
-std::string formatTimestamp(std::int64_t ms) {
-  const Date day = Date::fromDays(static_cast<std::int32_t>(ms / 86'400'000));
-  const std::int64_t rem = ms % 86'400'000;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02dZ", day.toString().c_str(),
-                static_cast<int>(rem / 3'600'000), static_cast<int>(rem / 60'000 % 60),
-                static_cast<int>(rem / 1000 % 60));
-  return buf;
-}
 
 std::string milestonesText(const policy::Directive& d) {
   std::string out;
@@ -84,7 +75,7 @@ int runList(const CommandContext& ctx, const DirectiveOptions& opt) {
                      {"version", r.version},
                      {"title", r.title},
                      {"in_force_from", r.valid_from.toString()},
-                     {"added_at", formatTimestamp(r.recorded_ms)},
+                     {"added_at", formatUtcTimestamp(r.recorded_ms)},
                      {"added_by", r.actor}});
     }
     std::printf("%s\n", arr.dump().c_str());
@@ -115,7 +106,7 @@ int runShow(const CommandContext& ctx, const DirectiveOptions& opt) {
                              {"issued", d.issued.toString()},
                              {"issuer", d.issuer},
                              {"in_force_from", record.valid_from.toString()},
-                             {"added_at", formatTimestamp(record.recorded_ms)},
+                             {"added_at", formatUtcTimestamp(record.recorded_ms)},
                              {"added_by", record.actor},
                              {"source", record.source_text}};
     std::printf("%s\n", j.dump().c_str());
@@ -124,7 +115,7 @@ int runShow(const CommandContext& ctx, const DirectiveOptions& opt) {
   std::printf("# %s version %lld, in force from %s, added %s by %s\n# issued %s by %s; "
               "milestones: %s\n%s",
               d.id.c_str(), static_cast<long long>(record.version),
-              record.valid_from.toString().c_str(), formatTimestamp(record.recorded_ms).c_str(),
+              record.valid_from.toString().c_str(), formatUtcTimestamp(record.recorded_ms).c_str(),
               record.actor.c_str(), d.issued.toString().c_str(),
               d.issuer.c_str(), milestonesText(d).c_str(), record.source_text.c_str());
   if (!record.source_text.empty() && record.source_text.back() != '\n') std::printf("\n");

@@ -177,7 +177,7 @@ int runRemind(const CommandContext& ctx, const RemindFlags& f) {
   service::RemindOptions options;
   options.directive_id = f.directive;
   options.now_ms = nowMs();
-  options.on = at->value_or(Date::fromDays(static_cast<std::int32_t>(options.now_ms / 86'400'000)));
+  options.on = at->value_or(Date::fromEpochMs(options.now_ms));
   options.dry_run = f.dry_run;
   options.from = f.from;
   options.actor = ctx.actor;

@@ -145,7 +145,7 @@ int runFindings(const CommandContext& ctx, const FindingsOptions& o) {
   if (!at.isOk()) return reportError(at.status());
   service::FindingQuery query;
   query.directive_id = o.directive;
-  query.as_of = at->value_or(Date::fromDays(static_cast<std::int32_t>(nowMs() / 86'400'000)));
+  query.as_of = at->value_or(Date::fromEpochMs(nowMs()));
   if (!o.kind.empty()) {
     query.kind = campaign::parseFindingKind(o.kind);
     if (!query.kind) {

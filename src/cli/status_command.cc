@@ -23,7 +23,7 @@ struct StatusOptions {
 // --at, or today (UTC) when it is not given.
 Result<Date> asOfDate(const std::string& at) {
   PH_ASSIGN_OR_RETURN(auto d, parseDateFlag("--at", at));
-  return d.value_or(Date::fromDays(static_cast<std::int32_t>(nowMs() / 86'400'000)));
+  return d.value_or(Date::fromEpochMs(nowMs()));
 }
 
 // The directive to report on: the one named, or the only one stored.

@@ -26,6 +26,25 @@ TEST(DateTest, RejectsImpossibleDates) {
   }
 }
 
+TEST(DateTest, FromEpochMsFloorsToTheUtcDay) {
+  EXPECT_EQ(Date::fromEpochMs(0).toString(), "1970-01-01");
+  EXPECT_EQ(Date::fromEpochMs(86'399'999).toString(), "1970-01-01");
+  EXPECT_EQ(Date::fromEpochMs(86'400'000).toString(), "1970-01-02");
+  EXPECT_EQ(Date::fromEpochMs(-1).toString(), "1969-12-31");
+  EXPECT_EQ(Date::fromEpochMs(-86'400'000).toString(), "1969-12-31");
+  EXPECT_EQ(formatUtcTimestamp(Date::parse("2023-04-01")->epochMs() + 3'723'000),
+            "2023-04-01T01:02:03Z");
+  EXPECT_EQ(formatUtcTimestamp(-1000), "1969-12-31T23:59:59Z");
+}
+
+TEST(StatusTest, FieldIsKeptApartFromTheMessage) {
+  const Status s = invalidField("until", "a waiver is never open-ended");
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.field(), "until");
+  EXPECT_EQ(s.message(), "a waiver is never open-ended");
+  EXPECT_EQ(s.toString(), "InvalidArgument: until: a waiver is never open-ended");
+}
+
 TEST(DateTest, DaysUntil) {
   EXPECT_EQ(Date::parse("2023-03-20")->daysUntil(*Date::parse("2023-04-01")), 12);
 }

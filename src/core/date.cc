@@ -77,4 +77,14 @@ std::string Date::toString() const {
   return buf;
 }
 
+std::string formatUtcTimestamp(std::int64_t ms) {
+  const Date day = Date::fromEpochMs(ms);
+  const std::int64_t rem = ms - day.epochMs();
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02dZ", day.toString().c_str(),
+                static_cast<int>(rem / 3'600'000), static_cast<int>(rem / 60'000 % 60),
+                static_cast<int>(rem / 1000 % 60));
+  return buf;
+}
+
 }  // namespace phaseout

@@ -12,13 +12,16 @@ const char* statusCodeName(StatusCode code) {
     case StatusCode::kUnavailable: return "Unavailable";
     case StatusCode::kDataLoss: return "DataLoss";
     case StatusCode::kInternal: return "Internal";
+    case StatusCode::kPermissionDenied: return "PermissionDenied";
   }
   return "Unknown";
 }
 
 std::string Status::toString() const {
   if (isOk()) return "OK";
-  return std::string(statusCodeName(code_)) + ": " + message_;
+  std::string out = std::string(statusCodeName(code_)) + ": ";
+  if (!field_.empty()) out += field_ + ": ";
+  return out + message_;
 }
 
 }  // namespace phaseout

@@ -22,6 +22,7 @@ enum class StatusCode {
   kUnavailable,        // a resource (database, server) cannot be reached now
   kDataLoss,           // stored data is corrupt or truncated
   kInternal,           // a bug or an unexpected failure of a dependency
+  kPermissionDenied,   // the caller may see the thing but not do this to it
 };
 
 const char* statusCodeName(StatusCode code);
@@ -37,12 +38,22 @@ class [[nodiscard]] Status {
   explicit operator bool() const { return isOk(); }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
-  // "InvalidArgument: people.csv:3: unit: expected a unit path".
+  // The request field the error concerns ("directive", "until"), or empty. Service names
+  // fields, never a front door's spelling of them: the CLI shows "--until: ...", the HTTP API
+  // {"error": {"field": "until", ...}}.
+  const std::string& field() const { return field_; }
+  Status&& withField(std::string field) && {
+    field_ = std::move(field);
+    return std::move(*this);
+  }
+  // "InvalidArgument: people.csv:3: unit: expected a unit path"; a field is put in front:
+  // "InvalidArgument: until: a waiver is never open-ended".
   std::string toString() const;
 
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::string field_;
 };
 
 inline Status invalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
@@ -54,6 +65,14 @@ inline Status failedPrecondition(std::string m) {
 inline Status unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 inline Status dataLoss(std::string m) { return {StatusCode::kDataLoss, std::move(m)}; }
 inline Status internalError(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+inline Status permissionDenied(std::string m) {
+  return {StatusCode::kPermissionDenied, std::move(m)};
+}
+// An InvalidArgument about one field of a request: invalidField("until", "a waiver is never
+// open-ended").
+inline Status invalidField(std::string field, std::string m) {
+  return Status(StatusCode::kInvalidArgument, std::move(m)).withField(std::move(field));
+}
 
 // A value or an error. Access to value() on an error is a programming bug (asserted).
 template <typename T>

@@ -17,15 +17,8 @@ using campaign::ServiceUse;
 using campaign::Sighting;
 using storage::Transaction;
 
-constexpr std::int64_t kMsPerDay = 86'400'000;
 constexpr std::int64_t kNsPerMs = 1'000'000;
 
-Date dayOfMs(std::int64_t ms) {
-  // Floor division: times before 1970 still land on their own day.
-  std::int64_t days = ms / kMsPerDay;
-  if (ms % kMsPerDay < 0) --days;
-  return Date::fromDays(static_cast<std::int32_t>(days));
-}
 
 campaign::SightingLevel levelOf(detect::Level level) {
   switch (level) {
@@ -98,7 +91,7 @@ void addSource(std::vector<std::string>& sources, const std::string& name) {
 // The day a sighting is judged on (see sightings.h).
 Date judgedDay(const Sighting& s, const Recording& recording) {
   if (recording.on) return *recording.on;
-  if (s.last_seen_ms != 0) return dayOfMs(s.last_seen_ms);
+  if (s.last_seen_ms != 0) return Date::fromEpochMs(s.last_seen_ms);
   return recording.today();
 }
 
@@ -375,7 +368,7 @@ campaign::Sighting toSighting(const detect::DeviceVerdict& v,
     classify(u, signatures);
     s.services.push_back(std::move(u));
   }
-  s.seen_on = !override_day && s.last_seen_ms != 0 ? dayOfMs(s.last_seen_ms) : day;
+  s.seen_on = !override_day && s.last_seen_ms != 0 ? Date::fromEpochMs(s.last_seen_ms) : day;
   return s;
 }
 

@@ -35,7 +35,7 @@ struct Recording {
   std::string actor = "unknown";
   std::int64_t now_ms = 0;
 
-  Date today() const { return Date::fromDays(static_cast<std::int32_t>(now_ms / 86'400'000)); }
+  Date today() const { return Date::fromEpochMs(now_ms); }
 };
 
 struct ImportSummary {
