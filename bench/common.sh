@@ -1,14 +1,23 @@
 # Helpers shared by the bench/*/run.sh scripts (sourced, not run). The caller sets LOGS (where
-# each command's output goes) and BENCH_NAME (its name in messages).
+# each command's output goes) and BENCH_NAME (its name in messages); MEASURE_STDOUT=discard
+# sends the measured commands' standard output to /dev/null instead of $LOGS/NAME.out (for
+# commands whose output is large and not needed, so writing it is not what gets measured).
+
+# die MESSAGE...: prints "bench/NAME: MESSAGE" on stderr and exits 1.
+die() {
+  echo "bench/$BENCH_NAME: $*" >&2
+  exit 1
+}
 
 # measure NAME COMMAND...: runs COMMAND under /usr/bin/time -v with its output in
 # $LOGS/NAME.{out,err,time}; prints "WALL_MS PEAK_KB CPU_MS" (CPU = user + system).
 measure() {
   local name=$1
   shift
-  local start end peak cpu
+  local start end peak cpu out="$LOGS/$name.out"
+  [[ ${MEASURE_STDOUT:-} == discard ]] && out=/dev/null
   start=$(date +%s%N)
-  if ! /usr/bin/time -v -o "$LOGS/$name.time" "$@" >"$LOGS/$name.out" 2>"$LOGS/$name.err"; then
+  if ! /usr/bin/time -v -o "$LOGS/$name.time" "$@" >"$out" 2>"$LOGS/$name.err"; then
     echo "bench/$BENCH_NAME: failed: $*" >&2
     tail -n 20 "$LOGS/$name.err" >&2
     return 1

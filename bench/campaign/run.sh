@@ -25,6 +25,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BENCH_NAME=campaign
+source "$ROOT/bench/common.sh"  # die, measure, median, max, seconds, mib, remove_db
 PH_BUILD=${PH_BUILD:-$ROOT/build/release}
 PH_BENCH_OUT=${PH_BENCH_OUT:-$ROOT/build/bench}
 DEVICES=${DEVICES:-100000}
@@ -43,10 +45,6 @@ OUT=$PH_BENCH_OUT/campaign
 LOGS=$OUT/logs
 DB=$OUT/campaign.db
 
-die() {
-  echo "bench/campaign: $*" >&2
-  exit 1
-}
 
 for tool in "$PHASEOUT" "$GENERATOR"; do
   [[ -x $tool ]] || die "$tool not found; run 'make build' first (or set PH_BUILD)"
@@ -62,9 +60,6 @@ if awk -v l="$load_before" -v n="$(nproc)" 'BEGIN {exit !(l > n / 2)}'; then
   echo "bench/campaign: warning: load average $load_before on $(nproc) cores; times will be noisy" >&2
 fi
 
-BENCH_NAME=campaign
-# shellcheck source=../common.sh
-source "$ROOT/bench/common.sh"  # measure, median, max, seconds, mib, remove_db
 
 if [[ ${KEEP_DB:-0} == 1 && -f $DB ]]; then
   echo "bench/campaign: reusing $DB"

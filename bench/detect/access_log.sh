@@ -18,6 +18,9 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BENCH_NAME=detect/access_log
+source "$ROOT/bench/common.sh"  # die, measure, median, max, seconds, mib, remove_db
+MEASURE_STDOUT=discard  # the outputs are large and not read
 PH_BUILD=${PH_BUILD:-$ROOT/build/release}
 PH_BENCH_OUT=${PH_BENCH_OUT:-$ROOT/build/bench}
 LINES=${LINES:-1000000}
@@ -25,12 +28,9 @@ REPS=${REPS:-3}
 UA_CASES=${UA_CASES:-$ROOT/../shared/corpus/ua/uap-core/test_os.yaml}
 PHASEOUT=${PHASEOUT:-$PH_BUILD/src/cli/phaseout}
 OUT=$PH_BENCH_OUT/detect/access-log
+LOGS=$OUT
 LOG=$OUT/access-$LINES.log
 
-die() {
-  echo "bench/detect/access_log: $*" >&2
-  exit 1
-}
 [[ -x $PHASEOUT ]] || die "$PHASEOUT not found; run 'make build' first (or set PH_BUILD / PHASEOUT)"
 [[ -x /usr/bin/time ]] || die "/usr/bin/time not found (Debian package 'time')"
 mkdir -p "$OUT"
@@ -45,23 +45,6 @@ bytes=$(stat -c %s "$LOG")
 cat "$LOG" >/dev/null  # page cache warm for every contender alike
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 
-# measure NAME COMMAND...: prints "WALL_MS PEAK_KB CPU_MS"; the command's stdout to /dev/null.
-measure() {
-  local name=$1
-  shift
-  local start end peak cpu
-  start=$(date +%s%N)
-  if ! /usr/bin/time -v -o "$OUT/$name.time" "$@" >/dev/null 2>"$OUT/$name.err"; then
-    echo "bench/detect/access_log: failed: $*" >&2
-    tail -n 20 "$OUT/$name.err" >&2
-    return 1
-  fi
-  end=$(date +%s%N)
-  peak=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$OUT/$name.time")
-  cpu=$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {printf "%.0f", (u + s) * 1000}' \
-    "$OUT/$name.time")
-  echo "$(((end - start) / 1000000)) $peak $cpu"
-}
 
 # The awk peer: client ($1), user ($3) and the last quoted field (User-Agent) of each line.
 AWK_PROG='{ n = split($0, q, "\""); k = $1 " " $3 " " q[n - 1]; c[k]++ } END { for (k in c) m++; print m }'

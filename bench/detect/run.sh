@@ -25,6 +25,9 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BENCH_NAME=detect
+source "$ROOT/bench/common.sh"  # die, measure, median, max, seconds, mib, remove_db
+MEASURE_STDOUT=discard  # the outputs are large and not read
 PH_BUILD=${PH_BUILD:-$ROOT/build/release}
 PH_BENCH_OUT=${PH_BENCH_OUT:-$ROOT/build/bench}
 MIN_BYTES=${MIN_BYTES:-1073741824}
@@ -39,10 +42,6 @@ OUT=$PH_BENCH_OUT/detect
 LOGS=$OUT/logs
 UA_LINES=1000000
 
-die() {
-  echo "bench/detect: $*" >&2
-  exit 1
-}
 
 for tool in "$PHASEOUT" "$ASSEMBLER"; do
   [[ -x $tool ]] || die "$tool not found; run 'make build' first (or set PH_BUILD / PHASEOUT)"
@@ -74,23 +73,6 @@ load_before=$(cut -d' ' -f1 /proc/loadavg)
 echo "bench/detect: warming the page cache"
 cat "$BIG" >/dev/null
 
-# measure NAME COMMAND...: prints "WALL_MS PEAK_KB CPU_MS"; stdout of the command to /dev/null.
-measure() {
-  local name=$1
-  shift
-  local start end peak cpu
-  start=$(date +%s%N)
-  if ! /usr/bin/time -v -o "$LOGS/$name.time" "$@" >/dev/null 2>"$LOGS/$name.err"; then
-    echo "bench/detect: failed: $*" >&2
-    tail -n 20 "$LOGS/$name.err" >&2
-    return 1
-  fi
-  end=$(date +%s%N)
-  peak=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$LOGS/$name.time")
-  cpu=$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {printf "%.0f", (u + s) * 1000}' \
-    "$LOGS/$name.time")
-  echo "$(((end - start) / 1000000)) $peak $cpu"
-}
 
 results=()
 for ((i = 1; i <= REPS; i++)); do

@@ -24,6 +24,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BENCH_NAME=inventory
+source "$ROOT/bench/common.sh"  # die, measure, median, max, seconds, mib, remove_db
 PH_BUILD=${PH_BUILD:-$ROOT/build/release}
 PH_BENCH_OUT=${PH_BENCH_OUT:-$ROOT/build/bench}
 PEOPLE=${PEOPLE:-500000}
@@ -43,10 +45,6 @@ DB=$OUT/phaseout.db
 PEER_DB=$OUT/peer.db
 PEER_KEYED_DB=$OUT/peer-keyed.db
 
-die() {
-  echo "bench/inventory: $*" >&2
-  exit 1
-}
 
 for tool in "$PHASEOUT" "$GENERATOR"; do
   [[ -x $tool ]] || die "$tool not found; run 'make build' first (or set PH_BUILD)"
@@ -65,9 +63,6 @@ if awk -v l="$load_before" -v n="$(nproc)" 'BEGIN {exit !(l > n / 2)}'; then
 fi
 rm -f "$LOGS"/*
 
-BENCH_NAME=inventory
-# shellcheck source=../common.sh
-source "$ROOT/bench/common.sh"  # measure, median, max, seconds, mib, remove_db
 
 echo "bench/inventory: generating $PEOPLE people and $DEVICES devices (seed $SEED)"
 read -r gen_ms _ < <(measure generate "$GENERATOR" --people "$PEOPLE" --devices "$DEVICES" \

@@ -23,6 +23,9 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BENCH_NAME=observe
+source "$ROOT/bench/common.sh"  # die, measure, median, max, seconds, mib, remove_db
+MEASURE_STDOUT=discard  # the outputs are large and not read
 PH_BUILD=${PH_BUILD:-$ROOT/build/release}
 PH_BENCH_OUT=${PH_BENCH_OUT:-$ROOT/build/bench}
 MIN_BYTES=${MIN_BYTES:-1073741824}
@@ -39,10 +42,6 @@ TSHARK_FIELDS=(-e frame.number -e dhcp.option.hostname -e dhcp.option.vendor_cla
   -e dhcp.option.request_list_item -e http.host -e http.user_agent
   -e tls.handshake.extensions_server_name -e dns.qry.name)
 
-die() {
-  echo "bench/observe: $*" >&2
-  exit 1
-}
 
 for tool in "$PHASEOUT" "$ASSEMBLER"; do
   [[ -x $tool ]] || die "$tool not found; run 'make build' first (or set PH_BUILD / PHASEOUT)"
@@ -87,24 +86,6 @@ small_packets=$(awk '{for (i = 1; i < NF; i++) if ($(i + 1) == "packets,") print
 bytes=$(stat -c %s "$BIG")
 [[ -n $packets && -n $small_packets ]] || die "cannot read the packet counts of the captures"
 
-# measure NAME COMMAND...: runs COMMAND under /usr/bin/time -v, stdout to /dev/null, stderr and
-# the timing in $LOGS/NAME.{err,time}; prints "WALL_MS PEAK_KB CPU_MS".
-measure() {
-  local name=$1
-  shift
-  local start end peak cpu
-  start=$(date +%s%N)
-  if ! /usr/bin/time -v -o "$LOGS/$name.time" "$@" >/dev/null 2>"$LOGS/$name.err"; then
-    echo "bench/observe: failed: $*" >&2
-    tail -n 20 "$LOGS/$name.err" >&2
-    return 1
-  fi
-  end=$(date +%s%N)
-  peak=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$LOGS/$name.time")
-  cpu=$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {printf "%.0f", (u + s) * 1000}' \
-    "$LOGS/$name.time")
-  echo "$(((end - start) / 1000000)) $peak $cpu"
-}
 
 echo "bench/observe: warming the page cache"
 cat "$BIG" "$SMALL" >/dev/null
