@@ -240,9 +240,9 @@ Result<std::vector<Notification>> CampaignStore::loadNotifications(
   while (true) {
     PH_ASSIGN_OR_RETURN(bool row, s->step());
     if (!row) break;
-    out.push_back({std::string(s->text(at("directive_id"))),
-                   std::string(s->text(at("device_id"))), std::string(s->text(at("milestone"))),
-                   std::string(s->text(at("step"))), std::string(s->text(at("recipient"))),
+    out.push_back({std::string(s->text(at("directive_id"))), std::string(s->text(at("device_id"))),
+                   std::string(s->text(at("milestone"))), std::string(s->text(at("step"))),
+                   std::string(s->text(at("recipient"))),
                    Date::fromDays(static_cast<std::int32_t>(s->integer(at("sent_day"))))});
   }
   return out;
@@ -322,12 +322,11 @@ Result<std::vector<campaign::Versioned<inventory::Device>>> CampaignStore::loadD
   constexpr Query kUpper = Query::kDeviceVersionsForCampaignFrom;
   std::size_t upper_filled = 0;
   std::int64_t upper_seq = -1;
-  auto upper = std::async(std::launch::async, readUpperHalf, std::ref(*second),
-                          kUpper, std::string_view(split), all.subspan(lower_count),
-                          std::ref(upper_filled), std::ref(upper_seq));
+  auto upper = std::async(std::launch::async, readUpperHalf, std::ref(*second), kUpper,
+                          std::string_view(split), all.subspan(lower_count), std::ref(upper_filled),
+                          std::ref(upper_seq));
   std::size_t lower_filled = 0;
-  const Status lower =
-      readDevicesInto(conn, kLower, split, all.first(lower_count), lower_filled);
+  const Status lower = readDevicesInto(conn, kLower, split, all.first(lower_count), lower_filled);
   const Status upper_status = upper.get();
   PH_RETURN_IF_ERROR(lower);
   if (lower_filled != lower_count) return dataLoss("device versions changed while being read");

@@ -92,7 +92,8 @@ const Portable& portable() {
     put(Query::kLastEvent, "last_event", "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
     put(Query::kLastEventSeq, "last_event_seq", "SELECT coalesce(max(seq), 0) FROM events");
     put(Query::kInsertEvent, "insert_event", insertInto("events", kEventColumns));
-    put(Query::kSelectEvents, "select_events", selectFrom("events", kEventColumns) + "ORDER BY seq");
+    put(Query::kSelectEvents, "select_events",
+        selectFrom("events", kEventColumns) + "ORDER BY seq");
 
     put(Query::kInsertPerson, "insert_person", insertInto("person_versions", kPersonColumns));
     put(Query::kCountPersonVersions, "count_person_versions",
@@ -101,8 +102,9 @@ const Portable& portable() {
     put(Query::kPeopleAsOfForEvaluation, "people_as_of_for_evaluation",
         people_eval + as_of + std::string(kPersonOrder));
     put(Query::kPersonAsOf, "person_as_of",
-        people + "WHERE person_id = :id AND valid_from <= :day "
-                 "ORDER BY valid_from DESC, seq DESC LIMIT 1");
+        people +
+            "WHERE person_id = :id AND valid_from <= :day "
+            "ORDER BY valid_from DESC, seq DESC LIMIT 1");
     put(Query::kPersonIds, "person_ids",
         "SELECT DISTINCT person_id FROM person_versions ORDER BY person_id");
     put(Query::kPersonVersions, "person_versions", people + std::string(kPersonOrder));
@@ -128,8 +130,9 @@ const Portable& portable() {
     put(Query::kDevicesAsOfBetweenForEvaluation, "devices_as_of_between_for_evaluation",
         devices_eval + as_of + from + below + order);
     put(Query::kDeviceAsOf, "device_as_of",
-        devices + "WHERE device_id = :id AND valid_from <= :day "
-                  "ORDER BY valid_from DESC, seq DESC LIMIT 1");
+        devices +
+            "WHERE device_id = :id AND valid_from <= :day "
+            "ORDER BY valid_from DESC, seq DESC LIMIT 1");
     put(Query::kDeviceExists, "device_exists",
         "SELECT 1 FROM device_versions WHERE device_id = :id LIMIT 1");
     put(Query::kDeviceIdAtOffset, "device_id_at_offset",
@@ -164,8 +167,7 @@ const Portable& portable() {
             "WHERE d.version = (SELECT max(version) FROM directive_versions x WHERE "
             "x.directive_id = d.directive_id) ORDER BY d.directive_id");
     put(Query::kLatestDirective, "latest_directive",
-        directive_records +
-            "WHERE d.directive_id = :directive_id ORDER BY d.version DESC LIMIT 1");
+        directive_records + "WHERE d.directive_id = :directive_id ORDER BY d.version DESC LIMIT 1");
     put(Query::kDirectiveVersion, "directive_version",
         directive_records + "WHERE d.directive_id = :directive_id AND d.version = :version");
     put(Query::kDirectiveInForce, "directive_in_force",

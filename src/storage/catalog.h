@@ -23,35 +23,33 @@ namespace phaseout::storage {
 // --- column lists, in table order (the order of the migrations' CREATE TABLE) ---------------
 
 inline constexpr std::array<std::string_view, 9> kEventColumns = {
-    "seq",  "effective_day", "recorded_ms", "actor", "kind", "subject",
-    "payload", "prev_hash",  "hash"};
+    "seq",     "effective_day", "recorded_ms", "actor", "kind",
+    "subject", "payload",       "prev_hash",   "hash"};
 inline constexpr std::array<std::string_view, 8> kPersonColumns = {
     "person_id", "valid_from", "seq", "name", "email", "unit", "roles", "status"};
 inline constexpr std::array<std::string_view, 16> kDeviceColumns = {
-    "device_id", "valid_from", "seq",      "holder",    "kind",    "vendor",
-    "model",     "platform",   "os_version", "ownership", "channel", "serial",
-    "imei",      "macs",       "hostname", "state"};
+    "device_id",  "valid_from", "seq",     "holder", "kind", "vendor", "model",    "platform",
+    "os_version", "ownership",  "channel", "serial", "imei", "macs",   "hostname", "state"};
 inline constexpr std::array<std::string_view, 6> kDirectiveColumns = {
     "directive_id", "version", "valid_from", "seq", "title", "source_text"};
 inline constexpr std::array<std::string_view, 10> kWaiverColumns = {
     "waiver_id", "directive_id", "device_id", "person_id", "unit",
     "approver",  "reason",       "from_day",  "until_day", "seq"};
-inline constexpr std::array<std::string_view, 3> kWaiverRevocationColumns = {
-    "waiver_id", "revoked_from", "seq"};
+inline constexpr std::array<std::string_view, 3> kWaiverRevocationColumns = {"waiver_id",
+                                                                             "revoked_from", "seq"};
 inline constexpr std::array<std::string_view, 7> kCaseStepColumns = {
     "seq", "directive_id", "device_id", "stage", "on_day", "actor", "note"};
-inline constexpr std::array<std::string_view, 4> kEvidenceColumns = {"sha256", "name",
-                                                                     "size_bytes", "content"};
+inline constexpr std::array<std::string_view, 4> kEvidenceColumns = {"sha256", "name", "size_bytes",
+                                                                     "content"};
 inline constexpr std::array<std::string_view, 7> kNotificationColumns = {
     "directive_id", "device_id", "milestone", "step", "recipient", "sent_day", "seq"};
 inline constexpr std::array<std::string_view, 20> kSightingColumns = {
-    "seq",      "item",      "sighting_key", "seen_day", "first_seen_ms",  "last_seen_ms",
-    "macs",     "ips",       "hostnames",    "users",    "serial",         "vendor",
-    "platform", "kind",      "model",        "level",    "confidence_ppm", "sources",
-    "services", "evidence"};
+    "seq",   "item",      "sighting_key",   "seen_day", "first_seen_ms", "last_seen_ms", "macs",
+    "ips",   "hostnames", "users",          "serial",   "vendor",        "platform",     "kind",
+    "model", "level",     "confidence_ppm", "sources",  "services",      "evidence"};
 // What a directive record is read as: its version row and the event that wrote it.
 inline constexpr std::array<std::string_view, 7> kDirectiveRecordColumns = {
-    "d.directive_id", "d.version", "d.valid_from", "d.title",
+    "d.directive_id", "d.version",     "d.valid_from", "d.title",
     "d.source_text",  "e.recorded_ms", "e.actor"};
 
 // Versioned tables (people, devices) start with their id, valid_from and seq: the readers of
@@ -92,16 +90,16 @@ enum class Query {
   kPeopleAsOfForEvaluation,
   kPersonAsOf,
   kPersonIds,
-  kPersonVersions,       // every version, ordered by (person_id, valid_from, seq)
-  kVersionsOfPerson,     // one person's versions, ordered
-  kPersonRows,           // every version, unordered (audit digests)
+  kPersonVersions,    // every version, ordered by (person_id, valid_from, seq)
+  kVersionsOfPerson,  // one person's versions, ordered
+  kPersonRows,        // every version, unordered (audit digests)
   // devices
   kInsertDevice,
   kCountDeviceVersions,
   kDevicesAsOf,
-  kDevicesAsOfFrom,      // device_id >= :from
-  kDevicesAsOfBelow,     // device_id < :to
-  kDevicesAsOfBetween,   // :from <= device_id < :to
+  kDevicesAsOfFrom,     // device_id >= :from
+  kDevicesAsOfBelow,    // device_id < :to
+  kDevicesAsOfBetween,  // :from <= device_id < :to
   kDevicesAsOfForEvaluation,
   kDevicesAsOfFromForEvaluation,
   kDevicesAsOfBelowForEvaluation,
@@ -109,31 +107,31 @@ enum class Query {
   kDeviceAsOf,
   kDeviceExists,
   kDeviceIdAtOffset,
-  kDeviceVersions,                 // every version, ordered by (device_id, valid_from, seq)
-  kDeviceVersionsForCampaign,      // the same, only the columns campaigns read
-  kDeviceVersionsForCampaignBelow, // ... device_id < :split
-  kDeviceVersionsForCampaignFrom,  // ... device_id >= :split
-  kDeviceVersionAtOffset,          // id, valid_from, seq of the :at-th version in order
-  kCountEarlierVersionsOfDevice,   // versions of :id before (:v, :s)
-  kVersionsOfDevice,               // one device's versions, ordered
-  kOtherDevicesOfHolder,           // versions of devices held by :holder, except :id
-  kDeviceRows,                     // every version, unordered (audit digests)
+  kDeviceVersions,                  // every version, ordered by (device_id, valid_from, seq)
+  kDeviceVersionsForCampaign,       // the same, only the columns campaigns read
+  kDeviceVersionsForCampaignBelow,  // ... device_id < :split
+  kDeviceVersionsForCampaignFrom,   // ... device_id >= :split
+  kDeviceVersionAtOffset,           // id, valid_from, seq of the :at-th version in order
+  kCountEarlierVersionsOfDevice,    // versions of :id before (:v, :s)
+  kVersionsOfDevice,                // one device's versions, ordered
+  kOtherDevicesOfHolder,            // versions of devices held by :holder, except :id
+  kDeviceRows,                      // every version, unordered (audit digests)
   // directives
   kInsertDirective,
   kLatestDirectiveText,
-  kDirectiveRows,             // every version, ordered by (directive_id, version)
+  kDirectiveRows,  // every version, ordered by (directive_id, version)
   kLatestDirectives,
   kLatestDirective,
   kDirectiveVersion,
   kDirectiveInForce,
-  kDirectiveVersionsOf,       // version, valid_from, source_text of :directive_id
-  kAllDirectiveVersions,      // directive_id, version, valid_from, source_text
+  kDirectiveVersionsOf,   // version, valid_from, source_text of :directive_id
+  kAllDirectiveVersions,  // directive_id, version, valid_from, source_text
   // waivers
   kCountWaivers,
   kInsertWaiver,
   kWaiverRevocationOf,
   kInsertWaiverRevocation,
-  kWaivers,                   // with revoked_from; of :directive_id unless it is ''
+  kWaivers,  // with revoked_from; of :directive_id unless it is ''
   kWaiverRows,
   kWaiverRevocationRows,
   // case steps

@@ -75,9 +75,7 @@ Result<DatabaseUrl> parseSqlite(std::string_view url, std::string_view rest) {
 
 }  // namespace
 
-bool DatabaseUrl::shareable() const {
-  return engine != Engine::kSqlite || location != kMemory;
-}
+bool DatabaseUrl::shareable() const { return engine != Engine::kSqlite || location != kMemory; }
 
 Result<DatabaseUrl> parseDatabaseUrl(std::string_view url) {
   if (url.empty()) return invalidArgument("no database given: a path or a URL (sqlite:///path)");

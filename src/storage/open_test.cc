@@ -57,8 +57,8 @@ TEST(DatabaseUrl, RefusesWhatItCannotRead) {
   EXPECT_EQ(unknown.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(unknown.status().message().find("'mysql:'"), std::string::npos);
   EXPECT_EQ(unknown.status().message().find("secret"), std::string::npos);
-  for (const char* bad : {"", "sqlite://", "sqlite:", "sqlite:///x.db?mode=ro",
-                          "sqlite:///x%2.db", "sqlite:///x%00.db"}) {
+  for (const char* bad : {"", "sqlite://", "sqlite:", "sqlite:///x.db?mode=ro", "sqlite:///x%2.db",
+                          "sqlite:///x%00.db"}) {
     auto url = parseDatabaseUrl(bad);
     EXPECT_FALSE(url.isOk()) << bad;
     EXPECT_EQ(url.status().code(), StatusCode::kInvalidArgument) << bad;
@@ -66,8 +66,8 @@ TEST(DatabaseUrl, RefusesWhatItCannotRead) {
 }
 
 TEST(Open, SqliteFileThroughUrlAndBarePath) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("phaseout_open_test_" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("phaseout_open_test_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::string path = (dir / "a.db").string();

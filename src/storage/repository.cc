@@ -31,9 +31,8 @@ const std::string& idOf(const Device& d) { return d.device_id; }
 // record is not moved after it is read, except when the vector grows); a later version of the
 // same id overwrites the one before it.
 template <typename Record, typename ReadInto>
-Result<std::vector<Record>> loadVersions(Connection& conn, Query query,
-                                         std::optional<Date> as_of, ReadInto read_into,
-                                         const Repository::IdRange& ids = {},
+Result<std::vector<Record>> loadVersions(Connection& conn, Query query, std::optional<Date> as_of,
+                                         ReadInto read_into, const Repository::IdRange& ids = {},
                                          std::size_t reserve = 0) {
   PH_ASSIGN_OR_RETURN(auto s, prepare(conn, query));
   s->bind("day", as_of ? std::int64_t{as_of->days()} : std::int64_t{INT32_MAX});
@@ -70,8 +69,7 @@ Result<UpsertCounts> upsertVersions(Repository& repo,
                                     const Repository::BatchProducer<Record>& produce,
                                     std::vector<Record> latest, const ChangeContext& change,
                                     std::string_view kind, IdOf id_of, Bind bind, Encode encode,
-                                    Query insert_query,
-                                    const Repository::RowProgress& progress) {
+                                    Query insert_query, const Repository::RowProgress& progress) {
   Connection& conn = repo.connection();
   std::unordered_map<std::string_view, const Record*> by_id;
   by_id.reserve(latest.size());
@@ -235,7 +233,8 @@ Result<Repository::DeviceSplit> Repository::deviceIdAt(double fraction) {
   split.versions = static_cast<std::size_t>(n);
   if (n < 2) return split;
   PH_ASSIGN_OR_RETURN(auto at, prepare(connection_, Query::kDeviceIdAtOffset));
-  at->bind("offset", static_cast<std::int64_t>(static_cast<double>(n) * std::clamp(fraction, 0.0, 1.0)));
+  at->bind("offset",
+           static_cast<std::int64_t>(static_cast<double>(n) * std::clamp(fraction, 0.0, 1.0)));
   PH_ASSIGN_OR_RETURN(bool found, at->step());
   if (found) split.device_id = at->text(0);
   return split;

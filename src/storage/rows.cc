@@ -177,14 +177,13 @@ Status readDeviceInto(Statement& s, Device& d) {
   d.os_version = s.text(at("os_version"));
   PH_RETURN_IF_ERROR(decodeEnum(platform::parseOwnership, s.text(at("ownership")), d.ownership,
                                 "ownership", d.device_id));
-  PH_RETURN_IF_ERROR(decodeEnum(platform::parseChannel, s.text(at("channel")), d.channel,
-                                "channel", d.device_id));
+  PH_RETURN_IF_ERROR(
+      decodeEnum(platform::parseChannel, s.text(at("channel")), d.channel, "channel", d.device_id));
   d.serial = s.text(at("serial"));
   d.imei = s.text(at("imei"));
   d.macs = splitList(s.text(at("macs")), ';');
   d.hostname = s.text(at("hostname"));
-  return decodeEnum(platform::parseDeviceState, s.text(at("state")), d.state, "state",
-                    d.device_id);
+  return decodeEnum(platform::parseDeviceState, s.text(at("state")), d.state, "state", d.device_id);
 }
 
 Result<Device> readDevice(Statement& s) {

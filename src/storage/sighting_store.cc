@@ -92,9 +92,7 @@ std::string sightingRow(const Columns& c) {
   return out;
 }
 
-constexpr int sightingColumn(std::string_view name) {
-  return columnIndex(kSightingColumns, name);
-}
+constexpr int sightingColumn(std::string_view name) { return columnIndex(kSightingColumns, name); }
 
 // Reads a row selected as kSightingColumns lists them (seq apart).
 Columns readColumns(Statement& s) {
@@ -323,9 +321,7 @@ Result<SightingStore::ReconcileInputs> SightingStore::loadReconcileInputs() {
   return in;
 }
 
-Status addSightingDigests(Connection& connection,
-                          RowDigests& digests,
-                          std::int64_t& rows) {
+Status addSightingDigests(Connection& connection, RowDigests& digests, std::int64_t& rows) {
   PH_ASSIGN_OR_RETURN(auto s, prepare(connection, Query::kSightingRows));
   while (true) {
     PH_ASSIGN_OR_RETURN(bool row, s->step());

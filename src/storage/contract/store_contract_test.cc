@@ -173,8 +173,9 @@ TEST_P(StoreContract, HistoryAnswersAsOfAnyDay) {
   // A move to another unit from 15 March, recorded later.
   ASSERT_TRUE(repo_->upsertPeople({person("P-1", "pa/legal")}, change("2023-03-15", true)).isOk());
   // A person who joins on 20 March.
-  ASSERT_TRUE(repo_->upsertPeople({person("P-1", "pa/legal"), person("P-2", "pa")},
-                                  change("2023-03-20", true))
+  ASSERT_TRUE(repo_
+                  ->upsertPeople({person("P-1", "pa/legal"), person("P-2", "pa")},
+                                 change("2023-03-20", true))
                   .isOk());
   auto on = [&](const char* d) { return *repo_->loadPeople(day(d)); };
   ASSERT_EQ(on("2020-01-01").size(), 1u);
@@ -213,9 +214,9 @@ TEST_P(StoreContract, DeviceVersionFromAnEvent) {
   Device destroyed = device("D-1", "P-1");
   destroyed.state = platform::DeviceState::kDestroyed;
   ASSERT_TRUE(inWriteTransaction(*conn_, [&]() -> Status {
-                auto seq = repo_->recordDeviceVersion(destroyed, change("2023-03-18", true),
-                                                      "disposition", "D-1",
-                                                      R"({"as":"destroyed"})");
+                auto seq =
+                    repo_->recordDeviceVersion(destroyed, change("2023-03-18", true), "disposition",
+                                               "D-1", R"({"as":"destroyed"})");
                 return seq.isOk() ? Status::ok() : seq.status();
               }).isOk());
   EXPECT_EQ((*repo_->loadDevices(day("2023-03-17")))[0].state, platform::DeviceState::kActive);
@@ -446,8 +447,8 @@ TEST_P(StoreContract, NotificationsAreRecordedOnce) {
 
 TEST_P(StoreContract, HistoryOfADirectiveAndOfOneDevice) {
   CampaignStore store(*repo_);
-  ASSERT_TRUE(repo_->upsertPeople({person("P-1", "pa"), person("P-2", "pa/press")}, change())
-                  .isOk());
+  ASSERT_TRUE(
+      repo_->upsertPeople({person("P-1", "pa"), person("P-2", "pa/press")}, change()).isOk());
   Device replacement = device("D-2", "P-1");
   replacement.platform = platform::Platform::kAndroid;
   ASSERT_TRUE(
@@ -455,12 +456,13 @@ TEST_P(StoreContract, HistoryOfADirectiveAndOfOneDevice) {
           .isOk());
   Device returned = device("D-3", "P-2");
   returned.state = platform::DeviceState::kReturned;
-  ASSERT_TRUE(repo_->upsertDevices({device("D-1", "P-1"), replacement, returned},
-                                   change("2023-03-28", true))
-                  .isOk());
-  ASSERT_TRUE(repo_->addDirective("pa-iphone-2023", "t", kDirectiveYaml, day("2023-03-06"),
-                                  change())
-                  .isOk());
+  ASSERT_TRUE(
+      repo_
+          ->upsertDevices({device("D-1", "P-1"), replacement, returned}, change("2023-03-28", true))
+          .isOk());
+  ASSERT_TRUE(
+      repo_->addDirective("pa-iphone-2023", "t", kDirectiveYaml, day("2023-03-06"), change())
+          .isOk());
   ASSERT_TRUE(inWriteTransaction(*conn_, [&]() -> Status {
                 PH_RETURN_IF_ERROR(
                     store.grantWaiver(deviceWaiver("pa-iphone-2023", "D-3"), change()).status());
@@ -609,7 +611,8 @@ TEST_P(StoreContract, BatchRoundTripsEveryFieldAsOneEvent) {
 
 TEST_P(StoreContract, QueriesByDay) {
   SightingStore store(*repo_);
-  ASSERT_TRUE(recordSightings(*repo_, {sighting("k1", "2023-04-01"), sighting("k2", "2023-04-03")}).isOk());
+  ASSERT_TRUE(
+      recordSightings(*repo_, {sighting("k1", "2023-04-01"), sighting("k2", "2023-04-03")}).isOk());
   ASSERT_TRUE(recordSightings(*repo_, {sighting("k3", "2023-04-05")}).isOk());
   auto upto = store.loadSightings({day("2023-04-03"), std::nullopt});
   ASSERT_TRUE(upto.isOk());
@@ -625,7 +628,8 @@ TEST_P(StoreContract, QueriesByDay) {
 
 TEST_P(StoreContract, RefusedOrRolledBackBatchLeavesNothing) {
   SightingStore store(*repo_);
-  auto refused = recordSightings(*repo_, {sighting("k1", "2023-04-04"), sighting("", "2023-04-04")});
+  auto refused =
+      recordSightings(*repo_, {sighting("k1", "2023-04-04"), sighting("", "2023-04-04")});
   ASSERT_FALSE(refused.isOk());
   EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(refused.status().message().find("sighting 2"), std::string::npos);
@@ -643,7 +647,8 @@ TEST_P(StoreContract, RefusedOrRolledBackBatchLeavesNothing) {
 }
 
 TEST_P(StoreContract, AuditCatchesAlteredAddedAndRemovedRows) {
-  auto first = recordSightings(*repo_, {sighting("k1", "2023-04-04"), sighting("k2", "2023-04-04")});
+  auto first =
+      recordSightings(*repo_, {sighting("k1", "2023-04-04"), sighting("k2", "2023-04-04")});
   auto second = recordSightings(*repo_, {sighting("k3", "2023-04-05")});
   ASSERT_TRUE(first.isOk() && second.isOk());
   EXPECT_EQ(firstBroken(*repo_), 0);

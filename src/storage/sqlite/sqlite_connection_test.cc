@@ -44,7 +44,8 @@ TEST_F(SqliteConnectionTest, SecondConnectionSeesCommittedWrites) {
   auto writer = openSqlite(path);
   auto reader = openSqlite(path);
   ASSERT_TRUE(writer.isOk() && reader.isOk());
-  ASSERT_TRUE((*writer)->exec("CREATE TABLE t (v BIGINT NOT NULL); INSERT INTO t VALUES (7)").isOk());
+  ASSERT_TRUE(
+      (*writer)->exec("CREATE TABLE t (v BIGINT NOT NULL); INSERT INTO t VALUES (7)").isOk());
   auto s = (*reader)->prepare("SELECT v FROM t");
   ASSERT_TRUE(s.isOk());
   ASSERT_TRUE(*(*s)->step());
