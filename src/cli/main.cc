@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
   const char* env_db = std::getenv("PHASEOUT_DB");
   ctx.db_path = env_db && *env_db ? env_db : "phaseout.db";
   app.add_option("--db", ctx.db_path,
-                 "database: a path or URL, e.g. sqlite:///path/to/phaseout.db (default: "
+                 "Database: a path or URL, e.g. sqlite:///path/to/phaseout.db (default: "
                  "$PHASEOUT_DB or ./phaseout.db)")
       ->envname("PHASEOUT_DB");
   const char* env_actor = std::getenv("PHASEOUT_ACTOR");

@@ -92,7 +92,7 @@ std::string sightingRow(const Columns& c) {
   return out;
 }
 
-constexpr int sightingColumn(std::string_view name) { return columnIndex(kSightingColumns, name); }
+constexpr int kSeqColumn = columnIndex(kSightingColumns, "seq");
 
 // Reads a row selected as kSightingColumns lists them (seq apart).
 Columns readColumns(Statement& s) {
@@ -268,8 +268,7 @@ Result<std::vector<Sighting>> SightingStore::loadSightings(const SightingQuery& 
   while (true) {
     PH_ASSIGN_OR_RETURN(bool row, s->step());
     if (!row) break;
-    PH_ASSIGN_OR_RETURN(Sighting sighting,
-                        fromColumns(s->integer(sightingColumn("seq")), readColumns(*s)));
+    PH_ASSIGN_OR_RETURN(Sighting sighting, fromColumns(s->integer(kSeqColumn), readColumns(*s)));
     out.push_back(std::move(sighting));
   }
   return out;
@@ -326,7 +325,7 @@ Status addSightingDigests(Connection& connection, RowDigests& digests, std::int6
   while (true) {
     PH_ASSIGN_OR_RETURN(bool row, s->step());
     if (!row) break;
-    digests.add(s->integer(sightingColumn("seq")), sightingRow(readColumns(*s)));
+    digests.add(s->integer(kSeqColumn), sightingRow(readColumns(*s)));
     ++rows;
   }
   return Status::ok();

@@ -17,6 +17,7 @@
 
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,9 @@ struct ContractEngine {
   // Removes what create() made; may be empty.
   std::function<void(const std::string& url)> drop;
 };
+
+// Test names and ctest listings show the engine's name, not its bytes.
+inline void PrintTo(const ContractEngine& engine, std::ostream* out) { *out << engine.name; }
 
 inline std::string contractEngineName(const ::testing::TestParamInfo<ContractEngine>& info) {
   return info.param.name;
