@@ -16,7 +16,7 @@ constexpr const char* kFooter = R"(Exit codes:
   1  usage or input error (bad flag, bad file, unknown id); nothing was changed
   2  internal error (database unavailable or corrupt, unexpected failure)
 
-Database: --db PATH, else $PHASEOUT_DB, else ./phaseout.db.
+Database: --db PATH or URL (sqlite:///path), else $PHASEOUT_DB, else ./phaseout.db.
 Run 'phaseout COMMAND --help' for the flags of a command.)";
 
 }  // namespace
@@ -32,7 +32,9 @@ int main(int argc, char** argv) {
   CommandContext ctx;
   const char* env_db = std::getenv("PHASEOUT_DB");
   ctx.db_path = env_db && *env_db ? env_db : "phaseout.db";
-  app.add_option("--db", ctx.db_path, "SQLite database file (default: $PHASEOUT_DB or ./phaseout.db)")
+  app.add_option("--db", ctx.db_path,
+                 "Database: a path or URL, e.g. sqlite:///path/to/phaseout.db (default: "
+                 "$PHASEOUT_DB or ./phaseout.db)")
       ->envname("PHASEOUT_DB");
   const char* env_actor = std::getenv("PHASEOUT_ACTOR");
   const char* env_user = std::getenv("USER");

@@ -9,7 +9,7 @@
 #include "core/string_set.h"
 #include "inventory/import_parser.h"
 #include "storage/campaign_store.h"
-#include "storage/sqlite_connection.h"
+#include "storage/open.h"
 
 namespace phaseout::service {
 
@@ -61,8 +61,14 @@ Workspace::Workspace(std::unique_ptr<storage::Connection> connection, std::strin
       repository_(std::make_unique<storage::Repository>(*connection_)) {}
 
 Result<std::unique_ptr<Workspace>> Workspace::open(const std::string& db_path) {
-  PH_ASSIGN_OR_RETURN(auto conn, storage::openSqlite(db_path));
-  return std::unique_ptr<Workspace>(new Workspace(std::move(conn), db_path));
+  auto conn = storage::open(db_path);
+  if (!conn.isOk()) {
+    Status s = conn.status();
+    // A malformed URL or an engine this phaseout lacks is about the value given for "db".
+    if (s.code() == StatusCode::kInvalidArgument) return std::move(s).withField("db");
+    return s;
+  }
+  return std::unique_ptr<Workspace>(new Workspace(std::move(conn).value(), db_path));
 }
 
 Status Workspace::init() { return repository_->migrate(); }
@@ -229,10 +235,11 @@ Status readSecondPart(storage::Connection& conn, Date as_of,
 }  // namespace
 
 std::unique_ptr<storage::Connection> Workspace::openReader() {
-  if (db_path_.empty() || db_path_ == ":memory:") return nullptr;
-  storage::SqliteOptions options;
+  auto url = storage::parseDatabaseUrl(db_path_);
+  if (!url.isOk() || !url->shareable()) return nullptr;
+  storage::OpenOptions options;
   options.create = false;
-  auto second = storage::openSqlite(db_path_, options);
+  auto second = storage::open(*url, options);
   if (!second.isOk()) return nullptr;
   return std::move(second).value();
 }

@@ -72,7 +72,11 @@ Result<policy::Directive> checkDirectiveFile(const std::string& path);
 
 class Workspace {
  public:
-  // Opens (creating when missing) the SQLite database at `db_path`. Does not migrate.
+  // Opens the database `db_path` names: a path or URL for storage::open (storage/open.h), e.g.
+  // "phaseout.db" or "sqlite:///var/lib/phaseout.db"; an SQLite file is created when missing.
+  // Does not migrate. InvalidArgument with field "db" for a malformed URL, an unknown scheme or
+  // an engine not built in (PostgreSQL); Unavailable / DataLoss when the database cannot be
+  // opened or is not one.
   static Result<std::unique_ptr<Workspace>> open(const std::string& db_path);
 
   // Creates or upgrades the schema; safe to run again.
@@ -111,7 +115,7 @@ class Workspace {
   // `source` names the input in messages and decides the format by its extension.
   storage::ChangeContext changeContext(const Recording& recording, std::string_view source) const;
 
-  std::string db_path_;  // for status's second reader; ":memory:" has none
+  std::string db_path_;  // the path or URL, for status's second reader; ":memory:" has none
   std::unique_ptr<storage::Connection> connection_;
   std::unique_ptr<storage::Repository> repository_;
 };

@@ -12,6 +12,7 @@
 #include "audit/hash_chain.h"
 #include "core/memory.h"
 #include "policy/directive.h"
+#include "storage/catalog.h"
 #include "storage/rows.h"
 
 namespace phaseout::storage {
@@ -32,30 +33,28 @@ Result<std::int64_t> appendWithRow(Repository& repo, const ChangeContext& change
   return repo.appendEvent(std::move(e));
 }
 
-Result<std::size_t> countRows(Connection& conn, std::string_view table) {
-  PH_ASSIGN_OR_RETURN(auto count, conn.prepare("SELECT count(*) FROM " + std::string(table)));
+Result<std::size_t> countRows(Connection& conn, Query count_query) {
+  PH_ASSIGN_OR_RETURN(auto count, prepare(conn, count_query));
   PH_ASSIGN_OR_RETURN(bool row, count->step());
   return row && count->integer(0) > 0 ? static_cast<std::size_t>(count->integer(0)) : 0;
 }
 
 // Versions read in place (no record is moved after it is read) into a vector reserved for
-// `reserve` records, so a million versions never regrow it. `split`, when given, is bound to
-// the statement's :split parameter.
+// `reserve` records, so a million versions never regrow it.
 template <typename Record, typename ReadInto>
-Result<std::vector<campaign::Versioned<Record>>> loadAllVersions(
-    Connection& conn, std::size_t reserve, std::string_view sql, ReadInto read_into,
-    std::optional<std::string_view> split = std::nullopt) {
+Result<std::vector<campaign::Versioned<Record>>> loadAllVersions(Connection& conn,
+                                                                 std::size_t reserve, Query query,
+                                                                 ReadInto read_into) {
   std::vector<campaign::Versioned<Record>> out;
   out.reserve(reserve);
   adviseHugePages(out.data(), out.capacity() * sizeof(campaign::Versioned<Record>));
-  PH_ASSIGN_OR_RETURN(auto s, conn.prepare(sql));
-  if (split) s->bind("split", *split);
+  PH_ASSIGN_OR_RETURN(auto s, prepare(conn, query));
   while (true) {
     PH_ASSIGN_OR_RETURN(bool row, s->step());
     if (!row) break;
     campaign::Versioned<Record>& v = out.emplace_back();
-    v.valid_from = static_cast<std::int32_t>(s->integer(1));
-    v.seq = s->integer(2);
+    v.valid_from = static_cast<std::int32_t>(s->integer(kVersionValidFrom));
+    v.seq = s->integer(kVersionSeq);
     PH_RETURN_IF_ERROR(read_into(*s, v.record));
   }
   return out;
@@ -66,7 +65,7 @@ Result<std::vector<campaign::Versioned<Record>>> loadAllVersions(
 Result<campaign::Waiver> CampaignStore::grantWaiver(campaign::Waiver w,
                                                     const ChangeContext& change) {
   Connection& conn = repo_.connection();
-  PH_ASSIGN_OR_RETURN(auto count, conn.prepare("SELECT count(*) FROM waivers"));
+  PH_ASSIGN_OR_RETURN(auto count, prepare(conn, Query::kCountWaivers));
   PH_ASSIGN_OR_RETURN(bool has, count->step());
   char id[32];
   std::snprintf(id, sizeof id, "W-%06lld",
@@ -78,19 +77,16 @@ Result<campaign::Waiver> CampaignStore::grantWaiver(campaign::Waiver w,
                                 {"until", w.until.toString()}};
   PH_ASSIGN_OR_RETURN(std::int64_t seq, appendWithRow(repo_, change, "waiver.grant", w.waiver_id,
                                                       detail, waiverRow(w)));
-  PH_ASSIGN_OR_RETURN(
-      auto ins, conn.prepare("INSERT INTO waivers (waiver_id, directive_id, device_id, person_id, "
-                             "unit, approver, reason, from_day, until_day, seq) VALUES (:id, :d, "
-                             ":device, :person, :unit, :approver, :reason, :from, :until, :seq)"));
-  ins->bind("id", w.waiver_id);
-  ins->bind("d", w.directive_id);
-  ins->bind("device", w.device_id);
-  ins->bind("person", w.person_id);
+  PH_ASSIGN_OR_RETURN(auto ins, prepare(conn, Query::kInsertWaiver));
+  ins->bind("waiver_id", w.waiver_id);
+  ins->bind("directive_id", w.directive_id);
+  ins->bind("device_id", w.device_id);
+  ins->bind("person_id", w.person_id);
   ins->bind("unit", w.unit);
   ins->bind("approver", w.approver);
   ins->bind("reason", w.reason);
-  ins->bind("from", std::int64_t{w.from.days()});
-  ins->bind("until", std::int64_t{w.until.days()});
+  ins->bind("from_day", std::int64_t{w.from.days()});
+  ins->bind("until_day", std::int64_t{w.until.days()});
   ins->bind("seq", seq);
   PH_RETURN_IF_ERROR(ins->execute());
   return w;
@@ -99,10 +95,8 @@ Result<campaign::Waiver> CampaignStore::grantWaiver(campaign::Waiver w,
 Status CampaignStore::revokeWaiver(const std::string& waiver_id, Date from,
                                    const ChangeContext& change) {
   Connection& conn = repo_.connection();
-  PH_ASSIGN_OR_RETURN(auto find, conn.prepare("SELECT w.waiver_id, r.revoked_from FROM waivers w "
-                                              "LEFT JOIN waiver_revocations r ON r.waiver_id = "
-                                              "w.waiver_id WHERE w.waiver_id = :id"));
-  find->bind("id", waiver_id);
+  PH_ASSIGN_OR_RETURN(auto find, prepare(conn, Query::kWaiverRevocationOf));
+  find->bind("waiver_id", waiver_id);
   PH_ASSIGN_OR_RETURN(bool found, find->step());
   if (!found) return notFound("no waiver '" + waiver_id + "'; see 'phaseout waiver list'");
   if (!find->isNull(1)) {
@@ -115,28 +109,26 @@ Status CampaignStore::revokeWaiver(const std::string& waiver_id, Date from,
   PH_ASSIGN_OR_RETURN(std::int64_t seq,
                       appendWithRow(repo_, change, "waiver.revoke", waiver_id, detail,
                                     waiverRevocationRow(waiver_id, from.days())));
-  PH_ASSIGN_OR_RETURN(auto ins, conn.prepare("INSERT INTO waiver_revocations (waiver_id, "
-                                             "revoked_from, seq) VALUES (:id, :from, :seq)"));
-  ins->bind("id", waiver_id);
-  ins->bind("from", std::int64_t{from.days()});
+  PH_ASSIGN_OR_RETURN(auto ins, prepare(conn, Query::kInsertWaiverRevocation));
+  ins->bind("waiver_id", waiver_id);
+  ins->bind("revoked_from", std::int64_t{from.days()});
   ins->bind("seq", seq);
   return ins->execute();
 }
 
 Result<std::vector<campaign::Waiver>> CampaignStore::loadWaivers(const std::string& directive_id) {
-  PH_ASSIGN_OR_RETURN(
-      auto s, repo_.connection().prepare(
-                  "SELECT w.waiver_id, w.directive_id, w.device_id, w.person_id, w.unit, "
-                  "w.approver, w.reason, w.from_day, w.until_day, r.revoked_from FROM waivers w "
-                  "LEFT JOIN waiver_revocations r ON r.waiver_id = w.waiver_id "
-                  "WHERE :d = '' OR w.directive_id = :d ORDER BY w.waiver_id"));
-  s->bind("d", directive_id);
+  PH_ASSIGN_OR_RETURN(auto s, prepare(repo_.connection(), Query::kWaivers));
+  s->bind("directive_id", directive_id);
+  // revoked_from follows the waiver's columns.
+  constexpr int kRevokedFrom = static_cast<int>(kWaiverColumns.size());
   std::vector<campaign::Waiver> out;
   while (true) {
     PH_ASSIGN_OR_RETURN(bool row, s->step());
     if (!row) break;
     campaign::Waiver w = readWaiver(*s);
-    if (!s->isNull(9)) w.revoked_from = Date::fromDays(static_cast<std::int32_t>(s->integer(9)));
+    if (!s->isNull(kRevokedFrom)) {
+      w.revoked_from = Date::fromDays(static_cast<std::int32_t>(s->integer(kRevokedFrom)));
+    }
     out.push_back(std::move(w));
   }
   return out;
@@ -153,15 +145,12 @@ Result<std::int64_t> CampaignStore::recordCaseStep(const campaign::CaseStep& ste
   PH_ASSIGN_OR_RETURN(std::int64_t seq, appendWithRow(repo_, change, "case.step",
                                                       step.directive_id + "/" + step.device_id,
                                                       detail, caseStepRow(stored)));
-  PH_ASSIGN_OR_RETURN(auto ins, repo_.connection().prepare(
-                                    "INSERT INTO case_steps (seq, directive_id, device_id, stage, "
-                                    "on_day, actor, note) VALUES (:seq, :d, :device, :stage, :on, "
-                                    ":actor, :note)"));
+  PH_ASSIGN_OR_RETURN(auto ins, prepare(repo_.connection(), Query::kInsertCaseStep));
   ins->bind("seq", seq);
-  ins->bind("d", step.directive_id);
-  ins->bind("device", step.device_id);
+  ins->bind("directive_id", step.directive_id);
+  ins->bind("device_id", step.device_id);
   ins->bind("stage", campaign::name(step.stage));
-  ins->bind("on", std::int64_t{step.on.days()});
+  ins->bind("on_day", std::int64_t{step.on.days()});
   ins->bind("actor", change.actor);
   ins->bind("note", step.note);
   PH_RETURN_IF_ERROR(ins->execute());
@@ -170,26 +159,13 @@ Result<std::int64_t> CampaignStore::recordCaseStep(const campaign::CaseStep& ste
 
 Result<std::vector<campaign::CaseStep>> CampaignStore::loadCaseSteps(
     const std::string& directive_id) {
-  PH_ASSIGN_OR_RETURN(auto s, repo_.connection().prepare(
-                                  "SELECT seq, directive_id, device_id, stage, on_day, actor, note "
-                                  "FROM case_steps WHERE directive_id = :d ORDER BY on_day, seq"));
-  s->bind("d", directive_id);
+  PH_ASSIGN_OR_RETURN(auto s, prepare(repo_.connection(), Query::kCaseStepsOf));
+  s->bind("directive_id", directive_id);
   std::vector<campaign::CaseStep> out;
   while (true) {
     PH_ASSIGN_OR_RETURN(bool row, s->step());
     if (!row) break;
-    campaign::CaseStep st;
-    st.seq = s->integer(0);
-    st.directive_id = s->text(1);
-    st.device_id = s->text(2);
-    auto stage = campaign::parseCaseStage(s->text(3));
-    if (!stage)
-      return dataLoss("stored case step " + std::to_string(st.seq) + " has stage \"" +
-                      std::string(s->text(3)) + "\"");
-    st.stage = *stage;
-    st.on = Date::fromDays(static_cast<std::int32_t>(s->integer(4)));
-    st.actor = s->text(5);
-    st.note = s->text(6);
+    PH_ASSIGN_OR_RETURN(campaign::CaseStep st, readCaseStep(*s));
     out.push_back(std::move(st));
   }
   return out;
@@ -200,22 +176,18 @@ Result<EvidenceFile> CampaignStore::storeEvidence(const std::string& name, std::
   f.sha256 = audit::sha256Hex(bytes);
   f.name = name;
   f.size_bytes = static_cast<std::int64_t>(bytes.size());
-  PH_ASSIGN_OR_RETURN(auto ins, repo_.connection().prepare(
-                                    "INSERT INTO evidence (sha256, name, size_bytes, content) "
-                                    "VALUES (:sha, :name, :size, :content) ON CONFLICT (sha256) "
-                                    "DO NOTHING"));
-  ins->bind("sha", f.sha256);
+  PH_ASSIGN_OR_RETURN(auto ins, prepare(repo_.connection(), Query::kInsertEvidence));
+  ins->bind("sha256", f.sha256);
   ins->bind("name", f.name);
-  ins->bind("size", f.size_bytes);
+  ins->bind("size_bytes", f.size_bytes);
   ins->bindBlob("content", bytes);
   PH_RETURN_IF_ERROR(ins->execute());
   return f;
 }
 
 Result<std::string> CampaignStore::loadEvidence(const std::string& sha256) {
-  PH_ASSIGN_OR_RETURN(
-      auto s, repo_.connection().prepare("SELECT content FROM evidence WHERE sha256 = :sha"));
-  s->bind("sha", sha256);
+  PH_ASSIGN_OR_RETURN(auto s, prepare(repo_.connection(), Query::kEvidenceContent));
+  s->bind("sha256", sha256);
   PH_ASSIGN_OR_RETURN(bool row, s->step());
   if (!row) return notFound("no evidence file with SHA-256 " + sha256);
   std::string content(s->blob(0));
@@ -229,12 +201,10 @@ Result<bool> CampaignStore::notificationSent(const std::string& directive_id,
                                              const std::string& device_id,
                                              const std::string& milestone,
                                              const std::string& step) {
-  PH_ASSIGN_OR_RETURN(auto s, repo_.connection().prepare(
-                                  "SELECT 1 FROM notifications WHERE directive_id = :d AND "
-                                  "device_id = :device AND milestone = :m AND step = :step"));
-  s->bind("d", directive_id);
-  s->bind("device", device_id);
-  s->bind("m", milestone);
+  PH_ASSIGN_OR_RETURN(auto s, prepare(repo_.connection(), Query::kNotificationSent));
+  s->bind("directive_id", directive_id);
+  s->bind("device_id", device_id);
+  s->bind("milestone", milestone);
   s->bind("step", step);
   return s->step();
 }
@@ -250,51 +220,42 @@ Status CampaignStore::recordNotification(const Notification& n, const ChangeCont
       appendWithRow(repo_, change, "notification", n.directive_id + "/" + n.device_id, detail,
                     notificationRow(n.directive_id, n.device_id, n.milestone, n.step, n.recipient,
                                     n.sent_on.days())));
-  PH_ASSIGN_OR_RETURN(
-      auto ins,
-      repo_.connection().prepare("INSERT INTO notifications (directive_id, device_id, milestone, "
-                                 "step, recipient, sent_day, seq) VALUES (:d, :device, :m, "
-                                 ":step, :to, :day, :seq)"));
-  ins->bind("d", n.directive_id);
-  ins->bind("device", n.device_id);
-  ins->bind("m", n.milestone);
+  PH_ASSIGN_OR_RETURN(auto ins, prepare(repo_.connection(), Query::kInsertNotification));
+  ins->bind("directive_id", n.directive_id);
+  ins->bind("device_id", n.device_id);
+  ins->bind("milestone", n.milestone);
   ins->bind("step", n.step);
-  ins->bind("to", n.recipient);
-  ins->bind("day", std::int64_t{n.sent_on.days()});
+  ins->bind("recipient", n.recipient);
+  ins->bind("sent_day", std::int64_t{n.sent_on.days()});
   ins->bind("seq", seq);
   return ins->execute();
 }
 
 Result<std::vector<Notification>> CampaignStore::loadNotifications(
     const std::string& directive_id) {
-  PH_ASSIGN_OR_RETURN(auto s, repo_.connection().prepare(
-                                  "SELECT directive_id, device_id, milestone, step, recipient, "
-                                  "sent_day FROM notifications WHERE directive_id = :d "
-                                  "ORDER BY sent_day, seq"));
-  s->bind("d", directive_id);
+  PH_ASSIGN_OR_RETURN(auto s, prepare(repo_.connection(), Query::kNotificationsOf));
+  s->bind("directive_id", directive_id);
+  auto at = [](std::string_view c) consteval { return columnIndex(kNotificationColumns, c); };
   std::vector<Notification> out;
   while (true) {
     PH_ASSIGN_OR_RETURN(bool row, s->step());
     if (!row) break;
-    out.push_back({std::string(s->text(0)), std::string(s->text(1)), std::string(s->text(2)),
-                   std::string(s->text(3)), std::string(s->text(4)),
-                   Date::fromDays(static_cast<std::int32_t>(s->integer(5)))});
+    out.push_back({std::string(s->text(at("directive_id"))), std::string(s->text(at("device_id"))),
+                   std::string(s->text(at("milestone"))), std::string(s->text(at("step"))),
+                   std::string(s->text(at("recipient"))),
+                   Date::fromDays(static_cast<std::int32_t>(s->integer(at("sent_day"))))});
   }
   return out;
 }
 
 namespace {
 
-// Only the columns cases, burn-down and reminders read: millions of rows load faster.
-constexpr std::string_view kDeviceHistory =
-    "SELECT device_id, valid_from, seq, holder, kind, vendor, model, platform, os_version, "
-    "'unknown', 'unknown', '', '', '', '', state FROM device_versions ";
-
-// Reads the versions `sql` selects (binding `split` to :split) into `out`, in place, and
-// says how many it read; DataLoss if there are more than `out` holds.
-Status readDevicesInto(Connection& conn, const std::string& sql, std::string_view split,
+// Reads the versions `query` selects (binding `split` to :split) into `out`, in place, and
+// says how many it read; DataLoss if there are more than `out` holds. The queries read only
+// the columns cases, burn-down and reminders need: millions of rows load faster.
+Status readDevicesInto(Connection& conn, Query query, std::string_view split,
                        std::span<campaign::Versioned<inventory::Device>> out, std::size_t& filled) {
-  PH_ASSIGN_OR_RETURN(auto s, conn.prepare(sql));
+  PH_ASSIGN_OR_RETURN(auto s, prepare(conn, query));
   s->bind("split", split);
   filled = 0;
   while (true) {
@@ -302,20 +263,20 @@ Status readDevicesInto(Connection& conn, const std::string& sql, std::string_vie
     if (!row) break;
     if (filled == out.size()) return dataLoss("device versions changed while being read");
     campaign::Versioned<inventory::Device>& v = out[filled++];
-    v.valid_from = static_cast<std::int32_t>(s->integer(1));
-    v.seq = s->integer(2);
+    v.valid_from = static_cast<std::int32_t>(s->integer(kVersionValidFrom));
+    v.seq = s->integer(kVersionSeq);
     PH_RETURN_IF_ERROR(readDeviceInto(*s, v.record));
   }
   return Status::ok();
 }
 
 // The upper half on `conn`, in a read transaction of its own; `seq` is the snapshot it read.
-Status readUpperHalf(Connection& conn, const std::string& sql, std::string_view split,
+Status readUpperHalf(Connection& conn, Query query, std::string_view split,
                      std::span<campaign::Versioned<inventory::Device>> out, std::size_t& filled,
                      std::int64_t& seq) {
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(conn, Transaction::Mode::kRead));
   PH_ASSIGN_OR_RETURN(seq, lastEventSeq(conn));
-  PH_RETURN_IF_ERROR(readDevicesInto(conn, sql, split, out, filled));
+  PH_RETURN_IF_ERROR(readDevicesInto(conn, query, split, out, filled));
   return tx->commit();
 }
 
@@ -327,34 +288,29 @@ Status readUpperHalf(Connection& conn, const std::string& sql, std::string_view 
 // snapshot (the same last event), else the upper part is read again here.
 Result<std::vector<campaign::Versioned<inventory::Device>>> CampaignStore::loadDeviceHistory(
     Connection& conn, Connection* second) {
-  PH_ASSIGN_OR_RETURN(const std::size_t n, countRows(conn, "device_versions"));
+  PH_ASSIGN_OR_RETURN(const std::size_t n, countRows(conn, Query::kCountDeviceVersions));
   std::string split;
   std::size_t lower_count = 0;
   if (second != nullptr && n > 1) {
     constexpr double kThisThreadShare = 0.4;
     const auto at = static_cast<std::int64_t>(static_cast<double>(n) * kThisThreadShare);
-    PH_ASSIGN_OR_RETURN(auto middle,
-                        conn.prepare("SELECT device_id, valid_from, seq FROM device_versions "
-                                     "ORDER BY device_id, valid_from, seq LIMIT 1 OFFSET :at"));
-    middle->bind("at", at);
+    PH_ASSIGN_OR_RETURN(auto middle, prepare(conn, Query::kDeviceVersionAtOffset));
+    middle->bind("offset", at);
     PH_ASSIGN_OR_RETURN(bool found, middle->step());
     if (found) {
       split = middle->text(0);
       // `at` versions precede that row; those of its own device among them belong above.
-      PH_ASSIGN_OR_RETURN(auto same, conn.prepare("SELECT count(*) FROM device_versions WHERE "
-                                                  "device_id = :id AND (valid_from < :v OR "
-                                                  "(valid_from = :v AND seq < :s))"));
+      PH_ASSIGN_OR_RETURN(auto same, prepare(conn, Query::kCountEarlierVersionsOfDevice));
       same->bind("id", split);
-      same->bind("v", middle->integer(1));
-      same->bind("s", middle->integer(2));
+      same->bind("valid_from", middle->integer(1));
+      same->bind("seq", middle->integer(2));
       PH_ASSIGN_OR_RETURN(bool counted, same->step());
       if (counted) lower_count = static_cast<std::size_t>(at - same->integer(0));
     }
   }
   if (split.empty() || lower_count == 0 || lower_count >= n) {
-    return loadAllVersions<inventory::Device>(
-        conn, n, std::string(kDeviceHistory) + "ORDER BY device_id, valid_from, seq",
-        readDeviceInto);
+    return loadAllVersions<inventory::Device>(conn, n, Query::kDeviceVersionsForCampaign,
+                                              readDeviceInto);
   }
   PH_ASSIGN_OR_RETURN(const std::int64_t seq, lastEventSeq(conn));
   std::vector<campaign::Versioned<inventory::Device>> out;
@@ -362,24 +318,21 @@ Result<std::vector<campaign::Versioned<inventory::Device>>> CampaignStore::loadD
   adviseHugePages(out.data(), n * sizeof(campaign::Versioned<inventory::Device>));
   out.resize(n);
   const std::span<campaign::Versioned<inventory::Device>> all(out);
-  const std::string lower_sql =
-      std::string(kDeviceHistory) + "WHERE device_id < :split ORDER BY device_id, valid_from, seq";
-  const std::string upper_sql =
-      std::string(kDeviceHistory) + "WHERE device_id >= :split ORDER BY device_id, valid_from, seq";
+  constexpr Query kLower = Query::kDeviceVersionsForCampaignBelow;
+  constexpr Query kUpper = Query::kDeviceVersionsForCampaignFrom;
   std::size_t upper_filled = 0;
   std::int64_t upper_seq = -1;
-  auto upper = std::async(std::launch::async, readUpperHalf, std::ref(*second),
-                          std::cref(upper_sql), std::string_view(split), all.subspan(lower_count),
-                          std::ref(upper_filled), std::ref(upper_seq));
+  auto upper = std::async(std::launch::async, readUpperHalf, std::ref(*second), kUpper,
+                          std::string_view(split), all.subspan(lower_count), std::ref(upper_filled),
+                          std::ref(upper_seq));
   std::size_t lower_filled = 0;
-  const Status lower =
-      readDevicesInto(conn, lower_sql, split, all.first(lower_count), lower_filled);
+  const Status lower = readDevicesInto(conn, kLower, split, all.first(lower_count), lower_filled);
   const Status upper_status = upper.get();
   PH_RETURN_IF_ERROR(lower);
   if (lower_filled != lower_count) return dataLoss("device versions changed while being read");
   if (!upper_status.isOk() || upper_seq != seq) {
     PH_RETURN_IF_ERROR(
-        readDevicesInto(conn, upper_sql, split, all.subspan(lower_count), upper_filled));
+        readDevicesInto(conn, kUpper, split, all.subspan(lower_count), upper_filled));
   }
   out.resize(lower_count + upper_filled);
   return out;
@@ -390,28 +343,20 @@ Result<campaign::History> CampaignStore::loadHistory(const std::string& directiv
                                                      Connection* second) {
   campaign::History h;
   Connection& conn = repo_.connection();
-  constexpr std::string_view kDevices =
-      "SELECT device_id, valid_from, seq, holder, kind, vendor, model, platform, os_version, "
-      "ownership, channel, serial, imei, macs, hostname, state FROM device_versions ";
-  constexpr std::string_view kPeople =
-      "SELECT person_id, valid_from, seq, name, email, unit, roles, status FROM person_versions ";
   if (device_id.empty()) {
-    PH_ASSIGN_OR_RETURN(const std::size_t people, countRows(conn, "person_versions"));
-    PH_ASSIGN_OR_RETURN(
-        h.people, loadAllVersions<inventory::Person>(
-                      conn, people, std::string(kPeople) + "ORDER BY person_id, valid_from, seq",
-                      readPersonInto));
+    PH_ASSIGN_OR_RETURN(const std::size_t people, countRows(conn, Query::kCountPersonVersions));
+    PH_ASSIGN_OR_RETURN(h.people, loadAllVersions<inventory::Person>(
+                                      conn, people, Query::kPersonVersions, readPersonInto));
     PH_ASSIGN_OR_RETURN(h.devices, loadDeviceHistory(conn, second));
   } else {
-    PH_ASSIGN_OR_RETURN(auto ds, conn.prepare(std::string(kDevices) +
-                                              "WHERE device_id = :id ORDER BY valid_from, seq"));
+    PH_ASSIGN_OR_RETURN(auto ds, prepare(conn, Query::kVersionsOfDevice));
     ds->bind("id", device_id);
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, ds->step());
       if (!row) break;
       campaign::Versioned<inventory::Device> v;
-      v.valid_from = static_cast<std::int32_t>(ds->integer(1));
-      v.seq = ds->integer(2);
+      v.valid_from = static_cast<std::int32_t>(ds->integer(kVersionValidFrom));
+      v.seq = ds->integer(kVersionSeq);
       PH_ASSIGN_OR_RETURN(v.record, readDevice(*ds));
       h.devices.push_back(std::move(v));
     }
@@ -422,8 +367,7 @@ Result<campaign::History> CampaignStore::loadHistory(const std::string& directiv
     std::sort(holders.begin(), holders.end());
     holders.erase(std::unique(holders.begin(), holders.end()), holders.end());
     // The holders' other devices decide whether a replacement is held.
-    PH_ASSIGN_OR_RETURN(auto hs, conn.prepare(std::string(kDevices) +
-                                              "WHERE holder = :holder AND device_id <> :id"));
+    PH_ASSIGN_OR_RETURN(auto hs, prepare(conn, Query::kOtherDevicesOfHolder));
     for (const auto& holder : holders) {
       hs->bind("holder", holder);
       hs->bind("id", device_id);
@@ -431,8 +375,8 @@ Result<campaign::History> CampaignStore::loadHistory(const std::string& directiv
         PH_ASSIGN_OR_RETURN(bool row, hs->step());
         if (!row) break;
         campaign::Versioned<inventory::Device> v;
-        v.valid_from = static_cast<std::int32_t>(hs->integer(1));
-        v.seq = hs->integer(2);
+        v.valid_from = static_cast<std::int32_t>(hs->integer(kVersionValidFrom));
+        v.seq = hs->integer(kVersionSeq);
         PH_ASSIGN_OR_RETURN(v.record, readDevice(*hs));
         h.devices.push_back(std::move(v));
       }
@@ -442,32 +386,29 @@ Result<campaign::History> CampaignStore::loadHistory(const std::string& directiv
       return std::tie(a.record.device_id, a.valid_from, a.seq) <
              std::tie(b.record.device_id, b.valid_from, b.seq);
     });
-    PH_ASSIGN_OR_RETURN(auto ps, conn.prepare(std::string(kPeople) +
-                                              "WHERE person_id = :id ORDER BY valid_from, seq"));
+    PH_ASSIGN_OR_RETURN(auto ps, prepare(conn, Query::kVersionsOfPerson));
     for (const auto& holder : holders) {
       ps->bind("id", holder);
       while (true) {
         PH_ASSIGN_OR_RETURN(bool row, ps->step());
         if (!row) break;
         campaign::Versioned<inventory::Person> v;
-        v.valid_from = static_cast<std::int32_t>(ps->integer(1));
-        v.seq = ps->integer(2);
+        v.valid_from = static_cast<std::int32_t>(ps->integer(kVersionValidFrom));
+        v.seq = ps->integer(kVersionSeq);
         PH_ASSIGN_OR_RETURN(v.record, readPerson(*ps));
         h.people.push_back(std::move(v));
       }
       ps->reset();
     }
   }
-  PH_ASSIGN_OR_RETURN(auto s, conn.prepare("SELECT version, valid_from, source_text FROM "
-                                           "directive_versions WHERE directive_id = :d ORDER BY "
-                                           "valid_from, version"));
-  s->bind("d", directive_id);
+  PH_ASSIGN_OR_RETURN(auto s, prepare(conn, Query::kDirectiveVersionsOf));
+  s->bind("directive_id", directive_id);
   while (true) {
     PH_ASSIGN_OR_RETURN(bool row, s->step());
     if (!row) break;
     campaign::DirectiveVersion v;
     v.version = s->integer(0);
-    v.valid_from = static_cast<std::int32_t>(s->integer(1));
+    v.valid_from = static_cast<std::int32_t>(s->integer(kVersionValidFrom));
     auto parsed =
         policy::parseDirective(s->text(2), directive_id + " v" + std::to_string(v.version));
     if (!parsed.isOk()) {

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "storage/catalog.h"
+
 namespace phaseout::storage {
 
 const std::vector<Migration>& migrations() {
@@ -150,9 +152,10 @@ std::string dialectSql(Dialect dialect, std::string_view sql) {
 }
 
 Result<int> schemaVersion(Connection& connection) {
-  PH_RETURN_IF_ERROR(
-      connection.exec("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)"));
-  PH_ASSIGN_OR_RETURN(auto stmt, connection.prepare("SELECT max(version) FROM schema_version"));
+  PH_ASSIGN_OR_RETURN(auto create, prepare(connection, Query::kCreateSchemaVersion));
+  PH_RETURN_IF_ERROR(create->execute());
+  create.reset();
+  PH_ASSIGN_OR_RETURN(auto stmt, prepare(connection, Query::kSchemaVersion));
   PH_ASSIGN_OR_RETURN(bool row, stmt->step());
   if (!row || stmt->isNull(0)) return 0;
   return static_cast<int>(stmt->integer(0));
@@ -170,9 +173,8 @@ Status migrate(Connection& connection) {
   for (const Migration& m : migrations()) {
     if (m.version <= current) continue;
     PH_RETURN_IF_ERROR(connection.exec(dialectSql(connection.dialect(), m.sql)));
-    PH_ASSIGN_OR_RETURN(auto ins,
-                        connection.prepare("INSERT INTO schema_version (version) VALUES (:v)"));
-    ins->bind("v", std::int64_t{m.version});
+    PH_ASSIGN_OR_RETURN(auto ins, prepare(connection, Query::kInsertSchemaVersion));
+    ins->bind("version", std::int64_t{m.version});
     PH_RETURN_IF_ERROR(ins->execute());
   }
   return tx->commit();

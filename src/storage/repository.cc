@@ -11,6 +11,7 @@
 
 #include "core/memory.h"
 #include "core/strings.h"
+#include "storage/catalog.h"
 #include "storage/migrations.h"
 #include "storage/rows.h"
 #include "storage/sighting_store.h"
@@ -22,60 +23,18 @@ using inventory::Device;
 using inventory::EmploymentStatus;
 using inventory::Person;
 
-// The query catalog: every statement the repository runs, with named parameters.
-constexpr std::string_view kInsertPerson =
-    "INSERT INTO person_versions (person_id, valid_from, seq, name, email, unit, roles, status) "
-    "VALUES (:person_id, :valid_from, :seq, :name, :email, :unit, :roles, :status)";
-constexpr std::string_view kSelectPeople =
-    "SELECT person_id, valid_from, seq, name, email, unit, roles, status FROM person_versions "
-    "WHERE valid_from <= :day ORDER BY person_id, valid_from, seq";
-constexpr std::string_view kSelectPersonIds =
-    "SELECT DISTINCT person_id FROM person_versions ORDER BY person_id";
-constexpr std::string_view kInsertDevice =
-    "INSERT INTO device_versions (device_id, valid_from, seq, holder, kind, vendor, model, "
-    "platform, os_version, ownership, channel, serial, imei, macs, hostname, state) VALUES "
-    "(:device_id, :valid_from, :seq, :holder, :kind, :vendor, :model, :platform, :os_version, "
-    ":ownership, :channel, :serial, :imei, :macs, :hostname, :state)";
-constexpr std::string_view kSelectDevices =
-    "SELECT device_id, valid_from, seq, holder, kind, vendor, model, platform, os_version, "
-    "ownership, channel, serial, imei, macs, hostname, state FROM device_versions "
-    "WHERE valid_from <= :day ORDER BY device_id, valid_from, seq";
-constexpr std::string_view kSelectDirectiveVersions =
-    "SELECT directive_id, version, valid_from, seq, title, source_text FROM directive_versions "
-    "ORDER BY directive_id, version";
-constexpr std::string_view kLatestDirectiveVersion =
-    "SELECT version, source_text FROM directive_versions WHERE directive_id = :id "
-    "ORDER BY version DESC LIMIT 1";
-constexpr std::string_view kInsertDirective =
-    "INSERT INTO directive_versions (directive_id, version, valid_from, seq, title, source_text) "
-    "VALUES (:id, :version, :valid_from, :seq, :title, :source_text)";
-constexpr std::string_view kDirectiveColumns =
-    "SELECT d.directive_id, d.version, d.valid_from, d.title, d.source_text, e.recorded_ms, "
-    "e.actor FROM directive_versions d JOIN events e ON e.seq = d.seq ";
-constexpr std::string_view kLastEvent = "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1";
-constexpr std::string_view kInsertEvent =
-    "INSERT INTO events (seq, effective_day, recorded_ms, actor, kind, subject, payload, "
-    "prev_hash, hash) VALUES (:seq, :effective_day, :recorded_ms, :actor, :kind, :subject, "
-    ":payload, :prev_hash, :hash)";
-constexpr std::string_view kSelectEvents =
-    "SELECT seq, effective_day, recorded_ms, actor, kind, subject, payload, prev_hash, hash "
-    "FROM events ORDER BY seq";
-
 const std::string& idOf(const Person& p) { return p.person_id; }
 const std::string& idOf(const Device& d) { return d.device_id; }
 
-// Reads versioned records ordered by (id, valid_from, seq) and keeps the last version of each
-// id: the version in force on the scanned day.
 // Reads versioned records ordered by (id, valid_from, seq) and keeps the last version of each
 // id: the version in force on the scanned day. Rows are read in place into the vector (a
 // record is not moved after it is read, except when the vector grows); a later version of the
 // same id overwrites the one before it.
 template <typename Record, typename ReadInto>
-Result<std::vector<Record>> loadVersions(Connection& conn, std::string_view sql,
-                                         std::optional<Date> as_of, ReadInto read_into,
-                                         const Repository::IdRange& ids = {},
+Result<std::vector<Record>> loadVersions(Connection& conn, Query query, std::optional<Date> as_of,
+                                         ReadInto read_into, const Repository::IdRange& ids = {},
                                          std::size_t reserve = 0) {
-  PH_ASSIGN_OR_RETURN(auto s, conn.prepare(sql));
+  PH_ASSIGN_OR_RETURN(auto s, prepare(conn, query));
   s->bind("day", as_of ? std::int64_t{as_of->days()} : std::int64_t{INT32_MAX});
   if (!ids.from.empty()) s->bind("from", ids.from);
   if (!ids.to.empty()) s->bind("to", ids.to);
@@ -110,16 +69,15 @@ Result<UpsertCounts> upsertVersions(Repository& repo,
                                     const Repository::BatchProducer<Record>& produce,
                                     std::vector<Record> latest, const ChangeContext& change,
                                     std::string_view kind, IdOf id_of, Bind bind, Encode encode,
-                                    std::string_view insert_sql,
-                                    const Repository::RowProgress& progress) {
+                                    Query insert_query, const Repository::RowProgress& progress) {
   Connection& conn = repo.connection();
   std::unordered_map<std::string_view, const Record*> by_id;
   by_id.reserve(latest.size());
   for (const Record& r : latest) by_id.emplace(id_of(r), &r);
   // The event comes first so rows can carry its seq; its digest is known only after the rows,
   // so the event is appended last, inside the same transaction, and must get this seq.
-  PH_ASSIGN_OR_RETURN(auto insert, conn.prepare(insert_sql));
-  PH_ASSIGN_OR_RETURN(auto last, conn.prepare(kLastEvent));
+  PH_ASSIGN_OR_RETURN(auto insert, prepare(conn, insert_query));
+  PH_ASSIGN_OR_RETURN(auto last, prepare(conn, Query::kLastEvent));
   PH_ASSIGN_OR_RETURN(bool has_last, last->step());
   const std::int64_t seq = has_last ? last->integer(0) + 1 : 1;
   last.reset();
@@ -177,7 +135,7 @@ Result<UpsertCounts> upsertVersions(Repository& repo,
 }  // namespace
 
 Result<std::int64_t> lastEventSeq(Connection& conn) {
-  PH_ASSIGN_OR_RETURN(auto s, conn.prepare("SELECT coalesce(max(seq), 0) FROM events"));
+  PH_ASSIGN_OR_RETURN(auto s, prepare(conn, Query::kLastEventSeq));
   PH_ASSIGN_OR_RETURN(bool row, s->step());
   return row ? s->integer(0) : 0;
 }
@@ -222,7 +180,7 @@ Result<UpsertCounts> Repository::upsertPeople(const BatchProducer<Person>& produ
       auto counts, upsertVersions(
                        *this, produce, std::move(latest), change, "import.people",
                        [](const Person& p) -> std::string_view { return p.person_id; }, bindPerson,
-                       appendPersonRow, kInsertPerson, progress));
+                       appendPersonRow, Query::kInsertPerson, progress));
   PH_RETURN_IF_ERROR(tx->commit());
   return counts;
 }
@@ -236,65 +194,54 @@ Result<UpsertCounts> Repository::upsertDevices(const BatchProducer<Device>& prod
       auto counts, upsertVersions(
                        *this, produce, std::move(latest), change, "import.devices",
                        [](const Device& d) -> std::string_view { return d.device_id; }, bindDevice,
-                       appendDeviceRow, kInsertDevice, progress));
+                       appendDeviceRow, Query::kInsertDevice, progress));
   PH_RETURN_IF_ERROR(tx->commit());
   return counts;
 }
 
 Result<std::vector<Person>> Repository::loadPeople(std::optional<Date> as_of, Fields fields) {
   // Every stored version bounds the result: reserved up front, the vector never regrows.
-  PH_ASSIGN_OR_RETURN(auto count, connection_.prepare("SELECT count(*) FROM person_versions"));
+  PH_ASSIGN_OR_RETURN(auto count, prepare(connection_, Query::kCountPersonVersions));
   PH_ASSIGN_OR_RETURN(bool counted, count->step());
   const auto versions = static_cast<std::size_t>(counted ? count->integer(0) : 0);
   count.reset();
-  if (fields == Fields::kAll) {
-    return loadVersions<Person>(connection_, kSelectPeople, as_of, readPersonInto, {}, versions);
-  }
-  // Same column positions as kSelectPeople, with name and email left empty.
+  // kEvaluation: the same column positions, with name and email left empty.
   return loadVersions<Person>(
-      connection_,
-      "SELECT person_id, valid_from, seq, '', '', unit, roles, status FROM person_versions "
-      "WHERE valid_from <= :day ORDER BY person_id, valid_from, seq",
+      connection_, fields == Fields::kAll ? Query::kPeopleAsOf : Query::kPeopleAsOfForEvaluation,
       as_of, readPersonInto, {}, versions);
 }
 
 Result<std::vector<Device>> Repository::loadDevices(std::optional<Date> as_of, Fields fields,
                                                     const IdRange& ids, std::size_t reserve) {
-  // kEvaluation: the same column positions as kSelectDevices, with what evaluation never reads
-  // left empty.
-  std::string sql = fields == Fields::kAll
-                        ? "SELECT device_id, valid_from, seq, holder, kind, vendor, model, "
-                          "platform, os_version, ownership, channel, serial, imei, macs, "
-                          "hostname, state FROM device_versions WHERE valid_from <= :day"
-                        : "SELECT device_id, valid_from, seq, holder, kind, vendor, model, "
-                          "platform, os_version, 'unknown', 'unknown', '', '', '', '', state "
-                          "FROM device_versions WHERE valid_from <= :day";
-  if (!ids.from.empty()) sql += " AND device_id >= :from";
-  if (!ids.to.empty()) sql += " AND device_id < :to";
-  sql += " ORDER BY device_id, valid_from, seq";
-  return loadVersions<Device>(connection_, sql, as_of, readDeviceInto, ids, reserve);
+  // kEvaluation: the same column positions, with what evaluation never reads left empty.
+  static constexpr Query kAll[] = {Query::kDevicesAsOf, Query::kDevicesAsOfFrom,
+                                   Query::kDevicesAsOfBelow, Query::kDevicesAsOfBetween};
+  static constexpr Query kEvaluation[] = {
+      Query::kDevicesAsOfForEvaluation, Query::kDevicesAsOfFromForEvaluation,
+      Query::kDevicesAsOfBelowForEvaluation, Query::kDevicesAsOfBetweenForEvaluation};
+  const std::size_t shape = (ids.from.empty() ? 0 : 1) + (ids.to.empty() ? 0 : 2);
+  return loadVersions<Device>(connection_,
+                              fields == Fields::kAll ? kAll[shape] : kEvaluation[shape], as_of,
+                              readDeviceInto, ids, reserve);
 }
 
 Result<Repository::DeviceSplit> Repository::deviceIdAt(double fraction) {
-  PH_ASSIGN_OR_RETURN(auto count, connection_.prepare("SELECT count(*) FROM device_versions"));
+  PH_ASSIGN_OR_RETURN(auto count, prepare(connection_, Query::kCountDeviceVersions));
   PH_ASSIGN_OR_RETURN(bool row, count->step());
   const std::int64_t n = row ? count->integer(0) : 0;
   DeviceSplit split;
   split.versions = static_cast<std::size_t>(n);
   if (n < 2) return split;
-  PH_ASSIGN_OR_RETURN(auto at, connection_.prepare("SELECT device_id FROM device_versions "
-                                                   "ORDER BY device_id LIMIT 1 OFFSET :k"));
-  at->bind("k", static_cast<std::int64_t>(static_cast<double>(n) * std::clamp(fraction, 0.0, 1.0)));
+  PH_ASSIGN_OR_RETURN(auto at, prepare(connection_, Query::kDeviceIdAtOffset));
+  at->bind("offset",
+           static_cast<std::int64_t>(static_cast<double>(n) * std::clamp(fraction, 0.0, 1.0)));
   PH_ASSIGN_OR_RETURN(bool found, at->step());
   if (found) split.device_id = at->text(0);
   return split;
 }
 
 Result<inventory::Person> Repository::loadPerson(const std::string& person_id, Date as_of) {
-  PH_ASSIGN_OR_RETURN(
-      auto s, connection_.prepare("SELECT person_id, valid_from, seq, name, email, unit, roles, "
-                                  "status FROM person_versions WHERE person_id = :id AND "
-                                  "valid_from <= :day ORDER BY valid_from DESC, seq DESC LIMIT 1"));
+  PH_ASSIGN_OR_RETURN(auto s, prepare(connection_, Query::kPersonAsOf));
   s->bind("id", person_id);
   s->bind("day", std::int64_t{as_of.days()});
   PH_ASSIGN_OR_RETURN(bool row, s->step());
@@ -303,11 +250,7 @@ Result<inventory::Person> Repository::loadPerson(const std::string& person_id, D
 }
 
 Result<inventory::Device> Repository::loadDevice(const std::string& device_id, Date as_of) {
-  PH_ASSIGN_OR_RETURN(
-      auto s, connection_.prepare("SELECT device_id, valid_from, seq, holder, kind, vendor, model, "
-                                  "platform, os_version, ownership, channel, serial, imei, macs, "
-                                  "hostname, state FROM device_versions WHERE device_id = :id AND "
-                                  "valid_from <= :day ORDER BY valid_from DESC, seq DESC LIMIT 1"));
+  PH_ASSIGN_OR_RETURN(auto s, prepare(connection_, Query::kDeviceAsOf));
   s->bind("id", device_id);
   s->bind("day", std::int64_t{as_of.days()});
   PH_ASSIGN_OR_RETURN(bool row, s->step());
@@ -316,14 +259,13 @@ Result<inventory::Device> Repository::loadDevice(const std::string& device_id, D
 }
 
 Result<bool> Repository::deviceExists(const std::string& device_id) {
-  PH_ASSIGN_OR_RETURN(
-      auto s, connection_.prepare("SELECT 1 FROM device_versions WHERE device_id = :id LIMIT 1"));
+  PH_ASSIGN_OR_RETURN(auto s, prepare(connection_, Query::kDeviceExists));
   s->bind("id", device_id);
   return s->step();
 }
 
 Result<std::vector<std::string>> Repository::loadPersonIds() {
-  PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(kSelectPersonIds));
+  PH_ASSIGN_OR_RETURN(auto s, prepare(connection_, Query::kPersonIds));
   std::vector<std::string> out;
   while (true) {
     PH_ASSIGN_OR_RETURN(bool row, s->step());
@@ -338,8 +280,8 @@ Result<AddDirectiveOutcome> Repository::addDirective(const std::string& directiv
                                                      const std::string& source_text,
                                                      Date valid_from, const ChangeContext& change) {
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(connection_, Transaction::Mode::kWrite));
-  PH_ASSIGN_OR_RETURN(auto latest, connection_.prepare(kLatestDirectiveVersion));
-  latest->bind("id", directive_id);
+  PH_ASSIGN_OR_RETURN(auto latest, prepare(connection_, Query::kLatestDirectiveText));
+  latest->bind("directive_id", directive_id);
   PH_ASSIGN_OR_RETURN(bool has_row, latest->step());
   AddDirectiveOutcome outcome;
   if (has_row) {
@@ -366,8 +308,8 @@ Result<AddDirectiveOutcome> Repository::addDirective(const std::string& directiv
   event.payload = rowsPayload(detail, digest);
   PH_ASSIGN_OR_RETURN(std::int64_t seq, appendEvent(std::move(event)));
 
-  PH_ASSIGN_OR_RETURN(auto ins, connection_.prepare(kInsertDirective));
-  ins->bind("id", directive_id);
+  PH_ASSIGN_OR_RETURN(auto ins, prepare(connection_, Query::kInsertDirective));
+  ins->bind("directive_id", directive_id);
   ins->bind("version", outcome.version);
   ins->bind("valid_from", std::int64_t{valid_from.days()});
   ins->bind("seq", seq);
@@ -379,11 +321,7 @@ Result<AddDirectiveOutcome> Repository::addDirective(const std::string& directiv
 }
 
 Result<std::vector<DirectiveRecord>> Repository::listDirectives() {
-  PH_ASSIGN_OR_RETURN(
-      auto s, connection_.prepare(std::string(kDirectiveColumns) +
-                                  "WHERE d.version = (SELECT max(version) FROM directive_versions "
-                                  "x WHERE x.directive_id = d.directive_id) "
-                                  "ORDER BY d.directive_id"));
+  PH_ASSIGN_OR_RETURN(auto s, prepare(connection_, Query::kLatestDirectives));
   std::vector<DirectiveRecord> out;
   while (true) {
     PH_ASSIGN_OR_RETURN(bool row, s->step());
@@ -396,13 +334,9 @@ Result<std::vector<DirectiveRecord>> Repository::listDirectives() {
 
 Result<DirectiveRecord> Repository::getDirective(const std::string& directive_id,
                                                  std::int64_t version) {
-  PH_ASSIGN_OR_RETURN(
-      auto s, connection_.prepare(std::string(kDirectiveColumns) +
-                                  (version == 0 ? "WHERE d.directive_id = :id ORDER BY d.version "
-                                                  "DESC LIMIT 1"
-                                                : "WHERE d.directive_id = :id AND d.version = "
-                                                  ":version")));
-  s->bind("id", directive_id);
+  PH_ASSIGN_OR_RETURN(auto s, prepare(connection_, version == 0 ? Query::kLatestDirective
+                                                                : Query::kDirectiveVersion));
+  s->bind("directive_id", directive_id);
   if (version != 0) s->bind("version", version);
   PH_ASSIGN_OR_RETURN(bool row, s->step());
   if (!row) {
@@ -414,11 +348,8 @@ Result<DirectiveRecord> Repository::getDirective(const std::string& directive_id
 }
 
 Result<DirectiveRecord> Repository::directiveInForce(const std::string& directive_id, Date as_of) {
-  PH_ASSIGN_OR_RETURN(auto s,
-                      connection_.prepare(std::string(kDirectiveColumns) +
-                                          "WHERE d.directive_id = :id AND d.valid_from <= :day "
-                                          "ORDER BY d.valid_from DESC, d.version DESC LIMIT 1"));
-  s->bind("id", directive_id);
+  PH_ASSIGN_OR_RETURN(auto s, prepare(connection_, Query::kDirectiveInForce));
+  s->bind("directive_id", directive_id);
   s->bind("day", std::int64_t{as_of.days()});
   PH_ASSIGN_OR_RETURN(bool row, s->step());
   if (row) return readDirective(*s);
@@ -429,13 +360,13 @@ Result<DirectiveRecord> Repository::directiveInForce(const std::string& directiv
 }
 
 Result<std::int64_t> Repository::appendEvent(audit::Event event) {
-  PH_ASSIGN_OR_RETURN(auto last, connection_.prepare(kLastEvent));
+  PH_ASSIGN_OR_RETURN(auto last, prepare(connection_, Query::kLastEvent));
   PH_ASSIGN_OR_RETURN(bool has_last, last->step());
   event.seq = has_last ? last->integer(0) + 1 : 1;
   event.prev_hash = has_last ? std::string(last->text(1)) : std::string(audit::kGenesisHash);
   last.reset();
   event.hash = audit::chainHash(event.prev_hash, event);
-  PH_ASSIGN_OR_RETURN(auto ins, connection_.prepare(kInsertEvent));
+  PH_ASSIGN_OR_RETURN(auto ins, prepare(connection_, Query::kInsertEvent));
   ins->bind("seq", event.seq);
   ins->bind("effective_day", std::int64_t{event.effective_day});
   ins->bind("recorded_ms", event.recorded_ms);
@@ -469,7 +400,7 @@ Result<std::int64_t> Repository::recordDeviceVersion(const Device& device,
     return internalError(std::string("event detail is not JSON: ") + e.what());
   }
   PH_ASSIGN_OR_RETURN(std::int64_t seq, appendEvent(std::move(event)));
-  PH_ASSIGN_OR_RETURN(auto ins, connection_.prepare(kInsertDevice));
+  PH_ASSIGN_OR_RETURN(auto ins, prepare(connection_, Query::kInsertDevice));
   bindDevice(*ins, device);
   ins->bind("valid_from", valid_from);
   ins->bind("seq", seq);
@@ -478,20 +409,21 @@ Result<std::int64_t> Repository::recordDeviceVersion(const Device& device,
 }
 
 Status Repository::forEachEvent(const std::function<Status(const audit::Event&)>& fn) {
-  PH_ASSIGN_OR_RETURN(auto s, connection_.prepare(kSelectEvents));
+  PH_ASSIGN_OR_RETURN(auto s, prepare(connection_, Query::kSelectEvents));
   audit::Event e;
   while (true) {
     PH_ASSIGN_OR_RETURN(bool row, s->step());
     if (!row) break;
-    e.seq = s->integer(0);
-    e.effective_day = static_cast<std::int32_t>(s->integer(1));
-    e.recorded_ms = s->integer(2);
-    e.actor = s->text(3);
-    e.kind = s->text(4);
-    e.subject = s->text(5);
-    e.payload = s->text(6);
-    e.prev_hash = s->text(7);
-    e.hash = s->text(8);
+    auto at = [](std::string_view c) consteval { return columnIndex(kEventColumns, c); };
+    e.seq = s->integer(at("seq"));
+    e.effective_day = static_cast<std::int32_t>(s->integer(at("effective_day")));
+    e.recorded_ms = s->integer(at("recorded_ms"));
+    e.actor = s->text(at("actor"));
+    e.kind = s->text(at("kind"));
+    e.subject = s->text(at("subject"));
+    e.payload = s->text(at("payload"));
+    e.prev_hash = s->text(at("prev_hash"));
+    e.hash = s->text(at("hash"));
     PH_RETURN_IF_ERROR(fn(e));
   }
   return Status::ok();
@@ -545,110 +477,100 @@ Status digestStoredRows(Connection& conn, StoredRows& out) {
   RowDigests& digests = *out.digests;
   std::string row_text;  // canonical row buffer, reused
   {
-    PH_ASSIGN_OR_RETURN(auto s,
-                        conn.prepare("SELECT person_id, valid_from, seq, name, email, unit, roles, "
-                                     "status FROM person_versions"));
+    PH_ASSIGN_OR_RETURN(auto s, prepare(conn, Query::kPersonRows));
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
       PH_ASSIGN_OR_RETURN(Person p, readPerson(*s));
       row_text.clear();
-      appendPersonRow(row_text, p, s->integer(1));
-      digests.add(s->integer(2), row_text);
+      appendPersonRow(row_text, p, s->integer(columnIndex(kPersonColumns, "valid_from")));
+      digests.add(s->integer(columnIndex(kPersonColumns, "seq")), row_text);
       ++out.rows;
     }
   }
   {
-    PH_ASSIGN_OR_RETURN(auto s,
-                        conn.prepare("SELECT device_id, valid_from, seq, holder, kind, vendor, "
-                                     "model, platform, os_version, ownership, channel, serial, "
-                                     "imei, macs, hostname, state FROM device_versions"));
+    PH_ASSIGN_OR_RETURN(auto s, prepare(conn, Query::kDeviceRows));
     Device d;  // reused: its strings keep their storage from row to row
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
       if (Status read = readDeviceInto(*s, d); !read.isOk()) {
-        out.unreadable_seq = s->integer(2);
+        out.unreadable_seq = s->integer(columnIndex(kDeviceColumns, "seq"));
         out.unreadable = "a device row it wrote is unreadable: " + read.message();
         return Status::ok();
       }
       row_text.clear();
-      appendDeviceRow(row_text, d, s->integer(1));
-      digests.add(s->integer(2), row_text);
+      appendDeviceRow(row_text, d, s->integer(columnIndex(kDeviceColumns, "valid_from")));
+      digests.add(s->integer(columnIndex(kDeviceColumns, "seq")), row_text);
       ++out.rows;
     }
   }
   {
-    PH_ASSIGN_OR_RETURN(auto s, conn.prepare(kSelectDirectiveVersions));
+    PH_ASSIGN_OR_RETURN(auto s, prepare(conn, Query::kDirectiveRows));
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
-      digests.add(s->integer(3),
-                  directiveRow(s->text(0), s->integer(1), s->integer(2), s->text(4), s->text(5)));
+      auto at = [](std::string_view c) consteval { return columnIndex(kDirectiveColumns, c); };
+      digests.add(s->integer(at("seq")),
+                  directiveRow(s->text(at("directive_id")), s->integer(at("version")),
+                               s->integer(at("valid_from")), s->text(at("title")),
+                               s->text(at("source_text"))));
       ++out.rows;
     }
   }
   {
-    PH_ASSIGN_OR_RETURN(auto s,
-                        conn.prepare("SELECT waiver_id, directive_id, device_id, person_id, unit, "
-                                     "approver, reason, from_day, until_day, seq FROM waivers"));
+    PH_ASSIGN_OR_RETURN(auto s, prepare(conn, Query::kWaiverRows));
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
-      digests.add(s->integer(9), waiverRow(readWaiver(*s)));
+      digests.add(s->integer(columnIndex(kWaiverColumns, "seq")), waiverRow(readWaiver(*s)));
       ++out.rows;
     }
   }
   {
-    PH_ASSIGN_OR_RETURN(
-        auto s, conn.prepare("SELECT waiver_id, revoked_from, seq FROM waiver_revocations"));
+    PH_ASSIGN_OR_RETURN(auto s, prepare(conn, Query::kWaiverRevocationRows));
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
-      digests.add(s->integer(2), waiverRevocationRow(s->text(0), s->integer(1)));
+      auto at = [](std::string_view c) consteval {
+        return columnIndex(kWaiverRevocationColumns, c);
+      };
+      digests.add(s->integer(at("seq")),
+                  waiverRevocationRow(s->text(at("waiver_id")), s->integer(at("revoked_from"))));
       ++out.rows;
     }
   }
   {
-    PH_ASSIGN_OR_RETURN(auto s,
-                        conn.prepare("SELECT seq, directive_id, device_id, stage, on_day, actor, "
-                                     "note FROM case_steps"));
+    PH_ASSIGN_OR_RETURN(auto s, prepare(conn, Query::kCaseStepRows));
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
-      campaign::CaseStep st;
-      st.directive_id = s->text(1);
-      st.device_id = s->text(2);
-      auto stage = campaign::parseCaseStage(s->text(3));
-      if (!stage) {
-        out.unreadable_seq = s->integer(0);
+      auto st = readCaseStep(*s);
+      if (!st.isOk()) {
+        out.unreadable_seq = s->integer(columnIndex(kCaseStepColumns, "seq"));
         out.unreadable = "the case step it wrote has an invalid stage";
         return Status::ok();
       }
-      st.stage = *stage;
-      st.on = Date::fromDays(static_cast<std::int32_t>(s->integer(4)));
-      st.actor = s->text(5);
-      st.note = s->text(6);
-      digests.add(s->integer(0), caseStepRow(st));
+      digests.add(st->seq, caseStepRow(*st));
       ++out.rows;
     }
   }
   {
-    PH_ASSIGN_OR_RETURN(auto s,
-                        conn.prepare("SELECT directive_id, device_id, milestone, step, recipient, "
-                                     "sent_day, seq FROM notifications"));
+    PH_ASSIGN_OR_RETURN(auto s, prepare(conn, Query::kNotificationRows));
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
-      digests.add(s->integer(6), notificationRow(s->text(0), s->text(1), s->text(2), s->text(3),
-                                                 s->text(4), s->integer(5)));
+      auto at = [](std::string_view c) consteval { return columnIndex(kNotificationColumns, c); };
+      digests.add(s->integer(at("seq")),
+                  notificationRow(s->text(at("directive_id")), s->text(at("device_id")),
+                                  s->text(at("milestone")), s->text(at("step")),
+                                  s->text(at("recipient")), s->integer(at("sent_day"))));
       ++out.rows;
     }
   }
   PH_RETURN_IF_ERROR(addSightingDigests(conn, digests, out.rows));
   {
-    PH_ASSIGN_OR_RETURN(auto s, conn.prepare("SELECT sha256, content FROM evidence "
-                                             "ORDER BY sha256"));
+    PH_ASSIGN_OR_RETURN(auto s, prepare(conn, Query::kEvidenceRows));
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;

@@ -1,6 +1,7 @@
 #include "storage/rows.h"
 
 #include "core/strings.h"
+#include "storage/catalog.h"
 
 namespace phaseout::storage {
 
@@ -131,14 +132,20 @@ Status decodeEnum(Parse parse, std::string_view raw, T& out, std::string_view co
 
 }  // namespace
 
-// Columns from kSelectPeople: person_id, valid_from, seq, name, email, unit, roles, status.
+// Columns as kPersonColumns lists them.
 Status readPersonInto(Statement& s, Person& p) {
-  p.person_id = s.text(0);
-  p.name = s.text(3);
-  p.email = s.text(4);
-  p.unit = s.text(5);
-  p.roles = splitList(s.text(6), ';');
-  const std::string_view status = s.text(7);
+  constexpr int kId = columnIndex(kPersonColumns, "person_id");
+  constexpr int kName = columnIndex(kPersonColumns, "name");
+  constexpr int kEmail = columnIndex(kPersonColumns, "email");
+  constexpr int kUnit = columnIndex(kPersonColumns, "unit");
+  constexpr int kRoles = columnIndex(kPersonColumns, "roles");
+  constexpr int kStatus = columnIndex(kPersonColumns, "status");
+  p.person_id = s.text(kId);
+  p.name = s.text(kName);
+  p.email = s.text(kEmail);
+  p.unit = s.text(kUnit);
+  p.roles = splitList(s.text(kRoles), ';');
+  const std::string_view status = s.text(kStatus);
   if (status == "active") {
     p.status = EmploymentStatus::kActive;
   } else if (status == "left") {
@@ -156,25 +163,27 @@ Result<Person> readPerson(Statement& s) {
   return p;
 }
 
-// Columns from kSelectDevices: device_id, valid_from, seq, then the record's fields.
+// Columns as kDeviceColumns lists them.
 Status readDeviceInto(Statement& s, Device& d) {
-  d.device_id = s.text(0);
-  d.holder = s.text(3);
-  PH_RETURN_IF_ERROR(decodeEnum(platform::parseKind, s.text(4), d.kind, "kind", d.device_id));
-  d.vendor = s.text(5);
-  d.model = s.text(6);
+  auto at = [](std::string_view column) consteval { return columnIndex(kDeviceColumns, column); };
+  d.device_id = s.text(at("device_id"));
+  d.holder = s.text(at("holder"));
   PH_RETURN_IF_ERROR(
-      decodeEnum(platform::parsePlatform, s.text(7), d.platform, "platform", d.device_id));
-  d.os_version = s.text(8);
+      decodeEnum(platform::parseKind, s.text(at("kind")), d.kind, "kind", d.device_id));
+  d.vendor = s.text(at("vendor"));
+  d.model = s.text(at("model"));
+  PH_RETURN_IF_ERROR(decodeEnum(platform::parsePlatform, s.text(at("platform")), d.platform,
+                                "platform", d.device_id));
+  d.os_version = s.text(at("os_version"));
+  PH_RETURN_IF_ERROR(decodeEnum(platform::parseOwnership, s.text(at("ownership")), d.ownership,
+                                "ownership", d.device_id));
   PH_RETURN_IF_ERROR(
-      decodeEnum(platform::parseOwnership, s.text(9), d.ownership, "ownership", d.device_id));
-  PH_RETURN_IF_ERROR(
-      decodeEnum(platform::parseChannel, s.text(10), d.channel, "channel", d.device_id));
-  d.serial = s.text(11);
-  d.imei = s.text(12);
-  d.macs = splitList(s.text(13), ';');
-  d.hostname = s.text(14);
-  return decodeEnum(platform::parseDeviceState, s.text(15), d.state, "state", d.device_id);
+      decodeEnum(platform::parseChannel, s.text(at("channel")), d.channel, "channel", d.device_id));
+  d.serial = s.text(at("serial"));
+  d.imei = s.text(at("imei"));
+  d.macs = splitList(s.text(at("macs")), ';');
+  d.hostname = s.text(at("hostname"));
+  return decodeEnum(platform::parseDeviceState, s.text(at("state")), d.state, "state", d.device_id);
 }
 
 Result<Device> readDevice(Statement& s) {
@@ -184,17 +193,37 @@ Result<Device> readDevice(Statement& s) {
 }
 
 campaign::Waiver readWaiver(Statement& s) {
+  auto at = [](std::string_view column) consteval { return columnIndex(kWaiverColumns, column); };
   campaign::Waiver w;
-  w.waiver_id = s.text(0);
-  w.directive_id = s.text(1);
-  w.device_id = s.text(2);
-  w.person_id = s.text(3);
-  w.unit = s.text(4);
-  w.approver = s.text(5);
-  w.reason = s.text(6);
-  w.from = Date::fromDays(static_cast<std::int32_t>(s.integer(7)));
-  w.until = Date::fromDays(static_cast<std::int32_t>(s.integer(8)));
+  w.waiver_id = s.text(at("waiver_id"));
+  w.directive_id = s.text(at("directive_id"));
+  w.device_id = s.text(at("device_id"));
+  w.person_id = s.text(at("person_id"));
+  w.unit = s.text(at("unit"));
+  w.approver = s.text(at("approver"));
+  w.reason = s.text(at("reason"));
+  w.from = Date::fromDays(static_cast<std::int32_t>(s.integer(at("from_day"))));
+  w.until = Date::fromDays(static_cast<std::int32_t>(s.integer(at("until_day"))));
   return w;
+}
+
+Result<campaign::CaseStep> readCaseStep(Statement& s) {
+  auto at = [](std::string_view column) consteval { return columnIndex(kCaseStepColumns, column); };
+  campaign::CaseStep st;
+  st.seq = s.integer(at("seq"));
+  st.directive_id = s.text(at("directive_id"));
+  st.device_id = s.text(at("device_id"));
+  const std::string_view stage = s.text(at("stage"));
+  const auto parsed = campaign::parseCaseStage(stage);
+  if (!parsed) {
+    return dataLoss("stored case step " + std::to_string(st.seq) + " has stage \"" +
+                    std::string(stage) + "\"");
+  }
+  st.stage = *parsed;
+  st.on = Date::fromDays(static_cast<std::int32_t>(s.integer(at("on_day"))));
+  st.actor = s.text(at("actor"));
+  st.note = s.text(at("note"));
+  return st;
 }
 
 std::string rowsPayload(const nlohmann::ordered_json& detail, const audit::RowSetDigest& digest) {

@@ -53,8 +53,10 @@ class RowDigests {
   std::optional<std::int64_t> first_orphan_;
 };
 
-// Reads waiver columns selected as: waiver_id, directive_id, device_id, person_id, unit,
-// approver, reason, from_day, until_day (revocation not included).
+// Reads a case step selected as kCaseStepColumns list them (catalog.h); DataLoss when its
+// stored stage is not valid.
+Result<campaign::CaseStep> readCaseStep(Statement& s);
+// Reads a waiver selected as kWaiverColumns lists them (catalog.h; revocation not included).
 campaign::Waiver readWaiver(Statement& s);
 // The payload of an event that wrote rows: {"detail": ..., "rows": n, "rows_digest": hex}.
 std::string rowsPayload(const nlohmann::ordered_json& detail, const audit::RowSetDigest& digest);
@@ -63,7 +65,7 @@ std::string rowsPayload(const nlohmann::ordered_json& detail, const audit::RowSe
 // copy (Statement::bindView): keep the record alive and unchanged until the statement has run.
 void bindPerson(Statement& s, const inventory::Person& p);
 void bindDevice(Statement& s, const inventory::Device& d);
-// Read rows selected as: id, valid_from, seq, then the record's columns in table order.
+// Read rows selected as kPersonColumns / kDeviceColumns list them (catalog.h).
 // DataLoss when a stored enum value is not valid.
 Result<inventory::Person> readPerson(Statement& s);
 Result<inventory::Device> readDevice(Statement& s);

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "policy/directive.h"
+#include "storage/catalog.h"
 #include "storage/rows.h"
 
 namespace phaseout::storage {
@@ -16,11 +17,6 @@ using campaign::ServiceUse;
 using campaign::Sighting;
 
 constexpr double kPpm = 1'000'000.0;
-
-constexpr std::string_view kSelectSightings =
-    "SELECT seq, item, sighting_key, seen_day, first_seen_ms, last_seen_ms, macs, ips, "
-    "hostnames, users, serial, vendor, platform, kind, model, level, confidence_ppm, sources, "
-    "services, evidence FROM sightings ";
 
 // A sightings row as stored: what is bound, what is read back, and what the digest covers.
 struct Columns {
@@ -96,28 +92,31 @@ std::string sightingRow(const Columns& c) {
   return out;
 }
 
-// Reads the columns of kSelectSightings (after seq).
+constexpr int kSeqColumn = columnIndex(kSightingColumns, "seq");
+
+// Reads a row selected as kSightingColumns lists them (seq apart).
 Columns readColumns(Statement& s) {
+  auto at = [](std::string_view c) consteval { return columnIndex(kSightingColumns, c); };
   Columns c;
-  c.item = s.integer(1);
-  c.key = s.text(2);
-  c.seen_day = s.integer(3);
-  c.first_seen_ms = s.integer(4);
-  c.last_seen_ms = s.integer(5);
-  c.macs = s.text(6);
-  c.ips = s.text(7);
-  c.hostnames = s.text(8);
-  c.users = s.text(9);
-  c.serial = s.text(10);
-  c.vendor = s.text(11);
-  c.platform = s.text(12);
-  c.kind = s.text(13);
-  c.model = s.text(14);
-  c.level = s.text(15);
-  c.confidence_ppm = s.integer(16);
-  c.sources = s.text(17);
-  c.services = s.text(18);
-  c.evidence = s.text(19);
+  c.item = s.integer(at("item"));
+  c.key = s.text(at("sighting_key"));
+  c.seen_day = s.integer(at("seen_day"));
+  c.first_seen_ms = s.integer(at("first_seen_ms"));
+  c.last_seen_ms = s.integer(at("last_seen_ms"));
+  c.macs = s.text(at("macs"));
+  c.ips = s.text(at("ips"));
+  c.hostnames = s.text(at("hostnames"));
+  c.users = s.text(at("users"));
+  c.serial = s.text(at("serial"));
+  c.vendor = s.text(at("vendor"));
+  c.platform = s.text(at("platform"));
+  c.kind = s.text(at("kind"));
+  c.model = s.text(at("model"));
+  c.level = s.text(at("level"));
+  c.confidence_ppm = s.integer(at("confidence_ppm"));
+  c.sources = s.text(at("sources"));
+  c.services = s.text(at("services"));
+  c.evidence = s.text(at("evidence"));
   return c;
 }
 
@@ -231,21 +230,14 @@ Result<RecordedBatch> SightingStore::recordSightings(const std::vector<Sighting>
   e.subject = subject.empty() ? change.source : subject;
   e.payload = rowsPayload(detail, digest);
   PH_ASSIGN_OR_RETURN(std::int64_t seq, repo_.appendEvent(std::move(e)));
-  PH_ASSIGN_OR_RETURN(
-      auto ins,
-      repo_.connection().prepare(
-          "INSERT INTO sightings (seq, item, sighting_key, seen_day, first_seen_ms, "
-          "last_seen_ms, macs, ips, hostnames, users, serial, vendor, platform, kind, model, "
-          "level, confidence_ppm, sources, services, evidence) VALUES (:seq, :item, :key, "
-          ":day, :first, :last, :macs, :ips, :hostnames, :users, :serial, :vendor, :platform, "
-          ":kind, :model, :level, :confidence, :sources, :services, :evidence)"));
+  PH_ASSIGN_OR_RETURN(auto ins, prepare(repo_.connection(), Query::kInsertSighting));
   for (const Columns& c : rows) {
     ins->bind("seq", seq);
     ins->bind("item", c.item);
-    ins->bind("key", c.key);
-    ins->bind("day", c.seen_day);
-    ins->bind("first", c.first_seen_ms);
-    ins->bind("last", c.last_seen_ms);
+    ins->bind("sighting_key", c.key);
+    ins->bind("seen_day", c.seen_day);
+    ins->bind("first_seen_ms", c.first_seen_ms);
+    ins->bind("last_seen_ms", c.last_seen_ms);
     ins->bind("macs", c.macs);
     ins->bind("ips", c.ips);
     ins->bind("hostnames", c.hostnames);
@@ -256,7 +248,7 @@ Result<RecordedBatch> SightingStore::recordSightings(const std::vector<Sighting>
     ins->bind("kind", c.kind);
     ins->bind("model", c.model);
     ins->bind("level", c.level);
-    ins->bind("confidence", c.confidence_ppm);
+    ins->bind("confidence_ppm", c.confidence_ppm);
     ins->bind("sources", c.sources);
     ins->bind("services", c.services);
     ins->bind("evidence", c.evidence);
@@ -267,10 +259,7 @@ Result<RecordedBatch> SightingStore::recordSightings(const std::vector<Sighting>
 }
 
 Result<std::vector<Sighting>> SightingStore::loadSightings(const SightingQuery& query) {
-  PH_ASSIGN_OR_RETURN(auto s,
-                      repo_.connection().prepare(std::string(kSelectSightings) +
-                                                 "WHERE seen_day >= :since AND seen_day <= :until "
-                                                 "ORDER BY seen_day, seq, item"));
+  PH_ASSIGN_OR_RETURN(auto s, prepare(repo_.connection(), Query::kSightingsBetween));
   s->bind("since", query.since ? std::int64_t{query.since->days()}
                                : std::numeric_limits<std::int64_t>::min());
   s->bind("until", query.as_of ? std::int64_t{query.as_of->days()}
@@ -279,7 +268,7 @@ Result<std::vector<Sighting>> SightingStore::loadSightings(const SightingQuery& 
   while (true) {
     PH_ASSIGN_OR_RETURN(bool row, s->step());
     if (!row) break;
-    PH_ASSIGN_OR_RETURN(Sighting sighting, fromColumns(s->integer(0), readColumns(*s)));
+    PH_ASSIGN_OR_RETURN(Sighting sighting, fromColumns(s->integer(kSeqColumn), readColumns(*s)));
     out.push_back(std::move(sighting));
   }
   return out;
@@ -289,38 +278,30 @@ Result<SightingStore::ReconcileInputs> SightingStore::loadReconcileInputs() {
   ReconcileInputs in;
   Connection& conn = repo_.connection();
   {
-    PH_ASSIGN_OR_RETURN(auto s, conn.prepare("SELECT person_id, valid_from, seq, name, email, "
-                                             "unit, roles, status FROM person_versions ORDER BY "
-                                             "person_id, valid_from, seq"));
+    PH_ASSIGN_OR_RETURN(auto s, prepare(conn, Query::kPersonVersions));
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
       campaign::Versioned<inventory::Person> v;
-      v.valid_from = static_cast<std::int32_t>(s->integer(1));
-      v.seq = s->integer(2);
+      v.valid_from = static_cast<std::int32_t>(s->integer(kVersionValidFrom));
+      v.seq = s->integer(kVersionSeq);
       PH_ASSIGN_OR_RETURN(v.record, readPerson(*s));
       in.people.push_back(std::move(v));
     }
   }
   {
-    PH_ASSIGN_OR_RETURN(auto s,
-                        conn.prepare("SELECT device_id, valid_from, seq, holder, kind, vendor, "
-                                     "model, platform, os_version, ownership, channel, serial, "
-                                     "imei, macs, hostname, state FROM device_versions ORDER BY "
-                                     "device_id, valid_from, seq"));
+    PH_ASSIGN_OR_RETURN(auto s, prepare(conn, Query::kDeviceVersions));
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
       campaign::Versioned<inventory::Device> v;
-      v.valid_from = static_cast<std::int32_t>(s->integer(1));
-      v.seq = s->integer(2);
+      v.valid_from = static_cast<std::int32_t>(s->integer(kVersionValidFrom));
+      v.seq = s->integer(kVersionSeq);
       PH_ASSIGN_OR_RETURN(v.record, readDevice(*s));
       in.devices.push_back(std::move(v));
     }
   }
-  PH_ASSIGN_OR_RETURN(auto s, conn.prepare("SELECT directive_id, version, valid_from, "
-                                           "source_text FROM directive_versions ORDER BY "
-                                           "directive_id, valid_from, version"));
+  PH_ASSIGN_OR_RETURN(auto s, prepare(conn, Query::kAllDirectiveVersions));
   while (true) {
     PH_ASSIGN_OR_RETURN(bool row, s->step());
     if (!row) break;
@@ -339,14 +320,12 @@ Result<SightingStore::ReconcileInputs> SightingStore::loadReconcileInputs() {
   return in;
 }
 
-Status addSightingDigests(Connection& connection,
-                          RowDigests& digests,
-                          std::int64_t& rows) {
-  PH_ASSIGN_OR_RETURN(auto s, connection.prepare(kSelectSightings));
+Status addSightingDigests(Connection& connection, RowDigests& digests, std::int64_t& rows) {
+  PH_ASSIGN_OR_RETURN(auto s, prepare(connection, Query::kSightingRows));
   while (true) {
     PH_ASSIGN_OR_RETURN(bool row, s->step());
     if (!row) break;
-    digests.add(s->integer(0), sightingRow(readColumns(*s)));
+    digests.add(s->integer(kSeqColumn), sightingRow(readColumns(*s)));
     ++rows;
   }
   return Status::ok();

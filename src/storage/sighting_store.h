@@ -73,7 +73,6 @@ class SightingStore {
 // For Repository::verifyAudit(): adds the canonical encoding of every stored sightings row to
 // the digest of the event that wrote it and counts the rows in `rows`.
 // Reads the raw columns only, so an altered row changes the digest instead of failing here.
-Status addSightingDigests(Connection& connection,
-                          RowDigests& digests, std::int64_t& rows);
+Status addSightingDigests(Connection& connection, RowDigests& digests, std::int64_t& rows);
 
 }  // namespace phaseout::storage

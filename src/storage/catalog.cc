@@ -1,0 +1,269 @@
+#include "storage/catalog.h"
+
+#include <utility>
+
+namespace phaseout::storage {
+namespace {
+
+using Columns = std::span<const std::string_view>;
+
+// A column shown as a constant instead of read: `column` is replaced by `literal` at its own
+// position, so readers of the full list read the narrower query unchanged.
+struct Blank {
+  std::string_view column;
+  std::string_view literal;
+};
+
+// "a, b, c" (each name after `prefix`), with blanked columns as their literal.
+std::string columnList(Columns columns, std::string_view prefix = {},
+                       std::span<const Blank> blanks = {}) {
+  std::string out;
+  for (std::string_view c : columns) {
+    if (!out.empty()) out += ", ";
+    std::string_view literal;
+    for (const Blank& b : blanks) {
+      if (b.column == c) literal = b.literal;
+    }
+    if (literal.empty()) {
+      out += prefix;
+      out += c;
+    } else {
+      out += literal;
+    }
+  }
+  return out;
+}
+
+// "INSERT INTO t (a, b) VALUES (:a, :b)": every parameter is named after its column.
+std::string insertInto(std::string_view table, Columns columns) {
+  return "INSERT INTO " + std::string(table) + " (" + columnList(columns) + ") VALUES (" +
+         columnList(columns, ":") + ")";
+}
+
+// "SELECT a, b FROM t " (trailing space: a clause may follow).
+std::string selectFrom(std::string_view table, Columns columns,
+                       std::span<const Blank> blanks = {}) {
+  return "SELECT " + columnList(columns, {}, blanks) + " FROM " + std::string(table) + " ";
+}
+
+// Evaluation and campaigns never read these: left out of the fast loads of millions of rows.
+constexpr std::array<Blank, 2> kPersonEvaluationBlanks = {{{"name", "''"}, {"email", "''"}}};
+constexpr std::array<Blank, 6> kDeviceEvaluationBlanks = {{{"ownership", "'unknown'"},
+                                                           {"channel", "'unknown'"},
+                                                           {"serial", "''"},
+                                                           {"imei", "''"},
+                                                           {"macs", "''"},
+                                                           {"hostname", "''"}}};
+
+constexpr std::string_view kVersionOrder = "ORDER BY device_id, valid_from, seq";
+constexpr std::string_view kPersonOrder = "ORDER BY person_id, valid_from, seq";
+
+struct Portable {
+  std::array<std::string, kQueryCount> sql;
+  std::array<std::string_view, kQueryCount> names;
+};
+
+const Portable& portable() {
+  static const Portable kPortable = [] {
+    Portable p;
+    auto put = [&p](Query q, std::string_view name, std::string sql) {
+      p.names[static_cast<std::size_t>(q)] = name;
+      p.sql[static_cast<std::size_t>(q)] = std::move(sql);
+    };
+    const std::string people = selectFrom("person_versions", kPersonColumns);
+    const std::string people_eval =
+        selectFrom("person_versions", kPersonColumns, kPersonEvaluationBlanks);
+    const std::string devices = selectFrom("device_versions", kDeviceColumns);
+    const std::string devices_eval =
+        selectFrom("device_versions", kDeviceColumns, kDeviceEvaluationBlanks);
+    const std::string directive_records = "SELECT " + columnList(kDirectiveRecordColumns) +
+                                          " FROM directive_versions d JOIN events e ON e.seq = "
+                                          "d.seq ";
+    const std::string as_of = "WHERE valid_from <= :day ";
+    const std::string from = "AND device_id >= :from ";
+    const std::string below = "AND device_id < :to ";
+
+    put(Query::kCreateSchemaVersion, "create_schema_version",
+        "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)");
+    put(Query::kSchemaVersion, "schema_version", "SELECT max(version) FROM schema_version");
+    put(Query::kInsertSchemaVersion, "insert_schema_version",
+        "INSERT INTO schema_version (version) VALUES (:version)");
+
+    put(Query::kLastEvent, "last_event", "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
+    put(Query::kLastEventSeq, "last_event_seq", "SELECT coalesce(max(seq), 0) FROM events");
+    put(Query::kInsertEvent, "insert_event", insertInto("events", kEventColumns));
+    put(Query::kSelectEvents, "select_events",
+        selectFrom("events", kEventColumns) + "ORDER BY seq");
+
+    put(Query::kInsertPerson, "insert_person", insertInto("person_versions", kPersonColumns));
+    put(Query::kCountPersonVersions, "count_person_versions",
+        "SELECT count(*) FROM person_versions");
+    put(Query::kPeopleAsOf, "people_as_of", people + as_of + std::string(kPersonOrder));
+    put(Query::kPeopleAsOfForEvaluation, "people_as_of_for_evaluation",
+        people_eval + as_of + std::string(kPersonOrder));
+    put(Query::kPersonAsOf, "person_as_of",
+        people +
+            "WHERE person_id = :id AND valid_from <= :day "
+            "ORDER BY valid_from DESC, seq DESC LIMIT 1");
+    put(Query::kPersonIds, "person_ids",
+        "SELECT DISTINCT person_id FROM person_versions ORDER BY person_id");
+    put(Query::kPersonVersions, "person_versions", people + std::string(kPersonOrder));
+    put(Query::kVersionsOfPerson, "versions_of_person",
+        people + "WHERE person_id = :id ORDER BY valid_from, seq");
+    put(Query::kPersonRows, "person_rows", people);
+
+    put(Query::kInsertDevice, "insert_device", insertInto("device_versions", kDeviceColumns));
+    put(Query::kCountDeviceVersions, "count_device_versions",
+        "SELECT count(*) FROM device_versions");
+    const std::string order(kVersionOrder);
+    put(Query::kDevicesAsOf, "devices_as_of", devices + as_of + order);
+    put(Query::kDevicesAsOfFrom, "devices_as_of_from", devices + as_of + from + order);
+    put(Query::kDevicesAsOfBelow, "devices_as_of_below", devices + as_of + below + order);
+    put(Query::kDevicesAsOfBetween, "devices_as_of_between",
+        devices + as_of + from + below + order);
+    put(Query::kDevicesAsOfForEvaluation, "devices_as_of_for_evaluation",
+        devices_eval + as_of + order);
+    put(Query::kDevicesAsOfFromForEvaluation, "devices_as_of_from_for_evaluation",
+        devices_eval + as_of + from + order);
+    put(Query::kDevicesAsOfBelowForEvaluation, "devices_as_of_below_for_evaluation",
+        devices_eval + as_of + below + order);
+    put(Query::kDevicesAsOfBetweenForEvaluation, "devices_as_of_between_for_evaluation",
+        devices_eval + as_of + from + below + order);
+    put(Query::kDeviceAsOf, "device_as_of",
+        devices +
+            "WHERE device_id = :id AND valid_from <= :day "
+            "ORDER BY valid_from DESC, seq DESC LIMIT 1");
+    put(Query::kDeviceExists, "device_exists",
+        "SELECT 1 FROM device_versions WHERE device_id = :id LIMIT 1");
+    put(Query::kDeviceIdAtOffset, "device_id_at_offset",
+        "SELECT device_id FROM device_versions ORDER BY device_id LIMIT 1 OFFSET :offset");
+    put(Query::kDeviceVersions, "device_versions", devices + order);
+    put(Query::kDeviceVersionsForCampaign, "device_versions_for_campaign", devices_eval + order);
+    put(Query::kDeviceVersionsForCampaignBelow, "device_versions_for_campaign_below",
+        devices_eval + "WHERE device_id < :split " + order);
+    put(Query::kDeviceVersionsForCampaignFrom, "device_versions_for_campaign_from",
+        devices_eval + "WHERE device_id >= :split " + order);
+    put(Query::kDeviceVersionAtOffset, "device_version_at_offset",
+        "SELECT device_id, valid_from, seq FROM device_versions " + order +
+            " LIMIT 1 OFFSET :offset");
+    put(Query::kCountEarlierVersionsOfDevice, "count_earlier_versions_of_device",
+        "SELECT count(*) FROM device_versions WHERE device_id = :id AND (valid_from < "
+        ":valid_from OR (valid_from = :valid_from AND seq < :seq))");
+    put(Query::kVersionsOfDevice, "versions_of_device",
+        devices + "WHERE device_id = :id ORDER BY valid_from, seq");
+    put(Query::kOtherDevicesOfHolder, "other_devices_of_holder",
+        devices + "WHERE holder = :holder AND device_id <> :id");
+    put(Query::kDeviceRows, "device_rows", devices);
+
+    put(Query::kInsertDirective, "insert_directive",
+        insertInto("directive_versions", kDirectiveColumns));
+    put(Query::kLatestDirectiveText, "latest_directive_text",
+        "SELECT version, source_text FROM directive_versions WHERE directive_id = :directive_id "
+        "ORDER BY version DESC LIMIT 1");
+    put(Query::kDirectiveRows, "directive_rows",
+        selectFrom("directive_versions", kDirectiveColumns) + "ORDER BY directive_id, version");
+    put(Query::kLatestDirectives, "latest_directives",
+        directive_records +
+            "WHERE d.version = (SELECT max(version) FROM directive_versions x WHERE "
+            "x.directive_id = d.directive_id) ORDER BY d.directive_id");
+    put(Query::kLatestDirective, "latest_directive",
+        directive_records + "WHERE d.directive_id = :directive_id ORDER BY d.version DESC LIMIT 1");
+    put(Query::kDirectiveVersion, "directive_version",
+        directive_records + "WHERE d.directive_id = :directive_id AND d.version = :version");
+    put(Query::kDirectiveInForce, "directive_in_force",
+        directive_records +
+            "WHERE d.directive_id = :directive_id AND d.valid_from <= :day "
+            "ORDER BY d.valid_from DESC, d.version DESC LIMIT 1");
+    put(Query::kDirectiveVersionsOf, "directive_versions_of",
+        "SELECT version, valid_from, source_text FROM directive_versions WHERE directive_id = "
+        ":directive_id ORDER BY valid_from, version");
+    put(Query::kAllDirectiveVersions, "all_directive_versions",
+        "SELECT directive_id, version, valid_from, source_text FROM directive_versions ORDER BY "
+        "directive_id, valid_from, version");
+
+    put(Query::kCountWaivers, "count_waivers", "SELECT count(*) FROM waivers");
+    put(Query::kInsertWaiver, "insert_waiver", insertInto("waivers", kWaiverColumns));
+    put(Query::kWaiverRevocationOf, "waiver_revocation_of",
+        "SELECT w.waiver_id, r.revoked_from FROM waivers w LEFT JOIN waiver_revocations r ON "
+        "r.waiver_id = w.waiver_id WHERE w.waiver_id = :waiver_id");
+    put(Query::kInsertWaiverRevocation, "insert_waiver_revocation",
+        insertInto("waiver_revocations", kWaiverRevocationColumns));
+    put(Query::kWaivers, "waivers",
+        "SELECT " + columnList(kWaiverColumns, "w.") +
+            ", r.revoked_from FROM waivers w LEFT JOIN waiver_revocations r ON r.waiver_id = "
+            "w.waiver_id WHERE :directive_id = '' OR w.directive_id = :directive_id ORDER BY "
+            "w.waiver_id");
+    put(Query::kWaiverRows, "waiver_rows", selectFrom("waivers", kWaiverColumns));
+    put(Query::kWaiverRevocationRows, "waiver_revocation_rows",
+        selectFrom("waiver_revocations", kWaiverRevocationColumns));
+
+    put(Query::kInsertCaseStep, "insert_case_step", insertInto("case_steps", kCaseStepColumns));
+    put(Query::kCaseStepsOf, "case_steps_of",
+        selectFrom("case_steps", kCaseStepColumns) +
+            "WHERE directive_id = :directive_id ORDER BY on_day, seq");
+    put(Query::kCaseStepRows, "case_step_rows", selectFrom("case_steps", kCaseStepColumns));
+
+    // Stored once per content: a second file with the same bytes is the same evidence.
+    put(Query::kInsertEvidence, "insert_evidence",
+        insertInto("evidence", kEvidenceColumns) + " ON CONFLICT (sha256) DO NOTHING");
+    put(Query::kEvidenceContent, "evidence_content",
+        "SELECT content FROM evidence WHERE sha256 = :sha256");
+    put(Query::kEvidenceRows, "evidence_rows",
+        "SELECT sha256, content FROM evidence ORDER BY sha256");
+
+    put(Query::kInsertNotification, "insert_notification",
+        insertInto("notifications", kNotificationColumns));
+    put(Query::kNotificationSent, "notification_sent",
+        "SELECT 1 FROM notifications WHERE directive_id = :directive_id AND device_id = "
+        ":device_id AND milestone = :milestone AND step = :step");
+    put(Query::kNotificationsOf, "notifications_of",
+        selectFrom("notifications", kNotificationColumns) +
+            "WHERE directive_id = :directive_id ORDER BY sent_day, seq");
+    put(Query::kNotificationRows, "notification_rows",
+        selectFrom("notifications", kNotificationColumns));
+
+    put(Query::kInsertSighting, "insert_sighting", insertInto("sightings", kSightingColumns));
+    put(Query::kSightingsBetween, "sightings_between",
+        selectFrom("sightings", kSightingColumns) +
+            "WHERE seen_day >= :since AND seen_day <= :until ORDER BY seen_day, seq, item");
+    put(Query::kSightingRows, "sighting_rows", selectFrom("sightings", kSightingColumns));
+    return p;
+  }();
+  return kPortable;
+}
+
+}  // namespace
+
+std::span<const Variant> dialectVariants(Dialect dialect) {
+  switch (dialect) {
+    case Dialect::kSqlite:
+      return {};  // the portable text is SQLite's
+    case Dialect::kPostgres:
+      // The PostgreSQL engine lists here the statements whose text differs on it.
+      return {};
+  }
+  return {};
+}
+
+Catalog::Catalog(std::span<const Variant> variants)
+    : sql_(portable().sql), names_(portable().names) {
+  for (const Variant& v : variants) sql_[static_cast<std::size_t>(v.query)] = std::string(v.sql);
+}
+
+const Catalog& catalog(Dialect dialect) {
+  static const Catalog kSqlite(dialectVariants(Dialect::kSqlite));
+  static const Catalog kPostgres(dialectVariants(Dialect::kPostgres));
+  return dialect == Dialect::kSqlite ? kSqlite : kPostgres;
+}
+
+Result<std::unique_ptr<Statement>> prepare(Connection& connection, Query query) {
+  const Catalog& c = catalog(connection.dialect());
+  auto prepared = connection.prepare(c.sql(query));
+  if (!prepared.isOk()) {
+    return Status(prepared.status().code(),
+                  std::string(c.name(query)) + ": " + prepared.status().message());
+  }
+  return prepared;
+}
+
+}  // namespace phaseout::storage

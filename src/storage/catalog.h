@@ -1,0 +1,188 @@
+// The statement catalog: every query the stores run, by name, with named parameters
+// (`:device_id`), in portable SQL (BIGINT, TEXT, epoch ms). An engine whose SQL differs for a
+// statement supplies its own text for that name (a dialect variant); every other statement is
+// shared. Column lists are written once, here, and the row readers find a column's position
+// with columnIndex(), so a list and its readers cannot drift apart.
+//
+// The schema itself (CREATE TABLE ...) is the numbered migrations (migrations.h); its
+// engine-specific spots are filled in by dialectSql() there. Internal to storage.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+#include "storage/connection.h"
+
+namespace phaseout::storage {
+
+// --- column lists, in table order (the order of the migrations' CREATE TABLE) ---------------
+
+inline constexpr std::array<std::string_view, 9> kEventColumns = {
+    "seq",     "effective_day", "recorded_ms", "actor", "kind",
+    "subject", "payload",       "prev_hash",   "hash"};
+inline constexpr std::array<std::string_view, 8> kPersonColumns = {
+    "person_id", "valid_from", "seq", "name", "email", "unit", "roles", "status"};
+inline constexpr std::array<std::string_view, 16> kDeviceColumns = {
+    "device_id",  "valid_from", "seq",     "holder", "kind", "vendor", "model",    "platform",
+    "os_version", "ownership",  "channel", "serial", "imei", "macs",   "hostname", "state"};
+inline constexpr std::array<std::string_view, 6> kDirectiveColumns = {
+    "directive_id", "version", "valid_from", "seq", "title", "source_text"};
+inline constexpr std::array<std::string_view, 10> kWaiverColumns = {
+    "waiver_id", "directive_id", "device_id", "person_id", "unit",
+    "approver",  "reason",       "from_day",  "until_day", "seq"};
+inline constexpr std::array<std::string_view, 3> kWaiverRevocationColumns = {"waiver_id",
+                                                                             "revoked_from", "seq"};
+inline constexpr std::array<std::string_view, 7> kCaseStepColumns = {
+    "seq", "directive_id", "device_id", "stage", "on_day", "actor", "note"};
+inline constexpr std::array<std::string_view, 4> kEvidenceColumns = {"sha256", "name", "size_bytes",
+                                                                     "content"};
+inline constexpr std::array<std::string_view, 7> kNotificationColumns = {
+    "directive_id", "device_id", "milestone", "step", "recipient", "sent_day", "seq"};
+inline constexpr std::array<std::string_view, 20> kSightingColumns = {
+    "seq",   "item",      "sighting_key",   "seen_day", "first_seen_ms", "last_seen_ms", "macs",
+    "ips",   "hostnames", "users",          "serial",   "vendor",        "platform",     "kind",
+    "model", "level",     "confidence_ppm", "sources",  "services",      "evidence"};
+// What a directive record is read as: its version row and the event that wrote it.
+inline constexpr std::array<std::string_view, 7> kDirectiveRecordColumns = {
+    "d.directive_id", "d.version",     "d.valid_from", "d.title",
+    "d.source_text",  "e.recorded_ms", "e.actor"};
+
+// Versioned tables (people, devices) start with their id, valid_from and seq: the readers of
+// versions read these positions whichever table they scan.
+inline constexpr int kVersionValidFrom = 1;
+inline constexpr int kVersionSeq = 2;
+
+// The position of `name` in `columns`; a name not in the list does not compile.
+template <std::size_t N>
+consteval int columnIndex(const std::array<std::string_view, N>& columns, std::string_view name) {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (columns[i] == name) return static_cast<int>(i);
+  }
+  throw "column not in the list";
+}
+
+static_assert(columnIndex(kPersonColumns, "valid_from") == kVersionValidFrom &&
+              columnIndex(kDeviceColumns, "valid_from") == kVersionValidFrom &&
+              columnIndex(kPersonColumns, "seq") == kVersionSeq &&
+              columnIndex(kDeviceColumns, "seq") == kVersionSeq);
+
+// --- statements ----------------------------------------------------------------------------
+
+enum class Query {
+  // schema_version (migrations.h)
+  kCreateSchemaVersion,
+  kSchemaVersion,
+  kInsertSchemaVersion,
+  // events
+  kLastEvent,
+  kLastEventSeq,
+  kInsertEvent,
+  kSelectEvents,
+  // people
+  kInsertPerson,
+  kCountPersonVersions,
+  kPeopleAsOf,
+  kPeopleAsOfForEvaluation,
+  kPersonAsOf,
+  kPersonIds,
+  kPersonVersions,    // every version, ordered by (person_id, valid_from, seq)
+  kVersionsOfPerson,  // one person's versions, ordered
+  kPersonRows,        // every version, unordered (audit digests)
+  // devices
+  kInsertDevice,
+  kCountDeviceVersions,
+  kDevicesAsOf,
+  kDevicesAsOfFrom,     // device_id >= :from
+  kDevicesAsOfBelow,    // device_id < :to
+  kDevicesAsOfBetween,  // :from <= device_id < :to
+  kDevicesAsOfForEvaluation,
+  kDevicesAsOfFromForEvaluation,
+  kDevicesAsOfBelowForEvaluation,
+  kDevicesAsOfBetweenForEvaluation,
+  kDeviceAsOf,
+  kDeviceExists,
+  kDeviceIdAtOffset,
+  kDeviceVersions,                  // every version, ordered by (device_id, valid_from, seq)
+  kDeviceVersionsForCampaign,       // the same, only the columns campaigns read
+  kDeviceVersionsForCampaignBelow,  // ... device_id < :split
+  kDeviceVersionsForCampaignFrom,   // ... device_id >= :split
+  kDeviceVersionAtOffset,           // id, valid_from, seq of the :at-th version in order
+  kCountEarlierVersionsOfDevice,    // versions of :id before (:v, :s)
+  kVersionsOfDevice,                // one device's versions, ordered
+  kOtherDevicesOfHolder,            // versions of devices held by :holder, except :id
+  kDeviceRows,                      // every version, unordered (audit digests)
+  // directives
+  kInsertDirective,
+  kLatestDirectiveText,
+  kDirectiveRows,  // every version, ordered by (directive_id, version)
+  kLatestDirectives,
+  kLatestDirective,
+  kDirectiveVersion,
+  kDirectiveInForce,
+  kDirectiveVersionsOf,   // version, valid_from, source_text of :directive_id
+  kAllDirectiveVersions,  // directive_id, version, valid_from, source_text
+  // waivers
+  kCountWaivers,
+  kInsertWaiver,
+  kWaiverRevocationOf,
+  kInsertWaiverRevocation,
+  kWaivers,  // with revoked_from; of :directive_id unless it is ''
+  kWaiverRows,
+  kWaiverRevocationRows,
+  // case steps
+  kInsertCaseStep,
+  kCaseStepsOf,
+  kCaseStepRows,
+  // evidence
+  kInsertEvidence,
+  kEvidenceContent,
+  kEvidenceRows,
+  // notifications
+  kInsertNotification,
+  kNotificationSent,
+  kNotificationsOf,
+  kNotificationRows,
+  // sightings
+  kInsertSighting,
+  kSightingsBetween,
+  kSightingRows,
+
+  kCount  // not a statement
+};
+
+inline constexpr std::size_t kQueryCount = static_cast<std::size_t>(Query::kCount);
+
+// A dialect's own text for one statement.
+struct Variant {
+  Query query;
+  std::string_view sql;
+};
+
+// The variants of `dialect` (empty for SQLite, whose text is the portable one).
+std::span<const Variant> dialectVariants(Dialect dialect);
+
+// The statements' text for one dialect: the portable text, replaced by `variants` where given.
+class Catalog {
+ public:
+  explicit Catalog(std::span<const Variant> variants = {});
+  const std::string& sql(Query query) const { return sql_[static_cast<std::size_t>(query)]; }
+  // The statement's name, e.g. "insert_device" (the same for every dialect).
+  std::string_view name(Query query) const { return names_[static_cast<std::size_t>(query)]; }
+
+ private:
+  std::array<std::string, kQueryCount> sql_;
+  std::array<std::string_view, kQueryCount> names_;
+};
+
+// The catalog of `dialect`, built once (thread-safe).
+const Catalog& catalog(Dialect dialect);
+
+// Prepares the statement for the connection's dialect; a failure names the statement.
+Result<std::unique_ptr<Statement>> prepare(Connection& connection, Query query);
+
+}  // namespace phaseout::storage
