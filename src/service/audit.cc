@@ -51,11 +51,12 @@ Result<std::size_t> exportAudit(const Caller& caller, Workspace& ws, const Audit
   storage::Repository& repo = WorkspaceAccess::repository(ws);
   PH_RETURN_IF_ERROR(repo.checkReady());
   std::size_t n = 0;
-  PH_RETURN_IF_ERROR(repo.forEachEvent([&](const audit::Event& e) -> Status {
+  const Status walked = repo.forEachEvent([&](const audit::Event& e) -> Status {
     PH_RETURN_IF_ERROR(sink(exportLine(e)));
     ++n;
     return Status::ok();
-  }));
+  });
+  PH_RETURN_IF_ERROR(walked);
   return n;
 }
 

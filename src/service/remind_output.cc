@@ -71,7 +71,7 @@ ordered_json resultJson(const RemindResult& r) {
     skipped.push_back({{"device_id", k.device_id}, {"milestone", k.milestone}, {"step", k.step}});
   }
   j["already_sent"] = std::move(skipped);
-  using DeliveryOutcome;
+
   j["summary"] = {{"sent", r.count(DeliveryOutcome::kSent)},
                   {"would_send", r.count(DeliveryOutcome::kWouldSend)},
                   {"skipped_already_sent", skippedCount(r)},
@@ -94,7 +94,7 @@ std::string row(std::string_view outcome, std::string_view kind, const std::stri
 }
 
 std::string resultText(const RemindResult& r, std::string_view smtp) {
-  using DeliveryOutcome;
+
   std::string out = "remind " + r.directive_id + " as of " + r.on.toString() +
                     (r.dry_run ? " (dry run: nothing is sent or recorded)\n"
                                : " through " + redactUrl(smtp) + "\n");
