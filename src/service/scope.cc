@@ -18,16 +18,37 @@ void restrictToScope(const Caller& caller, std::vector<inventory::Person>& peopl
 
 void restrictToScope(const Caller& caller, campaign::History& history) {
   if (caller.scope.all_units) return;
+  std::unordered_set<std::string> seen;  // people with a version in view
+  for (const auto& p : history.people) {
+    if (caller.sees(p.record.unit, p.record.person_id)) seen.insert(p.record.person_id);
+  }
   std::erase_if(history.people, [&](const campaign::Versioned<inventory::Person>& p) {
-    return !caller.sees(p.record.unit, p.record.person_id);
+    return !seen.contains(p.record.person_id);
   });
-  std::unordered_set<std::string> seen;
-  for (const auto& p : history.people) seen.insert(p.record.person_id);
+  // A version out of view of someone seen at another time (moved to another unit) stays as a
+  // gap: out of every scope, its details withheld, so the earlier version does not run on.
+  for (auto& p : history.people) {
+    if (caller.sees(p.record.unit, p.record.person_id)) continue;
+    inventory::Person gap;
+    gap.person_id = p.record.person_id;
+    gap.status = inventory::EmploymentStatus::kLeft;
+    p.record = std::move(gap);
+  }
+  std::unordered_set<std::string> devices;  // devices held by a kept person at some time
+  for (const auto& d : history.devices) {
+    if (seen.contains(d.record.holder)) devices.insert(d.record.device_id);
+  }
   std::erase_if(history.devices, [&](const campaign::Versioned<inventory::Device>& d) {
-    return !seen.contains(d.record.holder);
+    return !devices.contains(d.record.device_id);
   });
-  std::unordered_set<std::string> devices;
-  for (const auto& d : history.devices) devices.insert(d.record.device_id);
+  // Likewise a device handed to someone out of view: a gap with no holder and no details.
+  for (auto& d : history.devices) {
+    if (seen.contains(d.record.holder)) continue;
+    inventory::Device gap;
+    gap.device_id = d.record.device_id;
+    gap.state = d.record.state;
+    d.record = std::move(gap);
+  }
   std::erase_if(history.steps,
                 [&](const campaign::CaseStep& s) { return !devices.contains(s.device_id); });
 }

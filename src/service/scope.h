@@ -15,8 +15,10 @@ namespace phaseout::service {
 // Keeps the people the caller sees and the devices held by one of them (in their order).
 void restrictToScope(const Caller& caller, std::vector<inventory::Person>& people,
                      std::vector<inventory::Device>& devices);
-// The same over every version: a person version is kept when the caller sees that version
-// (its unit, or the caller's own record); a device version when its holder has a kept version.
+// The same over every version: the people with a version the caller sees (its unit, or the
+// caller's own record) are kept, their versions out of view turned into gaps (left, no
+// details); the versions and case steps of devices held by a kept person at some time are
+// kept, those held by anyone else then turned into gaps (no holder, no details).
 void restrictToScope(const Caller& caller, campaign::History& history);
 // True when the case's device is one the caller sees (its unit, or the caller holds it).
 bool seesCase(const Caller& caller, const campaign::CaseView& c);
