@@ -94,7 +94,6 @@ std::string row(std::string_view outcome, std::string_view kind, const std::stri
 }
 
 std::string resultText(const RemindResult& r, std::string_view smtp) {
-
   std::string out = "remind " + r.directive_id + " as of " + r.on.toString() +
                     (r.dry_run ? " (dry run: nothing is sent or recorded)\n"
                                : " through " + redactUrl(smtp) + "\n");
