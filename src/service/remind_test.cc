@@ -120,6 +120,8 @@ TEST(SmtpUrlTest, Checks) {
   EXPECT_FALSE(checkSmtpUrl("smtp://:25").isOk());
   const Status s = checkSmtpUrl("imap://user:secret@host");
   EXPECT_THAT(s.message(), Not(HasSubstr("secret")));
+  EXPECT_EQ(s.field(), "smtp");
+  EXPECT_THAT(s.message(), Not(HasSubstr("--")));
   EXPECT_EQ(redactUrl("smtp://user:secret@mail.example:587"), "smtp://***@mail.example:587");
   EXPECT_EQ(redactUrl("smtp://mail.example:25/helo@x"), "smtp://mail.example:25/helo@x");
 }
