@@ -33,9 +33,12 @@
 #include "inventory/import_parser.h"
 #include "inventory/sample_org.h"
 #include "policy/evaluator.h"
+#include "service/directive.h"
 #include "service/workspace.h"
 #include "storage/campaign_store.h"
 #include "storage/connection.h"
+#include "storage/repository.h"
+#include "storage/sqlite_connection.h"
 
 namespace {
 
@@ -163,11 +166,17 @@ int run(const std::string& db, const std::string& directive_path, std::size_t de
   baseline.now_ms = 1677628800000;  // 2023-03-01
   if (auto r = ws.importPeople(people_csv, baseline); !r.isOk()) return fail(r.status());
   if (auto r = ws.importDevices(devices_csv, baseline); !r.isOk()) return fail(r.status());
-  auto added = ws.addDirectiveFile(directive_path, baseline);
+  auto added = service::addDirectiveFile(service::Caller::localOperator(baseline.actor), ws,
+                                         directive_path, baseline);
   if (!added.isOk()) return fail(added.status());
   const policy::Directive& directive = added->directive;
 
-  storage::Repository& repo = ws.repository();
+  // The campaign is written straight into the store (fast, one transaction) on a connection
+  // of its own; the workspace is only the import and directive path.
+  auto conn = storage::openSqlite(db);
+  if (!conn.isOk()) return fail(conn.status());
+  storage::Repository repository(**conn);
+  storage::Repository& repo = repository;
   auto people = repo.loadPeople();
   auto devices = repo.loadDevices();
   if (!people.isOk()) return fail(people.status());

@@ -90,6 +90,40 @@ TEST(WaiverTest, ActiveWindowIsInclusiveAndRevocable) {
   EXPECT_FALSE(w.activeOn(day("2023-03-15")));
 }
 
+TEST(WaiverTest, StateOnADay) {
+  Waiver w;
+  w.from = day("2023-03-10");
+  w.until = day("2023-03-20");
+  EXPECT_EQ(waiverState(w, day("2023-03-09")), WaiverState::kUpcoming);
+  EXPECT_EQ(waiverState(w, day("2023-03-10")), WaiverState::kActive);
+  EXPECT_EQ(waiverState(w, day("2023-03-20")), WaiverState::kActive);
+  EXPECT_EQ(waiverState(w, day("2023-03-21")), WaiverState::kExpired);
+  // A revocation wins from its day on, even over "upcoming" and "expired".
+  w.revoked_from = day("2023-03-05");
+  EXPECT_EQ(waiverState(w, day("2023-03-04")), WaiverState::kUpcoming);
+  EXPECT_EQ(waiverState(w, day("2023-03-05")), WaiverState::kRevoked);
+  EXPECT_EQ(waiverState(w, day("2023-03-25")), WaiverState::kRevoked);
+  EXPECT_EQ(name(WaiverState::kActive), "active");
+  EXPECT_EQ(name(WaiverState::kRevoked), "revoked");
+  EXPECT_EQ(name(WaiverState::kUpcoming), "upcoming");
+  EXPECT_EQ(name(WaiverState::kExpired), "expired");
+}
+
+TEST(WaiverTest, MessagesNameNoCommandLineFlags) {
+  const auto d = directive();
+  std::vector<Person> people = {person("P-9", "pa/it", {"security-officer"})};
+  Waiver w;
+  w.device_id = "D-1";
+  w.person_id = "P-1";
+  w.approver = "P-9";
+  w.reason = "r";
+  w.from = day("2023-03-20");
+  w.until = day("2023-03-10");
+  const std::string message = validateWaiver(w, d, people).message();
+  EXPECT_NE(message.find("before"), std::string::npos);
+  EXPECT_EQ(message.find("--"), std::string::npos) << message;
+}
+
 TEST(RecordTest, DispositionOnlyOfActiveDevices) {
   Device d = device("D-1", "P-1", Platform::kIos);
   auto next = dispose(d, Disposition::kDestroyed, "", day("2023-03-15"));
@@ -97,8 +131,10 @@ TEST(RecordTest, DispositionOnlyOfActiveDevices) {
   EXPECT_EQ(next->state, platform::DeviceState::kDestroyed);
   EXPECT_EQ(dispose(*next, Disposition::kReturned, "", day("2023-03-16")).status().code(),
             StatusCode::kFailedPrecondition);
-  EXPECT_EQ(dispose(d, Disposition::kTransferred, " ", day("2023-03-15")).status().code(),
-            StatusCode::kInvalidArgument);
+  const Status no_recipient =
+      dispose(d, Disposition::kTransferred, " ", day("2023-03-15")).status();
+  EXPECT_EQ(no_recipient.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(no_recipient.field(), "to");
   EXPECT_EQ(parseDisposition("Transferred"), Disposition::kTransferred);
   EXPECT_FALSE(parseDisposition("sold").has_value());
 }
@@ -166,8 +202,8 @@ TEST(ProgressTest, MilestoneChecksOnOneDay) {
   const History h = history();
   auto snap = snapshotOn(h, day("2023-03-21"));
   ASSERT_TRUE(snap);
-  auto checks = milestoneChecks(snap->directive->directive, snap->people, snap->devices,
-                                snap->evaluation);
+  auto checks =
+      milestoneChecks(snap->directive->directive, snap->people, snap->devices, snap->evaluation);
   ASSERT_EQ(checks.size(), 2u);
   EXPECT_EQ(checks[0].total, 2u);  // D-2 (destroyed) and D-4 (active); D-1's holder left scope
   EXPECT_EQ(checks[0].met, 1u);

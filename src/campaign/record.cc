@@ -9,10 +9,14 @@ namespace phaseout::campaign {
 
 std::string_view name(Disposition d) {
   switch (d) {
-    case Disposition::kReturned: return "returned";
-    case Disposition::kDestroyed: return "destroyed";
-    case Disposition::kTransferred: return "transferred";
-    case Disposition::kLost: return "lost";
+    case Disposition::kReturned:
+      return "returned";
+    case Disposition::kDestroyed:
+      return "destroyed";
+    case Disposition::kTransferred:
+      return "transferred";
+    case Disposition::kLost:
+      return "lost";
   }
   return "returned";
 }
@@ -27,10 +31,14 @@ std::optional<Disposition> parseDisposition(std::string_view text) {
 
 platform::DeviceState stateFor(Disposition d) {
   switch (d) {
-    case Disposition::kReturned: return platform::DeviceState::kReturned;
-    case Disposition::kDestroyed: return platform::DeviceState::kDestroyed;
-    case Disposition::kTransferred: return platform::DeviceState::kTransferred;
-    case Disposition::kLost: return platform::DeviceState::kLost;
+    case Disposition::kReturned:
+      return platform::DeviceState::kReturned;
+    case Disposition::kDestroyed:
+      return platform::DeviceState::kDestroyed;
+    case Disposition::kTransferred:
+      return platform::DeviceState::kTransferred;
+    case Disposition::kLost:
+      return platform::DeviceState::kLost;
   }
   return platform::DeviceState::kReturned;
 }
@@ -38,13 +46,12 @@ platform::DeviceState stateFor(Disposition d) {
 Result<inventory::Device> dispose(const inventory::Device& current, Disposition disposition,
                                   std::string_view to, Date on) {
   if (current.state != platform::DeviceState::kActive) {
-    return failedPrecondition("device " + current.device_id + " is not active on " +
-                              on.toString() + " (state " +
-                              std::string(platform::name(current.state)) +
+    return failedPrecondition("device " + current.device_id + " is not active on " + on.toString() +
+                              " (state " + std::string(platform::name(current.state)) +
                               "); a disposition applies to an active device");
   }
   if (disposition == Disposition::kTransferred && trim(to).empty()) {
-    return invalidArgument("a transfer names its recipient: --to WHOM (e.g. \"family member\")");
+    return invalidField("to", "a transfer names its recipient (e.g. \"family member\")");
   }
   inventory::Device next = current;
   next.state = stateFor(disposition);

@@ -12,19 +12,40 @@ std::string Waiver::target() const {
   return "unit " + unit;
 }
 
+std::string_view name(WaiverState state) {
+  switch (state) {
+    case WaiverState::kActive:
+      return "active";
+    case WaiverState::kRevoked:
+      return "revoked";
+    case WaiverState::kUpcoming:
+      return "upcoming";
+    case WaiverState::kExpired:
+      return "expired";
+  }
+  return "active";
+}
+
+WaiverState waiverState(const Waiver& w, Date day) {
+  if (w.revoked_from && *w.revoked_from <= day) return WaiverState::kRevoked;
+  if (day < w.from) return WaiverState::kUpcoming;
+  if (w.until < day) return WaiverState::kExpired;
+  return WaiverState::kActive;
+}
+
 Status validateWaiver(const Waiver& w, const policy::Directive& d,
                       const std::vector<inventory::Person>& people) {
   std::vector<std::string> problems;
-  const int targets = (w.device_id.empty() ? 0 : 1) + (w.person_id.empty() ? 0 : 1) +
-                      (w.unit.empty() ? 0 : 1);
-  if (targets != 1) problems.push_back("name exactly one of --device, --person or --unit");
+  const int targets =
+      (w.device_id.empty() ? 0 : 1) + (w.person_id.empty() ? 0 : 1) + (w.unit.empty() ? 0 : 1);
+  if (targets != 1) problems.push_back("name exactly one target: a device, a person or a unit");
   if (!d.waivers) {
     problems.push_back("directive " + d.id + " allows no waivers (it has no 'waivers:' section)");
   } else {
     const auto& policy = *d.waivers;
     if (w.until < w.from) {
-      problems.push_back("--until " + w.until.toString() + " is before --from " +
-                         w.from.toString());
+      problems.push_back("its last day (until) " + w.until.toString() +
+                         " is before its first (from) " + w.from.toString());
     } else {
       const int days = w.from.daysUntil(w.until) + 1;
       if (days > policy.max_days) {
@@ -42,8 +63,9 @@ Status validateWaiver(const Waiver& w, const policy::Directive& d,
       problems.push_back("approver " + w.approver + " is not a known person on " +
                          w.from.toString());
     } else if (approver->status != inventory::EmploymentStatus::kActive ||
-               std::none_of(approver->roles.begin(), approver->roles.end(),
-                            [&](const std::string& r) { return iequals(r, policy.approver_role); })) {
+               std::none_of(
+                   approver->roles.begin(), approver->roles.end(),
+                   [&](const std::string& r) { return iequals(r, policy.approver_role); })) {
       problems.push_back("approver " + w.approver + " does not hold the role '" +
                          policy.approver_role + "' that directive " + d.id + " requires");
     }

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/date.h"
@@ -19,15 +20,15 @@
 namespace phaseout::campaign {
 
 struct Waiver {
-  std::string waiver_id;     // "W-000001"
+  std::string waiver_id;  // "W-000001"
   std::string directive_id;
-  std::string device_id;     // exactly one of device_id, person_id, unit is set
+  std::string device_id;  // exactly one of device_id, person_id, unit is set
   std::string person_id;
-  std::string unit;          // a unit path or glob ("pa/press", "pa/press/**")
-  std::string approver;      // a person_id
+  std::string unit;      // a unit path or glob ("pa/press", "pa/press/**")
+  std::string approver;  // a person_id
   std::string reason;
   Date from;
-  Date until;                // inclusive
+  Date until;                        // inclusive
   std::optional<Date> revoked_from;  // the waiver stops applying on this day
 
   bool activeOn(Date day) const {
@@ -36,6 +37,12 @@ struct Waiver {
   // "device D-1", "person P-2", "unit pa/press"
   std::string target() const;
 };
+
+// Where a waiver stands on a day. Revoked wins once its revocation day has come; before its
+// first day it is upcoming; after its last day, expired; otherwise active.
+enum class WaiverState { kActive, kRevoked, kUpcoming, kExpired };
+std::string_view name(WaiverState state);  // "active", "revoked", "upcoming", "expired"
+WaiverState waiverState(const Waiver& waiver, Date day);
 
 // Checks a waiver against its directive and the people as of its start: a target is given
 // (one kind only), the directive has a waivers policy, the approver exists and holds its

@@ -1,10 +1,9 @@
 // phaseout audit verify | export
 #include <cstdio>
-#include <fstream>
-#include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "cli/commands.h"
-#include "service/workspace.h"
+#include "service/audit.h"
 
 namespace phaseout::cli {
 namespace {
@@ -20,67 +19,38 @@ struct AuditFlags {
 int runVerify(const CommandContext& ctx, const AuditFlags& f) {
   auto ws = service::Workspace::open(ctx.db_path);
   if (!ws.isOk()) return reportError(ws.status());
-  Status ready = (*ws)->repository().checkReady();
-  if (!ready.isOk()) return reportError(ready);
-  auto check = (*ws)->verifyAudit();
+  auto check = service::verifyAudit(service::Caller::localOperator(ctx.actor), **ws);
   if (!check.isOk()) return reportError(check.status());
-  if (f.format == "json") {
-    nlohmann::ordered_json j{{"ok", check->ok()}, {"events", check->events}, {"rows", check->rows}};
-    if (check->first_broken_seq) {
-      j["first_broken_entry"] = *check->first_broken_seq;
-      j["problem"] = check->problem;
-    }
-    if (!check->altered_evidence.empty()) j["altered_evidence"] = check->altered_evidence;
-    std::printf("%s\n", j.dump().c_str());
-  } else if (check->ok()) {
-    std::printf("audit trail intact: %lld entries, %lld rows checked\n",
-                static_cast<long long>(check->events), static_cast<long long>(check->rows));
-  } else {
-    if (check->first_broken_seq) {
-      std::printf("audit trail BROKEN at entry %lld: %s\n",
-                  static_cast<long long>(*check->first_broken_seq), check->problem.c_str());
-    }
-    for (const auto& sha : check->altered_evidence) {
-      std::printf("evidence file %s no longer matches its hash\n", sha.c_str());
-    }
-  }
+  const std::string out =
+      f.format == "json" ? service::auditCheckJson(*check) : service::auditCheckText(*check);
+  std::fputs(out.c_str(), stdout);
   return check->ok() ? kExitOk : kExitTrailBroken;
 }
 
 int runExport(const CommandContext& ctx, const AuditFlags& f) {
   auto ws = service::Workspace::open(ctx.db_path);
   if (!ws.isOk()) return reportError(ws.status());
-  Status ready = (*ws)->repository().checkReady();
-  if (!ready.isOk()) return reportError(ready);
-  std::FILE* out = stdout;
-  if (!f.output.empty() && f.output != "-") {
+  const bool to_file = !f.output.empty() && f.output != "-";
+  // The file is opened once the trail can be read (an unusable database leaves no file).
+  std::FILE* out = to_file ? nullptr : stdout;
+  auto open = [&]() -> Status {
+    if (out) return Status::ok();
     out = std::fopen(f.output.c_str(), "wb");
-    if (!out) return reportError(invalidArgument(f.output + ": cannot open for writing"));
-  }
-  std::size_t n = 0;
-  Status s = (*ws)->repository().forEachEvent([&](const audit::Event& e) -> Status {
-    nlohmann::ordered_json j{{"seq", e.seq},
-                             {"effective", Date::fromDays(e.effective_day).toString()},
-                             {"recorded_ms", e.recorded_ms},
-                             {"actor", e.actor},
-                             {"kind", e.kind},
-                             {"subject", e.subject}};
-    try {
-      j["payload"] = nlohmann::ordered_json::parse(e.payload);
-    } catch (const nlohmann::json::exception&) {
-      j["payload"] = e.payload;  // not JSON (altered?): exported as text, verify will say so
-    }
-    j["prev_hash"] = e.prev_hash;
-    j["hash"] = e.hash;
-    const std::string line = j.dump() + "\n";
-    std::fwrite(line.data(), 1, line.size(), out);
-    ++n;
+    if (!out) return invalidArgument(f.output + ": cannot open for writing");
     return Status::ok();
-  });
-  if (out != stdout) std::fclose(out);
-  if (!s.isOk()) return reportError(s);
-  if (out != stdout)
-    std::fprintf(stderr, "exported %zu audit entries to %s\n", n, f.output.c_str());
+  };
+  auto exported = service::exportAudit(service::Caller::localOperator(ctx.actor), **ws,
+                                       [&](std::string_view line) -> Status {
+                                         PH_RETURN_IF_ERROR(open());
+                                         std::fwrite(line.data(), 1, line.size(), out);
+                                         return Status::ok();
+                                       });
+  Status opened = exported.isOk() ? open() : Status::ok();  // an empty trail: an empty file
+  if (out && out != stdout) std::fclose(out);
+  if (!exported.isOk()) return reportError(exported.status());
+  if (!opened.isOk()) return reportError(opened);
+  if (to_file)
+    std::fprintf(stderr, "exported %zu audit entries to %s\n", *exported, f.output.c_str());
   return kExitOk;
 }
 

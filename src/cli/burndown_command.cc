@@ -1,6 +1,5 @@
 // phaseout burndown
 #include <cstdio>
-#include <fstream>
 
 #include "cli/commands.h"
 #include "report/burndown_report.h"
@@ -37,31 +36,15 @@ struct BurndownFlags {
   std::string output;
 };
 
-Status writeOutput(const std::string& path, const std::string& content) {
-  if (path.empty() || path == "-") {
-    std::fwrite(content.data(), 1, content.size(), stdout);
-    return Status::ok();
-  }
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return invalidArgument(path + ": cannot open for writing");
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  out.close();
-  if (!out) return internalError(path + ": write failed");
-  return Status::ok();
-}
-
 Result<std::string> render(const CommandContext& ctx, const BurndownFlags& flags) {
   service::BurndownRequest request;
   request.directive_id = flags.directive;
   PH_ASSIGN_OR_RETURN(request.from, parseDateFlag("--from", flags.from));
   PH_ASSIGN_OR_RETURN(request.to, parseDateFlag("--to", flags.to));
-  if (request.from && request.to && *request.to < *request.from) {
-    return invalidArgument("--to " + request.to->toString() + " is before --from " +
-                           request.from->toString());
-  }
-  request.today = Date::fromEpochMs(nowMs());
+  request.now_ms = nowMs();
   PH_ASSIGN_OR_RETURN(auto ws, service::Workspace::open(ctx.db_path));
-  PH_ASSIGN_OR_RETURN(auto outcome, service::burndown(*ws, request));
+  PH_ASSIGN_OR_RETURN(auto outcome,
+                      service::burndown(service::Caller::localOperator(ctx.actor), *ws, request));
   if (flags.format == "json") return report::burndownJson(outcome.burndown, outcome.forecast);
   if (flags.format == "svg") return report::burndownSvg(outcome.burndown, outcome.forecast);
   return report::burndownText(outcome.burndown, outcome.forecast);

@@ -1,16 +1,12 @@
 // phaseout record disposition|replacement, waiver grant|list|revoke, case list|show|step
 #include <cstdio>
 
-#include <nlohmann/json.hpp>
-
 #include "cli/commands.h"
-#include "policy/evaluator.h"
+#include "report/campaign_report.h"
 #include "service/campaign.h"
 
 namespace phaseout::cli {
 namespace {
-
-using nlohmann::ordered_json;
 
 struct CampaignFlags {
   std::string directive;
@@ -50,92 +46,36 @@ Result<service::Recording> recording(const CommandContext& ctx, const CampaignFl
   return service::Recording{on, ctx.actor, nowMs()};
 }
 
-Result<Date> atDate(const CampaignFlags& f) {
-  PH_ASSIGN_OR_RETURN(auto at, parseDateFlag("--at", f.at));
-  return at.value_or(Date::fromEpochMs(nowMs()));
-}
-
+// Opens the workspace and runs `fn(caller, workspace)`: the Status it returns decides the exit.
 template <typename Fn>
 int withWorkspace(const CommandContext& ctx, Fn fn) {
   auto ws = service::Workspace::open(ctx.db_path);
   if (!ws.isOk()) return reportError(ws.status());
-  Status s = fn(**ws);
+  Status s = fn(service::Caller::localOperator(ctx.actor), **ws);
   return s.isOk() ? kExitOk : reportError(s);
 }
 
-void print(const std::string& format, const ordered_json& json, const std::string& text) {
-  if (format == "json") {
-    std::printf("%s\n", json.dump().c_str());
-  } else {
-    std::fputs(text.c_str(), stdout);
-  }
-}
-
-ordered_json waiverJson(const campaign::Waiver& w, Date at) {
-  std::string state = "active";
-  if (w.revoked_from && *w.revoked_from <= at) {
-    state = "revoked";
-  } else if (at < w.from) {
-    state = "upcoming";
-  } else if (w.until < at) {
-    state = "expired";
-  }
-  return {{"waiver_id", w.waiver_id}, {"directive", w.directive_id}, {"target", w.target()},
-          {"approver", w.approver},   {"reason", w.reason},          {"from", w.from.toString()},
-          {"until", w.until.toString()},
-          {"revoked_from", w.revoked_from ? w.revoked_from->toString() : ""},
-          {"state", state}};
-}
-
-ordered_json caseJson(const campaign::CaseView& c, bool with_steps) {
-  ordered_json j{{"case", c.case_id},
-                 {"device_id", c.device_id},
-                 {"person_id", c.person_id},
-                 {"unit", c.unit},
-                 {"model", c.model},
-                 {"first_failing_at", c.first_failing_at.toString()},
-                 {"stage", campaign::name(c.stage)},
-                 {"stage_since", c.stage_since.toString()},
-                 {"verdict", policy::name(c.verdict)},
-                 {"surrendered", c.surrendered},
-                 {"replacement_held", c.replacement_held},
-                 {"reason", c.reason}};
-  if (with_steps) {
-    auto steps = ordered_json::array();
-    for (const auto& s : c.steps) {
-      steps.push_back({{"stage", campaign::name(s.stage)},
-                       {"on", s.on.toString()},
-                       {"by", s.actor},
-                       {"note", s.note}});
-    }
-    j["steps"] = steps;
-  }
-  return j;
+void print(const std::string& format, const std::string& json, const std::string& text) {
+  std::fputs((format == "json" ? json : text).c_str(), stdout);
 }
 
 int runDisposition(const CommandContext& ctx, const CampaignFlags& f) {
   auto as = campaign::parseDisposition(f.as);
   if (!as) {
-    return reportError(invalidArgument("--as: expected returned, destroyed, transferred or lost; got \"" +
-                                       f.as + "\""));
+    return reportError(invalidField(
+        "as", "expected returned, destroyed, transferred or lost; got \"" + f.as + "\""));
   }
   auto rec = recording(ctx, f);
   if (!rec.isOk()) return reportError(rec.status());
-  return withWorkspace(ctx, [&](service::Workspace& ws) -> Status {
+  return withWorkspace(ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Status {
     service::DispositionRequest req{f.device, *as, f.by, f.to, f.evidence, f.note};
-    PH_ASSIGN_OR_RETURN(auto out, service::recordDisposition(ws, req, *rec));
-    ordered_json j{{"device_id", out.device.device_id},
-                   {"state", platform::name(out.device.state)},
-                   {"on", out.on.toString()},
-                   {"event", out.event_seq}};
-    std::string text = "recorded: " + out.device.device_id + " " +
-                       std::string(campaign::name(*as)) + " on " + out.on.toString() + " by " +
-                       f.by + (f.to.empty() ? "" : " to " + f.to);
+    PH_ASSIGN_OR_RETURN(auto out, service::recordDisposition(caller, ws, req, *rec));
+    report::DispositionView view{&out.device, *as, out.on, f.by, f.to, "", "", out.event_seq};
     if (out.evidence) {
-      j["evidence_sha256"] = out.evidence->sha256;
-      text += "; evidence " + out.evidence->name + " (sha256 " + out.evidence->sha256 + ")";
+      view.evidence_name = out.evidence->name;
+      view.evidence_sha256 = out.evidence->sha256;
     }
-    print(f.format, j, text + "\n");
+    print(f.format, report::dispositionJson(view), report::dispositionText(view));
     return Status::ok();
   });
 }
@@ -143,22 +83,13 @@ int runDisposition(const CommandContext& ctx, const CampaignFlags& f) {
 int runReplacement(const CommandContext& ctx, const CampaignFlags& f) {
   auto rec = recording(ctx, f);
   if (!rec.isOk()) return reportError(rec.status());
-  return withWorkspace(ctx, [&](service::Workspace& ws) -> Status {
+  return withWorkspace(ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Status {
     service::ReplacementRequest req = f.replacement;
     req.person_id = f.person;
     req.directive_id = f.directive;
-    PH_ASSIGN_OR_RETURN(auto out, service::recordReplacement(ws, req, *rec));
-    ordered_json j{{"device_id", out.device.device_id},
-                   {"person_id", out.device.holder},
-                   {"platform", platform::name(out.device.platform)},
-                   {"channel", platform::name(out.device.channel)},
-                   {"on", out.on.toString()},
-                   {"event", out.event_seq}};
-    print(f.format, j,
-          "recorded: replacement " + out.device.device_id + " (" + out.device.model + ", " +
-              std::string(platform::name(out.device.platform)) + ", " +
-              std::string(platform::name(out.device.channel)) + ") for " + out.device.holder +
-              " on " + out.on.toString() + "\n");
+    PH_ASSIGN_OR_RETURN(auto out, service::recordReplacement(caller, ws, req, *rec));
+    print(f.format, report::replacementJson(out.device, out.on, out.event_seq),
+          report::replacementText(out.device, out.on));
     return Status::ok();
   });
 }
@@ -168,39 +99,24 @@ int runWaiverGrant(const CommandContext& ctx, const CampaignFlags& f) {
   auto until = parseDateFlag("--until", f.until);
   if (!from.isOk()) return reportError(from.status());
   if (!until.isOk()) return reportError(until.status());
-  if (!*until) return reportError(invalidArgument("--until: a waiver is never open-ended"));
   auto rec = recording(ctx, f);
   if (!rec.isOk()) return reportError(rec.status());
-  return withWorkspace(ctx, [&](service::Workspace& ws) -> Status {
-    service::WaiverRequest req{f.directive, f.device, f.person, f.unit, f.approver, f.reason,
-                               from->value_or(rec->today()), **until};
-    PH_ASSIGN_OR_RETURN(auto w, service::grantWaiver(ws, req, *rec));
-    print(f.format, waiverJson(w, w.from),
-          "granted waiver " + w.waiver_id + " for " + w.target() + " under " + w.directive_id +
-              " from " + w.from.toString() + " until " + w.until.toString() + "\n");
+  return withWorkspace(ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Status {
+    service::WaiverRequest req{f.directive, f.device, f.person, f.unit,
+                               f.approver,  f.reason, *from,    *until};
+    PH_ASSIGN_OR_RETURN(auto w, service::grantWaiver(caller, ws, req, *rec));
+    print(f.format, report::waiverGrantedJson(w), report::waiverGrantedText(w));
     return Status::ok();
   });
 }
 
 int runWaiverList(const CommandContext& ctx, const CampaignFlags& f) {
-  auto at = atDate(f);
+  auto at = parseDateFlag("--at", f.at);
   if (!at.isOk()) return reportError(at.status());
-  return withWorkspace(ctx, [&](service::Workspace& ws) -> Status {
-    PH_ASSIGN_OR_RETURN(auto waivers, service::listWaivers(ws, f.directive));
-    ordered_json arr = ordered_json::array();
-    std::string text;
-    char line[512];
-    for (const auto& w : waivers) {
-      auto j = waiverJson(w, *at);
-      std::snprintf(line, sizeof line, "%-9s %-9s %-22s %s..%s  approved by %s: %s\n",
-                    w.waiver_id.c_str(), j["state"].get<std::string>().c_str(),
-                    w.target().c_str(), w.from.toString().c_str(), w.until.toString().c_str(),
-                    w.approver.c_str(), w.reason.c_str());
-      text += line;
-      arr.push_back(std::move(j));
-    }
-    if (waivers.empty()) text = "no waivers\n";
-    print(f.format, arr, text);
+  return withWorkspace(ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Status {
+    PH_ASSIGN_OR_RETURN(auto list, service::listWaivers(caller, ws, {f.directive, *at, nowMs()}));
+    print(f.format, report::waiverListJson(list.waivers, list.at),
+          report::waiverListText(list.waivers, list.at));
     return Status::ok();
   });
 }
@@ -208,68 +124,35 @@ int runWaiverList(const CommandContext& ctx, const CampaignFlags& f) {
 int runWaiverRevoke(const CommandContext& ctx, const CampaignFlags& f) {
   auto rec = recording(ctx, f);
   if (!rec.isOk()) return reportError(rec.status());
-  return withWorkspace(ctx, [&](service::Workspace& ws) -> Status {
-    PH_RETURN_IF_ERROR(service::revokeWaiver(ws, f.waiver_id, *rec));
-    const std::string on = rec->on.value_or(rec->today()).toString();
-    print(f.format, ordered_json{{"waiver_id", f.waiver_id}, {"revoked_from", on}},
-          "revoked waiver " + f.waiver_id + " from " + on + "\n");
+  return withWorkspace(ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Status {
+    PH_ASSIGN_OR_RETURN(auto revoked, service::revokeWaiver(caller, ws, f.waiver_id, *rec));
+    print(f.format, report::waiverRevokedJson(revoked.waiver_id, revoked.revoked_from),
+          report::waiverRevokedText(revoked.waiver_id, revoked.revoked_from));
     return Status::ok();
   });
 }
 
 int runCaseList(const CommandContext& ctx, const CampaignFlags& f) {
-  auto at = atDate(f);
+  auto at = parseDateFlag("--at", f.at);
   if (!at.isOk()) return reportError(at.status());
-  return withWorkspace(ctx, [&](service::Workspace& ws) -> Status {
-    service::CaseFilter filter{f.unit, f.stage, f.milestone, f.overdue};
-    PH_ASSIGN_OR_RETURN(auto list, service::listCases(ws, f.directive, *at, filter));
-    ordered_json cases = ordered_json::array();
-    std::string text;
-    char line[768];
-    std::snprintf(line, sizeof line, "%-34s %-10s %-28s %-18s %-10s %s\n", "CASE", "HOLDER",
-                  "UNIT", "STAGE", "VERDICT", "FIRST FAILING");
-    text += line;
-    for (const auto& c : list.cases) {
-      std::snprintf(line, sizeof line, "%-34s %-10s %-28s %-18s %-10s %s\n", c.case_id.c_str(),
-                    c.person_id.c_str(), c.unit.c_str(), std::string(campaign::name(c.stage)).c_str(),
-                    std::string(policy::name(c.verdict)).c_str(),
-                    c.first_failing_at.toString().c_str());
-      text += line;
-      cases.push_back(caseJson(c, false));
-    }
-    text += std::to_string(list.cases.size()) + " case(s) as of " + list.as_of.toString() + "\n";
-    ordered_json milestones = ordered_json::array();
-    for (const auto& m : list.milestones) {
-      milestones.push_back({{"name", m.name}, {"due", m.due.toString()},
-                            {"days_left", m.days_left}, {"requires", m.requires_what},
-                            {"met", m.met}, {"total", m.total}});
-      text += "  " + m.name + " due " + m.due.toString() + ": " + std::to_string(m.met) + " of " +
-              std::to_string(m.total) + " met\n";
-    }
+  return withWorkspace(ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Status {
+    service::CaseListRequest request{
+        f.directive, *at, nowMs(), {f.unit, f.stage, f.milestone, f.overdue}};
+    PH_ASSIGN_OR_RETURN(auto list, service::listCases(caller, ws, request));
     print(f.format,
-          ordered_json{{"directive", list.directive_id}, {"as_of", list.as_of.toString()},
-                       {"milestones", milestones}, {"cases", cases}},
-          text);
+          report::caseListJson(list.directive_id, list.as_of, list.cases, list.milestones),
+          report::caseListText(list.as_of, list.cases, list.milestones));
     return Status::ok();
   });
 }
 
 int runCaseShow(const CommandContext& ctx, const CampaignFlags& f) {
-  auto at = atDate(f);
+  auto at = parseDateFlag("--at", f.at);
   if (!at.isOk()) return reportError(at.status());
-  return withWorkspace(ctx, [&](service::Workspace& ws) -> Status {
-    PH_ASSIGN_OR_RETURN(auto c, service::showCase(ws, f.directive, f.case_id, *at));
-    std::string text = "case " + c.case_id + "\n  device     " + c.device_id + " (" + c.model +
-                       ")\n  holder     " + c.person_id + " in " + c.unit +
-                       "\n  first failing " + c.first_failing_at.toString() + "\n  stage      " +
-                       std::string(campaign::name(c.stage)) + " since " +
-                       c.stage_since.toString() + "\n  verdict    " +
-                       std::string(policy::name(c.verdict)) + ": " + c.reason + "\n";
-    for (const auto& s : c.steps) {
-      text += "  step       " + s.on.toString() + " " + std::string(campaign::name(s.stage)) +
-              " by " + s.actor + (s.note.empty() ? "" : ": " + s.note) + "\n";
-    }
-    print(f.format, caseJson(c, true), text);
+  return withWorkspace(ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Status {
+    PH_ASSIGN_OR_RETURN(auto c,
+                        service::showCase(caller, ws, {f.directive, f.case_id, *at, nowMs()}));
+    print(f.format, report::caseJson(c), report::caseText(c));
     return Status::ok();
   });
 }
@@ -277,21 +160,15 @@ int runCaseShow(const CommandContext& ctx, const CampaignFlags& f) {
 int runCaseStep(const CommandContext& ctx, const CampaignFlags& f) {
   auto stage = campaign::parseCaseStage(f.stage);
   if (!stage) {
-    return reportError(invalidArgument("--to: expected notified, acknowledged, verified or closed; got \"" +
-                                       f.stage + "\""));
+    return reportError(invalidField(
+        "to", "expected notified, acknowledged, verified or closed; got \"" + f.stage + "\""));
   }
   auto rec = recording(ctx, f);
   if (!rec.isOk()) return reportError(rec.status());
-  return withWorkspace(ctx, [&](service::Workspace& ws) -> Status {
-    PH_ASSIGN_OR_RETURN(auto step,
-                        service::recordCaseStep(ws, f.directive, f.case_id, *stage, f.note, *rec));
-    print(f.format,
-          ordered_json{{"case", step.directive_id + "/" + step.device_id},
-                       {"stage", campaign::name(step.stage)},
-                       {"on", step.on.toString()},
-                       {"event", step.seq}},
-          "recorded: case " + step.directive_id + "/" + step.device_id + " " +
-              std::string(campaign::name(step.stage)) + " on " + step.on.toString() + "\n");
+  return withWorkspace(ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Status {
+    PH_ASSIGN_OR_RETURN(auto step, service::recordCaseStep(
+                                       caller, ws, {f.directive, f.case_id, *stage, f.note}, *rec));
+    print(f.format, report::caseStepJson(step), report::caseStepText(step));
     return Status::ok();
   });
 }
@@ -322,10 +199,12 @@ void registerCampaignCommands(CLI::App& app, CommandContext& ctx) {
   repl->add_option("--directive", f->directive, "Directive id (default: the only one stored)");
   repl->add_option("--device-file", f->replacement.device_file,
                    "A .csv or .json file with exactly one device (import columns)");
-  repl->add_option("--device-id", f->replacement.device_id, "Id for the new device (default R-PERSON-N)");
+  repl->add_option("--device-id", f->replacement.device_id,
+                   "Id for the new device (default R-PERSON-N)");
   repl->add_option("--model", f->replacement.model, "Model, as the export says");
   repl->add_option("--vendor", f->replacement.vendor, "Vendor");
-  repl->add_option("--platform", f->replacement.platform, "Platform (android, aurora, ... or \"Aurora OS 4.0.2\")");
+  repl->add_option("--platform", f->replacement.platform,
+                   "Platform (android, aurora, ... or \"Aurora OS 4.0.2\")");
   repl->add_option("--os-version", f->replacement.os_version, "OS version");
   repl->add_option("--kind", f->replacement.kind, "Kind (default phone)");
   repl->add_option("--channel", f->replacement.channel, "official | parallel-import | personal");

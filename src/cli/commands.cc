@@ -1,9 +1,10 @@
+#include "cli/commands.h"
+
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
-
-#include "cli/commands.h"
+#include <fstream>
 
 namespace phaseout::cli {
 
@@ -47,6 +48,19 @@ Result<std::optional<Date>> parseDateFlag(std::string_view flag, const std::stri
                            "\"");
   }
   return std::optional<Date>(*d);
+}
+
+Status writeOutput(const std::string& path, const std::string& content) {
+  if (path.empty() || path == "-") {
+    std::fwrite(content.data(), 1, content.size(), stdout);
+    return Status::ok();
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return invalidArgument(path + ": cannot open for writing");
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  out.close();
+  if (!out) return internalError(path + ": write failed");
+  return Status::ok();
 }
 
 bool stdoutIsTerminal() { return ::isatty(STDOUT_FILENO) == 1; }

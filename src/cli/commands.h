@@ -2,11 +2,10 @@
 // *_command.cc; main.cc calls every register function once.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "core/date.h"
 #include "core/status.h"
@@ -14,9 +13,9 @@
 namespace phaseout::cli {
 
 struct CommandContext {
-  std::string db_path;   // --db, $PHASEOUT_DB, or ./phaseout.db
-  std::string actor;     // --actor, $PHASEOUT_ACTOR, $USER, or "unknown"
-  int exit_code = 0;     // set by the command that ran
+  std::string db_path;  // --db, $PHASEOUT_DB, or ./phaseout.db
+  std::string actor;    // --actor, $PHASEOUT_ACTOR, $USER, or "unknown"
+  int exit_code = 0;    // set by the command that ran
 };
 
 // Exit codes (documented in --help and README): 0 ok, 1 usage or input error, 2 internal error.
@@ -34,20 +33,25 @@ std::int64_t nowMs();
 // naming the flag.
 Result<std::optional<Date>> parseDateFlag(std::string_view flag, const std::string& value);
 
+// Writes `content` to `path`, or to standard output when the path is empty or "-".
+Status writeOutput(const std::string& path, const std::string& content);
+
 // True when stdout/stderr is a terminal (progress is shown only then).
 bool stdoutIsTerminal();
 bool stderrIsTerminal();
 
 void registerInventoryCommands(CLI::App& app, CommandContext& ctx);  // init, import
-void registerDirectiveCommands(CLI::App& app, CommandContext& ctx);  // directive add|check|list|show
-void registerStatusCommands(CLI::App& app, CommandContext& ctx);     // status, report
-void registerDemoCommand(CLI::App& app, CommandContext& ctx);        // demo
-void registerObserveCommands(CLI::App& app, CommandContext& ctx);    // observe, sense
-void registerCampaignCommands(CLI::App& app, CommandContext& ctx);   // record, waiver, case
-void registerAuditCommands(CLI::App& app, CommandContext& ctx);      // audit verify|export
-void registerRemindCommand(CLI::App& app, CommandContext& ctx);      // remind
-void registerBurndownCommand(CLI::App& app, CommandContext& ctx);    // burndown
-void registerDetectCommands(CLI::App& app, CommandContext& ctx);     // detect, ua
-void registerSightingsCommands(CLI::App& app, CommandContext& ctx);  // sightings list|findings|import
+void registerDirectiveCommands(CLI::App& app,
+                               CommandContext& ctx);                // directive add|check|list|show
+void registerStatusCommands(CLI::App& app, CommandContext& ctx);    // status, report
+void registerDemoCommand(CLI::App& app, CommandContext& ctx);       // demo
+void registerObserveCommands(CLI::App& app, CommandContext& ctx);   // observe, sense
+void registerCampaignCommands(CLI::App& app, CommandContext& ctx);  // record, waiver, case
+void registerAuditCommands(CLI::App& app, CommandContext& ctx);     // audit verify|export
+void registerRemindCommand(CLI::App& app, CommandContext& ctx);     // remind
+void registerBurndownCommand(CLI::App& app, CommandContext& ctx);   // burndown
+void registerDetectCommands(CLI::App& app, CommandContext& ctx);    // detect, ua
+void registerSightingsCommands(CLI::App& app,
+                               CommandContext& ctx);  // sightings list|findings|import
 
 }  // namespace phaseout::cli

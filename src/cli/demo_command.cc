@@ -7,7 +7,6 @@
 #include "cli/progress.h"
 #include "report/burndown_report.h"
 #include "report/status_report.h"
-#include "service/burndown.h"
 #include "service/demo.h"
 
 namespace phaseout::cli {
@@ -23,8 +22,10 @@ struct DemoFlags {
 };
 
 int runDemoCommand(const CommandContext& ctx, const DemoFlags& flags) {
-  auto as_of = Date::parse(flags.at);
-  if (!as_of) return reportError(invalidArgument("--at: expected a date YYYY-MM-DD, got \"" + flags.at + "\""));
+  const auto as_of = Date::parse(flags.at);
+  if (!as_of) {
+    return reportError(invalidField("at", "expected a date YYYY-MM-DD, got \"" + flags.at + "\""));
+  }
   auto ws = service::Workspace::open(ctx.db_path);
   if (!ws.isOk()) return reportError(ws.status());
   service::DemoOptions options;
@@ -37,7 +38,8 @@ int runDemoCommand(const CommandContext& ctx, const DemoFlags& flags) {
                         : flags.out_dir;
   if (options.out_dir.empty()) options.out_dir = ".";
   Progress progress("demo");
-  auto outcome = service::runDemo(**ws, options, service::Recording{std::nullopt, ctx.actor, nowMs()},
+  auto outcome = service::runDemo(service::Caller::localOperator(ctx.actor), **ws, options,
+                                  service::Recording{std::nullopt, ctx.actor, nowMs()},
                                   [&](std::string_view stage, std::size_t done, std::size_t total) {
                                     progress.update(stage, done, total);
                                   });
@@ -53,9 +55,10 @@ int runDemoCommand(const CommandContext& ctx, const DemoFlags& flags) {
               static_cast<long long>(outcome->directive.version));
   const auto& c = outcome->campaign;
   if (c.notices > 0) {
-    std::printf("\ncampaign 6-20 March 2023: %zu notices, %zu acknowledged, %zu iPhones handed in, "
-                "%zu replacements issued\n",
-                c.notices, c.acknowledged, c.handed_in, c.replacements);
+    std::printf(
+        "\ncampaign 6-20 March 2023: %zu notices, %zu acknowledged, %zu iPhones handed in, "
+        "%zu replacements issued\n",
+        c.notices, c.acknowledged, c.handed_in, c.replacements);
     if (!c.destroyed_device.empty()) {
       std::printf("  %s destroyed on 14 March, certificate %s\n", c.destroyed_device.c_str(),
                   c.certificate_path.c_str());
@@ -70,9 +73,8 @@ int runDemoCommand(const CommandContext& ctx, const DemoFlags& flags) {
     }
   }
   std::printf("\n");
-  const std::string text = report::statusText(outcome->status.directive,
-                                              outcome->status.evaluation, false,
-                                              outcome->status.milestones);
+  const std::string text = report::statusText(outcome->status.directive, outcome->status.evaluation,
+                                              false, outcome->status.milestones);
   std::fwrite(text.data(), 1, text.size(), stdout);
 
   // A few reasons, so the first run shows what a verdict says.
@@ -90,26 +92,25 @@ int runDemoCommand(const CommandContext& ctx, const DemoFlags& flags) {
   }
   // The burn-down from the directive's issue to the demo's day, with the forecast.
   std::string chart;
-  auto bd = service::burndown(**ws, {outcome->status.directive.id, std::nullopt, *as_of, *as_of});
-  if (bd.isOk()) {
+  if (const auto& bd = outcome->burndown) {
     const std::string burndown_text = report::burndownText(bd->burndown, bd->forecast);
     std::printf("\nburn-down:\n%s", burndown_text.c_str());
     chart = report::burndownSvg(bd->burndown, bd->forecast);
   }
   if (!flags.report.empty()) {
-    const std::string html =
-        report::statusHtml(outcome->status.directive, outcome->status.evaluation,
-                           outcome->status.milestones, chart);
+    const std::string html = report::statusHtml(
+        outcome->status.directive, outcome->status.evaluation, outcome->status.milestones, chart);
     std::ofstream out(flags.report, std::ios::binary | std::ios::trunc);
     out << html;
     out.close();
     if (!out) return reportError(invalidArgument(flags.report + ": cannot write the report"));
     std::printf("\nHTML report: %s\n", flags.report.c_str());
   }
-  std::printf("next: phaseout --db %s status --at 2023-04-02   (after the deadline)\n"
-              "      phaseout --db %s case list --at 2023-03-20 --overdue\n"
-              "      phaseout --db %s audit verify\n",
-              ctx.db_path.c_str(), ctx.db_path.c_str(), ctx.db_path.c_str());
+  std::printf(
+      "next: phaseout --db %s status --at 2023-04-02   (after the deadline)\n"
+      "      phaseout --db %s case list --at 2023-03-20 --overdue\n"
+      "      phaseout --db %s audit verify\n",
+      ctx.db_path.c_str(), ctx.db_path.c_str(), ctx.db_path.c_str());
   return kExitOk;
 }
 

@@ -60,7 +60,7 @@ std::string fixed(double v) {
 
 Result<std::unique_ptr<service::Workspace>> openReady(const CommandContext& ctx) {
   PH_ASSIGN_OR_RETURN(auto ws, service::Workspace::open(ctx.db_path));
-  PH_RETURN_IF_ERROR(ws->repository().checkReady());
+  PH_RETURN_IF_ERROR(ws->checkReady());
   return ws;
 }
 

@@ -1,13 +1,10 @@
 // phaseout status | report
 #include <cstdio>
-#include <fstream>
 
 #include "cli/commands.h"
 #include "report/burndown_report.h"
 #include "report/status_report.h"
-#include "service/burndown.h"
-#include "service/sightings.h"
-#include "service/workspace.h"
+#include "service/status.h"
 
 namespace phaseout::cli {
 namespace {
@@ -20,94 +17,48 @@ struct StatusOptions {
   bool devices = false;
 };
 
-// --at, or today (UTC) when it is not given.
-Result<Date> asOfDate(const std::string& at) {
-  PH_ASSIGN_OR_RETURN(auto d, parseDateFlag("--at", at));
-  return d.value_or(Date::fromEpochMs(nowMs()));
-}
-
-// The directive to report on: the one named, or the only one stored.
-Result<std::string> directiveId(service::Workspace& ws, const std::string& given) {
-  if (!given.empty()) return given;
-  PH_ASSIGN_OR_RETURN(auto list, ws.listDirectives());
-  if (list.size() == 1) return list.front().directive_id;
-  if (list.empty())
-    return failedPrecondition(
-        "no directives stored; add one with 'phaseout directive add FILE.yaml'");
-  return invalidArgument(
-      "several directives are stored; name one with --directive (see 'phaseout directive list')");
-}
-
-struct Evaluated {
-  service::StatusResult status;
-  report::NetworkSummary network;
-};
-
-Result<Evaluated> evaluate(const CommandContext& ctx, const StatusOptions& opt) {
-  PH_ASSIGN_OR_RETURN(Date as_of, asOfDate(opt.at));
+Result<service::StatusReport> evaluate(const CommandContext& ctx, const StatusOptions& opt,
+                                       bool with_burndown) {
+  service::StatusRequest request;
+  request.directive_id = opt.directive;
+  PH_ASSIGN_OR_RETURN(request.at, parseDateFlag("--at", opt.at));
+  request.now_ms = nowMs();
+  request.with_burndown = with_burndown;
   PH_ASSIGN_OR_RETURN(auto ws, service::Workspace::open(ctx.db_path));
-  PH_ASSIGN_OR_RETURN(std::string id, directiveId(*ws, opt.directive));
-  Evaluated out;
-  PH_ASSIGN_OR_RETURN(out.status, ws->status(id, as_of));
-  // Network findings beside the inventory's verdicts (stored by `detect --store` or
-  // `sightings import`).
-  PH_ASSIGN_OR_RETURN(const auto counts, service::networkFindingCounts(*ws, id, as_of));
-  out.network.sightings = counts.sightings;
-  out.network.banned_platform = counts.banned_platform;
-  out.network.unknown_phone = counts.unknown_phone;
-  out.network.disposed_seen_again = counts.disposed_seen_again;
-  out.network.usage_ban = counts.usage_ban;
-  return out;
-}
-
-Status writeOutput(const std::string& path, const std::string& content) {
-  if (path.empty() || path == "-") {
-    std::fwrite(content.data(), 1, content.size(), stdout);
-    return Status::ok();
-  }
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return invalidArgument(path + ": cannot open for writing");
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  out.close();
-  if (!out) return internalError(path + ": write failed");
-  return Status::ok();
+  return service::statusReport(service::Caller::localOperator(ctx.actor), *ws, request);
 }
 
 int runStatus(const CommandContext& ctx, const StatusOptions& opt) {
-  auto evaluated = evaluate(ctx, opt);
+  auto evaluated = evaluate(ctx, opt, false);
   if (!evaluated.isOk()) return reportError(evaluated.status());
-  const service::StatusResult* result = &evaluated->status;
-  const std::string out =
-      opt.format == "json" ? report::statusJson(result->directive, result->evaluation, opt.devices,
-                                                result->milestones, &evaluated->network)
-                           : report::statusText(result->directive, result->evaluation, opt.devices,
-                                                result->milestones, &evaluated->network);
+  const service::StatusResult& result = evaluated->status;
+  const report::NetworkSummary* network = evaluated->network ? &*evaluated->network : nullptr;
+  const std::string out = opt.format == "json"
+                              ? report::statusJson(result.directive, result.evaluation, opt.devices,
+                                                   result.milestones, network)
+                              : report::statusText(result.directive, result.evaluation, opt.devices,
+                                                   result.milestones, network);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
 }
 
 int runReport(const CommandContext& ctx, const StatusOptions& opt) {
-  auto evaluated = evaluate(ctx, opt);
+  // The burn-down chart up to the report's day; a report still renders without it (e.g. on
+  // the directive's first day, when there is no history to draw).
+  auto evaluated = evaluate(ctx, opt, opt.format == "html");
   if (!evaluated.isOk()) return reportError(evaluated.status());
-  const service::StatusResult* result = &evaluated->status;
+  const service::StatusResult& result = evaluated->status;
+  const report::NetworkSummary* network = evaluated->network ? &*evaluated->network : nullptr;
   std::string out;
   if (opt.format == "html") {
-    // The burn-down chart up to the report's day; a report still renders without it (e.g. on
-    // the directive's first day, when there is no history to draw).
-    std::string chart;
-    auto ws = service::Workspace::open(ctx.db_path);
-    if (ws.isOk()) {
-      auto bd = service::burndown(**ws, {result->directive.id, std::nullopt,
-                                         result->evaluation.as_of, result->evaluation.as_of});
-      if (bd.isOk()) chart = report::burndownSvg(bd->burndown, bd->forecast);
-    }
-    out = report::statusHtml(result->directive, result->evaluation, result->milestones, chart,
-                             &evaluated->network);
+    const auto& bd = evaluated->burndown;
+    const std::string chart = bd ? report::burndownSvg(bd->burndown, bd->forecast) : "";
+    out =
+        report::statusHtml(result.directive, result.evaluation, result.milestones, chart, network);
   } else if (opt.format == "csv") {
-    out = report::statusCsv(result->evaluation);
+    out = report::statusCsv(result.evaluation);
   } else {
-    out = report::statusJson(result->directive, result->evaluation, true, result->milestones,
-                             &evaluated->network);
+    out = report::statusJson(result.directive, result.evaluation, true, result.milestones, network);
   }
   Status s = writeOutput(opt.output, out);
   if (!s.isOk()) return reportError(s);

@@ -1,6 +1,7 @@
 // Burn-down use case: the daily counts of one directive's devices by verdict over a range of
 // days and the forecast of each milestone, read from the stored history in one read
-// transaction. Nothing here reads the clock: the caller passes its today.
+// transaction. Nothing here reads the clock: the front door passes its now_ms. A caller with a
+// narrower scope gets the counts of what it sees (service/scope.h).
 #pragma once
 
 #include <optional>
@@ -8,6 +9,7 @@
 
 #include "campaign/burndown.h"
 #include "policy/directive.h"
+#include "service/caller.h"
 #include "service/workspace.h"
 
 namespace phaseout::service {
@@ -23,9 +25,10 @@ struct BurndownRequest {
   // Last day; default today, but no later than kBurndownDaysAfterLastMilestone days after the
   // last milestone of the directive version in force today.
   std::optional<Date> to;
-  // The caller's today. The forecast is made as of min(today, to): days after today are not
-  // observations (they only show changes already recorded with future dates).
-  Date today;
+  // Now, in epoch ms; today is its UTC day. The forecast is made as of min(today, to): days
+  // after today are not observations (they only show changes already recorded with future
+  // dates).
+  std::int64_t now_ms = 0;
 };
 
 struct BurndownOutcome {
@@ -34,8 +37,10 @@ struct BurndownOutcome {
   campaign::Forecast forecast;
 };
 
-// Errors: NotFound for an unknown directive; InvalidArgument/FailedPrecondition from
-// campaign::computeBurndown() for a bad range or a directive not yet in force; storage errors.
-Result<BurndownOutcome> burndown(Workspace& ws, const BurndownRequest& request);
+// Errors: InvalidArgument on "to" when it is before `from`; NotFound for an unknown directive;
+// InvalidArgument/FailedPrecondition from campaign::computeBurndown() for a bad range or a
+// directive not yet in force; storage errors.
+Result<BurndownOutcome> burndown(const Caller& caller, Workspace& ws,
+                                 const BurndownRequest& request);
 
 }  // namespace phaseout::service

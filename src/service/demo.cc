@@ -7,6 +7,7 @@
 #include "inventory/import_parser.h"
 #include "inventory/sample_org.h"
 #include "service/campaign.h"
+#include "service/status.h"
 
 namespace phaseout::embedded {
 extern const std::string_view scenario_directive_yaml;
@@ -47,10 +48,11 @@ Recording on(const Recording& base, int year, unsigned month, unsigned day_of_mo
 // The campaign from the directive's issue (6 March 2023) to 20 March: notices, acknowledgements,
 // hand-overs with replacements, a destroyed phone with a certificate, a phone given to the
 // children, two waivers (one expired by 20 March) and a refused parallel-import iPhone.
-Result<DemoCampaign> recordCampaignHistory(Workspace& ws, const std::string& directive_id,
+Result<DemoCampaign> recordCampaignHistory(const Caller& caller, Workspace& ws,
+                                           const std::string& directive_id,
                                            const DemoOptions& options, const Recording& base) {
   DemoCampaign out;
-  PH_ASSIGN_OR_RETURN(auto start, ws.status(directive_id, Date::fromCivil(2023, 3, 6)));
+  PH_ASSIGN_OR_RETURN(auto start, ws.status(caller, directive_id, Date::fromCivil(2023, 3, 6)));
   std::string security_officer;
   for (const auto& p : start.people) {
     if (p.status == inventory::EmploymentStatus::kActive &&
@@ -68,16 +70,18 @@ Result<DemoCampaign> recordCampaignHistory(Workspace& ws, const std::string& dir
   const Recording officer = base;
   for (const auto& [device, holder] : banned) {
     // Notices went out on 7 March; about half acknowledged within the week.
-    PH_RETURN_IF_ERROR(recordCaseStep(ws, directive_id, device, campaign::CaseStage::kNotified,
-                                      "notice of the directive handed over", on(officer, 2023, 3, 7))
+    PH_RETURN_IF_ERROR(recordCaseStep(caller, ws,
+                                      {directive_id, device, campaign::CaseStage::kNotified,
+                                       "notice of the directive handed over"},
+                                      on(officer, 2023, 3, 7))
                            .status());
     ++out.notices;
     const std::uint64_t roll = pick(device, options.seed);
     if (roll < 50) {
-      PH_RETURN_IF_ERROR(recordCaseStep(ws, directive_id, device,
-                                        campaign::CaseStage::kAcknowledged, "",
-                                        on(officer, 2023, 3, 8 + roll % 6))
-                             .status());
+      PH_RETURN_IF_ERROR(
+          recordCaseStep(caller, ws, {directive_id, device, campaign::CaseStage::kAcknowledged, ""},
+                         on(officer, 2023, 3, 8 + roll % 6))
+              .status());
       ++out.acknowledged;
     }
   }
@@ -87,40 +91,49 @@ Result<DemoCampaign> recordCampaignHistory(Workspace& ws, const std::string& dir
     const unsigned day_of_month = 9 + static_cast<unsigned>(roll % 12);  // 9..20 March
     ++index;
     if (out.destroyed_device.empty() && roll % 7 == 3) {
-      out.certificate_path = (std::filesystem::path(options.out_dir) /
-                              ("destruction-certificate-" + device + ".txt")).string();
-      PH_RETURN_IF_ERROR(writeText(
-          out.certificate_path,
-          "CERTIFICATE OF DESTRUCTION\nDevice " + device + " held by " + holder +
-              " was physically destroyed on 2023-03-14 in the presence of the security officer.\n"));
-      DispositionRequest req{device, campaign::Disposition::kDestroyed, security_officer, "",
-                             out.certificate_path, "shredded"};
-      PH_RETURN_IF_ERROR(recordDisposition(ws, req, on(officer, 2023, 3, 14)).status());
+      out.certificate_path =
+          (std::filesystem::path(options.out_dir) / ("destruction-certificate-" + device + ".txt"))
+              .string();
+      PH_RETURN_IF_ERROR(
+          writeText(out.certificate_path, "CERTIFICATE OF DESTRUCTION\nDevice " + device +
+                                              " held by " + holder +
+                                              " was physically destroyed on 2023-03-14 in the "
+                                              "presence of the security officer.\n"));
+      DispositionRequest req{
+          device,    campaign::Disposition::kDestroyed, security_officer, "", out.certificate_path,
+          "shredded"};
+      PH_RETURN_IF_ERROR(recordDisposition(caller, ws, req, on(officer, 2023, 3, 14)).status());
       out.destroyed_device = device;
       continue;
     }
     if (out.transferred_device.empty() && roll % 7 == 5) {
-      DispositionRequest req{device, campaign::Disposition::kTransferred, holder,
-                             "the official's children", "", "\"give it to the children\""};
-      PH_RETURN_IF_ERROR(recordDisposition(ws, req, on(officer, 2023, 3, 12)).status());
+      DispositionRequest req{device, campaign::Disposition::kTransferred,
+                             holder, "the official's children",
+                             "",     "\"give it to the children\""};
+      PH_RETURN_IF_ERROR(recordDisposition(caller, ws, req, on(officer, 2023, 3, 12)).status());
       out.transferred_device = device;
       continue;
     }
     if (out.waivers.size() < 2 && roll % 11 == 4 && !security_officer.empty()) {
       const bool first = out.waivers.empty();
-      WaiverRequest req{directive_id, device, "", "", security_officer,
+      WaiverRequest req{directive_id,
+                        device,
+                        "",
+                        "",
+                        security_officer,
                         first ? "on mission abroad until 15 March" : "secure replacement on order",
                         first ? Date::fromCivil(2023, 3, 6) : Date::fromCivil(2023, 3, 10),
                         first ? Date::fromCivil(2023, 3, 15) : Date::fromCivil(2023, 4, 5)};
-      PH_ASSIGN_OR_RETURN(auto w, grantWaiver(ws, req, officer));
+      PH_ASSIGN_OR_RETURN(auto w, grantWaiver(caller, ws, req, officer));
       out.waivers.push_back(w.waiver_id);
       continue;
     }
     if (roll < 35) {
       // Handed in, and an allowed replacement issued the same day.
-      DispositionRequest req{device, campaign::Disposition::kReturned, security_officer, "", "",
+      DispositionRequest req{device,     campaign::Disposition::kReturned, security_officer, "", "",
                              "handed in"};
-      PH_RETURN_IF_ERROR(recordDisposition(ws, req, on(officer, 2023, 3, day_of_month)).status());
+      PH_RETURN_IF_ERROR(
+          recordDisposition(caller, ws, req, on(officer, 2023, 3, day_of_month)).status());
       ++out.handed_in;
       ReplacementRequest repl;
       repl.person_id = holder;
@@ -130,7 +143,7 @@ Result<DemoCampaign> recordCampaignHistory(Workspace& ws, const std::string& dir
       repl.vendor = aurora ? "INOI" : "Samsung";
       repl.platform = aurora ? "Aurora OS 4.0.2" : "Android 13";
       repl.channel = "official";
-      auto r = recordReplacement(ws, repl, on(officer, 2023, 3, day_of_month));
+      auto r = recordReplacement(caller, ws, repl, on(officer, 2023, 3, day_of_month));
       if (r.isOk()) ++out.replacements;
       if (out.refused_replacement.empty()) {
         ReplacementRequest iphone = repl;
@@ -138,7 +151,7 @@ Result<DemoCampaign> recordCampaignHistory(Workspace& ws, const std::string& dir
         iphone.vendor = "Apple";
         iphone.platform = "iOS 16.3";
         iphone.channel = "parallel-import";
-        auto refused = recordReplacement(ws, iphone, on(officer, 2023, 3, day_of_month));
+        auto refused = recordReplacement(caller, ws, iphone, on(officer, 2023, 3, day_of_month));
         if (!refused.isOk()) out.refused_replacement = holder + ": " + refused.status().message();
       }
     }
@@ -150,9 +163,10 @@ Result<DemoCampaign> recordCampaignHistory(Workspace& ws, const std::string& dir
 
 std::string_view scenarioDirectiveYaml() { return embedded::scenario_directive_yaml; }
 
-Result<DemoOutcome> runDemo(Workspace& workspace, const DemoOptions& options,
+Result<DemoOutcome> runDemo(const Caller& caller, Workspace& workspace, const DemoOptions& options,
                             const Recording& recording, const ProgressFn& progress) {
-  if (options.people == 0) return invalidArgument("--people: must be at least 1");
+  PH_RETURN_IF_ERROR(caller.mayAdminister("run the demo"));
+  if (options.people == 0) return invalidField("people", "must be at least 1");
   PH_RETURN_IF_ERROR(workspace.init());
   std::error_code ec;
   std::filesystem::create_directories(options.out_dir, ec);
@@ -170,23 +184,29 @@ Result<DemoOutcome> runDemo(Workspace& workspace, const DemoOptions& options,
   PH_RETURN_IF_ERROR(writeText(outcome.people_csv, inventory::writePeopleCsv(org.people)));
   PH_RETURN_IF_ERROR(writeText(outcome.devices_csv, inventory::writeDevicesCsv(org.devices)));
 
-  PH_ASSIGN_OR_RETURN(outcome.people, workspace.importPeople(outcome.people_csv, recording, progress));
-  PH_ASSIGN_OR_RETURN(outcome.devices, workspace.importDevices(outcome.devices_csv, recording, progress));
+  PH_ASSIGN_OR_RETURN(outcome.people,
+                      workspace.importPeople(outcome.people_csv, recording, progress));
+  PH_ASSIGN_OR_RETURN(outcome.devices,
+                      workspace.importDevices(outcome.devices_csv, recording, progress));
   if (options.directive_path.empty()) {
     PH_ASSIGN_OR_RETURN(outcome.directive,
-                        workspace.addDirectiveText(std::string(scenarioDirectiveYaml()),
-                                                   "pa-iphone-2023.yaml", recording));
+                        addDirectiveText(caller, workspace, std::string(scenarioDirectiveYaml()),
+                                         "pa-iphone-2023.yaml", recording));
   } else {
     PH_ASSIGN_OR_RETURN(outcome.directive,
-                        workspace.addDirectiveFile(options.directive_path, recording));
+                        addDirectiveFile(caller, workspace, options.directive_path, recording));
   }
   if (options.campaign_history && options.directive_path.empty()) {
     if (progress) progress("campaign history", 0, 0);
-    PH_ASSIGN_OR_RETURN(outcome.campaign, recordCampaignHistory(workspace,
-                                                                outcome.directive.directive.id,
-                                                                options, recording));
+    PH_ASSIGN_OR_RETURN(outcome.campaign,
+                        recordCampaignHistory(caller, workspace, outcome.directive.directive.id,
+                                              options, recording));
   }
-  PH_ASSIGN_OR_RETURN(outcome.status, workspace.status(outcome.directive.directive.id, options.as_of));
+  PH_ASSIGN_OR_RETURN(outcome.status,
+                      workspace.status(caller, outcome.directive.directive.id, options.as_of));
+  PH_ASSIGN_OR_RETURN(
+      outcome.burndown,
+      burndownUpTo(caller, workspace, outcome.directive.directive.id, options.as_of));
   return outcome;
 }
 

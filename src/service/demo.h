@@ -3,11 +3,15 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/date.h"
+#include "service/burndown.h"
+#include "service/caller.h"
+#include "service/directive.h"
 #include "service/workspace.h"
 
 namespace phaseout::service {
@@ -15,21 +19,21 @@ namespace phaseout::service {
 struct DemoOptions {
   std::size_t people = 2000;
   std::uint64_t seed = 1;
-  std::string out_dir = ".";        // where people.csv and devices.csv are written
-  std::string directive_path;       // empty: the scenario's directive shipped in the binary
+  std::string out_dir = ".";   // where people.csv and devices.csv are written
+  std::string directive_path;  // empty: the scenario's directive shipped in the binary
   Date as_of = Date::fromCivil(2023, 3, 20);
-  bool campaign_history = true;     // record the 6-20 March 2023 campaign (scenario directive)
+  bool campaign_history = true;  // record the 6-20 March 2023 campaign (scenario directive)
 };
 
 // What the demo's campaign history recorded between 6 and 20 March 2023.
 struct DemoCampaign {
-  std::size_t notices = 0;        // cases marked notified
+  std::size_t notices = 0;  // cases marked notified
   std::size_t acknowledged = 0;
-  std::size_t handed_in = 0;      // dispositions "returned"
-  std::size_t replacements = 0;   // allowed replacements recorded
-  std::string destroyed_device;   // destroyed, with a certificate as evidence
+  std::size_t handed_in = 0;     // dispositions "returned"
+  std::size_t replacements = 0;  // allowed replacements recorded
+  std::string destroyed_device;  // destroyed, with a certificate as evidence
   std::string certificate_path;
-  std::string transferred_device; // "given to the children"
+  std::string transferred_device;    // "given to the children"
   std::vector<std::string> waivers;  // one expired by 20 March, one still running
   std::string refused_replacement;   // the refusal message of a parallel-import iPhone
 };
@@ -42,13 +46,17 @@ struct DemoOutcome {
   DirectiveAdded directive;
   DemoCampaign campaign;
   StatusResult status;
+  // The burn-down from the directive's issue to as_of, unless there is no history to draw.
+  std::optional<BurndownOutcome> burndown;
 };
 
 // The YAML of examples/directives/pa-iphone-2023.yaml, embedded at build time.
 std::string_view scenarioDirectiveYaml();
 
 // Initialises the workspace's database, then runs the demo, recording as `recording.actor`.
-Result<DemoOutcome> runDemo(Workspace& workspace, const DemoOptions& options,
+// PermissionDenied unless the caller may administer. Errors on a request field name it
+// ("people").
+Result<DemoOutcome> runDemo(const Caller& caller, Workspace& workspace, const DemoOptions& options,
                             const Recording& recording, const ProgressFn& progress = {});
 
 }  // namespace phaseout::service

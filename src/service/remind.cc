@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "core/strings.h"
+#include "service/workspace_access.h"
 #include "storage/campaign_store.h"
 #include "storage/connection.h"
 
@@ -244,18 +245,18 @@ Status checkSmtpUrl(std::string_view url) {
   } else if (istartsWith(url, "smtps://")) {
     rest = url.substr(8);
   } else {
-    return invalidArgument("--smtp: expected an smtp:// or smtps:// URL, got \"" + redactUrl(url) +
-                           "\"");
+    return invalidField("smtp",
+                        "expected an smtp:// or smtps:// URL, got \"" + redactUrl(url) + "\"");
   }
   const auto at = rest.find('@');
   const auto slash = rest.find('/');
   if (at != std::string_view::npos && at < slash) rest = rest.substr(at + 1);
   if (rest.empty() || rest.front() == '/' || rest.front() == ':') {
-    return invalidArgument("--smtp: the URL names no host: \"" + redactUrl(url) + "\"");
+    return invalidField("smtp", "the URL names no host: \"" + redactUrl(url) + "\"");
   }
   for (char c : url) {
     if (static_cast<unsigned char>(c) <= 0x20) {
-      return invalidArgument("--smtp: the URL contains a space or control character");
+      return invalidField("smtp", "the URL contains a space or control character");
     }
   }
   return Status::ok();
@@ -364,13 +365,16 @@ std::size_t RemindResult::escalations() const {
       }));
 }
 
-Result<RemindResult> remind(Workspace& workspace, const RemindOptions& options,
-                            MailTransport& transport) {
+Result<RemindResult> remind(const Caller& caller, Workspace& workspace,
+                            const RemindOptions& options, MailTransport& transport) {
+  PH_RETURN_IF_ERROR(caller.mayAdminister("send reminders"));
   if (!campaign::plausibleEmail(options.from)) {
-    return invalidArgument("--from: expected a bare e-mail address such as " +
-                           std::string(kDefaultMailFrom) + ", got \"" + options.from + "\"");
+    return invalidField("from", "expected a bare e-mail address such as " +
+                                    std::string(kDefaultMailFrom) + ", got \"" + options.from +
+                                    "\"");
   }
-  storage::Repository& repo = workspace.repository();
+  const Date on = dayOrToday(options.on, options.now_ms);
+  storage::Repository& repo = WorkspaceAccess::repository(workspace);
   PH_RETURN_IF_ERROR(repo.checkReady());
   storage::CampaignStore store(repo);
   storage::Connection& conn = repo.connection();
@@ -387,11 +391,11 @@ Result<RemindResult> remind(Workspace& workspace, const RemindOptions& options,
       sent.insert({std::move(n.device_id), std::move(n.milestone), std::move(n.step)});
     }
   }
-  PH_ASSIGN_OR_RETURN(auto plan, campaign::planReminders(history, options.on, sent));
+  PH_ASSIGN_OR_RETURN(auto plan, campaign::planReminders(history, on, sent));
 
   RemindResult result;
   result.directive_id = plan.directive_id;
-  result.on = options.on;
+  result.on = on;
   result.dry_run = options.dry_run;
   result.undeliverable = std::move(plan.undeliverable);
   result.already_sent = std::move(plan.already_sent);
@@ -405,7 +409,7 @@ Result<RemindResult> remind(Workspace& workspace, const RemindOptions& options,
   if (options.dry_run) return result;
 
   storage::ChangeContext change;
-  change.effective = options.on;
+  change.effective = on;
   change.effective_given = true;
   change.recorded_ms = options.now_ms;
   change.actor = options.actor;
@@ -444,14 +448,14 @@ Result<RemindResult> remind(Workspace& workspace, const RemindOptions& options,
     // Accepted by the server: record it before anything else can go wrong.
     auto record = [&]() -> Status {
       storage::Notification n{m.directive_id, m.device_id,      m.milestone,
-                              m.step,         recipientList(m), options.on};
+                              m.step,         recipientList(m), on};
       PH_RETURN_IF_ERROR(store.recordNotification(n, change));
       if (m.kind == campaign::MessageKind::kReminder && to_notify.count(m.device_id)) {
         campaign::CaseStep step;
         step.directive_id = m.directive_id;
         step.device_id = m.device_id;
         step.stage = campaign::CaseStage::kNotified;
-        step.on = options.on;
+        step.on = on;
         step.actor = options.actor;
         step.note =
             "reminded by e-mail (" + m.milestone + ", " + m.step + ") at " + recipientList(m);

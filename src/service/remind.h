@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,7 @@
 #include "campaign/reminders.h"
 #include "core/date.h"
 #include "core/status.h"
+#include "service/caller.h"
 #include "service/workspace.h"
 
 namespace phaseout::service {
@@ -65,7 +67,7 @@ std::unique_ptr<MailTransport> makeSmtpTransport(const std::string& url,
                                                  int timeout_ms = kSmtpTimeoutMs,
                                                  int connect_timeout_ms = kSmtpConnectTimeoutMs);
 
-// InvalidArgument unless `url` is an smtp:// or smtps:// URL with a host.
+// InvalidArgument on the field "smtp" unless `url` is an smtp:// or smtps:// URL with a host.
 Status checkSmtpUrl(std::string_view url);
 // The URL with any user:password@ replaced by ***@, for messages and output.
 std::string redactUrl(std::string_view url);
@@ -84,8 +86,8 @@ std::string encodeHeaderText(std::string_view text);
 
 struct RemindOptions {
   std::string directive_id;
-  Date on;
-  bool dry_run = false;  // plan and format only: nothing sent, nothing recorded
+  std::optional<Date> on;  // the day to remind as of; default today (the UTC day of now_ms)
+  bool dry_run = false;    // plan and format only: nothing sent, nothing recorded
   std::string from = std::string(kDefaultMailFrom);  // a bare address
   std::string actor = "unknown";                     // kept in the audit trail
   std::int64_t now_ms = 0;                           // for the Date header and the recording time
@@ -123,10 +125,16 @@ struct RemindResult {
 };
 
 // Plans the day's messages for the directive and (unless dry_run) sends and records them
-// through `transport`. Errors (returned): the store is not ready, the directive is unknown
-// (NotFound) or not in force on the day (FailedPrecondition), `from` is not an address
-// (InvalidArgument). Delivery problems are in the result (see RemindResult::stopped).
-Result<RemindResult> remind(Workspace& workspace, const RemindOptions& options,
-                            MailTransport& transport);
+// through `transport`. Errors (returned): the caller may not administer (PermissionDenied),
+// the store is not ready, the directive is unknown (NotFound) or not in force on the day
+// (FailedPrecondition), `from` is not an address (InvalidArgument on "from"). Delivery
+// problems are in the result (see RemindResult::stopped).
+Result<RemindResult> remind(const Caller& caller, Workspace& workspace,
+                            const RemindOptions& options, MailTransport& transport);
+
+// The result as the CLI prints it: text (a line per message, or each message in full for a
+// dry run, then a summary; `smtp_url` is shown redacted) and JSON (indented by 2).
+std::string remindText(const RemindResult& result, std::string_view smtp_url);
+std::string remindJson(const RemindResult& result);
 
 }  // namespace phaseout::service

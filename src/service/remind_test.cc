@@ -6,7 +6,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "service/directive.h"
 #include "storage/campaign_store.h"
+#include "storage/repository.h"
+#include "storage/sqlite_connection.h"
 
 namespace phaseout::service {
 namespace {
@@ -117,6 +120,8 @@ TEST(SmtpUrlTest, Checks) {
   EXPECT_FALSE(checkSmtpUrl("smtp://:25").isOk());
   const Status s = checkSmtpUrl("imap://user:secret@host");
   EXPECT_THAT(s.message(), Not(HasSubstr("secret")));
+  EXPECT_EQ(s.field(), "smtp");
+  EXPECT_THAT(s.message(), Not(HasSubstr("--")));
   EXPECT_EQ(redactUrl("smtp://user:secret@mail.example:587"), "smtp://***@mail.example:587");
   EXPECT_EQ(redactUrl("smtp://mail.example:25/helo@x"), "smtp://mail.example:25/helo@x");
 }
@@ -162,7 +167,8 @@ class RemindServiceTest : public ::testing::Test {
     r.now_ms = kNowMs;
     ASSERT_TRUE(ws_->importPeople((dir_ / "people.csv").string(), r).isOk());
     ASSERT_TRUE(ws_->importDevices((dir_ / "devices.csv").string(), r).isOk());
-    auto added = ws_->addDirectiveText(
+    auto added = addDirectiveText(
+        Caller::localOperator("test"), *ws_,
         "id: pa-iphone\ntitle: Officials give up iPhones\nissued: 2023-03-01\n"
         "reason: Information security\nscope: {units: [\"pa/**\"], roles: [official]}\n"
         "ban:\n  - platform: ios\nallow: {platforms: [android]}\n"
@@ -189,19 +195,26 @@ class RemindServiceTest : public ::testing::Test {
     o.from = "phaseout@pa.example";
     o.actor = "test";
     o.now_ms = kNowMs;
-    auto r = remind(*ws_, o, transport_);
+    auto r = remind(Caller::localOperator("test"), *ws_, o, transport_);
     EXPECT_TRUE(r.isOk()) << r.status().message();
     return r.isOk() ? std::move(r).value() : RemindResult{};
   }
 
+  // What was recorded, read back on a connection of the test's own.
   std::vector<storage::Notification> notifications() {
-    storage::CampaignStore store(ws_->repository());
+    auto conn = storage::openSqlite((dir_ / "t.db").string());
+    EXPECT_TRUE(conn.isOk());
+    storage::Repository repo(**conn);
+    storage::CampaignStore store(repo);
     auto n = store.loadNotifications("pa-iphone");
     EXPECT_TRUE(n.isOk());
     return n.isOk() ? *n : std::vector<storage::Notification>{};
   }
   std::vector<campaign::CaseStep> caseSteps() {
-    storage::CampaignStore store(ws_->repository());
+    auto conn = storage::openSqlite((dir_ / "t.db").string());
+    EXPECT_TRUE(conn.isOk());
+    storage::Repository repo(**conn);
+    storage::CampaignStore store(repo);
     auto s = store.loadCaseSteps("pa-iphone");
     EXPECT_TRUE(s.isOk());
     return s.isOk() ? *s : std::vector<campaign::CaseStep>{};
@@ -303,13 +316,14 @@ TEST_F(RemindServiceTest, FirstNoticeIsRecordedOnTheFirstAcceptedReminder) {
   rec.actor = "test";
   rec.now_ms = kNowMs;
   rec.on = day("2023-03-01");
-  ASSERT_TRUE(ws_->addDirectiveText(
-                     "id: pa-iphone\ntitle: Officials give up iPhones\nissued: 2023-03-01\n"
-                     "scope: {units: [\"pa/**\"], roles: [official]}\nban:\n  - platform: ios\n"
-                     "reminders: {days_before: [7]}\nmilestones:\n"
-                     "  - {name: handover, due: 2023-03-30, requires: banned_devices_surrendered}\n"
-                     "  - {name: replace, due: 2023-03-31, requires: allowed_replacement_held}\n",
-                     "d2.yaml", rec)
+  ASSERT_TRUE(addDirectiveText(
+                  Caller::localOperator("test"), *ws_,
+                  "id: pa-iphone\ntitle: Officials give up iPhones\nissued: 2023-03-01\n"
+                  "scope: {units: [\"pa/**\"], roles: [official]}\nban:\n  - platform: ios\n"
+                  "reminders: {days_before: [7]}\nmilestones:\n"
+                  "  - {name: handover, due: 2023-03-30, requires: banned_devices_surrendered}\n"
+                  "  - {name: replace, due: 2023-03-31, requires: allowed_replacement_held}\n",
+                  "d2.yaml", rec)
                   .isOk());
   transport_.answers = {failedPrecondition("refused")};
   auto r = run("2023-03-24");
@@ -322,17 +336,46 @@ TEST_F(RemindServiceTest, FirstNoticeIsRecordedOnTheFirstAcceptedReminder) {
   EXPECT_THAT(steps[0].note, HasSubstr("replace"));
 }
 
+TEST_F(RemindServiceTest, OnlyAnAdministratorSendsReminders) {
+  Caller officer;
+  officer.actor = "P-9";
+  officer.scope.unit_subtrees = {"pa"};
+  officer.scope.may_act = true;
+  RemindOptions o;
+  o.directive_id = "pa-iphone";
+  o.on = day("2023-03-24");
+  o.from = "phaseout@pa.example";
+  auto r = remind(officer, *ws_, o, transport_);
+  ASSERT_FALSE(r.isOk());
+  EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_THAT(transport_.sent, IsEmpty());
+  EXPECT_THAT(notifications(), IsEmpty());
+}
+
+TEST_F(RemindServiceTest, TodayIsTheDayOfNowWhenNoDayIsGiven) {
+  RemindOptions o;
+  o.directive_id = "pa-iphone";
+  o.from = "phaseout@pa.example";
+  o.dry_run = true;
+  o.now_ms = day("2023-03-24").epochMs() + 3'600'000;
+  auto r = remind(Caller::localOperator("test"), *ws_, o, transport_);
+  ASSERT_TRUE(r.isOk()) << r.status().message();
+  EXPECT_EQ(r->on, day("2023-03-24"));
+}
+
 TEST_F(RemindServiceTest, RejectsABadFromAddressAndAnUnknownDirective) {
   RemindOptions o;
   o.directive_id = "pa-iphone";
   o.on = day("2023-03-24");
   o.from = "not an address";
-  auto r = remind(*ws_, o, transport_);
+  auto r = remind(Caller::localOperator("test"), *ws_, o, transport_);
   ASSERT_FALSE(r.isOk());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().field(), "from");
+  EXPECT_THAT(r.status().message(), Not(HasSubstr("--")));
   o.from = "phaseout@pa.example";
   o.directive_id = "nope";
-  r = remind(*ws_, o, transport_);
+  r = remind(Caller::localOperator("test"), *ws_, o, transport_);
   ASSERT_FALSE(r.isOk());
   EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
 }

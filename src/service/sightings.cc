@@ -7,6 +7,7 @@
 
 #include "core/strings.h"
 #include "detect/scoring.h"
+#include "service/workspace_access.h"
 #include "storage/connection.h"
 #include "storage/sighting_store.h"
 
@@ -404,7 +405,7 @@ Result<SightingsRecorded> recordSightings(Workspace& ws,
                                           const std::vector<std::string>& sources,
                                           const Recording& recording) {
   if (sightings.empty()) return invalidArgument("no devices to record as sightings");
-  storage::Repository& repo = ws.repository();
+  storage::Repository& repo = WorkspaceAccess::repository(ws);
   PH_RETURN_IF_ERROR(repo.checkReady());
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(repo.connection(), Transaction::Mode::kWrite));
   storage::SightingStore store(repo);
@@ -438,7 +439,7 @@ Result<SightingsRecorded> importDetectJson(Workspace& ws, const std::string& pat
 }
 
 Result<std::vector<campaign::Sighting>> listSightings(Workspace& ws, const SightingFilter& filter) {
-  storage::Repository& repo = ws.repository();
+  storage::Repository& repo = WorkspaceAccess::repository(ws);
   PH_RETURN_IF_ERROR(repo.checkReady());
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(repo.connection(), Transaction::Mode::kRead));
   storage::SightingStore store(repo);
@@ -456,7 +457,7 @@ Result<std::vector<campaign::Sighting>> listSightings(Workspace& ws, const Sight
 }
 
 Result<std::vector<campaign::Finding>> findings(Workspace& ws, const FindingQuery& query) {
-  storage::Repository& repo = ws.repository();
+  storage::Repository& repo = WorkspaceAccess::repository(ws);
   PH_RETURN_IF_ERROR(repo.checkReady());
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(repo.connection(), Transaction::Mode::kRead));
   PH_RETURN_IF_ERROR(checkDirectiveExists(repo, query.directive_id));
@@ -472,7 +473,7 @@ Result<std::vector<campaign::Finding>> findings(Workspace& ws, const FindingQuer
 
 Result<NetworkFindingCounts> networkFindingCounts(Workspace& ws, const std::string& directive_id,
                                                   Date as_of) {
-  storage::Repository& repo = ws.repository();
+  storage::Repository& repo = WorkspaceAccess::repository(ws);
   PH_RETURN_IF_ERROR(repo.checkReady());
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(repo.connection(), Transaction::Mode::kRead));
   PH_RETURN_IF_ERROR(checkDirectiveExists(repo, directive_id));

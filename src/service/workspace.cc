@@ -8,6 +8,8 @@
 #include "core/bounded_queue.h"
 #include "core/string_set.h"
 #include "inventory/import_parser.h"
+#include "service/scope.h"
+#include "service/workspace_access.h"
 #include "storage/campaign_store.h"
 #include "storage/open.h"
 
@@ -35,14 +37,7 @@ Result<std::string> readFile(const std::string& path) {
   return text;
 }
 
-Result<policy::Directive> checkDirectiveFile(const std::string& path) {
-  PH_ASSIGN_OR_RETURN(std::string text, readFile(path));
-  return policy::parseDirective(text, path);
-}
-
-namespace {
-
-Result<policy::Directive> parseStored(const storage::DirectiveRecord& record) {
+Result<policy::Directive> parseStoredDirective(const storage::DirectiveRecord& record) {
   auto parsed = policy::parseDirective(record.source_text,
                                        record.directive_id + " v" + std::to_string(record.version));
   if (!parsed.isOk()) {
@@ -52,8 +47,6 @@ Result<policy::Directive> parseStored(const storage::DirectiveRecord& record) {
   }
   return parsed;
 }
-
-}  // namespace
 
 Workspace::Workspace(std::unique_ptr<storage::Connection> connection, std::string db_path)
     : db_path_(std::move(db_path)),
@@ -170,40 +163,7 @@ Result<ImportSummary> Workspace::importDevices(const std::string& path, const Re
   return summary;
 }
 
-Result<DirectiveAdded> Workspace::addDirectiveFile(const std::string& path,
-                                                   const Recording& recording) {
-  PH_ASSIGN_OR_RETURN(std::string text, readFile(path));
-  return addDirectiveText(text, path, recording);
-}
-
-Result<DirectiveAdded> Workspace::addDirectiveText(const std::string& text,
-                                                   std::string_view source_name,
-                                                   const Recording& recording) {
-  PH_RETURN_IF_ERROR(repository_->checkReady());
-  PH_ASSIGN_OR_RETURN(auto directive, policy::parseDirective(text, source_name));
-  const Date valid_from = recording.on.value_or(directive.issued);
-  PH_ASSIGN_OR_RETURN(auto outcome,
-                      repository_->addDirective(directive.id, directive.title, text, valid_from,
-                                                changeContext(recording, source_name)));
-  DirectiveAdded added;
-  added.directive = std::move(directive);
-  added.version = outcome.version;
-  added.created = outcome.created;
-  return added;
-}
-
-Result<std::vector<storage::DirectiveRecord>> Workspace::listDirectives() {
-  PH_RETURN_IF_ERROR(repository_->checkReady());
-  return repository_->listDirectives();
-}
-
-Result<std::pair<policy::Directive, storage::DirectiveRecord>> Workspace::directive(
-    const std::string& directive_id, std::int64_t version) {
-  PH_RETURN_IF_ERROR(repository_->checkReady());
-  PH_ASSIGN_OR_RETURN(auto record, repository_->getDirective(directive_id, version));
-  PH_ASSIGN_OR_RETURN(auto parsed, parseStored(record));
-  return std::make_pair(std::move(parsed), std::move(record));
-}
+Status Workspace::checkReady() { return repository_->checkReady(); }
 
 namespace {
 
@@ -244,13 +204,8 @@ std::unique_ptr<storage::Connection> Workspace::openReader() {
   return std::move(second).value();
 }
 
-Result<storage::AuditVerification> Workspace::verifyAudit() {
-  PH_RETURN_IF_ERROR(repository_->checkReady());
-  auto second = openReader();
-  return repository_->verifyAudit(second.get());
-}
-
-Result<StatusResult> Workspace::status(const std::string& directive_id, Date as_of) {
+Result<StatusResult> Workspace::status(const Caller& caller, const std::string& directive_id,
+                                       Date as_of) {
   PH_RETURN_IF_ERROR(repository_->checkReady());
   StatusResult result;
   using Fields = storage::Repository::Fields;
@@ -283,7 +238,7 @@ Result<StatusResult> Workspace::status(const std::string& directive_id, Date as_
     }
     const std::string& split = at.device_id;
     PH_ASSIGN_OR_RETURN(auto record, repository_->directiveInForce(directive_id, as_of));
-    PH_ASSIGN_OR_RETURN(result.directive, parseStored(record));
+    PH_ASSIGN_OR_RETURN(result.directive, parseStoredDirective(record));
     result.directive_version = record.version;
     // Room for the other part too, so appending it moves each device once.
     PH_ASSIGN_OR_RETURN(result.devices, repository_->loadDevices(as_of, Fields::kEvaluation,
@@ -306,6 +261,7 @@ Result<StatusResult> Workspace::status(const std::string& directive_id, Date as_
     }
     PH_RETURN_IF_ERROR(tx->commit());
   }
+  restrictToScope(caller, result.people, result.devices);
   result.evaluation = policy::evaluate(result.directive, result.people, result.devices, as_of);
   campaign::applyWaivers(result.evaluation, result.waivers);
   result.milestones =

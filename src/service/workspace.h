@@ -1,5 +1,6 @@
-// Workspace: the use cases of the directive core over one database — init, import, directive
-// versions, status as of a date. The CLI and (later) the HTTP server are thin peers over it.
+// Workspace: one open database and the use cases of the directive core over it — init, import,
+// status as of a date. The CLI and (later) the HTTP server are thin peers over it; they never
+// reach its storage (only service code does, through service/workspace_access.h).
 //
 // Every mutating use case is one transaction: a failed import or a refused directive changes
 // nothing. A Workspace is not thread-safe; open one per thread or process.
@@ -20,6 +21,7 @@
 #include "inventory/model.h"
 #include "policy/directive.h"
 #include "policy/evaluator.h"
+#include "service/caller.h"
 #include "storage/connection.h"
 #include "storage/repository.h"
 
@@ -36,7 +38,15 @@ struct Recording {
   std::int64_t now_ms = 0;
 
   Date today() const { return Date::fromEpochMs(now_ms); }
+  // The day the change takes effect: `on`, else today.
+  Date day() const { return on.value_or(today()); }
 };
+
+// What "today" is, once: a read as of `at`, or else the UTC day of `now_ms` (the front door
+// reads the clock and passes it down; nothing below it does).
+inline Date dayOrToday(const std::optional<Date>& at, std::int64_t now_ms) {
+  return at.value_or(Date::fromEpochMs(now_ms));
+}
 
 struct ImportSummary {
   std::string file;
@@ -44,18 +54,13 @@ struct ImportSummary {
   storage::UpsertCounts counts;
 };
 
-struct DirectiveAdded {
-  policy::Directive directive;
-  std::int64_t version = 0;
-  bool created = false;  // false when identical to the latest stored version
-};
-
-// The world as evaluated: owns the records the verdicts point into. Move-only.
+// The world as evaluated, as the caller sees it: owns the records the verdicts point into.
+// Move-only.
 struct StatusResult {
   policy::Directive directive;
   std::int64_t directive_version = 0;
-  std::vector<inventory::Person> people;
-  std::vector<inventory::Device> devices;  // every state, as of the day
+  std::vector<inventory::Person> people;   // those the caller sees
+  std::vector<inventory::Device> devices;  // every state, as of the day; held by those people
   std::vector<campaign::Waiver> waivers;   // the directive's waivers (applied to the verdicts)
   policy::Evaluation evaluation;
   std::vector<campaign::MilestoneCheck> milestones;
@@ -66,9 +71,6 @@ struct StatusResult {
   StatusResult(const StatusResult&) = delete;
   StatusResult& operator=(const StatusResult&) = delete;
 };
-
-// Reads and validates a directive file without touching any database.
-Result<policy::Directive> checkDirectiveFile(const std::string& path);
 
 class Workspace {
  public:
@@ -87,30 +89,24 @@ class Workspace {
   Result<ImportSummary> importDevices(const std::string& path, const Recording& recording,
                                       const ProgressFn& progress = {});
 
-  // A directive version takes effect on recording.on, or else on the directive's issue date.
-  Result<DirectiveAdded> addDirectiveFile(const std::string& path, const Recording& recording);
-  Result<DirectiveAdded> addDirectiveText(const std::string& text, std::string_view source_name,
-                                          const Recording& recording);
-  Result<std::vector<storage::DirectiveRecord>> listDirectives();
-  // version 0: the latest.
-  Result<std::pair<policy::Directive, storage::DirectiveRecord>> directive(
-      const std::string& directive_id, std::int64_t version = 0);
+  // Ok once the schema is current; FailedPrecondition naming `phaseout init` otherwise.
+  Status checkReady();
 
   // Evaluates the directive version in force on `as_of` over the people and devices as they
-  // were on that day, applies the waivers active that day, and measures each milestone.
-  Result<StatusResult> status(const std::string& directive_id, Date as_of);
+  // were on that day, applies the waivers active that day, and measures each milestone. A
+  // caller with a narrower scope gets the evaluation of what it sees: the people of its units
+  // (and itself) and the devices they hold.
+  Result<StatusResult> status(const Caller& caller, const std::string& directive_id, Date as_of);
 
-  // Walks the audit trail (storage::Repository::verifyAudit), digesting the stored rows on a
-  // second connection and thread when the database is a file.
-  Result<storage::AuditVerification> verifyAudit();
+ private:
+  // Storage stays behind the use cases: only service code reaches it (service/workspace_access.h).
+  friend class WorkspaceAccess;
 
-  storage::Repository& repository() { return *repository_; }
   // A second connection to the same database, for a use case's helper thread; nullptr when
   // there is none to have (an in-memory database) or it cannot be opened (the caller then
   // does the work on one connection).
   std::unique_ptr<storage::Connection> openReader();
 
- private:
   Workspace(std::unique_ptr<storage::Connection> connection, std::string db_path);
   // `source` names the input in messages and decides the format by its extension.
   storage::ChangeContext changeContext(const Recording& recording, std::string_view source) const;

@@ -210,7 +210,7 @@ class BurndownTest(unittest.TestCase):
         cases = [
             (["--from", "2023-02-30"], "--from"),
             (["--to", "yesterday"], "--to"),
-            (["--from", "2023-03-20", "--to", "2023-03-10"], "before --from"),
+            (["--from", "2023-03-20", "--to", "2023-03-10"], "--to: 2023-03-10 is before"),
             (["--to", "2023-03-01"], "first in force on 2023-03-06"),
             (["--from", "2023-03-06", "--to", "2040-01-01"], "at most"),
             (["--directive", "nope"], "nope"),
