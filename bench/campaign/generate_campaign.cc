@@ -38,7 +38,7 @@
 #include "storage/campaign_store.h"
 #include "storage/connection.h"
 #include "storage/repository.h"
-#include "storage/sqlite_connection.h"
+#include "storage/open.h"
 
 namespace {
 
@@ -173,7 +173,7 @@ int run(const std::string& db, const std::string& directive_path, std::size_t de
 
   // The campaign is written straight into the store (fast, one transaction) on a connection
   // of its own; the workspace is only the import and directive path.
-  auto conn = storage::openSqlite(db);
+  auto conn = storage::open(db);
   if (!conn.isOk()) return fail(conn.status());
   storage::Repository repository(**conn);
   storage::Repository& repo = repository;

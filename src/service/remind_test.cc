@@ -9,7 +9,7 @@
 #include "service/directive.h"
 #include "storage/campaign_store.h"
 #include "storage/repository.h"
-#include "storage/sqlite_connection.h"
+#include "storage/open.h"
 
 namespace phaseout::service {
 namespace {
@@ -202,7 +202,7 @@ class RemindServiceTest : public ::testing::Test {
 
   // What was recorded, read back on a connection of the test's own.
   std::vector<storage::Notification> notifications() {
-    auto conn = storage::openSqlite((dir_ / "t.db").string());
+    auto conn = storage::open((dir_ / "t.db").string());
     EXPECT_TRUE(conn.isOk());
     storage::Repository repo(**conn);
     storage::CampaignStore store(repo);
@@ -211,7 +211,7 @@ class RemindServiceTest : public ::testing::Test {
     return n.isOk() ? *n : std::vector<storage::Notification>{};
   }
   std::vector<campaign::CaseStep> caseSteps() {
-    auto conn = storage::openSqlite((dir_ / "t.db").string());
+    auto conn = storage::open((dir_ / "t.db").string());
     EXPECT_TRUE(conn.isOk());
     storage::Repository repo(**conn);
     storage::CampaignStore store(repo);
