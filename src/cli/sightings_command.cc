@@ -8,7 +8,7 @@
 #include "campaign/reconcile.h"
 #include "cli/commands.h"
 #include "core/strings.h"
-#include "detect/signature_set.h"
+#include "service/caller.h"
 #include "service/sightings.h"
 
 namespace phaseout::cli {
@@ -46,9 +46,10 @@ struct FindingsOptions {
 };
 
 struct ImportOptions {
-  std::string file;
+  std::vector<std::string> files;
   std::string on;
   std::string signatures;
+  bool keep_going = false;
   std::string format = "text";
 };
 
@@ -58,10 +59,9 @@ std::string fixed(double v) {
   return buf;
 }
 
+// Service checks that the database is ready (migrated) before it reads or writes.
 Result<std::unique_ptr<service::Workspace>> openReady(const CommandContext& ctx) {
-  PH_ASSIGN_OR_RETURN(auto ws, service::Workspace::open(ctx.db_path));
-  PH_RETURN_IF_ERROR(ws->repository().checkReady());
-  return ws;
+  return service::Workspace::open(ctx.db_path);
 }
 
 nlohmann::ordered_json sightingJson(const campaign::Sighting& s) {
@@ -107,7 +107,8 @@ int runList(const CommandContext& ctx, const ListOptions& o) {
   filter.device_id = o.device;
   filter.since = *since;
   filter.as_of = *at;
-  auto sightings = service::listSightings(**ws, filter);
+  auto sightings =
+      service::listSightings(service::Caller::localOperator(ctx.actor), **ws, filter);
   if (!sightings.isOk()) return reportError(sightings.status());
   if (o.format == "json") {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
@@ -158,7 +159,7 @@ int runFindings(const CommandContext& ctx, const FindingsOptions& o) {
   }
   auto ws = openReady(ctx);
   if (!ws.isOk()) return reportError(ws.status());
-  auto found = service::findings(**ws, query);
+  auto found = service::findings(service::Caller::localOperator(ctx.actor), **ws, query);
   if (!found.isOk()) return reportError(found.status());
   if (o.format == "json") {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
@@ -193,25 +194,42 @@ int runFindings(const CommandContext& ctx, const FindingsOptions& o) {
 int runImport(const CommandContext& ctx, const ImportOptions& o) {
   auto on = parseDateFlag("--on", o.on);
   if (!on.isOk()) return reportError(on.status());
-  const std::string dir = signaturesDir(o.signatures);
-  auto signatures =
-      dir.empty() ? detect::SignatureSet::loadBuiltin() : detect::SignatureSet::loadDirectory(dir);
-  if (!signatures.isOk()) return reportError(signatures.status());
   auto ws = openReady(ctx);
   if (!ws.isOk()) return reportError(ws.status());
-  service::Recording recording;
-  recording.on = *on;
-  recording.actor = ctx.actor;
-  recording.now_ms = nowMs();
-  auto recorded = service::importDetectJson(**ws, o.file, **signatures, recording);
-  if (!recorded.isOk()) return reportError(recorded.status());
+  service::SightingsImportRequest request;
+  request.files = o.files;
+  request.on = *on;
+  request.signatures_dir = signaturesDir(o.signatures);
+  request.keep_going = o.keep_going;
+  request.now_ms = nowMs();
+  auto imported =
+      service::importSightings(service::Caller::localOperator(ctx.actor), **ws, request);
+  if (!imported.isOk()) {
+    const int rc = reportError(imported.status());
+    if (o.files.size() > 1 && !o.keep_going) {
+      std::fprintf(stderr, "phaseout: nothing stored; --keep-going stores the readable files\n");
+    }
+    return rc;
+  }
+  for (const auto& skipped : imported->skipped) {
+    std::fprintf(stderr, "phaseout: warning: skipped %s (--keep-going)\n",
+                 skipped.reason.c_str());
+  }
+  const std::string files = join(imported->files, ", ");
   if (o.format == "json") {
-    nlohmann::ordered_json out{
-        {"file", o.file}, {"sightings", recorded->sightings}, {"event_seq", recorded->event_seq}};
+    nlohmann::ordered_json out;
+    if (imported->files.size() == 1) {
+      out["file"] = imported->files.front();
+    } else {
+      out["files"] = imported->files;
+    }
+    out["sightings"] = imported->recorded.sightings;
+    out["event_seq"] = imported->recorded.event_seq;
     std::printf("%s\n", out.dump().c_str());
   } else {
-    std::printf("%s: %zu sighting(s) recorded (audit entry %lld)\n", o.file.c_str(),
-                recorded->sightings, static_cast<long long>(recorded->event_seq));
+    std::printf("%s: %zu sighting(s) recorded (audit entry %lld)\n", files.c_str(),
+                imported->recorded.sightings,
+                static_cast<long long>(imported->recorded.event_seq));
   }
   return kExitOk;
 }
@@ -253,8 +271,12 @@ void registerSightingsCommands(CLI::App& app, CommandContext& ctx) {
   CLI::App* import = group->add_subcommand(
       "import",
       "Store the output of 'phaseout detect --format json' as sightings (all or nothing)");
-  import->add_option("file", import_opt->file, "A JSON file written by phaseout detect")
+  import->add_option("files", import_opt->files,
+                     "JSON files written by phaseout detect (stored together as one batch)")
       ->required();
+  import->add_flag("--keep-going", import_opt->keep_going,
+                   "Skip files that cannot be read (each named on stderr) instead of storing "
+                   "nothing");
   import->add_option("--on", import_opt->on,
                      "The day the traffic was seen, YYYY-MM-DD (default: each device's last-seen "
                      "time, else today); use it to replay an old capture");
@@ -264,8 +286,7 @@ void registerSightingsCommands(CLI::App& app, CommandContext& ctx) {
   import->add_option("--format", import_opt->format, "Output format: text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
   import->footer(kSightingsFooter);
-  import->callback([import_opt, &ctx] { ctx.exit_code = runImport(ctx, *import_opt);
-});
-}  // namespace phaseout::cli
+  import->callback([import_opt, &ctx] { ctx.exit_code = runImport(ctx, *import_opt); });
+}
 
 }  // namespace phaseout::cli

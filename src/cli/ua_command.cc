@@ -92,9 +92,7 @@ int classifyStream(const detect::SignatureSet& set, std::istream& in, bool text,
 }
 
 int runUa(const UaOptions& opt) {
-  auto loaded = opt.signatures.empty() && signaturesDir("").empty()
-                    ? detect::SignatureSet::loadBuiltin()
-                    : detect::SignatureSet::loadDirectory(signaturesDir(opt.signatures));
+  auto loaded = detect::SignatureSet::load(signaturesDir(opt.signatures));
   if (!loaded.isOk()) return reportError(loaded.status());
   const detect::SignatureSet& set = **loaded;
   const bool text = opt.format == "text";

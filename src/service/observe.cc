@@ -112,6 +112,68 @@ Status observeFiles(const std::vector<std::string>& paths, dissect::ObservationS
   return Status::ok();
 }
 
+namespace {
+
+// Forwards to the caller's listener and keeps the files of which nothing could be read.
+class UnreadableCollector : public ObserveListener {
+ public:
+  explicit UnreadableCollector(ObserveListener& inner) : inner_(inner) {}
+  void onFileStart(const std::string& file) override { inner_.onFileStart(file); }
+  void onUnreadable(const std::string& file, const Status& why) override {
+    unreadable.push_back({file, why.message()});
+    inner_.onUnreadable(file, why);
+  }
+  void onWarning(const CaptureProblem& problem) override { inner_.onWarning(problem); }
+  void onProgress(const std::string& file, std::uint64_t done, std::uint64_t total) override {
+    inner_.onProgress(file, done, total);
+  }
+  void onLiveStarted(const std::string& interface, std::uint32_t link_type) override {
+    inner_.onLiveStarted(interface, link_type);
+  }
+  void onBatchDone() override { inner_.onBatchDone(); }
+
+  std::vector<SkippedInput> unreadable;
+
+ private:
+  ObserveListener& inner_;
+};
+
+}  // namespace
+
+Status observe(const Caller& /*caller*/, const ObserveRequest& request,
+               dissect::ObservationSink& sink, ObserveListener& listener, ObserveStats& stats) {
+  std::vector<std::string> readable;
+  std::vector<SkippedInput> unreadable;
+  for (const std::string& path : request.paths) {
+    std::string why = unreadableReason(path, InputKind::kFile);
+    if (why.empty()) {
+      readable.push_back(path);
+      continue;
+    }
+    ++stats.unreadable_files;
+    listener.onUnreadable(path, invalidArgument(why));
+    unreadable.push_back({path, std::move(why)});
+  }
+  if (!unreadable.empty() && !request.keep_going) {
+    return unreadableInputs(unreadable, request.paths.size());
+  }
+  UnreadableCollector collecting(listener);
+  Status status;
+  if (!readable.empty()) status = observeFiles(readable, sink, collecting, stats);
+  unreadable.insert(unreadable.end(), collecting.unreadable.begin(), collecting.unreadable.end());
+  if (!unreadable.empty() && (!request.keep_going || stats.files == 0)) {
+    return unreadableInputs(unreadable, request.paths.size());
+  }
+  if (request.keep_going) stats.skipped = std::move(unreadable);
+  return status;
+}
+
+Status sense(const Caller& /*caller*/, const SenseOptions& options,
+             dissect::ObservationSink& sink, ObserveListener& listener, ObserveStats& stats,
+             const std::atomic<bool>& stop) {
+  return senseInterface(options, sink, listener, stats, stop);
+}
+
 Status senseInterface(const SenseOptions& options, dissect::ObservationSink& sink,
                       ObserveListener& listener, ObserveStats& stats,
                       const std::atomic<bool>& stop) {

@@ -14,6 +14,8 @@
 #include "core/anomaly_counters.h"
 #include "core/status.h"
 #include "dissect/registry.h"
+#include "service/caller.h"
+#include "service/inputs.h"
 
 namespace phaseout::service {
 
@@ -26,6 +28,7 @@ struct ObserveStats {
   std::uint64_t warnings = 0;  // damage found inside files (see ObserveListener)
   std::uint64_t dropped = 0;   // live only: packets the kernel dropped
   AnomalyCounters anomalies;   // capture, decode and dissect counters, merged
+  std::vector<SkippedInput> skipped;  // inputs a keep_going run could not read and skipped
 };
 
 // Damage inside a capture file: where reading stopped, or what was skipped.
@@ -61,6 +64,20 @@ class ObserveListener {
 Status observeFiles(const std::vector<std::string>& paths, dissect::ObservationSink& sink,
                     ObserveListener& listener, ObserveStats& stats);
 
+struct ObserveRequest {
+  std::vector<std::string> paths;  // capture files in order; "-" is standard input
+  bool keep_going = false;         // skip unreadable inputs instead of failing the run
+};
+
+// The observe use case, under the rule of inputs.h. Every input is checked before anything is
+// read: without keep_going one that cannot be opened fails the run before any observation is
+// made. A file that opens but holds no capture shows while reading; it fails the run at the end
+// (the other files' observations were streamed by then) unless keep_going. Each unreadable
+// input is reported to the listener (onUnreadable); with keep_going stats.skipped lists them,
+// and the run fails only when nothing could be read. Anyone may observe files.
+Status observe(const Caller& caller, const ObserveRequest& request, dissect::ObservationSink& sink,
+               ObserveListener& listener, ObserveStats& stats);
+
 struct SenseOptions {
   std::string interface;
   std::string filter;             // BPF; empty: everything
@@ -75,5 +92,8 @@ struct SenseOptions {
 Status senseInterface(const SenseOptions& options, dissect::ObservationSink& sink,
                       ObserveListener& listener, ObserveStats& stats,
                       const std::atomic<bool>& stop);
+// The sense use case: senseInterface for a caller (the capture rights are the process's).
+Status sense(const Caller& caller, const SenseOptions& options, dissect::ObservationSink& sink,
+             ObserveListener& listener, ObserveStats& stats, const std::atomic<bool>& stop);
 
 }  // namespace phaseout::service
