@@ -122,7 +122,7 @@ class StderrListener : public service::DetectListener {
                  interface.c_str(), link_type);
   }
 
- std::size_t unreadable() const { return unreadable_; }
+  std::size_t unreadable() const { return unreadable_; }
 
  private:
   Progress progress_;
@@ -159,8 +159,7 @@ int runDetect(const CommandContext& ctx, const DetectOptions& opt) {
                                                              : request.signatures_dir](
                           const Status& outcome, std::size_t signatures) {
     if (outcome.isOk()) {
-      std::fprintf(stderr, "phaseout: reloaded %zu signatures from %s\n", signatures,
-                   from.c_str());
+      std::fprintf(stderr, "phaseout: reloaded %zu signatures from %s\n", signatures, from.c_str());
     } else {
       std::fprintf(stderr, "phaseout: reload from %s failed, %zu signatures stay in force: %s\n",
                    from.c_str(), signatures, outcome.message().c_str());
@@ -215,8 +214,7 @@ int runDetect(const CommandContext& ctx, const DetectOptions& opt) {
     std::fprintf(stderr,
                  "stored %zu sighting(s) in %s (audit entry %lld); see 'phaseout sightings "
                  "findings'\n",
-                 result->sightings, ctx.db_path.c_str(),
-                 static_cast<long long>(result->event_seq));
+                 result->sightings, ctx.db_path.c_str(), static_cast<long long>(result->event_seq));
   }
   return kExitOk;
 }

@@ -212,8 +212,8 @@ int runObserve(const CommandContext& ctx, const ObserveOptions& opt) {
   request.paths = opt.files;
   request.keep_going = opt.keep_going;
   service::ObserveStats stats;
-  const Status status = service::observe(service::Caller::localOperator(ctx.actor), request,
-                                         writer, listener, stats);
+  const Status status =
+      service::observe(service::Caller::localOperator(ctx.actor), request, writer, listener, stats);
   writer.append(statsLine(stats, textFormat(opt.format), false));
   writer.flush();
   for (const auto& skipped : stats.skipped) {
@@ -240,8 +240,8 @@ int runSense(const CommandContext& ctx, const SenseCommandOptions& opt) {
   g_stop.store(false);
   auto* previous_int = std::signal(SIGINT, onStopSignal);
   auto* previous_term = std::signal(SIGTERM, onStopSignal);
-  const Status status = service::sense(service::Caller::localOperator(ctx.actor), opt.sense,
-                                       writer, listener, stats, g_stop);
+  const Status status = service::sense(service::Caller::localOperator(ctx.actor), opt.sense, writer,
+                                       listener, stats, g_stop);
   std::signal(SIGINT, previous_int);
   std::signal(SIGTERM, previous_term);
   if (!status.isOk() && stats.packets == 0) {

@@ -107,8 +107,7 @@ int runList(const CommandContext& ctx, const ListOptions& o) {
   filter.device_id = o.device;
   filter.since = *since;
   filter.as_of = *at;
-  auto sightings =
-      service::listSightings(service::Caller::localOperator(ctx.actor), **ws, filter);
+  auto sightings = service::listSightings(service::Caller::localOperator(ctx.actor), **ws, filter);
   if (!sightings.isOk()) return reportError(sightings.status());
   if (o.format == "json") {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
@@ -212,8 +211,7 @@ int runImport(const CommandContext& ctx, const ImportOptions& o) {
     return rc;
   }
   for (const auto& skipped : imported->skipped) {
-    std::fprintf(stderr, "phaseout: warning: skipped %s (--keep-going)\n",
-                 skipped.reason.c_str());
+    std::fprintf(stderr, "phaseout: warning: skipped %s (--keep-going)\n", skipped.reason.c_str());
   }
   const std::string files = join(imported->files, ", ");
   if (o.format == "json") {
@@ -228,8 +226,7 @@ int runImport(const CommandContext& ctx, const ImportOptions& o) {
     std::printf("%s\n", out.dump().c_str());
   } else {
     std::printf("%s: %zu sighting(s) recorded (audit entry %lld)\n", files.c_str(),
-                imported->recorded.sightings,
-                static_cast<long long>(imported->recorded.event_seq));
+                imported->recorded.sightings, static_cast<long long>(imported->recorded.event_seq));
   }
   return kExitOk;
 }
@@ -271,8 +268,9 @@ void registerSightingsCommands(CLI::App& app, CommandContext& ctx) {
   CLI::App* import = group->add_subcommand(
       "import",
       "Store the output of 'phaseout detect --format json' as sightings (all or nothing)");
-  import->add_option("files", import_opt->files,
-                     "JSON files written by phaseout detect (stored together as one batch)")
+  import
+      ->add_option("files", import_opt->files,
+                   "JSON files written by phaseout detect (stored together as one batch)")
       ->required();
   import->add_flag("--keep-going", import_opt->keep_going,
                    "Skip files that cannot be read (each named on stderr) instead of storing "
@@ -286,7 +284,8 @@ void registerSightingsCommands(CLI::App& app, CommandContext& ctx) {
   import->add_option("--format", import_opt->format, "Output format: text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
   import->footer(kSightingsFooter);
-  import->callback([import_opt, &ctx] { ctx.exit_code = runImport(ctx, *import_opt); });
-}
+  import->callback([import_opt, &ctx] { ctx.exit_code = runImport(ctx, *import_opt);
+});
+}  // namespace phaseout::cli
 
 }  // namespace phaseout::cli

@@ -37,8 +37,8 @@ TEST(CandidatesTest, FloorIsInclusiveAndTiesKeepHypothesisOrder) {
   v.posterior[platformIndex(Platform::kIos)] = kCandidateMinProbability;
   const auto c = candidates(v);
   ASSERT_EQ(c.size(), 2u);
-  EXPECT_EQ(c[0].platform, platformAt(std::min(platformIndex(Platform::kWindows),
-                                               platformIndex(Platform::kIos))));
+  EXPECT_EQ(c[0].platform,
+            platformAt(std::min(platformIndex(Platform::kWindows), platformIndex(Platform::kIos))));
   EXPECT_TRUE(candidates(Verdict{}).empty());
 }
 

@@ -356,8 +356,9 @@ class SignatureLoader {
     if (sig.observed_only) {
       for (float w : sig.weights) {
         if (std::fabs(w) > kWeakSignalWeight) {
-          return error(s, where + ": observed_only: every weight must be a weak signal (within "
-                                  "+-1.0), as nothing public backs it");
+          return error(s, where +
+                              ": observed_only: every weight must be a weak signal (within "
+                              "+-1.0), as nothing public backs it");
         }
       }
     }

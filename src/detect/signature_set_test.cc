@@ -196,13 +196,15 @@ TEST(SignatureSetTest, ErrorsNameFileAndLine) {
 
 TEST(SignatureSetTest, ObservedOnlySignaturesAreWeakAndMarked) {
   // Without a source, only observed_only may stand, and only as a weak signal.
-  auto weak = load("schema: 1\nversion: x\nsignatures:\n  - id: a\n    signal: ja4\n"
-                   "    match: x\n    weights: {ios: 1.0, macos: -0.5}\n    group: g1\n"
-                   "    observed_only: true\n");
+  auto weak = load(
+      "schema: 1\nversion: x\nsignatures:\n  - id: a\n    signal: ja4\n"
+      "    match: x\n    weights: {ios: 1.0, macos: -0.5}\n    group: g1\n"
+      "    observed_only: true\n");
   ASSERT_TRUE(weak.isOk()) << weak.status().toString();
   EXPECT_TRUE((*weak)->signature(0).observed_only);
-  auto sourced = load("schema: 1\nversion: x\nsignatures:\n  - id: a\n    signal: ja4\n"
-                      "    match: x\n    weights: {ios: 2}\n    group: g1\n    source: RFC\n");
+  auto sourced = load(
+      "schema: 1\nversion: x\nsignatures:\n  - id: a\n    signal: ja4\n"
+      "    match: x\n    weights: {ios: 2}\n    group: g1\n    source: RFC\n");
   ASSERT_TRUE(sourced.isOk());
   EXPECT_FALSE((*sourced)->signature(0).observed_only);
   EXPECT_EQ(loadError("schema: 1\nversion: x\nsignatures:\n  - id: a\n    signal: ja4\n"

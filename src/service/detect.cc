@@ -5,11 +5,11 @@
 #include <system_error>
 
 #include "detect/packet_evidence.h"
-#include "service/sightings.h"
-#include "service/workspace.h"
 #include "logs/access_log.h"
 #include "logs/eve_log.h"
 #include "logs/zeek_log.h"
+#include "service/sightings.h"
+#include "service/workspace.h"
 
 namespace phaseout::service {
 
@@ -310,6 +310,12 @@ Result<DetectResult> detect(const Caller& caller, const DetectRequest& request,
     }
     const Status status =
         detectInputs(without(inputs, unreadable), result.setup, listener, listener, result.report);
+    for (const SkippedInput& skipped : unreadable) {  // captures skipped before reading
+      if (std::find(inputs.captures.begin(), inputs.captures.end(), skipped.path) !=
+          inputs.captures.end()) {
+        ++result.report.observe.unreadable_files;
+      }
+    }
     unreadable.insert(unreadable.end(), result.report.unreadable.begin(),
                       result.report.unreadable.end());
     result.report.unreadable = unreadable;

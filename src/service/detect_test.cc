@@ -50,9 +50,9 @@ TEST(Detect, UnreadableInputsFailTheRunNamingEachUnlessKeepGoing) {
     Quiet listener;
     auto r = detect(op, request, listener);
     ASSERT_FALSE(r.isOk());
-    EXPECT_EQ(r.status().message(), "2 of 3 inputs cannot be read: " +
-                                        (dir / "missing.pcap").string() + ", " +
-                                        (dir / "missing.log").string());
+    EXPECT_EQ(r.status().message(),
+              "2 of 3 inputs cannot be read: " + (dir / "missing.pcap").string() + ", " +
+                  (dir / "missing.log").string());
     EXPECT_EQ(listener.unreadable.size(), 2u);
   }
   {

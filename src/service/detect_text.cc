@@ -98,8 +98,7 @@ void writeDetectText(const DetectReport& report, const DetectSetup& setup, std::
          " observations=" + std::to_string(report.observe.observations) +
          " devices=" + std::to_string(report.devices.size()) +
          " confirmed=" + std::to_string(c.confirmed) + " likely=" + std::to_string(c.likely) +
-         " unknown=" + std::to_string(c.unknown) +
-         " oui=" + setup.ouiSource() + '\n';
+         " unknown=" + std::to_string(c.unknown) + " oui=" + setup.ouiSource() + '\n';
   out +=
       "(~ marks evidence outweighed within its group; weights are log10 likelihood ratios "
       "for the platform shown)\n";

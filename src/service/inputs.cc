@@ -32,8 +32,8 @@ Status unreadableInputs(const std::vector<SkippedInput>& unreadable, std::size_t
   if (unreadable.size() >= total_inputs) {
     return invalidArgument("nothing could be read from any input: " + names);
   }
-  return invalidArgument(std::to_string(unreadable.size()) + " of " +
-                         std::to_string(total_inputs) + " inputs cannot be read: " + names);
+  return invalidArgument(std::to_string(unreadable.size()) + " of " + std::to_string(total_inputs) +
+                         " inputs cannot be read: " + names);
 }
 
 }  // namespace phaseout::service

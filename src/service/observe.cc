@@ -168,9 +168,8 @@ Status observe(const Caller& /*caller*/, const ObserveRequest& request,
   return status;
 }
 
-Status sense(const Caller& /*caller*/, const SenseOptions& options,
-             dissect::ObservationSink& sink, ObserveListener& listener, ObserveStats& stats,
-             const std::atomic<bool>& stop) {
+Status sense(const Caller& /*caller*/, const SenseOptions& options, dissect::ObservationSink& sink,
+             ObserveListener& listener, ObserveStats& stats, const std::atomic<bool>& stop) {
   return senseInterface(options, sink, listener, stats, stop);
 }
 

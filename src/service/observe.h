@@ -25,9 +25,9 @@ struct ObserveStats {
   std::uint64_t packets = 0;
   std::uint64_t bytes = 0;  // captured bytes of those packets
   std::uint64_t observations = 0;
-  std::uint64_t warnings = 0;  // damage found inside files (see ObserveListener)
-  std::uint64_t dropped = 0;   // live only: packets the kernel dropped
-  AnomalyCounters anomalies;   // capture, decode and dissect counters, merged
+  std::uint64_t warnings = 0;         // damage found inside files (see ObserveListener)
+  std::uint64_t dropped = 0;          // live only: packets the kernel dropped
+  AnomalyCounters anomalies;          // capture, decode and dissect counters, merged
   std::vector<SkippedInput> skipped;  // inputs a keep_going run could not read and skipped
 };
 

@@ -24,8 +24,7 @@ std::string sightingWhere(const std::string& file, std::uint64_t frame, std::uin
 // " (outweighed in its group)" at the end when it did not count.
 std::string sightingEvidenceLine(double weight, std::string_view signal, std::string_view value,
                                  std::string_view signature, std::string_view group, bool counted,
-                                 bool observed_only, const std::string& where,
-                                 std::uint64_t count);
+                                 bool observed_only, const std::string& where, std::uint64_t count);
 
 // Classifies a service use's User-Agent with detect's UA rules (ua_platform, ua_kind): the
 // smartphone rule of usage bans.

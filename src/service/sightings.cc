@@ -21,7 +21,6 @@ using storage::Transaction;
 
 constexpr std::int64_t kNsPerMs = 1'000'000;
 
-
 campaign::SightingLevel levelOf(detect::Level level) {
   switch (level) {
     case detect::Level::kConfirmed:
@@ -229,7 +228,8 @@ Result<SightingsImported> importSightings(const Caller& caller, Workspace& ws,
   std::vector<Sighting> sightings;
   for (const auto& [file, text] : texts) {
     PH_ASSIGN_OR_RETURN(auto parsed, parseDetectJson(text, file, *signatures, recording));
-    if (parsed.empty() && texts.size() == 1) return invalidArgument(file + ": no devices to record");
+    if (parsed.empty() && texts.size() == 1)
+      return invalidArgument(file + ": no devices to record");
     for (auto& s : parsed) sightings.push_back(std::move(s));
     out.files.push_back(file);
   }
@@ -278,9 +278,9 @@ Result<ReconcileView> reconcileView(storage::Repository& repo) {
   storage::SightingStore store(repo);
   PH_ASSIGN_OR_RETURN(auto in, store.loadReconcileInputs());
   ScopeView scope(in.people, in.devices);
-  return ReconcileView{campaign::Reconciler(std::move(in.people), std::move(in.devices),
-                                            std::move(in.directives)),
-                       std::move(scope)};
+  return ReconcileView{
+      campaign::Reconciler(std::move(in.people), std::move(in.devices), std::move(in.directives)),
+      std::move(scope)};
 }
 
 }  // namespace

@@ -66,8 +66,8 @@ struct SightingsImportRequest {
 };
 struct SightingsImported {
   SightingsRecorded recorded;
-  std::vector<std::string> files;      // the files stored
-  std::vector<SkippedInput> skipped;   // with keep_going: the files that could not be read
+  std::vector<std::string> files;     // the files stored
+  std::vector<SkippedInput> skipped;  // with keep_going: the files that could not be read
 };
 // Reads every file, then stores all their devices as one batch. All or nothing: a malformed
 // file is InvalidArgument (parseDetectJson's, naming file, device and field) and nothing is

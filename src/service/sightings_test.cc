@@ -1,11 +1,10 @@
 #include "service/sightings.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include <unistd.h>
 
 #include "service/detect_json.h"
 
@@ -66,7 +65,6 @@ TEST(ToSighting, ConvertsAVerdictWithTimesAndClassifiedServiceUses) {
   EXPECT_EQ(toSighting(v, {}, *signatures(), day("2023-05-01"), true).seen_on, day("2023-05-01"));
 }
 
-
 // A workspace with two people in two units, each holding a phone, and three sightings: one of
 // each phone and one of a phone no inventory device matches.
 class ScopedSightingsTest : public ::testing::Test {
@@ -79,11 +77,12 @@ class ScopedSightingsTest : public ::testing::Test {
           "person_id,name,email,unit,role,status\n"
           "P-1,Ivan Petrov,ivan.petrov@pa.example,pa/press,official,active\n"
           "P-2,Olga Smirnova,olga.smirnova@pa.example,pa/domestic-policy,official,active\n");
-    write("devices.csv",
-          "device_id,holder,kind,vendor,model,platform,os_version,ownership,channel,serial,imei,"
-          "mac,hostname,state\n"
-          "D-01,P-1,,,\"iPhone14,2\",,iOS 16.3.1,corporate,official,,,aa:bb:cc:00:00:01,,active\n"
-          "D-03,P-2,,Samsung,SM-S918B,,Android 13,corporate,official,,,3c:28:6d:00:00:03,,active\n");
+    write(
+        "devices.csv",
+        "device_id,holder,kind,vendor,model,platform,os_version,ownership,channel,serial,imei,"
+        "mac,hostname,state\n"
+        "D-01,P-1,,,\"iPhone14,2\",,iOS 16.3.1,corporate,official,,,aa:bb:cc:00:00:01,,active\n"
+        "D-03,P-2,,Samsung,SM-S918B,,Android 13,corporate,official,,,3c:28:6d:00:00:03,,active\n");
     auto ws = Workspace::open((dir_ / "db.sqlite").string());
     ASSERT_TRUE(ws.isOk()) << ws.status().toString();
     ws_ = std::move(ws).value();
@@ -135,9 +134,8 @@ TEST_F(ScopedSightingsTest, StoringNeedsAnAdministrator) {
 }
 
 TEST_F(ScopedSightingsTest, ReadsAreFilteredByTheCallersScope) {
-  ASSERT_TRUE(
-      recordSightings(Caller::localOperator("t"), *ws_, sightings_, {"d.json"}, recording())
-          .isOk());
+  ASSERT_TRUE(recordSightings(Caller::localOperator("t"), *ws_, sightings_, {"d.json"}, recording())
+                  .isOk());
   auto all = listSightings(Caller::localOperator("t"), *ws_, {});
   ASSERT_TRUE(all.isOk());
   EXPECT_EQ(all->size(), 3u);
