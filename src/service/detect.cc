@@ -148,32 +148,21 @@ Status detectInputs(const DetectInputs& inputs, const DetectSetup& setup, Observ
 namespace {
 
 // Forwards to the caller's listener; between batches, applies a requested reload.
-class ReloadingListener : public ObserveListener {
+class ReloadingListener : public ForwardingListener {
  public:
   ReloadingListener(ObserveListener& inner, detect::Ledger& ledger, detect::SignatureStore& store,
                     const LiveDetectOptions& options, std::atomic<bool>& reload,
                     const ReloadReport& on_reload)
-      : inner_(inner),
+      : ForwardingListener(inner),
         ledger_(ledger),
         store_(store),
         options_(options),
         reload_(reload),
         on_reload_(on_reload) {}
 
-  void onFileStart(const std::string& file) override { inner_.onFileStart(file); }
-  void onUnreadable(const std::string& file, const Status& why) override {
-    inner_.onUnreadable(file, why);
-  }
-  void onWarning(const CaptureProblem& problem) override { inner_.onWarning(problem); }
-  void onProgress(const std::string& file, std::uint64_t done, std::uint64_t total) override {
-    inner_.onProgress(file, done, total);
-  }
-  void onLiveStarted(const std::string& interface, std::uint32_t link_type) override {
-    inner_.onLiveStarted(interface, link_type);
-  }
   void onBatchDone() override {
     applyReload();
-    inner_.onBatchDone();
+    ForwardingListener::onBatchDone();
   }
   void applyReload() {
     if (!reload_.exchange(false)) return;
@@ -183,7 +172,6 @@ class ReloadingListener : public ObserveListener {
   }
 
  private:
-  ObserveListener& inner_;
   detect::Ledger& ledger_;
   detect::SignatureStore& store_;
   const LiveDetectOptions& options_;

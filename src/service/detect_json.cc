@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "core/json_writer.h"
+#include "core/strings.h"
 #include "detect/scoring.h"
 #include "dissect/observation.h"
 #include "service/sighting_text.h"

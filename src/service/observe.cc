@@ -114,28 +114,16 @@ Status observeFiles(const std::vector<std::string>& paths, dissect::ObservationS
 
 namespace {
 
-// Forwards to the caller's listener and keeps the files of which nothing could be read.
-class UnreadableCollector : public ObserveListener {
+// Keeps the files of which nothing could be read.
+class UnreadableCollector : public ForwardingListener {
  public:
-  explicit UnreadableCollector(ObserveListener& inner) : inner_(inner) {}
-  void onFileStart(const std::string& file) override { inner_.onFileStart(file); }
+  using ForwardingListener::ForwardingListener;
   void onUnreadable(const std::string& file, const Status& why) override {
     unreadable.push_back({file, why.message()});
-    inner_.onUnreadable(file, why);
+    ForwardingListener::onUnreadable(file, why);
   }
-  void onWarning(const CaptureProblem& problem) override { inner_.onWarning(problem); }
-  void onProgress(const std::string& file, std::uint64_t done, std::uint64_t total) override {
-    inner_.onProgress(file, done, total);
-  }
-  void onLiveStarted(const std::string& interface, std::uint32_t link_type) override {
-    inner_.onLiveStarted(interface, link_type);
-  }
-  void onBatchDone() override { inner_.onBatchDone(); }
 
   std::vector<SkippedInput> unreadable;
-
- private:
-  ObserveListener& inner_;
 };
 
 }  // namespace

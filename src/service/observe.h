@@ -56,6 +56,28 @@ class ObserveListener {
   virtual void onBatchDone() {}
 };
 
+// Forwards every event to another listener: derive from it and override what you watch.
+class ForwardingListener : public ObserveListener {
+ public:
+  explicit ForwardingListener(ObserveListener& inner) : inner_(inner) {}
+  void onFileStart(const std::string& file) override { inner_.onFileStart(file); }
+  void onUnreadable(const std::string& file, const Status& why) override {
+    inner_.onUnreadable(file, why);
+  }
+  void onWarning(const CaptureProblem& problem) override { inner_.onWarning(problem); }
+  void onProgress(const std::string& file, std::uint64_t done_bytes,
+                  std::uint64_t total_bytes) override {
+    inner_.onProgress(file, done_bytes, total_bytes);
+  }
+  void onLiveStarted(const std::string& interface, std::uint32_t link_type) override {
+    inner_.onLiveStarted(interface, link_type);
+  }
+  void onBatchDone() override { inner_.onBatchDone(); }
+
+ private:
+  ObserveListener& inner_;
+};
+
 // Reads the files in order ("-" is standard input; gzip is inflated) and sends every
 // observation to `sink`, frame numbers counting from 1 in each file. A file that cannot be
 // read at all is reported to the listener and skipped; damage inside a file is a warning, and
