@@ -307,7 +307,8 @@ Result<DetectResult> detect(const Caller& caller, const DetectRequest& request,
     unreadable.insert(unreadable.end(), result.report.unreadable.begin(),
                       result.report.unreadable.end());
     result.report.unreadable = unreadable;
-    if (!unreadable.empty() && (!request.keep_going || !status.isOk())) {
+    const bool nothing_read = unreadable.size() >= inputs.size();
+    if (!unreadable.empty() && (!request.keep_going || !status.isOk() || nothing_read)) {
       return unreadableInputs(unreadable, inputs.size());
     }
     PH_RETURN_IF_ERROR(status);
