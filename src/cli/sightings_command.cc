@@ -145,24 +145,16 @@ int runFindings(const CommandContext& ctx, const FindingsOptions& o) {
   if (!at.isOk()) return reportError(at.status());
   service::FindingQuery query;
   query.directive_id = o.directive;
-  query.as_of = at->value_or(Date::fromEpochMs(nowMs()));
-  if (!o.kind.empty()) {
-    query.kind = campaign::parseFindingKind(o.kind);
-    if (!query.kind) {
-      std::string names;
-      for (auto n : campaign::findingKindNames())
-        names += (names.empty() ? "" : ", ") + std::string(n);
-      return reportError(
-          invalidArgument("--kind: expected one of " + names + ", got \"" + o.kind + "\""));
-    }
-  }
+  query.as_of = *at;
+  query.now_ms = nowMs();
+  query.kind = o.kind;
   auto ws = openReady(ctx);
   if (!ws.isOk()) return reportError(ws.status());
   auto found = service::findings(service::Caller::localOperator(ctx.actor), **ws, query);
   if (!found.isOk()) return reportError(found.status());
   if (o.format == "json") {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
-    for (const auto& f : *found) {
+    for (const auto& f : found->findings) {
       list.push_back({{"kind", campaign::name(f.kind)},
                       {"directive", f.directive_id},
                       {"seen_on", f.seen_on.toString()},
@@ -173,11 +165,11 @@ int runFindings(const CommandContext& ctx, const FindingsOptions& o) {
                       {"reason", f.reason},
                       {"evidence", f.evidence}});
     }
-    nlohmann::ordered_json out{{"as_of", query.as_of.toString()}, {"findings", list}};
+    nlohmann::ordered_json out{{"as_of", found->as_of.toString()}, {"findings", list}};
     std::printf("%s\n", out.dump(2).c_str());
     return kExitOk;
   }
-  for (const auto& f : *found) {
+  for (const auto& f : found->findings) {
     std::string head = std::string(campaign::name(f.kind)) + "  " +
                        (f.directive_id.empty() ? "-" : f.directive_id) + "  " +
                        f.seen_on.toString() + "  " + f.sighting_id;
@@ -186,7 +178,7 @@ int runFindings(const CommandContext& ctx, const FindingsOptions& o) {
     std::printf("%s\n  %s\n", head.c_str(), f.reason.c_str());
     for (const auto& e : f.evidence) std::printf("    %s\n", e.c_str());
   }
-  std::printf("%zu finding(s) as of %s\n", found->size(), query.as_of.toString().c_str());
+  std::printf("%zu finding(s) as of %s\n", found->findings.size(), found->as_of.toString().c_str());
   return kExitOk;
 }
 

@@ -312,25 +312,37 @@ Result<std::vector<campaign::Sighting>> listSightings(const Caller& caller, Work
   return sightings;
 }
 
-Result<std::vector<campaign::Finding>> findings(const Caller& caller, Workspace& ws,
-                                                const FindingQuery& query) {
+Result<FindingsResult> findings(const Caller& caller, Workspace& ws, const FindingQuery& query) {
+  std::optional<campaign::FindingKind> kind;
+  if (!query.kind.empty()) {
+    kind = campaign::parseFindingKind(query.kind);
+    if (!kind) {
+      std::string names;
+      for (auto n : campaign::findingKindNames()) {
+        names += (names.empty() ? "" : ", ") + std::string(n);
+      }
+      return invalidField("kind", "expected one of " + names + ", got \"" + query.kind + "\"");
+    }
+  }
+  FindingsResult result;
+  result.as_of = query.as_of.value_or(Date::fromEpochMs(query.now_ms));
   storage::Repository& repo = ws.repository();
   PH_RETURN_IF_ERROR(repo.checkReady());
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(repo.connection(), Transaction::Mode::kRead));
   PH_RETURN_IF_ERROR(checkDirectiveExists(repo, query.directive_id));
-  PH_ASSIGN_OR_RETURN(auto sightings, loadAllSightings(repo, query.as_of));
+  PH_ASSIGN_OR_RETURN(auto sightings, loadAllSightings(repo, result.as_of));
   PH_ASSIGN_OR_RETURN(auto view, reconcileView(repo));
-  auto out = view.reconciler.findings(sightings, query.as_of);
+  result.findings = view.reconciler.findings(sightings, result.as_of);
   const bool scoped = !caller.scope.all_units;
-  std::erase_if(out, [&](const campaign::Finding& f) {
+  std::erase_if(result.findings, [&](const campaign::Finding& f) {
     if ((!query.directive_id.empty() && f.directive_id != query.directive_id) ||
-        (query.kind && f.kind != *query.kind)) {
+        (kind && f.kind != *kind)) {
       return true;
     }
     return scoped && !view.scope.seesDevice(caller, f.device_id) &&
            !view.scope.seesPerson(caller, f.person_id);
   });
-  return out;
+  return result;
 }
 
 Result<NetworkFindingCounts> networkFindingCounts(Workspace& ws, const std::string& directive_id,

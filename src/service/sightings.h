@@ -90,15 +90,20 @@ Result<std::vector<campaign::Sighting>> listSightings(const Caller& caller, Work
                                                       const SightingFilter& filter);
 
 struct FindingQuery {
-  std::string directive_id;  // "" = every finding (also those of no directive)
-  Date as_of;
-  std::optional<campaign::FindingKind> kind;
+  std::string directive_id;   // "" = every finding (also those of no directive)
+  std::optional<Date> as_of;  // the day judged; none: the UTC day of now_ms
+  std::int64_t now_ms = 0;
+  std::string kind;  // "" = every kind, else a campaign::FindingKind name
 };
-// NotFound for a directive id never stored. Filtered by the caller's scope: a caller who does
-// not see every unit sees only findings attributed to a device whose holder they see or to a
-// person they see (Caller::sees on the person's unit and id).
-Result<std::vector<campaign::Finding>> findings(const Caller& caller, Workspace& ws,
-                                                const FindingQuery& query);
+struct FindingsResult {
+  Date as_of;  // the day judged
+  std::vector<campaign::Finding> findings;
+};
+// NotFound for a directive id never stored; InvalidArgument (field "kind") for an unknown
+// kind. Filtered by the caller's scope: a caller who does not see every unit sees only
+// findings attributed to a device whose holder they see or to a person they see
+// (Caller::sees on the person's unit and id).
+Result<FindingsResult> findings(const Caller& caller, Workspace& ws, const FindingQuery& query);
 
 // What `status` shows beside the inventory verdicts: the directive's network findings as of
 // the day, by kind. directive_id "" counts the findings of no directive (an unknown phone or a

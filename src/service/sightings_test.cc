@@ -158,14 +158,20 @@ TEST_F(ScopedSightingsTest, ReadsAreFilteredByTheCallersScope) {
   auto every = findings(Caller::localOperator("t"), *ws_, query);
   ASSERT_TRUE(every.isOk());
   bool unknown_phone = false;
-  for (const auto& f : *every) unknown_phone |= f.kind == campaign::FindingKind::kUnknownPhone;
+  for (const auto& f : every->findings) {
+    unknown_phone |= f.kind == campaign::FindingKind::kUnknownPhone;
+  }
   EXPECT_TRUE(unknown_phone);
   auto scoped = findings(domesticPolicyReader(), *ws_, query);
   ASSERT_TRUE(scoped.isOk());
-  for (const auto& f : *scoped) {
+  for (const auto& f : scoped->findings) {
     EXPECT_TRUE(f.device_id == "D-03" || f.person_id == "P-2") << f.reason;
   }
-  EXPECT_LT(scoped->size(), every->size());
+  EXPECT_LT(scoped->findings.size(), every->findings.size());
+  query.kind = "lost-and-found";
+  auto bad = findings(domesticPolicyReader(), *ws_, query);
+  ASSERT_FALSE(bad.isOk());
+  EXPECT_EQ(bad.status().field(), "kind");
 }
 
 TEST_F(ScopedSightingsTest, ImportIsAllOrNothingUnlessKeepGoing) {
