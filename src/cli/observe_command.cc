@@ -8,6 +8,7 @@
 #include "cli/progress.h"
 #include "core/json_writer.h"
 #include "dissect/observation.h"
+#include "service/caller.h"
 #include "service/observe.h"
 
 namespace phaseout::cli {
@@ -26,9 +27,15 @@ files each line also names its "file".
 Damage inside a file is reported on stderr with its byte offset and frame number;
 what precedes it is still read. Progress is shown on stderr only when it is a terminal.
 
+An input that cannot be read fails the run, naming each: before anything is read when it
+cannot be opened, at the end when it is not a capture; --keep-going skips such inputs and
+names them on stderr.
+
 Exit codes:
-  0  success (some input was read; damaged files give warnings, not errors)
-  1  usage error, or nothing could be read from any input
+  0  success (every input was read, or --keep-going and some were; damaged files give
+     warnings, not errors)
+  1  usage error, an input that cannot be read (without --keep-going), or nothing could be
+     read from any input
   2  internal error (e.g. output could not be written))";
 
 constexpr const char* kSenseFooter =
@@ -44,6 +51,7 @@ Exit codes:
 struct ObserveOptions {
   std::vector<std::string> files;
   std::string format = "jsonl";
+  bool keep_going = false;
 };
 
 struct SenseCommandOptions {
@@ -197,14 +205,27 @@ std::string statsLine(const service::ObserveStats& stats, bool text, bool live) 
   return out;
 }
 
-int runObserve(const ObserveOptions& opt) {
+int runObserve(const CommandContext& ctx, const ObserveOptions& opt) {
   LineWriter writer(textFormat(opt.format));
   StderrListener listener(writer, false, opt.files.size() > 1);
+  service::ObserveRequest request;
+  request.paths = opt.files;
+  request.keep_going = opt.keep_going;
   service::ObserveStats stats;
-  const Status status = service::observeFiles(opt.files, writer, listener, stats);
+  const Status status =
+      service::observe(service::Caller::localOperator(ctx.actor), request, writer, listener, stats);
   writer.append(statsLine(stats, textFormat(opt.format), false));
   writer.flush();
-  if (!status.isOk()) return reportError(status);
+  for (const auto& skipped : stats.skipped) {
+    std::fprintf(stderr, "phaseout: warning: skipped %s (--keep-going)\n", skipped.path.c_str());
+  }
+  if (!status.isOk()) {
+    const int rc = reportError(status);
+    if (!opt.keep_going && opt.files.size() > 1 && stats.unreadable_files > 0) {
+      std::fprintf(stderr, "phaseout: --keep-going reads the other inputs\n");
+    }
+    return rc;
+  }
   return kExitOk;
 }
 
@@ -212,14 +233,15 @@ std::atomic<bool> g_stop{false};
 
 extern "C" void onStopSignal(int /*signal*/) { g_stop.store(true); }
 
-int runSense(const SenseCommandOptions& opt) {
+int runSense(const CommandContext& ctx, const SenseCommandOptions& opt) {
   LineWriter writer(textFormat(opt.format));
   StderrListener listener(writer, true);
   service::ObserveStats stats;
   g_stop.store(false);
   auto* previous_int = std::signal(SIGINT, onStopSignal);
   auto* previous_term = std::signal(SIGTERM, onStopSignal);
-  const Status status = service::senseInterface(opt.sense, writer, listener, stats, g_stop);
+  const Status status = service::sense(service::Caller::localOperator(ctx.actor), opt.sense, writer,
+                                       listener, stats, g_stop);
   std::signal(SIGINT, previous_int);
   std::signal(SIGTERM, previous_term);
   if (!status.isOk() && stats.packets == 0) {
@@ -246,7 +268,9 @@ void registerObserveCommands(CLI::App& app, CommandContext& ctx) {
   observe->add_option("--format", observe_opt->format, "Output format: jsonl (default) or text")
       ->check(CLI::IsMember({"jsonl", "json", "text"}));
   observe->footer(kObserveFooter);
-  observe->callback([observe_opt, &ctx] { ctx.exit_code = runObserve(*observe_opt); });
+  observe->add_flag("--keep-going", observe_opt->keep_going,
+                    "Skip inputs that cannot be read (each named on stderr) instead of failing");
+  observe->callback([observe_opt, &ctx] { ctx.exit_code = runObserve(ctx, *observe_opt); });
 
   auto sense_opt = std::make_shared<SenseCommandOptions>();
   CLI::App* sense = app.add_subcommand(
@@ -266,7 +290,7 @@ void registerObserveCommands(CLI::App& app, CommandContext& ctx) {
   sense->add_option("--format", sense_opt->format, "Output format: jsonl (default) or text")
       ->check(CLI::IsMember({"jsonl", "json", "text"}));
   sense->footer(kSenseFooter);
-  sense->callback([sense_opt, &ctx] { ctx.exit_code = runSense(*sense_opt); });
+  sense->callback([sense_opt, &ctx] { ctx.exit_code = runSense(ctx, *sense_opt); });
 }
 
 }  // namespace phaseout::cli

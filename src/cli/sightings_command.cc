@@ -8,7 +8,7 @@
 #include "campaign/reconcile.h"
 #include "cli/commands.h"
 #include "core/strings.h"
-#include "detect/signature_set.h"
+#include "service/caller.h"
 #include "service/sightings.h"
 
 namespace phaseout::cli {
@@ -46,9 +46,10 @@ struct FindingsOptions {
 };
 
 struct ImportOptions {
-  std::string file;
+  std::vector<std::string> files;
   std::string on;
   std::string signatures;
+  bool keep_going = false;
   std::string format = "text";
 };
 
@@ -58,10 +59,9 @@ std::string fixed(double v) {
   return buf;
 }
 
+// Service checks that the database is ready (migrated) before it reads or writes.
 Result<std::unique_ptr<service::Workspace>> openReady(const CommandContext& ctx) {
-  PH_ASSIGN_OR_RETURN(auto ws, service::Workspace::open(ctx.db_path));
-  PH_RETURN_IF_ERROR(ws->checkReady());
-  return ws;
+  return service::Workspace::open(ctx.db_path);
 }
 
 nlohmann::ordered_json sightingJson(const campaign::Sighting& s) {
@@ -107,7 +107,7 @@ int runList(const CommandContext& ctx, const ListOptions& o) {
   filter.device_id = o.device;
   filter.since = *since;
   filter.as_of = *at;
-  auto sightings = service::listSightings(**ws, filter);
+  auto sightings = service::listSightings(service::Caller::localOperator(ctx.actor), **ws, filter);
   if (!sightings.isOk()) return reportError(sightings.status());
   if (o.format == "json") {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
@@ -145,24 +145,16 @@ int runFindings(const CommandContext& ctx, const FindingsOptions& o) {
   if (!at.isOk()) return reportError(at.status());
   service::FindingQuery query;
   query.directive_id = o.directive;
-  query.as_of = at->value_or(Date::fromEpochMs(nowMs()));
-  if (!o.kind.empty()) {
-    query.kind = campaign::parseFindingKind(o.kind);
-    if (!query.kind) {
-      std::string names;
-      for (auto n : campaign::findingKindNames())
-        names += (names.empty() ? "" : ", ") + std::string(n);
-      return reportError(
-          invalidArgument("--kind: expected one of " + names + ", got \"" + o.kind + "\""));
-    }
-  }
+  query.as_of = *at;
+  query.now_ms = nowMs();
+  query.kind = o.kind;
   auto ws = openReady(ctx);
   if (!ws.isOk()) return reportError(ws.status());
-  auto found = service::findings(**ws, query);
+  auto found = service::findings(service::Caller::localOperator(ctx.actor), **ws, query);
   if (!found.isOk()) return reportError(found.status());
   if (o.format == "json") {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
-    for (const auto& f : *found) {
+    for (const auto& f : found->findings) {
       list.push_back({{"kind", campaign::name(f.kind)},
                       {"directive", f.directive_id},
                       {"seen_on", f.seen_on.toString()},
@@ -173,11 +165,11 @@ int runFindings(const CommandContext& ctx, const FindingsOptions& o) {
                       {"reason", f.reason},
                       {"evidence", f.evidence}});
     }
-    nlohmann::ordered_json out{{"as_of", query.as_of.toString()}, {"findings", list}};
+    nlohmann::ordered_json out{{"as_of", found->as_of.toString()}, {"findings", list}};
     std::printf("%s\n", out.dump(2).c_str());
     return kExitOk;
   }
-  for (const auto& f : *found) {
+  for (const auto& f : found->findings) {
     std::string head = std::string(campaign::name(f.kind)) + "  " +
                        (f.directive_id.empty() ? "-" : f.directive_id) + "  " +
                        f.seen_on.toString() + "  " + f.sighting_id;
@@ -186,32 +178,47 @@ int runFindings(const CommandContext& ctx, const FindingsOptions& o) {
     std::printf("%s\n  %s\n", head.c_str(), f.reason.c_str());
     for (const auto& e : f.evidence) std::printf("    %s\n", e.c_str());
   }
-  std::printf("%zu finding(s) as of %s\n", found->size(), query.as_of.toString().c_str());
+  std::printf("%zu finding(s) as of %s\n", found->findings.size(), found->as_of.toString().c_str());
   return kExitOk;
 }
 
 int runImport(const CommandContext& ctx, const ImportOptions& o) {
   auto on = parseDateFlag("--on", o.on);
   if (!on.isOk()) return reportError(on.status());
-  const std::string dir = signaturesDir(o.signatures);
-  auto signatures =
-      dir.empty() ? detect::SignatureSet::loadBuiltin() : detect::SignatureSet::loadDirectory(dir);
-  if (!signatures.isOk()) return reportError(signatures.status());
   auto ws = openReady(ctx);
   if (!ws.isOk()) return reportError(ws.status());
-  service::Recording recording;
-  recording.on = *on;
-  recording.actor = ctx.actor;
-  recording.now_ms = nowMs();
-  auto recorded = service::importDetectJson(**ws, o.file, **signatures, recording);
-  if (!recorded.isOk()) return reportError(recorded.status());
+  service::SightingsImportRequest request;
+  request.files = o.files;
+  request.on = *on;
+  request.signatures_dir = signaturesDir(o.signatures);
+  request.keep_going = o.keep_going;
+  request.now_ms = nowMs();
+  auto imported =
+      service::importSightings(service::Caller::localOperator(ctx.actor), **ws, request);
+  if (!imported.isOk()) {
+    const int rc = reportError(imported.status());
+    if (o.files.size() > 1 && !o.keep_going) {
+      std::fprintf(stderr, "phaseout: nothing stored; --keep-going stores the readable files\n");
+    }
+    return rc;
+  }
+  for (const auto& skipped : imported->skipped) {
+    std::fprintf(stderr, "phaseout: warning: skipped %s (--keep-going)\n", skipped.reason.c_str());
+  }
+  const std::string files = join(imported->files, ", ");
   if (o.format == "json") {
-    nlohmann::ordered_json out{
-        {"file", o.file}, {"sightings", recorded->sightings}, {"event_seq", recorded->event_seq}};
+    nlohmann::ordered_json out;
+    if (imported->files.size() == 1) {
+      out["file"] = imported->files.front();
+    } else {
+      out["files"] = imported->files;
+    }
+    out["sightings"] = imported->recorded.sightings;
+    out["event_seq"] = imported->recorded.event_seq;
     std::printf("%s\n", out.dump().c_str());
   } else {
-    std::printf("%s: %zu sighting(s) recorded (audit entry %lld)\n", o.file.c_str(),
-                recorded->sightings, static_cast<long long>(recorded->event_seq));
+    std::printf("%s: %zu sighting(s) recorded (audit entry %lld)\n", files.c_str(),
+                imported->recorded.sightings, static_cast<long long>(imported->recorded.event_seq));
   }
   return kExitOk;
 }
@@ -253,8 +260,13 @@ void registerSightingsCommands(CLI::App& app, CommandContext& ctx) {
   CLI::App* import = group->add_subcommand(
       "import",
       "Store the output of 'phaseout detect --format json' as sightings (all or nothing)");
-  import->add_option("file", import_opt->file, "A JSON file written by phaseout detect")
+  import
+      ->add_option("files", import_opt->files,
+                   "JSON files written by phaseout detect (stored together as one batch)")
       ->required();
+  import->add_flag("--keep-going", import_opt->keep_going,
+                   "Skip files that cannot be read (each named on stderr) instead of storing "
+                   "nothing");
   import->add_option("--on", import_opt->on,
                      "The day the traffic was seen, YYYY-MM-DD (default: each device's last-seen "
                      "time, else today); use it to replay an old capture");

@@ -1,6 +1,5 @@
 // phaseout ua [FILE...] [--format json|text] [--signatures DIR]
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -8,6 +7,8 @@
 #include "cli/commands.h"
 #include "core/json_writer.h"
 #include "detect/signature_set.h"
+#include "service/caller.h"
+#include "service/ua.h"
 
 namespace phaseout::cli {
 
@@ -16,8 +17,6 @@ std::string signaturesDir(const std::string& flag);  // detect_command.cc
 namespace {
 
 constexpr std::size_t kFlushBytes = 1 << 20;
-// Longer lines are classified on their first bytes only (the matcher's scan limit).
-constexpr std::size_t kMaxLineBytes = 64 * 1024;
 
 constexpr const char* kUaFooter =
     R"(Reads User-Agent strings, one per line (files in order, or standard input when none
@@ -39,9 +38,8 @@ struct UaOptions {
   std::string signatures;
 };
 
-void appendResult(const detect::SignatureSet& set, std::string_view ua, bool text,
-                  std::string& out) {
-  const auto m = set.classifyUserAgent(ua);
+void appendResult(const detect::SignatureSet& set, std::string_view ua,
+                  const detect::SignatureSet::UaMatch& m, bool text, std::string& out) {
   const std::string_view platform_name =
       !m.rule ? std::string_view("unknown") : detect::hypothesisName(m.platform);
   if (text) {
@@ -77,51 +75,50 @@ void appendResult(const detect::SignatureSet& set, std::string_view ua, bool tex
   out += "}\n";
 }
 
-int classifyStream(const detect::SignatureSet& set, std::istream& in, bool text, std::string& out) {
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.size() > kMaxLineBytes) line.resize(kMaxLineBytes);
-    appendResult(set, line, text, out);
-    if (out.size() >= kFlushBytes) {
-      std::fwrite(out.data(), 1, out.size(), stdout);
-      out.clear();
-    }
+// Renders each result as it comes, in large chunks.
+class UaWriter : public service::UaSink {
+ public:
+  explicit UaWriter(bool text) : text_(text) { out_.reserve(kFlushBytes + 4096); }
+  ~UaWriter() override { flush(); }
+  UaWriter(const UaWriter&) = delete;
+  UaWriter& operator=(const UaWriter&) = delete;
+
+  void onUserAgent(std::string_view ua, const detect::SignatureSet::UaMatch& match,
+                   const detect::SignatureSet& signatures) override {
+    appendResult(signatures, ua, match, text_, out_);
+    if (out_.size() >= kFlushBytes) flush();
+  }
+  void onUnreadable(const std::string& /*file*/, const Status& why) override {
+    std::fprintf(stderr, "phaseout: %s\n", why.message().c_str());
+    unreadable_ = true;
+  }
+  void flush() {
+    if (!out_.empty()) std::fwrite(out_.data(), 1, out_.size(), stdout);
+    out_.clear();
+    std::fflush(stdout);
+  }
+  bool unreadable() const { return unreadable_; }
+
+ private:
+  bool text_;
+  std::string out_;
+  bool unreadable_ = false;
+};
+
+int runUa(const CommandContext& ctx, const UaOptions& opt) {
+  service::UaRequest request;
+  request.files = opt.files;
+  request.signatures_dir = signaturesDir(opt.signatures);
+  std::ios::sync_with_stdio(false);
+  UaWriter writer(opt.format == "text");
+  const Status status = service::classifyUserAgents(service::Caller::localOperator(ctx.actor),
+                                                    request, std::cin, writer);
+  writer.flush();
+  if (!status.isOk()) {
+    // Unreadable files were named as they came; other errors (signatures) are reported here.
+    return writer.unreadable() ? kExitInput : reportError(status);
   }
   return kExitOk;
-}
-
-int runUa(const UaOptions& opt) {
-  auto loaded = opt.signatures.empty() && signaturesDir("").empty()
-                    ? detect::SignatureSet::loadBuiltin()
-                    : detect::SignatureSet::loadDirectory(signaturesDir(opt.signatures));
-  if (!loaded.isOk()) return reportError(loaded.status());
-  const detect::SignatureSet& set = **loaded;
-  const bool text = opt.format == "text";
-  std::string out;
-  out.reserve(kFlushBytes + 4096);
-  std::ios::sync_with_stdio(false);
-  int rc = kExitOk;
-  if (opt.files.empty()) {
-    classifyStream(set, std::cin, text, out);
-  } else {
-    for (const auto& file : opt.files) {
-      if (file == "-") {
-        classifyStream(set, std::cin, text, out);
-        continue;
-      }
-      std::ifstream in(file, std::ios::binary);
-      if (!in) {
-        std::fprintf(stderr, "phaseout: %s: cannot be read\n", file.c_str());
-        rc = kExitInput;
-        continue;
-      }
-      classifyStream(set, in, text, out);
-    }
-  }
-  std::fwrite(out.data(), 1, out.size(), stdout);
-  std::fflush(stdout);
-  return rc;
 }
 
 }  // namespace
@@ -137,7 +134,7 @@ void registerUaCommand(CLI::App& app, CommandContext& ctx) {
   ua->add_option("--signatures", opt->signatures,
                  "Directory of signature files (default: $PHASEOUT_SIGNATURES, else built in)");
   ua->footer(kUaFooter);
-  ua->callback([opt, &ctx] { ctx.exit_code = runUa(*opt); });
+  ua->callback([opt, &ctx] { ctx.exit_code = runUa(ctx, *opt); });
 }
 
 }  // namespace phaseout::cli

@@ -43,12 +43,12 @@ void appendJsonString(std::string& out, std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+    if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
       // Copy the run of plain ASCII in one go.
       std::size_t j = i + 1;
       while (j < s.size()) {
         const auto d = static_cast<unsigned char>(s[j]);
-        if (d < 0x20 || d >= 0x80 || d == '"' || d == '\\') break;
+        if (d < 0x20 || d >= 0x7F || d == '"' || d == '\\') break;
         ++j;
       }
       out.append(s.data() + i, j - i);
@@ -61,9 +61,11 @@ void appendJsonString(std::string& out, std::string_view s) {
       case '\n': out += "\\n"; ++i; continue;
       case '\r': out += "\\r"; ++i; continue;
       case '\t': out += "\\t"; ++i; continue;
+      case '\b': out += "\\b"; ++i; continue;
+      case '\f': out += "\\f"; ++i; continue;
       default: break;
     }
-    if (c < 0x20) {
+    if (c < 0x20 || c == 0x7F) {  // control characters and DEL (RFC 8259 section 7)
       out += "\\u00";
       out.push_back(kHex[c >> 4]);
       out.push_back(kHex[c & 0xF]);

@@ -87,4 +87,18 @@ bool counted(const SignatureSet& set, std::span<const SignatureId> signatures, s
   return true;
 }
 
+std::vector<Candidate> candidates(const Verdict& verdict) {
+  std::vector<Candidate> out;
+  for (std::size_t i = 0; i < verdict.posterior.size(); ++i) {
+    if (verdict.posterior[i] >= kCandidateMinProbability) {
+      out.push_back({platformAt(i), verdict.posterior[i]});
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
+    return a.probability > b.probability;
+  });
+  if (out.size() > kMaxCandidates) out.resize(kMaxCandidates);
+  return out;
+}
+
 }  // namespace phaseout::detect

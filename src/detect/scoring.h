@@ -50,4 +50,15 @@ Verdict score(const SignatureSet& set, std::span<const SignatureId> signatures);
 bool counted(const SignatureSet& set, std::span<const SignatureId> signatures, std::size_t index,
              platform::Platform p);
 
+// The best guesses a verdict offers (shown beside "unknown"): the hypotheses whose posterior
+// is at least kCandidateMinProbability, most probable first (ties: hypothesis order), at most
+// kMaxCandidates of them.
+inline constexpr double kCandidateMinProbability = 0.01;
+inline constexpr std::size_t kMaxCandidates = 3;
+struct Candidate {
+  platform::Platform platform = platform::Platform::kUnknown;  // kUnknown: "other"
+  double probability = 0;
+};
+std::vector<Candidate> candidates(const Verdict& verdict);
+
 }  // namespace phaseout::detect

@@ -43,6 +43,7 @@ const std::set<std::string, std::less<>> kSignatureKeys = {"id",
                                                            "weights",
                                                            "group",
                                                            "source",
+                                                           "observed_only",
                                                            "platform",
                                                            "kind",
                                                            "vendor",
@@ -306,9 +307,21 @@ class SignatureLoader {
     auto signal = parseSignalKind(signal_text);
     if (!signal) return error(s["signal"], where + ": unknown signal '" + signal_text + "'");
     sig.signal = *signal;
-    if (!s["source"])
-      return error(s, where + ": source missing (cite where the behaviour is documented)");
-    PH_ASSIGN_OR_RETURN(sig.source, scalar(s["source"], "source"));
+    if (s["observed_only"]) {
+      PH_ASSIGN_OR_RETURN(auto flag, scalar(s["observed_only"], "observed_only"));
+      if (flag != "true" && flag != "false") {
+        return error(s["observed_only"], where + ": observed_only: expected true or false");
+      }
+      sig.observed_only = flag == "true";
+    }
+    if (s["source"]) {
+      PH_ASSIGN_OR_RETURN(sig.source, scalar(s["source"], "source"));
+    }
+    if (trim(sig.source).empty() && !sig.observed_only) {
+      return error(s, where +
+                          ": source missing (cite a public source that documents the behaviour, "
+                          "or mark it observed_only: true with a weak weight)");
+    }
     if (!s["group"]) return error(s, where + ": group missing");
     PH_ASSIGN_OR_RETURN(auto group_name, scalar(s["group"], "group"));
     pending_groups_.push_back({set_->signatures_.size(), group_name, lineOf(s["group"]), file_});
@@ -338,6 +351,16 @@ class SignatureLoader {
       }
     } else {
       return error(s, where + ": weights missing (weights: {platform: w} or platforms + weight)");
+    }
+
+    if (sig.observed_only) {
+      for (float w : sig.weights) {
+        if (std::fabs(w) > kWeakSignalWeight) {
+          return error(s, where +
+                              ": observed_only: every weight must be a weak signal (within "
+                              "+-1.0), as nothing public backs it");
+        }
+      }
     }
 
     if (s["platform"]) {
@@ -494,6 +517,10 @@ Result<std::shared_ptr<const SignatureSet>> SignatureSet::loadDirectory(const st
     files.push_back({p.string(), text.str()});
   }
   return fromTexts(files);
+}
+
+Result<std::shared_ptr<const SignatureSet>> SignatureSet::load(const std::string& dir) {
+  return dir.empty() ? loadBuiltin() : loadDirectory(dir);
 }
 
 Result<std::shared_ptr<const SignatureSet>> SignatureSet::loadBuiltin() {
@@ -741,7 +768,7 @@ SignatureStore::SignatureStore(std::shared_ptr<const SignatureSet> initial)
 std::shared_ptr<const SignatureSet> SignatureStore::snapshot() const { return current_.load(); }
 
 Status SignatureStore::reload(const std::string& dir) {
-  auto loaded = dir.empty() ? SignatureSet::loadBuiltin() : SignatureSet::loadDirectory(dir);
+  auto loaded = SignatureSet::load(dir);
   if (!loaded.isOk()) return loaded.status();
   current_.store(std::move(loaded).value());
   return Status::ok();

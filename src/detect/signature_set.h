@@ -8,7 +8,9 @@
 // Loading: every *.yaml of a directory (sorted by name), or the copies embedded in the binary
 // at build time. Each file carries `schema: 1` and a content `version`; unknown keys, unknown
 // platforms, signal kinds or groups, duplicate ids and malformed patterns are InvalidArgument
-// naming "<file>:<line>: <what>". Nothing is partially loaded.
+// naming "<file>:<line>: <what>". Every signature cites a public `source`, or is marked
+// `observed_only: true` with weights of a weak signal (kWeakSignalWeight); one with neither is
+// refused, named. Nothing is partially loaded.
 //
 // Thread safety: immutable once loaded; share it through std::shared_ptr<const SignatureSet>
 // (see SignatureStore for the live sensor's reload on SIGHUP).
@@ -41,6 +43,11 @@ inline platform::Platform platformAt(std::size_t i) { return static_cast<platfor
 std::string_view hypothesisName(platform::Platform p);
 std::optional<platform::Platform> parseHypothesis(std::string_view text);
 
+// The largest weight (log10 likelihood ratio, either sign) of a weak signal: "ten times
+// likelier". A signature marked observed_only (seen in captures, backed by no public source)
+// may not weigh more.
+inline constexpr float kWeakSignalWeight = 1.0f;
+
 using SignatureId = std::uint32_t;
 using GroupId = std::uint16_t;
 
@@ -65,7 +72,10 @@ struct Signature {
   std::vector<std::string> patterns;  // for every signal but user_agent: any of them matches
   PlatformWeights weights{};          // log10 likelihood ratio per hypothesis
   GroupId group = 0;
-  std::string source;                                          // citation
+  std::string source;  // citation: a public source (RFC, vendor documentation, IANA, ...)
+  // True when only captures back it (no public source): its weights are weak signals and
+  // detect marks its evidence "observed only".
+  bool observed_only = false;
   platform::Platform platform = platform::Platform::kUnknown;  // what the signature names
   platform::Kind kind = platform::Kind::kUnknown;              // device kind it implies
   std::string vendor;                                          // vendor it implies ("apple"), or ""
@@ -98,6 +108,9 @@ class SignatureSet {
   static Result<std::shared_ptr<const SignatureSet>> loadDirectory(const std::string& dir);
   // The copies of data/signatures/*.yaml embedded in the binary at build time.
   static Result<std::shared_ptr<const SignatureSet>> loadBuiltin();
+  // The one way a front door loads signatures: `dir`'s files, or the built-in copies when
+  // `dir` is empty (the caller resolves flags and environment into `dir`).
+  static Result<std::shared_ptr<const SignatureSet>> load(const std::string& dir);
   static Result<std::shared_ptr<const SignatureSet>> fromTexts(
       const std::vector<SourceText>& files);
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -175,7 +176,8 @@ TEST(SignatureSetTest, ErrorsNameFileAndLine) {
             "s.yaml:1: schema: this program reads schema 1, the file has 2");
   EXPECT_EQ(loadError("schema: 1\nversion: x\nsignatures:\n  - id: a\n    signal: ja4\n"
                       "    match: x\n    weights: {ios: 1}\n    group: g1\n"),
-            "s.yaml:4: signature a: source missing (cite where the behaviour is documented)");
+            "s.yaml:4: signature a: source missing (cite a public source that documents the "
+            "behaviour, or mark it observed_only: true with a weak weight)");
   EXPECT_EQ(loadError("schema: 1\nversion: x\nsignatures:\n  - id: a\n    signal: ja4\n"
                       "    match: x\n    weights: {ios: 9}\n    group: g1\n    source: s\n"),
             "s.yaml:7: signature a: weight beyond +-6");
@@ -190,6 +192,52 @@ TEST(SignatureSetTest, ErrorsNameFileAndLine) {
                       "  - id: a\n    signal: ja4\n    match: y\n    weights: {ios: 1}\n"
                       "    group: g1\n    source: s\n"),
             "s.yaml:10: id: 'a' defined twice");
+}
+
+TEST(SignatureSetTest, ObservedOnlySignaturesAreWeakAndMarked) {
+  // Without a source, only observed_only may stand, and only as a weak signal.
+  auto weak = load(
+      "schema: 1\nversion: x\nsignatures:\n  - id: a\n    signal: ja4\n"
+      "    match: x\n    weights: {ios: 1.0, macos: -0.5}\n    group: g1\n"
+      "    observed_only: true\n");
+  ASSERT_TRUE(weak.isOk()) << weak.status().toString();
+  EXPECT_TRUE((*weak)->signature(0).observed_only);
+  auto sourced = load(
+      "schema: 1\nversion: x\nsignatures:\n  - id: a\n    signal: ja4\n"
+      "    match: x\n    weights: {ios: 2}\n    group: g1\n    source: RFC\n");
+  ASSERT_TRUE(sourced.isOk());
+  EXPECT_FALSE((*sourced)->signature(0).observed_only);
+  EXPECT_EQ(loadError("schema: 1\nversion: x\nsignatures:\n  - id: a\n    signal: ja4\n"
+                      "    match: x\n    weights: {ios: 1.5}\n    group: g1\n"
+                      "    source: one capture\n    observed_only: true\n"),
+            "s.yaml:4: signature a: observed_only: every weight must be a weak signal (within "
+            "+-1.0), as nothing public backs it");
+  EXPECT_EQ(loadError("schema: 1\nversion: x\nsignatures:\n  - id: a\n    signal: ja4\n"
+                      "    match: x\n    weights: {ios: 1}\n    group: g1\n"
+                      "    observed_only: false\n"),
+            "s.yaml:4: signature a: source missing (cite a public source that documents the "
+            "behaviour, or mark it observed_only: true with a weak weight)");
+  EXPECT_EQ(loadError("schema: 1\nversion: x\nsignatures:\n  - id: a\n    signal: ja4\n"
+                      "    match: x\n    weights: {ios: 1}\n    group: g1\n"
+                      "    observed_only: maybe\n"),
+            "s.yaml:9: signature a: observed_only: expected true or false");
+}
+
+TEST(SignatureSetTest, EveryBuiltinSignatureCitesASourceOrIsObservedOnly) {
+  const SignatureSet& set = builtin();
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    const Signature& s = set.signature(static_cast<SignatureId>(i));
+    EXPECT_TRUE(!s.source.empty() || s.observed_only) << s.id;
+    if (!s.observed_only) continue;
+    for (float w : s.weights) EXPECT_LE(std::fabs(w), kWeakSignalWeight) << s.id;
+  }
+}
+
+TEST(SignatureSetTest, LoadPicksBuiltinOrDirectory) {
+  auto b = SignatureSet::load("");
+  ASSERT_TRUE(b.isOk());
+  EXPECT_EQ((*b)->version(), builtin().version());
+  EXPECT_FALSE(SignatureSet::load("/nonexistent/signatures").isOk());
 }
 
 TEST(SignatureSetTest, PriorsMustCoverEveryHypothesis) {

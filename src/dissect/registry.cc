@@ -72,6 +72,13 @@ bool Registry::add(std::unique_ptr<Dissector> dissector) {
   return true;
 }
 
+const Dissector* Registry::find(std::string_view name) const {
+  for (const auto& dissector : dissectors_) {
+    if (dissector->name() == name) return dissector.get();
+  }
+  return nullptr;
+}
+
 const Registry::Table* Registry::tableFor(decode::Transport transport) const {
   switch (transport) {
     case decode::Transport::kUdp:

@@ -14,6 +14,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "core/anomaly_counters.h"
@@ -44,6 +45,10 @@ class Registry {
                AnomalyCounters& anomalies) const;
 
   std::size_t size() const { return dissectors_.size(); }
+
+  // The registered dissector called `name` (Dissector::name()), or nullptr. Used by the
+  // per-dissector fuzz harness, which is generated for every folder of dissect/.
+  const Dissector* find(std::string_view name) const;
 
  private:
   using Mask = std::uint16_t;

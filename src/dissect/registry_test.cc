@@ -159,5 +159,15 @@ TEST(BuiltinRegistryTest, OrdinaryTrafficProducesNothing) {
   EXPECT_EQ(r.anomalies, 0u);
 }
 
+// The fuzz harness of each dissector folder finds its dissector by name (fuzz/CMakeLists.txt).
+TEST(BuiltinRegistryTest, FindsEveryDissectorByFolderName) {
+  for (const char* name : {"dhcp", "dhcpv6", "dns", "http", "quic", "tcp_syn", "tls"}) {
+    const Dissector* d = Registry::builtin().find(name);
+    ASSERT_NE(d, nullptr) << name;
+    EXPECT_EQ(d->name(), name);
+  }
+  EXPECT_EQ(Registry::builtin().find("gopher"), nullptr);
+}
+
 }  // namespace
 }  // namespace phaseout::dissect

@@ -8,14 +8,33 @@
 #include "logs/access_log.h"
 #include "logs/eve_log.h"
 #include "logs/zeek_log.h"
+#include "service/sightings.h"
+#include "service/workspace.h"
 
 namespace phaseout::service {
+
+DetectReport::LevelCounts DetectReport::levels() const {
+  LevelCounts c;
+  for (const auto& d : devices) {
+    switch (d.verdict.level) {
+      case detect::Level::kConfirmed:
+        ++c.confirmed;
+        break;
+      case detect::Level::kLikely:
+        ++c.likely;
+        break;
+      case detect::Level::kUnknown:
+        ++c.unknown;
+        break;
+    }
+  }
+  return c;
+}
 
 Result<DetectSetup> loadDetectSetup(const std::string& signatures_dir,
                                     const std::string& oui_path) {
   DetectSetup setup;
-  auto signatures = signatures_dir.empty() ? detect::SignatureSet::loadBuiltin()
-                                           : detect::SignatureSet::loadDirectory(signatures_dir);
+  auto signatures = detect::SignatureSet::load(signatures_dir);
   if (!signatures.isOk()) return signatures.status();
   setup.signatures = std::move(signatures).value();
   if (oui_path.empty()) {
@@ -61,25 +80,31 @@ Result<std::vector<std::string>> zeekFiles(const std::string& path) {
 
 }  // namespace
 
-Status detectFiles(const std::vector<std::string>& paths, const DetectSetup& setup,
-                   ObserveListener& listener, DetectReport& report) {
-  struct Quiet : logs::LogListener {
-    void onProblem(const logs::LogProblem& /*problem*/) override {}
-  } quiet;
-  DetectInputs inputs;
-  inputs.captures = paths;
-  return detectInputs(inputs, setup, listener, quiet, report);
-}
-
 Status detectInputs(const DetectInputs& inputs, const DetectSetup& setup, ObserveListener& listener,
                     logs::LogListener& log_listener, DetectReport& report) {
   detect::Ledger ledger(setup.signatures, setup.oui.size() > 0 ? &setup.oui : nullptr);
   detect::PacketEvidence evidence(ledger);
+  std::vector<SkippedInput> unreadable;
+  std::size_t read = 0;
+  // A log that cannot be read: reported like a capture, and the other inputs still read.
+  auto keep = [&](const std::string& path, Status s) {
+    if (s.isOk()) {
+      ++read;
+      return;
+    }
+    listener.onUnreadable(path, s);
+    unreadable.push_back({path, s.message()});
+  };
   // One observeFiles call per file, so that every observation is attributed to its file.
   for (const std::string& path : inputs.captures) {
     evidence.setSource(ledger.addSource(path));
     ObserveStats file_stats;
     (void)observeFiles({path}, evidence, listener, file_stats);  // per-file outcome in stats
+    if (file_stats.unreadable_files > 0) {
+      unreadable.push_back({path, "nothing could be read from " + path});
+    } else {
+      ++read;
+    }
     report.observe.files += file_stats.files;
     report.observe.unreadable_files += file_stats.unreadable_files;
     report.observe.packets += file_stats.packets;
@@ -88,76 +113,56 @@ Status detectInputs(const DetectInputs& inputs, const DetectSetup& setup, Observ
     report.observe.warnings += file_stats.warnings;
     report.observe.anomalies.merge(file_stats.anomalies);
   }
-  // Logs: every file is read even after one fails, so the report is as full as it can be;
-  // the first failure is returned.
-  Status first_error;
-  auto keep = [&first_error](Status s) {
-    if (!s.isOk() && first_error.isOk()) first_error = std::move(s);
-  };
   for (const std::string& dir : inputs.zeek) {
     auto files = zeekFiles(dir);
     if (!files.isOk()) {
-      keep(files.status());
+      keep(dir, files.status());
       continue;
     }
     if (files->empty()) {
       log_listener.onProblem({dir, 0, "no *.log or *.log.gz files in this directory"});
     }
     const bool quiet_unknown = files->size() > 1 || *files != std::vector<std::string>{dir};
+    Status first_error;
     for (const std::string& file : *files) {
-      keep(logs::readZeekLog(file, ledger, &log_listener, report.logs, quiet_unknown));
+      Status s = logs::readZeekLog(file, ledger, &log_listener, report.logs, quiet_unknown);
+      if (!s.isOk() && first_error.isOk()) first_error = std::move(s);
     }
+    keep(dir, std::move(first_error));
   }
   for (const std::string& file : inputs.eve_files) {
-    keep(logs::readEveLog(file, ledger, &log_listener, report.logs));
+    keep(file, logs::readEveLog(file, ledger, &log_listener, report.logs));
   }
   for (const AccessLogInput& log : inputs.access_logs) {
-    keep(logs::readAccessLog(log.path, log.service, ledger, &log_listener, report.logs));
+    keep(log.path, logs::readAccessLog(log.path, log.service, ledger, &log_listener, report.logs));
   }
   report.ledger = ledger.stats();
   report.devices = ledger.finish(&report.ledger);
   report.sources = ledger.sources();
   report.signatures = setup.signatures;
-  if (!first_error.isOk()) return first_error;
-  const bool logs_given =
-      !inputs.zeek.empty() || !inputs.eve_files.empty() || !inputs.access_logs.empty();
-  if (report.observe.files == 0 && !inputs.captures.empty() && !logs_given) {
-    return invalidArgument(inputs.captures.size() == 1
-                               ? "nothing could be read from " + inputs.captures.front()
-                               : "nothing could be read from any input");
-  }
+  report.unreadable = unreadable;
+  if (read == 0 && !unreadable.empty()) return unreadableInputs(unreadable, inputs.size());
   return Status::ok();
 }
 
 namespace {
 
 // Forwards to the caller's listener; between batches, applies a requested reload.
-class ReloadingListener : public ObserveListener {
+class ReloadingListener : public ForwardingListener {
  public:
   ReloadingListener(ObserveListener& inner, detect::Ledger& ledger, detect::SignatureStore& store,
                     const LiveDetectOptions& options, std::atomic<bool>& reload,
                     const ReloadReport& on_reload)
-      : inner_(inner),
+      : ForwardingListener(inner),
         ledger_(ledger),
         store_(store),
         options_(options),
         reload_(reload),
         on_reload_(on_reload) {}
 
-  void onFileStart(const std::string& file) override { inner_.onFileStart(file); }
-  void onUnreadable(const std::string& file, const Status& why) override {
-    inner_.onUnreadable(file, why);
-  }
-  void onWarning(const CaptureProblem& problem) override { inner_.onWarning(problem); }
-  void onProgress(const std::string& file, std::uint64_t done, std::uint64_t total) override {
-    inner_.onProgress(file, done, total);
-  }
-  void onLiveStarted(const std::string& interface, std::uint32_t link_type) override {
-    inner_.onLiveStarted(interface, link_type);
-  }
   void onBatchDone() override {
     applyReload();
-    inner_.onBatchDone();
+    ForwardingListener::onBatchDone();
   }
   void applyReload() {
     if (!reload_.exchange(false)) return;
@@ -167,7 +172,6 @@ class ReloadingListener : public ObserveListener {
   }
 
  private:
-  ObserveListener& inner_;
   detect::Ledger& ledger_;
   detect::SignatureStore& store_;
   const LiveDetectOptions& options_;
@@ -192,6 +196,140 @@ Status detectLive(const LiveDetectOptions& options, const DetectSetup& setup,
   report.sources = ledger.sources();
   report.signatures = store.snapshot();
   return status;
+}
+
+Result<AccessLogInput> parseAccessLogArgument(std::string_view text) {
+  if (text.empty()) return invalidField("access-log", "expected [SERVICE=]FILE, got nothing");
+  // SERVICE=FILE; a path that merely contains '=' in a directory name stays a path.
+  const std::size_t eq = text.find('=');
+  if (eq != std::string_view::npos && eq > 0 && text.find('/') > eq) {
+    if (eq + 1 == text.size()) {
+      return invalidField("access-log", "\"" + std::string(text) + "\" names service \"" +
+                                            std::string(text.substr(0, eq)) +
+                                            "\" but no file after '='");
+    }
+    return AccessLogInput{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
+  }
+  return AccessLogInput{std::string(), std::string(text)};
+}
+
+namespace {
+
+// Checks every input before anything is read (inputs.h): the unreadable ones, each reported.
+std::vector<SkippedInput> checkInputs(const DetectInputs& inputs, ObserveListener& listener) {
+  std::vector<SkippedInput> unreadable;
+  auto check = [&](const std::string& path, InputKind kind) {
+    std::string why = unreadableReason(path, kind);
+    if (why.empty()) return true;
+    listener.onUnreadable(path, invalidArgument(why));
+    unreadable.push_back({path, std::move(why)});
+    return false;
+  };
+  for (const auto& path : inputs.captures) check(path, InputKind::kFile);
+  for (const auto& path : inputs.zeek) check(path, InputKind::kFileOrDirectory);
+  for (const auto& path : inputs.eve_files) check(path, InputKind::kFile);
+  for (const auto& log : inputs.access_logs) check(log.path, InputKind::kFile);
+  return unreadable;
+}
+
+// The inputs without those skipped.
+DetectInputs without(const DetectInputs& inputs, const std::vector<SkippedInput>& skipped) {
+  auto skip = [&skipped](const std::string& path) {
+    return std::any_of(skipped.begin(), skipped.end(),
+                       [&path](const SkippedInput& s) { return s.path == path; });
+  };
+  DetectInputs out;
+  for (const auto& p : inputs.captures) {
+    if (!skip(p)) out.captures.push_back(p);
+  }
+  for (const auto& p : inputs.zeek) {
+    if (!skip(p)) out.zeek.push_back(p);
+  }
+  for (const auto& p : inputs.eve_files) {
+    if (!skip(p)) out.eve_files.push_back(p);
+  }
+  for (const auto& log : inputs.access_logs) {
+    if (!skip(log.path)) out.access_logs.push_back(log);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<DetectResult> detect(const Caller& caller, const DetectRequest& request,
+                            DetectListener& listener) {
+  if (request.on && !request.store) {
+    return invalidField("on", "the day applies only when the verdicts are stored");
+  }
+  DetectInputs inputs;
+  inputs.captures = request.captures;
+  inputs.zeek = request.zeek;
+  inputs.eve_files = request.eve;
+  for (const std::string& arg : request.access_logs) {
+    PH_ASSIGN_OR_RETURN(auto log, parseAccessLogArgument(arg));
+    inputs.access_logs.push_back(std::move(log));
+  }
+  const bool live = !request.live.interface.empty();
+  if (live && !inputs.empty()) {
+    return invalidField("interface", "captures live; it takes no files or logs");
+  }
+  if (!live && inputs.empty()) {
+    return invalidArgument(
+        "detect needs input: capture files, Zeek logs, eve.json files, access logs or an "
+        "interface to capture on");
+  }
+  if (live && (request.stop == nullptr || request.reload == nullptr)) {
+    return invalidArgument("a live run needs its stop and reload flags");
+  }
+  if (request.store) PH_RETURN_IF_ERROR(caller.mayAdminister("record sightings"));
+
+  DetectResult result;
+  PH_ASSIGN_OR_RETURN(result.setup, loadDetectSetup(request.signatures_dir, request.oui_path));
+  if (live) {
+    LiveDetectOptions options;
+    options.sense = request.live;
+    options.signatures_dir = request.signatures_dir;
+    result.live_error = detectLive(options, result.setup, listener, result.report, *request.stop,
+                                   *request.reload, request.on_reload);
+  } else {
+    std::vector<SkippedInput> unreadable = checkInputs(inputs, listener);
+    if (!unreadable.empty() && !request.keep_going) {
+      return unreadableInputs(unreadable, inputs.size());
+    }
+    const Status status =
+        detectInputs(without(inputs, unreadable), result.setup, listener, listener, result.report);
+    for (const SkippedInput& skipped : unreadable) {  // captures skipped before reading
+      if (std::find(inputs.captures.begin(), inputs.captures.end(), skipped.path) !=
+          inputs.captures.end()) {
+        ++result.report.observe.unreadable_files;
+      }
+    }
+    unreadable.insert(unreadable.end(), result.report.unreadable.begin(),
+                      result.report.unreadable.end());
+    result.report.unreadable = unreadable;
+    const bool nothing_read = unreadable.size() >= inputs.size();
+    if (!unreadable.empty() && (!request.keep_going || !status.isOk() || nothing_read)) {
+      return unreadableInputs(unreadable, inputs.size());
+    }
+    PH_RETURN_IF_ERROR(status);
+  }
+  // Evidence is named by the set in force at the end (a live run may have reloaded it).
+  if (result.report.signatures) result.setup.signatures = result.report.signatures;
+  if (!request.store || result.report.devices.empty() || !result.live_error.isOk()) {
+    return result;
+  }
+  PH_ASSIGN_OR_RETURN(auto ws, Workspace::open(request.db_path));
+  Recording recording;
+  recording.on = request.on;
+  recording.actor = caller.actor;
+  recording.now_ms = request.now_ms;
+  PH_ASSIGN_OR_RETURN(auto stored,
+                      recordSightings(caller, *ws, result.report.devices, result.report.sources,
+                                      *result.setup.signatures, recording));
+  result.stored = true;
+  result.event_seq = stored.event_seq;
+  result.sightings = stored.sightings;
+  return result;
 }
 
 }  // namespace phaseout::service

@@ -1,6 +1,7 @@
 // Detect: the platform-verdict use case over capture files and logs. Each capture runs
 // through observe's packet path (observe.h), each log through its reader (logs/), into one
-// evidence ledger (detect/ledger.h), which is then folded into devices and scored.
+// evidence ledger (detect/ledger.h), which is then folded into devices and scored; the
+// verdicts may be stored as sightings (sightings.h).
 //
 // Nothing here prints or reads the environment: the caller resolves where signatures and the
 // OUI registry come from (the CLI: flags, then environment, then defaults). Not thread-safe:
@@ -10,14 +11,19 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/date.h"
 #include "core/status.h"
 #include "detect/ledger.h"
 #include "detect/oui_registry.h"
 #include "detect/signature_set.h"
 #include "logs/log_parser.h"
+#include "service/caller.h"
+#include "service/inputs.h"
 #include "service/observe.h"
 
 namespace phaseout::service {
@@ -26,6 +32,9 @@ struct DetectSetup {
   std::shared_ptr<const detect::SignatureSet> signatures;
   detect::OuiRegistry oui;  // empty when no registry is available
   std::string oui_problem;  // why the registry is empty, "" when it loaded
+
+  // What the stats name as the registry: its source, or "none".
+  std::string ouiSource() const { return oui.size() > 0 ? oui.source() : std::string("none"); }
 };
 
 // Loads the signatures (`signatures_dir`, or the embedded copies when empty) and the IEEE
@@ -42,12 +51,23 @@ struct DetectReport {
   ObserveStats observe;
   logs::LogStats logs;
   detect::LedgerStats ledger;
+  std::vector<SkippedInput> unreadable;  // inputs of which nothing could be read
+
+  struct LevelCounts {
+    std::uint64_t confirmed = 0, likely = 0, unknown = 0;
+  };
+  LevelCounts levels() const;  // devices by verdict level
 };
 
 struct AccessLogInput {
   std::string service;  // "" -> the file name without directories and ".log"
   std::string path;
 };
+
+// "[SERVICE=]FILE" as a front door receives an access log: "mail=/var/log/access.log" names
+// the service, a bare path (also one whose directories contain '=') does not. InvalidArgument
+// for field "access-log" when the text is empty or a service has no file after '='.
+Result<AccessLogInput> parseAccessLogArgument(std::string_view text);
 
 // Everything one detect run reads, in this order: captures, Zeek logs, eve.json files,
 // access logs (a later source's evidence of a device joins an earlier one's).
@@ -61,21 +81,18 @@ struct DetectInputs {
   bool empty() const {
     return captures.empty() && zeek.empty() && eve_files.empty() && access_logs.empty();
   }
+  std::size_t size() const {
+    return captures.size() + zeek.size() + eve_files.size() + access_logs.size();
+  }
 };
 
 // Reads every input into one ledger and returns a verdict for every device that showed
-// evidence. Damage inside a capture or a log is a warning (`listener`, `log_listener`); a log
-// file or Zeek directory that cannot be read at all is InvalidArgument naming it, as is a run
-// where nothing could be read from any capture and no log was given. The report is filled
-// either way (the caller may print it before the error).
+// evidence. Damage inside a capture or a log is a warning (`listener`, `log_listener`); an
+// input of which nothing can be read is reported to `listener` (onUnreadable), listed in
+// report.unreadable, and the others are still read. InvalidArgument only when no input could
+// be read at all; the report is filled either way.
 Status detectInputs(const DetectInputs& inputs, const DetectSetup& setup, ObserveListener& listener,
                     logs::LogListener& log_listener, DetectReport& report);
-
-// Reads the files in order (as observeFiles does: "-" is standard input, gzip is inflated,
-// damage is a warning) and returns a verdict for every device that showed evidence.
-// InvalidArgument only when nothing could be read from any file; the report is filled either way.
-Status detectFiles(const std::vector<std::string>& paths, const DetectSetup& setup,
-                   ObserveListener& listener, DetectReport& report);
 
 struct LiveDetectOptions {
   SenseOptions sense;          // interface, filter, and when to stop
@@ -93,5 +110,51 @@ using ReloadReport = std::function<void(const Status& outcome, std::size_t signa
 Status detectLive(const LiveDetectOptions& options, const DetectSetup& setup,
                   ObserveListener& listener, DetectReport& report, const std::atomic<bool>& stop,
                   std::atomic<bool>& reload, const ReloadReport& on_reload);
+
+// What one `detect` asks. Field names are the request's (errors name them).
+struct DetectRequest {
+  std::vector<std::string> captures;     // capture files; "-" is standard input
+  std::vector<std::string> zeek;         // Zeek log directories or files
+  std::vector<std::string> eve;          // Suricata eve.json files
+  std::vector<std::string> access_logs;  // "[SERVICE=]FILE" (parseAccessLogArgument)
+  std::string signatures_dir;            // "" = the built-in set
+  std::string oui_path;                  // "" = no registry (oui_problem says so)
+  bool keep_going = false;  // skip unreadable inputs (reported) instead of failing the run
+  // Live: capture on live.interface instead of reading inputs (then none may be given), until
+  // *stop; *reload asks for a signature reload between batches (see detectLive).
+  SenseOptions live;
+  const std::atomic<bool>* stop = nullptr;
+  std::atomic<bool>* reload = nullptr;
+  ReloadReport on_reload;
+  // Store every verdict as a sighting (needs mayAdminister), judged on `on` when given.
+  bool store = false;
+  std::optional<Date> on;
+  std::int64_t now_ms = 0;  // the recording's "now" (and "today" when no time is known)
+  std::string db_path;      // the workspace the sightings are stored in
+};
+
+struct DetectResult {
+  DetectSetup setup;  // the signatures in force at the end (a live run may have reloaded them)
+  DetectReport report;
+  // Set when a live capture failed after it started: the verdicts gathered before are in
+  // `report`; the front door shows them, then this error.
+  Status live_error;
+  bool stored = false;  // the verdicts were stored (there were some, and store was asked)
+  std::int64_t event_seq = 0;
+  std::size_t sightings = 0;
+};
+
+class DetectListener : public ObserveListener, public logs::LogListener {};
+
+// The detect use case. Without keep_going every input is checked first and an unreadable one
+// fails the run before anything is read; one that opens but cannot be read (not a capture) fails
+// it after reading: either way InvalidArgument naming each such input (inputs.h), each also
+// reported to the listener, and nothing is stored. With keep_going they are skipped, listed in
+// report.unreadable, and the run fails only when nothing could be read. Other errors: "on"
+// without store, "interface" with inputs, no input at all (InvalidArgument); a caller who may
+// not administer asking to store (PermissionDenied, before anything is read); the setup's and
+// storage's errors.
+Result<DetectResult> detect(const Caller& caller, const DetectRequest& request,
+                            DetectListener& listener);
 
 }  // namespace phaseout::service

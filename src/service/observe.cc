@@ -112,6 +112,55 @@ Status observeFiles(const std::vector<std::string>& paths, dissect::ObservationS
   return Status::ok();
 }
 
+namespace {
+
+// Keeps the files of which nothing could be read.
+class UnreadableCollector : public ForwardingListener {
+ public:
+  using ForwardingListener::ForwardingListener;
+  void onUnreadable(const std::string& file, const Status& why) override {
+    unreadable.push_back({file, why.message()});
+    ForwardingListener::onUnreadable(file, why);
+  }
+
+  std::vector<SkippedInput> unreadable;
+};
+
+}  // namespace
+
+Status observe(const Caller& /*caller*/, const ObserveRequest& request,
+               dissect::ObservationSink& sink, ObserveListener& listener, ObserveStats& stats) {
+  std::vector<std::string> readable;
+  std::vector<SkippedInput> unreadable;
+  for (const std::string& path : request.paths) {
+    std::string why = unreadableReason(path, InputKind::kFile);
+    if (why.empty()) {
+      readable.push_back(path);
+      continue;
+    }
+    ++stats.unreadable_files;
+    listener.onUnreadable(path, invalidArgument(why));
+    unreadable.push_back({path, std::move(why)});
+  }
+  if (!unreadable.empty() && !request.keep_going) {
+    return unreadableInputs(unreadable, request.paths.size());
+  }
+  UnreadableCollector collecting(listener);
+  Status status;
+  if (!readable.empty()) status = observeFiles(readable, sink, collecting, stats);
+  unreadable.insert(unreadable.end(), collecting.unreadable.begin(), collecting.unreadable.end());
+  if (!unreadable.empty() && (!request.keep_going || stats.files == 0)) {
+    return unreadableInputs(unreadable, request.paths.size());
+  }
+  if (request.keep_going) stats.skipped = std::move(unreadable);
+  return status;
+}
+
+Status sense(const Caller& /*caller*/, const SenseOptions& options, dissect::ObservationSink& sink,
+             ObserveListener& listener, ObserveStats& stats, const std::atomic<bool>& stop) {
+  return senseInterface(options, sink, listener, stats, stop);
+}
+
 Status senseInterface(const SenseOptions& options, dissect::ObservationSink& sink,
                       ObserveListener& listener, ObserveStats& stats,
                       const std::atomic<bool>& stop) {

@@ -14,6 +14,8 @@
 #include "core/anomaly_counters.h"
 #include "core/status.h"
 #include "dissect/registry.h"
+#include "service/caller.h"
+#include "service/inputs.h"
 
 namespace phaseout::service {
 
@@ -23,9 +25,10 @@ struct ObserveStats {
   std::uint64_t packets = 0;
   std::uint64_t bytes = 0;  // captured bytes of those packets
   std::uint64_t observations = 0;
-  std::uint64_t warnings = 0;  // damage found inside files (see ObserveListener)
-  std::uint64_t dropped = 0;   // live only: packets the kernel dropped
-  AnomalyCounters anomalies;   // capture, decode and dissect counters, merged
+  std::uint64_t warnings = 0;         // damage found inside files (see ObserveListener)
+  std::uint64_t dropped = 0;          // live only: packets the kernel dropped
+  AnomalyCounters anomalies;          // capture, decode and dissect counters, merged
+  std::vector<SkippedInput> skipped;  // inputs a keep_going run could not read and skipped
 };
 
 // Damage inside a capture file: where reading stopped, or what was skipped.
@@ -53,6 +56,28 @@ class ObserveListener {
   virtual void onBatchDone() {}
 };
 
+// Forwards every event to another listener: derive from it and override what you watch.
+class ForwardingListener : public ObserveListener {
+ public:
+  explicit ForwardingListener(ObserveListener& inner) : inner_(inner) {}
+  void onFileStart(const std::string& file) override { inner_.onFileStart(file); }
+  void onUnreadable(const std::string& file, const Status& why) override {
+    inner_.onUnreadable(file, why);
+  }
+  void onWarning(const CaptureProblem& problem) override { inner_.onWarning(problem); }
+  void onProgress(const std::string& file, std::uint64_t done_bytes,
+                  std::uint64_t total_bytes) override {
+    inner_.onProgress(file, done_bytes, total_bytes);
+  }
+  void onLiveStarted(const std::string& interface, std::uint32_t link_type) override {
+    inner_.onLiveStarted(interface, link_type);
+  }
+  void onBatchDone() override { inner_.onBatchDone(); }
+
+ private:
+  ObserveListener& inner_;
+};
+
 // Reads the files in order ("-" is standard input; gzip is inflated) and sends every
 // observation to `sink`, frame numbers counting from 1 in each file. A file that cannot be
 // read at all is reported to the listener and skipped; damage inside a file is a warning, and
@@ -60,6 +85,20 @@ class ObserveListener {
 // read from any file; stats are filled in either way.
 Status observeFiles(const std::vector<std::string>& paths, dissect::ObservationSink& sink,
                     ObserveListener& listener, ObserveStats& stats);
+
+struct ObserveRequest {
+  std::vector<std::string> paths;  // capture files in order; "-" is standard input
+  bool keep_going = false;         // skip unreadable inputs instead of failing the run
+};
+
+// The observe use case, under the rule of inputs.h. Every input is checked before anything is
+// read: without keep_going one that cannot be opened fails the run before any observation is
+// made. A file that opens but holds no capture shows while reading; it fails the run at the end
+// (the other files' observations were streamed by then) unless keep_going. Each unreadable
+// input is reported to the listener (onUnreadable); with keep_going stats.skipped lists them,
+// and the run fails only when nothing could be read. Anyone may observe files.
+Status observe(const Caller& caller, const ObserveRequest& request, dissect::ObservationSink& sink,
+               ObserveListener& listener, ObserveStats& stats);
 
 struct SenseOptions {
   std::string interface;
@@ -75,5 +114,8 @@ struct SenseOptions {
 Status senseInterface(const SenseOptions& options, dissect::ObservationSink& sink,
                       ObserveListener& listener, ObserveStats& stats,
                       const std::atomic<bool>& stop);
+// The sense use case: senseInterface for a caller (the capture rights are the process's).
+Status sense(const Caller& caller, const SenseOptions& options, dissect::ObservationSink& sink,
+             ObserveListener& listener, ObserveStats& stats, const std::atomic<bool>& stop);
 
 }  // namespace phaseout::service

@@ -184,6 +184,59 @@ TEST(ObserveFiles, FailsOnlyWhenNothingCouldBeRead) {
   }
 }
 
+TEST(Observe, AnUnreadableInputFailsTheRunBeforeAnythingIsRead) {
+  TempDir dir;
+  const std::string good = dir.file("good.pcap", dhcpCapture(1));
+  const std::string missing = dir.pathOf("missing.pcap");
+  const std::string also_missing = dir.pathOf("also-missing.pcap");
+  ObserveRequest request;
+  request.paths = {good, missing, also_missing};
+  const Caller op = Caller::localOperator("t");
+  {
+    Collect sink;
+    Record listener;
+    ObserveStats stats;
+    const Status status = observe(op, request, sink, listener, stats);
+    EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(status.message().find(missing), std::string::npos) << status.message();
+    EXPECT_NE(status.message().find(also_missing), std::string::npos) << status.message();
+    EXPECT_EQ(listener.unreadable.size(), 2u);
+    EXPECT_EQ(stats.observations, 0u);  // nothing was read
+    EXPECT_EQ(stats.packets, 0u);
+  }
+  {
+    request.keep_going = true;
+    Collect sink;
+    Record listener;
+    ObserveStats stats;
+    EXPECT_TRUE(observe(op, request, sink, listener, stats).isOk());
+    EXPECT_EQ(stats.observations, 1u);
+    ASSERT_EQ(stats.skipped.size(), 2u);
+    EXPECT_EQ(stats.skipped[0].path, missing);
+  }
+  {
+    // A file that opens but is no capture shows only while reading: still a failure.
+    request.paths = {good, dir.file("notes.txt", "not a capture")};
+    request.keep_going = false;
+    Collect sink;
+    Record listener;
+    ObserveStats stats;
+    const Status status = observe(op, request, sink, listener, stats);
+    EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(status.message().find("notes.txt"), std::string::npos);
+  }
+  {
+    // Nothing readable at all fails even with keep_going.
+    request.paths = {missing};
+    request.keep_going = true;
+    Collect sink;
+    Record listener;
+    ObserveStats stats;
+    const Status status = observe(op, request, sink, listener, stats);
+    EXPECT_EQ(status.message(), "nothing could be read from " + missing);
+  }
+}
+
 TEST(ObserveFiles, CorpusCaptureYieldsEveryObservationType) {
   const fs::path path = kCorpus / "ndpi" / "iphone.pcap";
   if (!fs::exists(path)) GTEST_SKIP() << "corpus not found at " << kCorpus;

@@ -1,6 +1,12 @@
 #include "service/sightings.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "service/detect_json.h"
 
 namespace phaseout::service {
 namespace {
@@ -19,79 +25,6 @@ Recording recording(std::optional<Date> on = std::nullopt) {
   r.actor = "tester";
   r.now_ms = day("2023-05-02").epochMs() + 3'600'000;
   return r;
-}
-
-constexpr const char* kDetectJson = R"js({"devices": [
-  {"key": "mac:aa:bb:cc:00:00:01", "macs": ["AA:BB:CC:00:00:01"], "ips": ["10.0.0.7"],
-   "hostnames": ["iPhone-Ivan"], "platform": "ios", "kind": "phone", "vendor": "apple",
-   "confidence": 0.9991, "level": "confirmed", "candidates": [],
-   "last_seen": "2023-04-05T23:30:00-02:00",
-   "evidence": [{"signal": "user_agent", "value": "Mozilla/5.0 (iPhone)", "signature":
-     "ua.iphone", "weight": 2.1, "group": "ua", "counted": true, "count": 3,
-     "file": "office.pcap", "frame": 12}],
-   "services": [
-     {"service": "mail.pa.example/owa/", "user": "ivan.petrov", "user_agent":
-      "Mozilla/5.0 (Linux; Android 13; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/112.0.0.0 Mobile Safari/537.36",
-      "count": 2, "file": "access.log", "line": 7},
-     {"service": "mail.pa.example", "user_agent":
-      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/112.0.0.0 Safari/537.36"}]},
-  {"key": "ip:10.0.0.9", "platform": "unknown", "level": "unknown", "confidence": 0.4}
-], "stats": {}})js";
-
-TEST(ParseDetectJson, ReadsDevicesEvidenceServicesAndTimes) {
-  auto parsed = parseDetectJson(kDetectJson, "d.json", *signatures(), recording());
-  ASSERT_TRUE(parsed.isOk()) << parsed.status().toString();
-  ASSERT_EQ(parsed->size(), 2u);
-  const campaign::Sighting& s = (*parsed)[0];
-  EXPECT_EQ(s.macs, std::vector<std::string>{"aa:bb:cc:00:00:01"});
-  EXPECT_EQ(s.platform, platform::Platform::kIos);
-  EXPECT_EQ(s.level, campaign::SightingLevel::kConfirmed);
-  // 23:30 at -02:00 is 01:30 UTC the next day.
-  EXPECT_EQ(s.seen_on, day("2023-04-06"));
-  EXPECT_EQ(s.sources, (std::vector<std::string>{"office.pcap", "access.log"}));
-  ASSERT_EQ(s.evidence.size(), 1u);
-  EXPECT_EQ(s.evidence[0],
-            "+2.10 user_agent \"Mozilla/5.0 (iPhone)\" [ua.iphone, ua] office.pcap#12 x3");
-  ASSERT_EQ(s.services.size(), 2u);
-  EXPECT_EQ(s.services[0].ua_kind, platform::Kind::kPhone);
-  EXPECT_EQ(s.services[0].ua_platform, platform::Platform::kAndroid);
-  EXPECT_EQ(s.services[0].where, "access.log:7");
-  EXPECT_NE(s.services[1].ua_kind, platform::Kind::kPhone);
-  EXPECT_EQ(s.users, std::vector<std::string>{"ivan.petrov"});
-  // No time: judged on the recording's day.
-  EXPECT_EQ((*parsed)[1].seen_on, day("2023-05-02"));
-  // --on overrides the times.
-  auto replay = parseDetectJson(kDetectJson, "d.json", *signatures(), recording(day("2023-04-20")));
-  ASSERT_TRUE(replay.isOk());
-  EXPECT_EQ((*replay)[0].seen_on, day("2023-04-20"));
-}
-
-TEST(ParseDetectJson, MalformedInputNamesFileDeviceAndField) {
-  auto bad = [](const char* text) {
-    auto r = parseDetectJson(text, "d.json", *signatures(), recording());
-    EXPECT_FALSE(r.isOk());
-    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
-    return r.status().message();
-  };
-  EXPECT_NE(bad("{\"devices\": [").find("d.json: not valid JSON"), std::string::npos);
-  EXPECT_NE(bad("[]").find("\"devices\" list"), std::string::npos);
-  EXPECT_NE(bad(R"({"devices": [{"key": "k", "platform": "ios", "level": "sure"}]})")
-                .find("d.json: devices[1].level: expected confirmed, likely or unknown"),
-            std::string::npos);
-  EXPECT_NE(bad(R"({"devices": [{"key": "k", "platform": "ios", "level": "likely"},
-                                {"key": "k2", "platform": "iphone", "level": "likely"}]})")
-                .find("devices[2].platform"),
-            std::string::npos);
-  EXPECT_NE(bad(R"({"devices": [{"platform": "ios", "level": "likely"}]})").find("devices[1].key"),
-            std::string::npos);
-  EXPECT_NE(bad(R"({"devices": [{"key": "k", "platform": "ios", "level": "likely",
-                                 "last_seen": "yesterday"}]})")
-                .find("devices[1].last_seen"),
-            std::string::npos);
-  EXPECT_NE(bad(R"({"devices": [{"key": "k", "platform": "ios", "level": "likely",
-                                 "services": [{"user": "x"}]}]})")
-                .find("devices[1].services[1].service"),
-            std::string::npos);
 }
 
 TEST(ToSighting, ConvertsAVerdictWithTimesAndClassifiedServiceUses) {
@@ -130,6 +63,134 @@ TEST(ToSighting, ConvertsAVerdictWithTimesAndClassifiedServiceUses) {
   EXPECT_EQ(toSighting(v, {}, *signatures(), day("2023-05-01"), true).platform,
             platform::Platform::kUnknown);
   EXPECT_EQ(toSighting(v, {}, *signatures(), day("2023-05-01"), true).seen_on, day("2023-05-01"));
+}
+
+// A workspace with two people in two units, each holding a phone, and three sightings: one of
+// each phone and one of a phone no inventory device matches.
+class ScopedSightingsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("phaseout_sightings_scope_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    write("people.csv",
+          "person_id,name,email,unit,role,status\n"
+          "P-1,Ivan Petrov,ivan.petrov@pa.example,pa/press,official,active\n"
+          "P-2,Olga Smirnova,olga.smirnova@pa.example,pa/domestic-policy,official,active\n");
+    write(
+        "devices.csv",
+        "device_id,holder,kind,vendor,model,platform,os_version,ownership,channel,serial,imei,"
+        "mac,hostname,state\n"
+        "D-01,P-1,,,\"iPhone14,2\",,iOS 16.3.1,corporate,official,,,aa:bb:cc:00:00:01,,active\n"
+        "D-03,P-2,,Samsung,SM-S918B,,Android 13,corporate,official,,,3c:28:6d:00:00:03,,active\n");
+    auto ws = Workspace::open((dir_ / "db.sqlite").string());
+    ASSERT_TRUE(ws.isOk()) << ws.status().toString();
+    ws_ = std::move(ws).value();
+    ASSERT_TRUE(ws_->init().isOk());
+    ASSERT_TRUE(ws_->importPeople((dir_ / "people.csv").string(), recording()).isOk());
+    ASSERT_TRUE(ws_->importDevices((dir_ / "devices.csv").string(), recording()).isOk());
+    auto parsed = parseDetectJson(R"js({"devices": [
+      {"key": "mac:aa:bb:cc:00:00:01", "macs": ["aa:bb:cc:00:00:01"], "platform": "ios",
+       "kind": "phone", "level": "confirmed", "confidence": 0.999},
+      {"key": "mac:3c:28:6d:00:00:03", "macs": ["3c:28:6d:00:00:03"], "platform": "android",
+       "kind": "phone", "level": "confirmed", "confidence": 0.999},
+      {"key": "mac:de:ad:be:ef:00:01", "macs": ["de:ad:be:ef:00:01"], "platform": "android",
+       "kind": "phone", "level": "confirmed", "confidence": 0.999}]})js",
+                                  "d.json", *signatures(), recording(day("2023-05-01")));
+    ASSERT_TRUE(parsed.isOk()) << parsed.status().toString();
+    sightings_ = *parsed;
+  }
+  void TearDown() override {
+    ws_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+  }
+  static Caller domesticPolicyReader() {
+    Caller c;
+    c.actor = "p-2";
+    c.person_id = "P-2";
+    c.scope.unit_subtrees = {"pa/domestic-policy"};
+    return c;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Workspace> ws_;
+  std::vector<campaign::Sighting> sightings_;
+};
+
+TEST_F(ScopedSightingsTest, StoringNeedsAnAdministrator) {
+  auto refused = recordSightings(domesticPolicyReader(), *ws_, sightings_, {"d.json"}, recording());
+  ASSERT_FALSE(refused.isOk());
+  EXPECT_EQ(refused.status().code(), StatusCode::kPermissionDenied);
+  SightingsImportRequest request;
+  request.files = {(dir_ / "missing.json").string()};
+  EXPECT_EQ(importSightings(domesticPolicyReader(), *ws_, request).status().code(),
+            StatusCode::kPermissionDenied);
+  auto all = listSightings(Caller::localOperator("t"), *ws_, {});
+  ASSERT_TRUE(all.isOk());
+  EXPECT_TRUE(all->empty());
+}
+
+TEST_F(ScopedSightingsTest, ReadsAreFilteredByTheCallersScope) {
+  ASSERT_TRUE(recordSightings(Caller::localOperator("t"), *ws_, sightings_, {"d.json"}, recording())
+                  .isOk());
+  auto all = listSightings(Caller::localOperator("t"), *ws_, {});
+  ASSERT_TRUE(all.isOk());
+  EXPECT_EQ(all->size(), 3u);
+
+  auto mine = listSightings(domesticPolicyReader(), *ws_, {});
+  ASSERT_TRUE(mine.isOk());
+  ASSERT_EQ(mine->size(), 1u);
+  EXPECT_EQ((*mine)[0].key, "mac:3c:28:6d:00:00:03");
+
+  // A device out of view is answered as if it did not exist.
+  SightingFilter other;
+  other.device_id = "D-01";
+  EXPECT_EQ(listSightings(domesticPolicyReader(), *ws_, other).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_TRUE(listSightings(Caller::localOperator("t"), *ws_, other).isOk());
+
+  // The unmatched phone's finding (no device, no person) is the organisation's.
+  FindingQuery query;
+  query.as_of = day("2023-05-31");
+  auto every = findings(Caller::localOperator("t"), *ws_, query);
+  ASSERT_TRUE(every.isOk());
+  bool unknown_phone = false;
+  for (const auto& f : every->findings) {
+    unknown_phone |= f.kind == campaign::FindingKind::kUnknownPhone;
+  }
+  EXPECT_TRUE(unknown_phone);
+  auto scoped = findings(domesticPolicyReader(), *ws_, query);
+  ASSERT_TRUE(scoped.isOk());
+  for (const auto& f : scoped->findings) {
+    EXPECT_TRUE(f.device_id == "D-03" || f.person_id == "P-2") << f.reason;
+  }
+  EXPECT_LT(scoped->findings.size(), every->findings.size());
+  query.kind = "lost-and-found";
+  auto bad = findings(domesticPolicyReader(), *ws_, query);
+  ASSERT_FALSE(bad.isOk());
+  EXPECT_EQ(bad.status().field(), "kind");
+}
+
+TEST_F(ScopedSightingsTest, ImportIsAllOrNothingUnlessKeepGoing) {
+  write("good.json", R"({"devices": [{"key": "mac:aa:bb:cc:00:00:01", "macs":
+    ["aa:bb:cc:00:00:01"], "platform": "ios", "level": "likely", "confidence": 0.95}]})");
+  SightingsImportRequest request;
+  request.files = {(dir_ / "good.json").string(), (dir_ / "missing.json").string()};
+  request.now_ms = recording().now_ms;
+  auto refused = importSightings(Caller::localOperator("t"), *ws_, request);
+  ASSERT_FALSE(refused.isOk());
+  EXPECT_NE(refused.status().message().find("missing.json"), std::string::npos);
+  EXPECT_TRUE(listSightings(Caller::localOperator("t"), *ws_, {})->empty());
+
+  request.keep_going = true;
+  auto kept = importSightings(Caller::localOperator("t"), *ws_, request);
+  ASSERT_TRUE(kept.isOk()) << kept.status().toString();
+  EXPECT_EQ(kept->recorded.sightings, 1u);
+  ASSERT_EQ(kept->skipped.size(), 1u);
+  EXPECT_EQ(kept->skipped[0].path, (dir_ / "missing.json").string());
 }
 
 }  // namespace

@@ -60,6 +60,30 @@ def main():
     check(stats["confirmed"] + stats["likely"] + stats["unknown"] == stats["devices"], "level counts")
     check("user_agent.yaml@" in stats["signatures"], f"signature version {stats['signatures']}")
 
+    # Signatures no public source backs are marked in the evidence, and only they.
+    observed_only = set()
+    for f in sorted((src / "data/signatures").glob("*.yaml")):
+        current = None
+        for line in f.read_text().splitlines():
+            if line.strip().startswith("- id:"):
+                current = line.split(":", 1)[1].strip()
+            elif line.strip() == "observed_only: true" and current:
+                observed_only.add(current)
+    check(len(observed_only) > 0, "no observed_only signature in data/signatures")
+    marked = 0
+    for name in sorted(syn.glob("*.pcap")):
+        r = run([px, "detect", "--format", "json", str(name)], env=env)
+        for d in json.loads(r.stdout)["devices"] if r.returncode == 0 else []:
+            for e in d["evidence"]:
+                want = e["signature"] in observed_only
+                marked += want
+                check(e.get("observed_only", False) is want,
+                      f"{name.name}: {e['signature']} observed_only={e.get('observed_only')}")
+        t = run([px, "detect", str(name)], env=env)
+        check(("observed only]" in t.stdout) == any(
+            f"[{sig}," in t.stdout for sig in observed_only), f"{name.name}: text marker")
+    check(marked > 0, "no observed-only evidence in the synthetic captures")
+
     # Text output names the verdict and its evidence.
     r = run([px, "detect", ios], env=env)
     check(r.returncode == 0 and "mac:5e:e3:12:4b:9a:07  ios phone  confirmed" in r.stdout,

@@ -191,6 +191,9 @@ def main():
     ap.add_argument("--signatures", help="signature directory (default: built in)")
     ap.add_argument("--update", action="store_true", help="rewrite the golden summaries")
     args = ap.parse_args()
+    if not pathlib.Path(args.phaseout).is_file():  # a missing binary fails, never skips
+        print(f"FAIL: no phaseout binary at {args.phaseout}")
+        return 1
     corpus = pathlib.Path(args.corpus)
     if not corpus.is_dir():
         print(f"SKIP: corpus not found at {corpus}")

@@ -59,6 +59,9 @@ def main():
     parser.add_argument("--corpus", required=True)
     parser.add_argument("--signatures", required=True, help="the repository's data/signatures")
     args = parser.parse_args()
+    if not pathlib.Path(args.phaseout).is_file():  # a missing binary fails, never skips
+        print(f"FAIL: no phaseout binary at {args.phaseout}")
+        return 1
     if os.geteuid() != 0:
         print("SKIP: needs root (network namespaces and live capture)")
         return SKIP

@@ -68,6 +68,9 @@ def main():
     ap.add_argument("--phaseout", required=True)
     ap.add_argument("--test-os", required=True, help="../shared/corpus/ua/uap-core/test_os.yaml")
     args = ap.parse_args()
+    if not pathlib.Path(args.phaseout).is_file():  # a missing binary fails, never skips
+        print(f"FAIL: no phaseout binary at {args.phaseout}")
+        return 1
     path = pathlib.Path(args.test_os)
     if not path.is_file():
         print(f"SKIP: {path} not found")

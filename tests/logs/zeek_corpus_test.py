@@ -19,6 +19,9 @@ def main():
     ap.add_argument("--phaseout", required=True)
     ap.add_argument("--corpus", required=True)
     args = ap.parse_args()
+    if not pathlib.Path(args.phaseout).is_file():  # a missing binary fails, never skips
+        print(f"FAIL: no phaseout binary at {args.phaseout}")
+        return 1
     corpus = pathlib.Path(args.corpus)
     if not (corpus / "dhcp.pcap.dhcp.log").exists():
         print(f"skipped: shared corpus not found at {corpus}")

@@ -225,6 +225,9 @@ def main():
     ap.add_argument("--editcap", default=shutil.which("editcap"))
     ap.add_argument("--no-variants", action="store_true", help="compare the corpus files only")
     args = ap.parse_args()
+    if not pathlib.Path(args.phaseout).is_file():  # a missing binary fails, never skips
+        print(f"FAIL: no phaseout binary at {args.phaseout}")
+        return 1
 
     corpus = pathlib.Path(args.corpus)
     if not corpus.is_dir():

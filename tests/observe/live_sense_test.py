@@ -10,7 +10,9 @@ the same order, timestamps excepted (they are capture times), frame numbers incl
 packet may be lost or added). The packet count must match too.
 
 Needs root, iproute2 with netns support and tcpreplay; otherwise it exits 77 (skipped) and
-says why. The namespace is removed on exit.
+says why. Only a missing capability skips (no root, no tool, no corpus, a kernel that refuses
+a namespace or veth pair); anything else, a missing phaseout binary included, is a failure.
+The namespace is removed on exit.
 """
 import argparse
 import json
@@ -24,6 +26,10 @@ import time
 SKIP = 77
 CAPTURES = ["ndpi/iphone.pcap", "ndpi/capwap.pcap", "ndpi/alexa-app.pcapng",
             "zeek/dhcp.pcap"]
+
+
+class CapabilityMissing(Exception):
+    """The machine cannot run this test (no network namespace or veth pair for us)."""
 
 
 def skip(reason):
@@ -55,7 +61,7 @@ class Namespace:
     def __enter__(self):
         r = run(["ip", "netns", "add", self.name])
         if r.returncode != 0:
-            raise OSError(f"ip netns add failed: {r.stderr.strip()}")
+            raise CapabilityMissing(f"ip netns add failed: {r.stderr.strip()}")
         self.created = True
         return self
 
@@ -80,7 +86,7 @@ def setup_veth(ns):
     for step in steps:
         r = run(ns.exec(step))
         if r.returncode != 0:
-            raise OSError(f"{' '.join(step)} failed: {r.stderr.strip()}")
+            raise CapabilityMissing(f"{' '.join(step)} failed: {r.stderr.strip()}")
 
 
 def sense_file(phaseout, ns, tcpreplay, path, packets, pps):
@@ -116,6 +122,9 @@ def main():
     ap.add_argument("--pps", type=int, default=4000)
     args = ap.parse_args()
 
+    if not pathlib.Path(args.phaseout).is_file():
+        print(f"FAIL: no phaseout binary at {args.phaseout}")
+        return 1
     if os.geteuid() != 0:
         return skip("needs root to create a network namespace and capture")
     for tool in ("ip", "tcpreplay"):
@@ -133,7 +142,7 @@ def main():
         with Namespace(f"ph-sense-{os.getpid()}") as ns:
             try:
                 setup_veth(ns)
-            except OSError as e:
+            except CapabilityMissing as e:
                 return skip(f"cannot set up a veth pair: {e}")
             for path in files:
                 expected_out = run([phaseout, "observe", str(path)])
@@ -164,7 +173,7 @@ def main():
                           f"{got_stats['packets']} packets, equal ({seconds:.1f} s)")
                 else:
                     failures += 1
-    except OSError as e:
+    except CapabilityMissing as e:
         return skip(f"network namespaces unavailable: {e}")
     return 1 if failures else 0
 

@@ -117,6 +117,9 @@ def main():
     ap.add_argument("--timeout", type=float, default=60.0)
     ap.add_argument("--keep-dir", default=None, help="where failing inputs are copied")
     args = ap.parse_args()
+    if not pathlib.Path(args.phaseout).is_file():  # a missing binary fails, never skips
+        print(f"FAIL: no phaseout binary at {args.phaseout}")
+        return 1
 
     corpus = pathlib.Path(args.corpus)
     if not corpus.is_dir():

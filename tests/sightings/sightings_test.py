@@ -6,6 +6,10 @@ that is all-or-nothing, and the audit trail catching a sightings row altered wit
 shell.
 
 Usage: sightings_test.py PHASEOUT_BINARY SOURCE_DIR SHARED_DIR [unittest names...]
+
+Exit status: 0 every test ran and passed, 1 a failure, 77 (ctest's SKIP_RETURN_CODE) when
+everything that ran passed but some tests were skipped (the corpus under SHARED_DIR is
+absent); the skipped tests and their reasons are printed.
 """
 import json
 import os
@@ -363,4 +367,16 @@ if __name__ == "__main__":
     PHASEOUT = os.path.abspath(sys.argv.pop(1))
     SOURCE = pathlib.Path(sys.argv.pop(1)).resolve()
     SHARED = sys.argv.pop(1)
-    unittest.main(verbosity=2)
+    SKIP = 77
+    if not pathlib.Path(PHASEOUT).is_file():
+        print(f"FAIL: no phaseout binary at {PHASEOUT}", file=sys.stderr)
+        sys.exit(1)
+    program = unittest.main(verbosity=2, exit=False)
+    result = program.result
+    if not result.wasSuccessful():
+        sys.exit(1)
+    if result.skipped:
+        for test, reason in result.skipped:
+            print(f"SKIPPED {test.id()}: {reason}")
+        sys.exit(SKIP)
+    sys.exit(0)
