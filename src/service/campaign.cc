@@ -1,11 +1,11 @@
 #include "service/campaign.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
-#include "inventory/import_parser.h"
+#include "inventory/importer.h"
+#include "inventory/sources/registry.h"
 #include "storage/connection.h"
 
 namespace phaseout::service {
@@ -126,10 +126,10 @@ Result<ReplacementOutcome> recordReplacement(Workspace& ws, const ReplacementReq
   // The replacement goes through the same strict parser and normaliser as an import.
   std::string text;
   std::string source;
-  inventory::Format format = inventory::Format::kJson;
+  const inventory::Source* format = inventory::findSource("json");
   if (!req.device_file.empty()) {
     PH_ASSIGN_OR_RETURN(text, readFile(req.device_file));
-    PH_ASSIGN_OR_RETURN(format, inventory::formatForPath(req.device_file));
+    PH_ASSIGN_OR_RETURN(format, inventory::sourceForPath(req.device_file));
     source = req.device_file;
   } else {
     if (req.model.empty() && req.platform.empty()) {
@@ -155,10 +155,10 @@ Result<ReplacementOutcome> recordReplacement(Workspace& ws, const ReplacementReq
     text = nlohmann::ordered_json::array({row}).dump();
     source = "replacement.json";
   }
-  PH_ASSIGN_OR_RETURN(auto parsed, inventory::parseDevices(text, source, format,
-                                                           [&](std::string_view id) {
-                                                             return id == req.person_id;
-                                                           }));
+  PH_ASSIGN_OR_RETURN(auto parsed,
+                      inventory::parseDevices(text, source, *format, [&](std::string_view id) {
+                        return id == req.person_id;
+                      }));
   if (parsed.size() != 1) {
     return invalidArgument(source + ": expected exactly one device, found " +
                            std::to_string(parsed.size()));

@@ -4,9 +4,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "inventory/import_parser.h"
 #include "inventory/sample_org.h"
+#include "inventory/sources/csv_writer.h"
 #include "service/campaign.h"
+#include "service/import.h"
 
 namespace phaseout::embedded {
 extern const std::string_view scenario_directive_yaml;
@@ -170,8 +171,15 @@ Result<DemoOutcome> runDemo(Workspace& workspace, const DemoOptions& options,
   PH_RETURN_IF_ERROR(writeText(outcome.people_csv, inventory::writePeopleCsv(org.people)));
   PH_RETURN_IF_ERROR(writeText(outcome.devices_csv, inventory::writeDevicesCsv(org.devices)));
 
-  PH_ASSIGN_OR_RETURN(outcome.people, workspace.importPeople(outcome.people_csv, recording, progress));
-  PH_ASSIGN_OR_RETURN(outcome.devices, workspace.importDevices(outcome.devices_csv, recording, progress));
+  const Caller op = Caller::localOperator(recording.actor);
+  PH_ASSIGN_OR_RETURN(
+      outcome.people,
+      importInventory(op, workspace, {ImportKind::kPeople, outcome.people_csv, "", recording},
+                      progress));
+  PH_ASSIGN_OR_RETURN(
+      outcome.devices,
+      importInventory(op, workspace, {ImportKind::kDevices, outcome.devices_csv, "", recording},
+                      progress));
   if (options.directive_path.empty()) {
     PH_ASSIGN_OR_RETURN(outcome.directive,
                         workspace.addDirectiveText(std::string(scenarioDirectiveYaml()),

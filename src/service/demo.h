@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/date.h"
+#include "service/import.h"
 #include "service/workspace.h"
 
 namespace phaseout::service {

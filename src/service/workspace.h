@@ -1,5 +1,6 @@
-// Workspace: the use cases of the directive core over one database — init, import, directive
-// versions, status as of a date. The CLI and (later) the HTTP server are thin peers over it.
+// Workspace: the use cases of the directive core over one database — init, directive versions,
+// status as of a date (imports: service/import.h). The CLI and (later) the HTTP server are thin
+// peers over it.
 //
 // Every mutating use case is one transaction: a failed import or a refused directive changes
 // nothing. A Workspace is not thread-safe; open one per thread or process.
@@ -38,12 +39,6 @@ struct Recording {
   Date today() const { return Date::fromEpochMs(now_ms); }
 };
 
-struct ImportSummary {
-  std::string file;
-  std::size_t records = 0;
-  storage::UpsertCounts counts;
-};
-
 struct DirectiveAdded {
   policy::Directive directive;
   std::int64_t version = 0;
@@ -78,11 +73,6 @@ class Workspace {
   // Creates or upgrades the schema; safe to run again.
   Status init();
 
-  Result<ImportSummary> importPeople(const std::string& path, const Recording& recording,
-                                     const ProgressFn& progress = {});
-  Result<ImportSummary> importDevices(const std::string& path, const Recording& recording,
-                                      const ProgressFn& progress = {});
-
   // A directive version takes effect on recording.on, or else on the directive's issue date.
   Result<DirectiveAdded> addDirectiveFile(const std::string& path, const Recording& recording);
   Result<DirectiveAdded> addDirectiveText(const std::string& text, std::string_view source_name,
@@ -105,11 +95,12 @@ class Workspace {
   // there is none to have (an in-memory database) or it cannot be opened (the caller then
   // does the work on one connection).
   std::unique_ptr<storage::Connection> openReader();
+  // The change a use case records: by recording.actor at recording.now_ms, effective on
+  // recording.on (or today), from `source` (the input named in the audit trail).
+  storage::ChangeContext changeContext(const Recording& recording, std::string_view source) const;
 
  private:
   Workspace(std::unique_ptr<storage::Connection> connection, std::string db_path);
-  // `source` names the input in messages and decides the format by its extension.
-  storage::ChangeContext changeContext(const Recording& recording, std::string_view source) const;
 
   std::string db_path_;  // for status's second reader; ":memory:" has none
   std::unique_ptr<storage::Connection> connection_;
