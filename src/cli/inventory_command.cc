@@ -107,7 +107,10 @@ void registerInventoryCommands(CLI::App& app, CommandContext& ctx) {
         people ? "Import people: person_id, name, email, unit, role, status"
                : "Import devices: device_id, holder, kind, vendor, model, platform, os_version, "
                  "ownership, channel, serial, imei, mac, hostname, state");
-    sub->add_option("FILE", opt->file, "A .csv or .json file")->required();
+    sub->add_option("FILE", opt->file,
+                    "The file to import (its extension chooses the source unless --from names "
+                    "one)")
+        ->required();
     sub->add_option("--from", opt->from,
                     "The file's source format (default: chosen by the file's extension)")
         ->check(CLI::IsMember(source_names));

@@ -114,7 +114,7 @@ void readCsv(const SourceInput& input, RecordSink& sink) {
 
 const Source& csvSource() {
   static const Source source{
-      kName, "CSV: a header line naming the columns, then one record per line (RFC 4180)",
+      kName, "CSV (RFC 4180): a header line naming the columns, then one record per line",
       kExtensions, &readCsv};
   return source;
 }
