@@ -30,10 +30,11 @@
 
 #include "campaign/history.h"
 #include "campaign/record.h"
-#include "inventory/import_parser.h"
 #include "inventory/sample_org.h"
+#include "inventory/sources/csv_writer.h"
 #include "policy/evaluator.h"
 #include "service/directive.h"
+#include "service/import.h"
 #include "service/workspace.h"
 #include "storage/campaign_store.h"
 #include "storage/connection.h"
@@ -164,10 +165,13 @@ int run(const std::string& db, const std::string& directive_path, std::size_t de
   service::Recording baseline;
   baseline.actor = "P-00001";
   baseline.now_ms = 1677628800000;  // 2023-03-01
-  if (auto r = ws.importPeople(people_csv, baseline); !r.isOk()) return fail(r.status());
-  if (auto r = ws.importDevices(devices_csv, baseline); !r.isOk()) return fail(r.status());
-  auto added = service::addDirectiveFile(service::Caller::localOperator(baseline.actor), ws,
-                                         directive_path, baseline);
+  const auto op = service::Caller::localOperator(baseline.actor);
+  for (const auto& [kind, path] : {std::pair{service::ImportKind::kPeople, people_csv},
+                                   std::pair{service::ImportKind::kDevices, devices_csv}}) {
+    if (auto r = service::importInventory(op, ws, {kind, path, "", baseline}); !r.isOk())
+      return fail(r.status());
+  }
+  auto added = service::addDirectiveFile(op, ws, directive_path, baseline);
   if (!added.isOk()) return fail(added.status());
   const policy::Directive& directive = added->directive;
 

@@ -3,7 +3,7 @@
 //   bench_generate_inventory --people 500000 --devices 1000000 --seed 1 --out DIR
 //
 // Writes DIR/people.csv and DIR/devices.csv in exactly the format `phaseout import` reads
-// (inventory/import_parser.h writers), from inventory::generateSampleOrg streamed record by
+// (inventory/sources/csv_writer.h), from inventory::generateSampleOrg streamed record by
 // record, so memory stays small whatever the size. Exit codes: 0 ok, 1 usage or I/O error.
 #include <CLI/CLI.hpp>
 #include <cerrno>
@@ -12,8 +12,8 @@
 #include <filesystem>
 #include <string>
 
-#include "inventory/import_parser.h"
 #include "inventory/sample_org.h"
+#include "inventory/sources/csv_writer.h"
 
 namespace {
 

@@ -1,4 +1,5 @@
-// Fuzz target for the CSV reader and the people/device import parsers (CSV and JSON).
+// Fuzz target for the CSV reader and the people/device import path through every registered
+// source (CSV, JSON).
 //
 // Whatever the bytes, nothing may crash, hang or leak; beyond that the harness checks
 // invariants and traps when one breaks:
@@ -11,13 +12,15 @@
 #include <string>
 #include <string_view>
 
-#include "inventory/csv_reader.h"
-#include "inventory/import_parser.h"
+#include "inventory/importer.h"
+#include "inventory/sources/csv_reader.h"
+#include "inventory/sources/csv_writer.h"
+#include "inventory/sources/registry.h"
 
 namespace {
 
 using phaseout::inventory::CsvReader;
-using phaseout::inventory::Format;
+using phaseout::inventory::Source;
 
 void check(bool condition) {
   if (!condition) __builtin_trap();
@@ -55,19 +58,20 @@ void checkFailure(const phaseout::Result<T>& result) {
 
 bool personExists(std::string_view id) { return !id.empty() && id.size() % 2 == 0; }
 
-void parseAll(std::string_view text, Format format) {
-  const auto people = phaseout::inventory::parsePeople(text, "fuzz", format);
+void parseAll(std::string_view text, const Source& source) {
+  const Source& csv = *phaseout::inventory::findSource("csv");
+  const auto people = phaseout::inventory::parsePeople(text, "fuzz", source);
   checkFailure(people);
   if (people.isOk()) {
     const auto again = phaseout::inventory::parsePeople(
-        phaseout::inventory::writePeopleCsv(*people), "again", Format::kCsv);
+        phaseout::inventory::writePeopleCsv(*people), "again", csv);
     check(again.isOk() && *again == *people);
   }
-  const auto devices = phaseout::inventory::parseDevices(text, "fuzz", format, personExists);
+  const auto devices = phaseout::inventory::parseDevices(text, "fuzz", source, personExists);
   checkFailure(devices);
   if (devices.isOk()) {
     const auto again = phaseout::inventory::parseDevices(
-        phaseout::inventory::writeDevicesCsv(*devices), "again", Format::kCsv, personExists);
+        phaseout::inventory::writeDevicesCsv(*devices), "again", csv, personExists);
     check(again.isOk() && again->size() == devices->size());
   }
 }
@@ -77,7 +81,6 @@ void parseAll(std::string_view text, Format format) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   readAll(text);
-  parseAll(text, Format::kCsv);
-  parseAll(text, Format::kJson);
+  for (const Source* source : phaseout::inventory::allSources()) parseAll(text, *source);
   return 0;
 }

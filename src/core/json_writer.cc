@@ -2,40 +2,9 @@
 
 #include <charconv>
 
+#include "core/utf8.h"
+
 namespace phaseout {
-namespace {
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is invalid.
-std::size_t utf8SequenceLength(std::string_view s, std::size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  std::size_t len = 0;
-  std::uint32_t cp = 0;
-  if ((c & 0xE0) == 0xC0) {
-    len = 2;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    len = 3;
-    cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    len = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    const auto cc = static_cast<unsigned char>(s[i + k]);
-    if ((cc & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-      cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    return 0;
-  }
-  return len;
-}
-
-}  // namespace
 
 void appendJsonString(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -72,13 +41,13 @@ void appendJsonString(std::string& out, std::string_view s) {
       ++i;
       continue;
     }
-    const std::size_t len = utf8SequenceLength(s, i);
-    if (len == 0) {
-      out += "\xEF\xBF\xBD";  // U+FFFD
-      ++i;
+    const Utf8Decoded decoded = decodeUtf8(s.substr(i));
+    if (decoded.ok()) {
+      out.append(s.data() + i, decoded.size);
+      i += decoded.size;
     } else {
-      out.append(s.data() + i, len);
-      i += len;
+      out += "\xEF\xBF\xBD";  // U+FFFD for the one byte; the next may start a good sequence
+      ++i;
     }
   }
   out.push_back('"');

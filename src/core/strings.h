@@ -18,7 +18,8 @@ std::vector<std::string> splitList(std::string_view s, char sep);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 // Case-insensitive glob: '*' any run, '?' one character; everything else literal.
 bool globMatch(std::string_view pattern, std::string_view text);
-// True when `s` is well-formed UTF-8 (no overlongs, no surrogates).
+// True when `s` is well-formed UTF-8 (no overlongs, no surrogates; NUL allowed). The decoder
+// and its finer-grained answers are in core/utf8.h.
 bool isValidUtf8(std::string_view s);
 
 }  // namespace phaseout

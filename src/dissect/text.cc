@@ -3,6 +3,8 @@
 #include <array>
 #include <cstddef>
 
+#include "core/utf8.h"
+
 namespace phaseout::dissect {
 namespace {
 
@@ -34,24 +36,6 @@ bool isPrintableNonAscii(std::uint32_t cp) {
     if (cp <= r.last) return false;
   }
   return true;
-}
-
-void appendUtf8(std::uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 // The C escape Wireshark uses for a non-printable ASCII byte.
@@ -120,53 +104,24 @@ void appendDisplayText(std::span<const std::uint8_t> bytes, std::string& out) {
   std::size_t i = 0;
   const std::size_t n = bytes.size();
   while (i < n) {
-    const std::uint8_t c = bytes[i++];
+    const std::uint8_t c = bytes[i];
     if (c >= 0x20 && c < 0x7F) {
       out.push_back(static_cast<char>(c));
+      ++i;
       continue;
     }
     if (c < 0x80) {
       appendAsciiEscape(c, out);
+      ++i;
       continue;
     }
-    // The lead byte of a multi-byte sequence, decoded permissively (old 5- and 6-byte forms
-    // and overlong forms included) because that is what Wireshark shows.
-    int continuation = -1;
-    std::uint32_t cp = 0;
-    if ((c & 0xE0) == 0xC0) {
-      continuation = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      continuation = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      continuation = 3;
-      cp = c & 0x07;
-    } else if ((c & 0xFC) == 0xF8) {
-      continuation = 4;
-      cp = c & 0x03;
-    } else if ((c & 0xFE) == 0xFC) {
-      continuation = 5;
-      cp = c & 0x01;
-    }
-    if (continuation < 0) {
-      cp = 0xFFFD;  // 0xFE, 0xFF or a stray continuation byte
-    } else {
-      for (int k = 0; k < continuation; ++k) {
-        if (i >= n) {
-          cp = 0xFFFD;
-          break;
-        }
-        const std::uint8_t next = bytes[i];
-        if ((next & 0xC0) != 0x80) {
-          cp = 0xFFFD;  // the offending byte starts the next character
-          break;
-        }
-        ++i;
-        cp = (cp << 6) | (next & 0x3F);
-      }
-      if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-    }
+    // A multi-byte sequence, decoded permissively (old 5- and 6-byte forms and overlong forms
+    // included) because that is what Wireshark shows. A broken sequence is one U+FFFD; the byte
+    // that broke it starts the next character.
+    const Utf8Decoded decoded = decodeUtf8(bytes.subspan(i), Utf8Forms::kLegacy);
+    i += decoded.size;
+    std::uint32_t cp = decoded.code_point;  // U+FFFD for a broken sequence
+    if (cp > kMaxCodePoint || (cp >= 0xD800 && cp <= 0xDFFF)) cp = kReplacementCharacter;
     if (cp >= 0x20 && cp != 0x7F && (cp < 0x80 || isPrintableNonAscii(cp))) {
       appendUtf8(cp, out);  // an overlong form comes out in its shortest form
     } else {

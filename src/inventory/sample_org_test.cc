@@ -7,7 +7,9 @@
 #include <set>
 #include <string>
 
-#include "inventory/import_parser.h"
+#include "inventory/importer.h"
+#include "inventory/sources/csv_writer.h"
+#include "inventory/sources/registry.h"
 
 namespace phaseout::inventory {
 namespace {
@@ -450,13 +452,13 @@ TEST(SampleOrgTest, DepartedPeopleMostlyHandedTheirDevicesIn) {
 // accept all of them, and its inference must recover what the exports leave out.
 TEST(SampleOrgTest, ImporterAcceptsTheOutputAndInfersWhatIsMissing) {
   const SampleOrg& org = defaultOrg();
-  const auto people = parsePeople(writePeopleCsv(org.people), "people.csv", Format::kCsv);
+  const auto people = parsePeople(writePeopleCsv(org.people), "people.csv", *findSource("csv"));
   ASSERT_TRUE(people.isOk()) << people.status().toString();
   EXPECT_EQ(*people, org.people);
   std::set<std::string, std::less<>> ids;
   for (const Person& p : *people) ids.insert(p.person_id);
   const auto devices =
-      parseDevices(writeDevicesCsv(org.devices), "devices.csv", Format::kCsv,
+      parseDevices(writeDevicesCsv(org.devices), "devices.csv", *findSource("csv"),
                    [&](std::string_view holder) { return ids.find(holder) != ids.end(); });
   ASSERT_TRUE(devices.isOk()) << devices.status().toString();
   ASSERT_EQ(devices->size(), org.devices.size());

@@ -4,11 +4,12 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "inventory/import_parser.h"
 #include "service/directive.h"
 #include "service/scope.h"
 #include "service/workspace_access.h"
 #include "storage/campaign_store.h"
+#include "inventory/importer.h"
+#include "inventory/sources/registry.h"
 #include "storage/connection.h"
 
 namespace phaseout::service {
@@ -143,10 +144,10 @@ Result<ReplacementOutcome> recordReplacement(const Caller& caller, Workspace& ws
   // The replacement goes through the same strict parser and normaliser as an import.
   std::string text;
   std::string source;
-  inventory::Format format = inventory::Format::kJson;
+  const inventory::Source* format = inventory::findSource("json");
   if (!req.device_file.empty()) {
     PH_ASSIGN_OR_RETURN(text, readFile(req.device_file));
-    PH_ASSIGN_OR_RETURN(format, inventory::formatForPath(req.device_file));
+    PH_ASSIGN_OR_RETURN(format, inventory::sourceForPath(req.device_file));
     source = req.device_file;
   } else {
     if (req.model.empty() && req.platform.empty()) {
@@ -179,7 +180,7 @@ Result<ReplacementOutcome> recordReplacement(const Caller& caller, Workspace& ws
     source = "replacement.json";
   }
   PH_ASSIGN_OR_RETURN(auto parsed,
-                      inventory::parseDevices(text, source, format, [&](std::string_view id) {
+                      inventory::parseDevices(text, source, *format, [&](std::string_view id) {
                         return id == req.person_id;
                       }));
   if (parsed.size() != 1) {

@@ -1,5 +1,6 @@
 // The campaign use cases through the authorisation seam: what a narrower Caller sees and may
 // change, and the rules that live in service (default directive, open-ended waivers, today).
+#include "service/import.h"
 #include "service/campaign.h"
 
 #include <gmock/gmock.h>
@@ -71,8 +72,8 @@ class CampaignServiceTest : public ::testing::Test {
           "mac,hostname,state\n"
           "D-1,P-1,phone,Apple,iPhone 13 Pro,ios,16.4,corporate,official,,,,,active\n"
           "D-2,P-2,phone,Apple,iPhone 12,ios,16.1,corporate,official,,,,,active\n");
-    ASSERT_TRUE(ws_->importPeople((dir_ / "people.csv").string(), recording()).isOk());
-    ASSERT_TRUE(ws_->importDevices((dir_ / "devices.csv").string(), recording()).isOk());
+    ASSERT_TRUE(importInventory(Caller::localOperator("test"), *ws_, {ImportKind::kPeople, (dir_ / "people.csv").string(), "", recording()}).isOk());
+    ASSERT_TRUE(importInventory(Caller::localOperator("test"), *ws_, {ImportKind::kDevices, (dir_ / "devices.csv").string(), "", recording()}).isOk());
     auto added = addDirectiveText(local_, *ws_, kDirective, "d.yaml", recording());
     ASSERT_TRUE(added.isOk()) << added.status().message();
   }

@@ -4,10 +4,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "inventory/import_parser.h"
 #include "inventory/sample_org.h"
+#include "inventory/sources/csv_writer.h"
 #include "service/campaign.h"
 #include "service/status.h"
+#include "service/import.h"
 
 namespace phaseout::embedded {
 extern const std::string_view scenario_directive_yaml;
@@ -184,10 +185,14 @@ Result<DemoOutcome> runDemo(const Caller& caller, Workspace& workspace, const De
   PH_RETURN_IF_ERROR(writeText(outcome.people_csv, inventory::writePeopleCsv(org.people)));
   PH_RETURN_IF_ERROR(writeText(outcome.devices_csv, inventory::writeDevicesCsv(org.devices)));
 
-  PH_ASSIGN_OR_RETURN(outcome.people,
-                      workspace.importPeople(outcome.people_csv, recording, progress));
-  PH_ASSIGN_OR_RETURN(outcome.devices,
-                      workspace.importDevices(outcome.devices_csv, recording, progress));
+  PH_ASSIGN_OR_RETURN(
+      outcome.people,
+      importInventory(caller, workspace, {ImportKind::kPeople, outcome.people_csv, "", recording},
+                      progress));
+  PH_ASSIGN_OR_RETURN(
+      outcome.devices,
+      importInventory(caller, workspace, {ImportKind::kDevices, outcome.devices_csv, "", recording},
+                      progress));
   if (options.directive_path.empty()) {
     PH_ASSIGN_OR_RETURN(outcome.directive,
                         addDirectiveText(caller, workspace, std::string(scenarioDirectiveYaml()),

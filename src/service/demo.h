@@ -12,6 +12,7 @@
 #include "service/burndown.h"
 #include "service/caller.h"
 #include "service/directive.h"
+#include "service/import.h"
 #include "service/workspace.h"
 
 namespace phaseout::service {

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "service/directive.h"
+#include "service/import.h"
 #include "storage/campaign_store.h"
 #include "storage/repository.h"
 #include "storage/open.h"
@@ -165,10 +166,15 @@ class RemindServiceTest : public ::testing::Test {
     Recording r;
     r.actor = "test";
     r.now_ms = kNowMs;
-    ASSERT_TRUE(ws_->importPeople((dir_ / "people.csv").string(), r).isOk());
-    ASSERT_TRUE(ws_->importDevices((dir_ / "devices.csv").string(), r).isOk());
+    const Caller op = Caller::localOperator("test");
+    ASSERT_TRUE(
+        importInventory(op, *ws_, {ImportKind::kPeople, (dir_ / "people.csv").string(), "", r})
+            .isOk());
+    ASSERT_TRUE(
+        importInventory(op, *ws_, {ImportKind::kDevices, (dir_ / "devices.csv").string(), "", r})
+            .isOk());
     auto added = addDirectiveText(
-        Caller::localOperator("test"), *ws_,
+        op, *ws_,
         "id: pa-iphone\ntitle: Officials give up iPhones\nissued: 2023-03-01\n"
         "reason: Information security\nscope: {units: [\"pa/**\"], roles: [official]}\n"
         "ban:\n  - platform: ios\nallow: {platforms: [android]}\n"

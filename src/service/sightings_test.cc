@@ -1,3 +1,4 @@
+#include "service/import.h"
 #include "service/sightings.h"
 
 #include <gtest/gtest.h>
@@ -87,8 +88,8 @@ class ScopedSightingsTest : public ::testing::Test {
     ASSERT_TRUE(ws.isOk()) << ws.status().toString();
     ws_ = std::move(ws).value();
     ASSERT_TRUE(ws_->init().isOk());
-    ASSERT_TRUE(ws_->importPeople((dir_ / "people.csv").string(), recording()).isOk());
-    ASSERT_TRUE(ws_->importDevices((dir_ / "devices.csv").string(), recording()).isOk());
+    ASSERT_TRUE(importInventory(Caller::localOperator("test"), *ws_, {ImportKind::kPeople, (dir_ / "people.csv").string(), "", recording()}).isOk());
+    ASSERT_TRUE(importInventory(Caller::localOperator("test"), *ws_, {ImportKind::kDevices, (dir_ / "devices.csv").string(), "", recording()}).isOk());
     auto parsed = parseDetectJson(R"js({"devices": [
       {"key": "mac:aa:bb:cc:00:00:01", "macs": ["aa:bb:cc:00:00:01"], "platform": "ios",
        "kind": "phone", "level": "confirmed", "confidence": 0.999},

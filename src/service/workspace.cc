@@ -3,11 +3,7 @@
 #include <fstream>
 #include <future>
 #include <iterator>
-#include <span>
 
-#include "core/bounded_queue.h"
-#include "core/string_set.h"
-#include "inventory/import_parser.h"
 #include "service/scope.h"
 #include "service/workspace_access.h"
 #include "storage/campaign_store.h"
@@ -75,92 +71,6 @@ storage::ChangeContext Workspace::changeContext(const Recording& recording,
   change.actor = recording.actor;
   change.source = std::string(source);
   return change;
-}
-
-namespace {
-
-// Parses on a second thread while this one stores: `stream(sink)` is a streaming parse
-// (inventory::streamPeople / streamDevices) that hands batches to `sink`; each batch is copied
-// into a buffer (recycled, so its strings' storage is reused) and queued to `store`. Returns
-// the store's error if storing failed (the parse is stopped), else the parse's own status.
-template <typename Record, typename Stream>
-Status parseWhileStoring(Stream stream, const storage::Repository::BatchSink<Record>& store) {
-  constexpr std::size_t kQueuedBatches = 4;
-  BoundedQueue<std::vector<Record>> full(kQueuedBatches);
-  BoundedQueue<std::vector<Record>> spent(kQueuedBatches + 2);
-  auto parse = std::async(std::launch::async, [&] {
-    const Status parsed = stream([&](std::span<const Record> batch) -> Status {
-      std::vector<Record> buffer;
-      if (auto reused = spent.tryPop()) buffer = std::move(*reused);
-      buffer.assign(batch.begin(), batch.end());
-      if (!full.push(std::move(buffer))) return internalError("import stopped");
-      return Status::ok();
-    });
-    full.close();
-    return parsed;
-  });
-  Status stored = Status::ok();
-  while (auto batch = full.pop()) {
-    stored = store(std::span<const Record>(*batch));
-    if (!stored.isOk()) {
-      full.cancel();
-      break;
-    }
-    spent.tryPush(std::move(*batch));
-  }
-  const Status parsed = parse.get();
-  return stored.isOk() ? parsed : stored;
-}
-
-}  // namespace
-
-Result<ImportSummary> Workspace::importPeople(const std::string& path, const Recording& recording,
-                                              const ProgressFn& progress) {
-  PH_RETURN_IF_ERROR(repository_->checkReady());
-  PH_ASSIGN_OR_RETURN(auto format, inventory::formatForPath(path));
-  PH_ASSIGN_OR_RETURN(std::string text, readFile(path));
-  ImportSummary summary;
-  summary.file = path;
-  auto row_progress = [&](std::size_t done, std::size_t total) {
-    if (progress) progress("import", done, total);
-  };
-  auto produce = [&](const storage::Repository::BatchSink<inventory::Person>& store) {
-    return parseWhileStoring<inventory::Person>(
-        [&](const inventory::PeopleSink& sink) {
-          return inventory::streamPeople(text, path, format, sink);
-        },
-        store);
-  };
-  PH_ASSIGN_OR_RETURN(summary.counts, repository_->upsertPeople(
-                                          produce, changeContext(recording, path), row_progress));
-  summary.records = summary.counts.added + summary.counts.updated + summary.counts.unchanged;
-  return summary;
-}
-
-Result<ImportSummary> Workspace::importDevices(const std::string& path, const Recording& recording,
-                                               const ProgressFn& progress) {
-  PH_RETURN_IF_ERROR(repository_->checkReady());
-  PH_ASSIGN_OR_RETURN(auto format, inventory::formatForPath(path));
-  PH_ASSIGN_OR_RETURN(std::string text, readFile(path));
-  PH_ASSIGN_OR_RETURN(auto ids, repository_->loadPersonIds());
-  const StringSet known(ids);
-  ImportSummary summary;
-  summary.file = path;
-  auto row_progress = [&](std::size_t done, std::size_t total) {
-    if (progress) progress("import", done, total);
-  };
-  auto produce = [&](const storage::Repository::BatchSink<inventory::Device>& store) {
-    return parseWhileStoring<inventory::Device>(
-        [&](const inventory::DeviceSink& sink) {
-          return inventory::streamDevices(
-              text, path, format, [&](std::string_view id) { return known.contains(id); }, sink);
-        },
-        store);
-  };
-  PH_ASSIGN_OR_RETURN(summary.counts, repository_->upsertDevices(
-                                          produce, changeContext(recording, path), row_progress));
-  summary.records = summary.counts.added + summary.counts.updated + summary.counts.unchanged;
-  return summary;
 }
 
 Status Workspace::checkReady() { return repository_->checkReady(); }

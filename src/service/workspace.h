@@ -1,6 +1,7 @@
-// Workspace: one open database and the use cases of the directive core over it — init, import,
-// status as of a date. The CLI and (later) the HTTP server are thin peers over it; they never
-// reach its storage (only service code does, through service/workspace_access.h).
+// Workspace: one open database and the use cases of the directive core over it — init, status
+// as of a date (imports: service/import.h; directives: service/directive.h). The CLI and (later)
+// the HTTP server are thin peers over it; they never reach its storage (only service code does,
+// through service/workspace_access.h).
 //
 // Every mutating use case is one transaction: a failed import or a refused directive changes
 // nothing. A Workspace is not thread-safe; open one per thread or process.
@@ -48,12 +49,6 @@ inline Date dayOrToday(const std::optional<Date>& at, std::int64_t now_ms) {
   return at.value_or(Date::fromEpochMs(now_ms));
 }
 
-struct ImportSummary {
-  std::string file;
-  std::size_t records = 0;
-  storage::UpsertCounts counts;
-};
-
 // The world as evaluated, as the caller sees it: owns the records the verdicts point into.
 // Move-only.
 struct StatusResult {
@@ -84,11 +79,6 @@ class Workspace {
   // Creates or upgrades the schema; safe to run again.
   Status init();
 
-  Result<ImportSummary> importPeople(const std::string& path, const Recording& recording,
-                                     const ProgressFn& progress = {});
-  Result<ImportSummary> importDevices(const std::string& path, const Recording& recording,
-                                      const ProgressFn& progress = {});
-
   // Ok once the schema is current; FailedPrecondition naming `phaseout init` otherwise.
   Status checkReady();
 
@@ -106,10 +96,11 @@ class Workspace {
   // there is none to have (an in-memory database) or it cannot be opened (the caller then
   // does the work on one connection).
   std::unique_ptr<storage::Connection> openReader();
+  // The change a use case records: by recording.actor at recording.now_ms, effective on
+  // recording.on (or today), from `source` (the input named in the audit trail).
+  storage::ChangeContext changeContext(const Recording& recording, std::string_view source) const;
 
   Workspace(std::unique_ptr<storage::Connection> connection, std::string db_path);
-  // `source` names the input in messages and decides the format by its extension.
-  storage::ChangeContext changeContext(const Recording& recording, std::string_view source) const;
 
   std::string db_path_;  // the path or URL, for status's second reader; ":memory:" has none
   std::unique_ptr<storage::Connection> connection_;

@@ -133,6 +133,21 @@ class CliTest(unittest.TestCase):
         out = json.loads(run(self.db, "import", "people", path, "--format", "json").stdout)
         self.assertEqual(out["updated"], 1)
 
+    def test_from_names_the_source_whatever_the_extension(self):
+        people = [{"person_id": "P-1", "unit": "pa", "role": ["official"], "name": "Ivan"}]
+        path = self.write("people-export.txt", json.dumps(people))
+        run(self.db, "import", "people", path, expect=1)
+        out = json.loads(run(self.db, "import", "people", path, "--from", "json",
+                             "--format", "json").stdout)
+        self.assertEqual((out["records"], out["updated"]), (1, 1))
+        proc = run(self.db, "import", "people", path, "--from", "csv", expect=1)
+        self.assertIn("people-export.txt:1", proc.stderr)
+        run(self.db, "import", "people", path, "--from", "xlsx", expect=1)
+        help_text = run(self.db, "import", "devices", "--help").stdout
+        self.assertIn("--from", help_text)
+        for source in ("csv", "json"):
+            self.assertRegex(help_text, rf"\n  {source} +\S")
+
     BAD_IMPORTS = [
         # (kind, file name, content, expected fragment of the message)
         ("people", "missing_id.csv", "person_id,unit\n,pa\n", "missing_id.csv:2: person_id"),

@@ -1,22 +1,19 @@
-// Strict parsers for inventory imports (people and devices, CSV or JSON), and the CSV writers
-// that emit exactly the format the parsers read.
+// The import path: people and devices from any import source, normalised and validated once.
 //
-// File formats
-//   CSV : a header line naming the columns (any order, names case-insensitive), then one record
-//         per person/device; RFC 4180 quoting (csv_reader.h). Every record must have as many
-//         fields as the header; blank lines are skipped.
-//   JSON: an array of objects. The keys are the column names (case-insensitive); every object
-//         must have the same set of keys as the first. Values are strings; `role` and `mac` may
-//         also be arrays of strings. A `null` or a number is an error, not an empty value.
-//   Both: UTF-8 (a leading byte-order mark is skipped). Values are trimmed of surrounding
-//         spaces, tabs and line breaks; an empty value means "not given".
+// A source (sources/source.h, chosen through sources/registry.h) turns the file into raw
+// records; this path trims each value, checks its encoding and syntax, normalises it, checks
+// ids for duplicates and holders for existence, and builds the records, whatever the source.
+//
+// Values (whatever the source)
+//   Files are UTF-8 (a leading byte-order mark is skipped; a UTF-16/32 one is refused). Values
+//   are trimmed of surrounding spaces, tabs and line breaks; an empty value means "not given".
 //
 // People columns (* = required column, and its value must not be empty)
 //   person_id*  unique within the file, no control characters
 //   name, email (an address like name@example.org, when given)
 //   unit*       lower-case path: segments of [a-z0-9._-] joined by '/', no empty segment,
 //               no "." or ".." segment ("pa/domestic-policy/press")
-//   role        ';'-separated list (or a JSON array); lower-cased, duplicates dropped
+//   role        list (';'-separated, or apart); lower-cased, duplicates dropped
 //   status      active | left (default active)
 // Device columns
 //   device_id*  unique within the file, no control characters
@@ -37,57 +34,47 @@
 //   ownership   corporate | personal | unknown (default unknown)
 //   channel     official | parallel-import | personal | unknown (default unknown)
 //   serial, imei, hostname   free text
-//   mac         ';'-separated list (or a JSON array) of aa:bb:cc:dd:ee:ff, AA-BB-CC-DD-EE-FF
-//               or aabb.ccdd.eeff; stored lower-case colon-separated, duplicates dropped
+//   mac         list of aa:bb:cc:dd:ee:ff, AA-BB-CC-DD-EE-FF or aabb.ccdd.eeff; stored
+//               lower-case colon-separated, duplicates dropped
 //   state       active | returned | destroyed | transferred | lost | retired (default active)
 // Enum values are accepted case-insensitively.
 //
 // Errors
 //   All or nothing: any problem makes the parse return InvalidArgument and no records. The
-//   message lists every problem found, in file order, one per line, up to 50 followed by
-//   "... and N more problems":
+//   message lists every problem found, in file order, one per line, up to kMaxListedProblems
+//   followed by "... and N more problems":
 //     devices.csv:14: state: expected one of active, returned, ...; got "broken"
-//   The line is the physical line on which the record starts (1 for the header); for JSON, the
-//   line on which the element's object opens, and the column is the key. Problems that concern
-//   a whole record or file (malformed CSV quoting, wrong field count, JSON syntax) omit the
-//   column when it is not known. Header problems (unknown, duplicate or missing columns) stop
-//   the parse before the records are read.
+//   The line is the record's provenance line (for CSV the physical line on which the record
+//   starts, 1 for the header; for JSON the line on which the element's object opens) and the
+//   column is the column's name. Problems of a whole record or file, found by the source
+//   (malformed CSV quoting, wrong field count, JSON syntax), omit the column when it is not
+//   known.
 //
 // Thread safety: the functions are reentrant; `person_exists` is called on the calling thread.
 #pragma once
 
 #include <functional>
 #include <span>
-#include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/status.h"
 #include "inventory/model.h"
+#include "inventory/problems.h"
+#include "inventory/sources/source.h"
 
 namespace phaseout::inventory {
 
-enum class Format { kCsv, kJson };
-
-std::string_view name(Format f);  // "csv", "json"
-
-// The format for a file name by its extension, case-insensitively: ".csv" or ".json".
-// Anything else is InvalidArgument naming the path.
-Result<Format> formatForPath(std::string_view path);
-
-// The largest number of problems listed in one error message.
-inline constexpr std::size_t kMaxListedProblems = 50;
-
-// Parses people. `source_name` prefixes every message (usually the file's base name). The
-// result is in file order.
-Result<std::vector<Person>> parsePeople(std::string_view text, std::string_view source_name,
-                                        Format format);
+// Parses people from `text` read by `source`. `file` prefixes every message (usually the path
+// or base name of the input). The result is in file order.
+Result<std::vector<Person>> parsePeople(std::string_view text, std::string_view file,
+                                        const Source& source);
 
 // Parses devices. `person_exists` answers whether a holder id names a person, i.e. one already
 // stored or one in the same import; an empty function means no person exists (any non-empty
 // holder is then an error). The result is in file order.
 Result<std::vector<Device>> parseDevices(
-    std::string_view text, std::string_view source_name, Format format,
+    std::string_view text, std::string_view file, const Source& source,
     const std::function<bool(std::string_view)>& person_exists);
 
 // Streaming forms for large imports: the same parse, but records are handed to `sink` in
@@ -101,27 +88,10 @@ Result<std::vector<Device>> parseDevices(
 inline constexpr std::size_t kDefaultBatchSize = 4096;
 using PeopleSink = std::function<Status(std::span<const Person>)>;
 using DeviceSink = std::function<Status(std::span<const Device>)>;
-Status streamPeople(std::string_view text, std::string_view source_name, Format format,
+Status streamPeople(std::string_view text, std::string_view file, const Source& source,
                     const PeopleSink& sink, std::size_t batch_size = kDefaultBatchSize);
-Status streamDevices(std::string_view text, std::string_view source_name, Format format,
+Status streamDevices(std::string_view text, std::string_view file, const Source& source,
                      const std::function<bool(std::string_view)>& person_exists,
                      const DeviceSink& sink, std::size_t batch_size = kDefaultBatchSize);
-
-// CSV writers: a header line with every column in the order listed above, then one record per
-// value, LF line ends, a field quoted only when it holds a comma, quote or line break. Lists
-// are joined with ';' (so list items must not contain ';'). Enum values use canonical names, except
-// that an unknown kind, platform, ownership or channel is written empty, so that a re-import infers
-// it. Parsing the output of records the parsers produced gives equal records back, with one
-// exception: an unknown kind, platform or vendor is inferred again from what was stored (the model,
-// and the OS version without its OS name), which can now succeed.
-std::string writePeopleCsv(std::span<const Person> people);
-std::string writeDevicesCsv(std::span<const Device> devices);
-
-// Streaming forms of the writers, for large generated files: append the header line, or one
-// record, to `out`.
-void appendPeopleCsvHeader(std::string& out);
-void appendPersonCsvRecord(const Person& person, std::string& out);
-void appendDevicesCsvHeader(std::string& out);
-void appendDeviceCsvRecord(const Device& device, std::string& out);
 
 }  // namespace phaseout::inventory

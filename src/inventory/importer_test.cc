@@ -1,4 +1,4 @@
-#include "inventory/import_parser.h"
+#include "inventory/importer.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -7,6 +7,9 @@
 #include <string>
 #include <unordered_set>
 #include <vector>
+
+#include "inventory/sources/csv_writer.h"
+#include "inventory/sources/registry.h"
 
 namespace phaseout::inventory {
 namespace {
@@ -43,11 +46,14 @@ std::vector<std::string> problems(const Result<T>& result) {
   return splitLines(result.status().message());
 }
 
+const Source& csv() { return *findSource("csv"); }
+const Source& json() { return *findSource("json"); }
+
 Result<std::vector<Person>> peopleCsv(std::string_view text) {
-  return parsePeople(text, "people.csv", Format::kCsv);
+  return parsePeople(text, "people.csv", csv());
 }
 Result<std::vector<Person>> peopleJson(std::string_view text) {
-  return parsePeople(text, "people.json", Format::kJson);
+  return parsePeople(text, "people.json", json());
 }
 
 const std::function<bool(std::string_view)> kKnownPeople = [](std::string_view id) {
@@ -55,10 +61,10 @@ const std::function<bool(std::string_view)> kKnownPeople = [](std::string_view i
 };
 
 Result<std::vector<Device>> devicesCsv(std::string_view text) {
-  return parseDevices(text, "devices.csv", Format::kCsv, kKnownPeople);
+  return parseDevices(text, "devices.csv", csv(), kKnownPeople);
 }
 Result<std::vector<Device>> devicesJson(std::string_view text) {
-  return parseDevices(text, "devices.json", Format::kJson, kKnownPeople);
+  return parseDevices(text, "devices.json", json(), kKnownPeople);
 }
 
 Person person(std::string id, std::string unit, std::vector<std::string> roles = {"official"}) {
@@ -67,20 +73,6 @@ Person person(std::string id, std::string unit, std::vector<std::string> roles =
   p.unit = std::move(unit);
   p.roles = std::move(roles);
   return p;
-}
-
-// ------------------------------------------------------------------------------------------
-// Format selection
-
-TEST(FormatForPathTest, ChoosesByExtensionCaseInsensitively) {
-  EXPECT_EQ(formatForPath("people.csv").value(), Format::kCsv);
-  EXPECT_EQ(formatForPath("/tmp/x.y/Devices.JSON").value(), Format::kJson);
-  EXPECT_EQ(formatForPath("dir.csv/devices.Csv").value(), Format::kCsv);
-  const Result<Format> bad = formatForPath("dir.csv/devices.xlsx");
-  ASSERT_FALSE(bad.isOk());
-  EXPECT_THAT(bad.status().message(), StartsWith("dir.csv/devices.xlsx: expected a file name"));
-  EXPECT_FALSE(formatForPath("devices").isOk());
-  EXPECT_EQ(name(Format::kJson), "json");
 }
 
 // ------------------------------------------------------------------------------------------
@@ -537,8 +529,7 @@ TEST(DevicesCsvTest, UnknownHolderAndDuplicateId) {
 }
 
 TEST(DevicesCsvTest, WithoutAPersonLookupEveryHolderIsUnknown) {
-  const auto result =
-      parseDevices("device_id,holder\nd1,p1\nd2,\n", "devices.csv", Format::kCsv, {});
+  const auto result = parseDevices("device_id,holder\nd1,p1\nd2,\n", "devices.csv", csv(), {});
   EXPECT_THAT(problems(result), ElementsAre(HasSubstr("devices.csv:2: holder: expected")));
 }
 
@@ -615,7 +606,7 @@ TEST(StreamTest, BatchesMatchTheVectorParseEvenWhenRecordsAreReused) {
   std::vector<Person> streamed;
   std::vector<std::size_t> sizes;
   const Status status = streamPeople(
-      people, "people.csv", Format::kCsv,
+      people, "people.csv", csv(),
       [&](std::span<const Person> batch) {
         sizes.push_back(batch.size());
         streamed.insert(streamed.end(), batch.begin(), batch.end());
@@ -631,7 +622,7 @@ TEST(StreamTest, BatchesMatchTheVectorParseEvenWhenRecordsAreReused) {
       "d2,,X,android\nd3,aa:bb:cc:dd:ee:03,Y,\nd4,,,\n";
   std::vector<Device> streamed_devices;
   ASSERT_TRUE(streamDevices(
-                  devices, "devices.csv", Format::kCsv, kKnownPeople,
+                  devices, "devices.csv", csv(), kKnownPeople,
                   [&](std::span<const Device> batch) {
                     streamed_devices.insert(streamed_devices.end(), batch.begin(), batch.end());
                     return Status::ok();
@@ -646,7 +637,7 @@ TEST(StreamTest, AProblemStopsTheBatchesButEveryProblemIsStillListed) {
   const std::string text = "person_id,unit\np1,pa\np2,pa\np3,pa\nBAD,Pa\np5,pa\np6,PA\n";
   std::size_t delivered = 0;
   const Status status = streamPeople(
-      text, "people.csv", Format::kCsv,
+      text, "people.csv", csv(),
       [&](std::span<const Person> batch) {
         delivered += batch.size();
         return Status::ok();
@@ -664,7 +655,7 @@ TEST(StreamTest, ASinkErrorStopsTheParse) {
   for (int i = 0; i < 10; ++i) text += "p" + std::to_string(i) + ",pa\n";
   int calls = 0;
   const Status status = streamPeople(
-      text, "people.csv", Format::kCsv,
+      text, "people.csv", csv(),
       [&](std::span<const Person>) {
         return ++calls == 2 ? unavailable("database is locked") : Status::ok();
       },
@@ -678,7 +669,7 @@ TEST(StreamTest, JsonStreams) {
   std::vector<Person> streamed;
   ASSERT_TRUE(
       streamPeople(R"([{"person_id": "p1", "unit": "pa"}, {"person_id": "p2", "unit": "pa"}])",
-                   "people.json", Format::kJson,
+                   "people.json", json(),
                    [&](std::span<const Person> batch) {
                      streamed.insert(streamed.end(), batch.begin(), batch.end());
                      return Status::ok();
@@ -690,7 +681,7 @@ TEST(StreamTest, JsonStreams) {
 // ------------------------------------------------------------------------------------------
 // Large input (correctness, not speed)
 
-TEST(ImportParserLargeTest, HundredThousandGeneratedRowsRoundTrip) {
+TEST(ImporterLargeTest, HundredThousandGeneratedRowsRoundTrip) {
   constexpr int kCount = 100'000;
   std::vector<Person> people;
   std::vector<Device> devices;
@@ -729,7 +720,7 @@ TEST(ImportParserLargeTest, HundredThousandGeneratedRowsRoundTrip) {
   std::unordered_set<std::string> ids;
   for (const Person& p : people) ids.insert(p.person_id);
   const auto devices_back =
-      parseDevices(writeDevicesCsv(devices), "devices.csv", Format::kCsv,
+      parseDevices(writeDevicesCsv(devices), "devices.csv", csv(),
                    [&](std::string_view id) { return ids.count(std::string(id)) != 0; });
   ASSERT_TRUE(devices_back.isOk()) << devices_back.status().message();
   ASSERT_EQ(devices_back->size(), devices.size());

@@ -1,4 +1,4 @@
-#include "inventory/csv_reader.h"
+#include "inventory/sources/csv_reader.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
