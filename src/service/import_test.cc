@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "service/workspace_access.h"
+
 namespace phaseout::service {
 namespace {
 
@@ -49,8 +51,8 @@ class ImportServiceTest : public ::testing::Test {
     return r;
   }
 
-  std::size_t storedPeople() { return ws_->repository().loadPeople().value().size(); }
-  std::size_t storedDevices() { return ws_->repository().loadDevices().value().size(); }
+  std::size_t storedPeople() { return WorkspaceAccess::repository(*ws_).loadPeople().value().size(); }
+  std::size_t storedDevices() { return WorkspaceAccess::repository(*ws_).loadDevices().value().size(); }
 
   const Caller op_ = Caller::localOperator("test");
   std::filesystem::path dir_;
