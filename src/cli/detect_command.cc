@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/capture_feedback.h"
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "service/caller.h"
@@ -28,7 +29,6 @@ std::string signaturesDir(const std::string& flag) {
 
 namespace {
 
-constexpr std::uint64_t kProgressMinBytes = 64ull << 20;
 
 constexpr const char* kDetectFooter =
     R"(Reads captures, Zeek logs (--zeek: dhcp, dns, http, ssl, conn, software; TSV or JSON),
@@ -97,22 +97,10 @@ class StderrListener : public service::DetectListener {
   }
   void onWarning(const service::CaptureProblem& p) override {
     progress_.finish();
-    if (p.frame == 0 && p.byte_offset == 0) {
-      std::fprintf(stderr, "phaseout: warning: %s: %s\n", p.file.c_str(), p.message.c_str());
-    } else {
-      std::fprintf(stderr, "phaseout: warning: %s: byte offset %llu (frame %llu): %s\n",
-                   p.file.c_str(), static_cast<unsigned long long>(p.byte_offset),
-                   static_cast<unsigned long long>(p.frame), p.message.c_str());
-    }
+    printCaptureWarning(p);
   }
   void onProgress(const std::string& file, std::uint64_t done, std::uint64_t total) override {
-    if (total < kProgressMinBytes) return;
-    if (done >= total) {
-      progress_.finish();
-      return;
-    }
-    progress_.update(file, static_cast<std::size_t>(done >> 20),
-                     static_cast<std::size_t>(total >> 20));
+    showCaptureProgress(progress_, file, done, total);
   }
   void onLiveStarted(const std::string& interface, std::uint32_t link_type) override {
     // Like tcpdump's "listening on": tells a human (or a script) that capture has begun.

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/capture_feedback.h"
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "core/json_writer.h"
@@ -16,7 +17,6 @@ namespace {
 
 constexpr std::size_t kFlushBytes = 1 << 20;
 // Files smaller than this finish too fast for a progress line to help.
-constexpr std::uint64_t kProgressMinBytes = 64ull << 20;
 
 constexpr const char* kObserveFooter =
     R"(Output: one observation per line (JSON Lines by default), then one stats line:
@@ -120,22 +120,10 @@ class StderrListener : public service::ObserveListener {
   }
   void onWarning(const service::CaptureProblem& p) override {
     progress_.finish();
-    if (p.frame == 0 && p.byte_offset == 0) {
-      std::fprintf(stderr, "phaseout: warning: %s: %s\n", p.file.c_str(), p.message.c_str());
-    } else {
-      std::fprintf(stderr, "phaseout: warning: %s: byte offset %llu (frame %llu): %s\n",
-                   p.file.c_str(), static_cast<unsigned long long>(p.byte_offset),
-                   static_cast<unsigned long long>(p.frame), p.message.c_str());
-    }
+    printCaptureWarning(p);
   }
   void onProgress(const std::string& file, std::uint64_t done, std::uint64_t total) override {
-    if (total < kProgressMinBytes) return;
-    if (done >= total) {
-      progress_.finish();
-      return;
-    }
-    progress_.update(file + ", MiB", static_cast<std::size_t>(done >> 20),
-                     static_cast<std::size_t>(total >> 20));
+    showCaptureProgress(progress_, file + ", MiB", done, total);
   }
   void onLiveStarted(const std::string& interface, std::uint32_t link_type) override {
     // Like tcpdump's "listening on": tells a human (or a script) that capture has begun.

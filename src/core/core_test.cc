@@ -49,6 +49,13 @@ TEST(DateTest, DaysUntil) {
   EXPECT_EQ(Date::parse("2023-03-20")->daysUntil(*Date::parse("2023-04-01")), 12);
 }
 
+TEST(StringsTest, EscapeMarkupCoversTextAndQuotedAttributes) {
+  EXPECT_EQ(escapeMarkup("<a href=\"x\">Tom & 'Jerry'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;");
+  EXPECT_EQ(escapeMarkup("Минобороны"), "Минобороны");
+  EXPECT_EQ(escapeMarkup(""), "");
+}
+
 TEST(StringsTest, GlobIsCaseInsensitive) {
   EXPECT_TRUE(globMatch("iphone*", "iPhone 13 Pro"));
   EXPECT_TRUE(globMatch("*13*", "iPhone 13 Pro"));

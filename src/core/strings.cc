@@ -91,4 +91,31 @@ bool globMatch(std::string_view pattern, std::string_view text) {
 
 bool isValidUtf8(std::string_view s) { return findInvalidUtf8(s) == std::string_view::npos; }
 
+std::string escapeMarkup(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace phaseout

@@ -21,5 +21,8 @@ bool globMatch(std::string_view pattern, std::string_view text);
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates; NUL allowed). The decoder
 // and its finer-grained answers are in core/utf8.h.
 bool isValidUtf8(std::string_view s);
+// Text safe inside HTML or XML (SVG) content and quoted attribute values: & < > " ' become
+// entities; everything else, UTF-8 included, is kept.
+std::string escapeMarkup(std::string_view s);
 
 }  // namespace phaseout

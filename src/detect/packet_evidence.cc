@@ -47,26 +47,12 @@ bool endsWith(std::string_view s, std::string_view suffix) {
   return true;
 }
 
-// "_companion-link._tcp.local" (also "<x>._sub._apple-mobdev2._tcp.local") -> the service type
-// "_apple-mobdev2._tcp"; "" when the name is not a DNS-SD service type (RFC 6763 §7).
-std::string_view serviceType(std::string_view name) {
-  name = stripDot(name);
-  if (!endsWith(name, ".local")) return {};
-  name.remove_suffix(6);
-  const std::size_t sub = name.find("._sub.");
-  if (sub != std::string_view::npos) name = name.substr(sub + 6);
-  if (name.empty() || name[0] != '_') return {};
-  if (!endsWith(name, "._tcp") && !endsWith(name, "._udp")) return {};
-  if (name == "_services._dns-sd._udp") return {};
-  return name;
-}
-
 // "Luca’s iMac._companion-link._tcp.local" -> "Luca’s iMac" when the rest is a service type.
 std::string_view instanceName(std::string_view name) {
   name = stripDot(name);
   for (std::size_t dot = name.find("._"); dot != std::string_view::npos;
        dot = name.find("._", dot + 1)) {
-    if (!serviceType(name.substr(dot + 1)).empty()) return name.substr(0, dot);
+    if (!dnsSdServiceType(name.substr(dot + 1)).empty()) return name.substr(0, dot);
   }
   return {};
 }
@@ -110,6 +96,20 @@ void appendList(std::string& out, const auto& list) {
 }
 
 }  // namespace
+
+// "_companion-link._tcp.local" (also "<x>._sub._apple-mobdev2._tcp.local") -> the service type
+// "_apple-mobdev2._tcp"; "" when the name is not a DNS-SD service type (RFC 6763 §7).
+std::string_view dnsSdServiceType(std::string_view name) {
+  name = stripDot(name);
+  if (!endsWith(name, ".local")) return {};
+  name.remove_suffix(6);
+  const std::size_t sub = name.find("._sub.");
+  if (sub != std::string_view::npos) name = name.substr(sub + 6);
+  if (name.empty() || name[0] != '_') return {};
+  if (!endsWith(name, "._tcp") && !endsWith(name, "._udp")) return {};
+  if (name == "_services._dns-sd._udp") return {};
+  return name;
+}
 
 void PacketEvidence::onObservation(const dissect::Observation& o) {
   const Where where{source_, o.frame, 0, o.ts_ns};
@@ -270,7 +270,7 @@ void PacketEvidence::onMdns(const dissect::Observation& o, const DeviceKey& key,
     buffer_.append(type);
     ledger_.observe(key, SignalKind::kMdnsService, buffer_, where);
   };
-  for (const auto& q : d.queries) service("query:", serviceType(q));
+  for (const auto& q : d.queries) service("query:", dnsSdServiceType(q));
   // What a device says of itself: answers of its responses, and the records it proposes in
   // the authority section of its probes (RFC 6762 §8.2).
   auto selfRecords = [&](const std::vector<dissect::DnsRecord>& records) {
@@ -288,9 +288,9 @@ void PacketEvidence::onMdns(const dissect::Observation& o, const DeviceKey& key,
           if (endsWith(owner, ".arpa")) {
             ledger_.noteHostname(key, localHost(r.data), where);
           } else if (owner == "_services._dns-sd._udp.local") {
-            service("announce:", serviceType(r.data));
-          } else if (!serviceType(owner).empty()) {
-            service("announce:", serviceType(owner));
+            service("announce:", dnsSdServiceType(r.data));
+          } else if (!dnsSdServiceType(owner).empty()) {
+            service("announce:", dnsSdServiceType(owner));
             const std::string_view instance = instanceName(r.data);
             if (!instance.empty()) {
               ledger_.observe(key, SignalKind::kHostname, instance, where);

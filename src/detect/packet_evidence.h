@@ -46,4 +46,9 @@ class PacketEvidence : public dissect::ObservationSink {
   std::string buffer_;
 };
 
+// The DNS-SD service type a name announces or asks for (RFC 6763 §7), the same reading for a
+// capture and a log: "_companion-link._tcp.local" (also "<x>._sub._apple-mobdev2._tcp.local.")
+// -> "_companion-link._tcp" / "_apple-mobdev2._tcp"; "" when the name is not one. Case-blind.
+std::string_view dnsSdServiceType(std::string_view name);
+
 }  // namespace phaseout::detect

@@ -3,6 +3,8 @@
 #include <deque>
 #include <nlohmann/json.hpp>
 
+#include "detect/packet_evidence.h"
+
 namespace phaseout::logs {
 
 class ZeekLogParser::Fields {
@@ -22,21 +24,6 @@ bool endsWith(std::string_view s, std::string_view suffix) {
 
 std::string_view stripDot(std::string_view name) {
   while (!name.empty() && name.back() == '.') name.remove_suffix(1);
-  return name;
-}
-
-// "_companion-link._tcp.local" -> "_companion-link._tcp" (RFC 6763 §7); "" otherwise. The
-// same reading as captures give (detect/packet_evidence.cc), so a log and a capture of the
-// same query yield the same evidence.
-std::string_view serviceType(std::string_view name) {
-  name = stripDot(name);
-  if (!endsWith(name, ".local")) return {};
-  name.remove_suffix(6);
-  const std::size_t sub = name.find("._sub.");
-  if (sub != std::string_view::npos) name = name.substr(sub + 6);
-  if (name.empty() || name[0] != '_') return {};
-  if (!endsWith(name, "._tcp") && !endsWith(name, "._udp")) return {};
-  if (name == "_services._dns-sd._udp") return {};
   return name;
 }
 
@@ -351,7 +338,7 @@ void ZeekLogParser::onDns(const Fields& f, const detect::Where& where) {
   if (!orig || query.empty()) return;
   const detect::DeviceKey key{std::nullopt, *orig};
   if (f.get("id.resp_p") == std::to_string(kMdnsPort)) {
-    const std::string_view type = serviceType(query);
+    const std::string_view type = detect::dnsSdServiceType(query);
     if (type.empty()) return;
     buffer_ = "query:";
     buffer_.append(type);

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/strings.h"
 #include "core/json_writer.h"
 
 namespace phaseout::report {
@@ -23,33 +24,6 @@ std::string fixed1(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", v);
   return buf;
-}
-
-std::string xml(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 std::string monthDay(Date d) { return d.toString().substr(5); }
@@ -262,12 +236,12 @@ std::string burndownSvg(const Burndown& b, const Forecast& f) {
          " " + std::to_string(kHeight) +
          "\" role=\"img\" aria-labelledby=\"burndown-title burndown-desc\" "
          "font-family=\"system-ui,sans-serif\" font-size=\"11\">\n";
-  out += "<title id=\"burndown-title\">" + xml(title) + "</title>\n";
-  out += "<desc id=\"burndown-desc\">" + xml(desc) + "</desc>\n";
+  out += "<title id=\"burndown-title\">" + escapeMarkup(title) + "</title>\n";
+  out += "<desc id=\"burndown-desc\">" + escapeMarkup(desc) + "</desc>\n";
   out += "<rect x=\"0\" y=\"0\" width=\"" + std::to_string(kWidth) + "\" height=\"" +
          std::to_string(kHeight) + "\" fill=\"#ffffff\"/>\n";
   out += "<text x=\"" + std::to_string(kLeft) +
-         "\" y=\"16\" font-size=\"13\" font-weight=\"600\">" + xml(title) + "</text>\n";
+         "\" y=\"16\" font-size=\"13\" font-weight=\"600\">" + escapeMarkup(title) + "</text>\n";
 
   // Y grid and labels.
   out += "<g stroke=\"#eaeef2\" stroke-width=\"1\">\n";
@@ -366,7 +340,7 @@ std::string burndownSvg(const Burndown& b, const Forecast& f) {
            "\" stroke=\"#57606a\" stroke-width=\"1\" stroke-dasharray=\"2 3\"/>\n";
     const char* anchor = x > kWidth - 90 ? "end" : (x < kLeft + 90 ? "start" : "middle");
     out += "<text x=\"" + xs + "\" y=\"" + std::to_string(kTop - 8 - 13 * static_cast<int>(i % 2)) +
-           "\" text-anchor=\"" + anchor + "\" fill=\"#1b1f24\">" + xml(m.milestone) + " " +
+           "\" text-anchor=\"" + anchor + "\" fill=\"#1b1f24\">" + escapeMarkup(m.milestone) + " " +
            monthDay(m.due) + "</text>\n";
   }
   // The day the forecast was made.
@@ -416,7 +390,7 @@ std::string burndownSvg(const Burndown& b, const Forecast& f) {
   int ly = kHeight - 30;
   auto swatch = [&](const std::string& shape, const std::string& label) {
     out += shape + "<text x=\"" + std::to_string(lx + 18) + "\" y=\"" + std::to_string(ly + 4) +
-           "\">" + xml(label) + "</text>\n";
+           "\">" + escapeMarkup(label) + "</text>\n";
     lx += 32 + static_cast<int>(label.size()) * 7;
   };
   auto box = [&](const char* color, const char* opacity) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/strings.h"
 #include "core/json_writer.h"
 
 namespace phaseout::report {
@@ -66,33 +67,6 @@ std::string csvField(std::string_view s) {
     out += c;
   }
   out += '"';
-  return out;
-}
-
-std::string html(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
   return out;
 }
 
@@ -297,7 +271,7 @@ std::string statusHtml(const policy::Directive& directive, const Evaluation& eva
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>)" +
-         html(directive.id) + " status as of " + evaluation.as_of.toString() + R"(</title>
+         escapeMarkup(directive.id) + " status as of " + evaluation.as_of.toString() + R"(</title>
 <style>
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#1b1f24}
 h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:2em;border-bottom:1px solid #d0d7de}
@@ -311,11 +285,11 @@ th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .bar i{display:block;height:100%;background:#2da44e;border-radius:3px}
 </style></head><body>
 )";
-  out += "<h1>" + html(directive.title) + "</h1>\n";
-  out += "<p class=\"meta\">Directive <b>" + html(directive.id) + "</b>, issued " +
-         directive.issued.toString() + " by " + html(directive.issuer) + ". Status as of <b>" +
+  out += "<h1>" + escapeMarkup(directive.title) + "</h1>\n";
+  out += "<p class=\"meta\">Directive <b>" + escapeMarkup(directive.id) + "</b>, issued " +
+         directive.issued.toString() + " by " + escapeMarkup(directive.issuer) + ". Status as of <b>" +
          evaluation.as_of.toString() + "</b>.</p>\n";
-  if (!directive.reason.empty()) out += "<p>Reason: " + html(directive.reason) + "</p>\n";
+  if (!directive.reason.empty()) out += "<p>Reason: " + escapeMarkup(directive.reason) + "</p>\n";
   const StatusCounts& t = s.total.devices;
   out += "<div class=\"cards\">";
   auto card = [&](const char* label, std::size_t n, const char* cls) {
@@ -336,9 +310,9 @@ th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
       "<th>Progress</th></tr>\n";
   for (std::size_t i = 0; i < s.milestones.size(); ++i) {
     const auto& m = s.milestones[i];
-    out += "<tr><td>" + html(m.name) + "</td><td>" + m.due.toString() + "</td><td>" +
+    out += "<tr><td>" + escapeMarkup(m.name) + "</td><td>" + m.due.toString() + "</td><td>" +
            daysText(m.days_left) + "</td><td>" +
-           (i < checks.size() ? html(progressText(checks[i])) : std::string()) + "</td></tr>\n";
+           (i < checks.size() ? escapeMarkup(progressText(checks[i])) : std::string()) + "</td></tr>\n";
   }
   out += "</table>\n";
   if (!chart_svg.empty()) {
@@ -361,7 +335,7 @@ th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
       out +=
           "<p>Each finding, with its reason and evidence: <code>phaseout sightings findings "
           "--directive " +
-          html(directive.id) + " --at " + evaluation.as_of.toString() + "</code>.</p>\n";
+          escapeMarkup(directive.id) + " --at " + evaluation.as_of.toString() + "</code>.</p>\n";
     }
   }
 
@@ -373,7 +347,7 @@ th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
     const StatusCounts& c = u.devices;
     char pct[16];
     std::snprintf(pct, sizeof pct, "%.0f", c.percentDone());
-    out += "<tr><td>" + html(u.unit.empty() ? "(no unit)" : u.unit) + "</td><td class=n>" +
+    out += "<tr><td>" + escapeMarkup(u.unit.empty() ? "(no unit)" : u.unit) + "</td><td class=n>" +
            std::to_string(u.people_in_scope) + "</td><td class=n>" +
            std::to_string(c.devices_in_scope) + "</td><td class=n>" + std::to_string(c.compliant) +
            "</td><td class=n>" + std::to_string(c.pending) + "</td><td class=n>" +
@@ -392,9 +366,9 @@ th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
     if (v.status == VerdictStatus::kCompliant || v.status == VerdictStatus::kExempt) continue;
     ++listed;
     const std::string st(policy::name(v.status));
-    out += "<tr><td>" + html(v.device->device_id) + "</td><td>" + html(personOf(v)) + "</td><td>" +
-           html(unitOf(v)) + "</td><td class=\"" + st + "\">" + st + "</td><td class=n>" +
-           (v.rule ? std::to_string(v.rule) : std::string()) + "</td><td>" + html(v.reason) +
+    out += "<tr><td>" + escapeMarkup(v.device->device_id) + "</td><td>" + escapeMarkup(personOf(v)) + "</td><td>" +
+           escapeMarkup(unitOf(v)) + "</td><td class=\"" + st + "\">" + st + "</td><td class=n>" +
+           (v.rule ? std::to_string(v.rule) : std::string()) + "</td><td>" + escapeMarkup(v.reason) +
            "</td></tr>\n";
   }
   if (listed == 0) out += "<tr><td colspan=6>None: every device in scope is compliant.</td></tr>\n";
