@@ -117,10 +117,10 @@ int runImport(const CommandContext& ctx, const ImportOptions& o) {
     std::fprintf(stderr, "phaseout: warning: skipped %s (--keep-going)\n", skipped.reason.c_str());
   }
   const auto& recorded = imported->recorded;
-  print(o.format == "json"
-            ? report::sightingsImportedJson(imported->files, recorded.sightings, recorded.event_seq)
-            : report::sightingsImportedText(imported->files, recorded.sightings,
-                                            recorded.event_seq));
+  print(
+      o.format == "json"
+          ? report::sightingsImportedJson(imported->files, recorded.sightings, recorded.event_seq)
+          : report::sightingsImportedText(imported->files, recorded.sightings, recorded.event_seq));
   return kExitOk;
 }
 
@@ -158,26 +158,27 @@ void registerSightingsCommands(CLI::App& app, CommandContext& ctx) {
   find->callback([find_opt, &ctx] { ctx.exit_code = runFindings(ctx, *find_opt); });
 
   auto import_opt = std::make_shared<ImportOptions>();
-  CLI::App* import = group->add_subcommand(
+  CLI::App* import_cmd = group->add_subcommand(
       "import",
       "Store the output of 'phaseout detect --format json' as sightings (all or nothing)");
-  import
+  import_cmd
       ->add_option("files", import_opt->files,
                    "JSON files written by phaseout detect (stored together as one batch)")
       ->required();
-  import->add_flag("--keep-going", import_opt->keep_going,
-                   "Skip files that cannot be read (each named on stderr) instead of storing "
-                   "nothing");
-  import->add_option("--on", import_opt->on,
-                     "The day the traffic was seen, YYYY-MM-DD (default: each device's last-seen "
-                     "time, else today); use it to replay an old capture");
-  import->add_option("--signatures", import_opt->signatures,
-                     "Directory of signature files for User-Agent rules (default: "
-                     "$PHASEOUT_SIGNATURES, else built in)");
-  import->add_option("--format", import_opt->format, "Output format: text (default) or json")
+  import_cmd->add_flag("--keep-going", import_opt->keep_going,
+                       "Skip files that cannot be read (each named on stderr) instead of storing "
+                       "nothing");
+  import_cmd->add_option(
+      "--on", import_opt->on,
+      "The day the traffic was seen, YYYY-MM-DD (default: each device's last-seen "
+      "time, else today); use it to replay an old capture");
+  import_cmd->add_option("--signatures", import_opt->signatures,
+                         "Directory of signature files for User-Agent rules (default: "
+                         "$PHASEOUT_SIGNATURES, else built in)");
+  import_cmd->add_option("--format", import_opt->format, "Output format: text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
-  import->footer(kSightingsFooter);
-  import->callback([import_opt, &ctx] { ctx.exit_code = runImport(ctx, *import_opt); });
+  import_cmd->footer(kSightingsFooter);
+  import_cmd->callback([import_opt, &ctx] { ctx.exit_code = runImport(ctx, *import_opt); });
 }
 
 }  // namespace phaseout::cli

@@ -7,8 +7,8 @@
 #include "inventory/sample_org.h"
 #include "inventory/sources/csv_writer.h"
 #include "service/campaign.h"
-#include "service/status.h"
 #include "service/import.h"
+#include "service/status.h"
 #include "service/workspace_access.h"
 #include "storage/open.h"
 

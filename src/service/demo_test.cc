@@ -3,10 +3,10 @@
 #include "service/demo.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 
 namespace phaseout::service {
 namespace {
@@ -31,7 +31,8 @@ TEST(VerdictExamples, ShowsThreePendingAndTwoUnknownInOrder) {
   };
   const auto examples = verdictExamples(evaluation);
   std::string shown;
-  for (const auto& e : examples) shown += std::string(policy::name(e.status)) + ":" + e.reason + " ";
+  for (const auto& e : examples)
+    shown += std::string(policy::name(e.status)) + ":" + e.reason + " ";
   EXPECT_EQ(shown, "pending:p1 unknown:u1 pending:p2 pending:p3 unknown:u2 ");
   EXPECT_TRUE(verdictExamples(policy::Evaluation{}).empty());
 }
@@ -45,8 +46,8 @@ TEST(DefaultExportDir, IsTheDatabaseFilesFolderElseTheCurrentOne) {
 }
 
 TEST(RunDemo, WritesItsExportsBesideADatabaseNamedByUrl) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("phaseout_demo_" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("phaseout_demo_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   {

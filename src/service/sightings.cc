@@ -7,9 +7,9 @@
 
 #include "core/strings.h"
 #include "detect/scoring.h"
-#include "service/workspace_access.h"
 #include "service/detect_json.h"
 #include "service/sighting_text.h"
+#include "service/workspace_access.h"
 #include "storage/connection.h"
 #include "storage/sighting_store.h"
 
