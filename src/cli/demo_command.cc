@@ -1,6 +1,5 @@
 // phaseout demo
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 
 #include "cli/commands.h"
@@ -33,10 +32,7 @@ int runDemoCommand(const CommandContext& ctx, const DemoFlags& flags) {
   options.seed = flags.seed;
   options.as_of = *as_of;
   options.directive_path = flags.directive;
-  options.out_dir = flags.out_dir.empty()
-                        ? std::filesystem::path(ctx.db_path).parent_path().string()
-                        : flags.out_dir;
-  if (options.out_dir.empty()) options.out_dir = ".";
+  options.out_dir = flags.out_dir;  // "" = beside the database file (service/demo.h)
   Progress progress("demo");
   auto outcome = service::runDemo(service::Caller::localOperator(ctx.actor), **ws, options,
                                   service::Recording{std::nullopt, ctx.actor, nowMs()},
@@ -79,16 +75,9 @@ int runDemoCommand(const CommandContext& ctx, const DemoFlags& flags) {
 
   // A few reasons, so the first run shows what a verdict says.
   std::printf("\nexamples of verdicts:\n");
-  int shown_pending = 0;
-  int shown_unknown = 0;
-  for (const auto& v : outcome->status.evaluation.verdicts) {
-    if (v.status == policy::VerdictStatus::kPending && shown_pending < 3) {
-      std::printf("  pending  %s\n", v.reason.c_str());
-      ++shown_pending;
-    } else if (v.status == policy::VerdictStatus::kUnknown && shown_unknown < 2) {
-      std::printf("  unknown  %s\n", v.reason.c_str());
-      ++shown_unknown;
-    }
+  for (const auto& example : outcome->examples) {
+    std::printf("  %s  %s\n", std::string(policy::name(example.status)).c_str(),
+                example.reason.c_str());
   }
   // The burn-down from the directive's issue to the demo's day, with the forecast.
   std::string chart;

@@ -1,7 +1,6 @@
 // phaseout remind
 #include <cstdio>
 #include <cstdlib>
-#include <memory>
 
 #include "cli/commands.h"
 #include "service/remind.h"
@@ -43,24 +42,18 @@ Exit codes:
      recorded), or a database error)";
 
 int runRemind(const CommandContext& ctx, const RemindFlags& f) {
-  service::RemindOptions options;
   auto at = parseDateFlag("--at", f.at);
   if (!at.isOk()) return reportError(at.status());
-  if (f.directive.empty()) return reportError(invalidField("directive", "required"));
-  Status url_ok = service::checkSmtpUrl(f.smtp);
-  if (!url_ok.isOk()) return reportError(url_ok);
-  options.directive_id = f.directive;
-  options.on = *at;
-  options.now_ms = nowMs();
-  options.dry_run = f.dry_run;
-  options.from = f.from;
-  options.actor = ctx.actor;
-
-  auto ws = service::Workspace::open(ctx.db_path);
-  if (!ws.isOk()) return reportError(ws.status());
-  auto transport = service::makeSmtpTransport(f.smtp);
-  auto result =
-      service::remind(service::Caller::localOperator(ctx.actor), **ws, options, *transport);
+  service::RemindRequest request;
+  request.db_path = ctx.db_path;
+  request.smtp_url = f.smtp;
+  request.options.directive_id = f.directive;
+  request.options.on = *at;
+  request.options.now_ms = nowMs();
+  request.options.dry_run = f.dry_run;
+  request.options.from = f.from;
+  request.options.actor = ctx.actor;
+  auto result = service::remind(service::Caller::localOperator(ctx.actor), request);
   if (!result.isOk()) return reportError(result.status());
 
   const std::string out = f.format == "json" ? service::remindJson(*result) + "\n"

@@ -1,13 +1,11 @@
 // phaseout sightings list | findings | import
 #include <cstdio>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include "campaign/reconcile.h"
 #include "cli/commands.h"
-#include "core/strings.h"
+#include "report/sightings_report.h"
 #include "service/caller.h"
 #include "service/sightings.h"
 
@@ -53,48 +51,12 @@ struct ImportOptions {
   std::string format = "text";
 };
 
-std::string fixed(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f", v);
-  return buf;
-}
-
 // Service checks that the database is ready (migrated) before it reads or writes.
 Result<std::unique_ptr<service::Workspace>> openReady(const CommandContext& ctx) {
   return service::Workspace::open(ctx.db_path);
 }
 
-nlohmann::ordered_json sightingJson(const campaign::Sighting& s) {
-  nlohmann::ordered_json services = nlohmann::ordered_json::array();
-  for (const auto& u : s.services) {
-    services.push_back({{"service", u.service},
-                        {"user", u.user},
-                        {"user_agent", u.user_agent},
-                        {"ua_platform", platform::name(u.ua_platform)},
-                        {"ua_kind", platform::name(u.ua_kind)},
-                        {"where", u.where},
-                        {"count", u.count}});
-  }
-  return {{"id", s.id},
-          {"key", s.key},
-          {"seen_on", s.seen_on.toString()},
-          {"first_seen_ms", s.first_seen_ms},
-          {"last_seen_ms", s.last_seen_ms},
-          {"macs", s.macs},
-          {"ips", s.ips},
-          {"hostnames", s.hostnames},
-          {"users", s.users},
-          {"serial", s.serial},
-          {"platform", platform::name(s.platform)},
-          {"kind", platform::name(s.kind)},
-          {"vendor", s.vendor},
-          {"model", s.model},
-          {"level", campaign::name(s.level)},
-          {"confidence", s.confidence},
-          {"sources", s.sources},
-          {"services", services},
-          {"evidence", s.evidence}};
-}
+void print(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
 
 int runList(const CommandContext& ctx, const ListOptions& o) {
   auto since = parseDateFlag("--since", o.since);
@@ -109,34 +71,8 @@ int runList(const CommandContext& ctx, const ListOptions& o) {
   filter.as_of = *at;
   auto sightings = service::listSightings(service::Caller::localOperator(ctx.actor), **ws, filter);
   if (!sightings.isOk()) return reportError(sightings.status());
-  if (o.format == "json") {
-    nlohmann::ordered_json out = nlohmann::ordered_json::array();
-    for (const auto& s : *sightings) out.push_back(sightingJson(s));
-    std::printf("%s\n", nlohmann::ordered_json{{"sightings", out}}.dump(2).c_str());
-    return kExitOk;
-  }
-  for (const auto& s : *sightings) {
-    std::string line =
-        s.id + "  " + s.seen_on.toString() + "  " + std::string(platform::name(s.platform));
-    if (s.kind != platform::Kind::kUnknown) line += " " + std::string(platform::name(s.kind));
-    line += "  " + std::string(campaign::name(s.level)) + " " + fixed(s.confidence) + "  " + s.key;
-    if (!s.vendor.empty()) line += "  " + s.vendor;
-    if (!s.model.empty()) line += " " + s.model;
-    std::printf("%s\n", line.c_str());
-    if (!s.macs.empty()) std::printf("    macs: %s\n", join(s.macs, " ").c_str());
-    if (!s.ips.empty()) std::printf("    ips: %s\n", join(s.ips, " ").c_str());
-    if (!s.hostnames.empty()) std::printf("    hostnames: %s\n", join(s.hostnames, " ").c_str());
-    if (!s.users.empty()) std::printf("    users: %s\n", join(s.users, " ").c_str());
-    for (const auto& u : s.services) {
-      std::printf("    service %s%s (%s %s)%s\n", u.service.c_str(),
-                  u.user.empty() ? "" : (" by " + u.user).c_str(),
-                  std::string(platform::name(u.ua_platform)).c_str(),
-                  std::string(platform::name(u.ua_kind)).c_str(),
-                  u.where.empty() ? "" : (" at " + u.where).c_str());
-    }
-    if (!s.sources.empty()) std::printf("    sources: %s\n", join(s.sources, ", ").c_str());
-  }
-  std::printf("%zu sighting(s)\n", sightings->size());
+  print(o.format == "json" ? report::sightingListJson(*sightings)
+                           : report::sightingListText(*sightings));
   return kExitOk;
 }
 
@@ -152,33 +88,8 @@ int runFindings(const CommandContext& ctx, const FindingsOptions& o) {
   if (!ws.isOk()) return reportError(ws.status());
   auto found = service::findings(service::Caller::localOperator(ctx.actor), **ws, query);
   if (!found.isOk()) return reportError(found.status());
-  if (o.format == "json") {
-    nlohmann::ordered_json list = nlohmann::ordered_json::array();
-    for (const auto& f : found->findings) {
-      list.push_back({{"kind", campaign::name(f.kind)},
-                      {"directive", f.directive_id},
-                      {"seen_on", f.seen_on.toString()},
-                      {"sighting", f.sighting_id},
-                      {"sighting_key", f.sighting_key},
-                      {"device", f.device_id},
-                      {"person", f.person_id},
-                      {"reason", f.reason},
-                      {"evidence", f.evidence}});
-    }
-    nlohmann::ordered_json out{{"as_of", found->as_of.toString()}, {"findings", list}};
-    std::printf("%s\n", out.dump(2).c_str());
-    return kExitOk;
-  }
-  for (const auto& f : found->findings) {
-    std::string head = std::string(campaign::name(f.kind)) + "  " +
-                       (f.directive_id.empty() ? "-" : f.directive_id) + "  " +
-                       f.seen_on.toString() + "  " + f.sighting_id;
-    if (!f.device_id.empty()) head += "  device " + f.device_id;
-    if (!f.person_id.empty()) head += "  person " + f.person_id;
-    std::printf("%s\n  %s\n", head.c_str(), f.reason.c_str());
-    for (const auto& e : f.evidence) std::printf("    %s\n", e.c_str());
-  }
-  std::printf("%zu finding(s) as of %s\n", found->findings.size(), found->as_of.toString().c_str());
+  print(o.format == "json" ? report::findingListJson(found->as_of, found->findings)
+                           : report::findingListText(found->as_of, found->findings));
   return kExitOk;
 }
 
@@ -205,21 +116,11 @@ int runImport(const CommandContext& ctx, const ImportOptions& o) {
   for (const auto& skipped : imported->skipped) {
     std::fprintf(stderr, "phaseout: warning: skipped %s (--keep-going)\n", skipped.reason.c_str());
   }
-  const std::string files = join(imported->files, ", ");
-  if (o.format == "json") {
-    nlohmann::ordered_json out;
-    if (imported->files.size() == 1) {
-      out["file"] = imported->files.front();
-    } else {
-      out["files"] = imported->files;
-    }
-    out["sightings"] = imported->recorded.sightings;
-    out["event_seq"] = imported->recorded.event_seq;
-    std::printf("%s\n", out.dump().c_str());
-  } else {
-    std::printf("%s: %zu sighting(s) recorded (audit entry %lld)\n", files.c_str(),
-                imported->recorded.sightings, static_cast<long long>(imported->recorded.event_seq));
-  }
+  const auto& recorded = imported->recorded;
+  print(
+      o.format == "json"
+          ? report::sightingsImportedJson(imported->files, recorded.sightings, recorded.event_seq)
+          : report::sightingsImportedText(imported->files, recorded.sightings, recorded.event_seq));
   return kExitOk;
 }
 
@@ -257,27 +158,27 @@ void registerSightingsCommands(CLI::App& app, CommandContext& ctx) {
   find->callback([find_opt, &ctx] { ctx.exit_code = runFindings(ctx, *find_opt); });
 
   auto import_opt = std::make_shared<ImportOptions>();
-  CLI::App* import = group->add_subcommand(
+  CLI::App* import_cmd = group->add_subcommand(
       "import",
       "Store the output of 'phaseout detect --format json' as sightings (all or nothing)");
-  import
+  import_cmd
       ->add_option("files", import_opt->files,
                    "JSON files written by phaseout detect (stored together as one batch)")
       ->required();
-  import->add_flag("--keep-going", import_opt->keep_going,
-                   "Skip files that cannot be read (each named on stderr) instead of storing "
-                   "nothing");
-  import->add_option("--on", import_opt->on,
-                     "The day the traffic was seen, YYYY-MM-DD (default: each device's last-seen "
-                     "time, else today); use it to replay an old capture");
-  import->add_option("--signatures", import_opt->signatures,
-                     "Directory of signature files for User-Agent rules (default: "
-                     "$PHASEOUT_SIGNATURES, else built in)");
-  import->add_option("--format", import_opt->format, "Output format: text (default) or json")
+  import_cmd->add_flag("--keep-going", import_opt->keep_going,
+                       "Skip files that cannot be read (each named on stderr) instead of storing "
+                       "nothing");
+  import_cmd->add_option(
+      "--on", import_opt->on,
+      "The day the traffic was seen, YYYY-MM-DD (default: each device's last-seen "
+      "time, else today); use it to replay an old capture");
+  import_cmd->add_option("--signatures", import_opt->signatures,
+                         "Directory of signature files for User-Agent rules (default: "
+                         "$PHASEOUT_SIGNATURES, else built in)");
+  import_cmd->add_option("--format", import_opt->format, "Output format: text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
-  import->footer(kSightingsFooter);
-  import->callback([import_opt, &ctx] { ctx.exit_code = runImport(ctx, *import_opt);
-});
-}  // namespace phaseout::cli
+  import_cmd->footer(kSightingsFooter);
+  import_cmd->callback([import_opt, &ctx] { ctx.exit_code = runImport(ctx, *import_opt); });
+}
 
 }  // namespace phaseout::cli

@@ -110,7 +110,8 @@ TEST_F(CampaignServiceTest, StatusShowsACallerOnlyItsUnits) {
   ASSERT_EQ(press->status.evaluation.verdicts.size(), 1u);
   EXPECT_EQ(press->status.evaluation.verdicts[0].device->device_id, "D-1");
   EXPECT_EQ(press->status.evaluation.devices_without_known_holder, 0u);
-  EXPECT_FALSE(press->network.has_value());  // the network is organisation-wide
+  ASSERT_TRUE(press->network.has_value());  // narrowed to what the caller sees
+  EXPECT_EQ(press->network->findings(), 0u);
 }
 
 TEST_F(CampaignServiceTest, StatusDefaultsToTheDayOfNow) {

@@ -7,8 +7,10 @@
 #include "inventory/sample_org.h"
 #include "inventory/sources/csv_writer.h"
 #include "service/campaign.h"
-#include "service/status.h"
 #include "service/import.h"
+#include "service/status.h"
+#include "service/workspace_access.h"
+#include "storage/open.h"
 
 namespace phaseout::embedded {
 extern const std::string_view scenario_directive_yaml;
@@ -164,14 +166,42 @@ Result<DemoCampaign> recordCampaignHistory(const Caller& caller, Workspace& ws,
 
 std::string_view scenarioDirectiveYaml() { return embedded::scenario_directive_yaml; }
 
+std::vector<VerdictExample> verdictExamples(const policy::Evaluation& evaluation) {
+  std::vector<VerdictExample> out;
+  int pending = 0;
+  int unknown = 0;
+  for (const auto& v : evaluation.verdicts) {
+    if (v.status == policy::VerdictStatus::kPending && pending < 3) {
+      out.push_back({v.status, v.reason});
+      ++pending;
+    } else if (v.status == policy::VerdictStatus::kUnknown && unknown < 2) {
+      out.push_back({v.status, v.reason});
+      ++unknown;
+    }
+  }
+  return out;
+}
+
+std::string defaultExportDir(std::string_view db_url) {
+  auto url = storage::parseDatabaseUrl(db_url);
+  if (!url.isOk() || url->engine != storage::Engine::kSqlite || url->location == ":memory:") {
+    return ".";
+  }
+  std::string dir = std::filesystem::path(url->location).parent_path().string();
+  return dir.empty() ? "." : dir;
+}
+
 Result<DemoOutcome> runDemo(const Caller& caller, Workspace& workspace, const DemoOptions& options,
                             const Recording& recording, const ProgressFn& progress) {
   PH_RETURN_IF_ERROR(caller.mayAdminister("run the demo"));
   if (options.people == 0) return invalidField("people", "must be at least 1");
   PH_RETURN_IF_ERROR(workspace.init());
+  const std::string out_dir = options.out_dir.empty()
+                                  ? defaultExportDir(WorkspaceAccess::dbPath(workspace))
+                                  : options.out_dir;
   std::error_code ec;
-  std::filesystem::create_directories(options.out_dir, ec);
-  if (ec) return invalidArgument(options.out_dir + ": cannot create directory: " + ec.message());
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) return invalidArgument(out_dir + ": cannot create directory: " + ec.message());
 
   if (progress) progress("generate", 0, 0);
   inventory::SampleOrgOptions org_options;
@@ -180,8 +210,8 @@ Result<DemoOutcome> runDemo(const Caller& caller, Workspace& workspace, const De
   const inventory::SampleOrg org = inventory::generateSampleOrg(org_options);
 
   DemoOutcome outcome;
-  outcome.people_csv = (std::filesystem::path(options.out_dir) / "people.csv").string();
-  outcome.devices_csv = (std::filesystem::path(options.out_dir) / "devices.csv").string();
+  outcome.people_csv = (std::filesystem::path(out_dir) / "people.csv").string();
+  outcome.devices_csv = (std::filesystem::path(out_dir) / "devices.csv").string();
   PH_RETURN_IF_ERROR(writeText(outcome.people_csv, inventory::writePeopleCsv(org.people)));
   PH_RETURN_IF_ERROR(writeText(outcome.devices_csv, inventory::writeDevicesCsv(org.devices)));
 
@@ -209,6 +239,7 @@ Result<DemoOutcome> runDemo(const Caller& caller, Workspace& workspace, const De
   }
   PH_ASSIGN_OR_RETURN(outcome.status,
                       workspace.status(caller, outcome.directive.directive.id, options.as_of));
+  outcome.examples = verdictExamples(outcome.status.evaluation);
   PH_ASSIGN_OR_RETURN(
       outcome.burndown,
       burndownUpTo(caller, workspace, outcome.directive.directive.id, options.as_of));

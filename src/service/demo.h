@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/date.h"
+#include "policy/evaluator.h"
 #include "service/burndown.h"
 #include "service/caller.h"
 #include "service/directive.h"
@@ -20,7 +21,9 @@ namespace phaseout::service {
 struct DemoOptions {
   std::size_t people = 2000;
   std::uint64_t seed = 1;
-  std::string out_dir = ".";   // where people.csv and devices.csv are written
+  // Where people.csv and devices.csv are written; "" = defaultExportDir of the workspace's
+  // database.
+  std::string out_dir;
   std::string directive_path;  // empty: the scenario's directive shipped in the binary
   Date as_of = Date::fromCivil(2023, 3, 20);
   bool campaign_history = true;  // record the 6-20 March 2023 campaign (scenario directive)
@@ -39,6 +42,21 @@ struct DemoCampaign {
   std::string refused_replacement;   // the refusal message of a parallel-import iPhone
 };
 
+// One verdict's reason, shown so a first run sees what a verdict says.
+struct VerdictExample {
+  policy::VerdictStatus status = policy::VerdictStatus::kPending;
+  std::string reason;
+};
+
+// The demo's examples of verdicts: the first three pending and the first two unknown ones, in
+// the evaluation's order.
+std::vector<VerdictExample> verdictExamples(const policy::Evaluation& evaluation);
+
+// The demo's default folder for its CSV exports: the folder of the database file the URL or
+// path names (storage/open.h), else the current folder "." (an in-memory database, a server,
+// a bare file name, a URL that does not parse).
+std::string defaultExportDir(std::string_view db_url);
+
 struct DemoOutcome {
   std::string people_csv;
   std::string devices_csv;
@@ -47,6 +65,7 @@ struct DemoOutcome {
   DirectiveAdded directive;
   DemoCampaign campaign;
   StatusResult status;
+  std::vector<VerdictExample> examples;  // verdictExamples(status.evaluation)
   // The burn-down from the directive's issue to as_of, unless there is no history to draw.
   std::optional<BurndownOutcome> burndown;
 };

@@ -38,7 +38,8 @@ Result<DetectSetup> loadDetectSetup(const std::string& signatures_dir,
   if (!signatures.isOk()) return signatures.status();
   setup.signatures = std::move(signatures).value();
   if (oui_path.empty()) {
-    setup.oui_problem = "no IEEE OUI registry found (install ieee-data or give --oui FILE)";
+    setup.oui_problem =
+        "no IEEE OUI registry found (install ieee-data or give an oui registry file)";
   } else {
     auto oui = detect::OuiRegistry::load(oui_path);
     if (!oui.isOk()) return oui.status();

@@ -415,12 +415,12 @@ Result<std::vector<campaign::Sighting>> parseDetectJson(std::string_view text,
     doc = Json::parse(text);
   } catch (const Json::parse_error& e) {
     return invalidArgument(name + ": not valid JSON (byte " + std::to_string(e.byte) +
-                           "); expected the output of 'phaseout detect --format json'");
+                           "); expected the JSON output of detect");
   }
   if (!doc.is_object() || !doc.contains("devices") || !doc["devices"].is_array()) {
     return invalidArgument(name +
-                           ": expected an object with a \"devices\" list (the output of "
-                           "'phaseout detect --format json')");
+                           ": expected an object with a \"devices\" list (the JSON output of "
+                           "detect)");
   }
   std::vector<Sighting> out;
   const Json& devices = doc["devices"];

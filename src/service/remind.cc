@@ -481,4 +481,13 @@ Result<RemindResult> remind(const Caller& caller, Workspace& workspace,
   return result;
 }
 
+Result<RemindResult> remind(const Caller& caller, const RemindRequest& request) {
+  if (request.options.directive_id.empty()) return invalidField("directive", "required");
+  PH_RETURN_IF_ERROR(checkSmtpUrl(request.smtp_url));
+  PH_RETURN_IF_ERROR(caller.mayAdminister("send reminders"));
+  PH_ASSIGN_OR_RETURN(auto workspace, Workspace::open(request.db_path));
+  const auto transport = makeSmtpTransport(request.smtp_url);
+  return remind(caller, *workspace, request.options, *transport);
+}
+
 }  // namespace phaseout::service

@@ -132,6 +132,18 @@ struct RemindResult {
 Result<RemindResult> remind(const Caller& caller, Workspace& workspace,
                             const RemindOptions& options, MailTransport& transport);
 
+// `phaseout remind` from the database's location: the request is checked first — the
+// directive is named (InvalidArgument on "directive"), the SMTP URL is one (checkSmtpUrl, on
+// "smtp"), the caller may administer — and only then is the database opened
+// (Workspace::open, which may create it) and remind() run through SMTP (makeSmtpTransport).
+// A refused request opens and creates nothing.
+struct RemindRequest {
+  std::string db_path;  // a path or URL (storage/open.h)
+  std::string smtp_url = std::string(kDefaultSmtpUrl);
+  RemindOptions options;
+};
+Result<RemindResult> remind(const Caller& caller, const RemindRequest& request);
+
 // The result as the CLI prints it: text (a line per message, or each message in full for a
 // dry run, then a summary; `smtp_url` is shown redacted) and JSON (indented by 2).
 std::string remindText(const RemindResult& result, std::string_view smtp_url);

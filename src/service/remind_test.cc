@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -9,8 +10,8 @@
 #include "service/directive.h"
 #include "service/import.h"
 #include "storage/campaign_store.h"
-#include "storage/repository.h"
 #include "storage/open.h"
+#include "storage/repository.h"
 
 namespace phaseout::service {
 namespace {
@@ -384,6 +385,33 @@ TEST_F(RemindServiceTest, RejectsABadFromAddressAndAnUnknownDirective) {
   r = remind(Caller::localOperator("test"), *ws_, o, transport_);
   ASSERT_FALSE(r.isOk());
   EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
+}
+
+TEST(RemindRequestTest, ARefusedRequestOpensAndCreatesNothing) {
+  const auto db = std::filesystem::temp_directory_path() /
+                  ("phaseout_remind_request_" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(db);
+  RemindRequest request;
+  request.db_path = db.string();
+  request.options.directive_id = "pa-iphone";
+  request.smtp_url = "http://user:secret@mail.example";
+  auto r = remind(Caller::localOperator("test"), request);
+  ASSERT_FALSE(r.isOk());
+  EXPECT_EQ(r.status().field(), "smtp");
+  EXPECT_THAT(r.status().message(), Not(HasSubstr("secret")));
+  request.smtp_url = std::string(kDefaultSmtpUrl);
+  request.options.directive_id.clear();
+  r = remind(Caller::localOperator("test"), request);
+  ASSERT_FALSE(r.isOk());
+  EXPECT_EQ(r.status().field(), "directive");
+  request.options.directive_id = "pa-iphone";
+  Caller reader;
+  reader.actor = "P-1";
+  reader.scope.unit_subtrees = {"pa"};
+  r = remind(reader, request);
+  ASSERT_FALSE(r.isOk());
+  EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_FALSE(std::filesystem::exists(db));
 }
 
 }  // namespace

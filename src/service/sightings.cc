@@ -7,9 +7,9 @@
 
 #include "core/strings.h"
 #include "detect/scoring.h"
-#include "service/workspace_access.h"
 #include "service/detect_json.h"
 #include "service/sighting_text.h"
+#include "service/workspace_access.h"
 #include "storage/connection.h"
 #include "storage/sighting_store.h"
 
@@ -346,8 +346,8 @@ Result<FindingsResult> findings(const Caller& caller, Workspace& ws, const Findi
   return result;
 }
 
-Result<NetworkFindingCounts> networkFindingCounts(Workspace& ws, const std::string& directive_id,
-                                                  Date as_of) {
+Result<NetworkFindingCounts> networkFindingCounts(const Caller& caller, Workspace& ws,
+                                                  const std::string& directive_id, Date as_of) {
   storage::Repository& repo = WorkspaceAccess::repository(ws);
   PH_RETURN_IF_ERROR(repo.checkReady());
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(repo.connection(), Transaction::Mode::kRead));
@@ -359,8 +359,19 @@ Result<NetworkFindingCounts> networkFindingCounts(Workspace& ws, const std::stri
   counts.sightings = sightings.size();
   if (sightings.empty()) return counts;
   PH_ASSIGN_OR_RETURN(auto view, reconcileView(repo));
+  const bool scoped = !caller.scope.all_units;
+  if (scoped) {
+    counts.sightings = static_cast<std::size_t>(
+        std::count_if(sightings.begin(), sightings.end(), [&](const Sighting& s) {
+          return view.scope.seesDevice(caller, view.reconciler.matchedDeviceId(s));
+        }));
+  }
   for (const auto& f : view.reconciler.findings(sightings, as_of)) {
     if (f.directive_id != directive_id) continue;
+    if (scoped && !view.scope.seesDevice(caller, f.device_id) &&
+        !view.scope.seesPerson(caller, f.person_id)) {
+      continue;
+    }
     switch (f.kind) {
       case campaign::FindingKind::kBannedPlatform:
         ++counts.banned_platform;

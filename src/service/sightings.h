@@ -108,7 +108,9 @@ Result<FindingsResult> findings(const Caller& caller, Workspace& ws, const Findi
 // What `status` shows beside the inventory verdicts: the directive's network findings as of
 // the day, by kind. directive_id "" counts the findings of no directive (an unknown phone or a
 // disposed device that no ban matches). Returns at once, without loading the inventory, when
-// no sighting was seen by then. NotFound for a directive id never stored.
+// no sighting was seen by then. NotFound for a directive id never stored. Narrowed to the
+// caller: only the findings findings() shows them and the sightings listSightings() shows them
+// are counted.
 struct NetworkFindingCounts {
   std::string directive_id;
   Date as_of;
@@ -122,7 +124,7 @@ struct NetworkFindingCounts {
     return banned_platform + unknown_phone + disposed_seen_again + usage_ban;
   }
 };
-Result<NetworkFindingCounts> networkFindingCounts(Workspace& ws, const std::string& directive_id,
-                                                  Date as_of);
+Result<NetworkFindingCounts> networkFindingCounts(const Caller& caller, Workspace& ws,
+                                                  const std::string& directive_id, Date as_of);
 
 }  // namespace phaseout::service

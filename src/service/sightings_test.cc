@@ -175,6 +175,21 @@ TEST_F(ScopedSightingsTest, ReadsAreFilteredByTheCallersScope) {
   EXPECT_EQ(bad.status().field(), "kind");
 }
 
+TEST_F(ScopedSightingsTest, NetworkCountsAreNarrowedToTheCaller) {
+  ASSERT_TRUE(recordSightings(Caller::localOperator("t"), *ws_, sightings_, {"d.json"}, recording())
+                  .isOk());
+  // Findings of no directive: the unmatched phone is an unknown phone, the organisation's.
+  auto every = networkFindingCounts(Caller::localOperator("t"), *ws_, "", day("2023-05-31"));
+  ASSERT_TRUE(every.isOk()) << every.status().toString();
+  EXPECT_EQ(every->sightings, 3u);
+  EXPECT_EQ(every->unknown_phone, 1u);
+  auto mine = networkFindingCounts(domesticPolicyReader(), *ws_, "", day("2023-05-31"));
+  ASSERT_TRUE(mine.isOk()) << mine.status().toString();
+  EXPECT_EQ(mine->sightings, 1u);  // the phone of the person it sees
+  EXPECT_EQ(mine->unknown_phone, 0u);
+  EXPECT_LT(mine->total(), every->total());
+}
+
 TEST_F(ScopedSightingsTest, ImportIsAllOrNothingUnlessKeepGoing) {
   write("good.json", R"({"devices": [{"key": "mac:aa:bb:cc:00:00:01", "macs":
     ["aa:bb:cc:00:00:01"], "platform": "ios", "level": "likely", "confidence": 0.95}]})");

@@ -28,18 +28,16 @@ Result<StatusReport> statusReport(const Caller& caller, Workspace& ws,
   const Date as_of = dayOrToday(request.at, request.now_ms);
   StatusReport out;
   PH_ASSIGN_OR_RETURN(out.status, ws.status(caller, id, as_of));
-  if (caller.scope.all_units) {
-    // Network findings beside the inventory's verdicts (stored by `detect --store` or
-    // `sightings import`).
-    PH_ASSIGN_OR_RETURN(const auto counts, networkFindingCounts(ws, id, as_of));
-    report::NetworkSummary network;
-    network.sightings = counts.sightings;
-    network.banned_platform = counts.banned_platform;
-    network.unknown_phone = counts.unknown_phone;
-    network.disposed_seen_again = counts.disposed_seen_again;
-    network.usage_ban = counts.usage_ban;
-    out.network = network;
-  }
+  // Network findings beside the inventory's verdicts (stored sightings), narrowed to what the
+  // caller sees.
+  PH_ASSIGN_OR_RETURN(const auto counts, networkFindingCounts(caller, ws, id, as_of));
+  report::NetworkSummary network;
+  network.sightings = counts.sightings;
+  network.banned_platform = counts.banned_platform;
+  network.unknown_phone = counts.unknown_phone;
+  network.disposed_seen_again = counts.disposed_seen_again;
+  network.usage_ban = counts.usage_ban;
+  out.network = network;
   if (request.with_burndown) {
     PH_ASSIGN_OR_RETURN(out.burndown, burndownUpTo(caller, ws, id, as_of));
   }

@@ -25,8 +25,8 @@ struct StatusRequest {
 
 struct StatusReport {
   StatusResult status;  // narrowed to what the caller sees
-  // The network findings (stored sightings reconciled as of the day). The network is
-  // organisation-wide: only a caller who sees every unit gets them.
+  // The network findings (stored sightings reconciled as of the day), counted as far as the
+  // caller sees them (networkFindingCounts in service/sightings.h).
   std::optional<report::NetworkSummary> network;
   // With with_burndown, unless there is no history to draw yet (the range is empty or the
   // directive was not in force on its first day); other errors fail the request.

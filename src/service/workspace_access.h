@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "service/workspace.h"
@@ -15,6 +16,8 @@ namespace phaseout::service {
 class WorkspaceAccess {
  public:
   static storage::Repository& repository(Workspace& ws) { return *ws.repository_; }
+  // The path or URL the workspace was opened with.
+  static const std::string& dbPath(const Workspace& ws) { return ws.db_path_; }
   // A second connection for a helper thread, or nullptr (see Workspace::openReader).
   static std::unique_ptr<storage::Connection> openReader(Workspace& ws) { return ws.openReader(); }
   // The change a recording describes: effective on recording.on (given) or today (not given).

@@ -256,6 +256,15 @@ class CliTest(unittest.TestCase):
         self.assertGreater(totals["unknown"], 0)
         self.assertGreater(totals["compliant"], 0)
 
+    def test_demo_writes_its_exports_beside_a_database_named_by_url(self):
+        d = self.tmp / "by-url"
+        d.mkdir()
+        proc = run(f"sqlite://{d / 'x.db'}", "demo", "--people", "300", "--report", "")
+        self.assertTrue((d / "people.csv").exists(), proc.stdout)
+        self.assertTrue((d / "devices.csv").exists(), proc.stdout)
+        self.assertIn(f"exports written to {d / 'people.csv'}", proc.stdout)
+        self.assertIn("examples of verdicts:\n  pending  ", proc.stdout)
+
 
 if __name__ == "__main__":
     PHASEOUT = os.path.abspath(sys.argv.pop(1))
