@@ -13,6 +13,7 @@
 #include "service/burndown.h"
 #include "service/directive.h"
 #include "service/status.h"
+#include "service/test_support.h"
 
 namespace phaseout::service {
 namespace {
@@ -22,7 +23,7 @@ using ::testing::Not;
 
 constexpr std::int64_t kNowMs = 1'679'043'900'000;  // 2023-03-17 09:05:00 UTC
 
-Date day(const char* text) { return *Date::parse(text); }
+using testing::day;
 
 constexpr const char* kDirective =
     "id: pa-iphone\ntitle: Officials give up iPhones\nissued: 2023-03-01\n"
@@ -48,19 +49,11 @@ Caller pressReader() {
   return c;
 }
 
-class CampaignServiceTest : public ::testing::Test {
+class CampaignServiceTest : public testing::WorkspaceTest {
  protected:
   void SetUp() override {
-    dir_ =
-        std::filesystem::temp_directory_path() /
-        ("phaseout_campaign_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-         "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto ws = Workspace::open((dir_ / "t.db").string());
-    ASSERT_TRUE(ws.isOk()) << ws.status().message();
-    ws_ = std::move(ws).value();
-    ASSERT_TRUE(ws_->init().isOk());
+    WorkspaceTest::SetUp();
+    if (HasFatalFailure()) return;
     write("people.csv",
           "person_id,name,email,unit,role,status\n"
           "P-1,Ivan Petrov,ivan@pa.example,pa/press,official,active\n"
@@ -77,14 +70,6 @@ class CampaignServiceTest : public ::testing::Test {
     auto added = addDirectiveText(local_, *ws_, kDirective, "d.yaml", recording());
     ASSERT_TRUE(added.isOk()) << added.status().message();
   }
-  void TearDown() override {
-    ws_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  void write(const char* name, const std::string& text) {
-    std::ofstream(dir_ / name, std::ios::binary) << text;
-  }
   static Recording recording(const char* on = nullptr) {
     Recording r;
     r.actor = "test";
@@ -93,8 +78,6 @@ class CampaignServiceTest : public ::testing::Test {
     return r;
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<Workspace> ws_;
   Caller local_ = Caller::localOperator("test");
 };
 

@@ -2,16 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "service/test_support.h"
+
 namespace phaseout::service {
 namespace {
 
-Date day(const char* text) { return *Date::parse(text); }
-
-std::shared_ptr<const detect::SignatureSet> signatures() {
-  static auto set = detect::SignatureSet::loadBuiltin();
-  EXPECT_TRUE(set.isOk()) << set.status().toString();
-  return *set;
-}
+using testing::builtinSignatures;
+using testing::day;
 
 Recording recording(std::optional<Date> on = std::nullopt) {
   Recording r;
@@ -39,7 +36,7 @@ constexpr const char* kDetectJson = R"js({"devices": [
 ], "stats": {}})js";
 
 TEST(ParseDetectJson, ReadsDevicesEvidenceServicesAndTimes) {
-  auto parsed = parseDetectJson(kDetectJson, "d.json", *signatures(), recording());
+  auto parsed = parseDetectJson(kDetectJson, "d.json", *builtinSignatures(), recording());
   ASSERT_TRUE(parsed.isOk()) << parsed.status().toString();
   ASSERT_EQ(parsed->size(), 2u);
   const campaign::Sighting& s = (*parsed)[0];
@@ -61,14 +58,14 @@ TEST(ParseDetectJson, ReadsDevicesEvidenceServicesAndTimes) {
   // No time: judged on the recording's day.
   EXPECT_EQ((*parsed)[1].seen_on, day("2023-05-02"));
   // --on overrides the times.
-  auto replay = parseDetectJson(kDetectJson, "d.json", *signatures(), recording(day("2023-04-20")));
+  auto replay = parseDetectJson(kDetectJson, "d.json", *builtinSignatures(), recording(day("2023-04-20")));
   ASSERT_TRUE(replay.isOk());
   EXPECT_EQ((*replay)[0].seen_on, day("2023-04-20"));
 }
 
 TEST(ParseDetectJson, MalformedInputNamesFileDeviceAndField) {
   auto bad = [](const char* text) {
-    auto r = parseDetectJson(text, "d.json", *signatures(), recording());
+    auto r = parseDetectJson(text, "d.json", *builtinSignatures(), recording());
     EXPECT_FALSE(r.isOk());
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
     return r.status().message();
@@ -97,7 +94,7 @@ TEST(ParseDetectJson, MalformedInputNamesFileDeviceAndField) {
 // What detect writes, sightings import reads back: the same evidence lines, the
 // observed-only mark included.
 TEST(DetectJson, WhatIsWrittenReadsBack) {
-  const auto set = signatures();
+  const auto set = builtinSignatures();
   const auto observed = set->findSignature("ja4.apple-cfnetwork");
   const auto sourced = set->findSignature("ua.iphone.browser");
   ASSERT_TRUE(observed && sourced);

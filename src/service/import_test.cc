@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "service/workspace_access.h"
+#include "service/test_support.h"
 
 namespace phaseout::service {
 namespace {
@@ -17,30 +18,8 @@ using ::testing::StartsWith;
 
 constexpr std::int64_t kNowMs = 1'679'043'900'000;  // 2023-03-17 09:05:00 UTC
 
-class ImportServiceTest : public ::testing::Test {
+class ImportServiceTest : public testing::WorkspaceTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("phaseout_import_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto ws = Workspace::open((dir_ / "t.db").string());
-    ASSERT_TRUE(ws.isOk()) << ws.status().message();
-    ws_ = std::move(ws).value();
-    ASSERT_TRUE(ws_->init().isOk());
-  }
-  void TearDown() override {
-    ws_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  std::string write(const std::string& name, const std::string& text) {
-    const std::string path = (dir_ / name).string();
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-  }
-
   ImportRequest request(ImportKind kind, const std::string& path, std::string source = "") {
     ImportRequest r;
     r.kind = kind;
@@ -55,8 +34,6 @@ class ImportServiceTest : public ::testing::Test {
   std::size_t storedDevices() { return WorkspaceAccess::repository(*ws_).loadDevices().value().size(); }
 
   const Caller op_ = Caller::localOperator("test");
-  std::filesystem::path dir_;
-  std::unique_ptr<Workspace> ws_;
 };
 
 TEST_F(ImportServiceTest, ImportsPeopleThenDevicesAndUpsertsOnReimport) {

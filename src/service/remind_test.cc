@@ -9,6 +9,7 @@
 
 #include "service/directive.h"
 #include "service/import.h"
+#include "service/test_support.h"
 #include "storage/campaign_store.h"
 #include "storage/open.h"
 #include "storage/repository.h"
@@ -23,7 +24,7 @@ using ::testing::Not;
 
 constexpr std::int64_t kNowMs = 1'679'043'900'000;  // 2023-03-17 09:05:00 UTC
 
-Date day(const char* text) { return *Date::parse(text); }
+using testing::day;
 
 campaign::ReminderMessage sampleMessage() {
   campaign::ReminderMessage m;
@@ -142,18 +143,11 @@ class FakeTransport : public MailTransport {
   std::vector<Status> answers;
 };
 
-class RemindServiceTest : public ::testing::Test {
+class RemindServiceTest : public testing::WorkspaceTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("phaseout_remind_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto ws = Workspace::open((dir_ / "t.db").string());
-    ASSERT_TRUE(ws.isOk()) << ws.status().message();
-    ws_ = std::move(ws).value();
-    ASSERT_TRUE(ws_->init().isOk());
+    WorkspaceTest::SetUp();
+    if (HasFatalFailure()) return;
     write("people.csv",
           "person_id,name,email,unit,role,status\n"
           "P-1,Ivan Petrov,ivan@pa.example,pa/press,official,active\n"
@@ -184,14 +178,6 @@ class RemindServiceTest : public ::testing::Test {
         "banned_devices_surrendered}\n",
         "d.yaml", r);
     ASSERT_TRUE(added.isOk()) << added.status().message();
-  }
-  void TearDown() override {
-    ws_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  void write(const char* name, const std::string& text) {
-    std::ofstream(dir_ / name, std::ios::binary) << text;
   }
 
   RemindResult run(const char* on, bool dry_run = false) {
@@ -227,8 +213,6 @@ class RemindServiceTest : public ::testing::Test {
     return s.isOk() ? *s : std::vector<campaign::CaseStep>{};
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<Workspace> ws_;
   FakeTransport transport_;
 };
 

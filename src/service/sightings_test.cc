@@ -8,17 +8,13 @@
 #include <fstream>
 
 #include "service/detect_json.h"
+#include "service/test_support.h"
 
 namespace phaseout::service {
 namespace {
 
-Date day(const char* text) { return *Date::parse(text); }
-
-std::shared_ptr<const detect::SignatureSet> signatures() {
-  static auto set = detect::SignatureSet::loadBuiltin();
-  EXPECT_TRUE(set.isOk()) << set.status().toString();
-  return *set;
-}
+using testing::builtinSignatures;
+using testing::day;
 
 Recording recording(std::optional<Date> on = std::nullopt) {
   Recording r;
@@ -49,7 +45,7 @@ TEST(ToSighting, ConvertsAVerdictWithTimesAndClassifiedServiceUses) {
   use.count = 5;
   v.services = {use};
   const auto s =
-      toSighting(v, {"office.pcap", "access.log"}, *signatures(), day("2023-05-01"), false);
+      toSighting(v, {"office.pcap", "access.log"}, *builtinSignatures(), day("2023-05-01"), false);
   EXPECT_EQ(s.platform, platform::Platform::kIos);
   EXPECT_EQ(s.level, campaign::SightingLevel::kLikely);
   EXPECT_EQ(s.seen_on, day("2023-04-05"));
@@ -61,19 +57,18 @@ TEST(ToSighting, ConvertsAVerdictWithTimesAndClassifiedServiceUses) {
   EXPECT_EQ(s.sources, std::vector<std::string>{"access.log"});
   // An unknown-level verdict reports no platform, whatever its best guess.
   v.verdict.level = detect::Level::kUnknown;
-  EXPECT_EQ(toSighting(v, {}, *signatures(), day("2023-05-01"), true).platform,
+  EXPECT_EQ(toSighting(v, {}, *builtinSignatures(), day("2023-05-01"), true).platform,
             platform::Platform::kUnknown);
-  EXPECT_EQ(toSighting(v, {}, *signatures(), day("2023-05-01"), true).seen_on, day("2023-05-01"));
+  EXPECT_EQ(toSighting(v, {}, *builtinSignatures(), day("2023-05-01"), true).seen_on, day("2023-05-01"));
 }
 
 // A workspace with two people in two units, each holding a phone, and three sightings: one of
 // each phone and one of a phone no inventory device matches.
-class ScopedSightingsTest : public ::testing::Test {
+class ScopedSightingsTest : public testing::WorkspaceTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("phaseout_sightings_scope_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
+    WorkspaceTest::SetUp();
+    if (HasFatalFailure()) return;
     write("people.csv",
           "person_id,name,email,unit,role,status\n"
           "P-1,Ivan Petrov,ivan.petrov@pa.example,pa/press,official,active\n"
@@ -84,12 +79,10 @@ class ScopedSightingsTest : public ::testing::Test {
         "mac,hostname,state\n"
         "D-01,P-1,,,\"iPhone14,2\",,iOS 16.3.1,corporate,official,,,aa:bb:cc:00:00:01,,active\n"
         "D-03,P-2,,Samsung,SM-S918B,,Android 13,corporate,official,,,3c:28:6d:00:00:03,,active\n");
-    auto ws = Workspace::open((dir_ / "db.sqlite").string());
-    ASSERT_TRUE(ws.isOk()) << ws.status().toString();
-    ws_ = std::move(ws).value();
-    ASSERT_TRUE(ws_->init().isOk());
-    ASSERT_TRUE(importInventory(Caller::localOperator("test"), *ws_, {ImportKind::kPeople, (dir_ / "people.csv").string(), "", recording()}).isOk());
-    ASSERT_TRUE(importInventory(Caller::localOperator("test"), *ws_, {ImportKind::kDevices, (dir_ / "devices.csv").string(), "", recording()}).isOk());
+    importFile(ImportKind::kPeople, "people.csv", recording());
+    if (HasFatalFailure()) return;
+    importFile(ImportKind::kDevices, "devices.csv", recording());
+    if (HasFatalFailure()) return;
     auto parsed = parseDetectJson(R"js({"devices": [
       {"key": "mac:aa:bb:cc:00:00:01", "macs": ["aa:bb:cc:00:00:01"], "platform": "ios",
        "kind": "phone", "level": "confirmed", "confidence": 0.999},
@@ -97,16 +90,9 @@ class ScopedSightingsTest : public ::testing::Test {
        "kind": "phone", "level": "confirmed", "confidence": 0.999},
       {"key": "mac:de:ad:be:ef:00:01", "macs": ["de:ad:be:ef:00:01"], "platform": "android",
        "kind": "phone", "level": "confirmed", "confidence": 0.999}]})js",
-                                  "d.json", *signatures(), recording(day("2023-05-01")));
+                                  "d.json", *builtinSignatures(), recording(day("2023-05-01")));
     ASSERT_TRUE(parsed.isOk()) << parsed.status().toString();
     sightings_ = *parsed;
-  }
-  void TearDown() override {
-    ws_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
   }
   static Caller domesticPolicyReader() {
     Caller c;
@@ -116,8 +102,6 @@ class ScopedSightingsTest : public ::testing::Test {
     return c;
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<Workspace> ws_;
   std::vector<campaign::Sighting> sightings_;
 };
 

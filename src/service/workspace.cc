@@ -124,7 +124,7 @@ Result<StatusResult> Workspace::status(const Caller& caller, const std::string& 
   // read transactions must see the same snapshot (the same last event); if a writer committed
   // in between, that part is read again here.
   std::unique_ptr<storage::Connection> second = openReader();
-  if (second) (void)second->exec("PRAGMA cache_size=-4096");  // one pass: a small cache will do
+  if (second) second->hintSinglePass();
   {
     // One read transaction so the directive, people and devices come from the same snapshot.
     PH_ASSIGN_OR_RETURN(

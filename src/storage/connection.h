@@ -55,6 +55,9 @@ class Connection {
   virtual Status beginRead() = 0;
   virtual Status commit() = 0;
   virtual Status rollback() = 0;
+  // A hint that this connection will read large tables once, front to back: an engine may
+  // shrink its page cache (SQLite: cache_size) since nothing read will be read again.
+  virtual void hintSinglePass() {}
 };
 
 // Rolls back on destruction unless commit() succeeded.

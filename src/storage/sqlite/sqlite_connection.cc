@@ -106,6 +106,7 @@ class SqliteConnection final : public Connection {
   ~SqliteConnection() override { sqlite3_close_v2(db_); }
 
   Dialect dialect() const override { return Dialect::kSqlite; }
+  void hintSinglePass() override { (void)exec("PRAGMA cache_size=-4096"); }  // 4 MiB
 
   Status exec(std::string_view sql) override {
     std::string owned(sql);

@@ -1,0 +1,66 @@
+// Fixtures shared by the service tests (test code only: no library includes it).
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "detect/signature_set.h"
+#include "service/import.h"
+#include "service/workspace.h"
+
+namespace phaseout::service::testing {
+
+inline Date day(const char* text) { return *Date::parse(text); }
+
+// The signature set built into phaseout, loaded once.
+inline std::shared_ptr<const detect::SignatureSet> builtinSignatures() {
+  static auto set = detect::SignatureSet::loadBuiltin();
+  EXPECT_TRUE(set.isOk()) << set.status().toString();
+  return *set;
+}
+
+// A fresh, initialised SQLite database in a folder of its own, removed after the test.
+// A subclass that overrides SetUp calls WorkspaceTest::SetUp() first and returns when it failed
+// (HasFatalFailure()).
+class WorkspaceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = std::filesystem::temp_directory_path() /
+           ("phaseout_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" +
+            std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto ws = Workspace::open((dir_ / "t.db").string());
+    ASSERT_TRUE(ws.isOk()) << ws.status().toString();
+    ws_ = std::move(ws).value();
+    ASSERT_TRUE(ws_->init().isOk());
+  }
+  void TearDown() override {
+    ws_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // Writes `text` to dir_/name and returns the path.
+  std::string write(const std::string& name, const std::string& text) {
+    const std::string path = (dir_ / name).string();
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+  }
+  // Imports dir_/name as the local operator; the test fails when the import does.
+  void importFile(ImportKind kind, const std::string& name, const Recording& recording) {
+    auto r = importInventory(Caller::localOperator(recording.actor), *ws_,
+                             {kind, (dir_ / name).string(), "", recording});
+    ASSERT_TRUE(r.isOk()) << r.status().toString();
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Workspace> ws_;
+};
+
+}  // namespace phaseout::service::testing
