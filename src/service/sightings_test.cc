@@ -16,12 +16,9 @@ namespace {
 using testing::builtinSignatures;
 using testing::day;
 
+// Recorded by "tester" at 01:00 UTC on 2023-05-02, effective on `on` (else that day).
 Recording recording(std::optional<Date> on = std::nullopt) {
-  Recording r;
-  r.on = on;
-  r.actor = "tester";
-  r.now_ms = day("2023-05-02").epochMs() + 3'600'000;
-  return r;
+  return testing::recordingAt("2023-05-02", on);
 }
 
 TEST(ToSighting, ConvertsAVerdictWithTimesAndClassifiedServiceUses) {

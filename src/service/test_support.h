@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "detect/signature_set.h"
@@ -16,6 +17,15 @@
 namespace phaseout::service::testing {
 
 inline Date day(const char* text) { return *Date::parse(text); }
+
+// A recording by "tester" at 01:00 UTC on `today`, effective on `on` (else today).
+inline Recording recordingAt(const char* today, std::optional<Date> on = std::nullopt) {
+  Recording r;
+  r.on = on;
+  r.actor = "tester";
+  r.now_ms = day(today).epochMs() + 3'600'000;
+  return r;
+}
 
 // The signature set built into phaseout, loaded once.
 inline std::shared_ptr<const detect::SignatureSet> builtinSignatures() {
