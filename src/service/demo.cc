@@ -196,9 +196,11 @@ Result<DemoOutcome> runDemo(const Caller& caller, Workspace& workspace, const De
   PH_RETURN_IF_ERROR(caller.mayAdminister("run the demo"));
   if (options.people == 0) return invalidField("people", "must be at least 1");
   PH_RETURN_IF_ERROR(workspace.init());
-  const std::string out_dir = options.out_dir.empty()
-                                  ? defaultExportDir(WorkspaceAccess::dbPath(workspace))
-                                  : options.out_dir;
+  // Every file the demo writes (exports, the destruction certificate) goes to one folder.
+  DemoOptions resolved = options;
+  if (resolved.out_dir.empty())
+    resolved.out_dir = defaultExportDir(WorkspaceAccess::dbPath(workspace));
+  const std::string& out_dir = resolved.out_dir;
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) return invalidArgument(out_dir + ": cannot create directory: " + ec.message());
@@ -235,7 +237,7 @@ Result<DemoOutcome> runDemo(const Caller& caller, Workspace& workspace, const De
     if (progress) progress("campaign history", 0, 0);
     PH_ASSIGN_OR_RETURN(outcome.campaign,
                         recordCampaignHistory(caller, workspace, outcome.directive.directive.id,
-                                              options, recording));
+                                              resolved, recording));
   }
   PH_ASSIGN_OR_RETURN(outcome.status,
                       workspace.status(caller, outcome.directive.directive.id, options.as_of));

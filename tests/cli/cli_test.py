@@ -264,6 +264,9 @@ class CliTest(unittest.TestCase):
         self.assertTrue((d / "devices.csv").exists(), proc.stdout)
         self.assertIn(f"exports written to {d / 'people.csv'}", proc.stdout)
         self.assertIn("examples of verdicts:\n  pending  ", proc.stdout)
+        # The campaign's destruction certificate goes to the same folder, not the current one.
+        self.assertIn(f"certificate {d / 'destruction-certificate-'}", proc.stdout)
+        self.assertTrue(list(d.glob("destruction-certificate-*.txt")), proc.stdout)
 
 
 if __name__ == "__main__":
