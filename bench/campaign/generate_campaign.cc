@@ -163,9 +163,8 @@ int run(const std::string& db, const std::string& directive_path, std::size_t de
   service::Workspace& ws = **ws_or;
   if (auto s = ws.init(); !s.isOk()) return fail(s);
   service::Recording baseline;
-  baseline.actor = "P-00001";
   baseline.now_ms = 1677628800000;  // 2023-03-01
-  const auto op = service::Caller::localOperator(baseline.actor);
+  const auto op = service::Caller::localOperator("P-00001");
   for (const auto& [kind, path] : {std::pair{service::ImportKind::kPeople, people_csv},
                                    std::pair{service::ImportKind::kDevices, devices_csv}}) {
     if (auto r = service::importInventory(op, ws, {kind, path, "", baseline}); !r.isOk())

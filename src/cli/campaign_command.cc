@@ -41,9 +41,9 @@ void addFormat(CLI::App* cmd, CampaignFlags& f) {
   cmd->add_option("--format", f.format, "Output format")->check(CLI::IsMember({"text", "json"}));
 }
 
-Result<service::Recording> recording(const CommandContext& ctx, const CampaignFlags& f) {
+Result<service::Recording> recording(const CampaignFlags& f) {
   PH_ASSIGN_OR_RETURN(auto on, parseDateFlag("--on", f.on));
-  return service::Recording{on, ctx.actor, nowMs()};
+  return service::Recording{on, nowMs()};
 }
 
 // Opens the workspace and runs `fn(caller, workspace)`: the Status it returns decides the exit.
@@ -65,7 +65,7 @@ int runDisposition(const CommandContext& ctx, const CampaignFlags& f) {
     return reportError(invalidField(
         "as", "expected returned, destroyed, transferred or lost; got \"" + f.as + "\""));
   }
-  auto rec = recording(ctx, f);
+  auto rec = recording(f);
   if (!rec.isOk()) return reportError(rec.status());
   return withWorkspace(ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Status {
     service::DispositionRequest req{f.device, *as, f.by, f.to, f.evidence, f.note};
@@ -81,7 +81,7 @@ int runDisposition(const CommandContext& ctx, const CampaignFlags& f) {
 }
 
 int runReplacement(const CommandContext& ctx, const CampaignFlags& f) {
-  auto rec = recording(ctx, f);
+  auto rec = recording(f);
   if (!rec.isOk()) return reportError(rec.status());
   return withWorkspace(ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Status {
     service::ReplacementRequest req = f.replacement;
@@ -99,7 +99,7 @@ int runWaiverGrant(const CommandContext& ctx, const CampaignFlags& f) {
   auto until = parseDateFlag("--until", f.until);
   if (!from.isOk()) return reportError(from.status());
   if (!until.isOk()) return reportError(until.status());
-  auto rec = recording(ctx, f);
+  auto rec = recording(f);
   if (!rec.isOk()) return reportError(rec.status());
   return withWorkspace(ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Status {
     service::WaiverRequest req{f.directive, f.device, f.person, f.unit,
@@ -122,7 +122,7 @@ int runWaiverList(const CommandContext& ctx, const CampaignFlags& f) {
 }
 
 int runWaiverRevoke(const CommandContext& ctx, const CampaignFlags& f) {
-  auto rec = recording(ctx, f);
+  auto rec = recording(f);
   if (!rec.isOk()) return reportError(rec.status());
   return withWorkspace(ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Status {
     PH_ASSIGN_OR_RETURN(auto revoked, service::revokeWaiver(caller, ws, f.waiver_id, *rec));
@@ -163,7 +163,7 @@ int runCaseStep(const CommandContext& ctx, const CampaignFlags& f) {
     return reportError(invalidField(
         "to", "expected notified, acknowledged, verified or closed; got \"" + f.stage + "\""));
   }
-  auto rec = recording(ctx, f);
+  auto rec = recording(f);
   if (!rec.isOk()) return reportError(rec.status());
   return withWorkspace(ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Status {
     PH_ASSIGN_OR_RETURN(auto step, service::recordCaseStep(

@@ -35,7 +35,7 @@ int runDemoCommand(const CommandContext& ctx, const DemoFlags& flags) {
   options.out_dir = flags.out_dir;  // "" = beside the database file (service/demo.h)
   Progress progress("demo");
   auto outcome = service::runDemo(service::Caller::localOperator(ctx.actor), **ws, options,
-                                  service::Recording{std::nullopt, ctx.actor, nowMs()},
+                                  service::Recording{std::nullopt, nowMs()},
                                   [&](std::string_view stage, std::size_t done, std::size_t total) {
                                     progress.update(stage, done, total);
                                   });

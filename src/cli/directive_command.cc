@@ -33,7 +33,7 @@ int runAdd(const CommandContext& ctx, const DirectiveOptions& opt) {
   auto ws = service::Workspace::open(ctx.db_path);
   if (!ws.isOk()) return reportError(ws.status());
   auto added = service::addDirectiveFile(service::Caller::localOperator(ctx.actor), **ws, opt.file,
-                                         service::Recording{*on, ctx.actor, nowMs()});
+                                         service::Recording{*on, nowMs()});
   if (!added.isOk()) return reportError(added.status());
   print(opt.format, service::directiveAddedJson(*added), service::directiveAddedText(*added));
   return kExitOk;

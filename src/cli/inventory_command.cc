@@ -35,7 +35,7 @@ int runImport(const CommandContext& ctx, service::ImportKind kind, const ImportO
   auto on = parseDateFlag("--on", opt.on);
   if (!on.isOk()) return reportError(on.status());
   const service::ImportRequest request{kind, opt.file, opt.from,
-                                       service::Recording{*on, ctx.actor, nowMs()}};
+                                       service::Recording{*on, nowMs()}};
   auto ws = service::Workspace::open(ctx.db_path);
   if (!ws.isOk()) return reportError(ws.status());
   const std::string what(service::name(kind));

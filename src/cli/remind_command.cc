@@ -52,7 +52,6 @@ int runRemind(const CommandContext& ctx, const RemindFlags& f) {
   request.options.now_ms = nowMs();
   request.options.dry_run = f.dry_run;
   request.options.from = f.from;
-  request.options.actor = ctx.actor;
   auto result = service::remind(service::Caller::localOperator(ctx.actor), request);
   if (!result.isOk()) return reportError(result.status());
 

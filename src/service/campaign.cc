@@ -4,28 +4,18 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "inventory/importer.h"
+#include "inventory/sources/registry.h"
 #include "service/directive.h"
 #include "service/scope.h"
 #include "service/workspace_access.h"
 #include "storage/campaign_store.h"
-#include "inventory/importer.h"
-#include "inventory/sources/registry.h"
 #include "storage/connection.h"
 
 namespace phaseout::service {
 namespace {
 
 using storage::Transaction;
-
-storage::ChangeContext changeOn(const Recording& recording, Date effective, std::string source) {
-  storage::ChangeContext change;
-  change.effective = effective;
-  change.effective_given = true;
-  change.recorded_ms = recording.now_ms;
-  change.actor = recording.actor;
-  change.source = std::move(source);
-  return change;
-}
 
 template <typename T, typename IdOf>
 const T* findById(const std::vector<T>& records, std::string_view id, IdOf id_of) {
@@ -116,9 +106,10 @@ Result<DispositionOutcome> recordDisposition(const Caller& caller, Workspace& ws
         {"name", file.name}, {"sha256", file.sha256}, {"size_bytes", file.size_bytes}};
     outcome.evidence = EvidenceFile{file.name, file.sha256, file.size_bytes};
   }
-  PH_ASSIGN_OR_RETURN(outcome.event_seq,
-                      repo.recordDeviceVersion(next, changeOn(recording, on, "record disposition"),
-                                               "disposition", req.device_id, detail.dump()));
+  PH_ASSIGN_OR_RETURN(
+      outcome.event_seq,
+      repo.recordDeviceVersion(next, changeContext(caller, recording, "record disposition", on),
+                               "disposition", req.device_id, detail.dump()));
   PH_RETURN_IF_ERROR(tx->commit());
   outcome.device = std::move(next);
   return outcome;
@@ -212,9 +203,10 @@ Result<ReplacementOutcome> recordReplacement(const Caller& caller, Workspace& ws
   ReplacementOutcome outcome;
   outcome.on = on;
   outcome.directive_id = directive_id;
-  PH_ASSIGN_OR_RETURN(outcome.event_seq, repo.recordDeviceVersion(
-                                             device, changeOn(recording, on, "record replacement"),
-                                             "replacement", req.person_id, detail.dump()));
+  PH_ASSIGN_OR_RETURN(
+      outcome.event_seq,
+      repo.recordDeviceVersion(device, changeContext(caller, recording, "record replacement", on),
+                               "replacement", req.person_id, detail.dump()));
   PH_RETURN_IF_ERROR(tx->commit());
   outcome.device = std::move(device);
   return outcome;
@@ -255,8 +247,8 @@ Result<campaign::Waiver> grantWaiver(const Caller& caller, Workspace& ws, const 
     return notFound("no person '" + w.person_id + "' on " + w.from.toString()).withField("person");
   }
   storage::CampaignStore store(repo);
-  PH_ASSIGN_OR_RETURN(auto stored,
-                      store.grantWaiver(w, changeOn(recording, w.from, "waiver grant")));
+  PH_ASSIGN_OR_RETURN(
+      auto stored, store.grantWaiver(w, changeContext(caller, recording, "waiver grant", w.from)));
   PH_RETURN_IF_ERROR(tx->commit());
   return stored;
 }
@@ -269,7 +261,8 @@ Result<WaiverRevoked> revokeWaiver(const Caller& caller, Workspace& ws,
   const Date on = recording.day();
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(repo.connection(), Transaction::Mode::kWrite));
   storage::CampaignStore store(repo);
-  PH_RETURN_IF_ERROR(store.revokeWaiver(waiver_id, on, changeOn(recording, on, "waiver revoke")));
+  PH_RETURN_IF_ERROR(
+      store.revokeWaiver(waiver_id, on, changeContext(caller, recording, "waiver revoke", on)));
   PH_RETURN_IF_ERROR(tx->commit());
   return WaiverRevoked{waiver_id, on};
 }
@@ -399,10 +392,10 @@ Result<campaign::CaseStep> recordCaseStep(const Caller& caller, Workspace& ws,
   step.device_id = view.device_id;
   step.stage = stage;
   step.on = on;
-  step.actor = recording.actor;
+  step.actor = caller.actor;
   step.note = request.note;
   PH_ASSIGN_OR_RETURN(step.seq, storage::CampaignStore(repo).recordCaseStep(
-                                    step, changeOn(recording, on, "case step")));
+                                    step, changeContext(caller, recording, "case step", on)));
   PH_RETURN_IF_ERROR(tx->commit());
   return step;
 }

@@ -72,7 +72,6 @@ class CampaignServiceTest : public testing::WorkspaceTest {
   }
   static Recording recording(const char* on = nullptr) {
     Recording r;
-    r.actor = "test";
     r.now_ms = kNowMs;
     if (on) r.on = day(on);
     return r;
@@ -148,6 +147,14 @@ TEST_F(CampaignServiceTest, CaseStepsAreCheckedAgainstTheCaller) {
   auto done = recordCaseStep(pressOfficer(), *ws_, step, recording("2023-03-20"));
   ASSERT_TRUE(done.isOk()) << done.status().message();
   EXPECT_EQ(done->on, day("2023-03-20"));
+  // Who recorded it is who asked: the step and its audit entry name the caller.
+  EXPECT_EQ(done->actor, "P-8");
+  std::string last;
+  ASSERT_TRUE(exportAudit(local_, *ws_, [&](std::string_view line) {
+                last = std::string(line);
+                return Status::ok();
+              }).isOk());
+  EXPECT_NE(last.find("\"actor\":\"P-8\""), std::string::npos) << last;
 }
 
 TEST_F(CampaignServiceTest, DispositionsAreCheckedAgainstTheCaller) {

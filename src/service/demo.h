@@ -73,7 +73,7 @@ struct DemoOutcome {
 // The YAML of examples/directives/pa-iphone-2023.yaml, embedded at build time.
 std::string_view scenarioDirectiveYaml();
 
-// Initialises the workspace's database, then runs the demo, recording as `recording.actor`.
+// Initialises the workspace's database, then runs the demo, recording as the caller.
 // PermissionDenied unless the caller may administer. Errors on a request field name it
 // ("people").
 Result<DemoOutcome> runDemo(const Caller& caller, Workspace& workspace, const DemoOptions& options,

@@ -57,7 +57,6 @@ TEST(RunDemo, WritesItsExportsBesideADatabaseNamedByUrl) {
     options.people = 30;
     options.campaign_history = false;
     Recording recording;
-    recording.actor = "test";
     auto outcome = runDemo(Caller::localOperator("test"), **ws, options, recording);
     ASSERT_TRUE(outcome.isOk()) << outcome.status().toString();
     EXPECT_EQ(outcome->people_csv, (dir / "people.csv").string());

@@ -322,7 +322,6 @@ Result<DetectResult> detect(const Caller& caller, const DetectRequest& request,
   PH_ASSIGN_OR_RETURN(auto ws, Workspace::open(request.db_path));
   Recording recording;
   recording.on = request.on;
-  recording.actor = caller.actor;
   recording.now_ms = request.now_ms;
   PH_ASSIGN_OR_RETURN(auto stored,
                       recordSightings(caller, *ws, result.report.devices, result.report.sources,

@@ -33,7 +33,7 @@ Result<DirectiveAdded> addDirectiveText(const Caller& caller, Workspace& ws,
   const Date valid_from = recording.on.value_or(directive.issued);
   PH_ASSIGN_OR_RETURN(
       auto outcome, repo.addDirective(directive.id, directive.title, text, valid_from,
-                                      WorkspaceAccess::changeContext(ws, recording, source_name)));
+                                      changeContext(caller, recording, std::string(source_name))));
   DirectiveAdded added;
   added.directive = std::move(directive);
   added.version = outcome.version;

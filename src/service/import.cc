@@ -68,7 +68,7 @@ Result<ImportSummary> importInventory(const Caller& caller, Workspace& workspace
   PH_ASSIGN_OR_RETURN(const inventory::Source* source, chooseSource(request));
   PH_ASSIGN_OR_RETURN(const std::string text, readFile(request.path));
   const std::string& path = request.path;
-  const storage::ChangeContext change = WorkspaceAccess::changeContext(workspace, request.recording, path);
+  const storage::ChangeContext change = changeContext(caller, request.recording, path);
   auto row_progress = [&](std::size_t done, std::size_t total) {
     if (progress) progress("import", done, total);
   };

@@ -25,7 +25,6 @@ class ImportServiceTest : public testing::WorkspaceTest {
     r.kind = kind;
     r.path = path;
     r.source = std::move(source);
-    r.recording.actor = "test";
     r.recording.now_ms = kNowMs;
     return r;
   }

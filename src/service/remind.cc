@@ -408,12 +408,9 @@ Result<RemindResult> remind(const Caller& caller, Workspace& workspace,
   }
   if (options.dry_run) return result;
 
-  storage::ChangeContext change;
-  change.effective = on;
-  change.effective_given = true;
-  change.recorded_ms = options.now_ms;
-  change.actor = options.actor;
-  change.source = "remind";
+  Recording recording;
+  recording.now_ms = options.now_ms;
+  const storage::ChangeContext change = changeContext(caller, recording, "remind", on);
   // Cases whose holder has never been told: the first reminder accepted for each records
   // the "notified" step (not merely the first planned, which the server might refuse).
   std::unordered_set<std::string> to_notify;
@@ -456,7 +453,7 @@ Result<RemindResult> remind(const Caller& caller, Workspace& workspace,
         step.device_id = m.device_id;
         step.stage = campaign::CaseStage::kNotified;
         step.on = on;
-        step.actor = options.actor;
+        step.actor = caller.actor;
         step.note =
             "reminded by e-mail (" + m.milestone + ", " + m.step + ") at " + recipientList(m);
         PH_ASSIGN_OR_RETURN(std::int64_t seq, store.recordCaseStep(step, change));

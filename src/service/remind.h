@@ -89,7 +89,6 @@ struct RemindOptions {
   std::optional<Date> on;  // the day to remind as of; default today (the UTC day of now_ms)
   bool dry_run = false;    // plan and format only: nothing sent, nothing recorded
   std::string from = std::string(kDefaultMailFrom);  // a bare address
-  std::string actor = "unknown";                     // kept in the audit trail
   std::int64_t now_ms = 0;                           // for the Date header and the recording time
 };
 

@@ -159,7 +159,6 @@ class RemindServiceTest : public testing::WorkspaceTest {
           "D-1,P-1,phone,Apple,iPhone 13 Pro,ios,16.4,corporate,official,,,,,active\n"
           "D-2,P-2,phone,Apple,iPhone 12,ios,16.1,corporate,official,,,,,active\n");
     Recording r;
-    r.actor = "test";
     r.now_ms = kNowMs;
     const Caller op = Caller::localOperator("test");
     ASSERT_TRUE(
@@ -186,7 +185,6 @@ class RemindServiceTest : public testing::WorkspaceTest {
     o.on = day(on);
     o.dry_run = dry_run;
     o.from = "phaseout@pa.example";
-    o.actor = "test";
     o.now_ms = kNowMs;
     auto r = remind(Caller::localOperator("test"), *ws_, o, transport_);
     EXPECT_TRUE(r.isOk()) << r.status().message();
@@ -304,7 +302,6 @@ TEST_F(RemindServiceTest, ARefusedMessageIsNotRecordedAndTheRunGoesOn) {
 TEST_F(RemindServiceTest, FirstNoticeIsRecordedOnTheFirstAcceptedReminder) {
   // Two milestones for one case; the first message is refused, the second accepted.
   Recording rec;
-  rec.actor = "test";
   rec.now_ms = kNowMs;
   rec.on = day("2023-03-01");
   ASSERT_TRUE(addDirectiveText(

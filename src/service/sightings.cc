@@ -34,16 +34,6 @@ campaign::SightingLevel levelOf(detect::Level level) {
   return campaign::SightingLevel::kUnknown;
 }
 
-storage::ChangeContext changeFor(const Recording& recording, std::string source) {
-  storage::ChangeContext change;
-  change.effective = recording.on ? *recording.on : recording.today();
-  change.effective_given = true;
-  change.recorded_ms = recording.now_ms;
-  change.actor = recording.actor;
-  change.source = std::move(source);
-  return change;
-}
-
 Result<std::vector<campaign::Sighting>> loadAllSightings(storage::Repository& repo,
                                                          std::optional<Date> as_of) {
   storage::SightingStore store(repo);
@@ -180,8 +170,9 @@ Result<SightingsRecorded> recordSightings(const Caller& caller, Workspace& ws,
   PH_RETURN_IF_ERROR(repo.checkReady());
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(repo.connection(), Transaction::Mode::kWrite));
   storage::SightingStore store(repo);
-  PH_ASSIGN_OR_RETURN(auto batch, store.recordSightings(sightings, sources,
-                                                        changeFor(recording, join(sources, ", "))));
+  PH_ASSIGN_OR_RETURN(auto batch,
+                      store.recordSightings(sightings, sources,
+                                            changeContext(caller, recording, join(sources, ", "))));
   PH_RETURN_IF_ERROR(tx->commit());
   return SightingsRecorded{batch.seq, batch.sightings, sources};
 }
@@ -224,7 +215,6 @@ Result<SightingsImported> importSightings(const Caller& caller, Workspace& ws,
   PH_ASSIGN_OR_RETURN(auto signatures, detect::SignatureSet::load(request.signatures_dir));
   Recording recording;
   recording.on = request.on;
-  recording.actor = caller.actor;
   recording.now_ms = request.now_ms;
   std::vector<Sighting> sightings;
   for (const auto& [file, text] : texts) {

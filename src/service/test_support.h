@@ -22,7 +22,6 @@ inline Date day(const char* text) { return *Date::parse(text); }
 inline Recording recordingAt(const char* today, std::optional<Date> on = std::nullopt) {
   Recording r;
   r.on = on;
-  r.actor = "tester";
   r.now_ms = day(today).epochMs() + 3'600'000;
   return r;
 }
@@ -64,7 +63,7 @@ class WorkspaceTest : public ::testing::Test {
   }
   // Imports dir_/name as the local operator; the test fails when the import does.
   void importFile(ImportKind kind, const std::string& name, const Recording& recording) {
-    auto r = importInventory(Caller::localOperator(recording.actor), *ws_,
+    auto r = importInventory(Caller::localOperator("tester"), *ws_,
                              {kind, (dir_ / name).string(), "", recording});
     ASSERT_TRUE(r.isOk()) << r.status().toString();
   }

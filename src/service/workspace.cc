@@ -62,14 +62,15 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const std::string& db_path) {
 
 Status Workspace::init() { return repository_->migrate(); }
 
-storage::ChangeContext Workspace::changeContext(const Recording& recording,
-                                                std::string_view source) const {
+storage::ChangeContext changeContext(const Caller& caller, const Recording& recording,
+                                     std::string source, std::optional<Date> effective) {
   storage::ChangeContext change;
-  change.effective = recording.on.value_or(recording.today());
-  change.effective_given = recording.on.has_value();
+  if (!effective) effective = recording.on;
+  change.effective = effective.value_or(recording.today());
+  change.effective_given = effective.has_value();
   change.recorded_ms = recording.now_ms;
-  change.actor = recording.actor;
-  change.source = std::string(source);
+  change.actor = caller.actor;
+  change.source = std::move(source);
   return change;
 }
 

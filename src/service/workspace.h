@@ -31,11 +31,11 @@ namespace phaseout::service {
 // Called during long work: stage ("parse", "store"), units done, total (0 when unknown).
 using ProgressFn = std::function<void(std::string_view stage, std::size_t done, std::size_t total)>;
 
-// Who records a change and when it takes effect. `on` empty means today (the day of now_ms,
-// UTC) for changes; records new to the store then form the baseline, valid before any date.
+// When a change is recorded and when it takes effect (who records it is the Caller). `on` empty
+// means today (the day of now_ms, UTC) for changes; records new to the store then form the
+// baseline, valid before any date.
 struct Recording {
   std::optional<Date> on;
-  std::string actor = "unknown";
   std::int64_t now_ms = 0;
 
   Date today() const { return Date::fromEpochMs(now_ms); }
@@ -96,9 +96,6 @@ class Workspace {
   // there is none to have (an in-memory database) or it cannot be opened (the caller then
   // does the work on one connection).
   std::unique_ptr<storage::Connection> openReader();
-  // The change a use case records: by recording.actor at recording.now_ms, effective on
-  // recording.on (or today), from `source` (the input named in the audit trail).
-  storage::ChangeContext changeContext(const Recording& recording, std::string_view source) const;
 
   Workspace(std::unique_ptr<storage::Connection> connection, std::string db_path);
 

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "service/caller.h"
 #include "service/workspace.h"
 #include "storage/connection.h"
 #include "storage/repository.h"
@@ -20,12 +22,14 @@ class WorkspaceAccess {
   static const std::string& dbPath(const Workspace& ws) { return ws.db_path_; }
   // A second connection for a helper thread, or nullptr (see Workspace::openReader).
   static std::unique_ptr<storage::Connection> openReader(Workspace& ws) { return ws.openReader(); }
-  // The change a recording describes: effective on recording.on (given) or today (not given).
-  static storage::ChangeContext changeContext(const Workspace& ws, const Recording& recording,
-                                              std::string_view source) {
-    return ws.changeContext(recording, source);
-  }
 };
+
+// The one description of a change a use case records: by the caller (the audit trail's actor
+// is always who asked, never a separate field), at recording.now_ms, from `source`, effective on
+// `effective` when the use case fixes the day, else on recording.on, else today. Only an import
+// given no day leaves the day open (records new to the store then form the baseline).
+storage::ChangeContext changeContext(const Caller& caller, const Recording& recording,
+                                     std::string source, std::optional<Date> effective = {});
 
 // Parses a stored directive version; DataLoss when the stored text no longer parses.
 Result<policy::Directive> parseStoredDirective(const storage::DirectiveRecord& record);
