@@ -17,6 +17,8 @@ int exitCodeFor(const Status& status) {
     case StatusCode::kAlreadyExists:
     case StatusCode::kFailedPrecondition:
     case StatusCode::kPermissionDenied:
+    case StatusCode::kUnauthenticated:
+    case StatusCode::kResourceExhausted:
       return kExitInput;
     default:
       return kExitInternal;

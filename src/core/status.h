@@ -23,6 +23,8 @@ enum class StatusCode {
   kDataLoss,           // stored data is corrupt or truncated
   kInternal,           // a bug or an unexpected failure of a dependency
   kPermissionDenied,   // the caller may see the thing but not do this to it
+  kUnauthenticated,    // no valid credentials (sign-in, session, token)
+  kResourceExhausted,  // too many attempts or too much input; retry later or send less
 };
 
 const char* statusCodeName(StatusCode code);
@@ -67,6 +69,12 @@ inline Status dataLoss(std::string m) { return {StatusCode::kDataLoss, std::move
 inline Status internalError(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 inline Status permissionDenied(std::string m) {
   return {StatusCode::kPermissionDenied, std::move(m)};
+}
+inline Status unauthenticated(std::string m) {
+  return {StatusCode::kUnauthenticated, std::move(m)};
+}
+inline Status resourceExhausted(std::string m) {
+  return {StatusCode::kResourceExhausted, std::move(m)};
 }
 // An InvalidArgument about one field of a request: invalidField("until", "a waiver is never
 // open-ended").
