@@ -260,8 +260,9 @@ const Portable& portable() {
         tokens + "WHERE person_id = :person_id AND name = :name");
     // "tok-9" before "tok-10": ids are numbered, so order by length first.
     put(Query::kTokens, "tokens",
-        tokens + "WHERE :person_id = '' OR person_id = :person_id ORDER BY length(token_id), "
-                 "token_id");
+        tokens +
+            "WHERE :person_id = '' OR person_id = :person_id ORDER BY length(token_id), "
+            "token_id");
     put(Query::kRevokeToken, "revoke_token",
         "UPDATE tokens SET revoked_ms = :revoked_ms WHERE token_id = :token_id AND revoked_ms IS "
         "NULL");
