@@ -85,6 +85,18 @@ Result<std::optional<TokenRecord>> oneToken(Statement& s) {
 
 }  // namespace
 
+Result<std::vector<std::string>> AccountStore::personIdsByEmail(const std::string& email) {
+  PH_ASSIGN_OR_RETURN(auto s, prepare(repo_.connection(), Query::kPersonIdsByEmail));
+  s->bind("email", email);
+  std::vector<std::string> out;
+  while (true) {
+    PH_ASSIGN_OR_RETURN(bool row, s->step());
+    if (!row) break;
+    out.emplace_back(s->text(0));
+  }
+  return out;
+}
+
 Result<std::optional<Credential>> AccountStore::loadCredential(const std::string& person_id) {
   PH_ASSIGN_OR_RETURN(auto s, prepare(repo_.connection(), Query::kCredentialOf));
   s->bind("person_id", person_id);

@@ -54,6 +54,10 @@ class AccountStore {
  public:
   explicit AccountStore(Repository& repository) : repo_(repository) {}
 
+  // The people any version of whom had this e-mail address (ASCII letters compared without
+  // case; `email` given in lower case), ordered by id.
+  Result<std::vector<std::string>> personIdsByEmail(const std::string& email);
+
   // std::nullopt when the person has no credential (never had a password or a lock).
   Result<std::optional<Credential>> loadCredential(const std::string& person_id);
   // Sets or replaces the password hash (the lock is kept) with an "account.password" event.

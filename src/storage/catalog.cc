@@ -228,6 +228,9 @@ const Portable& portable() {
             "WHERE seen_day >= :since AND seen_day <= :until ORDER BY seen_day, seq, item");
     put(Query::kSightingRows, "sighting_rows", selectFrom("sightings", kSightingColumns));
 
+    put(Query::kPersonIdsByEmail, "person_ids_by_email",
+        "SELECT DISTINCT person_id FROM person_versions WHERE lower(email) = :email ORDER BY "
+        "person_id");
     put(Query::kCredentialOf, "credential_of",
         selectFrom("account_credentials", kCredentialColumns) + "WHERE person_id = :person_id");
     put(Query::kSetPasswordHash, "set_password_hash",

@@ -159,6 +159,7 @@ enum class Query {
   kSightingsBetween,
   kSightingRows,
   // accounts (account_store.h)
+  kPersonIdsByEmail,  // people ever stored with lower(email) = :email
   kCredentialOf,
   kSetPasswordHash,  // inserts the credential or replaces its hash (keeps the lock)
   kSetLocked,        // inserts the credential (no password) or sets its lock

@@ -805,6 +805,17 @@ TEST_P(StoreContract, CredentialsAreReplacedAndLockedWithEventsThatHoldNoHash) {
   EXPECT_TRUE(check->ok()) << check->problem;
 }
 
+TEST_P(StoreContract, PeopleAreFoundByEmailWithoutCase) {
+  Person upper = person("P-1", "pa");
+  upper.email = "Anna.Berg@Example.ORG";
+  ASSERT_TRUE(repo_->upsertPeople({upper, person("P-2", "pa")}, change()).isOk());
+  AccountStore store(*repo_);
+  auto found = store.personIdsByEmail("anna.berg@example.org");
+  ASSERT_TRUE(found.isOk()) << found.status().toString();
+  EXPECT_EQ(*found, std::vector<std::string>{"P-1"});
+  EXPECT_TRUE(store.personIdsByEmail("nobody@example.org")->empty());
+}
+
 TEST_P(StoreContract, SessionsAreFoundByHashTouchedAndEnded) {
   AccountStore store(*repo_);
   SessionRecord a{"hash-a", "P-1", "csrf-a", 1000, 1000, std::nullopt};
