@@ -266,4 +266,32 @@ Result<std::unique_ptr<Statement>> prepare(Connection& connection, Query query) 
   return prepared;
 }
 
+Result<std::unique_ptr<BulkInsert>> prepareBulkInsert(Connection& connection, Query insert) {
+  BulkTable target;
+  switch (insert) {
+    case Query::kInsertPerson:
+      target = {"person_versions", kPersonColumns, {}};
+      break;
+    case Query::kInsertDevice:
+      target = {"device_versions", kDeviceColumns, {}};
+      break;
+    case Query::kInsertSighting:
+      target = {"sightings", kSightingColumns, {}};
+      break;
+    case Query::kInsertEvent:
+      target = {"events", kEventColumns, {}};
+      break;
+    default:
+      return invalidArgument("no bulk insert for statement " +
+                             std::string(catalog(connection.dialect()).name(insert)));
+  }
+  const Catalog& c = catalog(connection.dialect());
+  target.insert_sql = c.sql(insert);
+  auto bulk = connection.bulkInsert(target);
+  if (!bulk.isOk()) {
+    return Status(bulk.status().code(), std::string(c.name(insert)) + ": " + bulk.status().message());
+  }
+  return bulk;
+}
+
 }  // namespace phaseout::storage
