@@ -464,8 +464,12 @@ std::string_view PostgresStatement::blob(int column) {
 // megabyte at a time; the server checks them as they arrive and answers at the end.
 class PostgresBulkInsert final : public BulkInsert, public ConnectionUser {
  public:
-  PostgresBulkInsert(PostgresConnection& conn, std::string copy_sql, std::vector<std::string> columns)
-      : conn_(conn), copy_sql_(std::move(copy_sql)), params_(std::move(columns)) {}
+  PostgresBulkInsert(PostgresConnection& conn, std::string table, std::string copy_sql,
+                     std::vector<std::string> columns)
+      : conn_(conn),
+        table_(std::move(table)),
+        copy_sql_(std::move(copy_sql)),
+        params_(std::move(columns)) {}
   ~PostgresBulkInsert() override {
     if (open_) {
       // Never finished: abort the COPY, which fails the transaction (nothing half-written).
@@ -512,6 +516,7 @@ class PostgresBulkInsert final : public BulkInsert, public ConnectionUser {
       }
     }
     buffer_ += '\n';
+    ++rows_;
     if (buffer_.size() >= kFlushBytes) PH_RETURN_IF_ERROR(flush());
     return false;
   }
@@ -524,7 +529,15 @@ class PostgresBulkInsert final : public BulkInsert, public ConnectionUser {
 
   Status finish() override {
     if (open_) end();
-    return std::exchange(error_, Status::ok());
+    if (!error_.isOk()) return std::exchange(error_, Status::ok());
+    // A large load leaves the planner's statistics behind (autovacuum catches up later): the
+    // next as-of scan of the table should not be planned on an empty table's numbers. ANALYZE
+    // samples a fixed number of rows, and runs inside the caller's transaction.
+    if (rows_ >= kAnalyzeRows) {
+      rows_ = 0;
+      return conn_.exec("ANALYZE " + table_);
+    }
+    return Status::ok();
   }
 
   // Something else needs the connection: the rows so far are sent and the COPY ended.
@@ -534,6 +547,7 @@ class PostgresBulkInsert final : public BulkInsert, public ConnectionUser {
 
  private:
   static constexpr std::size_t kFlushBytes = 1 << 20;
+  static constexpr std::size_t kAnalyzeRows = 100'000;
 
   void appendEscaped(std::string_view text) {
     for (char c : text) {
@@ -592,9 +606,11 @@ class PostgresBulkInsert final : public BulkInsert, public ConnectionUser {
   }
 
   PostgresConnection& conn_;
+  std::string table_;
   std::string copy_sql_;
   Parameters params_;
   bool open_ = false;
+  std::size_t rows_ = 0;
   std::string buffer_;
   Status error_;
 };
@@ -608,7 +624,8 @@ Result<std::unique_ptr<BulkInsert>> PostgresConnection::bulkInsert(const BulkTab
     columns.emplace_back(c);
   }
   sql += ") FROM STDIN";
-  return std::unique_ptr<BulkInsert>(new PostgresBulkInsert(*this, std::move(sql), std::move(columns)));
+  return std::unique_ptr<BulkInsert>(new PostgresBulkInsert(*this, std::string(target.table),
+                                                            std::move(sql), std::move(columns)));
 }
 
 }  // namespace
