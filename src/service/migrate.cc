@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "service/workspace_access.h"
 #include "storage/database_copy.h"
 #include "storage/open.h"
 #include "storage/repository.h"

@@ -307,11 +307,11 @@ class PostgresConnection final : public Connection {
   Status beginWrite() override {
     // One writer at a time, as SQLite's BEGIN IMMEDIATE: every write appends to the audit
     // chain, whose head it reads first. The lock is released at COMMIT or ROLLBACK.
-    return exec("BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" +
-                std::to_string(kWriterLockKey) + ")");
+    return begin("BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" +
+                 std::to_string(kWriterLockKey) + ")");
   }
   // One snapshot for the whole read; a reader never waits for a writer.
-  Status beginRead() override { return exec("BEGIN ISOLATION LEVEL REPEATABLE READ"); }
+  Status beginRead() override { return begin("BEGIN ISOLATION LEVEL REPEATABLE READ"); }
   Status commit() override {
     release();
     ResultPtr result(PQexec(conn_, "COMMIT"));
@@ -333,6 +333,14 @@ class PostgresConnection final : public Connection {
   Result<std::unique_ptr<BulkInsert>> bulkInsert(const BulkTable& target) override;
 
  private:
+  // A transaction that failed to begin (e.g. the writer lock timed out) is not left open:
+  // no Transaction object will exist to roll it back.
+  Status begin(const std::string& sql) {
+    Status begun = exec(sql);
+    if (!begun.isOk()) (void)rollback();
+    return begun;
+  }
+
   struct Prepared {
     std::string name;
     std::vector<std::string> parameters;
