@@ -7,6 +7,8 @@
 #      plain TEXT tables (the raw engine), and into tables keyed by their id (TEXT PRIMARY KEY).
 #   2. `phaseout directive add`, then `phaseout status --directive pa-iphone-2023 --at
 #      2023-03-20 --format json` over the whole set: wall time and peak memory.
+#   3. `phaseout audit verify`, and `phaseout migrate` to a new SQLite file, where the same
+#      status runs again (the same-run peer for status; its output must be identical).
 # Each import measurement runs REPS times (alternating which side goes first); medians and the
 # largest peak RSS (/usr/bin/time -v) are reported.
 #
@@ -120,6 +122,13 @@ totals=$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1
   "$LOGS/status.out")
 read -r v_ms v_kb v_cpu < <(measure verify "$PHASEOUT" --db "$BASE/bench_phaseout" audit verify) ||
   die "audit verify"
+# The same data on SQLite, in the same run: phaseout migrate copies it over, then the same status.
+remove_db "$OUT/copy.db"
+read -r m_ms m_kb m_cpu < <(measure migrate "$PHASEOUT" migrate --from "$BASE/bench_phaseout" \
+  --to "sqlite://$OUT/copy.db") || die "migrate"
+read -r q_ms q_kb q_cpu < <(measure status-sqlite "$PHASEOUT" --db "$OUT/copy.db" status \
+  --directive pa-iphone-2023 --at "$AS_OF" --format json) || die "status on SQLite"
+cmp -s "$LOGS/status.out" "$LOGS/status-sqlite.out" || die "status differs between the engines"
 
 p_med=$(median "${p_all[@]}")
 s_med=$(median "${s_all[@]}")
@@ -142,6 +151,10 @@ load average $load_before before, $(cut -d' ' -f1 /proc/loadavg) after. Medians 
 |---|---:|---:|---:|
 | phaseout status --at $AS_OF --format json | $(seconds "$t_ms") | $(seconds "$t_cpu") | $(mib "$t_kb") |
 | phaseout audit verify | $(seconds "$v_ms") | $(seconds "$v_cpu") | $(mib "$v_kb") |
+| phaseout migrate to a new SQLite file | $(seconds "$m_ms") | $(seconds "$m_cpu") | $(mib "$m_kb") |
+| **same-run peer:** phaseout status on that SQLite copy | $(seconds "$q_ms") | $(seconds "$q_cpu") | $(mib "$q_kb") |
+
+Status on PostgreSQL vs on SQLite (wall): **$(ratio "$t_ms" "$q_ms")x**; both print the same JSON.
 
 Totals: \`$totals\`
 MD

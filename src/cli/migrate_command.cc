@@ -29,9 +29,10 @@ void registerMigrateCommand(CLI::App& app, CommandContext& ctx) {
   auto* migrate = app.add_subcommand(
       "migrate", "Copy a whole database, audit trail included, into a new, empty one");
   migrate->add_option("--from", f->request.from, "Source database: a path or URL")->required();
-  migrate->add_option("--to", f->request.to,
-                      "Target database, e.g. postgresql://user@host:5432/phaseout (it must hold "
-                      "no rows; its schema is created)")
+  migrate
+      ->add_option("--to", f->request.to,
+                   "Target database, e.g. postgresql://user@host:5432/phaseout (it must hold "
+                   "no rows; its schema is created)")
       ->required();
   migrate->add_option("--format", f->format, "Output format")
       ->check(CLI::IsMember({"text", "json"}));

@@ -47,8 +47,8 @@ Result<MigrateResult> migrateDatabase(const Caller& caller, const MigrateRequest
   const storage::ChangeContext change = changeContext(
       caller, recording, "phaseout migrate from " + std::string(engineName(from->engine)),
       recording.today());
-  PH_ASSIGN_OR_RETURN(auto copied, storage::copyDatabase(*source, *target, change,
-                                                         engineName(from->engine)));
+  PH_ASSIGN_OR_RETURN(auto copied,
+                      storage::copyDatabase(*source, *target, change, engineName(from->engine)));
   MigrateResult result;
   for (const storage::TableCopy& t : copied.tables) result.tables.push_back({t.table, t.rows});
   result.rows = copied.rows;

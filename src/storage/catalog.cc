@@ -289,7 +289,8 @@ Result<std::unique_ptr<BulkInsert>> prepareBulkInsert(Connection& connection, Qu
   target.insert_sql = c.sql(insert);
   auto bulk = connection.bulkInsert(target);
   if (!bulk.isOk()) {
-    return Status(bulk.status().code(), std::string(c.name(insert)) + ": " + bulk.status().message());
+    return Status(bulk.status().code(),
+                  std::string(c.name(insert)) + ": " + bulk.status().message());
   }
   return bulk;
 }

@@ -20,9 +20,9 @@ TEST(SchemaTables, ReadsEveryTableAndColumnFromTheMigrations) {
     }
     return nullptr;
   };
-  for (const char* name : {"events", "person_versions", "device_versions", "directive_versions",
-                           "waivers", "waiver_revocations", "case_steps", "evidence",
-                           "notifications", "sightings"}) {
+  for (const char* name :
+       {"events", "person_versions", "device_versions", "directive_versions", "waivers",
+        "waiver_revocations", "case_steps", "evidence", "notifications", "sightings"}) {
     EXPECT_NE(find(name), nullptr) << name;
   }
   EXPECT_EQ(find("schema_version"), nullptr);

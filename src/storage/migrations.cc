@@ -218,7 +218,8 @@ Status migrate(Connection& connection) {
   }
   for (const Migration& m : migrations()) {
     if (m.version <= current) continue;
-    PH_RETURN_IF_ERROR(connection.exec(dialectSql(connection.dialect(), m.sqlFor(connection.dialect()))));
+    PH_RETURN_IF_ERROR(
+        connection.exec(dialectSql(connection.dialect(), m.sqlFor(connection.dialect()))));
     PH_ASSIGN_OR_RETURN(auto ins, prepare(connection, Query::kInsertSchemaVersion));
     ins->bind("version", std::int64_t{m.version});
     PH_RETURN_IF_ERROR(ins->execute());

@@ -65,9 +65,9 @@ std::string numberParameters(std::string_view sql, std::vector<std::string>& nam
       ++i;
       continue;
     }
-    const bool starts_name = c == ':' && i + 1 < sql.size() &&
-                             (std::isalpha(static_cast<unsigned char>(sql[i + 1])) ||
-                              sql[i + 1] == '_');
+    const bool starts_name =
+        c == ':' && i + 1 < sql.size() &&
+        (std::isalpha(static_cast<unsigned char>(sql[i + 1])) || sql[i + 1] == '_');
     if (!starts_name) {
       out += c;
       continue;
@@ -192,9 +192,7 @@ class PostgresStatement final : public Statement {
   void bindView(std::string_view name, std::string_view text) override {
     params_.setText(name, text);
   }
-  void bind(std::string_view name, std::int64_t value) override {
-    params_.setInteger(name, value);
-  }
+  void bind(std::string_view name, std::int64_t value) override { params_.setInteger(name, value); }
   void bindNull(std::string_view name) override { params_.setNull(name); }
   void bindBlob(std::string_view name, std::string_view bytes) override {
     params_.setText(name, bytes, /*binary=*/true);
@@ -298,7 +296,8 @@ class PostgresConnection final : public Connection {
       if (!result || PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
         return resultError(result.get(), conn_, "postgres prepare");
       }
-      found = prepared_.emplace(std::string(sql), Prepared{std::move(name), std::move(names)}).first;
+      found =
+          prepared_.emplace(std::string(sql), Prepared{std::move(name), std::move(names)}).first;
     }
     return std::unique_ptr<Statement>(
         new PostgresStatement(*this, found->second.name, found->second.parameters));
@@ -492,9 +491,7 @@ class PostgresBulkInsert final : public BulkInsert, public ConnectionUser {
   void bindView(std::string_view name, std::string_view text) override {
     params_.setText(name, text);
   }
-  void bind(std::string_view name, std::int64_t value) override {
-    params_.setInteger(name, value);
-  }
+  void bind(std::string_view name, std::int64_t value) override { params_.setInteger(name, value); }
   void bindNull(std::string_view name) override { params_.setNull(name); }
   void bindBlob(std::string_view name, std::string_view bytes) override {
     params_.setText(name, bytes, /*binary=*/true);
@@ -632,8 +629,8 @@ Result<std::unique_ptr<BulkInsert>> PostgresConnection::bulkInsert(const BulkTab
     columns.emplace_back(c);
   }
   sql += ") FROM STDIN";
-  return std::unique_ptr<BulkInsert>(new PostgresBulkInsert(*this, std::string(target.table),
-                                                            std::move(sql), std::move(columns)));
+  return std::unique_ptr<BulkInsert>(
+      new PostgresBulkInsert(*this, std::string(target.table), std::move(sql), std::move(columns)));
 }
 
 }  // namespace

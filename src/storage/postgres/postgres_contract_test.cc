@@ -2,9 +2,8 @@
 // test gets a database of its own on the throw-away cluster ctest starts (tests/postgres,
 // fixture postgres_cluster), named in PHASEOUT_TEST_POSTGRES. Without a cluster every test
 // reports itself skipped with the reason.
-#include "storage/postgres/postgres_test_cluster.h"
-
 #include "storage/contract/store_contract.h"
+#include "storage/postgres/postgres_test_cluster.h"
 
 namespace phaseout::storage {
 namespace {
