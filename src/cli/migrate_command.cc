@@ -37,7 +37,8 @@ void registerMigrateCommand(CLI::App& app, CommandContext& ctx) {
   migrate->add_option("--format", f->format, "Output format")
       ->check(CLI::IsMember({"text", "json"}));
   migrate->footer(
-      "The copy is whole or absent, and `phaseout --db TARGET audit verify` passes on it.\n"
+      "The rows are copied all or none (the target's schema is created first), and `phaseout --db "
+      "TARGET audit verify` passes on the copy.\n"
       "Exit codes: 0 copied; 1 usage or input error (e.g. target not empty); 2 internal error.");
   migrate->callback([&ctx, f] { ctx.exit_code = runMigrate(ctx, *f); });
 }

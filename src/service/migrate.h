@@ -32,8 +32,9 @@ struct MigrateResult {
 
 // Needs Caller::mayAdminister. Errors: InvalidArgument with field "from"/"to" for a malformed
 // URL, or when both name the same database; FailedPrecondition when the source's schema is not
-// current or the target holds rows already; the engines' errors (Unavailable, ...). Nothing is
-// written to the target unless the whole copy succeeds. Messages never repeat the URLs.
+// current or the target holds rows already; the engines' errors (Unavailable, ...). No row is
+// written to the target unless the whole copy succeeds (its schema is created first, in a
+// transaction of its own). Messages never repeat the URLs.
 Result<MigrateResult> migrateDatabase(const Caller& caller, const MigrateRequest& request,
                                       const Recording& recording);
 

@@ -42,8 +42,8 @@ struct CopyOutcome {
 
 // Copies `from` (whose schema must be current: FailedPrecondition otherwise) into `to`, which
 // is migrated first and must hold no rows (FailedPrecondition naming the first table that has
-// some). One read transaction on `from`, one write transaction on `to`: the copy is whole or
-// absent. Bulk paths on the target (PostgreSQL: COPY).
+// some). One read transaction on `from`, one write transaction on `to` after the migration:
+// the rows are copied all or none. Bulk paths on the target (PostgreSQL: COPY).
 Result<CopyOutcome> copyDatabase(Connection& from, Connection& to, const ChangeContext& change,
                                  std::string_view from_engine);
 
