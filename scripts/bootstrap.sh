@@ -15,6 +15,7 @@ packages=(
   ieee-data  # the IEEE OUI registry phaseout detect reads at run time
   libsodium-dev libcjose-dev  # accounts: argon2id passwords, random secrets; OIDC ID tokens
   python3-jwt python3-cryptography  # the test OpenID provider (tests/oidc)
+  postgresql  # the PostgreSQL server the tests run a throw-away cluster of (libpq-dev: above)
 )
 
 missing=()

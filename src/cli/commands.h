@@ -55,5 +55,6 @@ void registerSightingsCommands(CLI::App& app,
                                CommandContext& ctx);  // sightings list|findings|import
 void registerAccountCommands(CLI::App& app, CommandContext& ctx);  // account password|lock|unlock
 void registerTokenCommands(CLI::App& app, CommandContext& ctx);    // token create|list|revoke
+void registerMigrateCommand(CLI::App& app, CommandContext& ctx);  // migrate --from --to
 
 }  // namespace phaseout::cli

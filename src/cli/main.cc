@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
 #ifndef PH_WITHOUT_SIGHTINGS
   registerSightingsCommands(app, ctx);
 #endif
+  registerMigrateCommand(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -283,7 +283,9 @@ std::span<const Variant> dialectVariants(Dialect dialect) {
     case Dialect::kSqlite:
       return {};  // the portable text is SQLite's
     case Dialect::kPostgres:
-      // The PostgreSQL engine lists here the statements whose text differs on it.
+      // Every statement's portable text runs on PostgreSQL as it is (the engine numbers the
+      // :name parameters; TEXT columns are COLLATE "C", so ORDER BY agrees with SQLite's). A
+      // statement whose SQL must differ there is listed here.
       return {};
   }
   return {};
@@ -308,6 +310,35 @@ Result<std::unique_ptr<Statement>> prepare(Connection& connection, Query query) 
                   std::string(c.name(query)) + ": " + prepared.status().message());
   }
   return prepared;
+}
+
+Result<std::unique_ptr<BulkInsert>> prepareBulkInsert(Connection& connection, Query insert) {
+  BulkTable target;
+  switch (insert) {
+    case Query::kInsertPerson:
+      target = {"person_versions", kPersonColumns, {}};
+      break;
+    case Query::kInsertDevice:
+      target = {"device_versions", kDeviceColumns, {}};
+      break;
+    case Query::kInsertSighting:
+      target = {"sightings", kSightingColumns, {}};
+      break;
+    case Query::kInsertEvent:
+      target = {"events", kEventColumns, {}};
+      break;
+    default:
+      return invalidArgument("no bulk insert for statement " +
+                             std::string(catalog(connection.dialect()).name(insert)));
+  }
+  const Catalog& c = catalog(connection.dialect());
+  target.insert_sql = c.sql(insert);
+  auto bulk = connection.bulkInsert(target);
+  if (!bulk.isOk()) {
+    return Status(bulk.status().code(),
+                  std::string(c.name(insert)) + ": " + bulk.status().message());
+  }
+  return bulk;
 }
 
 }  // namespace phaseout::storage

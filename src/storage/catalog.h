@@ -211,4 +211,9 @@ const Catalog& catalog(Dialect dialect);
 // Prepares the statement for the connection's dialect; a failure names the statement.
 Result<std::unique_ptr<Statement>> prepare(Connection& connection, Query query);
 
+// A bulk insert (Connection::bulkInsert) for one of the INSERT statements built from a column
+// list (kInsertPerson, kInsertDevice, kInsertSighting, kInsertEvent); InvalidArgument for any
+// other statement. A failure names the statement.
+Result<std::unique_ptr<BulkInsert>> prepareBulkInsert(Connection& connection, Query insert);
+
 }  // namespace phaseout::storage

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string_view>
 
 #include "core/status.h"
@@ -40,6 +41,26 @@ class Statement {
   virtual void reset() = 0;
 };
 
+// Rows appended to one table in bulk (an import's millions of versions): bind each column by
+// name as on any Statement, execute() once per row (it returns no rows), then finish(). An
+// engine may send rows in batches (PostgreSQL: COPY), so a bad row may fail a later execute()
+// or finish(); the rows are written only once finish() succeeded, inside the caller's write
+// transaction. Nothing else may run on the connection between the first execute() and
+// finish() (an engine may end the batch early if something does).
+class BulkInsert : public Statement {
+ public:
+  virtual Status finish() = 0;
+};
+
+// What a bulk insert writes: `table` and its `columns`, and the same as one portable INSERT
+// statement with a parameter named after each column (what an engine without a bulk path runs
+// once per row).
+struct BulkTable {
+  std::string_view table;
+  std::span<const std::string_view> columns;
+  std::string_view insert_sql;
+};
+
 enum class Dialect { kSqlite, kPostgres };
 
 class Connection {
@@ -58,6 +79,9 @@ class Connection {
   // A hint that this connection will read large tables once, front to back: an engine may
   // shrink its page cache (SQLite: cache_size) since nothing read will be read again.
   virtual void hintSinglePass() {}
+  // A bulk insert into `target` (see BulkInsert). The default runs target.insert_sql once per
+  // row (SQLite: a prepared INSERT inside the transaction is already its fast path).
+  virtual Result<std::unique_ptr<BulkInsert>> bulkInsert(const BulkTable& target);
 };
 
 // Rolls back on destruction unless commit() succeeded.

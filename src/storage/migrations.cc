@@ -1,5 +1,6 @@
 #include "storage/migrations.h"
 
+#include <cctype>
 #include <string>
 
 #include "storage/catalog.h"
@@ -166,6 +167,50 @@ CREATE TABLE tokens (
   return kMigrations;
 }
 
+std::string_view Migration::sqlFor(Dialect dialect) const {
+  for (const MigrationVariant& v : variants) {
+    if (v.dialect == dialect) return v.sql;
+  }
+  return sql;
+}
+
+namespace {
+
+bool isWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// Every TEXT type (the whole word, outside quotes) followed by `suffix`.
+std::string suffixTextType(std::string_view sql, std::string_view suffix) {
+  constexpr std::string_view kText = "TEXT";
+  std::string out;
+  out.reserve(sql.size() + 64);
+  char quote = 0;
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    const char c = sql[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+      out += c;
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      quote = c;
+      out += c;
+      continue;
+    }
+    const bool word = sql.substr(i, kText.size()) == kText && (i == 0 || !isWordChar(sql[i - 1])) &&
+                      (i + kText.size() == sql.size() || !isWordChar(sql[i + kText.size()]));
+    if (word) {
+      out += kText;
+      out += suffix;
+      i += kText.size() - 1;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string dialectSql(Dialect dialect, std::string_view sql) {
   // Clustered tables make the as-of scans (ordered by id, then valid_from) sequential reads.
   constexpr std::string_view kWithoutRowid = "{without_rowid}";
@@ -180,6 +225,7 @@ std::string dialectSql(Dialect dialect, std::string_view sql) {
   for (auto pos = out.find(kBlob); pos != std::string::npos; pos = out.find(kBlob, pos)) {
     out.replace(pos, kBlob.size(), blob);
   }
+  if (dialect == Dialect::kPostgres) out = suffixTextType(out, " COLLATE \"C\"");
   return out;
 }
 
@@ -204,7 +250,8 @@ Status migrate(Connection& connection) {
   }
   for (const Migration& m : migrations()) {
     if (m.version <= current) continue;
-    PH_RETURN_IF_ERROR(connection.exec(dialectSql(connection.dialect(), m.sql)));
+    PH_RETURN_IF_ERROR(
+        connection.exec(dialectSql(connection.dialect(), m.sqlFor(connection.dialect()))));
     PH_ASSIGN_OR_RETURN(auto ins, prepare(connection, Query::kInsertSchemaVersion));
     ins->bind("version", std::int64_t{m.version});
     PH_RETURN_IF_ERROR(ins->execute());

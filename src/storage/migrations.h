@@ -11,6 +11,12 @@
 
 namespace phaseout::storage {
 
+// A dialect's own text for a migration whose portable SQL cannot serve it.
+struct MigrationVariant {
+  Dialect dialect;
+  std::string_view sql;  // run instead of Migration::sql, after dialectSql() like it
+};
+
 struct Migration {
   int version;
   std::string_view description;
@@ -18,8 +24,16 @@ struct Migration {
   // "{without_rowid}" (SQLite's clustered tables) and "{blob}" (BLOB / BYTEA), which
   // dialectSql() fills in.
   std::string_view sql;
+  // Rarely needed: whole replacements for a dialect where markers are not enough.
+  std::vector<MigrationVariant> variants = {};
+
+  // The text `dialect` runs: its variant if there is one, else the portable SQL.
+  std::string_view sqlFor(Dialect dialect) const;
 };
 
+// Fills in the markers for `dialect`. On PostgreSQL every TEXT column is also declared
+// COLLATE "C": text compares and sorts by bytes, as on SQLite, so ids come out in the same
+// order on both engines (and the id-range splits of a load agree with ORDER BY).
 std::string dialectSql(Dialect dialect, std::string_view sql);
 
 const std::vector<Migration>& migrations();

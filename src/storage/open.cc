@@ -3,6 +3,7 @@
 #include <cctype>
 #include <optional>
 
+#include "storage/postgres/postgres_connection.h"
 #include "storage/sqlite/sqlite_connection.h"
 
 namespace phaseout::storage {
@@ -111,10 +112,13 @@ Result<std::unique_ptr<Connection>> open(const DatabaseUrl& url, const OpenOptio
       sqlite.busy_timeout_ms = options.busy_timeout_ms;
       return openSqlite(url.location, sqlite);
     }
-    case Engine::kPostgres:
-      return invalidArgument(
-          "engine not built yet: PostgreSQL is planned for a later phaseout; use a SQLite "
-          "database (a path or sqlite:///path)");
+    case Engine::kPostgres: {
+      // The database itself must exist (CREATE DATABASE is the server administrator's);
+      // `create` has nothing to create here. Writers wait for each other as long as SQLite's.
+      PostgresOptions postgres;
+      postgres.lock_timeout_ms = options.busy_timeout_ms;
+      return openPostgres(url.location, postgres);
+    }
   }
   return internalError("unknown storage engine");
 }

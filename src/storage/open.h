@@ -6,7 +6,9 @@
 //   sqlite:rel/path.db        the same
 //   sqlite::memory:, :memory: an SQLite database private to the connection (no second reader)
 //   path/to/file.db           a bare path: an SQLite file, as before URLs existed
-//   postgresql://..., postgres://...  recognised; the engine is planned, not built
+//   postgresql://user[:password]@host[:port]/dbname[?options], postgres://...
+//                             a PostgreSQL database (it must exist; libpq reads the URL, so
+//                             PGPASSWORD, ~/.pgpass and ?sslmode= work as for psql)
 //
 // In URL forms, %XX escapes are decoded (sqlite:///tmp/my%20db.db); bare paths are taken as
 // they are. A string starting with another `scheme://` is refused rather than taken for a file.

@@ -76,7 +76,8 @@ Result<UpsertCounts> upsertVersions(Repository& repo,
   for (const Record& r : latest) by_id.emplace(id_of(r), &r);
   // The event comes first so rows can carry its seq; its digest is known only after the rows,
   // so the event is appended last, inside the same transaction, and must get this seq.
-  PH_ASSIGN_OR_RETURN(auto insert, prepare(conn, insert_query));
+  // A bulk path: the rows go out in batches (PostgreSQL: COPY), not one statement each.
+  PH_ASSIGN_OR_RETURN(auto insert, prepareBulkInsert(conn, insert_query));
   PH_ASSIGN_OR_RETURN(auto last, prepare(conn, Query::kLastEvent));
   PH_ASSIGN_OR_RETURN(bool has_last, last->step());
   const std::int64_t seq = has_last ? last->integer(0) + 1 : 1;
@@ -113,6 +114,7 @@ Result<UpsertCounts> upsertVersions(Repository& repo,
     return Status::ok();
   };
   PH_RETURN_IF_ERROR(produce(store));
+  PH_RETURN_IF_ERROR(insert->finish());
   records = counts.added + counts.updated + counts.unchanged;
   nlohmann::ordered_json detail;
   detail["source"] = change.source;

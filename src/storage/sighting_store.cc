@@ -230,7 +230,7 @@ Result<RecordedBatch> SightingStore::recordSightings(const std::vector<Sighting>
   e.subject = subject.empty() ? change.source : subject;
   e.payload = rowsPayload(detail, digest);
   PH_ASSIGN_OR_RETURN(std::int64_t seq, repo_.appendEvent(std::move(e)));
-  PH_ASSIGN_OR_RETURN(auto ins, prepare(repo_.connection(), Query::kInsertSighting));
+  PH_ASSIGN_OR_RETURN(auto ins, prepareBulkInsert(repo_.connection(), Query::kInsertSighting));
   for (const Columns& c : rows) {
     ins->bind("seq", seq);
     ins->bind("item", c.item);
@@ -255,6 +255,7 @@ Result<RecordedBatch> SightingStore::recordSightings(const std::vector<Sighting>
     PH_RETURN_IF_ERROR(ins->execute());
     ins->reset();
   }
+  PH_RETURN_IF_ERROR(ins->finish());
   return RecordedBatch{seq, sightings.size()};
 }
 

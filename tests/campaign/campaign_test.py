@@ -9,11 +9,13 @@ import json
 import os
 import pathlib
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import unittest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "postgres"))
+import pg_cluster  # noqa: E402  (the database a test runs on: SQLite, or PostgreSQL)
 
 PHASEOUT = None
 SOURCE = None
@@ -33,7 +35,7 @@ def run(db, *args, expect=0):
 class CampaignTest(unittest.TestCase):
     def setUp(self):
         self.tmp = pathlib.Path(tempfile.mkdtemp(prefix="phaseout_campaign_"))
-        self.db = str(self.tmp / "c.db")
+        self.db = pg_cluster.database(self.tmp / "c.db", "campaign")
         run(self.db, "init")
         run(self.db, "import", "people", str(FIXTURE / "people.csv"))
         run(self.db, "import", "devices", str(FIXTURE / "devices.csv"))
@@ -222,20 +224,20 @@ class CampaignTest(unittest.TestCase):
         self.assertEqual(events[-1]["actor"], "officer")
         disposition = [e for e in events if e["kind"] == "disposition"][0]
 
-        # Un-destroy the phone behind phaseout's back, with the sqlite3 shell.
-        subprocess.run(["sqlite3", self.db, "UPDATE device_versions SET state = 'active' "
-                        "WHERE device_id = 'D-01' AND state = 'destroyed'"], check=True)
+        # Un-destroy the phone behind phaseout's back, with the engine's own shell.
+        pg_cluster.sql(self.db, "UPDATE device_versions SET state = 'active' "
+                       "WHERE device_id = 'D-01' AND state = 'destroyed'")
         proc = run(self.db, "audit", "verify", "--format", "json", expect=3)
         bad = json.loads(proc.stdout)
         self.assertFalse(bad["ok"])
         self.assertEqual(bad["first_broken_entry"], disposition["seq"])
-        subprocess.run(["sqlite3", self.db, "UPDATE device_versions SET state = 'destroyed' "
-                        "WHERE device_id = 'D-01' AND seq = %d" % disposition["seq"]], check=True)
+        pg_cluster.sql(self.db, "UPDATE device_versions SET state = 'destroyed' "
+                       "WHERE device_id = 'D-01' AND seq = %d" % disposition["seq"])
         run(self.db, "audit", "verify")
 
         # Change who granted the waiver in the event itself.
-        subprocess.run(["sqlite3", self.db, "UPDATE events SET actor = 'someone' WHERE kind = "
-                        "'waiver.grant'"], check=True)
+        pg_cluster.sql(self.db, "UPDATE events SET actor = 'someone' WHERE kind = "
+                       "'waiver.grant'")
         proc = run(self.db, "audit", "verify", expect=3)
         self.assertIn("BROKEN at entry %d" % events[-1]["seq"], proc.stdout)
 
@@ -257,11 +259,11 @@ class CampaignTest(unittest.TestCase):
         self.assertEqual(notes, {f"{w}{i}" for w in ("alice", "bob") for i in range(15)})
         verify = json.loads(run(self.db, "audit", "verify", "--format", "json").stdout)
         self.assertTrue(verify["ok"])
-        with sqlite3.connect(self.db) as conn:
-            self.assertEqual(conn.execute("SELECT count(*) FROM case_steps").fetchone()[0], 30)
+        self.assertEqual(pg_cluster.sql(self.db, "SELECT count(*) FROM case_steps"), ["30"])
 
 
 if __name__ == "__main__":
+    pg_cluster.exit_if_unavailable()
     PHASEOUT = os.path.abspath(sys.argv.pop(1))
     SOURCE = pathlib.Path(sys.argv.pop(1)).resolve()
     unittest.main(verbosity=2)

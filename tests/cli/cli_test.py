@@ -15,6 +15,9 @@ import sys
 import tempfile
 import unittest
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "postgres"))
+import pg_cluster  # noqa: E402  (the database a test runs on: SQLite, or PostgreSQL)
+
 PHASEOUT = None
 SOURCE = None
 FIXTURE = pathlib.Path(__file__).resolve().parent / "fixture"
@@ -33,7 +36,7 @@ def run(db, *args, expect=0):
 class CliTest(unittest.TestCase):
     def setUp(self):
         self.tmp = pathlib.Path(tempfile.mkdtemp(prefix="phaseout_cli_"))
-        self.db = str(self.tmp / "test.db")
+        self.db = pg_cluster.database(self.tmp / "test.db", "cli")
         run(self.db, "init")
         run(self.db, "import", "people", str(FIXTURE / "people.csv"))
         run(self.db, "import", "devices", str(FIXTURE / "devices.csv"))
@@ -270,6 +273,7 @@ class CliTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
+    pg_cluster.exit_if_unavailable()
     PHASEOUT = os.path.abspath(sys.argv.pop(1))
     SOURCE = pathlib.Path(sys.argv.pop(1)).resolve()
     unittest.main(verbosity=2)

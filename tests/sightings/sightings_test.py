@@ -15,11 +15,13 @@ import json
 import os
 import pathlib
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import unittest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "postgres"))
+import pg_cluster  # noqa: E402  (the database a test runs on: SQLite, or PostgreSQL)
 
 PHASEOUT = None
 SOURCE = None
@@ -62,7 +64,7 @@ def service(name, user_agent, user="", line=1):
 class Base(unittest.TestCase):
     def setUp(self):
         self.tmp = pathlib.Path(tempfile.mkdtemp(prefix="phaseout_sightings_"))
-        self.db = str(self.tmp / "s.db")
+        self.db = pg_cluster.database(self.tmp / "s.db", "sightings")
         run(self.db, "init")
         run(self.db, "import", "people", str(DATA / "people.csv"))
         run(self.db, "import", "devices", str(DATA / "devices.csv"))
@@ -101,8 +103,7 @@ class Base(unittest.TestCase):
         return str(json_path)
 
     def count_rows(self, table):
-        with sqlite3.connect(self.db) as conn:
-            return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        return int(pg_cluster.sql(self.db, f"SELECT count(*) FROM {table}")[0])
 
 
 class SightingsTest(Base):
@@ -348,22 +349,23 @@ class SightingsAuditTest(Base):
         self.assertEqual(len(batch), 1)
         self.assertEqual(batch[0]["payload"]["rows"], 2)
         # Make the iPhone an Android phone behind phaseout's back.
-        subprocess.run(["sqlite3", self.db, "UPDATE sightings SET platform = 'android' "
-                        "WHERE sighting_key = 'mac:aa:bb:cc:00:00:01'"], check=True)
+        pg_cluster.sql(self.db, "UPDATE sightings SET platform = 'android' "
+                       "WHERE sighting_key = 'mac:aa:bb:cc:00:00:01'")
         proc = run(self.db, "audit", "verify", "--format", "json", expect=3)
         bad = json.loads(proc.stdout)
         self.assertFalse(bad["ok"])
         self.assertEqual(bad["first_broken_entry"], batch[0]["seq"])
-        subprocess.run(["sqlite3", self.db, "UPDATE sightings SET platform = 'ios' "
-                        "WHERE sighting_key = 'mac:aa:bb:cc:00:00:01'"], check=True)
+        pg_cluster.sql(self.db, "UPDATE sightings SET platform = 'ios' "
+                       "WHERE sighting_key = 'mac:aa:bb:cc:00:00:01'")
         run(self.db, "audit", "verify")
         # Removing a sighting is caught too.
-        subprocess.run(["sqlite3", self.db, "DELETE FROM sightings WHERE sighting_key = "
-                        "'ip:10.0.0.5'"], check=True)
+        pg_cluster.sql(self.db, "DELETE FROM sightings WHERE sighting_key = "
+                       "'ip:10.0.0.5'")
         run(self.db, "audit", "verify", expect=3)
 
 
 if __name__ == "__main__":
+    pg_cluster.exit_if_unavailable()
     PHASEOUT = os.path.abspath(sys.argv.pop(1))
     SOURCE = pathlib.Path(sys.argv.pop(1)).resolve()
     SHARED = sys.argv.pop(1)

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# PostgreSQL benchmark. On a throw-away cluster (tests/postgres/pg_cluster.py: initdb + pg_ctl on
+# a free loopback port; fsync=off, synchronous_commit=off for both sides alike) and the same
+# generated CSV files:
+#   1. `phaseout init` + `phaseout import people` + `phaseout import devices` into an empty
+#      database (COPY underneath), against the peer: psql's `\copy` of the same two files into
+#      plain TEXT tables (the raw engine), and into tables keyed by their id (TEXT PRIMARY KEY).
+#   2. `phaseout directive add`, then `phaseout status --directive pa-iphone-2023 --at
+#      2023-03-20 --format json` over the whole set: wall time and peak memory.
+#   3. `phaseout audit verify`, and `phaseout migrate` to a new SQLite file, where the same
+#      status runs again (the same-run peer for status; its output must be identical).
+# Each import measurement runs REPS times (alternating which side goes first); medians and the
+# largest peak RSS (/usr/bin/time -v) are reported.
+#
+# Environment (all optional):
+#   PEOPLE, DEVICES, SEED   size of the generated organisation (500000, 1000000, 1); the issue's
+#                           size is PEOPLE=5000000 DEVICES=10000000
+#   REPS                    repetitions (1)
+#   PH_BUILD, PH_BENCH_OUT  as for bench/inventory/run.sh; this writes $PH_BENCH_OUT/postgres/
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BENCH_NAME=postgres
+source "$ROOT/bench/common.sh"
+PH_BUILD=${PH_BUILD:-$ROOT/build/release}
+PH_BENCH_OUT=${PH_BENCH_OUT:-$ROOT/build/bench}
+PEOPLE=${PEOPLE:-500000}
+DEVICES=${DEVICES:-1000000}
+SEED=${SEED:-1}
+REPS=${REPS:-1}
+AS_OF=2023-03-20
+PHASEOUT=$PH_BUILD/src/cli/phaseout
+GENERATOR=$PH_BUILD/bench/bench_generate_inventory
+OUT=$PH_BENCH_OUT/postgres
+CSV=$OUT/csv
+LOGS=$OUT/logs
+STATE=$OUT/cluster.json
+
+for tool in "$PHASEOUT" "$GENERATOR"; do
+  [[ -x $tool ]] || die "$tool not found; run 'make build' first (or set PH_BUILD)"
+done
+mkdir -p "$CSV" "$LOGS"
+rm -f "$LOGS"/*
+load_before=$(cut -d' ' -f1 /proc/loadavg)
+
+python3 "$ROOT/tests/postgres/pg_cluster.py" start "$STATE" >/dev/null || die "cluster start"
+trap 'python3 "$ROOT/tests/postgres/pg_cluster.py" stop "$STATE" >/dev/null' EXIT
+if grep -q unavailable "$STATE"; then die "no cluster: $(cat "$STATE")"; fi
+read -r BIN PORT < <(python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(s["bin"], s["port"])' "$STATE")
+BASE=postgresql://phaseout@127.0.0.1:$PORT
+psql_on() { "$BIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$BASE/$1" "${@:2}"; }
+fresh_db() { psql_on postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"; }
+
+if [[ ! -s $CSV/devices.csv || $(cat "$CSV/size" 2>/dev/null) != "$PEOPLE $DEVICES $SEED" ]]; then
+  echo "bench/postgres: generating $PEOPLE people and $DEVICES devices (seed $SEED)"
+  measure generate "$GENERATOR" --people "$PEOPLE" --devices "$DEVICES" --seed "$SEED" \
+    --out "$CSV" >/dev/null || die "generate"
+  echo "$PEOPLE $DEVICES $SEED" >"$CSV/size"
+fi
+columns() { head -n 1 "$1" | tr -d '\r' | sed 's/,/ TEXT, /g; s/$/ TEXT/'; }
+keyed() { columns "$1" | sed 's/ TEXT/ TEXT PRIMARY KEY/'; }
+cat >"$OUT/peer.sql" <<SQL
+CREATE TABLE people ($(columns "$CSV/people.csv"));
+CREATE TABLE devices ($(columns "$CSV/devices.csv"));
+\\copy people FROM '$CSV/people.csv' WITH (FORMAT csv, HEADER true)
+\\copy devices FROM '$CSV/devices.csv' WITH (FORMAT csv, HEADER true)
+SQL
+cat >"$OUT/peer-keyed.sql" <<SQL
+CREATE TABLE people ($(keyed "$CSV/people.csv"));
+CREATE TABLE devices ($(keyed "$CSV/devices.csv"));
+\\copy people FROM '$CSV/people.csv' WITH (FORMAT csv, HEADER true)
+\\copy devices FROM '$CSV/devices.csv' WITH (FORMAT csv, HEADER true)
+SQL
+
+run_phaseout() {
+  local rep=$1 a b c
+  fresh_db bench_phaseout
+  a=$(measure "phaseout-init-$rep" "$PHASEOUT" --db "$BASE/bench_phaseout" init) || return 1
+  b=$(measure "phaseout-people-$rep" "$PHASEOUT" --db "$BASE/bench_phaseout" import people \
+    "$CSV/people.csv") || return 1
+  c=$(measure "phaseout-devices-$rep" "$PHASEOUT" --db "$BASE/bench_phaseout" import devices \
+    "$CSV/devices.csv") || return 1
+  echo "$a $b $c" | awk '{p = $2; if ($5 > p) p = $5; if ($8 > p) p = $8;
+    print $1 + $4 + $7, p, $3 + $6 + $9, $4, $7}'
+}
+run_peer() {
+  local rep=$1 db=$2 script=$3
+  fresh_db "$db"
+  measure "$db-$rep" "$BIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$BASE/$db" -f "$script"
+}
+
+p_all=() s_all=() k_all=()
+for ((rep = 1; rep <= REPS; rep++)); do
+  if ((rep % 2 == 1)); then
+    read -r p_ms p_kb p_cpu p_people p_devices < <(run_phaseout "$rep") || die "phaseout import"
+    read -r s_ms s_kb s_cpu < <(run_peer "$rep" bench_peer "$OUT/peer.sql") || die "psql \\copy"
+  else
+    read -r s_ms s_kb s_cpu < <(run_peer "$rep" bench_peer "$OUT/peer.sql") || die "psql \\copy"
+    read -r p_ms p_kb p_cpu p_people p_devices < <(run_phaseout "$rep") || die "phaseout import"
+  fi
+  read -r k_ms k_kb k_cpu < <(run_peer "$rep" bench_peer_keyed "$OUT/peer-keyed.sql") ||
+    die "psql \\copy (keyed)"
+  p_all+=("$p_ms") s_all+=("$s_ms") k_all+=("$k_ms")
+  echo "  rep $rep: phaseout $(seconds "$p_ms") s (people $(seconds "$p_people") s, devices" \
+    "$(seconds "$p_devices") s, peak $(mib "$p_kb") MiB); psql \\copy $(seconds "$s_ms") s;" \
+    "keyed $(seconds "$k_ms") s"
+done
+for table in people devices; do
+  want=$PEOPLE
+  [[ $table == devices ]] && want=$DEVICES
+  grep -q "imported $want $table" "$LOGS/phaseout-$table-$REPS.out" ||
+    die "phaseout import $table did not report $want records"
+  got=$(psql_on bench_peer -At -c "SELECT count(*) FROM $table")
+  [[ $got == "$want" ]] || die "peer: $table holds $got rows, expected $want"
+done
+
+measure directive-add "$PHASEOUT" --db "$BASE/bench_phaseout" directive add \
+  "$ROOT/examples/directives/pa-iphone-2023.yaml" >/dev/null || die "directive add"
+read -r t_ms t_kb t_cpu < <(measure status "$PHASEOUT" --db "$BASE/bench_phaseout" status \
+  --directive pa-iphone-2023 --at "$AS_OF" --format json) || die "status"
+totals=$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["totals"]))' \
+  "$LOGS/status.out")
+read -r v_ms v_kb v_cpu < <(measure verify "$PHASEOUT" --db "$BASE/bench_phaseout" audit verify) ||
+  die "audit verify"
+# The same data on SQLite, in the same run: phaseout migrate copies it over, then the same status.
+remove_db "$OUT/copy.db"
+read -r m_ms m_kb m_cpu < <(measure migrate "$PHASEOUT" migrate --from "$BASE/bench_phaseout" \
+  --to "sqlite://$OUT/copy.db") || die "migrate"
+read -r q_ms q_kb q_cpu < <(measure status-sqlite "$PHASEOUT" --db "$OUT/copy.db" status \
+  --directive pa-iphone-2023 --at "$AS_OF" --format json) || die "status on SQLite"
+cmp -s "$LOGS/status.out" "$LOGS/status-sqlite.out" || die "status differs between the engines"
+
+p_med=$(median "${p_all[@]}")
+s_med=$(median "${s_all[@]}")
+k_med=$(median "${k_all[@]}")
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+cat >"$OUT/results.md" <<MD
+### PostgreSQL: import and status ($(date -u +%Y-%m-%d))
+
+Command: \`PEOPLE=$PEOPLE DEVICES=$DEVICES REPS=$REPS bench/postgres/run.sh\`; PostgreSQL
+$("$BIN/postgres" --version | awk '{print $3}') (throw-away cluster, fsync=off), $(nproc) cores,
+load average $load_before before, $(cut -d' ' -f1 /proc/loadavg) after. Medians of $REPS run(s).
+
+| Import of the same CSV files | wall (s) | phaseout vs this |
+|---|---:|---:|
+| phaseout init + import people + import devices | $(seconds "$p_med") | |
+| **peer:** psql \\copy into plain TEXT tables | $(seconds "$s_med") | **$(ratio "$p_med" "$s_med")x** |
+| psql \\copy into tables keyed by TEXT PRIMARY KEY | $(seconds "$k_med") | $(ratio "$p_med" "$k_med")x |
+
+| Over the whole set | wall (s) | CPU (s) | peak RSS (MiB) |
+|---|---:|---:|---:|
+| phaseout status --at $AS_OF --format json | $(seconds "$t_ms") | $(seconds "$t_cpu") | $(mib "$t_kb") |
+| phaseout audit verify | $(seconds "$v_ms") | $(seconds "$v_cpu") | $(mib "$v_kb") |
+| phaseout migrate to a new SQLite file | $(seconds "$m_ms") | $(seconds "$m_cpu") | $(mib "$m_kb") |
+| **same-run peer:** phaseout status on that SQLite copy | $(seconds "$q_ms") | $(seconds "$q_cpu") | $(mib "$q_kb") |
+
+Status on PostgreSQL vs on SQLite (wall): **$(ratio "$t_ms" "$q_ms")x**; both print the same JSON.
+
+Totals: \`$totals\`
+MD
+echo
+cat "$OUT/results.md"
