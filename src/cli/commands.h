@@ -41,6 +41,7 @@ bool stdoutIsTerminal();
 bool stderrIsTerminal();
 
 void registerInventoryCommands(CLI::App& app, CommandContext& ctx);  // init, import
+void registerDeviceCommands(CLI::App& app, CommandContext& ctx);     // device list|show
 void registerDirectiveCommands(CLI::App& app,
                                CommandContext& ctx);                // directive add|check|list|show
 void registerStatusCommands(CLI::App& app, CommandContext& ctx);    // status, report

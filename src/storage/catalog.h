@@ -47,6 +47,9 @@ inline constexpr std::array<std::string_view, 20> kSightingColumns = {
     "seq",   "item",      "sighting_key",   "seen_day", "first_seen_ms", "last_seen_ms", "macs",
     "ips",   "hostnames", "users",          "serial",   "vendor",        "platform",     "kind",
     "model", "level",     "confidence_ppm", "sources",  "services",      "evidence"};
+inline constexpr std::array<std::string_view, 12> kSourceRecordColumns = {
+    "source",      "record_id", "seq",      "device_id",  "file",         "location",
+    "exported_ms", "synced_ms", "presence", "holder_ref", "holder_match", "fields"};
 // What a directive record is read as: its version row and the event that wrote it.
 inline constexpr std::array<std::string_view, 7> kDirectiveRecordColumns = {
     "d.directive_id", "d.version",     "d.valid_from", "d.title",
@@ -151,6 +154,11 @@ enum class Query {
   kInsertSighting,
   kSightingsBetween,
   kSightingRows,
+  // source records (import provenance)
+  kInsertSourceRecord,
+  kSourceRecords,          // every row, ordered by (source, record_id, seq)
+  kSourceRecordsOfDevice,  // the rows of :device_id, ordered the same way
+  kSourceRecordRows,       // every row, unordered (audit digests)
 
   kCount  // not a statement
 };

@@ -41,7 +41,7 @@ Result<PeopleMapping> parsePeopleMapping(std::string_view yaml, std::string_view
     if (!root.IsMap()) return problem(file, root, "expected a mapping of settings");
     for (auto it = root.begin(); it != root.end(); ++it) {
       const std::string key = it->first.as<std::string>();
-      const YAML::Node& value = it->second;
+      const YAML::Node value = it->second;
       if (key == "person_id" || key == "unit" || key == "unit_prefix" || key == "status" ||
           key == "manager_role") {
         if (!value.IsScalar()) return problem(file, value, key + ": expected a single value");
