@@ -37,10 +37,12 @@ int runInit(const CommandContext& ctx) {
 int runImport(const CommandContext& ctx, service::ImportKind kind, const ImportOptions& opt) {
   auto on = parseDateFlag("--on", opt.on);
   if (!on.isOk()) return reportError(on.status());
-  service::ImportRequest request{kind, opt.file, opt.from, service::Recording{*on, nowMs()}};
-  request.full = opt.full;
-  request.dry_run = opt.dry_run;
-  request.map_path = opt.map;
+  const service::ImportRequest request{kind, opt.file, opt.from,
+                                       service::Recording{*on, nowMs()}};
+  service::ImportOptions options;
+  options.full = opt.full;
+  options.dry_run = opt.dry_run;
+  options.map_path = opt.map;
   auto ws = service::Workspace::open(ctx.db_path);
   if (!ws.isOk()) return reportError(ws.status());
   const std::string what(service::name(kind));
@@ -49,7 +51,7 @@ int runImport(const CommandContext& ctx, service::ImportKind kind, const ImportO
     progress.update(stage, done, total);
   };
   auto summary = service::importInventory(service::Caller::localOperator(ctx.actor), **ws, request,
-                                          on_progress);
+                                          options, on_progress);
   progress.finish();
   if (!summary.isOk()) {
     if (summary.status().code() == StatusCode::kInvalidArgument &&

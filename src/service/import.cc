@@ -136,7 +136,8 @@ class HolderIndex {
 // An external source's devices: parsed, matched, merged, stored with their provenance as one
 // event (or, for a dry run, only counted).
 Result<ImportSummary> importExternal(const Caller& caller, Workspace& workspace,
-                                     const ImportRequest& request, const inventory::Source& source,
+                                     const ImportRequest& request, const ImportOptions& options,
+                                     const inventory::Source& source,
                                      const std::string& text, ImportSummary summary) {
   storage::Repository& repository = WorkspaceAccess::repository(workspace);
   PH_ASSIGN_OR_RETURN(const std::vector<inventory::SourcedDevice> incoming,
@@ -151,8 +152,8 @@ Result<ImportSummary> importExternal(const Caller& caller, Workspace& workspace,
   inventory::MergeRequest merge;
   merge.source = std::string(source.name);
   merge.file = request.path;
-  merge.exported_ms = request.exported_ms != 0 ? request.exported_ms : modificationMs(request.path);
-  merge.full = request.full;
+  merge.exported_ms = options.exported_ms != 0 ? options.exported_ms : modificationMs(request.path);
+  merge.full = options.full;
   const inventory::MergePlan plan =
       inventory::planMerge(merge, incoming, stored, current,
                            [&](std::string_view ref) { return holders.resolve(ref); });
@@ -162,7 +163,7 @@ Result<ImportSummary> importExternal(const Caller& caller, Workspace& workspace,
   summary.counts.added = plan.counts.added;
   summary.counts.updated = plan.counts.updated;
   summary.counts.unchanged = plan.counts.unchanged;
-  if (request.dry_run) return summary;  // the transaction rolls back
+  if (options.dry_run) return summary;  // the transaction rolls back
 
   nlohmann::ordered_json detail;
   detail["source"] = request.path;
@@ -174,7 +175,7 @@ Result<ImportSummary> importExternal(const Caller& caller, Workspace& workspace,
   detail["merged"] = plan.counts.merged;
   detail["missing"] = plan.counts.missing;
   detail["unmatched_holders"] = plan.counts.unmatched_holders;
-  detail["full"] = request.full;
+  detail["full"] = options.full;
   const storage::ChangeContext change = changeContext(caller, request.recording, request.path);
   PH_ASSIGN_OR_RETURN(const std::int64_t seq,
                       store.recordMerge(plan, change, "import.devices", detail));
@@ -211,6 +212,12 @@ std::string_view name(ImportKind kind) {
 
 Result<ImportSummary> importInventory(const Caller& caller, Workspace& workspace,
                                       const ImportRequest& request, const ProgressFn& progress) {
+  return importInventory(caller, workspace, request, ImportOptions{}, progress);
+}
+
+Result<ImportSummary> importInventory(const Caller& caller, Workspace& workspace,
+                                      const ImportRequest& request, const ImportOptions& options,
+                                      const ProgressFn& progress) {
   const bool people = request.kind == ImportKind::kPeople;
   PH_RETURN_IF_ERROR(caller.mayAdminister(people ? "import people" : "import devices"));
   storage::Repository& repository = WorkspaceAccess::repository(workspace);
@@ -220,7 +227,7 @@ Result<ImportSummary> importInventory(const Caller& caller, Workspace& workspace
   PH_ASSIGN_OR_RETURN(const inventory::Source* source, chooseSource(request, text, recognised));
   const std::string& path = request.path;
   const bool external = source->kind == inventory::SourceKind::kExternal;
-  if (request.full && !external) {
+  if (options.full && !external) {
     return invalidField("full", "only an external source's export (" + externalSourceNames() +
                                     ") can be a whole inventory; " + std::string(source->name) +
                                     " files are upserted by id");
@@ -235,21 +242,22 @@ Result<ImportSummary> importInventory(const Caller& caller, Workspace& workspace
   summary.source = std::string(source->name);
   summary.recognised = recognised;
   summary.external = external;
-  summary.dry_run = request.dry_run;
+  summary.dry_run = options.dry_run;
   if (external && !people) {
-    return importExternal(caller, workspace, request, *source, text, std::move(summary));
+    return importExternal(caller, workspace, request, options, *source, text,
+                          std::move(summary));
   }
   std::optional<inventory::PeopleMapping> mapping;
-  if (!request.map_path.empty()) {
+  if (!options.map_path.empty()) {
     if (!people || source->recognise == nullptr || source->schema != inventory::SourceSchema::kPeople) {
       return invalidField("map", "a mapping file applies to directory sources (ldif, scim), not " +
                                      std::string(source->name));
     }
-    PH_ASSIGN_OR_RETURN(const std::string map_text, readFile(request.map_path));
-    PH_ASSIGN_OR_RETURN(mapping, inventory::parsePeopleMapping(map_text, request.map_path));
+    PH_ASSIGN_OR_RETURN(const std::string map_text, readFile(options.map_path));
+    PH_ASSIGN_OR_RETURN(mapping, inventory::parsePeopleMapping(map_text, options.map_path));
   }
   const inventory::PeopleMapping* mapping_ptr = mapping ? &*mapping : nullptr;
-  if (request.dry_run) {
+  if (options.dry_run) {
     if (people) {
       PH_ASSIGN_OR_RETURN(auto parsed, inventory::parsePeople(text, path, *source, mapping_ptr));
       PH_ASSIGN_OR_RETURN(auto latest, repository.loadPeople());

@@ -28,6 +28,10 @@ struct ImportRequest {
   std::string source;  // a registered source ("csv", "intune"); empty: recognised from the
                        // file's shape, else chosen by its extension
   Recording recording;
+};
+
+// What an import may do beyond reading a file into the store.
+struct ImportOptions {
   bool full = false;     // the file is its (external) source's whole inventory: records of the
                          // source it lacks are marked missing-from-source (never deleted)
   bool dry_run = false;  // check and count everything, store nothing
@@ -53,7 +57,8 @@ struct ImportSummary {
 // "import devices"), else PermissionDenied. Errors: InvalidArgument with field "from" for a
 // source that is not registered or does not read this kind of record; InvalidArgument naming
 // the path when it cannot be read or neither its shape nor its extension chooses a source;
-// InvalidArgument with field "full" for --full with a direct source; InvalidArgument listing
+// InvalidArgument with field "full" for `full` with a direct source, field "map" for a mapping
+// file with a source other than ldif or scim; InvalidArgument listing
 // every problem of the file ("file:line: column: expected ..." or "file:/value/3: ..."), in
 // which case nothing was stored; FailedPrecondition when the database is not initialised.
 // Direct sources (csv, json) upsert by id, and device holders must be people already stored.
@@ -62,6 +67,10 @@ struct ImportSummary {
 // (case-insensitive), else by person id; a holder who matches nobody is recorded as unmatched
 // (the device is imported without holder, to be reviewed). One event records the import.
 // `progress` is called with stage "import" and the records stored so far.
+Result<ImportSummary> importInventory(const Caller& caller, Workspace& workspace,
+                                      const ImportRequest& request, const ImportOptions& options,
+                                      const ProgressFn& progress = {});
+// The same with the default options.
 Result<ImportSummary> importInventory(const Caller& caller, Workspace& workspace,
                                       const ImportRequest& request,
                                       const ProgressFn& progress = {});
