@@ -168,8 +168,16 @@ Result<std::vector<InventoryFinding>> inventoryFindings(const Caller& caller,
 }
 
 Result<InventoryReview> inventoryReview(const Caller& caller, Workspace& workspace) {
-  PH_ASSIGN_OR_RETURN(const auto findings, inventoryFindings(caller, workspace));
   InventoryReview review;
+  {
+    // Without any external source there is nothing to review: no device load (status reads
+    // this on every call, over inventories of millions of devices).
+    storage::Repository& repository = WorkspaceAccess::repository(workspace);
+    storage::SourceStore store(repository);
+    PH_ASSIGN_OR_RETURN(const auto records, store.loadCurrent());
+    if (records.empty()) return review;
+  }
+  PH_ASSIGN_OR_RETURN(const auto findings, inventoryFindings(caller, workspace));
   for (const InventoryFinding& f : findings) {
     if (f.kind == "source-conflict") ++review.source_conflicts;
     if (f.kind == "holder-unmatched") ++review.unmatched_holders;
