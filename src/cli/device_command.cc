@@ -92,8 +92,7 @@ int runList(const CommandContext& ctx, const ListOptions& opt) {
 int runShow(const CommandContext& ctx, const ShowOptions& opt) {
   auto ws = service::Workspace::open(ctx.db_path);
   if (!ws.isOk()) return reportError(ws.status());
-  auto view =
-      service::showDevice(service::Caller::localOperator(ctx.actor), **ws, opt.device_id);
+  auto view = service::showDevice(service::Caller::localOperator(ctx.actor), **ws, opt.device_id);
   if (!view.isOk()) return reportError(view.status());
   if (opt.format == "json") {
     nlohmann::ordered_json j;
@@ -140,8 +139,8 @@ int runShow(const CommandContext& ctx, const ShowOptions& opt) {
     std::string origin = "-";
     if (f.origin) {
       origin = f.origin->source + " " + f.origin->record_id + " (" + f.origin->file + ":" +
-               f.origin->location + ", synchronised " + when(f.origin->synced_ms) +
-               ", exported " + when(f.origin->exported_ms) + ")";
+               f.origin->location + ", synchronised " + when(f.origin->synced_ms) + ", exported " +
+               when(f.origin->exported_ms) + ")";
     }
     std::printf("  %-11s %-28s %s\n", f.field.c_str(), f.value.empty() ? "-" : f.value.c_str(),
                 origin.c_str());
@@ -153,9 +152,9 @@ int runShow(const CommandContext& ctx, const ShowOptions& opt) {
     if (r.holder_match == inventory::HolderMatch::kUnmatched) {
       holder = ", holder \"" + r.holder_ref + "\" matches no person: to review";
     }
-    std::printf("  %s %s: %s (%s:%s, synchronised %s)%s\n", r.source.c_str(),
-                r.record_id.c_str(), r.missing ? "missing-from-source" : "listed",
-                r.file.c_str(), r.location.c_str(), when(r.synced_ms).c_str(), holder.c_str());
+    std::printf("  %s %s: %s (%s:%s, synchronised %s)%s\n", r.source.c_str(), r.record_id.c_str(),
+                r.missing ? "missing-from-source" : "listed", r.file.c_str(), r.location.c_str(),
+                when(r.synced_ms).c_str(), holder.c_str());
   }
   for (const inventory::FieldConflict& c : view->conflicts) {
     std::vector<std::string> values;
@@ -176,7 +175,8 @@ void registerDeviceCommands(CLI::App& app, CommandContext& ctx) {
   device->require_subcommand(1);
 
   auto list_opt = std::make_shared<ListOptions>();
-  auto* list = device->add_subcommand("list", "List devices, with their sources and what to review");
+  auto* list =
+      device->add_subcommand("list", "List devices, with their sources and what to review");
   list->add_option("--source", list_opt->source, "Only devices this import source lists");
   list->add_option("--format", list_opt->format, "Output format")
       ->check(CLI::IsMember({"text", "json"}));

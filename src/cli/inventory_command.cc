@@ -37,8 +37,7 @@ int runInit(const CommandContext& ctx) {
 int runImport(const CommandContext& ctx, service::ImportKind kind, const ImportOptions& opt) {
   auto on = parseDateFlag("--on", opt.on);
   if (!on.isOk()) return reportError(on.status());
-  const service::ImportRequest request{kind, opt.file, opt.from,
-                                       service::Recording{*on, nowMs()}};
+  const service::ImportRequest request{kind, opt.file, opt.from, service::Recording{*on, nowMs()}};
   service::ImportOptions options;
   options.full = opt.full;
   options.dry_run = opt.dry_run;
@@ -91,21 +90,22 @@ int runImport(const CommandContext& ctx, service::ImportKind kind, const ImportO
   const char* verb = s.dry_run ? "would import" : "imported";
   if (!s.external) {
     std::printf("%s %zu %s from %s: %zu added, %zu updated, %zu unchanged\n", verb, s.records,
-                what.c_str(), s.file.c_str(), s.counts.added, s.counts.updated,
-                s.counts.unchanged);
+                what.c_str(), s.file.c_str(), s.counts.added, s.counts.updated, s.counts.unchanged);
   } else {
-    std::printf("%s %zu %s from %s (%s): %zu added, %zu updated, %zu unchanged, %zu merged\n",
-                verb, s.records, what.c_str(), s.file.c_str(), s.source.c_str(), s.merge.added,
+    std::printf("%s %zu %s from %s (%s): %zu added, %zu updated, %zu unchanged, %zu merged\n", verb,
+                s.records, what.c_str(), s.file.c_str(), s.source.c_str(), s.merge.added,
                 s.merge.updated, s.merge.unchanged, s.merge.merged);
     if (s.merge.unmatched_holders != 0) {
-      std::printf("%zu holders match no person: imported without holder, to review "
-                  "(phaseout device list)\n",
-                  s.merge.unmatched_holders);
+      std::printf(
+          "%zu holders match no person: imported without holder, to review "
+          "(phaseout device list)\n",
+          s.merge.unmatched_holders);
     }
     if (s.merge.conflicting_devices != 0) {
-      std::printf("%zu devices now have sources that disagree (source-conflict; phaseout device "
-                  "show ID)\n",
-                  s.merge.conflicting_devices);
+      std::printf(
+          "%zu devices now have sources that disagree (source-conflict; phaseout device "
+          "show ID)\n",
+          s.merge.conflicting_devices);
     }
     if (opt.full) {
       std::printf("%zu devices missing from %s (marked missing-from-source, not deleted)%s\n",
@@ -123,8 +123,7 @@ std::string sourcesHelp(const std::vector<service::ImportSourceInfo>& sources) {
   for (const service::ImportSourceInfo& source : sources) {
     width = std::max(width, source.name.size());
   }
-  std::string out =
-      "Sources (--from; by default the file's contents, else its extension, choose):";
+  std::string out = "Sources (--from; by default the file's contents, else its extension, choose):";
   for (const service::ImportSourceInfo& source : sources) {
     out += "\n  " + source.name + std::string(width + 2 - source.name.size(), ' ') +
            source.description +

@@ -572,8 +572,7 @@ Result<std::vector<Device>> parseDevices(
   return output.take();
 }
 
-Result<std::vector<SourcedDevice>> parseSourcedDevices(std::string_view text,
-                                                       std::string_view file,
+Result<std::vector<SourcedDevice>> parseSourcedDevices(std::string_view text, std::string_view file,
                                                        const Source& source) {
   ProblemList problems(file);
   const std::size_t expected = expectedRecords(text);
@@ -586,8 +585,7 @@ Result<std::vector<SourcedDevice>> parseSourcedDevices(std::string_view text,
 }
 
 Status streamPeople(std::string_view text, std::string_view file, const Source& source,
-                    const PeopleSink& sink, std::size_t batch_size,
-                    const PeopleMapping* mapping) {
+                    const PeopleSink& sink, std::size_t batch_size, const PeopleMapping* mapping) {
   ProblemList problems(file);
   RecordOutput<Person> output(problems, sink, batch_size);
   PersonBuilder builder(text, expectedRecords(text), problems, output);

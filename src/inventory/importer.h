@@ -55,8 +55,8 @@
 
 #include <cstdint>
 #include <functional>
-#include <string>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -94,8 +94,7 @@ struct SourcedDevice {
 // Parses the devices of an external source. Its holders are not checked; a record's last
 // synchronisation must be a timestamp (sources/timestamp.h) when given. Same errors as
 // parseDevices, located by line or by JSON pointer ("file:/value/3: mac: expected ...").
-Result<std::vector<SourcedDevice>> parseSourcedDevices(std::string_view text,
-                                                       std::string_view file,
+Result<std::vector<SourcedDevice>> parseSourcedDevices(std::string_view text, std::string_view file,
                                                        const Source& source);
 
 // Streaming forms for large imports: the same parse, but records are handed to `sink` in

@@ -12,8 +12,8 @@ namespace phaseout::inventory {
 namespace {
 
 constexpr std::array<std::string_view, 13> kFieldNames{
-    "holder", "kind",   "vendor", "model", "platform", "os_version", "ownership",
-    "channel", "serial", "imei",  "mac",   "hostname", "state"};
+    "holder",  "kind",   "vendor", "model", "platform", "os_version", "ownership",
+    "channel", "serial", "imei",   "mac",   "hostname", "state"};
 constexpr std::array<std::string_view, 3> kConflictFields{"holder", "platform", "os_version"};
 
 std::string joinMacs(const std::vector<std::string>& macs) { return join(macs, ";"); }
@@ -26,10 +26,20 @@ const std::string* valueOf(const SourceRecord& record, std::string_view field) {
 }
 
 bool isPlaceholderSerial(const std::string& key) {
-  static constexpr std::array<std::string_view, 14> kPlaceholders{
-      "0",       "00000000", "UNKNOWN",   "NA",           "NONE",          "NULL",
-      "DEFAULT", "DEFAULTSTRING", "NOTAVAILABLE", "NOTSPECIFIED", "TOBEFILLEDBYOEM",
-      "SYSTEMSERIALNUMBER", "123456789", "NOTAPPLICABLE"};
+  static constexpr std::array<std::string_view, 14> kPlaceholders{"0",
+                                                                  "00000000",
+                                                                  "UNKNOWN",
+                                                                  "NA",
+                                                                  "NONE",
+                                                                  "NULL",
+                                                                  "DEFAULT",
+                                                                  "DEFAULTSTRING",
+                                                                  "NOTAVAILABLE",
+                                                                  "NOTSPECIFIED",
+                                                                  "TOBEFILLEDBYOEM",
+                                                                  "SYSTEMSERIALNUMBER",
+                                                                  "123456789",
+                                                                  "NOTAPPLICABLE"};
   if (key.empty()) return true;
   if (std::all_of(key.begin(), key.end(), [](char c) { return c == '0'; })) return true;
   return std::find(kPlaceholders.begin(), kPlaceholders.end(), key) != kPlaceholders.end();
@@ -52,8 +62,8 @@ std::string_view name(HolderMatch match) {
 }
 
 std::optional<HolderMatch> parseHolderMatch(std::string_view text) {
-  for (HolderMatch m : {HolderMatch::kNone, HolderMatch::kEmail, HolderMatch::kPersonId,
-                        HolderMatch::kUnmatched}) {
+  for (HolderMatch m :
+       {HolderMatch::kNone, HolderMatch::kEmail, HolderMatch::kPersonId, HolderMatch::kUnmatched}) {
     if (name(m) == text) return m;
   }
   return std::nullopt;
@@ -175,9 +185,7 @@ std::vector<const SourceRecord*> byRecency(std::span<const SourceRecord* const> 
   std::stable_sort(out.begin(), out.end(), [](const SourceRecord* a, const SourceRecord* b) {
     if (a->synced_ms != b->synced_ms) return a->synced_ms < b->synced_ms;
     // Not stored yet (seq 0) is the newest import.
-    const auto order = [](const SourceRecord* r) {
-      return r->seq == 0 ? INT64_MAX : r->seq;
-    };
+    const auto order = [](const SourceRecord* r) { return r->seq == 0 ? INT64_MAX : r->seq; };
     if (order(a) != order(b)) return order(a) < order(b);
     return a->source < b->source;
   });
@@ -221,8 +229,7 @@ std::vector<FieldConflict> conflicts(std::span<const SourceRecord* const> record
   return out;
 }
 
-const SourceRecord* originOf(std::string_view field,
-                             std::span<const SourceRecord* const> records) {
+const SourceRecord* originOf(std::string_view field, std::span<const SourceRecord* const> records) {
   const std::vector<const SourceRecord*> ordered = byRecency(records);
   for (auto it = ordered.rbegin(); it != ordered.rend(); ++it) {
     if (valueOf(**it, field) != nullptr) return *it;

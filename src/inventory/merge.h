@@ -131,9 +131,9 @@ struct MergeCounts {
 };
 
 struct MergePlan {
-  std::vector<Device> versions;        // new device versions (new or changed devices)
-  std::vector<SourceRecord> records;   // source records to store (new, changed or missing)
-  std::vector<std::string> missing;    // device ids of the records marked missing
+  std::vector<Device> versions;       // new device versions (new or changed devices)
+  std::vector<SourceRecord> records;  // source records to store (new, changed or missing)
+  std::vector<std::string> missing;   // device ids of the records marked missing
   MergeCounts counts;
 };
 
@@ -141,7 +141,7 @@ struct MergePlan {
 // `stored` the latest version of every device (any order), `current` the current record of
 // every (source, record_id). Pure.
 MergePlan planMerge(const MergeRequest& request, std::span<const SourcedDevice> incoming,
-                    std::span<const Device> stored,
-                    std::span<const SourceRecord> current, const HolderResolver& resolve);
+                    std::span<const Device> stored, std::span<const SourceRecord> current,
+                    const HolderResolver& resolve);
 
 }  // namespace phaseout::inventory

@@ -3,8 +3,8 @@
 #include <chrono>
 #include <filesystem>
 #include <future>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 #include <unordered_map>
 
@@ -137,8 +137,8 @@ class HolderIndex {
 // event (or, for a dry run, only counted).
 Result<ImportSummary> importExternal(const Caller& caller, Workspace& workspace,
                                      const ImportRequest& request, const ImportOptions& options,
-                                     const inventory::Source& source,
-                                     const std::string& text, ImportSummary summary) {
+                                     const inventory::Source& source, const std::string& text,
+                                     ImportSummary summary) {
   storage::Repository& repository = WorkspaceAccess::repository(workspace);
   PH_ASSIGN_OR_RETURN(const std::vector<inventory::SourcedDevice> incoming,
                       inventory::parseSourcedDevices(text, request.path, source));
@@ -154,9 +154,8 @@ Result<ImportSummary> importExternal(const Caller& caller, Workspace& workspace,
   merge.file = request.path;
   merge.exported_ms = options.exported_ms != 0 ? options.exported_ms : modificationMs(request.path);
   merge.full = options.full;
-  const inventory::MergePlan plan =
-      inventory::planMerge(merge, incoming, stored, current,
-                           [&](std::string_view ref) { return holders.resolve(ref); });
+  const inventory::MergePlan plan = inventory::planMerge(
+      merge, incoming, stored, current, [&](std::string_view ref) { return holders.resolve(ref); });
   summary.merge = plan.counts;
   summary.missing = plan.missing;
   summary.records = incoming.size();
@@ -244,12 +243,12 @@ Result<ImportSummary> importInventory(const Caller& caller, Workspace& workspace
   summary.external = external;
   summary.dry_run = options.dry_run;
   if (external && !people) {
-    return importExternal(caller, workspace, request, options, *source, text,
-                          std::move(summary));
+    return importExternal(caller, workspace, request, options, *source, text, std::move(summary));
   }
   std::optional<inventory::PeopleMapping> mapping;
   if (!options.map_path.empty()) {
-    if (!people || source->recognise == nullptr || source->schema != inventory::SourceSchema::kPeople) {
+    if (!people || source->recognise == nullptr ||
+        source->schema != inventory::SourceSchema::kPeople) {
       return invalidField("map", "a mapping file applies to directory sources (ldif, scim), not " +
                                      std::string(source->name));
     }
@@ -261,10 +260,9 @@ Result<ImportSummary> importInventory(const Caller& caller, Workspace& workspace
     if (people) {
       PH_ASSIGN_OR_RETURN(auto parsed, inventory::parsePeople(text, path, *source, mapping_ptr));
       PH_ASSIGN_OR_RETURN(auto latest, repository.loadPeople());
-      summary.counts = countUpserts(parsed, latest,
-                                    [](const inventory::Person& p) -> std::string_view {
-                                      return p.person_id;
-                                    });
+      summary.counts =
+          countUpserts(parsed, latest,
+                       [](const inventory::Person& p) -> std::string_view { return p.person_id; });
     } else {
       PH_ASSIGN_OR_RETURN(auto ids, repository.loadPersonIds());
       const StringSet known(ids);
@@ -273,10 +271,9 @@ Result<ImportSummary> importInventory(const Caller& caller, Workspace& workspace
                             return known.contains(id);
                           }));
       PH_ASSIGN_OR_RETURN(auto latest, repository.loadDevices());
-      summary.counts = countUpserts(parsed, latest,
-                                    [](const inventory::Device& d) -> std::string_view {
-                                      return d.device_id;
-                                    });
+      summary.counts =
+          countUpserts(parsed, latest,
+                       [](const inventory::Device& d) -> std::string_view { return d.device_id; });
     }
     summary.records = summary.counts.added + summary.counts.updated + summary.counts.unchanged;
     return summary;
@@ -285,8 +282,8 @@ Result<ImportSummary> importInventory(const Caller& caller, Workspace& workspace
     auto produce = [&](const storage::Repository::BatchSink<inventory::Person>& store) {
       return parseWhileStoring<inventory::Person>(
           [&](const inventory::PeopleSink& sink) {
-            return inventory::streamPeople(text, path, *source, sink,
-                                           inventory::kDefaultBatchSize, mapping_ptr);
+            return inventory::streamPeople(text, path, *source, sink, inventory::kDefaultBatchSize,
+                                           mapping_ptr);
           },
           store);
     };

@@ -42,14 +42,14 @@ struct ImportOptions {
 };
 
 struct ImportSummary {
-  std::string file;          // the path imported
-  std::string source;        // the source that read it
-  bool recognised = false;   // the source was recognised from the file's shape
-  bool external = false;     // an external source: matched and merged (merge below)
-  bool dry_run = false;      // nothing was stored
+  std::string file;         // the path imported
+  std::string source;       // the source that read it
+  bool recognised = false;  // the source was recognised from the file's shape
+  bool external = false;    // an external source: matched and merged (merge below)
+  bool dry_run = false;     // nothing was stored
   std::size_t records = 0;
-  storage::UpsertCounts counts;    // direct sources (csv, json)
-  inventory::MergeCounts merge;    // external sources: per-record outcomes and review counts
+  storage::UpsertCounts counts;      // direct sources (csv, json)
+  inventory::MergeCounts merge;      // external sources: per-record outcomes and review counts
   std::vector<std::string> missing;  // with full: the devices their source no longer lists
 };
 

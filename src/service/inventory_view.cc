@@ -105,9 +105,9 @@ Result<DeviceView> showDevice(const Caller& caller, Workspace& workspace,
   };
   PH_ASSIGN_OR_RETURN(const bool exists, repository.deviceExists(device_id));
   if (!exists) return not_found();
-  PH_ASSIGN_OR_RETURN(auto devices, repository.loadDevices(std::nullopt,
-                                                           storage::Repository::Fields::kAll,
-                                                           {device_id, device_id + '\x01'}));
+  PH_ASSIGN_OR_RETURN(auto devices,
+                      repository.loadDevices(std::nullopt, storage::Repository::Fields::kAll,
+                                             {device_id, device_id + '\x01'}));
   if (devices.empty()) return not_found();
   DeviceView view;
   view.device = std::move(devices.front());

@@ -25,8 +25,8 @@ struct DeviceListRequest {
 };
 
 struct DeviceListEntry {
-  inventory::Device device;                    // its latest version
-  std::string unit;                            // its holder's unit ("" when unassigned)
+  inventory::Device device;                      // its latest version
+  std::string unit;                              // its holder's unit ("" when unassigned)
   std::vector<inventory::SourceRecord> sources;  // the external sources' records of it
   bool holder_unmatched = false;  // a listing source names a holder who matches nobody
   std::size_t conflicts = 0;      // fields on which its listing sources disagree
@@ -77,7 +77,6 @@ struct InventoryFinding {
 };
 
 Result<InventoryReview> inventoryReview(const Caller& caller, Workspace& workspace);
-Result<std::vector<InventoryFinding>> inventoryFindings(const Caller& caller,
-                                                        Workspace& workspace);
+Result<std::vector<InventoryFinding>> inventoryFindings(const Caller& caller, Workspace& workspace);
 
 }  // namespace phaseout::service

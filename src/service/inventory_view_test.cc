@@ -81,7 +81,7 @@ TEST_F(MergeImportTest, MergesOneDeviceFromThreeSourcesWithProvenanceAndConflict
   ASSERT_EQ(list->size(), 1u);
   const DeviceListEntry& entry = (*list)[0];
   EXPECT_EQ(entry.device.device_id, "intune:i-1");
-  EXPECT_EQ(entry.device.holder, "P-BORIS");  // snipeit, the most recent to name a person
+  EXPECT_EQ(entry.device.holder, "P-BORIS");   // snipeit, the most recent to name a person
   EXPECT_EQ(entry.device.os_version, "17.1");  // fleet, synchronised last
   EXPECT_EQ(entry.sources.size(), 3u);
   EXPECT_TRUE(entry.holder_unmatched);
@@ -153,9 +153,9 @@ TEST_F(MergeImportTest, ReimportCountsUnchangedAndAFullImportMarksWhatIsMissing)
 }
 
 TEST_F(MergeImportTest, AMalformedExportStoresNothing) {
-  auto bad = import("intune.json",
-                    R"({"value":[{"id":"a","serialNumber":"S1"},{"id":"b","wiFiMacAddress":"zz"}]})",
-                    "intune");
+  auto bad = import(
+      "intune.json",
+      R"({"value":[{"id":"a","serialNumber":"S1"},{"id":"b","wiFiMacAddress":"zz"}]})", "intune");
   ASSERT_FALSE(bad.isOk());
   EXPECT_THAT(bad.status().message(), HasSubstr("intune.json:/value/1: mac: expected a MAC"));
   auto list = listDevices(op_, *ws_, {});

@@ -1,6 +1,5 @@
 #include "storage/source_store.h"
 
-
 #include "storage/catalog.h"
 
 namespace phaseout::storage {
@@ -37,17 +36,16 @@ Result<SourceRecord> readSourceRecord(Statement& s) {
   r.holder_ref = s.text(columnIndex(c, "holder_ref"));
   const auto match = inventory::parseHolderMatch(s.text(columnIndex(c, "holder_match")));
   if (!match) {
-    return Status(StatusCode::kDataLoss,
-                  "source record with an unknown holder match (entry " + std::to_string(r.seq) +
-                      ")");
+    return Status(StatusCode::kDataLoss, "source record with an unknown holder match (entry " +
+                                             std::to_string(r.seq) + ")");
   }
   r.holder_match = *match;
   const nlohmann::json fields =
       nlohmann::json::parse(s.text(columnIndex(c, "fields")), nullptr, false);
   if (!fields.is_object()) {
-    return Status(StatusCode::kDataLoss,
-                  "source record whose fields are not a JSON object (entry " +
-                      std::to_string(r.seq) + ")");
+    return Status(
+        StatusCode::kDataLoss,
+        "source record whose fields are not a JSON object (entry " + std::to_string(r.seq) + ")");
   }
   for (const std::string_view name : inventory::mergedFieldNames()) {
     const auto it = fields.find(std::string(name));

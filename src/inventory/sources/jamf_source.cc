@@ -33,8 +33,7 @@ std::string_view ownership(std::string_view value) {
 constexpr std::array<std::string_view, 1> kIdKeys{"id"};
 constexpr std::array<std::string_view, 2> kSyncedKeys{"lastInventoryUpdateTimestamp",
                                                       "lastInventoryUpdateDate"};
-constexpr std::array<std::string_view, 2> kHolderKeys{"location/emailAddress",
-                                                      "location/username"};
+constexpr std::array<std::string_view, 2> kHolderKeys{"location/emailAddress", "location/username"};
 constexpr std::array<std::string_view, 1> kVendorKeys{"type"};
 constexpr std::array<std::string_view, 3> kModelKeys{"ios/model", "tvos/model", "model"};
 constexpr std::array<std::string_view, 1> kOsVersionKeys{"osVersion"};

@@ -1,7 +1,8 @@
 #include "inventory/sources/people_map.h"
 
-#include <exception>
 #include <yaml-cpp/yaml.h>
+
+#include <exception>
 
 #include "core/strings.h"
 

@@ -30,7 +30,8 @@ namespace {
 
 constexpr std::string_view kName = "scim";
 constexpr std::array<std::string_view, 0> kExtensions{};
-constexpr std::string_view kEnterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+constexpr std::string_view kEnterprise =
+    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
 std::string text(const nlohmann::json& object, std::string_view key) {
   if (!object.is_object()) return "";
@@ -97,8 +98,8 @@ void readScim(const SourceInput& input, RecordSink& sink) {
     if (ext != user->end() && ext->is_object()) {
       const auto manager = ext->find("manager");
       if (manager != ext->end()) {
-        const std::string id = manager->is_string() ? manager->get<std::string>()
-                                                    : text(*manager, "value");
+        const std::string id =
+            manager->is_string() ? manager->get<std::string>() : text(*manager, "value");
         if (!id.empty()) managers.insert(id);
       }
     }
@@ -125,7 +126,8 @@ void readScim(const SourceInput& input, RecordSink& sink) {
       record.fields[column].present = true;
       record.fields[column].text = scratch.emplace_back(std::move(value));
     };
-    put(kPersonId, mapping.person_id.empty() ? text(*user, "userName") : at(*user, mapping.person_id));
+    put(kPersonId,
+        mapping.person_id.empty() ? text(*user, "userName") : at(*user, mapping.person_id));
     std::string name = text(*user, "displayName");
     if (name.empty() && user->contains("name")) name = text((*user)["name"], "formatted");
     put(kPersonName, name);

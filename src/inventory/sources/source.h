@@ -70,9 +70,9 @@ class RecordSink {
   virtual void problem(std::size_t line, std::string_view column, std::string_view what) = 0;
   // The same for a structured document located by an RFC 6901 pointer instead of a line:
   // "file:/value/3: column: what". By default folded into problem() with line 0.
-  virtual void problemAt(std::string_view pointer, std::string_view column,
-                         std::string_view what) {
-    problem(0, pointer, column.empty() ? std::string(what) : std::string(column) + ": " + std::string(what));
+  virtual void problemAt(std::string_view pointer, std::string_view column, std::string_view what) {
+    problem(0, pointer,
+            column.empty() ? std::string(what) : std::string(column) + ": " + std::string(what));
   }
 };
 

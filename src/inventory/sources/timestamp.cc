@@ -31,13 +31,12 @@ bool validTime(int hour, int minute, int second) {
   return hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 60;
 }
 
-std::optional<std::int64_t> compose(int year, int month, int day, int hour, int minute,
-                                    int second, int millis, int offset_minutes) {
+std::optional<std::int64_t> compose(int year, int month, int day, int hour, int minute, int second,
+                                    int millis, int offset_minutes) {
   if (month < 1 || month > 12 || day < 1 || day > 31 || !validTime(hour, minute, second)) {
     return std::nullopt;
   }
-  const Date date =
-      Date::fromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const Date date = Date::fromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   // fromCivil normalises 2023-02-31 to March; a date that moved was not a real date.
   if (date.toString().substr(8, 2) != (day < 10 ? "0" : "") + std::to_string(day)) {
     return std::nullopt;

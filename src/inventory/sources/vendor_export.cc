@@ -228,8 +228,8 @@ std::string jsonReason(const nlohmann::json::parse_error& e) {
 }
 
 bool readJsonRecord(const VendorLayout& layout, const nlohmann::json& record,
-                    const std::string& pointer, const std::string& id_names,
-                    RecordBuilder& builder, RecordSink& sink) {
+                    const std::string& pointer, const std::string& id_names, RecordBuilder& builder,
+                    RecordSink& sink) {
   if (!record.is_object()) {
     sink.problemAt(pointer, "", "expected an object (one device)");
     return true;
@@ -290,8 +290,8 @@ void readJsonExport(const VendorLayout& layout, const SourceInput& input, Record
   for (const auto& [prefix, page] : roots) {
     if (page->is_array()) {
       for (std::size_t i = 0; i < page->size(); ++i) {
-        if (!readJsonRecord(layout, (*page)[i], prefix + "/" + std::to_string(i), id_names,
-                            builder, sink)) {
+        if (!readJsonRecord(layout, (*page)[i], prefix + "/" + std::to_string(i), id_names, builder,
+                            sink)) {
           return;
         }
       }
@@ -321,9 +321,8 @@ void readJsonExport(const VendorLayout& layout, const SourceInput& input, Record
       continue;
     }
     for (std::size_t i = 0; i < records->size(); ++i) {
-      if (!readJsonRecord(layout, (*records)[i],
-                          prefix + "/" + container + "/" + std::to_string(i), id_names, builder,
-                          sink)) {
+      if (!readJsonRecord(layout, (*records)[i], prefix + "/" + container + "/" + std::to_string(i),
+                          id_names, builder, sink)) {
         return;
       }
     }
@@ -410,8 +409,9 @@ void readVendorExport(const VendorLayout& layout, const SourceInput& input, Reco
   if (looksLikeJson(input.text)) {
     readJsonExport(layout, input, sink);
   } else if (layout.csv_fields.empty()) {
-    sink.problem(1, "", "expected JSON (an object or an array); " + std::string(layout.source) +
-                            " exports are read as JSON only");
+    sink.problem(1, "",
+                 "expected JSON (an object or an array); " + std::string(layout.source) +
+                     " exports are read as JSON only");
   } else {
     readCsvExport(layout, input, sink);
   }

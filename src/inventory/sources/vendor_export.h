@@ -34,7 +34,7 @@ inline constexpr std::size_t kRecordIdField = 1000;
 inline constexpr std::size_t kSyncedAtField = 1001;
 
 struct VendorField {
-  std::size_t column;  // a DeviceColumn, kRecordIdField or kSyncedAtField
+  std::size_t column;                       // a DeviceColumn, kRecordIdField or kSyncedAtField
   std::span<const std::string_view> paths;  // JSON paths or CSV header names, first non-empty wins
   // The export's vocabulary to the import's ("company" -> "corporate"); nullptr: as is. Returns
   // a view of static text or of its argument.

@@ -30,14 +30,16 @@ std::string problems(std::string_view name, std::string_view text) {
 }
 
 TEST(IntuneSourceTest, ReadsGraphManagedDevicePages) {
-  const std::string page1 = R"({"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#deviceManagement/managedDevices",
+  const std::string page1 =
+      R"({"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#deviceManagement/managedDevices",
  "value":[{"id":"0a1b","deviceName":"ANNA-IPHONE","managedDeviceOwnerType":"company",
   "operatingSystem":"iOS","osVersion":"16.4.1","model":"iPhone 14","manufacturer":"Apple",
   "serialNumber":"F17XK1ABC","imei":"35 209900 176148 1","meid":"","wiFiMacAddress":"A4B1C2D3E4F5",
   "ethernetMacAddress":null,"userPrincipalName":"Anna@Example.org","emailAddress":"anna@example.org",
   "lastSyncDateTime":"2024-03-01T10:20:30.1234567Z"}],
  "@odata.nextLink":"https://graph.microsoft.com/v1.0/deviceManagement/managedDevices?$skiptoken=x"})";
-  const std::string page2 = R"({"value":[{"id":"0c2d","deviceName":"B","managedDeviceOwnerType":"personal",
+  const std::string page2 =
+      R"({"value":[{"id":"0c2d","deviceName":"B","managedDeviceOwnerType":"personal",
   "operatingSystem":"Android","osVersion":"13","model":"Pixel 7","manufacturer":"Google",
   "serialNumber":"","imei":"","wiFiMacAddress":"","userPrincipalName":"","lastSyncDateTime":"2024-03-02T00:00:00Z"}]})";
   const auto devices = parse("intune", page1 + "\n" + page2);
@@ -165,11 +167,12 @@ TEST(SnipeitSourceTest, ReadsHardwareJsonWithCustomFieldsByName) {
   EXPECT_EQ(d.imei, "352099001761481");
   EXPECT_THAT(d.macs, ElementsAre("a4:b1:c2:d3:e4:f5"));
   EXPECT_EQ(devices[0].location, "/rows/0");
-  const auto csv = parse("snipeit",
-                         "ID,Asset Tag,Asset Name,Serial,Model,Manufacturer,Category,Status,"
-                         "Email,IMEI,MAC Address,Updated at\n"
-                         "7,A-0007,Anna phone,F17XK1ABC,iPhone 14,Apple,Mobile Phones,Lost/Stolen,"
-                         "anna@example.org,352099001761481,a4:b1:c2:d3:e4:f5,2024-02-01 09:30:00\n");
+  const auto csv =
+      parse("snipeit",
+            "ID,Asset Tag,Asset Name,Serial,Model,Manufacturer,Category,Status,"
+            "Email,IMEI,MAC Address,Updated at\n"
+            "7,A-0007,Anna phone,F17XK1ABC,iPhone 14,Apple,Mobile Phones,Lost/Stolen,"
+            "anna@example.org,352099001761481,a4:b1:c2:d3:e4:f5,2024-02-01 09:30:00\n");
   ASSERT_EQ(csv.size(), 1u);
   EXPECT_EQ(csv[0].device.state, platform::DeviceState::kLost);
   EXPECT_EQ(csv[0].device.holder, "anna@example.org");
