@@ -140,7 +140,8 @@ void registerInventoryCommands(CLI::App& app, CommandContext& ctx) {
 
   auto* import = app.add_subcommand(
       "import",
-      "Import people or devices from CSV or JSON (all-or-nothing; re-import upserts by id)");
+      "Import people or devices from phaseout's CSV/JSON, an MDM or asset-register export, or a "
+      "directory (all-or-nothing; see docs/importers.md)");
   import->require_subcommand(1);
   const std::vector<service::ImportSourceInfo> sources = service::importSources();
   std::vector<std::string> source_names;
@@ -179,9 +180,11 @@ void registerInventoryCommands(CLI::App& app, CommandContext& ctx) {
     }
     sub->footer(std::string(people ? "Any invalid row imports nothing; every problem is listed as "
                                      "file:line: column: what was expected."
-                                   : "Holders must already be imported. Empty kind/vendor/platform "
-                                     "are inferred from model and os_version. Any invalid row "
-                                     "imports nothing.") +
+                                   : "csv/json: holders must already be imported. MDM and asset "
+                                     "exports are matched to known devices (serial, IMEI, MAC) "
+                                     "and merged; their holders are matched by e-mail. Empty "
+                                     "kind/vendor/platform are inferred from model and "
+                                     "os_version. Any invalid row imports nothing.") +
                 "\n\n" + sourcesHelp(sources));
     sub->callback([&ctx, opt, kind] { ctx.exit_code = runImport(ctx, kind, *opt); });
   }

@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
 
   registerInventoryCommands(app, ctx);
   registerDeviceCommands(app, ctx);
+  registerExportCommands(app, ctx);
   registerDirectiveCommands(app, ctx);
   registerStatusCommands(app, ctx);
   registerDemoCommand(app, ctx);

@@ -5,8 +5,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "service/directive.h"
 #include "service/import.h"
 #include "service/test_support.h"
+#include "service/verdict_export.h"
 #include "service/workspace_access.h"
 
 namespace phaseout::service {
@@ -163,6 +165,49 @@ TEST_F(MergeImportTest, AMalformedExportStoresNothing) {
   EXPECT_TRUE(list->empty());
   auto missing = showDevice(op_, *ws_, "intune:a");
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(MergeImportTest, ExportsBannedDevicesForNacAndForTheMdmThatManagesThem) {
+  write("officials.csv",
+        "person_id,email,unit,role\nP-ANNA,anna@example.org,pa/press,official\n"
+        "P-BORIS,boris@example.org,pa/policy,official\n");
+  importFile(ImportKind::kPeople, "officials.csv", testing::recordingAt("2024-03-01"));
+  ASSERT_TRUE(import("intune.json", intune("16.4", "2024-02-01T00:00:00Z")).isOk());
+  ASSERT_TRUE(import("hosts.json", R"({"hosts":[{"id":42,"hostname":"anna-phone",
+     "os_version":"iOS 17.1","hardware_serial":"F17XK1ABC","primary_mac":"a4:b1:c2:d3:e4:f5",
+     "detail_updated_at":"2024-02-20T00:00:00Z"}]})")
+                  .isOk());
+  ASSERT_TRUE(
+      addDirectiveFile(op_, *ws_,
+                       std::string(PH_SOURCE_DIR) + "/examples/directives/pa-iphone-2023.yaml",
+                       testing::recordingAt("2023-03-06"))
+          .isOk());
+  VerdictExportRequest request;
+  // The officials' roles were recorded on 2024-03-01: ask after that.
+  request.at = testing::day("2024-03-05");
+  request.format = "freeradius";
+  auto radius = exportNac(op_, *ws_, request);
+  ASSERT_TRUE(radius.isOk()) << radius.status().message();
+  EXPECT_EQ(radius->devices, 1u);
+  EXPECT_EQ(radius->entries, 1u);
+  EXPECT_THAT(radius->text, HasSubstr("a4-b1-c2-d3-e4-f5\tCalling-Station-Id == "
+                                      "\"a4-b1-c2-d3-e4-f5\", Auth-Type := Reject"));
+  request.format = "csv";
+  auto csv = exportNac(op_, *ws_, request);
+  ASSERT_TRUE(csv.isOk());
+  EXPECT_THAT(csv->text, HasSubstr("intune:i-1,a4:b1:c2:d3:e4:f5,F17XK1ABC,P-ANNA,pa/press,"
+                                   "overdue,"));
+  request.format = "fleet";
+  auto fleet = exportMdm(op_, *ws_, request);
+  ASSERT_TRUE(fleet.isOk()) << fleet.status().message();
+  EXPECT_THAT(fleet->text, HasSubstr("\n42,intune:i-1,overdue\n"));
+  request.format = "jamf";
+  auto jamf = exportMdm(op_, *ws_, request);
+  ASSERT_TRUE(jamf.isOk());
+  EXPECT_EQ(jamf->entries, 0u);
+  EXPECT_EQ(jamf->without_entry, 1u);
+  request.format = "airwatch";
+  EXPECT_EQ(exportMdm(op_, *ws_, request).status().field(), "format");
 }
 
 }  // namespace
