@@ -78,7 +78,15 @@ Result<VerdictExport> exportNac(const Caller& caller, Workspace& workspace,
         "format", "unknown NAC format \"" + format + "\"; expected freeradius, packetfence or csv");
   }
   PH_ASSIGN_OR_RETURN(const StatusResult result, evaluate(caller, workspace, request));
-  const std::vector<Banned> banned = bannedInUse(result);
+  std::vector<Banned> banned = bannedInUse(result);
+  // The evaluation reads devices without their identifiers (MACs, serials): read those here.
+  PH_ASSIGN_OR_RETURN(const auto full, WorkspaceAccess::repository(workspace).loadDevices(
+                                           result.evaluation.as_of));
+  std::map<std::string_view, const inventory::Device*> by_id;
+  for (const inventory::Device& d : full) by_id.emplace(d.device_id, &d);
+  for (Banned& b : banned) {
+    if (auto it = by_id.find(b.device->device_id); it != by_id.end()) b.device = it->second;
+  }
   VerdictExport out;
   out.devices = banned.size();
   const std::string directive = result.evaluation.directive_id;
