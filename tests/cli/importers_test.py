@@ -3,7 +3,7 @@
 three sources (Intune Graph JSON, Snipe-IT CSV, Fleet hosts JSON) merge into one inventory;
 the most recently synchronised source wins and the disagreement is shown; --dry-run stores
 nothing; --full marks missing-from-source; a malformed export stores nothing; the audit trail
-verifies. The exports are written here from the vendors' documented shapes (docs/importers.md).
+verifies; the banned devices go out for NAC (FreeRADIUS, CSV) and for the MDM that manages them. The exports are written here from the vendors' documented shapes (docs/importers.md).
 
 Usage: importers_test.py PHASEOUT_BINARY SOURCE_DIR
 """
@@ -16,6 +16,7 @@ import tempfile
 import unittest
 
 PHASEOUT = None
+SOURCE = None
 
 PEOPLE = """person_id,name,email,unit
 P-ANNA,Anna A,anna@example.org,pa/press
@@ -175,6 +176,24 @@ class ImportersTest(unittest.TestCase):
         self.assertIn("--full", proc.stderr)
         self.assertIn("intact", run(self.db, "audit", "verify").stdout)
 
+    def test_banned_devices_are_exported_for_nac_and_the_mdm(self):
+        officials = PEOPLE.replace("email,unit", "email,unit,role").replace(
+            "pa/press\n", "pa/press,official\n").replace("pa/policy\n", "pa/policy,official\n")
+        run(self.db, "import", "people", self.write("officials.csv", officials), "--on",
+            "2023-01-01")
+        run(self.db, "import", "devices", self.write("managedDevices.json", INTUNE))
+        run(self.db, "directive", "add",
+            str(SOURCE / "examples/directives/pa-iphone-2023.yaml"))
+        radius = run(self.db, "export", "nac", "--at", "2023-03-20", "--format", "freeradius")
+        self.assertIn('a4-b1-c2-d3-e4-f5\tCalling-Station-Id == "a4-b1-c2-d3-e4-f5", '
+                      'Auth-Type := Reject', radius.stdout)
+        self.assertIn("1 banned devices in use: 1 MAC addresses written", radius.stderr)
+        csv_out = run(self.db, "export", "nac", "--at", "2023-03-20", "--format", "csv").stdout
+        self.assertIn("intune:3f1c,a4:b1:c2:d3:e4:f5,F17XK1ABC,P-ANNA,pa/press,pending,", csv_out)
+        self.assertNotIn("7d2e", csv_out)  # the Pixel is allowed
+        mdm = run(self.db, "export", "mdm", "--at", "2023-03-20", "--target", "intune").stdout
+        self.assertIn("\n3f1c,intune:3f1c,pending\n", mdm)
+
     def test_directory_people_with_a_mapping(self):
         ldif = self.write("people.ldif", """version: 1
 
@@ -194,4 +213,5 @@ userAccountControl: 514
 
 if __name__ == "__main__":
     PHASEOUT = sys.argv[1]
+    SOURCE = pathlib.Path(sys.argv[2])
     unittest.main(argv=[sys.argv[0]], verbosity=2)
