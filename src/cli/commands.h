@@ -41,6 +41,8 @@ bool stdoutIsTerminal();
 bool stderrIsTerminal();
 
 void registerInventoryCommands(CLI::App& app, CommandContext& ctx);  // init, import
+void registerDeviceCommands(CLI::App& app, CommandContext& ctx);     // device list|show
+void registerExportCommands(CLI::App& app, CommandContext& ctx);     // export nac|mdm
 void registerDirectiveCommands(CLI::App& app,
                                CommandContext& ctx);                // directive add|check|list|show
 void registerStatusCommands(CLI::App& app, CommandContext& ctx);    // status, report

@@ -20,6 +20,9 @@ struct ImportOptions {
   std::string from;
   std::string on;
   std::string format = "text";
+  std::string map;
+  bool full = false;
+  bool dry_run = false;
 };
 
 int runInit(const CommandContext& ctx) {
@@ -34,8 +37,11 @@ int runInit(const CommandContext& ctx) {
 int runImport(const CommandContext& ctx, service::ImportKind kind, const ImportOptions& opt) {
   auto on = parseDateFlag("--on", opt.on);
   if (!on.isOk()) return reportError(on.status());
-  const service::ImportRequest request{kind, opt.file, opt.from,
-                                       service::Recording{*on, nowMs()}};
+  const service::ImportRequest request{kind, opt.file, opt.from, service::Recording{*on, nowMs()}};
+  service::ImportOptions options;
+  options.full = opt.full;
+  options.dry_run = opt.dry_run;
+  options.map_path = opt.map;
   auto ws = service::Workspace::open(ctx.db_path);
   if (!ws.isOk()) return reportError(ws.status());
   const std::string what(service::name(kind));
@@ -44,7 +50,7 @@ int runImport(const CommandContext& ctx, service::ImportKind kind, const ImportO
     progress.update(stage, done, total);
   };
   auto summary = service::importInventory(service::Caller::localOperator(ctx.actor), **ws, request,
-                                          on_progress);
+                                          options, on_progress);
   progress.finish();
   if (!summary.isOk()) {
     if (summary.status().code() == StatusCode::kInvalidArgument &&
@@ -55,20 +61,59 @@ int runImport(const CommandContext& ctx, service::ImportKind kind, const ImportO
     }
     return reportError(summary.status());
   }
+  const service::ImportSummary& s = *summary;
   if (opt.format == "json") {
     nlohmann::ordered_json j;
-    j["file"] = summary->file;
+    j["file"] = s.file;
     j["kind"] = what;
-    j["records"] = summary->records;
-    j["added"] = summary->counts.added;
-    j["updated"] = summary->counts.updated;
-    j["unchanged"] = summary->counts.unchanged;
+    j["source"] = s.source;
+    j["recognised"] = s.recognised;
+    j["dry_run"] = s.dry_run;
+    j["records"] = s.records;
+    j["added"] = s.counts.added;
+    j["updated"] = s.counts.updated;
+    j["unchanged"] = s.counts.unchanged;
+    if (s.external) {
+      j["merged"] = s.merge.merged;
+      j["missing"] = s.merge.missing;
+      j["unmatched_holders"] = s.merge.unmatched_holders;
+      j["conflicting_devices"] = s.merge.conflicting_devices;
+      j["missing_devices"] = s.missing;
+    }
     std::printf("%s\n", j.dump().c_str());
-  } else {
-    std::printf("imported %zu %s from %s: %zu added, %zu updated, %zu unchanged\n",
-                summary->records, what.c_str(), summary->file.c_str(), summary->counts.added,
-                summary->counts.updated, summary->counts.unchanged);
+    return kExitOk;
   }
+  if (s.recognised) {
+    std::printf("%s: read as %s (recognised from its contents)\n", s.file.c_str(),
+                s.source.c_str());
+  }
+  const char* verb = s.dry_run ? "would import" : "imported";
+  if (!s.external) {
+    std::printf("%s %zu %s from %s: %zu added, %zu updated, %zu unchanged\n", verb, s.records,
+                what.c_str(), s.file.c_str(), s.counts.added, s.counts.updated, s.counts.unchanged);
+  } else {
+    std::printf("%s %zu %s from %s (%s): %zu added, %zu updated, %zu unchanged, %zu merged\n", verb,
+                s.records, what.c_str(), s.file.c_str(), s.source.c_str(), s.merge.added,
+                s.merge.updated, s.merge.unchanged, s.merge.merged);
+    if (s.merge.unmatched_holders != 0) {
+      std::printf(
+          "%zu holders match no person: imported without holder, to review "
+          "(phaseout device list)\n",
+          s.merge.unmatched_holders);
+    }
+    if (s.merge.conflicting_devices != 0) {
+      std::printf(
+          "%zu devices now have sources that disagree (source-conflict; phaseout device "
+          "show ID)\n",
+          s.merge.conflicting_devices);
+    }
+    if (opt.full) {
+      std::printf("%zu devices missing from %s (marked missing-from-source, not deleted)%s\n",
+                  s.merge.missing, s.source.c_str(), s.missing.empty() ? "" : ":");
+      for (const std::string& id : s.missing) std::printf("  %s\n", id.c_str());
+    }
+  }
+  if (s.dry_run) std::printf("dry run: nothing was stored\n");
   return kExitOk;
 }
 
@@ -78,10 +123,11 @@ std::string sourcesHelp(const std::vector<service::ImportSourceInfo>& sources) {
   for (const service::ImportSourceInfo& source : sources) {
     width = std::max(width, source.name.size());
   }
-  std::string out = "Sources (--from; by default the file's extension chooses):";
+  std::string out = "Sources (--from; by default the file's contents, else its extension, choose):";
   for (const service::ImportSourceInfo& source : sources) {
     out += "\n  " + source.name + std::string(width + 2 - source.name.size(), ' ') +
-           source.description + " (" + join(source.extensions, ", ") + ")";
+           source.description +
+           (source.extensions.empty() ? "" : " (" + join(source.extensions, ", ") + ")");
   }
   return out;
 }
@@ -94,7 +140,8 @@ void registerInventoryCommands(CLI::App& app, CommandContext& ctx) {
 
   auto* import = app.add_subcommand(
       "import",
-      "Import people or devices from CSV or JSON (all-or-nothing; re-import upserts by id)");
+      "Import people or devices from phaseout's CSV/JSON, an MDM or asset-register export, or a "
+      "directory (all-or-nothing; see docs/importers.md)");
   import->require_subcommand(1);
   const std::vector<service::ImportSourceInfo> sources = service::importSources();
   std::vector<std::string> source_names;
@@ -108,22 +155,36 @@ void registerInventoryCommands(CLI::App& app, CommandContext& ctx) {
                : "Import devices: device_id, holder, kind, vendor, model, platform, os_version, "
                  "ownership, channel, serial, imei, mac, hostname, state");
     sub->add_option("FILE", opt->file,
-                    "The file to import (its extension chooses the source unless --from names "
-                    "one)")
+                    "The file to import (its contents, else its extension, choose the source "
+                    "unless --from names one)")
         ->required();
     sub->add_option("--from", opt->from,
-                    "The file's source format (default: chosen by the file's extension)")
+                    "The file's source (default: recognised from its contents, else by its "
+                    "extension)")
         ->check(CLI::IsMember(source_names));
     sub->add_option("--on", opt->on,
                     "Day the changes take effect, YYYY-MM-DD (default: today; records new to "
                     "phaseout then count as held since before any date)");
     sub->add_option("--format", opt->format, "Output format")
         ->check(CLI::IsMember({"text", "json"}));
+    sub->add_flag("--dry-run", opt->dry_run,
+                  "Check the file and print what the import would do, storing nothing");
+    if (people) {
+      sub->add_option("--map", opt->map,
+                      "YAML file saying which attribute or group gives the unit and each role "
+                      "(ldif, scim; see docs/importers.md)");
+    } else {
+      sub->add_flag("--full", opt->full,
+                    "The file is its source's whole inventory: mark devices it no longer lists "
+                    "as missing-from-source (never deleted) and list them");
+    }
     sub->footer(std::string(people ? "Any invalid row imports nothing; every problem is listed as "
                                      "file:line: column: what was expected."
-                                   : "Holders must already be imported. Empty kind/vendor/platform "
-                                     "are inferred from model and os_version. Any invalid row "
-                                     "imports nothing.") +
+                                   : "csv/json: holders must already be imported. MDM and asset "
+                                     "exports are matched to known devices (serial, IMEI, MAC) "
+                                     "and merged; their holders are matched by e-mail. Empty "
+                                     "kind/vendor/platform are inferred from model and "
+                                     "os_version. Any invalid row imports nothing.") +
                 "\n\n" + sourcesHelp(sources));
     sub->callback([&ctx, opt, kind] { ctx.exit_code = runImport(ctx, kind, *opt); });
   }

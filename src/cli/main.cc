@@ -43,6 +43,8 @@ int main(int argc, char** argv) {
                  "Who records changes, kept in the audit trail (default: $PHASEOUT_ACTOR or $USER)");
 
   registerInventoryCommands(app, ctx);
+  registerDeviceCommands(app, ctx);
+  registerExportCommands(app, ctx);
   registerDirectiveCommands(app, ctx);
   registerStatusCommands(app, ctx);
   registerDemoCommand(app, ctx);

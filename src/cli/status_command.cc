@@ -39,6 +39,14 @@ int runStatus(const CommandContext& ctx, const StatusOptions& opt) {
                               : report::statusText(result.directive, result.evaluation, opt.devices,
                                                    result.milestones, network);
   std::fwrite(out.data(), 1, out.size(), stdout);
+  const service::InventoryReview& review = evaluated->review;
+  if (opt.format != "json" && !review.empty()) {
+    std::printf(
+        "\nInventory to review: %zu devices whose holder matches no person (holder-unmatched), "
+        "%zu whose sources disagree (source-conflict), %zu missing from their source; see "
+        "phaseout device list\n",
+        review.unmatched_holders, review.source_conflicts, review.missing_from_source);
+  }
   return kExitOk;
 }
 

@@ -6,11 +6,13 @@
 #include <cstring>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 #include "core/strings.h"
 #include "inventory/columns.h"
 #include "inventory/field_syntax.h"
 #include "inventory/id_registry.h"
+#include "inventory/sources/timestamp.h"
 #include "platform/normalizer.h"
 
 namespace phaseout::inventory {
@@ -51,7 +53,15 @@ class RowChecker {
   [[nodiscard]] bool rowOk() const { return row_ok_; }
 
   void problem(std::size_t column, std::string_view what) {
-    problems_.add(row_->provenance.line, specs_[column].name, what);
+    problemNamed(specs_[column].name, what);
+  }
+  // A problem of a value the schema does not name (a source's own field).
+  void problemNamed(std::string_view label, std::string_view what) {
+    if (row_->provenance.line == 0) {
+      problems_.addAt(row_->provenance.pointer, label, what);
+    } else {
+      problems_.add(row_->provenance.line, label, what);
+    }
     row_ok_ = false;
   }
 
@@ -115,9 +125,19 @@ class RowChecker {
     return value;
   }
 
-  // The uniqueness check of an id, `hash` being registry.prefetch(value).
+  // The uniqueness check of an id, `hash` being registry.prefetch(value). Records located by a
+  // pointer (line 0) are registered by ordinal, and a duplicate names the first one's pointer.
   void unique(std::size_t column, std::string_view value, std::uint64_t hash,
               IdRegistry& registry) {
+    if (row_->provenance.line == 0) {
+      pointers_.emplace_back(row_->provenance.pointer);
+      const std::size_t first = registry.firstLine(value, hash, pointers_.size());
+      if (first != 0) {
+        problem(column, "expected a unique id; " + quoteValue(value) + " is already at " +
+                            pointers_[first - 1]);
+      }
+      return;
+    }
     const std::size_t first = registry.firstLine(value, hash, row_->provenance.line);
     if (first != 0) {
       problem(column, "expected a unique id; " + quoteValue(value) + " is already on line " +
@@ -151,6 +171,7 @@ class RowChecker {
   const RawRecord* row_ = nullptr;
   bool row_ok_ = true;
   bool bad_encoding_ = false;
+  std::vector<std::string> pointers_;  // of records located by pointer, in order
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -320,13 +341,20 @@ class PersonBuilder {
   std::vector<std::string_view> items_;
 };
 
+Device& deviceOf(Device& device) { return device; }
+Device& deviceOf(SourcedDevice& sourced) { return sourced.device; }
+
+// Devices (Device), or devices of an external source with their provenance (SourcedDevice),
+// whose holders are not person ids and are not checked here.
+template <typename DeviceRecord>
 class DeviceBuilder {
  public:
-  using Record = Device;
+  using Record = DeviceRecord;
   static constexpr Columns kSpecs{kDeviceColumns};
+  static constexpr bool kSourced = std::is_same_v<DeviceRecord, SourcedDevice>;
 
   DeviceBuilder(std::string_view text, std::size_t expected, ProblemList& problems,
-                RecordOutput<Device>& output,
+                RecordOutput<DeviceRecord>& output,
                 const std::function<bool(std::string_view)>& person_exists)
       : ids_(text, expected),
         check_(problems, kSpecs),
@@ -335,7 +363,9 @@ class DeviceBuilder {
         normalizer_(platform::Normalizer::builtin()) {}
 
   void add(const RawRecord& row) {
-    fill(row, output_.slot());
+    DeviceRecord& slot = output_.slot();
+    fill(row, deviceOf(slot));
+    if constexpr (kSourced) provenance(row, slot);
     output_.commit();
   }
   [[nodiscard]] bool stopped() const { return output_.stopped(); }
@@ -348,7 +378,7 @@ class DeviceBuilder {
     device.device_id.assign(id);
 
     const std::string_view holder = check_.text(kHolder);
-    if (!holder.empty() && !(person_exists_ && person_exists_(holder))) {
+    if (!kSourced && !holder.empty() && !(person_exists_ && person_exists_(holder))) {
       check_.problem(kHolder,
                      "expected the person_id of an existing person; got " + quoteValue(holder));
     }
@@ -431,9 +461,33 @@ class DeviceBuilder {
     device.os_version.assign(!n.os_version.empty() ? std::string_view(n.os_version) : os_text);
   }
 
+  void provenance(const RawRecord& row, SourcedDevice& sourced) {
+    sourced.location = row.provenance.line != 0 ? std::to_string(row.provenance.line)
+                                                : std::string(row.provenance.pointer);
+    sourced.synced_ms = 0;
+    sourced.given = 0;
+    for (std::size_t c = 0; c < row.fields.size(); ++c) {
+      const RawField& field = row.fields[c];
+      if (field.present && (field.is_array ? !field.items.empty() : !trim(field.text).empty())) {
+        sourced.given |= ColumnMask{1} << c;
+      }
+    }
+    const std::string_view synced = trim(row.provenance.synced_at);
+    if (synced.empty()) return;
+    if (const std::optional<std::int64_t> ms = parseTimestampMs(synced)) {
+      sourced.synced_ms = *ms;
+    } else {
+      check_.problemNamed("last synchronised",
+                          "expected a timestamp like 2024-03-01T10:20:30Z; got " +
+                              quoteValue(invalidUtf8At(synced) == std::string_view::npos
+                                             ? synced
+                                             : std::string_view("(not UTF-8)")));
+    }
+  }
+
   IdRegistry ids_;
   RowChecker check_;
-  RecordOutput<Device>& output_;
+  RecordOutput<DeviceRecord>& output_;
   const std::function<bool(std::string_view)>& person_exists_;
   const platform::Normalizer& normalizer_;
   std::vector<std::string_view> items_;
@@ -475,6 +529,10 @@ class BuilderSink final : public RecordSink {
   void problem(std::size_t line, std::string_view column, std::string_view what) override {
     problems_.add(line, column, what);
   }
+  void problemAt(std::string_view pointer, std::string_view column,
+                 std::string_view what) override {
+    problems_.addAt(pointer, column, what);
+  }
 
  private:
   ProblemList& problems_;
@@ -483,21 +541,21 @@ class BuilderSink final : public RecordSink {
 
 template <typename Builder>
 void readAny(std::string_view text, std::string_view file, const Source& source,
-             ProblemList& problems, Builder& builder) {
+             ProblemList& problems, Builder& builder, const PeopleMapping* mapping = nullptr) {
   if (!checkFileEncoding(text, problems)) return;
   BuilderSink<Builder> sink(problems, builder);
-  source.read(SourceInput{text, file, Builder::kSpecs}, sink);
+  source.read(SourceInput{text, file, Builder::kSpecs, mapping}, sink);
 }
 
 }  // namespace
 
 Result<std::vector<Person>> parsePeople(std::string_view text, std::string_view file,
-                                        const Source& source) {
+                                        const Source& source, const PeopleMapping* mapping) {
   ProblemList problems(file);
   const std::size_t expected = expectedRecords(text);
   RecordOutput<Person> output(problems, expected);
   PersonBuilder builder(text, expected, problems, output);
-  readAny(text, file, source, problems, builder);
+  readAny(text, file, source, problems, builder, mapping);
   if (!problems.empty()) return problems.toStatus();
   return output.take();
 }
@@ -508,18 +566,30 @@ Result<std::vector<Device>> parseDevices(
   ProblemList problems(file);
   const std::size_t expected = expectedRecords(text);
   RecordOutput<Device> output(problems, expected);
-  DeviceBuilder builder(text, expected, problems, output, person_exists);
+  DeviceBuilder<Device> builder(text, expected, problems, output, person_exists);
+  readAny(text, file, source, problems, builder);
+  if (!problems.empty()) return problems.toStatus();
+  return output.take();
+}
+
+Result<std::vector<SourcedDevice>> parseSourcedDevices(std::string_view text, std::string_view file,
+                                                       const Source& source) {
+  ProblemList problems(file);
+  const std::size_t expected = expectedRecords(text);
+  RecordOutput<SourcedDevice> output(problems, expected);
+  const std::function<bool(std::string_view)> no_check;
+  DeviceBuilder<SourcedDevice> builder(text, expected, problems, output, no_check);
   readAny(text, file, source, problems, builder);
   if (!problems.empty()) return problems.toStatus();
   return output.take();
 }
 
 Status streamPeople(std::string_view text, std::string_view file, const Source& source,
-                    const PeopleSink& sink, std::size_t batch_size) {
+                    const PeopleSink& sink, std::size_t batch_size, const PeopleMapping* mapping) {
   ProblemList problems(file);
   RecordOutput<Person> output(problems, sink, batch_size);
   PersonBuilder builder(text, expectedRecords(text), problems, output);
-  readAny(text, file, source, problems, builder);
+  readAny(text, file, source, problems, builder, mapping);
   if (output.stopped()) return output.sinkStatus();
   if (!problems.empty()) return problems.toStatus();
   output.finish();
@@ -531,7 +601,7 @@ Status streamDevices(std::string_view text, std::string_view file, const Source&
                      const DeviceSink& sink, std::size_t batch_size) {
   ProblemList problems(file);
   RecordOutput<Device> output(problems, sink, batch_size);
-  DeviceBuilder builder(text, expectedRecords(text), problems, output, person_exists);
+  DeviceBuilder<Device> builder(text, expectedRecords(text), problems, output, person_exists);
   readAny(text, file, source, problems, builder);
   if (output.stopped()) return output.sinkStatus();
   if (!problems.empty()) return problems.toStatus();

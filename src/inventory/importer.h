@@ -53,8 +53,10 @@
 // Thread safety: the functions are reentrant; `person_exists` is called on the calling thread.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -67,8 +69,10 @@ namespace phaseout::inventory {
 
 // Parses people from `text` read by `source`. `file` prefixes every message (usually the path
 // or base name of the input). The result is in file order.
+// `mapping` configures directory sources (ldif, scim; sources/people_map.h); nullptr = defaults.
 Result<std::vector<Person>> parsePeople(std::string_view text, std::string_view file,
-                                        const Source& source);
+                                        const Source& source,
+                                        const PeopleMapping* mapping = nullptr);
 
 // Parses devices. `person_exists` answers whether a holder id names a person, i.e. one already
 // stored or one in the same import; an empty function means no person exists (any non-empty
@@ -76,6 +80,22 @@ Result<std::vector<Person>> parsePeople(std::string_view text, std::string_view 
 Result<std::vector<Device>> parseDevices(
     std::string_view text, std::string_view file, const Source& source,
     const std::function<bool(std::string_view)>& person_exists);
+
+// A device as a source of kind SourceKind::kExternal (an MDM, an asset register) gave it: its
+// fields checked and normalised like any import, and where it comes from.
+struct SourcedDevice {
+  Device device;               // device_id: the source's record id; holder: as the source named
+                               // it (an e-mail, a user name), not checked against people
+  std::string location;        // the record's line ("12") or JSON pointer ("/value/3")
+  std::int64_t synced_ms = 0;  // when the source last synchronised it; 0 when not given
+  std::uint32_t given = 0;     // the columns the source gave a value for (a ColumnMask)
+};
+
+// Parses the devices of an external source. Its holders are not checked; a record's last
+// synchronisation must be a timestamp (sources/timestamp.h) when given. Same errors as
+// parseDevices, located by line or by JSON pointer ("file:/value/3: mac: expected ...").
+Result<std::vector<SourcedDevice>> parseSourcedDevices(std::string_view text, std::string_view file,
+                                                       const Source& source);
 
 // Streaming forms for large imports: the same parse, but records are handed to `sink` in
 // batches of `batch_size`, in file order, while the text is read, so memory stays bounded and
@@ -89,7 +109,8 @@ inline constexpr std::size_t kDefaultBatchSize = 4096;
 using PeopleSink = std::function<Status(std::span<const Person>)>;
 using DeviceSink = std::function<Status(std::span<const Device>)>;
 Status streamPeople(std::string_view text, std::string_view file, const Source& source,
-                    const PeopleSink& sink, std::size_t batch_size = kDefaultBatchSize);
+                    const PeopleSink& sink, std::size_t batch_size = kDefaultBatchSize,
+                    const PeopleMapping* mapping = nullptr);
 Status streamDevices(std::string_view text, std::string_view file, const Source& source,
                      const std::function<bool(std::string_view)>& person_exists,
                      const DeviceSink& sink, std::size_t batch_size = kDefaultBatchSize);

@@ -27,6 +27,21 @@ void ProblemList::add(std::size_t line, std::string_view column, std::string_vie
   listed_.push_back(std::move(text));
 }
 
+void ProblemList::addAt(std::string_view pointer, std::string_view column, std::string_view what) {
+  ++total_;
+  if (listed_.size() >= kMaxListedProblems) return;
+  std::string text(file_);
+  text += ':';
+  text += pointer.empty() ? std::string_view("/") : pointer;
+  text += ": ";
+  if (!column.empty()) {
+    text += column;
+    text += ": ";
+  }
+  text += what;
+  listed_.push_back(std::move(text));
+}
+
 Status ProblemList::toStatus() const {
   std::string message = join(listed_, "\n");
   if (total_ > listed_.size()) {

@@ -28,6 +28,8 @@ class ProblemList {
 
   // Adds "file:line: column: what" (the column part is omitted when `column` is empty).
   void add(std::size_t line, std::string_view column, std::string_view what);
+  // Adds "file:pointer: column: what" for a record located by an RFC 6901 pointer.
+  void addAt(std::string_view pointer, std::string_view column, std::string_view what);
 
   [[nodiscard]] bool empty() const { return total_ == 0; }
 

@@ -1,16 +1,33 @@
 #include "service/import.h"
 
+#include <chrono>
+#include <filesystem>
 #include <future>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
+#include <unordered_map>
 
 #include "core/bounded_queue.h"
 #include "core/string_set.h"
+#include "core/strings.h"
 #include "inventory/importer.h"
+#include "inventory/sources/people_map.h"
 #include "inventory/sources/registry.h"
 #include "service/workspace_access.h"
+#include "storage/source_store.h"
 
 namespace phaseout::service {
 namespace {
+
+// "intune, jamf, ...": the external sources, for messages.
+std::string externalSourceNames() {
+  std::vector<std::string> names;
+  for (const inventory::Source* source : inventory::allSources()) {
+    if (source->kind == inventory::SourceKind::kExternal) names.emplace_back(source->name);
+  }
+  return join(names, ", ");
+}
 
 // Parses on a second thread while this one stores: `stream(sink)` is a streaming parse
 // (inventory::streamPeople / streamDevices) that hands batches to `sink`; each batch is copied
@@ -45,12 +62,145 @@ Status parseWhileStoring(Stream stream, const storage::Repository::BatchSink<Rec
   return stored.isOk() ? parsed : stored;
 }
 
-// The source the request names, or the one its file name's extension chooses.
-Result<const inventory::Source*> chooseSource(const ImportRequest& request) {
-  if (request.source.empty()) return inventory::sourceForPath(request.path);
-  if (const inventory::Source* source = inventory::findSource(request.source)) return source;
-  return invalidField("from", "unknown source \"" + request.source + "\"; expected one of " +
-                                  inventory::sourceNames());
+inventory::SourceSchema schemaOf(ImportKind kind) {
+  return kind == ImportKind::kPeople ? inventory::SourceSchema::kPeople
+                                     : inventory::SourceSchema::kDevices;
+}
+
+bool reads(const inventory::Source& source, ImportKind kind) {
+  return source.schema == inventory::SourceSchema::kBoth || source.schema == schemaOf(kind);
+}
+
+// The source the request names, else the one that recognises the file's shape, else the one
+// its file name's extension chooses.
+Result<const inventory::Source*> chooseSource(const ImportRequest& request, std::string_view text,
+                                              bool& recognised) {
+  recognised = false;
+  if (request.source.empty()) {
+    if (const inventory::Source* source =
+            inventory::recogniseSource(text, schemaOf(request.kind))) {
+      recognised = true;
+      return source;
+    }
+    return inventory::sourceForPath(request.path);
+  }
+  const inventory::Source* source = inventory::findSource(request.source);
+  if (source == nullptr) {
+    return invalidField("from", "unknown source \"" + request.source + "\"; expected one of " +
+                                    inventory::sourceNames());
+  }
+  if (!reads(*source, request.kind)) {
+    return invalidField("from", "source \"" + request.source + "\" does not read " +
+                                    std::string(name(request.kind)));
+  }
+  return source;
+}
+
+std::int64_t modificationMs(const std::string& path) {
+  std::error_code error;
+  const auto written = std::filesystem::last_write_time(path, error);
+  if (error) return 0;
+  const auto system = std::chrono::file_clock::to_sys(written);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(system.time_since_epoch()).count();
+}
+
+// Matches holders as the issue of provenance says: e-mail or UPN (case-insensitive), else the
+// person id (exactly, then case-insensitively).
+class HolderIndex {
+ public:
+  explicit HolderIndex(const std::vector<inventory::Person>& people) {
+    for (const inventory::Person& p : people) {
+      if (!p.email.empty()) by_email_.emplace(toLower(p.email), p.person_id);
+      ids_.emplace(p.person_id, p.person_id);
+      by_lower_id_.emplace(toLower(p.person_id), p.person_id);
+    }
+  }
+  inventory::HolderResolution resolve(std::string_view ref) const {
+    const std::string lower = toLower(trim(ref));
+    if (auto it = by_email_.find(lower); it != by_email_.end()) {
+      return {it->second, inventory::HolderMatch::kEmail};
+    }
+    if (auto it = ids_.find(std::string(trim(ref))); it != ids_.end()) {
+      return {it->second, inventory::HolderMatch::kPersonId};
+    }
+    if (auto it = by_lower_id_.find(lower); it != by_lower_id_.end()) {
+      return {it->second, inventory::HolderMatch::kPersonId};
+    }
+    return {"", inventory::HolderMatch::kUnmatched};
+  }
+
+ private:
+  std::unordered_map<std::string, std::string> by_email_, ids_, by_lower_id_;
+};
+
+// An external source's devices: parsed, matched, merged, stored with their provenance as one
+// event (or, for a dry run, only counted).
+Result<ImportSummary> importExternal(const Caller& caller, Workspace& workspace,
+                                     const ImportRequest& request, const ImportOptions& options,
+                                     const inventory::Source& source, const std::string& text,
+                                     ImportSummary summary) {
+  storage::Repository& repository = WorkspaceAccess::repository(workspace);
+  PH_ASSIGN_OR_RETURN(const std::vector<inventory::SourcedDevice> incoming,
+                      inventory::parseSourcedDevices(text, request.path, source));
+  PH_ASSIGN_OR_RETURN(auto tx, storage::Transaction::begin(repository.connection(),
+                                                           storage::Transaction::Mode::kWrite));
+  PH_ASSIGN_OR_RETURN(const auto people, repository.loadPeople());
+  const HolderIndex holders(people);
+  PH_ASSIGN_OR_RETURN(const auto stored, repository.loadDevices());
+  storage::SourceStore store(repository);
+  PH_ASSIGN_OR_RETURN(const auto current, store.loadCurrent());
+  inventory::MergeRequest merge;
+  merge.source = std::string(source.name);
+  merge.file = request.path;
+  merge.exported_ms = options.exported_ms != 0 ? options.exported_ms : modificationMs(request.path);
+  merge.full = options.full;
+  const inventory::MergePlan plan = inventory::planMerge(
+      merge, incoming, stored, current, [&](std::string_view ref) { return holders.resolve(ref); });
+  summary.merge = plan.counts;
+  summary.missing = plan.missing;
+  summary.records = incoming.size();
+  summary.counts.added = plan.counts.added;
+  summary.counts.updated = plan.counts.updated;
+  summary.counts.unchanged = plan.counts.unchanged;
+  if (options.dry_run) return summary;  // the transaction rolls back
+
+  nlohmann::ordered_json detail;
+  detail["source"] = request.path;
+  detail["from"] = source.name;
+  detail["records"] = incoming.size();
+  detail["added"] = plan.counts.added;
+  detail["updated"] = plan.counts.updated;
+  detail["unchanged"] = plan.counts.unchanged;
+  detail["merged"] = plan.counts.merged;
+  detail["missing"] = plan.counts.missing;
+  detail["unmatched_holders"] = plan.counts.unmatched_holders;
+  detail["full"] = options.full;
+  const storage::ChangeContext change = changeContext(caller, request.recording, request.path);
+  PH_ASSIGN_OR_RETURN(const std::int64_t seq,
+                      store.recordMerge(plan, change, "import.devices", detail));
+  (void)seq;
+  PH_RETURN_IF_ERROR(tx->commit());
+  return summary;
+}
+
+// A direct source's dry run: the same parse and the same counts as the upsert, nothing stored.
+template <typename Record, typename IdOf>
+storage::UpsertCounts countUpserts(const std::vector<Record>& parsed,
+                                   const std::vector<Record>& latest, IdOf id_of) {
+  std::unordered_map<std::string_view, const Record*> by_id;
+  for (const Record& r : latest) by_id.emplace(id_of(r), &r);
+  storage::UpsertCounts counts;
+  for (const Record& r : parsed) {
+    const auto it = by_id.find(id_of(r));
+    if (it == by_id.end()) {
+      ++counts.added;
+    } else if (*it->second == r) {
+      ++counts.unchanged;
+    } else {
+      ++counts.updated;
+    }
+  }
+  return counts;
 }
 
 }  // namespace
@@ -61,13 +211,26 @@ std::string_view name(ImportKind kind) {
 
 Result<ImportSummary> importInventory(const Caller& caller, Workspace& workspace,
                                       const ImportRequest& request, const ProgressFn& progress) {
+  return importInventory(caller, workspace, request, ImportOptions{}, progress);
+}
+
+Result<ImportSummary> importInventory(const Caller& caller, Workspace& workspace,
+                                      const ImportRequest& request, const ImportOptions& options,
+                                      const ProgressFn& progress) {
   const bool people = request.kind == ImportKind::kPeople;
   PH_RETURN_IF_ERROR(caller.mayAdminister(people ? "import people" : "import devices"));
   storage::Repository& repository = WorkspaceAccess::repository(workspace);
   PH_RETURN_IF_ERROR(repository.checkReady());
-  PH_ASSIGN_OR_RETURN(const inventory::Source* source, chooseSource(request));
   PH_ASSIGN_OR_RETURN(const std::string text, readFile(request.path));
+  bool recognised = false;
+  PH_ASSIGN_OR_RETURN(const inventory::Source* source, chooseSource(request, text, recognised));
   const std::string& path = request.path;
+  const bool external = source->kind == inventory::SourceKind::kExternal;
+  if (options.full && !external) {
+    return invalidField("full", "only an external source's export (" + externalSourceNames() +
+                                    ") can be a whole inventory; " + std::string(source->name) +
+                                    " files are upserted by id");
+  }
   const storage::ChangeContext change = changeContext(caller, request.recording, path);
   auto row_progress = [&](std::size_t done, std::size_t total) {
     if (progress) progress("import", done, total);
@@ -76,11 +239,51 @@ Result<ImportSummary> importInventory(const Caller& caller, Workspace& workspace
   ImportSummary summary;
   summary.file = path;
   summary.source = std::string(source->name);
+  summary.recognised = recognised;
+  summary.external = external;
+  summary.dry_run = options.dry_run;
+  if (external && !people) {
+    return importExternal(caller, workspace, request, options, *source, text, std::move(summary));
+  }
+  std::optional<inventory::PeopleMapping> mapping;
+  if (!options.map_path.empty()) {
+    if (!people || source->recognise == nullptr ||
+        source->schema != inventory::SourceSchema::kPeople) {
+      return invalidField("map", "a mapping file applies to directory sources (ldif, scim), not " +
+                                     std::string(source->name));
+    }
+    PH_ASSIGN_OR_RETURN(const std::string map_text, readFile(options.map_path));
+    PH_ASSIGN_OR_RETURN(mapping, inventory::parsePeopleMapping(map_text, options.map_path));
+  }
+  const inventory::PeopleMapping* mapping_ptr = mapping ? &*mapping : nullptr;
+  if (options.dry_run) {
+    if (people) {
+      PH_ASSIGN_OR_RETURN(auto parsed, inventory::parsePeople(text, path, *source, mapping_ptr));
+      PH_ASSIGN_OR_RETURN(auto latest, repository.loadPeople());
+      summary.counts =
+          countUpserts(parsed, latest,
+                       [](const inventory::Person& p) -> std::string_view { return p.person_id; });
+    } else {
+      PH_ASSIGN_OR_RETURN(auto ids, repository.loadPersonIds());
+      const StringSet known(ids);
+      PH_ASSIGN_OR_RETURN(auto parsed,
+                          inventory::parseDevices(text, path, *source, [&](std::string_view id) {
+                            return known.contains(id);
+                          }));
+      PH_ASSIGN_OR_RETURN(auto latest, repository.loadDevices());
+      summary.counts =
+          countUpserts(parsed, latest,
+                       [](const inventory::Device& d) -> std::string_view { return d.device_id; });
+    }
+    summary.records = summary.counts.added + summary.counts.updated + summary.counts.unchanged;
+    return summary;
+  }
   if (people) {
     auto produce = [&](const storage::Repository::BatchSink<inventory::Person>& store) {
       return parseWhileStoring<inventory::Person>(
           [&](const inventory::PeopleSink& sink) {
-            return inventory::streamPeople(text, path, *source, sink);
+            return inventory::streamPeople(text, path, *source, sink, inventory::kDefaultBatchSize,
+                                           mapping_ptr);
           },
           store);
     };

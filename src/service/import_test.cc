@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "service/workspace_access.h"
 #include "service/test_support.h"
+#include "service/workspace_access.h"
 
 namespace phaseout::service {
 namespace {
@@ -29,8 +29,12 @@ class ImportServiceTest : public testing::WorkspaceTest {
     return r;
   }
 
-  std::size_t storedPeople() { return WorkspaceAccess::repository(*ws_).loadPeople().value().size(); }
-  std::size_t storedDevices() { return WorkspaceAccess::repository(*ws_).loadDevices().value().size(); }
+  std::size_t storedPeople() {
+    return WorkspaceAccess::repository(*ws_).loadPeople().value().size();
+  }
+  std::size_t storedDevices() {
+    return WorkspaceAccess::repository(*ws_).loadDevices().value().size();
+  }
 
   const Caller op_ = Caller::localOperator("test");
 };
@@ -64,7 +68,7 @@ TEST_F(ImportServiceTest, ANamedSourceOverridesTheExtension) {
   ASSERT_FALSE(by_extension.isOk());
   EXPECT_EQ(by_extension.status().code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(by_extension.status().message(),
-              StartsWith(path + ": expected a file name ending in .csv or .json"));
+              StartsWith(path + ": expected a file name ending in .csv, .json or .ldif"));
 
   auto named = importInventory(op_, *ws_, request(ImportKind::kPeople, path, "json"));
   ASSERT_TRUE(named.isOk()) << named.status().message();
@@ -83,7 +87,9 @@ TEST_F(ImportServiceTest, AnUnknownSourceNamesTheField) {
   ASSERT_FALSE(result.isOk());
   EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(result.status().field(), "from");
-  EXPECT_EQ(result.status().message(), "unknown source \"xlsx\"; expected one of csv, json");
+  EXPECT_EQ(result.status().message(),
+            "unknown source \"xlsx\"; expected one of csv, json, intune, jamf, google, fleet, "
+            "snipeit, ldif, scim");
   EXPECT_EQ(storedPeople(), 0);
 }
 
@@ -131,7 +137,8 @@ TEST(ImportSourcesTest, ListsTheRegisteredSources) {
     names.push_back(source.name);
     EXPECT_FALSE(source.description.empty());
   }
-  EXPECT_THAT(names, ElementsAre("csv", "json"));
+  EXPECT_THAT(names, ElementsAre("csv", "json", "intune", "jamf", "google", "fleet", "snipeit",
+                                 "ldif", "scim"));
   EXPECT_THAT(importSources().front().extensions, ElementsAre(".csv"));
 }
 

@@ -38,6 +38,7 @@ Result<StatusReport> statusReport(const Caller& caller, Workspace& ws,
   network.disposed_seen_again = counts.disposed_seen_again;
   network.usage_ban = counts.usage_ban;
   out.network = network;
+  PH_ASSIGN_OR_RETURN(out.review, inventoryReview(caller, ws));
   if (request.with_burndown) {
     PH_ASSIGN_OR_RETURN(out.burndown, burndownUpTo(caller, ws, id, as_of));
   }

@@ -12,6 +12,7 @@
 #include "report/status_report.h"
 #include "service/burndown.h"
 #include "service/caller.h"
+#include "service/inventory_view.h"
 #include "service/workspace.h"
 
 namespace phaseout::service {
@@ -31,6 +32,9 @@ struct StatusReport {
   // With with_burndown, unless there is no history to draw yet (the range is empty or the
   // directive was not in force on its first day); other errors fail the request.
   std::optional<BurndownOutcome> burndown;
+  // What the merged inventory asks a person to review (holders matching nobody, sources that
+  // disagree, devices missing from their source), over the devices the caller sees.
+  InventoryReview review;
 };
 
 // Errors: the default-directive rule (service/directive.h), NotFound for an unknown directive,

@@ -271,6 +271,14 @@ const Portable& portable() {
         "NULL");
     put(Query::kTouchToken, "touch_token",
         "UPDATE tokens SET last_used_ms = :last_used_ms WHERE token_id = :token_id");
+    const std::string source_records = selectFrom("source_records", kSourceRecordColumns);
+    const std::string record_order = "ORDER BY source, record_id, seq";
+    put(Query::kInsertSourceRecord, "insert_source_record",
+        insertInto("source_records", kSourceRecordColumns));
+    put(Query::kSourceRecords, "source_records", source_records + record_order);
+    put(Query::kSourceRecordsOfDevice, "source_records_of_device",
+        source_records + "WHERE device_id = :device_id " + record_order);
+    put(Query::kSourceRecordRows, "source_record_rows", source_records);
     return p;
   }();
   return kPortable;

@@ -54,6 +54,9 @@ inline constexpr std::array<std::string_view, 6> kSessionColumns = {
 inline constexpr std::array<std::string_view, 9> kTokenColumns = {
     "token_id",    "person_id",  "name",       "secret_hash", "scope",
     "expires_day", "created_ms", "revoked_ms", "last_used_ms"};
+inline constexpr std::array<std::string_view, 12> kSourceRecordColumns = {
+    "source",      "record_id", "seq",      "device_id",  "file",         "location",
+    "exported_ms", "synced_ms", "presence", "holder_ref", "holder_match", "fields"};
 // What a directive record is read as: its version row and the event that wrote it.
 inline constexpr std::array<std::string_view, 7> kDirectiveRecordColumns = {
     "d.directive_id", "d.version",     "d.valid_from", "d.title",
@@ -177,6 +180,11 @@ enum class Query {
   kTokens,  // of :person_id unless it is '', in id order
   kRevokeToken,
   kTouchToken,
+  // source records (import provenance)
+  kInsertSourceRecord,
+  kSourceRecords,          // every row, ordered by (source, record_id, seq)
+  kSourceRecordsOfDevice,  // the rows of :device_id, ordered the same way
+  kSourceRecordRows,       // every row, unordered (audit digests)
 
   kCount  // not a statement
 };

@@ -163,6 +163,24 @@ CREATE TABLE tokens (
   UNIQUE (person_id, name)
 );
 )sql"},
+      {5, "import provenance: each source's record of each device", R"sql(
+CREATE TABLE source_records (
+  source TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  device_id TEXT NOT NULL,
+  file TEXT NOT NULL,
+  location TEXT NOT NULL,
+  exported_ms BIGINT NOT NULL,
+  synced_ms BIGINT NOT NULL,
+  presence TEXT NOT NULL,
+  holder_ref TEXT NOT NULL,
+  holder_match TEXT NOT NULL,
+  fields TEXT NOT NULL,
+  PRIMARY KEY (source, record_id, seq)
+){without_rowid};
+CREATE INDEX source_records_by_device ON source_records (device_id);
+)sql"},
   };
   return kMigrations;
 }

@@ -15,6 +15,7 @@
 #include "storage/migrations.h"
 #include "storage/rows.h"
 #include "storage/sighting_store.h"
+#include "storage/source_store.h"
 
 namespace phaseout::storage {
 namespace {
@@ -571,6 +572,7 @@ Status digestStoredRows(Connection& conn, StoredRows& out) {
     }
   }
   PH_RETURN_IF_ERROR(addSightingDigests(conn, digests, out.rows));
+  PH_RETURN_IF_ERROR(addSourceRecordDigests(conn, digests, out.rows));
   {
     PH_ASSIGN_OR_RETURN(auto s, prepare(conn, Query::kEvidenceRows));
     while (true) {

@@ -114,8 +114,14 @@ void readCsv(const SourceInput& input, RecordSink& sink) {
 
 const Source& csvSource() {
   static const Source source{
-      kName, "CSV (RFC 4180): a header line naming the columns, then one record per line",
-      kExtensions, &readCsv};
+      kName,
+      "CSV (RFC 4180): a header line naming the columns, then one record per line",
+      kExtensions,
+      &readCsv,
+      SourceKind::kDirect,
+      SourceSchema::kBoth,
+      nullptr,
+      "https://www.rfc-editor.org/rfc/rfc4180"};
   return source;
 }
 

@@ -200,7 +200,12 @@ const Source& jsonSource() {
   static const Source source{kName,
                              "JSON: an array of objects whose keys are the column names; list "
                              "columns may be arrays of strings",
-                             kExtensions, &readJson};
+                             kExtensions,
+                             &readJson,
+                             SourceKind::kDirect,
+                             SourceSchema::kBoth,
+                             nullptr,
+                             "https://www.rfc-editor.org/rfc/rfc8259"};
   return source;
 }
 

@@ -10,7 +10,14 @@
 // sources/<name>_source.cc defining `const Source& <name>Source()`, plus one line here.
 #define PH_INVENTORY_SOURCES(X) \
   X(csvSource)                  \
-  X(jsonSource)
+  X(jsonSource)                 \
+  X(intuneSource)               \
+  X(jamfSource)                 \
+  X(googleSource)               \
+  X(fleetSource)                \
+  X(snipeitSource)              \
+  X(ldifSource)                 \
+  X(scimSource)
 
 namespace phaseout::inventory {
 
@@ -61,6 +68,15 @@ Result<const Source*> sourceForPath(std::string_view path) {
   }
   return invalidArgument(std::string(path) + ": expected a file name ending in " + endings +
                          " (the extension chooses the format)");
+}
+
+const Source* recogniseSource(std::string_view head, SourceSchema schema) {
+  constexpr std::size_t kHeadBytes = 64 * 1024;
+  head = head.substr(0, kHeadBytes);
+  for (const Source* source : allSources()) {
+    if (source->recognise != nullptr && source->recognise(head, schema)) return source;
+  }
+  return nullptr;
 }
 
 std::string sourceNames() {

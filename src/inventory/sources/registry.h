@@ -21,6 +21,10 @@ const Source* findSource(std::string_view name);
 // ".JSON"). Anything else is InvalidArgument naming the path and the extensions known.
 Result<const Source*> sourceForPath(std::string_view path);
 
+// The first source, in table order, that recognises `head` (the start of a file) as its own
+// for `schema` (Source::recognise), or nullptr.
+const Source* recogniseSource(std::string_view head, SourceSchema schema);
+
 // "csv, json": the registered names, for messages.
 std::string sourceNames();
 

@@ -22,11 +22,14 @@ TEST(SourceRegistryTest, ListsTheSourcesOnce) {
   for (const Source* source : allSources()) {
     names.push_back(source->name);
     EXPECT_FALSE(source->description.empty());
-    EXPECT_FALSE(source->extensions.empty());
+    // A source is chosen by its extension, by its shape, or both.
+    EXPECT_TRUE(!source->extensions.empty() || source->recognise != nullptr) << source->name;
+    EXPECT_FALSE(source->documentation.empty()) << source->name;
     EXPECT_NE(source->read, nullptr);
   }
-  EXPECT_THAT(names, ElementsAre("csv", "json"));
-  EXPECT_EQ(sourceNames(), "csv, json");
+  EXPECT_THAT(names, ElementsAre("csv", "json", "intune", "jamf", "google", "fleet", "snipeit",
+                                 "ldif", "scim"));
+  EXPECT_EQ(sourceNames(), "csv, json, intune, jamf, google, fleet, snipeit, ldif, scim");
 }
 
 TEST(SourceRegistryTest, FindsByExactName) {
@@ -48,8 +51,8 @@ TEST(SourceRegistryTest, ChoosesByExtensionCaseInsensitively) {
   ASSERT_FALSE(bad.isOk());
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(bad.status().message(),
-            "dir.csv/devices.xlsx: expected a file name ending in .csv or .json (the extension "
-            "chooses the format)");
+            "dir.csv/devices.xlsx: expected a file name ending in .csv, .json or .ldif (the "
+            "extension chooses the format)");
 }
 
 }  // namespace

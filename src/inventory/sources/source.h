@@ -24,6 +24,7 @@
 
 #include <cstddef>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -46,6 +47,10 @@ struct Provenance {
   std::size_t line = 0;      // 1-based line on which the record starts
   std::string_view pointer;  // RFC 6901 pointer to the record in a structured document ("/12");
                              // empty for sources without one
+  // Sources that read another system's export (SourceKind::kExternal) also say:
+  std::string_view record_id;  // the record's id in that system (also handed as device_id)
+  std::string_view synced_at;  // when that system last synchronised the record, as written
+                               // there (ISO 8601, "2024-03-01T10:20:30Z"); empty: not given
 };
 
 struct RawRecord {
@@ -63,21 +68,51 @@ class RecordSink {
   // Records "file:line: column: what"; `column` may be empty (a problem of the whole record
   // or file) and is a column name or the input's own label for it.
   virtual void problem(std::size_t line, std::string_view column, std::string_view what) = 0;
+  // The same for a structured document located by an RFC 6901 pointer instead of a line:
+  // "file:/value/3: column: what". By default folded into problem() with line 0.
+  virtual void problemAt(std::string_view pointer, std::string_view column, std::string_view what) {
+    problem(0, pointer,
+            column.empty() ? std::string(what) : std::string(column) + ": " + std::string(what));
+  }
 };
+
+struct PeopleMapping;  // sources/people_map.h
 
 struct SourceInput {
   std::string_view text;  // the whole file
   std::string_view file;  // as messages name it
   Columns columns;        // the schema records are read into (kPersonColumns, kDeviceColumns)
+  // Directory sources (ldif, scim): which attributes give what; nullptr = the defaults.
+  const PeopleMapping* people_map = nullptr;
 };
+
+// What a source's records are.
+enum class SourceKind {
+  // phaseout's own formats: a record's id is the phaseout id; holders are person ids.
+  kDirect,
+  // Another system's export (an MDM, an asset register, a directory): a record's id is that
+  // system's; devices are matched to stored ones by their identifiers and merged, holders are
+  // e-mail addresses or user names matched to people (service/import.h).
+  kExternal,
+};
+
+// Which schema a source can read.
+enum class SourceSchema { kPeople, kDevices, kBoth };
 
 struct Source {
   std::string_view name;         // "csv": how a request names it, lower-case
   std::string_view description;  // one line, for help texts
   // File name endings (lower-case, with the dot) for which the source is chosen when a request
-  // names none.
+  // names none and no source recognises the file's shape.
   std::span<const std::string_view> extensions;
   void (*read)(const SourceInput& input, RecordSink& sink);
+  SourceKind kind = SourceKind::kDirect;
+  SourceSchema schema = SourceSchema::kBoth;
+  // True when `head` (the start of a file, up to 64 KiB) has this source's shape (its
+  // distinctive keys or header names); nullptr for sources chosen only by name or extension.
+  bool (*recognise)(std::string_view head, SourceSchema schema) = nullptr;
+  // Where this source's field names come from (a documentation URL), for help and docs.
+  std::string_view documentation;
 };
 
 }  // namespace phaseout::inventory

@@ -126,7 +126,14 @@ void readKeyValue(const SourceInput& input, RecordSink& sink) {
 }
 
 constexpr std::string_view kKeyValueExtensions[] = {".kv"};
-constexpr Source kKeyValue{"key-value", "test", kKeyValueExtensions, &readKeyValue};
+constexpr Source kKeyValue{"key-value",
+                           "test",
+                           kKeyValueExtensions,
+                           &readKeyValue,
+                           SourceKind::kDirect,
+                           SourceSchema::kBoth,
+                           nullptr,
+                           ""};
 
 TEST(SourceTest, AnotherSourceGetsTheSameChecksAndMessages) {
   const auto people =

@@ -1,0 +1,127 @@
+// The "snipeit" source: Snipe-IT hardware assets as its API lists them
+// (GET /api/v1/hardware: {"total": n, "rows": [...]} pages) or as the asset list's CSV export.
+// Custom fields are found by their display name: "IMEI" and "MAC Address" (or "MAC",
+// "Wi-Fi MAC"), in the JSON's custom_fields object and as CSV columns.
+// Fields: https://snipe-it.readme.io/reference/hardware-list
+// (docs/importers.md lists each one and what it becomes).
+#include <array>
+
+#include "core/strings.h"
+#include "inventory/columns.h"
+#include "inventory/sources/source.h"
+#include "inventory/sources/vendor_export.h"
+
+namespace phaseout::inventory {
+namespace {
+
+constexpr std::string_view kName = "snipeit";
+constexpr std::array<std::string_view, 0> kExtensions{};
+constexpr std::array<std::string_view, 1> kContainers{"rows"};
+
+bool contains(std::string_view text, std::string_view part) {
+  return toLower(text).find(part) != std::string::npos;
+}
+
+// A category name ("Mobile Phones", "Laptops") to a kind; "" (infer) when it names none.
+std::string_view kind(std::string_view category) {
+  if (contains(category, "phone")) return "phone";
+  if (contains(category, "tablet")) return "tablet";
+  if (contains(category, "laptop") || contains(category, "notebook")) return "laptop";
+  if (contains(category, "desktop") || contains(category, "workstation")) return "desktop";
+  if (contains(category, "watch")) return "watch";
+  return "unknown";
+}
+
+// A status label ("Lost/Stolen", "Archived", "Deployed") to a state.
+std::string_view state(std::string_view label) {
+  if (contains(label, "lost") || contains(label, "stolen")) return "lost";
+  if (contains(label, "archived") || contains(label, "retired")) return "retired";
+  if (contains(label, "destroyed")) return "destroyed";
+  return "active";
+}
+
+constexpr std::array<std::string_view, 1> kIdKeys{"id"};
+constexpr std::array<std::string_view, 2> kSyncedKeys{"updated_at/datetime", "updated_at"};
+constexpr std::array<std::string_view, 3> kHolderKeys{"assigned_to/email", "assigned_to/username",
+                                                      "assigned_to/employee_number"};
+constexpr std::array<std::string_view, 1> kKindKeys{"category/name"};
+constexpr std::array<std::string_view, 1> kVendorKeys{"manufacturer/name"};
+constexpr std::array<std::string_view, 1> kModelKeys{"model/name"};
+constexpr std::array<std::string_view, 1> kSerialKeys{"serial"};
+constexpr std::array<std::string_view, 2> kImeiKeys{"custom_fields/IMEI/value",
+                                                    "custom_fields/MEID/value"};
+constexpr std::array<std::string_view, 3> kMacKeys{
+    "custom_fields/MAC Address/value", "custom_fields/MAC/value", "custom_fields/Wi-Fi MAC/value"};
+constexpr std::array<std::string_view, 1> kHostnameKeys{"name"};
+constexpr std::array<std::string_view, 1> kStateKeys{"status_label/name"};
+
+constexpr std::array<VendorField, 11> kJsonFields{{
+    {kRecordIdField, kIdKeys},
+    {kSyncedAtField, kSyncedKeys},
+    {kHolder, kHolderKeys},
+    {kKind, kKindKeys, kind},
+    {kVendor, kVendorKeys},
+    {kModel, kModelKeys},
+    {kSerial, kSerialKeys},
+    {kImei, kImeiKeys},
+    {kMac, kMacKeys},
+    {kHostname, kHostnameKeys},
+    {kState, kStateKeys, state},
+}};
+
+constexpr std::array<std::string_view, 1> kCsvIdKeys{"ID"};
+constexpr std::array<std::string_view, 2> kCsvSyncedKeys{"Updated at", "Updated"};
+constexpr std::array<std::string_view, 3> kCsvHolderKeys{"Email", "Username", "Employee Number"};
+constexpr std::array<std::string_view, 1> kCsvKindKeys{"Category"};
+constexpr std::array<std::string_view, 1> kCsvVendorKeys{"Manufacturer"};
+constexpr std::array<std::string_view, 2> kCsvModelKeys{"Model", "Model Name"};
+constexpr std::array<std::string_view, 2> kCsvSerialKeys{"Serial", "Serial Number"};
+constexpr std::array<std::string_view, 2> kCsvImeiKeys{"IMEI", "MEID"};
+constexpr std::array<std::string_view, 3> kCsvMacKeys{"MAC Address", "MAC", "Wi-Fi MAC"};
+constexpr std::array<std::string_view, 2> kCsvHostnameKeys{"Asset Name", "Name"};
+constexpr std::array<std::string_view, 1> kCsvStateKeys{"Status"};
+
+constexpr std::array<VendorField, 11> kCsvFields{{
+    {kRecordIdField, kCsvIdKeys},
+    {kSyncedAtField, kCsvSyncedKeys},
+    {kHolder, kCsvHolderKeys},
+    {kKind, kCsvKindKeys, kind},
+    {kVendor, kCsvVendorKeys},
+    {kModel, kCsvModelKeys},
+    {kSerial, kCsvSerialKeys},
+    {kImei, kCsvImeiKeys},
+    {kMac, kCsvMacKeys},
+    {kHostname, kCsvHostnameKeys},
+    {kState, kCsvStateKeys, state},
+}};
+
+constexpr VendorLayout kLayout{kName, kContainers, kJsonFields, kCsvFields};
+
+void readSnipeit(const SourceInput& input, RecordSink& sink) {
+  readVendorExport(kLayout, input, sink);
+}
+
+bool recogniseSnipeit(std::string_view head, SourceSchema schema) {
+  if (schema == SourceSchema::kPeople) return false;
+  constexpr std::array<std::string_view, 2> kJsonKeys{"asset_tag", "status_label"};
+  constexpr std::array<std::string_view, 1> kCsvKeys{"Asset Tag"};
+  return jsonHasKeys(head, kJsonKeys) || csvHeaderHas(head, kCsvKeys);
+}
+
+}  // namespace
+
+const Source& snipeitSource() {
+  static const Source source{
+      kName,
+      "Snipe-IT: hardware JSON of the API ({\"rows\": [...]} pages) or the asset list's CSV "
+      "export; custom fields IMEI and MAC Address by name",
+      kExtensions,
+      &readSnipeit,
+      SourceKind::kExternal,
+      SourceSchema::kDevices,
+      &recogniseSnipeit,
+      "https://snipe-it.readme.io/reference/hardware-list"};
+  return source;
+}
+
+}  // namespace phaseout::inventory
