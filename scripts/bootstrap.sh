@@ -13,6 +13,7 @@ packages=(
   # tools the tests and benchmarks use as oracles and peers
   sqlite3 tshark libndpi-bin p0f tcpreplay iproute2 time python3 python3-aiosmtpd goaccess
   ieee-data  # the IEEE OUI registry phaseout detect reads at run time
+  chromium chromium-driver python3-selenium  # the web pages' end-to-end test (tests/web)
 )
 
 missing=()
