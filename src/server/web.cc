@@ -114,7 +114,8 @@ Response serveWebAsset(const Request& request, const WebAsset& asset) {
     return response;
   }
   response.status = 200;
-  if (request.method != "HEAD") response.body = std::string(asset.body);
+  // For HEAD too: the transport sends the head only, with the length of this body.
+  response.body = std::string(asset.body);
   return response;
 }
 

@@ -42,7 +42,7 @@ export async function renderMine(main, args, ctx) {
 
 function deviceCard(d, kase, milestones, directive, ctx) {
   const stage = kase?.stage;
-  const card = h('li', { class: `device-card status-${d.status}`, 'data-device': d.device_id },
+  const card = h('li', { class: `device-card card-${d.status}`, 'data-device': d.device_id },
     h('h3', {}, kase?.model || d.model || term('platform', d.platform || ''), ' ', h('span', { class: 'mono' }, `(${d.device_id})`)),
     h('p', {}, statusBadge(d.status), ' — ', d.reason || ''),
     kv([
