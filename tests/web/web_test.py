@@ -221,6 +221,18 @@ class Browser:
             "return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
         check(overflow <= 1, f"{journey}: the page is {overflow} px wider than the {self.width} px viewport")
 
+    def post_json_from_page(self, path, body):
+        """A write as the page makes it; returns {"status", "body"}."""
+        return self.driver.execute_async_script("""
+            const [path, body, done] = arguments;
+            fetch(path, {method: 'POST', credentials: 'same-origin',
+                         headers: {'Content-Type': 'application/json',
+                                   'X-CSRF-Token': sessionStorage.getItem('phaseout.csrf') || ''},
+                         body: JSON.stringify(body)})
+              .then(async (r) => done({status: r.status, body: await r.json().catch(() => null)}),
+                    () => done({status: 0, body: null}));
+        """, path, body)
+
     def post_from_page(self, path, body):
         """A write the page could make, with the session's CSRF token; returns the status."""
         return self.driver.execute_async_script("""
@@ -236,11 +248,14 @@ def submitted(b, form, css, text):
     """Waits until `css` shows `text` after submitting `form`; fails with the refusal the form
     shows instead, if any."""
     def settled(driver):
-        refusals = driver.find_elements(By.CSS_SELECTOR, f"{form} .error, {form} .form-error")
-        if refusals:
-            return refusals[0].text or "(empty refusal)"
-        shown = driver.find_elements(By.CSS_SELECTOR, css)
-        return bool(shown) and text in shown[0].text
+        try:
+            refusals = driver.find_elements(By.CSS_SELECTOR, f"{form} .error, {form} .form-error")
+            if refusals:
+                return refusals[0].text or "(empty refusal)"
+            shown = driver.find_elements(By.CSS_SELECTOR, css)
+            return bool(shown) and text in shown[0].text
+        except StaleElementReferenceException:  # the page was being redrawn
+            return False
     try:
         outcome = b.wait.until(settled)
     except TimeoutException:
@@ -272,6 +287,22 @@ def journey_security_officer(base):
         b.text_in("#verdicts", "overdue")
         form = "#waiver-form"
         b.field(form, "reason").send_keys("on mission abroad, replacement on order")
+        # A term longer than the directive allows: the server's sentence beside its field.
+        until = b.field(form, "until")
+        good_until = until.get_attribute("value")
+        b.driver.execute_script("arguments[0].value = arguments[1];", until, "2099-12-31")
+        b.find(f"{form} button[type=submit]").click()
+        refusal = b.find(f"{form} .error, {form} .form-error")
+        answer = b.post_json_from_page("/api/v1/waivers", {
+            "directive": "pa-iphone-2023", "device": "D-L1", "reason": "x", "until": "2099-12-31"})
+        check(answer["status"] == 422, f"a too long waiver answered {answer}")
+        error = answer["body"]["error"]
+        check(refusal.text == error["message"], f"the page shows {refusal.text!r}, the API said {error}")
+        if error.get("field"):
+            beside = b.all(f'{form} .field:has([name="{error["field"]}"]) .error')
+            check(beside and beside[0].text == error["message"],
+                  f"the refusal is not beside the field {error['field']}")
+        b.driver.execute_script("arguments[0].value = arguments[1];", until, good_until)
         b.find(f"{form} button[type=submit]").click()
         submitted(b, form, "#verdicts", "exempt")
         b.text_in("#device-waivers", "on mission abroad")
