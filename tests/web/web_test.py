@@ -308,6 +308,14 @@ def journey_security_officer(base):
         b.text_in("#device-waivers", "on mission abroad")
         b.navigate("#/overview")
         b.text_is('[data-total="exempt"]', "1")
+        # Live: a change recorded elsewhere shows on the open overview without a reload.
+        b.driver.execute_script("window.phaseoutNotReloaded = true;")
+        answer = b.post_json_from_page("/api/v1/waivers", {
+            "directive": "pa-iphone-2023", "device": "D-UO", "reason": "on leave", "until": good_until})
+        check(answer["status"] in (200, 201), f"the second waiver answered {answer}")
+        b.text_is('[data-total="exempt"]', "2")
+        check(b.driver.execute_script("return window.phaseoutNotReloaded === true;"),
+              "the overview reloaded the page instead of updating")
         b.assert_clean("security officer")
     finally:
         b.quit()
