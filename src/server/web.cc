@@ -97,9 +97,9 @@ const std::vector<WebAsset>& webAssets() { return table().assets; }
 
 std::optional<WebAsset> findWebAsset(std::string_view path) {
   const auto& assets = table().assets;
-  const auto it = std::lower_bound(
-      assets.begin(), assets.end(), path,
-      [](const WebAsset& a, std::string_view p) { return a.path < p; });
+  const auto it =
+      std::lower_bound(assets.begin(), assets.end(), path,
+                       [](const WebAsset& a, std::string_view p) { return a.path < p; });
   if (it == assets.end() || it->path != path) return std::nullopt;
   return *it;
 }

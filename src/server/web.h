@@ -22,7 +22,7 @@ struct WebAsset {
   std::string_view path;          // as served: "/", "/js/app.js"
   std::string_view content_type;  // "text/javascript; charset=utf-8"
   std::string_view body;
-  std::string_view etag;          // "\"<16 hex digits>\""
+  std::string_view etag;  // "\"<16 hex digits>\""
 };
 
 // Every embedded file, in path order. Thread-safe (built once, then read-only).
