@@ -40,16 +40,17 @@ export function burndownChart(burndown) {
   chart.append(svg('text', { class: 'label', x: kWidth - kPad.right, y: kHeight - 8, 'text-anchor': 'end' },
                    formatDate(new Date(last * 86400000).toISOString().slice(0, 10))));
   const lastDay = days[days.length - 1];
-  for (const f of forecast) {
+  forecast.forEach((f, i) => {
     chart.append(svg('line', { class: 'due', x1: x(f.due), x2: x(f.due), y1: kPad.top, y2: y(0) }));
-    chart.append(svg('text', { class: 'label', x: x(f.due) + 3, y: kPad.top + 10 }, f.milestone));
+    // Milestones days apart would overprint: each label on its own line.
+    chart.append(svg('text', { class: 'label', x: x(f.due) - 3, y: kPad.top + 10 + 12 * i, 'text-anchor': 'end' }, f.milestone));
     if (f.kind !== 'observed' && dayNumber(f.due) > dayNumber(lastDay.date)) {
       const lo = f.low ?? f.expected;
       const hi = f.high ?? f.expected;
       chart.append(svg('polygon', { class: 'band', points: `${x(lastDay.date)},${y(lastDay.violating)} ${x(f.due)},${y(hi)} ${x(f.due)},${y(lo)}` }));
       chart.append(svg('path', { class: 'forecast', d: `M${x(lastDay.date)},${y(lastDay.violating)} L${x(f.due)},${y(f.expected)}` }));
     }
-  }
+  });
   chart.append(svg('path', { class: 'compliant', d: path('compliant') }));
   chart.append(svg('path', { class: 'violating', d: path('violating') }));
 
