@@ -38,6 +38,7 @@ class ApiApplication final : public Application {
   ServerConfig config_;
   WorkspacePool pool_;
   service::EvaluationCache cache_;
+  RenderedCache rendered_;
   std::unique_ptr<EventHub> events_;
   Authenticator auth_;
   ApiEnv env_;

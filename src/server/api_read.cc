@@ -10,6 +10,7 @@
 #include "service/audit.h"
 #include "service/burndown.h"
 #include "service/campaign.h"
+#include "service/change_feed.h"
 #include "service/device_detail.h"
 #include "service/directive.h"
 #include "service/sightings.h"
@@ -38,10 +39,19 @@ Response status(ApiEnv& env, RouteContext& ctx) {
   request.now_ms = env.clock();
   return withWorkspace(env, ctx, [&](const service::Caller& caller, service::Workspace& ws)
                                      -> Result<std::string> {
+    // The same question since the last change, from a caller with the same view: the same
+    // bytes.
+    PH_ASSIGN_OR_RETURN(const std::int64_t seq, service::lastChangeSeq(ws));
+    const std::string key = request.directive_id + "\n" +
+                            service::dayOrToday(request.at, request.now_ms).toString() + "\n" +
+                            std::to_string(seq) + "\n" + scopeKey(caller);
+    if (auto body = env.rendered.find(key)) return *body;
     PH_ASSIGN_OR_RETURN(auto out, service::cachedStatusReport(caller, ws, env.cache, request));
     const auto& r = *out.status;
-    return report::statusJson(r.directive, r.evaluation, false, r.milestones,
-                              out.network ? &*out.network : nullptr);
+    auto body = std::make_shared<const std::string>(report::statusJson(
+        r.directive, r.evaluation, false, r.milestones, out.network ? &*out.network : nullptr));
+    env.rendered.put(key, body);
+    return *body;
   });
 }
 

@@ -22,12 +22,15 @@ struct ApiEnv {
   service::EvaluationCache& cache;
   EventHub& events;
   std::function<std::int64_t()> clock;
+  // Rendered GET /api/v1/status answers.
+  RenderedCache& rendered;
   // The User-Agent rules sightings are classified with (loaded once).
   std::shared_ptr<const detect::SignatureSet> signatures;
 
   // After every successful write: cached evaluations are stale, subscribers may have news.
   void written() const {
     cache.invalidate();
+    rendered.clear();
     events.poke();
   }
 };

@@ -158,6 +158,33 @@ void WorkspacePool::release(std::unique_ptr<service::Workspace> ws) {
   idle_.push_back(std::move(ws));
 }
 
+std::shared_ptr<const std::string> RenderedCache::find(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  for (const auto& [k, body] : entries_) {
+    if (k == key) return body;
+  }
+  return nullptr;
+}
+
+void RenderedCache::put(const std::string& key, std::shared_ptr<const std::string> body) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(entries_, [&](const auto& e) { return e.first == key; });
+  entries_.emplace_back(key, std::move(body));
+  if (entries_.size() > capacity_) entries_.erase(entries_.begin());
+}
+
+void RenderedCache::clear() {
+  std::lock_guard lock(mutex_);
+  entries_.clear();
+}
+
+std::string scopeKey(const service::Caller& caller) {
+  if (caller.scope.all_units) return "*";
+  std::string key = "own=" + caller.scope.own_person;
+  for (const auto& unit : caller.scope.unit_subtrees) key += "|" + unit;
+  return key;
+}
+
 std::int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())

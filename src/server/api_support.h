@@ -19,6 +19,7 @@
 #include "core/date.h"
 #include "core/status.h"
 #include "server/http.h"
+#include "service/caller.h"
 #include "service/workspace.h"
 
 namespace phaseout::server {
@@ -105,6 +106,27 @@ class WorkspacePool {
   std::mutex mutex_;
   std::vector<std::unique_ptr<service::Workspace>> idle_;
 };
+
+// Rendered answers kept between requests (GET /api/v1/status on a million devices renders in
+// milliseconds; its cached evaluation is not enough to answer 32 connections fast). Keys name
+// everything the body depends on, including the last change's seq, so a write makes older
+// entries unreachable; clear() drops them. Thread-safe; at most `capacity` entries.
+class RenderedCache {
+ public:
+  explicit RenderedCache(std::size_t capacity = 64) : capacity_(capacity) {}
+  std::shared_ptr<const std::string> find(const std::string& key);
+  void put(const std::string& key, std::shared_ptr<const std::string> body);
+  void clear();
+
+ private:
+  const std::size_t capacity_;
+  std::mutex mutex_;
+  std::vector<std::pair<std::string, std::shared_ptr<const std::string>>> entries_;  // newest last
+};
+
+// What a caller's reads depend on, as a cache key part: "*" for every unit, else its subtrees
+// and own person.
+std::string scopeKey(const service::Caller& caller);
 
 // Milliseconds since the epoch (the front door reads the clock once per request).
 std::int64_t nowMs();

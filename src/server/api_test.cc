@@ -146,13 +146,16 @@ TEST_F(ApiTest, StatusIsTheJsonOfTheStatusCommand) {
     EXPECT_EQ(r.body, expected);
     EXPECT_EQ(r.content_type, "application/json");
   }
-  EXPECT_EQ(app_->cache().stats().hits, 1u);
   // A holder's status counts only their own devices.
   auto mine = as(holder(), makeRequest("GET", "/api/v1/status", {{"at", "2023-03-20"}}));
   ASSERT_EQ(mine.status, 200);
   auto counted = json::parse(mine.body)["totals"]["devices_in_scope"].get<int>();
   EXPECT_GE(counted, 1);
   EXPECT_LT(counted, 10);
+  // One evaluation served all three: the second answer was rendered already, the holder's
+  // narrowed from the cached one.
+  EXPECT_EQ(app_->cache().stats().misses, 1u);
+  EXPECT_EQ(app_->cache().stats().hits, 1u);
 }
 
 TEST_F(ApiTest, DevicesAreFilteredAndNarrowed) {

@@ -30,7 +30,7 @@ ApiApplication::ApiApplication(const ServerConfig& config)
       pool_(config_.db_url),
       events_(std::make_unique<EventHub>(pool_)),
       auth_(config_, pool_, nowMs),
-      env_{config_, pool_, cache_, *events_, nowMs, nullptr} {
+      env_{config_, pool_, cache_, *events_, nowMs, rendered_, nullptr} {
   auto signatures = detect::SignatureSet::loadBuiltin();
   if (signatures.isOk()) env_.signatures = *signatures;
   auth_.addRoutes(router_);
