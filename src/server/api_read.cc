@@ -37,22 +37,22 @@ Response status(ApiEnv& env, RouteContext& ctx) {
   if (!at.isOk()) return badRequest(at.status());
   request.at = *at;
   request.now_ms = env.clock();
-  return withWorkspace(env, ctx, [&](const service::Caller& caller, service::Workspace& ws)
-                                     -> Result<std::string> {
-    // The same question since the last change, from a caller with the same view: the same
-    // bytes.
-    PH_ASSIGN_OR_RETURN(const std::int64_t seq, service::lastChangeSeq(ws));
-    const std::string key = request.directive_id + "\n" +
-                            service::dayOrToday(request.at, request.now_ms).toString() + "\n" +
-                            std::to_string(seq) + "\n" + scopeKey(caller);
-    if (auto body = env.rendered.find(key)) return *body;
-    PH_ASSIGN_OR_RETURN(auto out, service::cachedStatusReport(caller, ws, env.cache, request));
-    const auto& r = *out.status;
-    auto body = std::make_shared<const std::string>(report::statusJson(
-        r.directive, r.evaluation, false, r.milestones, out.network ? &*out.network : nullptr));
-    env.rendered.put(key, body);
-    return *body;
-  });
+  return withWorkspace(
+      env, ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Result<std::string> {
+        // The same question since the last change, from a caller with the same view: the same
+        // bytes.
+        PH_ASSIGN_OR_RETURN(const std::int64_t seq, service::lastChangeSeq(ws));
+        const std::string key = request.directive_id + "\n" +
+                                service::dayOrToday(request.at, request.now_ms).toString() + "\n" +
+                                std::to_string(seq) + "\n" + scopeKey(caller);
+        if (auto body = env.rendered.find(key)) return *body;
+        PH_ASSIGN_OR_RETURN(auto out, service::cachedStatusReport(caller, ws, env.cache, request));
+        const auto& r = *out.status;
+        auto body = std::make_shared<const std::string>(report::statusJson(
+            r.directive, r.evaluation, false, r.milestones, out.network ? &*out.network : nullptr));
+        env.rendered.put(key, body);
+        return *body;
+      });
 }
 
 Response devices(ApiEnv& env, RouteContext& ctx) {
@@ -70,17 +70,17 @@ Response devices(ApiEnv& env, RouteContext& ctx) {
   if (auto s = req.queryParam("status"); s && !s->empty()) {
     wanted = policy::parseVerdictStatus(*s);
     if (!wanted) {
-      return badRequest(invalidField(
-          "status", "expected compliant, pending, overdue, exempt or unknown"));
+      return badRequest(
+          invalidField("status", "expected compliant, pending, overdue, exempt or unknown"));
     }
   }
   const std::string unit = queryText(req, "unit");
-  return withWorkspace(env, ctx, [&](const service::Caller& caller, service::Workspace& ws)
-                                     -> Result<std::string> {
-    PH_ASSIGN_OR_RETURN(auto out, service::cachedStatusReport(caller, ws, env.cache, request));
-    return report::statusDevicesJson(
-        service::filterVerdicts(out.status->evaluation, wanted, unit));
-  });
+  return withWorkspace(
+      env, ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Result<std::string> {
+        PH_ASSIGN_OR_RETURN(auto out, service::cachedStatusReport(caller, ws, env.cache, request));
+        return report::statusDevicesJson(
+            service::filterVerdicts(out.status->evaluation, wanted, unit));
+      });
 }
 
 Response device(ApiEnv& env, RouteContext& ctx) {
@@ -88,20 +88,20 @@ Response device(ApiEnv& env, RouteContext& ctx) {
   auto at = queryDate(ctx.request, "at");
   if (!at.isOk()) return badRequest(at.status());
   service::DeviceDetailRequest request{std::string(ctx.param("id")), *at, env.clock()};
-  return withWorkspace(env, ctx, [&](const service::Caller& caller, service::Workspace& ws)
-                                     -> Result<std::string> {
-    PH_ASSIGN_OR_RETURN(auto detail, service::deviceDetail(caller, ws, request));
-    return service::deviceDetailJson(detail);
-  });
+  return withWorkspace(
+      env, ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Result<std::string> {
+        PH_ASSIGN_OR_RETURN(auto detail, service::deviceDetail(caller, ws, request));
+        return service::deviceDetailJson(detail);
+      });
 }
 
 Response directives(ApiEnv& env, RouteContext& ctx) {
   if (Status s = checkQuery(ctx.request, {}); !s.isOk()) return badRequest(s);
-  return withWorkspace(env, ctx, [&](const service::Caller& caller, service::Workspace& ws)
-                                     -> Result<std::string> {
-    PH_ASSIGN_OR_RETURN(auto list, service::listDirectives(caller, ws));
-    return service::directiveListJson(list);
-  });
+  return withWorkspace(
+      env, ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Result<std::string> {
+        PH_ASSIGN_OR_RETURN(auto list, service::listDirectives(caller, ws));
+        return service::directiveListJson(list);
+      });
 }
 
 Response directive(ApiEnv& env, RouteContext& ctx) {
@@ -114,11 +114,11 @@ Response directive(ApiEnv& env, RouteContext& ctx) {
     }
   }
   const std::string id(ctx.param("id"));
-  return withWorkspace(env, ctx, [&](const service::Caller& caller, service::Workspace& ws)
-                                     -> Result<std::string> {
-    PH_ASSIGN_OR_RETURN(auto shown, service::showDirective(caller, ws, id, version));
-    return service::directiveShownJson(shown);
-  });
+  return withWorkspace(
+      env, ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Result<std::string> {
+        PH_ASSIGN_OR_RETURN(auto shown, service::showDirective(caller, ws, id, version));
+        return service::directiveShownJson(shown);
+      });
 }
 
 Response waivers(ApiEnv& env, RouteContext& ctx) {
@@ -126,11 +126,11 @@ Response waivers(ApiEnv& env, RouteContext& ctx) {
   auto at = queryDate(ctx.request, "at");
   if (!at.isOk()) return badRequest(at.status());
   service::WaiverListRequest request{queryText(ctx.request, "directive"), *at, env.clock()};
-  return withWorkspace(env, ctx, [&](const service::Caller& caller, service::Workspace& ws)
-                                     -> Result<std::string> {
-    PH_ASSIGN_OR_RETURN(auto list, service::listWaivers(caller, ws, request));
-    return report::waiverListJson(list.waivers, list.at);
-  });
+  return withWorkspace(
+      env, ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Result<std::string> {
+        PH_ASSIGN_OR_RETURN(auto list, service::listWaivers(caller, ws, request));
+        return report::waiverListJson(list.waivers, list.at);
+      });
 }
 
 Response cases(ApiEnv& env, RouteContext& ctx) {
@@ -148,16 +148,16 @@ Response cases(ApiEnv& env, RouteContext& ctx) {
     }
     overdue = *o == "true";
   }
-  service::CaseListRequest request{queryText(req, "directive"),
-                                   *at,
-                                   env.clock(),
-                                   {queryText(req, "unit"), queryText(req, "status"),
-                                    queryText(req, "milestone"), overdue}};
-  return withWorkspace(env, ctx, [&](const service::Caller& caller, service::Workspace& ws)
-                                     -> Result<std::string> {
-    PH_ASSIGN_OR_RETURN(auto list, service::listCases(caller, ws, request));
-    return report::caseListJson(list.directive_id, list.as_of, list.cases, list.milestones);
-  });
+  service::CaseListRequest request{
+      queryText(req, "directive"),
+      *at,
+      env.clock(),
+      {queryText(req, "unit"), queryText(req, "status"), queryText(req, "milestone"), overdue}};
+  return withWorkspace(
+      env, ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Result<std::string> {
+        PH_ASSIGN_OR_RETURN(auto list, service::listCases(caller, ws, request));
+        return report::caseListJson(list.directive_id, list.as_of, list.cases, list.milestones);
+      });
 }
 
 Response findings(ApiEnv& env, RouteContext& ctx) {
@@ -170,11 +170,11 @@ Response findings(ApiEnv& env, RouteContext& ctx) {
   query.as_of = *at;
   query.now_ms = env.clock();
   query.kind = queryText(req, "kind");
-  return withWorkspace(env, ctx, [&](const service::Caller& caller, service::Workspace& ws)
-                                     -> Result<std::string> {
-    PH_ASSIGN_OR_RETURN(auto found, service::findings(caller, ws, query));
-    return report::findingListJson(found.as_of, found.findings);
-  });
+  return withWorkspace(
+      env, ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Result<std::string> {
+        PH_ASSIGN_OR_RETURN(auto found, service::findings(caller, ws, query));
+        return report::findingListJson(found.as_of, found.findings);
+      });
 }
 
 Response burndown(ApiEnv& env, RouteContext& ctx) {
@@ -189,11 +189,11 @@ Response burndown(ApiEnv& env, RouteContext& ctx) {
   request.from = *from;
   request.to = *to;
   request.now_ms = env.clock();
-  return withWorkspace(env, ctx, [&](const service::Caller& caller, service::Workspace& ws)
-                                     -> Result<std::string> {
-    PH_ASSIGN_OR_RETURN(auto out, service::burndown(caller, ws, request));
-    return report::burndownJson(out.burndown, out.forecast);
-  });
+  return withWorkspace(
+      env, ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Result<std::string> {
+        PH_ASSIGN_OR_RETURN(auto out, service::burndown(caller, ws, request));
+        return report::burndownJson(out.burndown, out.forecast);
+      });
 }
 
 Response auditLines(ApiEnv& env, RouteContext& ctx) {
@@ -205,19 +205,19 @@ Response auditLines(ApiEnv& env, RouteContext& ctx) {
       return badRequest(invalidField("after", "expected a sequence number (0, 1, ...)"));
     }
   }
-  Response r = withWorkspace(env, ctx, [&](const service::Caller& caller, service::Workspace& ws)
-                                           -> Result<std::string> {
-    std::string out;
-    PH_RETURN_IF_ERROR(service::exportAudit(
-                           caller, ws,
-                           [&](std::string_view line) {
-                             out += line;
-                             return Status::ok();
-                           },
-                           after)
-                           .status());
-    return out;
-  });
+  Response r = withWorkspace(
+      env, ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Result<std::string> {
+        std::string out;
+        PH_RETURN_IF_ERROR(service::exportAudit(
+                               caller, ws,
+                               [&](std::string_view line) {
+                                 out += line;
+                                 return Status::ok();
+                               },
+                               after)
+                               .status());
+        return out;
+      });
   if (r.status == 200) r.content_type = "application/x-ndjson";
   return r;
 }

@@ -14,34 +14,54 @@ Response jsonResponse(int status, std::string body) {
 
 std::string errorCodeName(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "ok";
-    case StatusCode::kInvalidArgument: return "invalid_argument";
-    case StatusCode::kNotFound: return "not_found";
-    case StatusCode::kAlreadyExists: return "already_exists";
-    case StatusCode::kFailedPrecondition: return "failed_precondition";
-    case StatusCode::kUnavailable: return "unavailable";
-    case StatusCode::kDataLoss: return "data_loss";
-    case StatusCode::kInternal: return "internal";
-    case StatusCode::kPermissionDenied: return "permission_denied";
-    case StatusCode::kUnauthenticated: return "unauthenticated";
-    case StatusCode::kResourceExhausted: return "resource_exhausted";
+    case StatusCode::kOk:
+      return "ok";
+    case StatusCode::kInvalidArgument:
+      return "invalid_argument";
+    case StatusCode::kNotFound:
+      return "not_found";
+    case StatusCode::kAlreadyExists:
+      return "already_exists";
+    case StatusCode::kFailedPrecondition:
+      return "failed_precondition";
+    case StatusCode::kUnavailable:
+      return "unavailable";
+    case StatusCode::kDataLoss:
+      return "data_loss";
+    case StatusCode::kInternal:
+      return "internal";
+    case StatusCode::kPermissionDenied:
+      return "permission_denied";
+    case StatusCode::kUnauthenticated:
+      return "unauthenticated";
+    case StatusCode::kResourceExhausted:
+      return "resource_exhausted";
   }
   return "internal";
 }
 
 int httpStatusOf(const Status& status) {
   switch (status.code()) {
-    case StatusCode::kOk: return 200;
+    case StatusCode::kOk:
+      return 200;
     case StatusCode::kInvalidArgument:
-    case StatusCode::kFailedPrecondition: return 422;
-    case StatusCode::kNotFound: return 404;
-    case StatusCode::kAlreadyExists: return 409;
-    case StatusCode::kPermissionDenied: return 403;
-    case StatusCode::kUnauthenticated: return 401;
-    case StatusCode::kResourceExhausted: return 429;
-    case StatusCode::kUnavailable: return 503;
+    case StatusCode::kFailedPrecondition:
+      return 422;
+    case StatusCode::kNotFound:
+      return 404;
+    case StatusCode::kAlreadyExists:
+      return 409;
+    case StatusCode::kPermissionDenied:
+      return 403;
+    case StatusCode::kUnauthenticated:
+      return 401;
+    case StatusCode::kResourceExhausted:
+      return 429;
+    case StatusCode::kUnavailable:
+      return 503;
     case StatusCode::kDataLoss:
-    case StatusCode::kInternal: return 500;
+    case StatusCode::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -49,10 +69,11 @@ int httpStatusOf(const Status& status) {
 Response errorResponse(int http_status, const Status& status) {
   // Internal failures are not described to the client (they may name files or SQL).
   const bool hide = http_status >= 500 && status.code() != StatusCode::kUnavailable;
-  nlohmann::ordered_json error{{"code", errorCodeName(status.code())},
-                               {"message", hide ? std::string("internal error") : status.message()},
-                               {"field", status.field().empty() ? nlohmann::ordered_json(nullptr)
-                                                                : nlohmann::ordered_json(status.field())}};
+  nlohmann::ordered_json error{
+      {"code", errorCodeName(status.code())},
+      {"message", hide ? std::string("internal error") : status.message()},
+      {"field", status.field().empty() ? nlohmann::ordered_json(nullptr)
+                                       : nlohmann::ordered_json(status.field())}};
   return jsonResponse(http_status, nlohmann::ordered_json{{"error", error}}.dump(
                                        -1, ' ', false, nlohmann::json::error_handler_t::replace) +
                                        "\n");

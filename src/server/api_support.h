@@ -44,7 +44,8 @@ class JsonBody {
  public:
   // InvalidArgument (field "body") for anything but one JSON object; (field NAME) for a member
   // whose name is not in `allowed`.
-  static Result<JsonBody> parse(std::string_view text, std::initializer_list<std::string_view> allowed);
+  static Result<JsonBody> parse(std::string_view text,
+                                std::initializer_list<std::string_view> allowed);
 
   // A string member; "" when absent. InvalidArgument naming the field when it is not a
   // string (or absent while required).

@@ -159,8 +159,9 @@ TEST_F(ApiTest, StatusIsTheJsonOfTheStatusCommand) {
 }
 
 TEST_F(ApiTest, DevicesAreFilteredAndNarrowed) {
-  auto r = as(officer(), makeRequest("GET", "/api/v1/devices",
-                                     {{"at", "2023-03-20"}, {"status", "pending"}, {"unit", "pa/**"}}));
+  auto r =
+      as(officer(), makeRequest("GET", "/api/v1/devices",
+                                {{"at", "2023-03-20"}, {"status", "pending"}, {"unit", "pa/**"}}));
   ASSERT_EQ(r.status, 200) << r.body;
   auto devices = json::parse(r.body)["devices"];
   ASSERT_FALSE(devices.empty());
@@ -187,15 +188,16 @@ TEST_F(ApiTest, ADeviceOutOfViewIsNotFoundLikeAMissingOne) {
   EXPECT_EQ(json::parse(other.body)["error"]["code"], json::parse(missing.body)["error"]["code"]);
   // SQL metacharacters are data.
   EXPECT_EQ(as(officer(), makeRequest("GET", "/api/v1/devices/' OR '1'='1")).status, 404);
-  EXPECT_EQ(as(officer(), makeRequest("GET", "/api/v1/devices",
-                                      {{"unit", "'; DROP TABLE devices; --"}}))
-                .status,
-            200);
+  EXPECT_EQ(
+      as(officer(), makeRequest("GET", "/api/v1/devices", {{"unit", "'; DROP TABLE devices; --"}}))
+          .status,
+      200);
 }
 
 TEST_F(ApiTest, MalformedRequestsAre400NamingTheField) {
   const std::string path = "/api/v1/devices/" + device_ + "/disposition";
-  auto unknown = as(officer(), makeRequest("POST", path, {}, R"({"as":"returned","colour":"red"})"));
+  auto unknown =
+      as(officer(), makeRequest("POST", path, {}, R"({"as":"returned","colour":"red"})"));
   EXPECT_EQ(unknown.status, 400);
   EXPECT_EQ(errorField(unknown), "colour");
   auto wrong = as(officer(), makeRequest("POST", path, {}, R"({"as":"returned","by":7})"));
@@ -235,13 +237,12 @@ TEST_F(ApiTest, PermissionsFollowTheScope) {
   EXPECT_EQ(json::parse(audit.body.substr(0, audit.body.find('\n')))["seq"], 3);
   // An auditor changes nothing; a unit officer acts only in their unit.
   const std::string body = R"({"as":"returned","by":")" + holder_ + R"("})";
-  EXPECT_EQ(as(auditor(), makeRequest("POST", "/api/v1/devices/" + device_ + "/disposition", {},
-                                      body))
-                .status,
-            403);
-  EXPECT_EQ(as(unitOfficer(), makeRequest("POST",
-                                          "/api/v1/devices/" + other_device_ + "/disposition", {},
-                                          body))
+  EXPECT_EQ(
+      as(auditor(), makeRequest("POST", "/api/v1/devices/" + device_ + "/disposition", {}, body))
+          .status,
+      403);
+  EXPECT_EQ(as(unitOfficer(),
+               makeRequest("POST", "/api/v1/devices/" + other_device_ + "/disposition", {}, body))
                 .status,
             404);
   EXPECT_EQ(as(holder(), makeRequest("POST", "/api/v1/waivers", {},
@@ -257,13 +258,13 @@ TEST_F(ApiTest, AWriteIsOneAuditEventByTheCallerAndRefreshesTheStatus) {
                                           "handed in at the front desk"));
   ASSERT_EQ(up.status, 201) << up.body;
   const std::string sha = json::parse(up.body)["sha256"];
-  auto r = as(unitOfficer(),
-              makeRequest("POST", "/api/v1/devices/" + device_ + "/disposition", {},
-                          R"({"as":"returned","by":")" + holder_ + R"(","evidence":")" + sha +
-                              R"("})"));
+  auto r = as(unitOfficer(), makeRequest("POST", "/api/v1/devices/" + device_ + "/disposition", {},
+                                         R"({"as":"returned","by":")" + holder_ +
+                                             R"(","evidence":")" + sha + R"("})"));
   ASSERT_EQ(r.status, 200) << r.body;
   const auto seq = json::parse(r.body)["event"].get<std::int64_t>();
-  auto line = as(auditor(), makeRequest("GET", "/api/v1/audit", {{"after", std::to_string(seq - 1)}}));
+  auto line =
+      as(auditor(), makeRequest("GET", "/api/v1/audit", {{"after", std::to_string(seq - 1)}}));
   ASSERT_EQ(line.status, 200);
   auto event = json::parse(line.body.substr(0, line.body.find('\n')));
   EXPECT_EQ(event["actor"], "P-unit");
@@ -321,7 +322,8 @@ TEST_F(ApiTest, OpenApiDocumentsEveryRouteAndNothingElse) {
     }
   }
   std::set<std::string> routed;
-  for (const auto& route : app_->router().routes()) routed.insert(route.method + " " + route.pattern);
+  for (const auto& route : app_->router().routes())
+    routed.insert(route.method + " " + route.pattern);
   EXPECT_EQ(documented, routed);
 }
 
@@ -344,15 +346,17 @@ TEST_F(ApiTest, EventsReachTheSubscribersWhoMaySeeThem) {
   Collected all, mine;
   subscribe(officer(), all);
   subscribe(holder(), mine);
-  auto ack = as(officer(), makeRequest("POST", "/api/v1/devices/" + other_device_ + "/acknowledge",
-                                       {}, "{}"));
+  auto ack = as(officer(),
+                makeRequest("POST", "/api/v1/devices/" + other_device_ + "/acknowledge", {}, "{}"));
   // The other device may have no case: then declare one for the other person instead.
   if (ack.status != 200) {
-    ack = as(officer(), makeRequest("POST", "/api/v1/declarations", {},
-                                    R"({"person":")" + other_person_ + R"(","model":"iPhone 12"})"));
+    ack =
+        as(officer(), makeRequest("POST", "/api/v1/declarations", {},
+                                  R"({"person":")" + other_person_ + R"(","model":"iPhone 12"})"));
   }
   ASSERT_EQ(ack.status, 200) << ack.body;
-  auto own = as(holder(), makeRequest("POST", "/api/v1/declarations", {}, R"({"model":"Pixel 7"})"));
+  auto own =
+      as(holder(), makeRequest("POST", "/api/v1/declarations", {}, R"({"model":"Pixel 7"})"));
   ASSERT_EQ(own.status, 200) << own.body;
   for (int i = 0; i < 100; ++i) {
     {

@@ -63,8 +63,8 @@ Response disposition(ApiEnv& env, RouteContext& ctx) {
         PH_BODY(req.note, b.text("note"));
         PH_ASSIGN_OR_RETURN(auto out,
                             service::recordDisposition(caller, ws, req, recordingOn(env, on)));
-        report::DispositionView view{&out.device, *as, out.on, req.by, req.to, "", "",
-                                     out.event_seq};
+        report::DispositionView view{&out.device, *as, out.on, req.by,
+                                     req.to,      "",  "",     out.event_seq};
         if (out.evidence) {
           view.evidence_name = out.evidence->name;
           view.evidence_sha256 = out.evidence->sha256;
@@ -112,91 +112,90 @@ Response handover(ApiEnv& env, RouteContext& ctx) {
                      req.device_id = device;
                      PH_BODY(req.to, b.text("to", true));
                      PH_BODY(req.note, b.text("note"));
-                     PH_ASSIGN_OR_RETURN(auto out, service::reportHandover(
-                                                       caller, ws, req, recordingOn(env, {})));
+                     PH_ASSIGN_OR_RETURN(
+                         auto out, service::reportHandover(caller, ws, req, recordingOn(env, {})));
                      return service::handoverReportedJson(out);
                    });
 }
 
 Response confirmHandover(ApiEnv& env, RouteContext& ctx) {
   const std::string device(ctx.param("id"));
-  return writeWith(env, ctx, {}, [&](const JsonBody&, const service::Caller& caller,
-                                     service::Workspace& ws) -> Result<std::string> {
-    PH_ASSIGN_OR_RETURN(auto out,
-                        service::confirmHandover(caller, ws, device, recordingOn(env, {})));
-    return service::handoverConfirmedJson(out);
-  });
+  return writeWith(env, ctx, {},
+                   [&](const JsonBody&, const service::Caller& caller,
+                       service::Workspace& ws) -> Result<std::string> {
+                     PH_ASSIGN_OR_RETURN(auto out, service::confirmHandover(caller, ws, device,
+                                                                            recordingOn(env, {})));
+                     return service::handoverConfirmedJson(out);
+                   });
 }
 
 Response replacement(ApiEnv& env, RouteContext& ctx) {
   const std::string person(ctx.param("id"));
-  return writeWith(
-      env, ctx,
-      {"directive", "device_id", "model", "vendor", "platform", "os_version", "kind", "channel",
-       "serial", "imei", "on"},
-      [&](const JsonBody& b, const service::Caller& caller,
-          service::Workspace& ws) -> Result<std::string> {
-        service::ReplacementRequest req;
-        req.person_id = person;
-        PH_BODY(req.directive_id, b.text("directive"));
-        PH_BODY(req.device_id, b.text("device_id"));
-        PH_BODY(req.model, b.text("model"));
-        PH_BODY(req.vendor, b.text("vendor"));
-        PH_BODY(req.platform, b.text("platform"));
-        PH_BODY(req.os_version, b.text("os_version"));
-        PH_BODY(req.kind, b.text("kind"));
-        PH_BODY(req.channel, b.text("channel"));
-        PH_BODY(req.serial, b.text("serial"));
-        PH_BODY(req.imei, b.text("imei"));
-        PH_BODY(const auto on, b.date("on"));
-        PH_ASSIGN_OR_RETURN(auto out,
-                            service::recordReplacement(caller, ws, req, recordingOn(env, on)));
-        return report::replacementJson(out.device, out.on, out.event_seq);
-      });
+  return writeWith(env, ctx,
+                   {"directive", "device_id", "model", "vendor", "platform", "os_version", "kind",
+                    "channel", "serial", "imei", "on"},
+                   [&](const JsonBody& b, const service::Caller& caller,
+                       service::Workspace& ws) -> Result<std::string> {
+                     service::ReplacementRequest req;
+                     req.person_id = person;
+                     PH_BODY(req.directive_id, b.text("directive"));
+                     PH_BODY(req.device_id, b.text("device_id"));
+                     PH_BODY(req.model, b.text("model"));
+                     PH_BODY(req.vendor, b.text("vendor"));
+                     PH_BODY(req.platform, b.text("platform"));
+                     PH_BODY(req.os_version, b.text("os_version"));
+                     PH_BODY(req.kind, b.text("kind"));
+                     PH_BODY(req.channel, b.text("channel"));
+                     PH_BODY(req.serial, b.text("serial"));
+                     PH_BODY(req.imei, b.text("imei"));
+                     PH_BODY(const auto on, b.date("on"));
+                     PH_ASSIGN_OR_RETURN(auto out, service::recordReplacement(
+                                                       caller, ws, req, recordingOn(env, on)));
+                     return report::replacementJson(out.device, out.on, out.event_seq);
+                   });
 }
 
 Response grantWaiver(ApiEnv& env, RouteContext& ctx) {
-  return writeWith(
-      env, ctx, {"directive", "device", "person", "unit", "reason", "from", "until"},
-      [&](const JsonBody& b, const service::Caller& caller,
-          service::Workspace& ws) -> Result<std::string> {
-        service::WaiverRequest req;
-        PH_BODY(req.directive_id, b.text("directive"));
-        PH_BODY(req.device_id, b.text("device"));
-        PH_BODY(req.person_id, b.text("person"));
-        PH_BODY(req.unit, b.text("unit"));
-        PH_BODY(req.reason, b.text("reason"));
-        PH_BODY(req.from, b.date("from"));
-        PH_BODY(req.until, b.date("until"));
-        // The approver is the caller, never a field of the request.
-        req.approver = caller.person_id.empty() ? caller.actor : caller.person_id;
-        PH_ASSIGN_OR_RETURN(auto w, service::grantWaiver(caller, ws, req, recordingOn(env, {})));
-        return report::waiverGrantedJson(w);
-      });
+  return writeWith(env, ctx, {"directive", "device", "person", "unit", "reason", "from", "until"},
+                   [&](const JsonBody& b, const service::Caller& caller,
+                       service::Workspace& ws) -> Result<std::string> {
+                     service::WaiverRequest req;
+                     PH_BODY(req.directive_id, b.text("directive"));
+                     PH_BODY(req.device_id, b.text("device"));
+                     PH_BODY(req.person_id, b.text("person"));
+                     PH_BODY(req.unit, b.text("unit"));
+                     PH_BODY(req.reason, b.text("reason"));
+                     PH_BODY(req.from, b.date("from"));
+                     PH_BODY(req.until, b.date("until"));
+                     // The approver is the caller, never a field of the request.
+                     req.approver = caller.person_id.empty() ? caller.actor : caller.person_id;
+                     PH_ASSIGN_OR_RETURN(
+                         auto w, service::grantWaiver(caller, ws, req, recordingOn(env, {})));
+                     return report::waiverGrantedJson(w);
+                   });
 }
 
 Response declaration(ApiEnv& env, RouteContext& ctx) {
-  return writeWith(
-      env, ctx,
-      {"person", "model", "vendor", "platform", "os_version", "kind", "channel", "serial", "imei",
-       "note"},
-      [&](const JsonBody& b, const service::Caller& caller,
-          service::Workspace& ws) -> Result<std::string> {
-        service::DeclarationRequest req;
-        PH_BODY(req.person_id, b.text("person"));
-        PH_BODY(req.model, b.text("model"));
-        PH_BODY(req.vendor, b.text("vendor"));
-        PH_BODY(req.platform, b.text("platform"));
-        PH_BODY(req.os_version, b.text("os_version"));
-        PH_BODY(req.kind, b.text("kind"));
-        PH_BODY(req.channel, b.text("channel"));
-        PH_BODY(req.serial, b.text("serial"));
-        PH_BODY(req.imei, b.text("imei"));
-        PH_BODY(req.note, b.text("note"));
-        PH_ASSIGN_OR_RETURN(auto out,
-                            service::declareDevice(caller, ws, req, recordingOn(env, {})));
-        return service::declarationJson(out);
-      });
+  return writeWith(env, ctx,
+                   {"person", "model", "vendor", "platform", "os_version", "kind", "channel",
+                    "serial", "imei", "note"},
+                   [&](const JsonBody& b, const service::Caller& caller,
+                       service::Workspace& ws) -> Result<std::string> {
+                     service::DeclarationRequest req;
+                     PH_BODY(req.person_id, b.text("person"));
+                     PH_BODY(req.model, b.text("model"));
+                     PH_BODY(req.vendor, b.text("vendor"));
+                     PH_BODY(req.platform, b.text("platform"));
+                     PH_BODY(req.os_version, b.text("os_version"));
+                     PH_BODY(req.kind, b.text("kind"));
+                     PH_BODY(req.channel, b.text("channel"));
+                     PH_BODY(req.serial, b.text("serial"));
+                     PH_BODY(req.imei, b.text("imei"));
+                     PH_BODY(req.note, b.text("note"));
+                     PH_ASSIGN_OR_RETURN(
+                         auto out, service::declareDevice(caller, ws, req, recordingOn(env, {})));
+                     return service::declarationJson(out);
+                   });
 }
 
 Response sightings(ApiEnv& env, RouteContext& ctx) {
@@ -222,8 +221,8 @@ Response sightings(ApiEnv& env, RouteContext& ctx) {
   auto recorded = service::recordSightings(sensor, **ws, *parsed, sources, recording);
   if (!recorded.isOk()) return errorResponse(recorded.status());
   env.written();
-  return jsonResponse(200, report::sightingsImportedJson(sources, recorded->sightings,
-                                                         recorded->event_seq));
+  return jsonResponse(
+      200, report::sightingsImportedJson(sources, recorded->sightings, recorded->event_seq));
 }
 
 }  // namespace

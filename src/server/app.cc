@@ -40,9 +40,8 @@ ApiApplication::ApiApplication(const ServerConfig& config)
     if (Status s = checkQuery(ctx.request, {"after"}); !s.isOk()) return badRequest(s);
     return eventStream(*events_, *ctx.caller, ctx.request);
   });
-  router_.add("GET", "/api/v1/openapi.json", Access::kPublic, [](RouteContext&) {
-    return jsonResponse(200, std::string(openApiDocument()));
-  });
+  router_.add("GET", "/api/v1/openapi.json", Access::kPublic,
+              [](RouteContext&) { return jsonResponse(200, std::string(openApiDocument())); });
 }
 
 ApiApplication::~ApiApplication() { events_->shutdown(); }

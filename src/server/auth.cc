@@ -224,7 +224,8 @@ Result<Authenticator::Who> Authenticator::whoIs(RouteContext& ctx) {
   Who who;
   const std::int64_t now = clock_();
   if (!ctx.session_id.empty()) {
-    PH_ASSIGN_OR_RETURN(auto ticket, service::resumeSession(*ws, ctx.session_id, now, config_.roles));
+    PH_ASSIGN_OR_RETURN(auto ticket,
+                        service::resumeSession(*ws, ctx.session_id, now, config_.roles));
     who.roles = ticket.who.roles;
     who.csrf_token = ticket.csrf_token;
     return who;
@@ -240,14 +241,12 @@ Response Authenticator::me(RouteContext& ctx) {
   auto who = whoIs(ctx);
   if (!who.isOk()) return errorResponse(who.status());
   const service::Caller& c = *ctx.caller;
-  ordered_json scope{{"all_units", c.scope.all_units},
-                     {"unit_subtrees", c.scope.unit_subtrees},
-                     {"own_person", c.scope.own_person},
-                     {"may_act", c.scope.may_act},
-                     {"may_administer", c.scope.may_administer},
-                     {"may_read_audit", c.scope.may_read_audit}};
-  ordered_json out{{"person_id", c.person_id}, {"actor", c.actor}, {"roles", who->roles},
-                   {"scope", scope}};
+  ordered_json scope{
+      {"all_units", c.scope.all_units},           {"unit_subtrees", c.scope.unit_subtrees},
+      {"own_person", c.scope.own_person},         {"may_act", c.scope.may_act},
+      {"may_administer", c.scope.may_administer}, {"may_read_audit", c.scope.may_read_audit}};
+  ordered_json out{
+      {"person_id", c.person_id}, {"actor", c.actor}, {"roles", who->roles}, {"scope", scope}};
   if (!who->csrf_token.empty()) out["csrf_token"] = who->csrf_token;
   if (who->token_scope) out["token_scope"] = *who->token_scope;
   return jsonResponse(200, out.dump() + "\n");

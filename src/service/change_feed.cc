@@ -15,8 +15,8 @@ Result<std::vector<Change>> changesAfter(const Caller& reader, Workspace& ws,
                                          std::int64_t after_seq, std::size_t limit) {
   if (!reader.scope.all_units) return permissionDenied("not allowed to read every change");
   storage::Repository& repo = WorkspaceAccess::repository(ws);
-  PH_ASSIGN_OR_RETURN(auto tx, storage::Transaction::begin(repo.connection(),
-                                                           storage::Transaction::Mode::kRead));
+  PH_ASSIGN_OR_RETURN(
+      auto tx, storage::Transaction::begin(repo.connection(), storage::Transaction::Mode::kRead));
   std::vector<Change> out;
   PH_RETURN_IF_ERROR(repo.forEachEvent([&](const audit::Event& e) -> Status {
     if (e.seq <= after_seq || out.size() >= limit) return Status::ok();

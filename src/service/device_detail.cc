@@ -18,8 +18,8 @@ bool namesDevice(const audit::Event& e, const std::string& device_id) {
   if (e.subject == device_id) return true;
   // Case steps are about "<directive>/<device>".
   const auto slash = e.subject.rfind('/');
-  return slash != std::string::npos && e.subject.compare(slash + 1, std::string::npos,
-                                                         device_id) == 0 &&
+  return slash != std::string::npos &&
+         e.subject.compare(slash + 1, std::string::npos, device_id) == 0 &&
          e.kind.rfind("case.", 0) == 0;
 }
 
@@ -34,8 +34,8 @@ Result<DeviceDetail> deviceDetail(const Caller& caller, Workspace& ws,
   const Status hidden = notFound("device " + request.device_id + " not found");
   std::vector<storage::DirectiveRecord> directives;
   {
-    PH_ASSIGN_OR_RETURN(auto tx, storage::Transaction::begin(repo.connection(),
-                                                             storage::Transaction::Mode::kRead));
+    PH_ASSIGN_OR_RETURN(
+        auto tx, storage::Transaction::begin(repo.connection(), storage::Transaction::Mode::kRead));
     auto device = repo.loadDevice(request.device_id, out.as_of);
     if (!device.isOk()) {
       return device.status().code() == StatusCode::kNotFound ? hidden : device.status();
@@ -74,7 +74,8 @@ Result<DeviceDetail> deviceDetail(const Caller& caller, Workspace& ws,
     }
     PH_RETURN_IF_ERROR(repo.forEachEvent([&](const audit::Event& e) -> Status {
       if (!namesDevice(e, request.device_id)) return Status::ok();
-      out.events.push_back({e.seq, Date::fromDays(e.effective_day), e.recorded_ms, e.actor, e.kind});
+      out.events.push_back(
+          {e.seq, Date::fromDays(e.effective_day), e.recorded_ms, e.actor, e.kind});
       const auto payload = nlohmann::json::parse(e.payload, nullptr, false);
       if (payload.is_object() && payload.contains("detail") && payload["detail"].is_object()) {
         const auto& detail = payload["detail"];
@@ -89,8 +90,8 @@ Result<DeviceDetail> deviceDetail(const Caller& caller, Workspace& ws,
     PH_RETURN_IF_ERROR(tx->commit());
   }
   for (const auto& listed : directives) {
-    auto c = showCase(caller, ws, CaseRequest{listed.directive_id, request.device_id, out.as_of,
-                                              request.now_ms});
+    auto c = showCase(
+        caller, ws, CaseRequest{listed.directive_id, request.device_id, out.as_of, request.now_ms});
     if (c.isOk()) {
       out.cases.push_back(std::move(c).value());
     } else if (c.status().code() != StatusCode::kNotFound &&
@@ -169,9 +170,14 @@ std::string deviceDetailJson(const DeviceDetail& d) {
     evidence.push_back(
         {{"event", e.seq}, {"name", e.name}, {"sha256", e.sha256}, {"size_bytes", e.size_bytes}});
   }
-  ordered_json out{{"as_of", d.as_of.toString()}, {"device", device},     {"holder", holder},
-                   {"verdicts", verdicts},         {"cases", cases},       {"versions", versions},
-                   {"events", events},             {"evidence", evidence}};
+  ordered_json out{{"as_of", d.as_of.toString()},
+                   {"device", device},
+                   {"holder", holder},
+                   {"verdicts", verdicts},
+                   {"cases", cases},
+                   {"versions", versions},
+                   {"events", events},
+                   {"evidence", evidence}};
   return out.dump() + "\n";
 }
 

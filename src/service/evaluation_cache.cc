@@ -58,10 +58,9 @@ Result<std::shared_ptr<const StatusResult>> EvaluationCache::full(Workspace& ws,
   if (evaluate_here) {
     // Evaluated as someone who sees everything; the caller's narrowing comes after.
     auto result = ws.status(Caller::localOperator(""), directive_id, as_of);
-    Value value = result.isOk()
-                      ? Value(std::shared_ptr<const StatusResult>(
-                            std::make_shared<StatusResult>(std::move(result).value())))
-                      : Value(result.status());
+    Value value = result.isOk() ? Value(std::shared_ptr<const StatusResult>(
+                                      std::make_shared<StatusResult>(std::move(result).value())))
+                                : Value(result.status());
     if (!value.isOk()) {
       // Errors are not kept: the next request tries again.
       std::lock_guard lock(mutex_);
@@ -98,8 +97,7 @@ StatusResult narrowStatus(const Caller& caller, const StatusResult& full) {
   for (const auto& d : full.devices) {
     if (seen.contains(d.holder)) out.devices.push_back(d);
   }
-  out.evaluation = policy::evaluate(out.directive, out.people, out.devices,
-                                    full.evaluation.as_of);
+  out.evaluation = policy::evaluate(out.directive, out.people, out.devices, full.evaluation.as_of);
   campaign::applyWaivers(out.evaluation, out.waivers);
   out.milestones =
       campaign::milestoneChecks(out.directive, out.people, out.devices, out.evaluation);

@@ -90,7 +90,6 @@ struct CachedStatusReport {
   std::optional<report::NetworkSummary> network;
 };
 Result<CachedStatusReport> cachedStatusReport(const Caller& caller, Workspace& ws,
-                                              EvaluationCache& cache,
-                                              const StatusRequest& request);
+                                              EvaluationCache& cache, const StatusRequest& request);
 
 }  // namespace phaseout::service

@@ -77,8 +77,8 @@ Result<campaign::CaseStep> acknowledgeNotice(const Caller& caller, Workspace& ws
                                              const Recording& recording) {
   const Date on = recording.day();
   PH_ASSIGN_OR_RETURN(auto view, showCase(caller, ws,
-                                          CaseRequest{request.directive_id, request.device_id,
-                                                      on, recording.now_ms}));
+                                          CaseRequest{request.directive_id, request.device_id, on,
+                                                      recording.now_ms}));
   storage::Repository& repo = WorkspaceAccess::repository(ws);
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(repo.connection(), Transaction::Mode::kWrite));
   PH_ASSIGN_OR_RETURN(auto held, visibleDevice(caller, repo, view.device_id, on));
@@ -150,20 +150,21 @@ Result<DeclarationOutcome> declareDevice(const Caller& caller, Workspace& ws,
                                        [&](std::string_view h) { return h == person_id; }));
   DeclarationOutcome out;
   out.device = std::move(parsed.front());
-  ordered_json detail{{"device", id},      {"person", person_id},
-                      {"model", out.device.model}, {"platform", platform::name(out.device.platform)},
+  ordered_json detail{{"device", id},
+                      {"person", person_id},
+                      {"model", out.device.model},
+                      {"platform", platform::name(out.device.platform)},
                       {"note", request.note}};
-  PH_ASSIGN_OR_RETURN(out.event_seq,
-                      repo.recordDeviceVersion(out.device,
-                                               changeContext(caller, recording, "declare device", on),
-                                               "device.declare", id, detail.dump()));
+  PH_ASSIGN_OR_RETURN(
+      out.event_seq,
+      repo.recordDeviceVersion(out.device, changeContext(caller, recording, "declare device", on),
+                               "device.declare", id, detail.dump()));
   PH_RETURN_IF_ERROR(tx->commit());
   return out;
 }
 
 Result<HandoverReported> reportHandover(const Caller& caller, Workspace& ws,
-                                        const HandoverReport& request,
-                                        const Recording& recording) {
+                                        const HandoverReport& request, const Recording& recording) {
   storage::Repository& repo = WorkspaceAccess::repository(ws);
   PH_RETURN_IF_ERROR(repo.checkReady());
   const Date on = recording.day();
@@ -184,8 +185,8 @@ Result<HandoverReported> reportHandover(const Caller& caller, Workspace& ws,
   PH_ASSIGN_OR_RETURN(auto pending, pendingHandover(repo, request.device_id));
   if (pending) {
     return failedPrecondition("a hand-over of device " + request.device_id +
-                              " is already reported (audit entry " +
-                              std::to_string(pending->seq) + ") and awaits confirmation");
+                              " is already reported (audit entry " + std::to_string(pending->seq) +
+                              ") and awaits confirmation");
   }
   const storage::ChangeContext change = changeContext(caller, recording, "report hand-over", on);
   audit::Event event;
@@ -232,10 +233,10 @@ Result<HandoverConfirmed> confirmHandover(const Caller& caller, Workspace& ws,
                       {"from", held.device.holder},
                       {"to", pending->to},
                       {"report", pending->seq}};
-  PH_ASSIGN_OR_RETURN(
-      out.event_seq,
-      repo.recordDeviceVersion(out.device, changeContext(caller, recording, "confirm hand-over", on),
-                               "handover.confirm", device_id, detail.dump()));
+  PH_ASSIGN_OR_RETURN(out.event_seq,
+                      repo.recordDeviceVersion(
+                          out.device, changeContext(caller, recording, "confirm hand-over", on),
+                          "handover.confirm", device_id, detail.dump()));
   PH_RETURN_IF_ERROR(tx->commit());
   return out;
 }
@@ -255,7 +256,7 @@ std::string declarationJson(const DeclarationOutcome& o) {
 
 std::string handoverReportedJson(const HandoverReported& r) {
   return ordered_json{
-      {"device_id", r.device_id}, {"from", r.from}, {"to", r.to}, {"event", r.event_seq}}
+             {"device_id", r.device_id}, {"from", r.from}, {"to", r.to}, {"event", r.event_seq}}
              .dump() +
          "\n";
 }

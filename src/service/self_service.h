@@ -72,11 +72,10 @@ struct HandoverReported {
 // caller's (and out of view), PermissionDenied when in view but not held by the caller;
 // NotFound on "to" for an unknown person; FailedPrecondition when a report is already pending.
 Result<HandoverReported> reportHandover(const Caller& caller, Workspace& ws,
-                                        const HandoverReport& request,
-                                        const Recording& recording);
+                                        const HandoverReport& request, const Recording& recording);
 
 struct HandoverConfirmed {
-  inventory::Device device;    // the new version, held by the recipient
+  inventory::Device device;  // the new version, held by the recipient
   std::int64_t report_seq = 0;
   std::int64_t event_seq = 0;
 };
@@ -84,8 +83,7 @@ struct HandoverConfirmed {
 // An officer (Caller::mayAct on the device) confirms the pending report: a new version of the
 // device held by the recipient ("handover.confirm"). FailedPrecondition when none is pending.
 Result<HandoverConfirmed> confirmHandover(const Caller& caller, Workspace& ws,
-                                          const std::string& device_id,
-                                          const Recording& recording);
+                                          const std::string& device_id, const Recording& recording);
 
 std::string caseStepJsonLine(const campaign::CaseStep& step);
 std::string declarationJson(const DeclarationOutcome& outcome);

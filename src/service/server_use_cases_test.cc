@@ -119,9 +119,9 @@ TEST_F(ServerUseCasesTest, AWriteInvalidatesTheCache) {
   req.device_id = device_;
   req.as = campaign::Disposition::kReturned;
   req.by = holder_;
-  ASSERT_TRUE(recordDisposition(Caller::localOperator("tester"), *ws_, req,
-                                recordingAt("2023-03-21"))
-                  .isOk());
+  ASSERT_TRUE(
+      recordDisposition(Caller::localOperator("tester"), *ws_, req, recordingAt("2023-03-21"))
+          .isOk());
   auto after = cache.status(auditor(), *ws_, "pa-iphone-2023", at);
   ASSERT_TRUE(after.isOk());
   const std::string json =
@@ -166,10 +166,9 @@ TEST_F(ServerUseCasesTest, DeviceDetailIsNotFoundOutOfView) {
   ASSERT_EQ(missing.status().code(), StatusCode::kNotFound);
   EXPECT_EQ(other.status().message(), "device " + other_device_ + " not found");
   EXPECT_TRUE(deviceDetail(unitOfficer(), *ws_, req).isOk());
-  EXPECT_EQ(deviceDetail(unitOfficer(), *ws_, {other_device_, day("2023-03-20"), 0})
-                .status()
-                .code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(
+      deviceDetail(unitOfficer(), *ws_, {other_device_, day("2023-03-20"), 0}).status().code(),
+      StatusCode::kNotFound);
 }
 
 TEST_F(ServerUseCasesTest, AHolderAcknowledgesDeclaresAndReportsAHandOver) {
