@@ -14,9 +14,9 @@
 namespace phaseout::server {
 namespace {
 
-constexpr std::size_t kMaxBodyLimit = std::size_t{1} << 30;     // 1 GiB
+constexpr std::size_t kMaxBodyLimit = std::size_t{1} << 30;  // 1 GiB
 constexpr std::size_t kMinHeaderLimit = 1024;
-constexpr std::size_t kMaxHeaderLimit = std::size_t{1} << 20;   // 1 MiB
+constexpr std::size_t kMaxHeaderLimit = std::size_t{1} << 20;  // 1 MiB
 constexpr std::int64_t kMaxTimeoutMs = 24LL * 3600 * 1000;
 constexpr int kMaxThreads = 256;
 
@@ -171,8 +171,8 @@ Result<ServerConfig> loadServerConfig(const std::string& path, ServerConfig defa
     const YAML::Node root = YAML::Load(buffer.str());
     PH_RETURN_IF_ERROR(reader.read(root, defaults));
   } catch (const YAML::Exception& e) {
-    return invalidArgument(path + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " +
-                           e.msg);
+    return invalidArgument(path + ":" + std::to_string(e.mark.line + 1) +
+                           ": not valid YAML: " + e.msg);
   }
   return defaults;
 }

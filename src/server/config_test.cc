@@ -83,13 +83,15 @@ TEST_F(ConfigTest, AbsentKeysKeepTheDefaults) {
 }
 
 TEST_F(ConfigTest, RefusesWithFileLineAndKey) {
-  EXPECT_EQ(error("threads: 1\nlisen: 1.2.3.4:80\n"),
-            path_ + ":2: lisen: unknown key; expected listen, tls_cert, tls_key, body_limit, "
-                    "header_limit, read_timeout_ms, idle_timeout_ms, threads, roles, "
-                    "oidc_issuer, oidc_client_id or public_url");
-  EXPECT_EQ(error("body_limit: 10MiB\n"),
-            path_ + ":1: body_limit: expected a whole number of bytes from 1 to 1073741824, "
-                    "not '10MiB'");
+  const std::string unknown = error("threads: 1\nlisen: 1.2.3.4:80\n");
+  EXPECT_EQ(unknown, path_ +
+                         ":2: lisen: unknown key; expected listen, tls_cert, tls_key, body_limit, "
+                         "header_limit, read_timeout_ms, idle_timeout_ms, threads, roles, "
+                         "oidc_issuer, oidc_client_id or public_url");
+  const std::string units = error("body_limit: 10MiB\n");
+  EXPECT_EQ(units, path_ +
+                       ":1: body_limit: expected a whole number of bytes from 1 to 1073741824, "
+                       "not '10MiB'");
   EXPECT_NE(error("body_limit: -1\n").find(":1: body_limit:"), std::string::npos);
   EXPECT_NE(error("body_limit: 0\n").find(":1: body_limit:"), std::string::npos);
   EXPECT_NE(error("header_limit: 100\n").find(":1: header_limit: expected"), std::string::npos);
@@ -97,14 +99,13 @@ TEST_F(ConfigTest, RefusesWithFileLineAndKey) {
             std::string::npos);
   EXPECT_NE(error("idle_timeout_ms: 1.5\n").find(":1: idle_timeout_ms:"), std::string::npos);
   EXPECT_NE(error("threads: 100000\n").find(":1: threads:"), std::string::npos);
-  EXPECT_NE(error("listen: 8080\n").find(":1: listen: 'listen: '8080': expected HOST:PORT"),
+  EXPECT_NE(error("listen: 8080\n").find(":1: listen: '8080': expected HOST:PORT"),
             std::string::npos);
   EXPECT_NE(error("listen: 1.2.3.4:99999\n").find(":1: listen:"), std::string::npos);
   EXPECT_NE(error("tls_cert: a.pem\n").find(":1: tls_cert: tls_cert and tls_key go together"),
             std::string::npos);
   EXPECT_NE(error("x: 1\n").find(":1: x: unknown key"), std::string::npos);
-  EXPECT_NE(error("threads: 1\nthreads: 2\n").find(":2: threads: given twice"),
-            std::string::npos);
+  EXPECT_NE(error("threads: 1\nthreads: 2\n").find(":2: threads: given twice"), std::string::npos);
   EXPECT_NE(error("roles:\n  auditor: a\n  admin: b\n").find(":3: roles.admin: unknown role"),
             std::string::npos);
   EXPECT_NE(error("roles: auditor\n").find(":1: roles: expected a mapping"), std::string::npos);

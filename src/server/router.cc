@@ -31,8 +31,7 @@ bool matches(std::string_view pattern, std::string_view path,
   for (std::size_t i = 0; i < want.size(); ++i) {
     if (isParam(want[i])) {
       if (got[i].empty()) return false;
-      params.emplace_back(std::string(want[i].substr(1, want[i].size() - 2)),
-                          std::string(got[i]));
+      params.emplace_back(std::string(want[i].substr(1, want[i].size() - 2)), std::string(got[i]));
     } else if (want[i] != got[i]) {
       return false;
     }
@@ -55,6 +54,10 @@ void Router::add(std::string method, std::string pattern, Access access, Handler
 
 Router::Match Router::match(std::string_view method, std::string_view path) const {
   Match out;
+  if (path.empty() || path.front() != '/') {
+    out.status = 404;
+    return out;
+  }
   std::vector<std::string> allowed;
   std::vector<std::pair<std::string, std::string>> params;
   // HEAD is answered by the GET route (the transport sends no body).
