@@ -18,6 +18,8 @@ packages=(
   # the HTTP library comparison (bench/server) and the server benchmark's tools and peer
   librestinio-dev libcpp-httplib-dev wrk nginx-light
   chromium chromium-driver python3-selenium  # the web pages' end-to-end test (tests/web)
+  libsodium-dev libcjose-dev  # accounts: argon2id passwords, random secrets; OIDC ID tokens
+  python3-jwt python3-cryptography  # the test OpenID provider (tests/oidc)
 )
 
 missing=()
