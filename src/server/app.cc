@@ -2,6 +2,7 @@
 
 #include "detect/signature_set.h"
 #include "server/api_app.h"
+#include "server/web.h"
 
 namespace phaseout::embedded {
 extern const std::string_view openapi_json;
@@ -42,6 +43,7 @@ ApiApplication::ApiApplication(const ServerConfig& config)
   });
   router_.add("GET", "/api/v1/openapi.json", Access::kPublic,
               [](RouteContext&) { return jsonResponse(200, std::string(openApiDocument())); });
+  registerWebRoutes(router_);
 }
 
 ApiApplication::~ApiApplication() { events_->shutdown(); }
