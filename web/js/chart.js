@@ -24,6 +24,11 @@ export function burndownChart(burndown) {
   let top = 1;
   for (const d of days) top = Math.max(top, d.violating, d.compliant);
   for (const f of forecast) top = Math.max(top, f.high ?? f.expected ?? 0);
+  // Four whole, round steps (1, 2, 5 x 10^n) so every grid line's label is exact.
+  const rough = top / 4;
+  const magnitude = 10 ** Math.floor(Math.log10(Math.max(1, rough)));
+  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((v) => v >= rough) || 10 * magnitude;
+  top = step * 4;
   const x = (iso) => kPad.left + ((dayNumber(iso) - first) / Math.max(1, last - first)) * (kWidth - kPad.left - kPad.right);
   const y = (v) => kHeight - kPad.bottom - (v / top) * (kHeight - kPad.top - kPad.bottom);
   const path = (key) => days.map((d, i) => `${i ? 'L' : 'M'}${x(d.date).toFixed(1)},${y(d[key]).toFixed(1)}`).join(' ');
@@ -33,7 +38,7 @@ export function burndownChart(burndown) {
   for (let i = 0; i <= 4; i += 1) {
     const v = (top * i) / 4;
     chart.append(svg('line', { class: 'grid', x1: kPad.left, x2: kWidth - kPad.right, y1: y(v), y2: y(v) }));
-    chart.append(svg('text', { class: 'label', x: kPad.left - 6, y: y(v) + 4, 'text-anchor': 'end' }, formatNumber(Math.round(v))));
+    chart.append(svg('text', { class: 'label', x: kPad.left - 6, y: y(v) + 4, 'text-anchor': 'end' }, formatNumber(v)));
   }
   chart.append(svg('line', { class: 'axis', x1: kPad.left, x2: kWidth - kPad.right, y1: y(0), y2: y(0) }));
   chart.append(svg('text', { class: 'label', x: kPad.left, y: kHeight - 8 }, formatDate(days[0].date)));
