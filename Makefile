@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 PHASEOUT := build/release/src/cli/phaseout
 DEMO_DIR := build/demo
 
-.PHONY: all bootstrap build demo test test-fast check-deps bench fuzz format clean
+.PHONY: all bootstrap build demo test test-fast check-deps bench fuzz format clean screenshots
 
 all: build
 
@@ -21,6 +21,7 @@ demo: build
 	@mkdir -p $(DEMO_DIR)
 	@rm -f $(DEMO_DIR)/phaseout.db*
 	$(PHASEOUT) --db $(DEMO_DIR)/phaseout.db demo --report $(DEMO_DIR)/report.html
+	@scripts/demo_dashboard.sh $(PHASEOUT) $(DEMO_DIR)/phaseout.db
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer, warnings as errors,
 # plus the dependency-rule check.
@@ -34,6 +35,10 @@ test-fast: bootstrap
 	@cmake --preset debug >/dev/null
 	@cmake --build --preset debug -j $(JOBS)
 	@ctest --preset debug -j $(JOBS)
+
+# docs/screenshots/*.png: the main pages in English and Russian, from a real `phaseout serve`.
+screenshots: build
+	@scripts/screenshots.sh $(PHASEOUT)
 
 check-deps:
 	@scripts/check_deps.py

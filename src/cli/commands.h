@@ -55,6 +55,7 @@ void registerBurndownCommand(CLI::App& app, CommandContext& ctx);   // burndown
 void registerDetectCommands(CLI::App& app, CommandContext& ctx);    // detect, ua
 void registerSightingsCommands(CLI::App& app,
                                CommandContext& ctx);  // sightings list|findings|import
+void registerServeCommand(CLI::App& app, CommandContext& ctx);  // serve (src/cli/serve_command.cc)
 void registerAccountCommands(CLI::App& app, CommandContext& ctx);  // account password|lock|unlock
 void registerTokenCommands(CLI::App& app, CommandContext& ctx);    // token create|list|revoke
 void registerMigrateCommand(CLI::App& app, CommandContext& ctx);  // migrate --from --to
