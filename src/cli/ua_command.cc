@@ -8,6 +8,7 @@
 #include "core/json_writer.h"
 #include "detect/signature_set.h"
 #include "service/caller.h"
+#include "detect/scoring.h"
 #include "service/ua.h"
 
 namespace phaseout::cli {
@@ -22,9 +23,13 @@ constexpr const char* kUaFooter =
     R"(Reads User-Agent strings, one per line (files in order, or standard input when none
 or '-'), and prints one JSON line per input line:
   {"ua": "...", "platform": "ios", "kind": "phone", "version": "16.5", "vendor": "apple",
-   "model": "", "signature": "ua.iphone.browser"}
+   "model": "", "signature": "ua.iphone.browser", "confidence": 0.96, "level": "likely"}
 platform is one of phaseout's platforms, "other" (a known non-phone platform such as
-ChromeOS or a TV) or "unknown" (no rule applies). Rules: data/signatures/user_agent.yaml,
+ChromeOS or a TV) or "unknown" (no rule applies). kind follows each ecosystem's convention
+(Android: "Mobile" = phone, none = tablet; the device tables' kind of the model first).
+confidence and level are what `detect` would conclude from this UA alone (never
+"confirmed": one signal). A UA that embeds another platform's UA adds "embedded": the
+platform of the embedded part (evidence of both). Rules: data/signatures/user_agent.yaml,
 or --signatures DIR / $PHASEOUT_SIGNATURES.
 
 Exit codes:
@@ -72,6 +77,17 @@ void appendResult(const detect::SignatureSet& set, std::string_view ua,
   appendJsonString(out, m.model);
   appendJsonKey(out, "signature");
   appendJsonString(out, m.rule ? set.signature(*m.rule).id : std::string());
+  const service::UaAlone alone = service::judgeUserAgentAlone(set, m);
+  appendJsonKey(out, "confidence");
+  char number[16];
+  std::snprintf(number, sizeof number, "%.4f", alone.confidence);
+  out += number;
+  appendJsonKey(out, "level");
+  appendJsonString(out, detect::name(alone.level));
+  if (m.embedded_rule) {
+    appendJsonKey(out, "embedded");
+    appendJsonString(out, detect::hypothesisName(m.embedded_platform));
+  }
   out += "}\n";
 }
 
