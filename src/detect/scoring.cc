@@ -43,15 +43,23 @@ Verdict score(const SignatureSet& set, std::span<const SignatureId> signatures) 
   const std::size_t groups = set.groupCount();
   constexpr float kAbsent = -std::numeric_limits<float>::infinity();
   std::vector<PlatformWeights> best(groups);
+  // The same from evidence with a public source only: observed-only signatures weigh in the
+  // posterior but never make a group specific (see scoring.h).
+  std::vector<PlatformWeights> sourced(groups);
   std::vector<bool> present(groups, false);
   for (SignatureId id : signatures) {
     const Signature& s = set.signature(id);
     PlatformWeights& b = best[s.group];
     if (!present[s.group]) {
       b.fill(kAbsent);
+      sourced[s.group].fill(kAbsent);
       present[s.group] = true;
     }
     for (std::size_t p = 0; p < kPlatformCount; ++p) b[p] = std::max(b[p], s.weights[p]);
+    if (!s.observed_only) {
+      PlatformWeights& c = sourced[s.group];
+      for (std::size_t p = 0; p < kPlatformCount; ++p) c[p] = std::max(c[p], s.weights[p]);
+    }
   }
   std::array<double, kPlatformCount> total{};
   for (std::size_t p = 0; p < kPlatformCount; ++p) total[p] = set.logPriors()[p];
@@ -94,8 +102,8 @@ Verdict score(const SignatureSet& set, std::span<const SignatureId> signatures) 
       float& into = sameFamily(verdict, platformAt(p)) ? siblings : others;
       into = std::max(into, best[g][p]);
     }
-    if (best[g][arg] - others >= kDiscriminatingMargin) ++v.discriminating_groups;
-    if (has_siblings && best[g][arg] - siblings >= kDiscriminatingMargin) ++v.sibling_groups;
+    if (sourced[g][arg] - others >= kDiscriminatingMargin) ++v.discriminating_groups;
+    if (has_siblings && sourced[g][arg] - siblings >= kDiscriminatingMargin) ++v.sibling_groups;
   }
   const bool siblings_told = !has_siblings || v.sibling_groups >= 1;
   if (v.best != platform::Platform::kUnknown && v.confidence >= kConfirmedPosterior &&

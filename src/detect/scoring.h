@@ -10,7 +10,9 @@
 //                Apple TCP stack, OUI and captive probe say "Apple" and prefer iOS over macOS
 //                by nothing, so they never count), and, when the family has several platforms,
 //                at least one group preferring the verdict over each of its siblings by the
-//                same margin (what says iPhone rather than iPad or Watch);
+//                same margin (what says iPhone rather than iPad or Watch). Only evidence with a
+//                public source makes a group specific: an observed-only signature (seen in
+//                captures, often the same app as another signal) weighs in P, not here;
 //   likely     = P >= 0.9;   else unknown.
 // OS families: iOS, iPadOS and watchOS are one (one network stack and DHCP client; they differ
 // by device), every other platform is its own.
@@ -44,7 +46,8 @@ struct Verdict {
   platform::Platform best = platform::Platform::kUnknown;  // argmax, whatever the level
   double confidence = 0;                                   // P(best)
   Level level = Level::kUnknown;
-  // Groups whose margin over every platform outside best's family is >= kDiscriminatingMargin.
+  // Groups whose sourced evidence has a margin >= kDiscriminatingMargin over every platform
+  // outside best's family.
   std::size_t discriminating_groups = 0;
   // Groups preferring best over each of its family siblings by that margin (0 when none).
   std::size_t sibling_groups = 0;
