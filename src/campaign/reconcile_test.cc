@@ -473,16 +473,15 @@ TEST_F(ReconcileTest, UsageBanNegatives) {
 }
 
 TEST_F(ReconcileTest, TabletCountsOnlyWhenTheDirectiveBansTablets) {
-  const Sighting s = proxySighting(
-      {use("mail.pa.example", "ivan.petrov", Kind::kTablet, Platform::kAndroid)});
+  const Sighting s =
+      proxySighting({use("mail.pa.example", "ivan.petrov", Kind::kTablet, Platform::kAndroid)});
   EXPECT_TRUE(ofKind(run({s}, "2023-04-30"), FindingKind::kUsageBan).empty());
   std::string text = kUsageBan;
   text.replace(text.find("  - kind: phone\n"), 16, "  - kind: phone\n  - kind: tablet\n");
   directives_ = {DirectiveVersion{day("2023-03-20").days(), 1, parse(text.c_str())}};
   auto f = ofKind(run({s}, "2023-04-30"), FindingKind::kUsageBan);
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].reason.rfind("A tablet (Android) reached mail.pa.example", 0), 0u)
-      << f[0].reason;
+  EXPECT_EQ(f[0].reason.rfind("A tablet (Android) reached mail.pa.example", 0), 0u) << f[0].reason;
 }
 
 TEST_F(ReconcileTest, UsageWithoutUserIsAttributedThroughTheDevice) {

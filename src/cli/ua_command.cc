@@ -1,14 +1,16 @@
 // phaseout ua [FILE...] [--format json|text] [--signatures DIR]
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "cli/commands.h"
 #include "core/json_writer.h"
+#include "detect/scoring.h"
 #include "detect/signature_set.h"
 #include "service/caller.h"
-#include "detect/scoring.h"
 #include "service/ua.h"
 
 namespace phaseout::cli {
@@ -44,7 +46,8 @@ struct UaOptions {
 };
 
 void appendResult(const detect::SignatureSet& set, std::string_view ua,
-                  const detect::SignatureSet::UaMatch& m, bool text, std::string& out) {
+                  const detect::SignatureSet::UaMatch& m, const service::UaAlone& alone, bool text,
+                  std::string& out) {
   const std::string_view platform_name =
       !m.rule ? std::string_view("unknown") : detect::hypothesisName(m.platform);
   if (text) {
@@ -77,7 +80,6 @@ void appendResult(const detect::SignatureSet& set, std::string_view ua,
   appendJsonString(out, m.model);
   appendJsonKey(out, "signature");
   appendJsonString(out, m.rule ? set.signature(*m.rule).id : std::string());
-  const service::UaAlone alone = service::judgeUserAgentAlone(set, m);
   appendJsonKey(out, "confidence");
   char number[16];
   std::snprintf(number, sizeof number, "%.4f", alone.confidence);
@@ -101,7 +103,14 @@ class UaWriter : public service::UaSink {
 
   void onUserAgent(std::string_view ua, const detect::SignatureSet::UaMatch& match,
                    const detect::SignatureSet& signatures) override {
-    appendResult(signatures, ua, match, text_, out_);
+    // Few rules, many lines: the verdict of a UA alone depends only on its rules and platform.
+    const auto key = std::make_tuple(match.rule.value_or(~0u), match.embedded_rule.value_or(~0u),
+                                     static_cast<int>(match.platform));
+    auto it = alone_.find(key);
+    if (it == alone_.end()) {
+      it = alone_.emplace(key, service::judgeUserAgentAlone(signatures, match)).first;
+    }
+    appendResult(signatures, ua, match, it->second, text_, out_);
     if (out_.size() >= kFlushBytes) flush();
   }
   void onUnreadable(const std::string& /*file*/, const Status& why) override {
@@ -118,6 +127,7 @@ class UaWriter : public service::UaSink {
  private:
   bool text_;
   std::string out_;
+  std::map<std::tuple<detect::SignatureId, detect::SignatureId, int>, service::UaAlone> alone_;
   bool unreadable_ = false;
 };
 

@@ -736,8 +736,8 @@ std::string_view systemComment(std::string_view ua) {
   const std::size_t open = ua.find('(');
   if (open == std::string_view::npos) return {};
   const std::size_t close = ua.find(')', open + 1);
-  return ua.substr(open + 1, close == std::string_view::npos ? std::string_view::npos
-                                                             : close - open - 1);
+  return ua.substr(open + 1,
+                   close == std::string_view::npos ? std::string_view::npos : close - open - 1);
 }
 
 // Where a second, embedded UA starts: a "Mozilla/" after the first UA's system comment has

@@ -1,12 +1,12 @@
 #include "detect/signature_set.h"
 
-#include "detect/scoring.h"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+
+#include "detect/scoring.h"
 
 namespace phaseout::detect {
 namespace {
@@ -111,7 +111,7 @@ TEST(SignatureSetTest, ClassifiesUserAgents) {
        Platform::kMacos, Kind::kUnknown, "10.15.7", ""},
       {"Mozilla/5.0 (Linux; Android 9; JKM-LX1 Build/HUAWEIJKM-LX1; wv) AppleWebKit/537.36 (KHTML, "
        "like Gecko) Version/4.0 Chrome/106.0.5249.118 Mobile Safari/537.36",
-       Platform::kAndroid, Kind::kUnknown, "9", "huawei"},
+       Platform::kAndroid, Kind::kPhone, "9", "huawei"},
       {"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
        "Chrome/60.0.3112.32 Safari/537.36",
        Platform::kAndroid, Kind::kUnknown, "", ""},
@@ -119,12 +119,12 @@ TEST(SignatureSetTest, ClassifiesUserAgents) {
        Kind::kUnknown, "", ""},
       {"Mozilla/5.0 (Phone; OpenHarmony 5.0) AppleWebKit/537.36 (KHTML, like Gecko) "
        "Chrome/114.0.0.0 Safari/537.36 ArkWeb/4.1.6.1 Mobile",
-       Platform::kHarmonyosNext, Kind::kUnknown, "5.0", ""},
+       Platform::kHarmonyosNext, Kind::kPhone, "5.0", ""},
       {"Mozilla/5.0 (TAS-AL00 Build/HUAWEITAS-AL00; wv) AppleWebKit/537.36 Chrome/97 Mobile "
        "Safari/537.36 T7/13.76 BDOS/1.0 (HarmonyOS 3.0.0)",
-       Platform::kHarmonyos, Kind::kUnknown, "3.0.0", "huawei"},
+       Platform::kHarmonyos, Kind::kPhone, "3.0.0", "huawei"},
       {"Mozilla/5.0 (Linux; HarmonyOS 5.0; ALN-AL10) Mobile", Platform::kHarmonyosNext,
-       Kind::kUnknown, "5.0", "huawei"},
+       Kind::kPhone, "5.0", "huawei"},
       {"Mozilla/5.0 (Mobile; rv:48.0) Gecko/48.0 Firefox/48.0 KAIOS/2.5.1", Platform::kKaios,
        Kind::kPhone, "2.5.1", ""},
       {"Mozilla/5.0 (Linux; U; Sailfish 3.0; Mobile; rv:45.0) Gecko/45.0 Firefox/45.0 "
@@ -136,7 +136,7 @@ TEST(SignatureSetTest, ClassifiesUserAgents) {
        Platform::kWindows, Kind::kPhone, "8.1", ""},
       {"CaptiveNetworkSupport-390.60.1 wispr", Platform::kIos, Kind::kUnknown, "", ""},
       {"Dalvik/2.1.0 (Linux; U; Android 10; Redmi Note 9 Pro MIUI/V12.0.3.0.QJZMIXM)",
-       Platform::kAndroid, Kind::kUnknown, "10", "xiaomi"},
+       Platform::kAndroid, Kind::kPhone, "10", "xiaomi"},
       {"curl/8.0.1", Platform::kUnknown, Kind::kUnknown, "", ""},
   };
   for (const auto& c : cases) {
@@ -181,7 +181,7 @@ TEST(SignatureSetTest, OsTokenOutranksImitatingModelAndWordsAreWords) {
        Platform::kAndroid, Kind::kTablet, "samsung"},
       {"Mozilla/5.0 (Linux; Android 11; Lenovo TB-X606F) AppleWebKit/537.36 (KHTML, like Gecko) "
        "Chrome/120.0 Safari/537.36",
-       Platform::kAndroid, Kind::kTablet, ""},
+       Platform::kAndroid, Kind::kTablet, "lenovo"},
       {"Mozilla/5.0 (Linux; U; Android 2.2; en-us; GT-P1000 Build/FROYO) AppleWebKit/533.1 "
        "(KHTML, like Gecko) Version/4.0 Mobile Safari/533.1",
        Platform::kAndroid, Kind::kTablet, "samsung"},
@@ -252,7 +252,7 @@ signatures:
   EXPECT_EQ(v.sibling_groups, 1u);
   EXPECT_EQ(v.rival, Platform::kMacos);
   EXPECT_EQ(v.level, Level::kConfirmed);
-  EXPECT_FLOAT_EQ(margin(set.signature(prl), Platform::kIos), 2.8f);   // over macOS's -1
+  EXPECT_FLOAT_EQ(margin(set.signature(prl), Platform::kIos), 2.8f);    // over macOS's -1
   EXPECT_FLOAT_EQ(margin(set.signature(stack), Platform::kIos), 0.0f);  // shared with macOS
   // Without the name nothing says iPhone rather than iPad: never confirmed.
   ids = {prl, stack};

@@ -71,9 +71,9 @@ void writeDetectText(const DetectReport& report, const DetectSetup& setup, std::
     for (const auto& e : d.evidence) {
       const detect::Signature& s = set.signature(e.signature);
       out += "    " + signedWeight(e.weight) + " (margin " + signedWeight(e.margin) + ")" +
-             (e.counted ? "  " : " ~") +
-             std::string(detect::name(e.signal)) + " \"" + e.value + "\" [" + s.id + ", " +
-             set.group(s.group).id + (s.observed_only ? ", observed only]" : "]");
+             (e.counted ? "  " : " ~") + std::string(detect::name(e.signal)) + " \"" + e.value +
+             "\" [" + s.id + ", " + set.group(s.group).id +
+             (s.observed_only ? ", observed only]" : "]");
       if (e.where.frame != 0 && e.where.source < report.sources.size()) {
         out += " " + baseName(report.sources[e.where.source]) + "#" + std::to_string(e.where.frame);
       } else if (e.where.line != 0 && e.where.source < report.sources.size()) {

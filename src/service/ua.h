@@ -32,7 +32,7 @@ class UaSink {
 // What a User-Agent alone proves of a device: detect's verdict on this one piece of evidence
 // (with the rule of an embedded UA, when there is one). One group: never confirmed.
 struct UaAlone {
-  double confidence = 0;  // posterior of the platform the UA names
+  double confidence = 0;                          // posterior of the platform the UA names
   detect::Level level = detect::Level::kUnknown;  // of that platform (unknown if not the best)
 };
 UaAlone judgeUserAgentAlone(const detect::SignatureSet& set,

@@ -64,6 +64,7 @@ def main():
     results = uap_cases.classify(args.phaseout, [c["user_agent_string"] for c in cases])
     platform_counts = collections.Counter()
     kind_counts = collections.Counter()
+    android_kinds = collections.Counter()
     android_total = android_apple = 0
     apple_total = apple_right = 0
     kind_total = kind_right = kind_answered = tablet_as_phone = 0
@@ -74,6 +75,7 @@ def main():
             platform_counts[(row, platform)] += 1
         if row == "Android token, other brand":
             android_total += 1
+            android_kinds[("Android token, other brand", kind)] += 1
             if platform in uap_cases.APPLE:
                 android_apple += 1
                 failures.append(f"Android UA read as {platform} ({res['signature']}): {ua!r}")
@@ -138,8 +140,10 @@ def main():
         print(table("Platform, test_device.yaml (rows: uap-core's label; columns: phaseout ua)",
                     rows, cols, platform_counts))
         krows = ["phone", "tablet", "watch", "other"]
-        kcols = ["phone", "tablet", "watch", "other", "unknown"]
+        kcols = ["phone", "tablet", "laptop", "desktop", "watch", "other", "unknown"]
         print(table("Kind, test_device.yaml, where the labels tell it", krows, kcols, kind_counts))
+        print(table("Kind phaseout gives every Android-token UA (most have no kind label)",
+                    ["Android token, other brand"], kcols, android_kinds))
         frows = sorted({f for (f, _) in os_counts})
         fcols = sorted({c for (_, c) in os_counts})
         print(table("Platform, additional_os_tests.yaml (rows: uap-core's OS family)", frows, fcols,
