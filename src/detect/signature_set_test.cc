@@ -167,7 +167,7 @@ TEST(SignatureSetTest, OsTokenOutranksImitatingModelAndWordsAreWords) {
        Platform::kAndroid, Kind::kPhone, ""},
       {"Mozilla/5.0 (Linux; U; Android 2.2.1; Es-es; Bq Darwin Build/MASTER) AppleWebKit/533.1 "
        "(KHTML, Like Gecko) Version/4.0 Mobile Safari/533.1",
-       Platform::kAndroid, Kind::kPhone, ""},
+       Platform::kAndroid, Kind::kPhone, "bq"},
       {"Mozilla/5.0 (Android 4.0.3; U; CPU Android OS 3_0 like Mac OS X; de-de; HTC One X "
        "Build/IML74K) AppleWebKit/534.30 (KHTML, like Gecko) Version/4.0 Mobile Safari/534.30",
        Platform::kAndroid, Kind::kPhone, ""},
@@ -252,7 +252,8 @@ signatures:
   EXPECT_EQ(v.sibling_groups, 1u);
   EXPECT_EQ(v.rival, Platform::kMacos);
   EXPECT_EQ(v.level, Level::kConfirmed);
-  EXPECT_FLOAT_EQ(margin(set.signature(prl), Platform::kIos), 2.8f);    // over macOS's -1
+  // Over the strongest platform outside the family: the unlisted ones, at 0.
+  EXPECT_FLOAT_EQ(margin(set.signature(prl), Platform::kIos), 1.8f);
   EXPECT_FLOAT_EQ(margin(set.signature(stack), Platform::kIos), 0.0f);  // shared with macOS
   // Without the name nothing says iPhone rather than iPad: never confirmed.
   ids = {prl, stack};
