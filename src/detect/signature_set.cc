@@ -468,6 +468,7 @@ void SignatureSet::compile() {
   ua_rules_.clear();
   ua_tokens_ = PatternMatcher();
   ua_token_words_.clear();
+  ua_token_texts_.clear();
   std::unordered_map<std::string, std::uint32_t> token_ids;
   auto tokenId = [&](const std::string& text) {
     const std::string key = toLower(text);
@@ -476,13 +477,15 @@ void SignatureSet::compile() {
     const std::uint32_t id = ua_tokens_.add(text);
     token_ids.emplace(key, id);
     // "*ipad*": a substring pattern that starts with a letter or digit must start a word.
-    std::string word;
-    if (key.size() > 1 && key.front() == '*' && isAlnumAscii(key[1])) {
-      word = key.substr(1);
-      if (!word.empty() && word.back() == '*') word.pop_back();
-      if (word.find('*') != std::string::npos) word.clear();  // inner star: no word check
+    // Its text is also what an os_token rule looks for in the system comment.
+    std::string text_only;
+    if (key.size() > 2 && key.front() == '*' && key.back() == '*') {
+      text_only = key.substr(1, key.size() - 2);
+      if (text_only.find('*') != std::string::npos) text_only.clear();
     }
-    ua_token_words_.push_back(std::move(word));
+    const bool word = !text_only.empty() && isAlnumAscii(text_only.front());
+    ua_token_words_.push_back(word ? text_only : std::string());
+    ua_token_texts_.push_back(std::move(text_only));
     return id;
   };
   for (SignatureId id = 0; id < signatures_.size(); ++id) {
@@ -800,9 +803,15 @@ SignatureSet::UaMatch SignatureSet::classifyUaPart(std::string_view ua) const {
   auto has = [](const std::vector<std::uint32_t>& in, std::uint32_t token) {
     return std::binary_search(in.begin(), in.end(), token);
   };
-  // The tokens of the system comment, read when an os_token rule first needs them.
-  thread_local std::vector<std::uint32_t> in_system;
-  bool system_read = false;
+  // Whether a token found in the UA is also in its system comment (os_token rules): its text
+  // is looked up there (a substring token; others never count as in the comment).
+  const std::string_view system = systemComment(ua);
+  auto in_system = [&](std::uint32_t t) {
+    const std::string& text = ua_token_texts_[t];
+    if (text.empty() || !has(present, t)) return false;
+    return ua_token_words_[t].empty() ? ifind(system, text) != std::string_view::npos
+                                      : containsWord(system, text);
+  };
   std::string model;
   std::string model_vendor;
   platform::Kind model_kind = platform::Kind::kUnknown;
@@ -813,13 +822,8 @@ SignatureSet::UaMatch SignatureSet::classifyUaPart(std::string_view ua) const {
     for (auto t : s.ua.all_of) ok = ok && has(present, t);
     if (!ok) continue;
     if (!s.ua.any_of.empty()) {
-      if (s.ua.os_token && !system_read) {
-        system_read = true;
-        uaTokens(systemComment(ua), in_system);
-      }
-      const std::vector<std::uint32_t>& where = s.ua.os_token ? in_system : present;
       ok = false;
-      for (auto t : s.ua.any_of) ok = ok || has(where, t);
+      for (auto t : s.ua.any_of) ok = ok || (s.ua.os_token ? in_system(t) : has(present, t));
       if (!ok) continue;
     }
     for (auto t : s.ua.none_of) ok = ok && !has(present, t);

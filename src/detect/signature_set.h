@@ -186,6 +186,8 @@ class SignatureSet {
   PatternMatcher ua_tokens_;
   // Per UA token id: the text that must start a word of the UA, or "" (no word check).
   std::vector<std::string> ua_token_words_;
+  // Per UA token id: the text of a substring token ("*android*" -> "android"), or "".
+  std::vector<std::string> ua_token_texts_;
   std::vector<SignatureId> ua_rules_;  // user_agent signatures, in file order
 
   UaMatch classifyUaPart(std::string_view ua) const;
