@@ -486,8 +486,17 @@ void Reconciler::reconcile(const Sighting& s, const Day& day, std::vector<Findin
     // person -> (how attributed, uses)
     std::map<std::string, std::pair<std::string, std::vector<const ServiceUse*>>> by_person;
     std::map<std::string, const Person*> people;
+    // A phone's use counts; a use of another known kind only when a ban rule of the directive
+    // names that kind ("kind: tablet"): a tablet is not a phone unless tablets are banned.
+    auto banned_kind = [&](platform::Kind k) {
+      if (k == platform::Kind::kPhone) return true;
+      if (k == platform::Kind::kUnknown) return false;
+      return std::any_of(d->ban.begin(), d->ban.end(), [&](const policy::BanRule& rule) {
+        return std::find(rule.kinds.begin(), rule.kinds.end(), k) != rule.kinds.end();
+      });
+    };
     for (const ServiceUse& use : s.services) {
-      if (use.ua_kind != platform::Kind::kPhone) continue;
+      if (!banned_kind(use.ua_kind)) continue;
       const bool hit =
           std::any_of(d->protects.begin(), d->protects.end(),
                       [&](const std::string& p) { return serviceProtected(p, use.service); });
@@ -521,7 +530,11 @@ void Reconciler::reconcile(const Sighting& s, const Day& day, std::vector<Findin
         }
       }
       const std::string_view ua_platform = policy::displayName(uses.front()->ua_platform);
-      f.reason = "A smartphone" +
+      const platform::Kind kind = uses.front()->ua_kind;
+      const std::string device = kind == platform::Kind::kPhone
+                                     ? std::string("A smartphone")
+                                     : "A " + std::string(platform::name(kind));
+      f.reason = device +
                  (ua_platform.empty() ? std::string() : " (" + std::string(ua_platform) + ")") +
                  " reached " + join(services, ", ") + ", protected by " + d->id + ", on " +
                  s.seen_on.toString() + ", attributed to " + person_id + ", who is in its scope.";

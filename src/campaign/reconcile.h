@@ -32,7 +32,8 @@
 //                        with no directive. Any level: the identifiers, not the platform, say
 //                        which device came back.
 //   usage-ban            a usage-ban directive in force: a service use whose User-Agent is a
-//                        smartphone's (ua_kind phone) reached a service the directive protects,
+//                        smartphone's (ua_kind phone; or a kind, such as tablet, that one of
+//                        the directive's ban rules names) reached a service the directive protects,
 //                        attributed to the authenticated user's person when the use carries a
 //                        user, else to the matched device's holder; that person must be in
 //                        scope. One finding per (directive, sighting, person), listing every

@@ -472,6 +472,18 @@ TEST_F(ReconcileTest, UsageBanNegatives) {
   EXPECT_TRUE(ofKind(run({early}, "2023-04-30"), FindingKind::kUsageBan).empty());
 }
 
+TEST_F(ReconcileTest, TabletCountsOnlyWhenTheDirectiveBansTablets) {
+  const Sighting s =
+      proxySighting({use("mail.pa.example", "ivan.petrov", Kind::kTablet, Platform::kAndroid)});
+  EXPECT_TRUE(ofKind(run({s}, "2023-04-30"), FindingKind::kUsageBan).empty());
+  std::string text = kUsageBan;
+  text.replace(text.find("  - kind: phone\n"), 16, "  - kind: phone\n  - kind: tablet\n");
+  directives_ = {DirectiveVersion{day("2023-03-20").days(), 1, parse(text.c_str())}};
+  auto f = ofKind(run({s}, "2023-04-30"), FindingKind::kUsageBan);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].reason.rfind("A tablet (Android) reached mail.pa.example", 0), 0u) << f[0].reason;
+}
+
 TEST_F(ReconcileTest, UsageWithoutUserIsAttributedThroughTheDevice) {
   // An Android phone of P-4 (D-03) reaching mail by its lease: MAC known, no user.
   Sighting s = proxySighting({use("mail.pa.example", "", Kind::kPhone, Platform::kAndroid)});

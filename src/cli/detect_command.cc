@@ -40,18 +40,22 @@ and level, with every piece of evidence that moved it (signal, value, signature,
 the verdict's platform, independence group, and the file and frame or line where it was
 first seen); the authenticated users seen for it, when it was first and last seen, and
 the services it reached (host or host/path, user, User-Agent, count, where first seen).
-  confirmed  posterior >= 0.99 and two independent groups each prefer the platform
+  confirmed  posterior >= 0.99 and two independent groups, on sourced evidence, prefer the
+             platform by a margin of 0.5 or more over every platform outside its family
+             (iOS, iPadOS and watchOS are one family; one group must then tell them apart)
   likely     posterior >= 0.9
   unknown    anything less: platform is "unknown", "candidates" lists the best guesses
 JSON: {"devices": [{"key", "macs", "ips", "hostnames", "users", "first_seen", "last_seen",
-"platform", "kind", "vendor", "model", "confidence", "level", "candidates", "evidence":
-[{"signal", "value", "signature", "weight", "group", "counted", "count", "file", "frame" or
-"line"}], "services": [{"service", "user", "user_agent", "count", "file", "frame" or
-"line"}]}], "stats": {...}}   (first_seen/last_seen: ISO 8601 UTC, absent when unknown;
-evidence of a signature no public source backs has "observed_only": true, "observed only" in
-text). A damaged line of a log is a warning (file:line: what). An input that cannot be read
-(missing, not a capture, unreadable log) fails the run, naming each, and nothing is printed or
-stored; --keep-going skips such inputs, names them on stderr and reads the rest.
+"platform", "kind", "vendor", "model", "confidence", "level", "specific_groups", "rival",
+"candidates", "evidence": [{"signal", "value", "signature", "weight", "margin", "group",
+"counted", "count", "file", "frame" or "line"}], "services": [{"service", "user",
+"user_agent", "count", "file", "frame" or "line"}]}], "stats": {...}}   (first_seen/last_seen:
+ISO 8601 UTC, absent when unknown; evidence of a signature no public source backs has
+"observed_only": true, "observed only" in text; margin: the weight minus the evidence's largest
+weight for a platform outside the verdict's family; rival: the nearest other platform).
+A damaged line of a log is a warning (file:line: what). An input that cannot be read (missing,
+not a capture, unreadable log) fails the run, naming each, and nothing is printed or stored;
+--keep-going skips such inputs, names them on stderr and reads the rest.
 
 Signatures: --signatures DIR, else $PHASEOUT_SIGNATURES, else the copies built into phaseout
 (data/signatures/*.yaml of its source). IEEE registry: --oui FILE, else $PHASEOUT_OUI, else

@@ -1,11 +1,14 @@
 // phaseout ua [FILE...] [--format json|text] [--signatures DIR]
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "cli/commands.h"
 #include "core/json_writer.h"
+#include "detect/scoring.h"
 #include "detect/signature_set.h"
 #include "service/caller.h"
 #include "service/ua.h"
@@ -22,9 +25,13 @@ constexpr const char* kUaFooter =
     R"(Reads User-Agent strings, one per line (files in order, or standard input when none
 or '-'), and prints one JSON line per input line:
   {"ua": "...", "platform": "ios", "kind": "phone", "version": "16.5", "vendor": "apple",
-   "model": "", "signature": "ua.iphone.browser"}
+   "model": "", "signature": "ua.iphone.browser", "confidence": 0.96, "level": "likely"}
 platform is one of phaseout's platforms, "other" (a known non-phone platform such as
-ChromeOS or a TV) or "unknown" (no rule applies). Rules: data/signatures/user_agent.yaml,
+ChromeOS or a TV) or "unknown" (no rule applies). kind follows each ecosystem's convention
+(Android: "Mobile" = phone, none = tablet; the device tables' kind of the model first).
+confidence and level are what `detect` would conclude from this UA alone (never
+"confirmed": one signal). A UA that embeds another platform's UA adds "embedded": the
+platform of the embedded part (evidence of both). Rules: data/signatures/user_agent.yaml,
 or --signatures DIR / $PHASEOUT_SIGNATURES.
 
 Exit codes:
@@ -39,7 +46,8 @@ struct UaOptions {
 };
 
 void appendResult(const detect::SignatureSet& set, std::string_view ua,
-                  const detect::SignatureSet::UaMatch& m, bool text, std::string& out) {
+                  const detect::SignatureSet::UaMatch& m, const service::UaAlone& alone, bool text,
+                  std::string& out) {
   const std::string_view platform_name =
       !m.rule ? std::string_view("unknown") : detect::hypothesisName(m.platform);
   if (text) {
@@ -72,6 +80,16 @@ void appendResult(const detect::SignatureSet& set, std::string_view ua,
   appendJsonString(out, m.model);
   appendJsonKey(out, "signature");
   appendJsonString(out, m.rule ? set.signature(*m.rule).id : std::string());
+  appendJsonKey(out, "confidence");
+  char number[16];
+  std::snprintf(number, sizeof number, "%.4f", alone.confidence);
+  out += number;
+  appendJsonKey(out, "level");
+  appendJsonString(out, detect::name(alone.level));
+  if (m.embedded_rule) {
+    appendJsonKey(out, "embedded");
+    appendJsonString(out, detect::hypothesisName(m.embedded_platform));
+  }
   out += "}\n";
 }
 
@@ -85,7 +103,14 @@ class UaWriter : public service::UaSink {
 
   void onUserAgent(std::string_view ua, const detect::SignatureSet::UaMatch& match,
                    const detect::SignatureSet& signatures) override {
-    appendResult(signatures, ua, match, text_, out_);
+    // Few rules, many lines: the verdict of a UA alone depends only on its rules and platform.
+    const auto key = std::make_tuple(match.rule.value_or(~0u), match.embedded_rule.value_or(~0u),
+                                     static_cast<int>(match.platform));
+    auto it = alone_.find(key);
+    if (it == alone_.end()) {
+      it = alone_.emplace(key, service::judgeUserAgentAlone(signatures, match)).first;
+    }
+    appendResult(signatures, ua, match, it->second, text_, out_);
     if (out_.size() >= kFlushBytes) flush();
   }
   void onUnreadable(const std::string& /*file*/, const Status& why) override {
@@ -102,6 +127,7 @@ class UaWriter : public service::UaSink {
  private:
   bool text_;
   std::string out_;
+  std::map<std::tuple<detect::SignatureId, detect::SignatureId, int>, service::UaAlone> alone_;
   bool unreadable_ = false;
 };
 

@@ -199,6 +199,7 @@ void Ledger::replaceSignatures(std::shared_ptr<const SignatureSet> signatures) {
       if (was.signal == SignalKind::kUserAgent) {
         const auto m = signatures_->classifyUserAgent(value);
         if (m.rule) ids.push_back(*m.rule);
+        if (m.embedded_rule) ids.push_back(*m.embedded_rule);
       } else {
         signatures_->match(was.signal, value, ids);
       }
@@ -316,6 +317,7 @@ const Ledger::MemoEntry& Ledger::memo(SignalKind signal, std::string_view value)
   if (signal == SignalKind::kUserAgent) {
     const auto m = signatures_->classifyUserAgent(value);
     if (m.rule) entry.signatures.push_back(*m.rule);
+    if (m.embedded_rule) entry.signatures.push_back(*m.embedded_rule);
   } else {
     signatures_->match(signal, value, entry.signatures);
   }
@@ -705,6 +707,7 @@ std::vector<DeviceVerdict> Ledger::finish(LedgerStats* stats) const {
     const std::size_t bi = platformIndex(best);
     for (std::size_t i = 0; i < d.evidence.size(); ++i) {
       d.evidence[i].weight = set.signature(sigs[i]).weights[bi];
+      d.evidence[i].margin = margin(set.signature(sigs[i]), best);
       d.evidence[i].counted = counted(set, sigs, i, best);
     }
     // Kind, vendor and model from the evidence that supports the verdict.
@@ -712,19 +715,24 @@ std::vector<DeviceVerdict> Ledger::finish(LedgerStats* stats) const {
     for (const EvidenceItem& item : d.evidence) {
       const Signature& s = set.signature(item.signature);
       if (item.weight <= 0) continue;
-      if (s.kind != platform::Kind::kUnknown && item.weight >= kMinWeightForAttributes &&
-          item.weight > kind_weight) {
-        kind_weight = item.weight;
-        d.kind = s.kind;
-      }
+      platform::Kind kind = s.kind;
       std::string vendor = s.vendor;
       std::string model;
       if (s.signal == SignalKind::kUserAgent) {
+        // The UA's own reading (its kind by the ecosystem's conventions, its model); a UA
+        // embedded in another lends its platform's weight, not its attributes.
         const auto ua = set.classifyUserAgent(item.value);
+        if (ua.rule != item.signature) continue;
+        kind = ua.kind;
         if (vendor.empty()) vendor = ua.vendor;
         model = ua.model;
       } else if (s.signal == SignalKind::kHardwareModel) {
         model = item.value;
+      }
+      if (kind != platform::Kind::kUnknown && item.weight >= kMinWeightForAttributes &&
+          item.weight > kind_weight) {
+        kind_weight = item.weight;
+        d.kind = kind;
       }
       if (!vendor.empty() && item.weight >= kMinWeightForAttributes &&
           item.weight > vendor_weight) {

@@ -74,6 +74,8 @@ struct EvidenceItem {
   Where where;              // first sighting
   std::uint64_t count = 0;  // sightings
   float weight = 0;         // log10 LR for the verdict's platform (its best candidate)
+  float margin = 0;         // weight minus its largest weight for a platform outside the
+                            // verdict's family (scoring.h): > 0 prefers the verdict
   bool counted = false;     // the strongest of its group for that platform
 };
 

@@ -54,10 +54,16 @@ const std::set<std::string, std::less<>> kSignatureKeys = {"id",
                                                            "android_model",
                                                            "model_vendors",
                                                            "min_major",
-                                                           "max_major"};
+                                                           "max_major",
+                                                           "os_token",
+                                                           "kind_by_mobile_token"};
 const std::set<std::string, std::less<>> kModelKeys = {"priors", "default_kinds", "linking"};
 const std::set<std::string, std::less<>> kLinkingKeys = {"generic_hostnames", "min_name_length",
                                                          "router_min_addresses"};
+
+bool isAlnumAscii(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
 
 int lineOf(const YAML::Node& n) {
   const YAML::Mark m = n.Mark();
@@ -393,7 +399,9 @@ class SignatureLoader {
                              "android_model",
                              "model_vendors",
                              "min_major",
-                             "max_major"};
+                             "max_major",
+                             "os_token",
+                             "kind_by_mobile_token"};
     if (!is_ua) {
       for (const char* key : ua_only) {
         if (s[key]) return error(s[key], where + ": " + key + " applies to user_agent rules only");
@@ -427,6 +435,10 @@ class SignatureLoader {
         PH_ASSIGN_OR_RETURN(sig.ua.model_vendors, stringList(s["model_vendors"], "model_vendors"));
         sig.ua.android_model = true;
       }
+      if (s["os_token"]) sig.ua.os_token = s["os_token"].as<bool>(false);
+      if (s["kind_by_mobile_token"]) {
+        sig.ua.kind_by_mobile_token = s["kind_by_mobile_token"].as<bool>(false);
+      }
       if (s["min_major"]) {
         PH_ASSIGN_OR_RETURN(double v, number(s["min_major"], "min_major"));
         sig.ua.min_major = static_cast<int>(v);
@@ -455,6 +467,8 @@ void SignatureSet::compile() {
   }
   ua_rules_.clear();
   ua_tokens_ = PatternMatcher();
+  ua_token_words_.clear();
+  ua_token_texts_.clear();
   std::unordered_map<std::string, std::uint32_t> token_ids;
   auto tokenId = [&](const std::string& text) {
     const std::string key = toLower(text);
@@ -462,6 +476,16 @@ void SignatureSet::compile() {
     if (it != token_ids.end()) return it->second;
     const std::uint32_t id = ua_tokens_.add(text);
     token_ids.emplace(key, id);
+    // "*ipad*": a substring pattern that starts with a letter or digit must start a word.
+    // Its text is also what an os_token rule looks for in the system comment.
+    std::string text_only;
+    if (key.size() > 2 && key.front() == '*' && key.back() == '*') {
+      text_only = key.substr(1, key.size() - 2);
+      if (text_only.find('*') != std::string::npos) text_only.clear();
+    }
+    const bool word = !text_only.empty() && isAlnumAscii(text_only.front());
+    ua_token_words_.push_back(word ? text_only : std::string());
+    ua_token_texts_.push_back(std::move(text_only));
     return id;
   };
   for (SignatureId id = 0; id < signatures_.size(); ++id) {
@@ -664,11 +688,14 @@ std::string androidModel(std::string_view ua) {
         if (build != std::string_view::npos) token = trim(token.substr(0, build));
         if (!token.empty() && token != "U" && token != "wv" && !looksLikeLocale(token)) {
           // "Redmi Note 9 Pro MIUI/V12.0.3.0": a skin or build tag ends the model.
-          for (std::size_t space = token.find(' '); space != std::string_view::npos;
+          // After a lone brand word the tag is glued to the model: "SAMSUNG GT-P1000/P1000BOJU3".
+          const std::size_t first_space = token.find(' ');
+          for (std::size_t space = first_space; space != std::string_view::npos;
                space = token.find(' ', space + 1)) {
             const std::string_view word = token.substr(space + 1);
-            if (word.substr(0, word.find(' ')).find('/') != std::string_view::npos) {
-              token = trim(token.substr(0, space));
+            const std::size_t slash = word.substr(0, word.find(' ')).find('/');
+            if (slash != std::string_view::npos) {
+              token = trim(token.substr(0, space == first_space ? space + 1 + slash : space));
               break;
             }
           }
@@ -687,30 +714,119 @@ std::string androidModel(std::string_view ua) {
 
 }  // namespace
 
+namespace {
+
+// Whether `word` (lower-case) starts a word of `text`: found where no ASCII letter or digit
+// precedes it. Looks at the matcher's scan window only, as the matcher does.
+bool containsWord(std::string_view text, std::string_view word) {
+  if (text.size() > PatternMatcher::kMaxScanBytes) {
+    text = text.substr(0, PatternMatcher::kMaxScanBytes);
+  }
+  std::size_t from = 0;
+  while (from < text.size()) {
+    const std::size_t at = ifind(text.substr(from), word);
+    if (at == std::string_view::npos) return false;
+    const std::size_t pos = from + at;
+    if (pos == 0 || !isAlnumAscii(text[pos - 1])) return true;
+    from = pos + 1;
+  }
+  return false;
+}
+
+// The system comment of a UA: the inside of its first parenthesised group, where a browser UA
+// names its OS ("Linux; Android 10; SM-T510"); "" when there is none.
+std::string_view systemComment(std::string_view ua) {
+  const std::size_t open = ua.find('(');
+  if (open == std::string_view::npos) return {};
+  const std::size_t close = ua.find(')', open + 1);
+  return ua.substr(open + 1,
+                   close == std::string_view::npos ? std::string_view::npos : close - open - 1);
+}
+
+// Where a second, embedded UA starts: a "Mozilla/" after the first UA's system comment has
+// closed ("Mozilla/5.0 (Symbian; U) AppleWebKit/534.3 Mozilla/5.0 (iPhone; ...)"); npos if none.
+std::size_t embeddedUaStart(std::string_view ua) {
+  const std::size_t close = ua.find(')');
+  if (close == std::string_view::npos) return std::string_view::npos;
+  const std::size_t at = ifind(ua.substr(close), "mozilla/");
+  return at == std::string_view::npos ? at : close + at;
+}
+
+// A browser UA (which leaves "Mobile" out on tablets), as opposed to an app's.
+bool isBrowserUa(std::string_view ua) {
+  if (ifind(ua.substr(0, 6), "opera/") == 0) return true;
+  return ifind(ua.substr(0, 8), "mozilla/") == 0 &&
+         (ifind(ua, "applewebkit/") != std::string_view::npos ||
+          ifind(ua, "gecko/") != std::string_view::npos);
+}
+
+bool isApplePlatform(platform::Platform p) {
+  return p == platform::Platform::kIos || p == platform::Platform::kIpados ||
+         p == platform::Platform::kMacos || p == platform::Platform::kWatchos;
+}
+
+}  // namespace
+
+void SignatureSet::uaTokens(std::string_view text, std::vector<std::uint32_t>& present) const {
+  present.clear();
+  ua_tokens_.match(text, present);
+  present.erase(std::remove_if(present.begin(), present.end(),
+                               [&](std::uint32_t t) {
+                                 const std::string& word = ua_token_words_[t];
+                                 return !word.empty() && !containsWord(text, word);
+                               }),
+                present.end());
+}
+
 SignatureSet::UaMatch SignatureSet::classifyUserAgent(std::string_view ua) const {
+  const std::size_t second = embeddedUaStart(ua);
+  if (second != std::string_view::npos) {
+    UaMatch own = classifyUaPart(ua.substr(0, second));
+    if (own.rule) {
+      const UaMatch embedded = classifyUaPart(ua.substr(second));
+      if (embedded.rule && embedded.platform != own.platform) {
+        own.embedded_rule = embedded.rule;
+        own.embedded_platform = embedded.platform;
+      }
+      return own;
+    }
+  }
+  return classifyUaPart(ua);
+}
+
+SignatureSet::UaMatch SignatureSet::classifyUaPart(std::string_view ua) const {
   UaMatch m;
   if (ua.empty() || ua_rules_.empty()) return m;
   thread_local std::vector<std::uint32_t> present;
-  present.clear();
-  ua_tokens_.match(ua, present);
+  uaTokens(ua, present);
   if (present.empty()) return m;
-  auto has = [](std::uint32_t token) {
-    return std::binary_search(present.begin(), present.end(), token);
+  auto has = [](const std::vector<std::uint32_t>& in, std::uint32_t token) {
+    return std::binary_search(in.begin(), in.end(), token);
+  };
+  // Whether a token found in the UA is also in its system comment (os_token rules): its text
+  // is looked up there (a substring token; others never count as in the comment).
+  const std::string_view system = systemComment(ua);
+  auto in_system = [&](std::uint32_t t) {
+    const std::string& text = ua_token_texts_[t];
+    if (text.empty() || !has(present, t)) return false;
+    return ua_token_words_[t].empty() ? ifind(system, text) != std::string_view::npos
+                                      : containsWord(system, text);
   };
   std::string model;
   std::string model_vendor;
+  platform::Kind model_kind = platform::Kind::kUnknown;
   bool model_read = false;
   for (SignatureId id : ua_rules_) {
     const Signature& s = signatures_[id];
     bool ok = true;
-    for (auto t : s.ua.all_of) ok = ok && has(t);
+    for (auto t : s.ua.all_of) ok = ok && has(present, t);
     if (!ok) continue;
     if (!s.ua.any_of.empty()) {
       ok = false;
-      for (auto t : s.ua.any_of) ok = ok || has(t);
+      for (auto t : s.ua.any_of) ok = ok || (s.ua.os_token ? in_system(t) : has(present, t));
       if (!ok) continue;
     }
-    for (auto t : s.ua.none_of) ok = ok && !has(t);
+    for (auto t : s.ua.none_of) ok = ok && !has(present, t);
     if (!ok) continue;
     // Version and model are read only for rules whose tokens matched (cheap, rare).
     std::string version;
@@ -731,13 +847,15 @@ SignatureSet::UaMatch SignatureSet::classifyUserAgent(std::string_view ua) const
       if (s.ua.min_major >= 0 && major < s.ua.min_major) continue;
       if (s.ua.max_major >= 0 && major > s.ua.max_major) continue;
     }
-    if (s.ua.android_model && !model_read) {
+    if ((s.ua.android_model || s.ua.kind_by_mobile_token) && !model_read) {
       model_read = true;
       model = androidModel(ua);
       if (!model.empty()) {
         platform::RawDeviceFields raw;
         raw.model = model;
-        model_vendor = platform::Normalizer::builtin().normalize(raw).vendor;
+        const platform::NormalizedDevice norm = platform::Normalizer::builtin().normalize(raw);
+        model_vendor = norm.vendor;
+        model_kind = norm.kind;
       }
     }
     if (!s.ua.model_vendors.empty()) {
@@ -750,12 +868,26 @@ SignatureSet::UaMatch SignatureSet::classifyUserAgent(std::string_view ua) const
     m.platform = s.platform;
     m.kind = s.kind;
     m.version = version;
-    m.vendor = !s.vendor.empty() ? s.vendor : model_vendor;
+    // A clone whose model imitates another maker's device ("Android 4.1; iPhone5 Build/")
+    // runs the rule's OS: the model names no maker then.
+    const bool imitation = model_vendor == "apple" && !isApplePlatform(s.platform);
+    m.vendor = !s.vendor.empty() ? s.vendor : (imitation ? std::string() : model_vendor);
     m.model = model;
     if (s.ua.refine_with_os_tables && !version_token.empty()) {
       const platform::OsInfo os =
           platform::parseOsString(std::string(trim(version_token)) + " " + version);
       if (os.recognized && os.platform != platform::Platform::kUnknown) m.platform = os.platform;
+    }
+    if (m.kind == platform::Kind::kUnknown && s.ua.kind_by_mobile_token) {
+      if (model_kind != platform::Kind::kUnknown && !imitation) {
+        m.kind = model_kind;
+      } else if (containsWord(ua, "tablet")) {
+        m.kind = platform::Kind::kTablet;
+      } else if (containsWord(ua, "mobi")) {  // "Mobile", and Opera's "Mobi"
+        m.kind = platform::Kind::kPhone;
+      } else if (isBrowserUa(ua)) {
+        m.kind = platform::Kind::kTablet;
+      }
     }
     return m;
   }

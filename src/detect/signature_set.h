@@ -64,6 +64,14 @@ struct UaRuleExtras {
   std::vector<std::string> model_vendors;  // the rule applies only to models of these vendors
   int min_major = -1;  // the rule applies only when the version's major is within these
   int max_major = -1;
+  // The any: tokens count only inside the UA's system comment (its first parenthesised group,
+  // "Mozilla/5.0 (Linux; Android 10; SM-T510)"), where a UA names its OS: an OS token there
+  // outranks a device word elsewhere ("Outlook-iOS-Android/1.0" in an iPhone UA).
+  bool os_token = false;
+  // Kind by the Android convention: the device tables' kind of the model when they know it;
+  // else "Tablet" -> tablet, "Mobile"/"Mobi" -> phone, and a browser UA without either ->
+  // tablet (Chrome and the AOSP browser leave "Mobile" out on tablets); app UAs stay unknown.
+  bool kind_by_mobile_token = false;
 };
 
 struct Signature {
@@ -119,8 +127,16 @@ class SignatureSet {
   void match(SignalKind signal, std::string_view value, std::vector<SignatureId>& out) const;
 
   // The first user_agent rule that applies to `ua`, with what it reads from the string.
+  //
+  // Tokens are words: a pattern "*ipad*" needs "ipad" to start a word of the UA (not preceded
+  // by a letter or digit), so "OliPad" is no iPad. A UA that embeds a second UA after its own
+  // ("Mozilla/5.0 (Symbian; ...) ... Mozilla/5.0 (iPhone; ...)") is classified by its own part;
+  // when the embedded part names another platform, that part's rule is `embedded_rule`: the
+  // string is evidence of both, and neither alone decides.
   struct UaMatch {
     std::optional<SignatureId> rule;
+    std::optional<SignatureId> embedded_rule;
+    platform::Platform embedded_platform = platform::Platform::kUnknown;
     platform::Platform platform = platform::Platform::kUnknown;
     platform::Kind kind = platform::Kind::kUnknown;
     std::string version;  // "10.2", "" when not given
@@ -168,7 +184,14 @@ class SignatureSet {
   };
   std::array<SignalIndex, kSignalKindCount> index_;
   PatternMatcher ua_tokens_;
+  // Per UA token id: the text that must start a word of the UA, or "" (no word check).
+  std::vector<std::string> ua_token_words_;
+  // Per UA token id: the text of a substring token ("*android*" -> "android"), or "".
+  std::vector<std::string> ua_token_texts_;
   std::vector<SignatureId> ua_rules_;  // user_agent signatures, in file order
+
+  UaMatch classifyUaPart(std::string_view ua) const;
+  void uaTokens(std::string_view text, std::vector<std::uint32_t>& present) const;
 };
 
 // Holds the signature set the live sensor uses and swaps it atomically on reload: readers take

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "detect/scoring.h"
+
 namespace phaseout::detect {
 namespace {
 
@@ -109,7 +111,7 @@ TEST(SignatureSetTest, ClassifiesUserAgents) {
        Platform::kMacos, Kind::kUnknown, "10.15.7", ""},
       {"Mozilla/5.0 (Linux; Android 9; JKM-LX1 Build/HUAWEIJKM-LX1; wv) AppleWebKit/537.36 (KHTML, "
        "like Gecko) Version/4.0 Chrome/106.0.5249.118 Mobile Safari/537.36",
-       Platform::kAndroid, Kind::kUnknown, "9", "huawei"},
+       Platform::kAndroid, Kind::kPhone, "9", "huawei"},
       {"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
        "Chrome/60.0.3112.32 Safari/537.36",
        Platform::kAndroid, Kind::kUnknown, "", ""},
@@ -117,12 +119,12 @@ TEST(SignatureSetTest, ClassifiesUserAgents) {
        Kind::kUnknown, "", ""},
       {"Mozilla/5.0 (Phone; OpenHarmony 5.0) AppleWebKit/537.36 (KHTML, like Gecko) "
        "Chrome/114.0.0.0 Safari/537.36 ArkWeb/4.1.6.1 Mobile",
-       Platform::kHarmonyosNext, Kind::kUnknown, "5.0", ""},
+       Platform::kHarmonyosNext, Kind::kPhone, "5.0", ""},
       {"Mozilla/5.0 (TAS-AL00 Build/HUAWEITAS-AL00; wv) AppleWebKit/537.36 Chrome/97 Mobile "
        "Safari/537.36 T7/13.76 BDOS/1.0 (HarmonyOS 3.0.0)",
-       Platform::kHarmonyos, Kind::kUnknown, "3.0.0", "huawei"},
+       Platform::kHarmonyos, Kind::kPhone, "3.0.0", "huawei"},
       {"Mozilla/5.0 (Linux; HarmonyOS 5.0; ALN-AL10) Mobile", Platform::kHarmonyosNext,
-       Kind::kUnknown, "5.0", "huawei"},
+       Kind::kPhone, "5.0", "huawei"},
       {"Mozilla/5.0 (Mobile; rv:48.0) Gecko/48.0 Firefox/48.0 KAIOS/2.5.1", Platform::kKaios,
        Kind::kPhone, "2.5.1", ""},
       {"Mozilla/5.0 (Linux; U; Sailfish 3.0; Mobile; rv:45.0) Gecko/45.0 Firefox/45.0 "
@@ -134,7 +136,7 @@ TEST(SignatureSetTest, ClassifiesUserAgents) {
        Platform::kWindows, Kind::kPhone, "8.1", ""},
       {"CaptiveNetworkSupport-390.60.1 wispr", Platform::kIos, Kind::kUnknown, "", ""},
       {"Dalvik/2.1.0 (Linux; U; Android 10; Redmi Note 9 Pro MIUI/V12.0.3.0.QJZMIXM)",
-       Platform::kAndroid, Kind::kUnknown, "10", "xiaomi"},
+       Platform::kAndroid, Kind::kPhone, "10", "xiaomi"},
       {"curl/8.0.1", Platform::kUnknown, Kind::kUnknown, "", ""},
   };
   for (const auto& c : cases) {
@@ -145,6 +147,122 @@ TEST(SignatureSetTest, ClassifiesUserAgents) {
     EXPECT_EQ(m.version, c.version);
     EXPECT_EQ(m.vendor, c.vendor);
   }
+}
+
+// Held-out cases (uap-core test_device.yaml): a device word inside another word is not that
+// device, and the OS token of the system comment outranks a model imitating another maker.
+TEST(SignatureSetTest, OsTokenOutranksImitatingModelAndWordsAreWords) {
+  struct Case {
+    const char* ua;
+    Platform platform;
+    Kind kind;
+    const char* vendor;
+  };
+  const Case cases[] = {
+      {"Mozilla/5.0 (Linux; U; Android 2.2; de-de; OliPad 100G Build/FRF91) AppleWebKit/533.1 "
+       "(KHTML, like Gecko) Version/4.0 Mobile Safari/533.1",
+       Platform::kAndroid, Kind::kPhone, ""},
+      {"Mozilla/5.0 (Linux; Android 4.1.5; iPhone5 Build/IMM76D) AppleWebKit/537.36 (KHTML, like "
+       "Gecko) Chrome/29.0.1547.72 Mobile Safari/537.36",
+       Platform::kAndroid, Kind::kPhone, ""},
+      {"Mozilla/5.0 (Linux; U; Android 2.2.1; Es-es; Bq Darwin Build/MASTER) AppleWebKit/533.1 "
+       "(KHTML, Like Gecko) Version/4.0 Mobile Safari/533.1",
+       Platform::kAndroid, Kind::kPhone, "bq"},
+      {"Mozilla/5.0 (Android 4.0.3; U; CPU Android OS 3_0 like Mac OS X; de-de; HTC One X "
+       "Build/IML74K) AppleWebKit/534.30 (KHTML, like Gecko) Version/4.0 Mobile Safari/534.30",
+       Platform::kAndroid, Kind::kPhone, ""},
+      // "Android" outside the system comment (an app token) does not outrank the iPhone.
+      {"Mozilla/5.0 (iPhone; CPU iPhone OS 9_3_4 like Mac OS X) AppleWebKit/601.1 (KHTML, like "
+       "Gecko) Outlook-iOS-Android/1.0 Mobile/13G35 Safari/601.1.46",
+       Platform::kIos, Kind::kPhone, "apple"},
+      // Android kind: "Mobile" = phone; none = tablet; the device tables first.
+      {"Mozilla/5.0 (Linux; Android 13; SM-X200) AppleWebKit/537.36 (KHTML, like Gecko) "
+       "Chrome/120.0 Safari/537.36",
+       Platform::kAndroid, Kind::kTablet, "samsung"},
+      {"Mozilla/5.0 (Linux; Android 11; Lenovo TB-X606F) AppleWebKit/537.36 (KHTML, like Gecko) "
+       "Chrome/120.0 Safari/537.36",
+       Platform::kAndroid, Kind::kTablet, "lenovo"},
+      {"Mozilla/5.0 (Linux; U; Android 2.2; en-us; GT-P1000 Build/FROYO) AppleWebKit/533.1 "
+       "(KHTML, like Gecko) Version/4.0 Mobile Safari/533.1",
+       Platform::kAndroid, Kind::kTablet, "samsung"},
+      {"Mozilla/5.0 (Phone; OpenHarmony 5.0) AppleWebKit/537.36 (KHTML, like Gecko) "
+       "Chrome/114.0.0.0 Safari/537.36 ArkWeb/4.1.6.1 Mobile",
+       Platform::kHarmonyosNext, Kind::kPhone, ""},
+      {"Mozilla/5.0 (Tablet; OpenHarmony 5.0) AppleWebKit/537.36 (KHTML, like Gecko) "
+       "Chrome/114.0.0.0 Safari/537.36 ArkWeb/4.1.6.1",
+       Platform::kHarmonyosNext, Kind::kTablet, ""},
+      {"AppleCoreMedia/1.0.0.16R5303d (Apple Watch; U; CPU OS 5_0 like Mac OS X; en_au)",
+       Platform::kWatchos, Kind::kWatch, ""},
+      {"AppleCoreMedia/1.0.0.16A303 (HomePod; U; CPU OS 12_0 like Mac OS X; en_us)",
+       Platform::kUnknown, Kind::kOther, ""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.ua);
+    const auto m = builtin().classifyUserAgent(c.ua);
+    EXPECT_EQ(m.platform, c.platform) << platform::name(m.platform);
+    EXPECT_EQ(m.kind, c.kind) << platform::name(m.kind);
+    EXPECT_EQ(m.vendor, c.vendor);
+    EXPECT_FALSE(m.embedded_rule.has_value());
+  }
+}
+
+// A UA that embeds another platform's UA is evidence of both: its own part classifies it, the
+// embedded part's rule comes along.
+TEST(SignatureSetTest, EmbeddedUaIsEvidenceOfBoth) {
+  const auto m = builtin().classifyUserAgent(
+      "Mozilla/5.0 (Symbian/3; U; E6-00; de-DE) AppleWebKit/534.3 (KHTML, like Gecko) "
+      "Mozilla/5.0 (iPhone; U; CPU iPhone OS 7_1 like Mac OS X; en-us) AppleWebKit/528.18 "
+      "(KHTML, like Gecko) Mobile/7A341 Safari/528.16");
+  ASSERT_TRUE(m.rule.has_value());
+  EXPECT_EQ(m.platform, Platform::kUnknown);  // "other": Symbian
+  ASSERT_TRUE(m.embedded_rule.has_value());
+  EXPECT_EQ(m.embedded_platform, Platform::kIos);
+  // One UA naming two platforms is not enough for either.
+  const std::vector<SignatureId> ids{*m.rule, *m.embedded_rule};
+  const Verdict v = score(builtin(), ids);
+  EXPECT_EQ(v.level, Level::kUnknown);
+}
+
+// Calibration (scoring.h): `confirmed` needs two groups specific to the platform (not shared
+// with a platform outside its family) and, in the Apple mobile family, one that tells the
+// sibling apart.
+TEST(ScoringTest, ConfirmedNeedsTwoSpecificGroupsAndTheSiblingTold) {
+  constexpr const char* kThreeGroups = R"(schema: 1
+version: "t1"
+groups:
+  - {id: g3}
+signatures:
+  - {id: name, signal: hostname, match: "*-iphone", weights: {ios: 3.5}, group: g1, source: s}
+  - {id: prl, signal: dhcp_param_list, match: "1,121", weights: {ios: 1.8, ipados: 1.8,
+     watchos: 1.5, macos: -1.0}, group: g2, source: s}
+  - {id: stack, signal: ja4, match: "apple", weights: {ios: 1.3, ipados: 1.3, macos: 1.3},
+     group: g3, source: s}
+)";
+  auto r = load(kThreeGroups);
+  ASSERT_TRUE(r.isOk()) << r.status().toString();
+  const SignatureSet& set = **r;
+  const SignatureId name = *set.findSignature("name"), prl = *set.findSignature("prl"),
+                    stack = *set.findSignature("stack");
+  // Host name + iOS DHCP list: two specific groups (the list does not tell iPad from iPhone,
+  // the name does).
+  std::vector<SignatureId> ids{name, prl, stack};
+  Verdict v = score(set, ids);
+  EXPECT_EQ(v.best, Platform::kIos);
+  EXPECT_EQ(v.discriminating_groups, 2u);
+  EXPECT_EQ(v.sibling_groups, 1u);
+  EXPECT_EQ(v.rival, Platform::kMacos);
+  EXPECT_EQ(v.level, Level::kConfirmed);
+  // Over the strongest platform outside the family: the unlisted ones, at 0.
+  EXPECT_FLOAT_EQ(margin(set.signature(prl), Platform::kIos), 1.8f);
+  EXPECT_FLOAT_EQ(margin(set.signature(stack), Platform::kIos), 0.0f);  // shared with macOS
+  // Without the name nothing says iPhone rather than iPad: never confirmed.
+  ids = {prl, stack};
+  v = score(set, ids);
+  EXPECT_NE(v.level, Level::kConfirmed);
+  EXPECT_EQ(v.sibling_groups, 0u);
+  // A name alone (with the shared stack) is one specific group.
+  ids = {name, stack};
+  EXPECT_NE(score(set, ids).level, Level::kConfirmed);
 }
 
 TEST(SignatureSetTest, HuaweiAndroidTenAndLaterMayBeHarmonyOs) {

@@ -97,6 +97,12 @@ void writeDetectJson(const DetectReport& report, const DetectSetup& setup, std::
     out += fixed(d.verdict.confidence, 4);
     appendJsonKey(out, "level");
     appendJsonString(out, detect::name(d.verdict.level));
+    // Why the level: groups specific to the platform (margin >= 0.5 over every platform
+    // outside its family) and the nearest other platform (scoring.h).
+    appendJsonKey(out, "specific_groups");
+    appendJsonInt(out, static_cast<std::int64_t>(d.verdict.discriminating_groups));
+    appendJsonKey(out, "rival");
+    appendJsonString(out, detect::hypothesisName(d.verdict.rival));
     appendJsonKey(out, "candidates");
     out += '[';
     bool first = true;
@@ -125,6 +131,8 @@ void writeDetectJson(const DetectReport& report, const DetectSetup& setup, std::
       appendJsonString(out, s.id);
       appendJsonKey(out, "weight");
       out += fixed(e.weight, 2);
+      appendJsonKey(out, "margin");
+      out += fixed(e.margin, 2);
       appendJsonKey(out, "group");
       appendJsonString(out, set.group(s.group).id);
       appendJsonKey(out, "counted");

@@ -56,6 +56,11 @@ void writeDetectText(const DetectReport& report, const DetectSetup& setup, std::
     if (!d.vendor.empty()) out += "  " + d.vendor;
     if (!d.model.empty()) out += " " + d.model;
     out += '\n';
+    if (d.verdict.level != detect::Level::kUnknown) {
+      out += "    specific signals: " + std::to_string(d.verdict.discriminating_groups) +
+             " groups (nearest other platform: " +
+             std::string(detect::hypothesisName(d.verdict.rival)) + ")\n";
+    }
     if (!d.macs.empty()) out += "    macs: " + join(d.macs, " ") + '\n';
     if (!d.ips.empty()) out += "    ips: " + join(d.ips, " ") + '\n';
     if (!d.hostnames.empty()) out += "    hostnames: " + join(d.hostnames, " ") + '\n';
@@ -65,9 +70,10 @@ void writeDetectText(const DetectReport& report, const DetectSetup& setup, std::
     }
     for (const auto& e : d.evidence) {
       const detect::Signature& s = set.signature(e.signature);
-      out += "    " + signedWeight(e.weight) + (e.counted ? "  " : " ~") +
-             std::string(detect::name(e.signal)) + " \"" + e.value + "\" [" + s.id + ", " +
-             set.group(s.group).id + (s.observed_only ? ", observed only]" : "]");
+      out += "    " + signedWeight(e.weight) + " (margin " + signedWeight(e.margin) + ")" +
+             (e.counted ? "  " : " ~") + std::string(detect::name(e.signal)) + " \"" + e.value +
+             "\" [" + s.id + ", " + set.group(s.group).id +
+             (s.observed_only ? ", observed only]" : "]");
       if (e.where.frame != 0 && e.where.source < report.sources.size()) {
         out += " " + baseName(report.sources[e.where.source]) + "#" + std::to_string(e.where.frame);
       } else if (e.where.line != 0 && e.where.source < report.sources.size()) {
@@ -101,7 +107,9 @@ void writeDetectText(const DetectReport& report, const DetectSetup& setup, std::
          " unknown=" + std::to_string(c.unknown) + " oui=" + setup.ouiSource() + '\n';
   out +=
       "(~ marks evidence outweighed within its group; weights are log10 likelihood ratios "
-      "for the platform shown)\n";
+      "for the platform shown; the margin is the weight minus the evidence's largest weight for "
+      "a platform outside that platform's family: confirmed needs two groups with a margin of "
+      "0.5 or more)\n";
 }
 
 }  // namespace phaseout::service

@@ -21,6 +21,18 @@ void classifyStream(const detect::SignatureSet& set, std::istream& in, UaSink& s
 
 }  // namespace
 
+UaAlone judgeUserAgentAlone(const detect::SignatureSet& set,
+                            const detect::SignatureSet::UaMatch& match) {
+  UaAlone out;
+  if (!match.rule) return out;
+  std::vector<detect::SignatureId> ids{*match.rule};
+  if (match.embedded_rule) ids.push_back(*match.embedded_rule);
+  const detect::Verdict v = detect::score(set, ids);
+  out.confidence = v.posterior[detect::platformIndex(match.platform)];
+  if (v.best == match.platform) out.level = v.level;
+  return out;
+}
+
 Status classifyUserAgents(const Caller& /*caller*/, const UaRequest& request,
                           std::istream& standard_input, UaSink& sink) {
   PH_ASSIGN_OR_RETURN(auto set, detect::SignatureSet::load(request.signatures_dir));

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "detect/scoring.h"
 #include "detect/signature_set.h"
 #include "service/caller.h"
 
@@ -27,6 +28,15 @@ class UaSink {
   // A file that cannot be read; the others are still read.
   virtual void onUnreadable(const std::string& /*file*/, const Status& /*why*/) {}
 };
+
+// What a User-Agent alone proves of a device: detect's verdict on this one piece of evidence
+// (with the rule of an embedded UA, when there is one). One group: never confirmed.
+struct UaAlone {
+  double confidence = 0;                          // posterior of the platform the UA names
+  detect::Level level = detect::Level::kUnknown;  // of that platform (unknown if not the best)
+};
+UaAlone judgeUserAgentAlone(const detect::SignatureSet& set,
+                            const detect::SignatureSet::UaMatch& match);
 
 // Classifies every line of every file in order. The signatures' errors come first (nothing is
 // read); a file that cannot be read is reported to the sink, the others are read, and the

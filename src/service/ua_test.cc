@@ -42,5 +42,24 @@ TEST(ClassifyUserAgents, ReadsStandardInputAndNamesUnreadableFiles) {
   EXPECT_TRUE(none.lines.empty());
 }
 
+// A UA alone is one group of evidence: at most likely, and an embedded second platform keeps
+// it from being a confident verdict on the first.
+TEST(JudgeUserAgentAlone, NeverConfirmedAndEmbeddedUaWeakensIt) {
+  auto set = detect::SignatureSet::loadBuiltin();
+  ASSERT_TRUE(set.isOk());
+  const auto iphone = (*set)->classifyUserAgent(
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 16_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
+      "Gecko) Version/16.5 Mobile/15E148 Safari/604.1");
+  const UaAlone alone = judgeUserAgentAlone(**set, iphone);
+  EXPECT_EQ(alone.level, detect::Level::kLikely);
+  EXPECT_GT(alone.confidence, 0.9);
+  const auto mixed = (*set)->classifyUserAgent(
+      "Mozilla/5.0 (Symbian/3; U; E6-00; de-DE) AppleWebKit/534.3 (KHTML, like Gecko) "
+      "Mozilla/5.0 (iPhone; U; CPU iPhone OS 7_1 like Mac OS X; en-us) AppleWebKit/528.18");
+  ASSERT_TRUE(mixed.embedded_rule.has_value());
+  EXPECT_EQ(judgeUserAgentAlone(**set, mixed).level, detect::Level::kUnknown);
+  EXPECT_EQ(judgeUserAgentAlone(**set, (*set)->classifyUserAgent("curl/8.0")).confidence, 0.0);
+}
+
 }  // namespace
 }  // namespace phaseout::service

@@ -71,6 +71,22 @@ def iphone_pcap(r):
         problems.append("the iMac d8:30:62:56:00:1c must be macOS: " + describe(imac))
     if imac and any(c["platform"] == "ios" and c["p"] > 0.01 for c in imac["candidates"]):
         problems.append("the iMac must not be a candidate iPhone: " + describe(imac))
+    # Calibration (issue 14): the iPhone is confirmed, and by what justifies it: its host name
+    # and its DHCP client, each preferring iOS over every platform outside Apple's mobile family
+    # by 0.5 or more, while Apple's TCP stack, OUI and captive probe (shared with macOS) give
+    # no margin.
+    if iphone and iphone["platform"] == "ios":
+        if iphone["level"] != "confirmed":
+            problems.append("the iPhone must be confirmed iOS: " + describe(iphone))
+        specific = {e["signal"] for e in iphone["evidence"] if e["counted"] and e["margin"] >= 0.5}
+        for signal in ("hostname", "dhcp_param_list"):
+            if signal not in specific:
+                problems.append(f"the iPhone's {signal} must be specific evidence (margin >= 0.5): "
+                                + describe(iphone))
+        for e in iphone["evidence"]:
+            if e["signal"] in ("tcp_syn", "mac_oui") and e["margin"] > 0:
+                problems.append(f"Apple's {e['signal']} is shared with macOS, yet has margin "
+                                f"{e['margin']}")
     return problems
 
 
