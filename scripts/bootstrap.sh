@@ -15,6 +15,10 @@ packages=(
   ieee-data  # the IEEE OUI registry phaseout detect reads at run time
   libsodium-dev libcjose-dev  # accounts: argon2id passwords, random secrets; OIDC ID tokens
   python3-jwt python3-cryptography  # the test OpenID provider (tests/oidc)
+  # phaseout serve: Boost.Beast/Asio (the HTTP transport)
+  libboost1.81-dev
+  # the HTTP library comparison (bench/server) and the server benchmark's tools and peer
+  librestinio-dev libcpp-httplib-dev wrk nginx-light
 )
 
 missing=()

@@ -53,5 +53,6 @@ void registerBurndownCommand(CLI::App& app, CommandContext& ctx);   // burndown
 void registerDetectCommands(CLI::App& app, CommandContext& ctx);    // detect, ua
 void registerSightingsCommands(CLI::App& app,
                                CommandContext& ctx);  // sightings list|findings|import
+void registerServeCommand(CLI::App& app, CommandContext& ctx);  // serve (src/cli/serve_command.cc)
 
 }  // namespace phaseout::cli

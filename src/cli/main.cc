@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
 #ifndef PH_WITHOUT_SIGHTINGS
   registerSightingsCommands(app, ctx);
 #endif
+  registerServeCommand(app, ctx);
 
   try {
     app.parse(argc, argv);
