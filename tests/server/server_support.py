@@ -81,16 +81,16 @@ class Org:
                 "not found": "D-999999999",
             }
         for role, pid in self.role_person.items():
-            keep = [r for r in self.people[pid]["roles"].split(";") if r and r not in (
+            keep = [r for r in self.people[pid]["role"].split(";") if r and r not in (
                 "security-officer", "unit-officer", "auditor")]
             if role != "holder":
                 keep.append(role)
-            self.people[pid]["roles"] = ";".join(keep)
+            self.people[pid]["role"] = ";".join(keep)
         # Nobody else holds the roles under test, so each scope is what the test says.
         for pid, p in self.people.items():
             if pid in self.role_person.values():
                 continue
-            p["roles"] = ";".join(r for r in p["roles"].split(";")
+            p["role"] = ";".join(r for r in p["role"].split(";")
                                   if r not in ("security-officer", "unit-officer", "auditor"))
         with open(self.tmp / "people-roles.csv", "w", newline="", encoding="utf-8") as f:
             w = csv.DictWriter(f, fieldnames=self.people_fields)
