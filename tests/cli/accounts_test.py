@@ -34,7 +34,8 @@ class AccountsCliTest(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = pathlib.Path(tempfile.mkdtemp(prefix="phaseout_accounts_"))
         cls.db = str(cls.tmp / "demo.db")
-        run(cls.db, "demo", "--people", "200", "--out-dir", str(cls.tmp))
+        run(cls.db, "demo", "--people", "200", "--out-dir", str(cls.tmp), "--report",
+            str(cls.tmp / "report.html"))
         with open(cls.tmp / "people.csv", newline="", encoding="utf-8") as f:
             cls.people = list(csv.DictReader(f))
 
