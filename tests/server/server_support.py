@@ -110,6 +110,8 @@ class Server:
         self.db = db
         self.port = free_port()
         self.log = open(pathlib.Path(db).with_suffix(".log"), "ab")
+        # "{port}" in an extra argument is this server's port (e.g. in --public-url).
+        extra = [a.replace("{port}", str(self.port)) for a in extra]
         self.proc = subprocess.Popen(
             [binary, "--db", db, "serve", "--listen", f"127.0.0.1:{self.port}", *extra],
             stdout=subprocess.DEVNULL, stderr=self.log)
