@@ -15,9 +15,9 @@ SKIP = 77  # ctest SKIP_RETURN_CODE
 PASSWORD = "correct horse battery staple"
 
 
-def run(binary, db, *args, stdin=None, expect=0):
+def run(binary, db, *args, stdin=None, expect=0, cwd=None):
     proc = subprocess.run([binary, "--db", db, "--actor", "setup", *args], input=stdin,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, cwd=cwd)
     if expect is not None and proc.returncode != expect:
         raise AssertionError(f"phaseout {' '.join(args)} exited {proc.returncode}\n"
                              f"stdout: {proc.stdout}\nstderr: {proc.stderr}")
@@ -43,7 +43,9 @@ class Org:
         self.binary = binary
         self.tmp = pathlib.Path(tmp)
         self.db = str(self.tmp / "server.db")
-        run(binary, self.db, "demo", "--people", str(people), "--out-dir", str(self.tmp))
+        # In its own folder: the demo also writes its report to the current folder.
+        run(binary, self.db, "demo", "--people", str(people), "--out-dir", str(self.tmp),
+            cwd=self.tmp)
         status = json.loads(run(binary, self.db, "status", "--format", "json",
                                 "--devices").stdout)
         with open(self.tmp / "people.csv", newline="", encoding="utf-8") as f:
