@@ -93,7 +93,7 @@ if __name__ == "__main__":
     if len(sys.argv) < 2:
         print(__doc__)
         sys.exit(2)
-    PHASEOUT = sys.argv.pop(1)
+    PHASEOUT = str(pathlib.Path(sys.argv.pop(1)).resolve())
     if not support.has_command(PHASEOUT, "serve") or not support.has_command(
             PHASEOUT, "account", "password"):
         print("SKIPPED: this phaseout has no serve or account command")
