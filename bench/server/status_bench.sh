@@ -13,8 +13,9 @@
 #   DURATION               seconds of each wrk run (20)
 #   PH_BUILD               build directory (build/release)
 #   PH_BENCH_OUT           results root (build/bench); writes $PH_BENCH_OUT/server/results.md
-#   PH_DB                  an existing database to use instead of generating one (its people
-#                          must include a security officer)
+#   PH_DB                  an existing database to use instead of generating one
+#   PH_OFFICER             the security officer whose read token the server is asked with
+#                          (default: the first one in the generated people.csv)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -51,8 +52,8 @@ if [[ -z ${PH_DB:-} ]]; then
   "$PHASEOUT" --db "$DB" import devices "$CSV/devices.csv" >/dev/null
   "$PHASEOUT" --db "$DB" directive add "$ROOT/examples/directives/pa-iphone-2023.yaml" >/dev/null
 fi
-officer=$(awk -F, 'NR > 1 && /security-officer/ && /,active/ {print $1; exit}' "$CSV/people.csv" \
-  2>/dev/null || true)
+officer=${PH_OFFICER:-$(awk -F, 'NR > 1 && /security-officer/ && /,active/ {print $1; exit}' \
+  "$CSV/people.csv" 2>/dev/null || true)}
 [[ -n $officer ]] || die "no security officer in $CSV/people.csv"
 token=$("$PHASEOUT" --db "$DB" token create "$officer" --name "bench-$$" --scope read |
   tr ' ' '\n' | grep '^po_' | head -n 1)

@@ -30,6 +30,7 @@ class ApiApplication final : public Application {
   const Router& router() const { return router_; }
   service::EvaluationCache& cache() { return cache_; }
   EventHub& events() { return *events_; }
+  Authenticator& auth() { return auth_; }
 
  private:
   Response dispatch(const Request& request, RequestLogFields& log,

@@ -306,6 +306,13 @@ TEST_F(ApiTest, NoCredentialsIs401AndBigBodiesAre413) {
   EXPECT_EQ(as(officer(), makeRequest("DELETE", "/api/v1/status")).status, 405);
 }
 
+TEST_F(ApiTest, SingleSignOnRoutesAreNotFoundUnlessConfigured) {
+  RequestLogFields log;
+  EXPECT_EQ(app_->handle(makeRequest("GET", "/api/v1/oidc/start"), log).status, 404);
+  EXPECT_EQ(app_->handle(makeRequest("GET", "/api/v1/oidc/callback", {{"state", "x"}}), log).status,
+            404);
+}
+
 TEST_F(ApiTest, OpenApiDocumentsEveryRouteAndNothingElse) {
   RequestLogFields log;
   auto r = app_->handle(makeRequest("GET", "/api/v1/openapi.json"), log);

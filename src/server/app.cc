@@ -23,7 +23,18 @@ void addSecurityHeaders(std::string_view path, Response& response) {
 Result<std::unique_ptr<Application>> Application::create(const ServerConfig& config) {
   PH_ASSIGN_OR_RETURN(auto ws, service::Workspace::open(config.db_url));
   PH_RETURN_IF_ERROR(ws->checkReady());
-  return std::unique_ptr<Application>(std::make_unique<ApiApplication>(config));
+  std::unique_ptr<OidcClient> oidc;
+  if (!config.oidc_issuer.empty()) {
+    // The provider sends the browser back to this server's own callback.
+    std::string base = config.public_url;
+    if (base.empty()) base = (config.tls_cert.empty() ? "http://" : "https://") + config.listen;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    PH_ASSIGN_OR_RETURN(oidc, OidcClient::create(config.oidc_issuer, config.oidc_client_id,
+                                                 base + "/api/v1/oidc/callback"));
+  }
+  auto app = std::make_unique<ApiApplication>(config);
+  app->auth().setOidc(std::move(oidc));
+  return std::unique_ptr<Application>(std::move(app));
 }
 
 ApiApplication::ApiApplication(const ServerConfig& config)

@@ -11,6 +11,10 @@ namespace {
 
 using nlohmann::ordered_json;
 
+// A sign-in must come back from the provider within this time.
+constexpr std::int64_t kPendingSignInMs = 10 * 60 * 1000;
+constexpr std::size_t kMaxPendingSignIns = 10000;
+
 // One sentence whatever was wrong, so that a caller cannot tell which accounts exist.
 constexpr std::string_view kSignInRefused = "the login or the password is wrong";
 
@@ -252,7 +256,70 @@ Response Authenticator::me(RouteContext& ctx) {
   return jsonResponse(200, out.dump() + "\n");
 }
 
+Response Authenticator::oidcStart(const Request& request) {
+  if (!oidc_) return errorResponse(404, notFound("single sign-on is not configured"));
+  if (Status s = checkQuery(request, {}); !s.isOk()) return badRequest(s);
+  OidcClient::Pending pending = oidc_->start();
+  const std::int64_t now = clock_();
+  Response r;
+  r.status = 302;
+  r.content_type = "text/plain";
+  r.headers.set("Location", pending.redirect_url);
+  {
+    std::lock_guard lock(pending_mutex_);
+    std::erase_if(pending_, [&](const auto& e) { return e.second.expires_ms <= now; });
+    if (pending_.size() >= kMaxPendingSignIns) {
+      return errorResponse(
+          Status(StatusCode::kResourceExhausted, "too many sign-ins in progress; try again later"));
+    }
+    const std::string state = pending.state;
+    pending_.emplace(state, PendingSignIn{std::move(pending), now + kPendingSignInMs});
+  }
+  return r;
+}
+
+Response Authenticator::oidcCallback(const Request& request) {
+  if (!oidc_) return errorResponse(404, notFound("single sign-on is not configured"));
+  const Response refused =
+      errorResponse(Status(StatusCode::kUnauthenticated, "single sign-on refused"));
+  const std::string state = queryText(request, "state");
+  std::optional<OidcClient::Pending> pending;
+  {
+    std::lock_guard lock(pending_mutex_);
+    auto it = pending_.find(state);
+    if (it != pending_.end()) {
+      // Each sign-in is used once, whatever its outcome.
+      if (it->second.expires_ms > clock_()) pending = std::move(it->second.pending);
+      pending_.erase(it);
+    }
+  }
+  if (!pending || request.queryParam("error") || queryText(request, "code").empty()) {
+    return refused;
+  }
+  auto email = oidc_->finish(queryText(request, "code"), *pending);
+  if (!email.isOk()) {
+    return email.status().code() == StatusCode::kUnavailable ? errorResponse(email.status())
+                                                             : refused;
+  }
+  auto ws = pool_.acquire();
+  if (!ws.isOk()) return errorResponse(ws.status());
+  auto ticket = service::openSession(**ws, *email, clock_(), config_.roles);
+  if (!ticket.isOk()) {
+    return ticket.status().code() == StatusCode::kUnavailable ? errorResponse(ticket.status())
+                                                              : refused;
+  }
+  // The browser goes home signed in; the pages read the CSRF token from GET /api/v1/me.
+  Response r = jsonResponse(302, "{\"signed_in\":true}\n");
+  r.headers.set("Location", "/");
+  r.headers.add("Set-Cookie", sessionCookie(ticket->session_id, request.tls));
+  return r;
+}
+
 void Authenticator::addRoutes(Router& router) {
+  router.add("GET", "/api/v1/oidc/start", Access::kPublic,
+             [this](RouteContext& ctx) { return oidcStart(ctx.request); });
+  router.add("GET", "/api/v1/oidc/callback", Access::kPublic,
+             [this](RouteContext& ctx) { return oidcCallback(ctx.request); });
   router.add("POST", "/api/v1/login", Access::kPublic,
              [this](RouteContext& ctx) { return login(ctx.request); });
   router.add("POST", "/api/v1/logout", Access::kAuthenticated,

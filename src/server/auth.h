@@ -15,6 +15,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -23,6 +24,7 @@
 #include "server/api_support.h"
 #include "server/app.h"
 #include "server/http.h"
+#include "server/oidc.h"
 #include "server/router.h"
 
 namespace phaseout::server {
@@ -65,12 +67,21 @@ class Authenticator {
   std::optional<Response> authenticate(const Route& route, RouteContext& ctx,
                                        RequestLogFields& log);
 
-  // POST /api/v1/login (public), POST /api/v1/logout, GET /api/v1/me.
+  // POST /api/v1/login (public), POST /api/v1/logout, GET /api/v1/me, and the single sign-on
+  // routes GET /api/v1/oidc/start and /api/v1/oidc/callback (public; 404 unless configured).
   void addRoutes(Router& router);
+  // Single sign-on through this client (none: the OIDC routes answer 404).
+  void setOidc(std::unique_ptr<OidcClient> oidc) { oidc_ = std::move(oidc); }
 
   Response login(const Request& request);
   Response logout(RouteContext& ctx);
   Response me(RouteContext& ctx);
+  // 302 to the provider, keeping the sign-in's PKCE verifier and nonce here (never in the
+  // browser) for 10 minutes, keyed by its state.
+  Response oidcStart(const Request& request);
+  // The provider's redirect: the pending sign-in (used once), the ID token verified, the
+  // person's session opened (cookie set), then 302 to "/". 401 for anything refused.
+  Response oidcCallback(const Request& request);
 
   // The Set-Cookie value of a session (Secure under TLS).
   static std::string sessionCookie(std::string_view session_id, bool tls);
@@ -82,6 +93,13 @@ class Authenticator {
   WorkspacePool& pool_;
   std::function<std::int64_t()> clock_;
   LoginLimiter limiter_;
+  std::unique_ptr<OidcClient> oidc_;
+  struct PendingSignIn {
+    OidcClient::Pending pending;
+    std::int64_t expires_ms = 0;
+  };
+  std::mutex pending_mutex_;
+  std::map<std::string, PendingSignIn, std::less<>> pending_;
   // What /me tells about the caller, kept per request.
   struct Who {
     std::vector<std::string> roles;

@@ -5,6 +5,7 @@ verifies.
 
 Usage: crash_test.py PHASEOUT_BINARY
 """
+import http.client
 import json
 import pathlib
 import shutil
@@ -47,7 +48,7 @@ class CrashTest(unittest.TestCase):
                 try:
                     status, doc = c.json("POST", "/api/v1/declarations",
                                          {"model": "iPhone 12", "note": tag})
-                except OSError:
+                except (OSError, http.client.HTTPException):
                     return  # the server is gone
                 if status == 200:
                     acknowledged.append((tag, doc["event"]))
@@ -92,7 +93,7 @@ if __name__ == "__main__":
     if len(sys.argv) < 2:
         print(__doc__)
         sys.exit(2)
-    PHASEOUT = sys.argv.pop(1)
+    PHASEOUT = str(pathlib.Path(sys.argv.pop(1)).resolve())
     if not support.has_command(PHASEOUT, "serve") or not support.has_command(
             PHASEOUT, "account", "password"):
         print("SKIPPED: this phaseout has no serve or account command")

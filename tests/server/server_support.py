@@ -15,9 +15,9 @@ SKIP = 77  # ctest SKIP_RETURN_CODE
 PASSWORD = "correct horse battery staple"
 
 
-def run(binary, db, *args, stdin=None, expect=0):
+def run(binary, db, *args, stdin=None, expect=0, cwd=None):
     proc = subprocess.run([binary, "--db", db, "--actor", "setup", *args], input=stdin,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, cwd=cwd)
     if expect is not None and proc.returncode != expect:
         raise AssertionError(f"phaseout {' '.join(args)} exited {proc.returncode}\n"
                              f"stdout: {proc.stdout}\nstderr: {proc.stderr}")
@@ -43,7 +43,9 @@ class Org:
         self.binary = binary
         self.tmp = pathlib.Path(tmp)
         self.db = str(self.tmp / "server.db")
-        run(binary, self.db, "demo", "--people", str(people), "--out-dir", str(self.tmp))
+        # In its own folder: the demo also writes its report to the current folder.
+        run(binary, self.db, "demo", "--people", str(people), "--out-dir", str(self.tmp),
+            cwd=self.tmp)
         status = json.loads(run(binary, self.db, "status", "--format", "json",
                                 "--devices").stdout)
         with open(self.tmp / "people.csv", newline="", encoding="utf-8") as f:
@@ -81,16 +83,16 @@ class Org:
                 "not found": "D-999999999",
             }
         for role, pid in self.role_person.items():
-            keep = [r for r in self.people[pid]["roles"].split(";") if r and r not in (
+            keep = [r for r in self.people[pid]["role"].split(";") if r and r not in (
                 "security-officer", "unit-officer", "auditor")]
             if role != "holder":
                 keep.append(role)
-            self.people[pid]["roles"] = ";".join(keep)
+            self.people[pid]["role"] = ";".join(keep)
         # Nobody else holds the roles under test, so each scope is what the test says.
         for pid, p in self.people.items():
             if pid in self.role_person.values():
                 continue
-            p["roles"] = ";".join(r for r in p["roles"].split(";")
+            p["role"] = ";".join(r for r in p["role"].split(";")
                                   if r not in ("security-officer", "unit-officer", "auditor"))
         with open(self.tmp / "people-roles.csv", "w", newline="", encoding="utf-8") as f:
             w = csv.DictWriter(f, fieldnames=self.people_fields)
@@ -110,6 +112,8 @@ class Server:
         self.db = db
         self.port = free_port()
         self.log = open(pathlib.Path(db).with_suffix(".log"), "ab")
+        # "{port}" in an extra argument is this server's port (e.g. in --public-url).
+        extra = [a.replace("{port}", str(self.port)) for a in extra]
         self.proc = subprocess.Popen(
             [binary, "--db", db, "serve", "--listen", f"127.0.0.1:{self.port}", *extra],
             stdout=subprocess.DEVNULL, stderr=self.log)
