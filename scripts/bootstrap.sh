@@ -13,6 +13,8 @@ packages=(
   # tools the tests and benchmarks use as oracles and peers
   sqlite3 tshark libndpi-bin p0f tcpreplay iproute2 time python3 python3-aiosmtpd goaccess
   ieee-data  # the IEEE OUI registry phaseout detect reads at run time
+  libsodium-dev libcjose-dev  # accounts: argon2id passwords, random secrets; OIDC ID tokens
+  python3-jwt python3-cryptography  # the test OpenID provider (tests/oidc)
   # phaseout serve: Boost.Beast/Asio (the HTTP transport)
   libboost1.81-dev
   # the HTTP library comparison (bench/server) and the server benchmark's tools and peer

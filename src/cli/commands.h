@@ -54,5 +54,7 @@ void registerDetectCommands(CLI::App& app, CommandContext& ctx);    // detect, u
 void registerSightingsCommands(CLI::App& app,
                                CommandContext& ctx);  // sightings list|findings|import
 void registerServeCommand(CLI::App& app, CommandContext& ctx);  // serve (src/cli/serve_command.cc)
+void registerAccountCommands(CLI::App& app, CommandContext& ctx);  // account password|lock|unlock
+void registerTokenCommands(CLI::App& app, CommandContext& ctx);    // token create|list|revoke
 
 }  // namespace phaseout::cli

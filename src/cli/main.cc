@@ -48,6 +48,8 @@ int main(int argc, char** argv) {
   registerDemoCommand(app, ctx);
   registerCampaignCommands(app, ctx);
   registerAuditCommands(app, ctx);
+  registerAccountCommands(app, ctx);
+  registerTokenCommands(app, ctx);
   registerDetectCommands(app, ctx);
 #ifndef PH_WITHOUT_REMIND
   registerRemindCommand(app, ctx);

@@ -85,6 +85,35 @@ std::string progressText(const campaign::MilestoneCheck& c) {
   return out;
 }
 
+// [{"device_id", "person_id", "unit", "platform", "kind", "status", "rule", "reason"}, ...]
+void appendDevicesJson(std::string& out, const Evaluation& evaluation) {
+  out += '[';
+  bool first = true;
+  for (const Verdict& v : evaluation.verdicts) {
+    if (!first) out += ',';
+    first = false;
+    out += '{';
+    appendJsonKey(out, "device_id", true);
+    appendJsonString(out, v.device->device_id);
+    appendJsonKey(out, "person_id");
+    appendJsonString(out, personOf(v));
+    appendJsonKey(out, "unit");
+    appendJsonString(out, unitOf(v));
+    appendJsonKey(out, "platform");
+    appendJsonString(out, platform::name(v.device->platform));
+    appendJsonKey(out, "kind");
+    appendJsonString(out, platform::name(v.device->kind));
+    appendJsonKey(out, "status");
+    appendJsonString(out, policy::name(v.status));
+    appendJsonKey(out, "rule");
+    appendJsonInt(out, v.rule);
+    appendJsonKey(out, "reason");
+    appendJsonString(out, v.reason);
+    out += '}';
+  }
+  out += ']';
+}
+
 }  // namespace
 
 std::string statusJson(const policy::Directive& directive, const Evaluation& evaluation,
@@ -156,32 +185,18 @@ std::string statusJson(const policy::Directive& directive, const Evaluation& eva
   }
   if (include_devices) {
     appendJsonKey(out, "devices");
-    out += '[';
-    bool first = true;
-    for (const Verdict& v : evaluation.verdicts) {
-      if (!first) out += ',';
-      first = false;
-      out += '{';
-      appendJsonKey(out, "device_id", true);
-      appendJsonString(out, v.device->device_id);
-      appendJsonKey(out, "person_id");
-      appendJsonString(out, personOf(v));
-      appendJsonKey(out, "unit");
-      appendJsonString(out, unitOf(v));
-      appendJsonKey(out, "platform");
-      appendJsonString(out, platform::name(v.device->platform));
-      appendJsonKey(out, "kind");
-      appendJsonString(out, platform::name(v.device->kind));
-      appendJsonKey(out, "status");
-      appendJsonString(out, policy::name(v.status));
-      appendJsonKey(out, "rule");
-      appendJsonInt(out, v.rule);
-      appendJsonKey(out, "reason");
-      appendJsonString(out, v.reason);
-      out += '}';
-    }
-    out += ']';
+    appendDevicesJson(out, evaluation);
   }
+  out += "}\n";
+  return out;
+}
+
+std::string statusDevicesJson(const Evaluation& evaluation) {
+  std::string out;
+  out.reserve(32 + evaluation.verdicts.size() * 256);
+  out += '{';
+  appendJsonKey(out, "devices", true);
+  appendDevicesJson(out, evaluation);
   out += "}\n";
   return out;
 }

@@ -42,6 +42,8 @@ std::string statusJson(const policy::Directive& directive, const policy::Evaluat
                        bool include_devices,
                        const std::vector<campaign::MilestoneCheck>& checks = {},
                        const NetworkSummary* network = nullptr);
+// {"devices": [...]}: the device objects of statusJson with include_devices, alone.
+std::string statusDevicesJson(const policy::Evaluation& evaluation);
 // A per-unit table, totals and days to each milestone; with include_devices, every device
 // that is not compliant with its reason.
 std::string statusText(const policy::Directive& directive, const policy::Evaluation& evaluation,

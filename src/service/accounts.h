@@ -107,7 +107,9 @@ struct SessionTicket {
 // a caller cannot tell which accounts exist.
 Result<SessionTicket> login(Workspace& ws, std::string_view login, std::string_view password,
                             std::int64_t now_ms, const RoleNames& roles);
-// A session for a person already authenticated elsewhere (single sign-on).
+// A session for a person already authenticated elsewhere (single sign-on). `person_id` may also
+// be an e-mail address (case-insensitive), as server/oidc.h's finish() returns; an address that
+// names no one or several people, a person not active or locked: Unauthenticated.
 Result<SessionTicket> openSession(Workspace& ws, std::string_view person_id, std::int64_t now_ms,
                                   const RoleNames& roles);
 // The session's person, re-derived now; Unauthenticated when unknown, expired (idle 12 h,
@@ -116,7 +118,10 @@ Result<SessionTicket> resumeSession(Workspace& ws, std::string_view session_id,
                                     std::int64_t now_ms, const RoleNames& roles);
 Status endSession(Workspace& ws, std::string_view session_id);
 // A bearer token's caller; Unauthenticated when unknown, revoked, expired, or its person is
-// locked or not active. Read tokens get a read-only scope; sensor tokens may only post sightings.
+// locked or not active. Read tokens get a read-only scope; sensor tokens may only post sightings:
+// their Caller's Scope is empty (sees no unit, acts on nothing, administers nothing) and
+// token_scope is kSensor, which the sightings route checks for and every other route refuses.
+// Write tokens get the person's own scope. The actor is "token:<name>".
 Result<Authenticated> authenticateToken(Workspace& ws, std::string_view secret,
                                         std::int64_t now_ms, const RoleNames& roles);
 

@@ -46,12 +46,14 @@ Result<AuditCheck> verifyAudit(const Caller& caller, Workspace& ws) {
   return check;
 }
 
-Result<std::size_t> exportAudit(const Caller& caller, Workspace& ws, const AuditLineSink& sink) {
+Result<std::size_t> exportAudit(const Caller& caller, Workspace& ws, const AuditLineSink& sink,
+                                std::int64_t after_seq) {
   PH_RETURN_IF_ERROR(caller.mayReadAudit());
   storage::Repository& repo = WorkspaceAccess::repository(ws);
   PH_RETURN_IF_ERROR(repo.checkReady());
   std::size_t n = 0;
   const Status walked = repo.forEachEvent([&](const audit::Event& e) -> Status {
+    if (e.seq <= after_seq) return Status::ok();
     PH_RETURN_IF_ERROR(sink(exportLine(e)));
     ++n;
     return Status::ok();

@@ -33,8 +33,10 @@ using AuditLineSink = std::function<Status(std::string_view line)>;
 
 // The export format: one JSON object per entry, in order, {"seq", "effective" (YYYY-MM-DD),
 // "recorded_ms", "actor", "kind", "subject", "payload" (the stored JSON, or its text when it
-// is not JSON), "prev_hash", "hash"}. Returns the number of entries.
-Result<std::size_t> exportAudit(const Caller& caller, Workspace& ws, const AuditLineSink& sink);
+// is not JSON), "prev_hash", "hash"}. Only entries after `after_seq` are exported. Returns the
+// number of entries exported.
+Result<std::size_t> exportAudit(const Caller& caller, Workspace& ws, const AuditLineSink& sink,
+                                std::int64_t after_seq = 0);
 
 // How the CLI prints a verification: "audit trail intact: ..." or the first broken entry and
 // each altered evidence file; JSON {"ok", "events", "rows"[, "first_broken_entry", "problem"]

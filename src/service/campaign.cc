@@ -7,6 +7,7 @@
 #include "inventory/importer.h"
 #include "inventory/sources/registry.h"
 #include "service/directive.h"
+#include "service/evidence.h"
 #include "service/scope.h"
 #include "service/workspace_access.h"
 #include "storage/campaign_store.h"
@@ -86,6 +87,12 @@ Result<DispositionOutcome> recordDisposition(const Caller& caller, Workspace& ws
     if (holder.isOk()) unit = holder->unit;
   }
   PH_RETURN_IF_ERROR(caller.mayAct(unit, current.holder, what));
+  if (!req.evidence_sha256.empty()) {
+    if (!req.evidence_path.empty()) {
+      return invalidField("evidence", "give an evidence file or an uploaded SHA-256, not both");
+    }
+    PH_RETURN_IF_ERROR(checkEvidence(ws, req.evidence_sha256, "evidence"));
+  }
   if (req.by.empty()) return invalidField("by", "name the person who records the disposition");
   if (!repo.loadPerson(req.by, on).isOk()) {
     return notFound("no person '" + req.by + "' on " + on.toString()).withField("by");
@@ -105,6 +112,11 @@ Result<DispositionOutcome> recordDisposition(const Caller& caller, Workspace& ws
     detail["evidence"] = {
         {"name", file.name}, {"sha256", file.sha256}, {"size_bytes", file.size_bytes}};
     outcome.evidence = EvidenceFile{file.name, file.sha256, file.size_bytes};
+  } else if (!req.evidence_sha256.empty()) {
+    PH_ASSIGN_OR_RETURN(auto bytes, storage::CampaignStore(repo).loadEvidence(req.evidence_sha256));
+    const auto size = static_cast<std::int64_t>(bytes.size());
+    detail["evidence"] = {{"name", ""}, {"sha256", req.evidence_sha256}, {"size_bytes", size}};
+    outcome.evidence = EvidenceFile{"", req.evidence_sha256, size};
   }
   PH_ASSIGN_OR_RETURN(
       outcome.event_seq,

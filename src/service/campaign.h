@@ -28,6 +28,8 @@ struct DispositionRequest {
   std::string to;             // recipient of a transfer
   std::string evidence_path;  // optional file, hashed and stored
   std::string note;
+  // Or, instead of evidence_path, the SHA-256 of evidence already uploaded (service/evidence.h).
+  std::string evidence_sha256 = {};
 };
 
 // A stored evidence file: its name and the SHA-256 it is kept under.

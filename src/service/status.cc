@@ -21,6 +21,18 @@ Result<std::optional<BurndownOutcome>> burndownUpTo(const Caller& caller, Worksp
   return outcome.status();
 }
 
+Result<report::NetworkSummary> networkSummary(const Caller& caller, Workspace& ws,
+                                              const std::string& directive_id, Date as_of) {
+  PH_ASSIGN_OR_RETURN(const auto counts, networkFindingCounts(caller, ws, directive_id, as_of));
+  report::NetworkSummary network;
+  network.sightings = counts.sightings;
+  network.banned_platform = counts.banned_platform;
+  network.unknown_phone = counts.unknown_phone;
+  network.disposed_seen_again = counts.disposed_seen_again;
+  network.usage_ban = counts.usage_ban;
+  return network;
+}
+
 Result<StatusReport> statusReport(const Caller& caller, Workspace& ws,
                                   const StatusRequest& request) {
   PH_RETURN_IF_ERROR(ws.checkReady());
@@ -30,14 +42,7 @@ Result<StatusReport> statusReport(const Caller& caller, Workspace& ws,
   PH_ASSIGN_OR_RETURN(out.status, ws.status(caller, id, as_of));
   // Network findings beside the inventory's verdicts (stored sightings), narrowed to what the
   // caller sees.
-  PH_ASSIGN_OR_RETURN(const auto counts, networkFindingCounts(caller, ws, id, as_of));
-  report::NetworkSummary network;
-  network.sightings = counts.sightings;
-  network.banned_platform = counts.banned_platform;
-  network.unknown_phone = counts.unknown_phone;
-  network.disposed_seen_again = counts.disposed_seen_again;
-  network.usage_ban = counts.usage_ban;
-  out.network = network;
+  PH_ASSIGN_OR_RETURN(out.network, networkSummary(caller, ws, id, as_of));
   if (request.with_burndown) {
     PH_ASSIGN_OR_RETURN(out.burndown, burndownUpTo(caller, ws, id, as_of));
   }

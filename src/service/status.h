@@ -38,6 +38,11 @@ struct StatusReport {
 Result<StatusReport> statusReport(const Caller& caller, Workspace& ws,
                                   const StatusRequest& request);
 
+// The network findings counted for the status of `directive_id` as of the day, as the caller
+// sees them (networkFindingCounts in service/sightings.h).
+Result<report::NetworkSummary> networkSummary(const Caller& caller, Workspace& ws,
+                                              const std::string& directive_id, Date as_of);
+
 // The burn-down up to `as_of` as the status report draws it: nullopt when there is no history
 // to draw (campaign::computeBurndown refused the range), an error for anything else.
 Result<std::optional<BurndownOutcome>> burndownUpTo(const Caller& caller, Workspace& ws,

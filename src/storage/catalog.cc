@@ -227,6 +227,50 @@ const Portable& portable() {
         selectFrom("sightings", kSightingColumns) +
             "WHERE seen_day >= :since AND seen_day <= :until ORDER BY seen_day, seq, item");
     put(Query::kSightingRows, "sighting_rows", selectFrom("sightings", kSightingColumns));
+
+    put(Query::kPersonIdsByEmail, "person_ids_by_email",
+        "SELECT DISTINCT person_id FROM person_versions WHERE lower(email) = :email ORDER BY "
+        "person_id");
+    put(Query::kCredentialOf, "credential_of",
+        selectFrom("account_credentials", kCredentialColumns) + "WHERE person_id = :person_id");
+    put(Query::kSetPasswordHash, "set_password_hash",
+        "INSERT INTO account_credentials (" + columnList(kCredentialColumns) +
+            ") VALUES (:person_id, :password_hash, 0, :updated_ms) ON CONFLICT (person_id) DO "
+            "UPDATE SET password_hash = excluded.password_hash, updated_ms = excluded.updated_ms");
+    put(Query::kSetLocked, "set_locked",
+        "INSERT INTO account_credentials (" + columnList(kCredentialColumns) +
+            ") VALUES (:person_id, '', :locked, :updated_ms) ON CONFLICT (person_id) DO UPDATE "
+            "SET locked = excluded.locked, updated_ms = excluded.updated_ms");
+    put(Query::kInsertSession, "insert_session", insertInto("sessions", kSessionColumns));
+    put(Query::kSessionOf, "session_of",
+        selectFrom("sessions", kSessionColumns) + "WHERE session_hash = :session_hash");
+    put(Query::kTouchSession, "touch_session",
+        "UPDATE sessions SET last_seen_ms = :last_seen_ms WHERE session_hash = :session_hash");
+    put(Query::kEndSession, "end_session",
+        "UPDATE sessions SET ended_ms = :ended_ms WHERE session_hash = :session_hash AND "
+        "ended_ms IS NULL");
+    put(Query::kEndSessionsOf, "end_sessions_of",
+        "UPDATE sessions SET ended_ms = :ended_ms WHERE person_id = :person_id AND ended_ms IS "
+        "NULL");
+    put(Query::kDeleteSessionsBefore, "delete_sessions_before",
+        "DELETE FROM sessions WHERE last_seen_ms < :before");
+    put(Query::kInsertToken, "insert_token", insertInto("tokens", kTokenColumns));
+    put(Query::kCountTokens, "count_tokens", "SELECT count(*) FROM tokens");
+    const std::string tokens = selectFrom("tokens", kTokenColumns);
+    put(Query::kTokenOf, "token_of", tokens + "WHERE token_id = :token_id");
+    put(Query::kTokenBySecret, "token_by_secret", tokens + "WHERE secret_hash = :secret_hash");
+    put(Query::kTokenByName, "token_by_name",
+        tokens + "WHERE person_id = :person_id AND name = :name");
+    // "tok-9" before "tok-10": ids are numbered, so order by length first.
+    put(Query::kTokens, "tokens",
+        tokens +
+            "WHERE :person_id = '' OR person_id = :person_id ORDER BY length(token_id), "
+            "token_id");
+    put(Query::kRevokeToken, "revoke_token",
+        "UPDATE tokens SET revoked_ms = :revoked_ms WHERE token_id = :token_id AND revoked_ms IS "
+        "NULL");
+    put(Query::kTouchToken, "touch_token",
+        "UPDATE tokens SET last_used_ms = :last_used_ms WHERE token_id = :token_id");
     return p;
   }();
   return kPortable;

@@ -47,6 +47,13 @@ inline constexpr std::array<std::string_view, 20> kSightingColumns = {
     "seq",   "item",      "sighting_key",   "seen_day", "first_seen_ms", "last_seen_ms", "macs",
     "ips",   "hostnames", "users",          "serial",   "vendor",        "platform",     "kind",
     "model", "level",     "confidence_ppm", "sources",  "services",      "evidence"};
+inline constexpr std::array<std::string_view, 4> kCredentialColumns = {"person_id", "password_hash",
+                                                                       "locked", "updated_ms"};
+inline constexpr std::array<std::string_view, 6> kSessionColumns = {
+    "session_hash", "person_id", "csrf_token", "created_ms", "last_seen_ms", "ended_ms"};
+inline constexpr std::array<std::string_view, 9> kTokenColumns = {
+    "token_id",    "person_id",  "name",       "secret_hash", "scope",
+    "expires_day", "created_ms", "revoked_ms", "last_used_ms"};
 // What a directive record is read as: its version row and the event that wrote it.
 inline constexpr std::array<std::string_view, 7> kDirectiveRecordColumns = {
     "d.directive_id", "d.version",     "d.valid_from", "d.title",
@@ -151,6 +158,25 @@ enum class Query {
   kInsertSighting,
   kSightingsBetween,
   kSightingRows,
+  // accounts (account_store.h)
+  kPersonIdsByEmail,  // people ever stored with lower(email) = :email
+  kCredentialOf,
+  kSetPasswordHash,  // inserts the credential or replaces its hash (keeps the lock)
+  kSetLocked,        // inserts the credential (no password) or sets its lock
+  kInsertSession,
+  kSessionOf,
+  kTouchSession,
+  kEndSession,
+  kEndSessionsOf,
+  kDeleteSessionsBefore,  // sessions last seen before :before
+  kInsertToken,
+  kCountTokens,
+  kTokenOf,
+  kTokenBySecret,
+  kTokenByName,
+  kTokens,  // of :person_id unless it is '', in id order
+  kRevokeToken,
+  kTouchToken,
 
   kCount  // not a statement
 };

@@ -130,6 +130,38 @@ CREATE TABLE sightings (
 );
 CREATE INDEX sightings_by_day ON sightings (seen_day);
 )sql"},
+      // Accounts hold current state (a password replaced, a token revoked, a session's last
+      // request), not history: their changes are audit events (account.*, token.*) that name
+      // what changed but never a password, a hash or a secret, and carry no row digest.
+      {4, "accounts, sessions, tokens", R"sql(
+CREATE TABLE account_credentials (
+  person_id TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  locked BIGINT NOT NULL,
+  updated_ms BIGINT NOT NULL
+);
+CREATE TABLE sessions (
+  session_hash TEXT PRIMARY KEY,
+  person_id TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  created_ms BIGINT NOT NULL,
+  last_seen_ms BIGINT NOT NULL,
+  ended_ms BIGINT
+);
+CREATE INDEX sessions_by_person ON sessions (person_id);
+CREATE TABLE tokens (
+  token_id TEXT PRIMARY KEY,
+  person_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  secret_hash TEXT NOT NULL UNIQUE,
+  scope TEXT NOT NULL,
+  expires_day BIGINT,
+  created_ms BIGINT NOT NULL,
+  revoked_ms BIGINT,
+  last_used_ms BIGINT,
+  UNIQUE (person_id, name)
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <span>
 
+#include "storage/account_store.h"
 #include "storage/campaign_store.h"
 #include "storage/catalog.h"
 #include "storage/migrations.h"
@@ -739,6 +740,188 @@ TEST_P(StoreContract, AuditCatchesAlteredRowsAndEvents) {
   check = repo_->verifyAudit();
   ASSERT_FALSE(check->ok());
   EXPECT_EQ(*check->first_broken_seq, 3);
+}
+
+// --- accounts, sessions, tokens -------------------------------------------------------------
+
+TEST_P(StoreContract, CredentialsAreReplacedAndLockedWithEventsThatHoldNoHash) {
+  AccountStore store(*repo_);
+  auto none = store.loadCredential("P-1");
+  ASSERT_TRUE(none.isOk()) << none.status().toString();
+  EXPECT_FALSE(none->has_value());
+  const std::string first = "$argon2id$v=19$m=65536,t=2,p=1$first";
+  const std::string second = "$argon2id$v=19$m=65536,t=2,p=1$second";
+  ASSERT_TRUE(inWriteTransaction(*conn_, [&] {
+                return store.setPasswordHash("P-1", first, change());
+              }).isOk());
+  ASSERT_TRUE(inWriteTransaction(*conn_, [&] {
+                return store.setPasswordHash("P-1", second, change());
+              }).isOk());
+  auto stored = store.loadCredential("P-1");
+  ASSERT_TRUE(stored.isOk() && stored->has_value());
+  EXPECT_EQ((*stored)->password_hash, second);
+  EXPECT_FALSE((*stored)->locked);
+
+  // Locking twice records one event; the hash is kept; unlocking keeps it too.
+  Result<bool> locked = false;
+  ASSERT_TRUE(inWriteTransaction(*conn_, [&]() -> Status {
+                locked = store.setLocked("P-1", true, change());
+                return locked.status();
+              }).isOk());
+  EXPECT_TRUE(*locked);
+  ASSERT_TRUE(inWriteTransaction(*conn_, [&]() -> Status {
+                locked = store.setLocked("P-1", true, change());
+                return locked.status();
+              }).isOk());
+  EXPECT_FALSE(*locked);
+  stored = store.loadCredential("P-1");
+  EXPECT_TRUE((*stored)->locked);
+  EXPECT_EQ((*stored)->password_hash, second);
+  // A person with no password can be locked (an account closed before it was opened).
+  ASSERT_TRUE(inWriteTransaction(*conn_, [&]() -> Status {
+                return store.setLocked("P-2", true, change()).status();
+              }).isOk());
+  auto p2 = store.loadCredential("P-2");
+  ASSERT_TRUE(p2.isOk() && p2->has_value());
+  EXPECT_TRUE((*p2)->locked);
+  EXPECT_EQ((*p2)->password_hash, "");
+  ASSERT_TRUE(inWriteTransaction(*conn_, [&]() -> Status {
+                return store.setLocked("P-1", false, change()).status();
+              }).isOk());
+  EXPECT_FALSE((*store.loadCredential("P-1"))->locked);
+
+  const auto log = events();
+  ASSERT_EQ(log.size(), 5u);
+  EXPECT_EQ(log[0].kind, "account.password");
+  EXPECT_EQ(log[0].subject, "P-1");
+  EXPECT_EQ(log[0].actor, "tester");
+  EXPECT_EQ(log[2].kind, "account.lock");
+  EXPECT_EQ(log[4].kind, "account.unlock");
+  for (const auto& e : log) {
+    EXPECT_EQ(e.payload.find("argon2"), std::string::npos) << e.payload;
+  }
+  auto check = repo_->verifyAudit();
+  ASSERT_TRUE(check.isOk());
+  EXPECT_TRUE(check->ok()) << check->problem;
+}
+
+TEST_P(StoreContract, PeopleAreFoundByEmailWithoutCase) {
+  Person upper = person("P-1", "pa");
+  upper.email = "Anna.Berg@Example.ORG";
+  ASSERT_TRUE(repo_->upsertPeople({upper, person("P-2", "pa")}, change()).isOk());
+  AccountStore store(*repo_);
+  auto found = store.personIdsByEmail("anna.berg@example.org");
+  ASSERT_TRUE(found.isOk()) << found.status().toString();
+  EXPECT_EQ(*found, std::vector<std::string>{"P-1"});
+  EXPECT_TRUE(store.personIdsByEmail("nobody@example.org")->empty());
+}
+
+TEST_P(StoreContract, SessionsAreFoundByHashTouchedAndEnded) {
+  AccountStore store(*repo_);
+  SessionRecord a{"hash-a", "P-1", "csrf-a", 1000, 1000, std::nullopt};
+  SessionRecord b{"hash-b", "P-1", "csrf-b", 2000, 2000, std::nullopt};
+  SessionRecord c{"hash-c", "P-2", "csrf-c", 3000, 3000, std::nullopt};
+  ASSERT_TRUE(inWriteTransaction(*conn_, [&]() -> Status {
+                PH_RETURN_IF_ERROR(store.insertSession(a));
+                PH_RETURN_IF_ERROR(store.insertSession(b));
+                return store.insertSession(c);
+              }).isOk());
+  auto loaded = store.loadSession("hash-a");
+  ASSERT_TRUE(loaded.isOk() && loaded->has_value());
+  EXPECT_EQ((*loaded)->person_id, "P-1");
+  EXPECT_EQ((*loaded)->csrf_token, "csrf-a");
+  EXPECT_EQ((*loaded)->created_ms, 1000);
+  EXPECT_FALSE((*loaded)->ended_ms.has_value());
+  EXPECT_FALSE(store.loadSession("hash-x")->has_value());
+
+  ASSERT_TRUE(
+      inWriteTransaction(*conn_, [&] { return store.touchSession("hash-a", 5000); }).isOk());
+  EXPECT_EQ((*store.loadSession("hash-a"))->last_seen_ms, 5000);
+  ASSERT_TRUE(inWriteTransaction(*conn_, [&] { return store.endSession("hash-a", 6000); }).isOk());
+  ASSERT_TRUE(inWriteTransaction(*conn_, [&] { return store.endSession("hash-a", 7000); }).isOk());
+  EXPECT_EQ((*store.loadSession("hash-a"))->ended_ms, 6000);  // ended once
+  ASSERT_TRUE(inWriteTransaction(*conn_, [&] { return store.endSessionsOf("P-1", 8000); }).isOk());
+  EXPECT_EQ((*store.loadSession("hash-b"))->ended_ms, 8000);
+  EXPECT_FALSE((*store.loadSession("hash-c"))->ended_ms.has_value());
+  ASSERT_TRUE(inWriteTransaction(*conn_, [&] { return store.deleteSessionsBefore(2500); }).isOk());
+  EXPECT_TRUE(store.loadSession("hash-a")->has_value());  // last seen 5000
+  EXPECT_FALSE(store.loadSession("hash-b")->has_value());
+  EXPECT_TRUE(store.loadSession("hash-c")->has_value());
+  EXPECT_TRUE(events().empty());  // sessions are not audited changes
+}
+
+TEST_P(StoreContract, TokensAreNumberedUniquePerPersonAndRevokedOnce) {
+  AccountStore store(*repo_);
+  auto token = [](const char* person, const char* name, const char* hash) {
+    TokenRecord t;
+    t.person_id = person;
+    t.name = name;
+    t.secret_hash = hash;
+    t.scope = "read";
+    return t;
+  };
+  std::vector<TokenRecord> made;
+  ASSERT_TRUE(
+      inWriteTransaction(*conn_, [&]() -> Status {
+        for (int i = 1; i <= 10; ++i) {
+          auto t =
+              token("P-1", ("t" + std::to_string(i)).c_str(), ("h" + std::to_string(i)).c_str());
+          if (i == 2) t.expires_day = day("2023-12-31").days();
+          if (i == 3) t.scope = "sensor";
+          PH_ASSIGN_OR_RETURN(auto stored, store.insertToken(t, change()));
+          made.push_back(std::move(stored));
+        }
+        PH_ASSIGN_OR_RETURN(auto other, store.insertToken(token("P-2", "t1", "hx"), change()));
+        made.push_back(std::move(other));
+        return Status::ok();
+      }).isOk());
+  EXPECT_EQ(made[0].token_id, "tok-1");
+  EXPECT_EQ(made[9].token_id, "tok-10");
+  EXPECT_EQ(made[10].token_id, "tok-11");
+  EXPECT_EQ(made[0].created_ms, change().recorded_ms);
+
+  // The same name again for the same person is refused, and nothing is written.
+  Status dup = inWriteTransaction(*conn_, [&]() -> Status {
+    return store.insertToken(token("P-1", "t1", "hy"), change()).status();
+  });
+  EXPECT_EQ(dup.code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(dup.field(), "name");
+
+  auto of_p1 = store.loadTokens("P-1");
+  ASSERT_TRUE(of_p1.isOk()) << of_p1.status().toString();
+  ASSERT_EQ(of_p1->size(), 10u);
+  EXPECT_EQ((*of_p1)[8].token_id, "tok-9");
+  EXPECT_EQ((*of_p1)[9].token_id, "tok-10");  // numeric order
+  EXPECT_EQ((*of_p1)[1].expires_day, day("2023-12-31").days());
+  EXPECT_FALSE((*of_p1)[0].expires_day.has_value());
+  EXPECT_EQ((*of_p1)[2].scope, "sensor");
+  EXPECT_EQ(store.loadTokens("")->size(), 11u);
+
+  auto by_secret = store.loadTokenBySecret("h2");
+  ASSERT_TRUE(by_secret.isOk() && by_secret->has_value());
+  EXPECT_EQ((*by_secret)->token_id, "tok-2");
+  EXPECT_FALSE(store.loadTokenBySecret("nope")->has_value());
+
+  ASSERT_TRUE(inWriteTransaction(*conn_, [&] { return store.touchToken("tok-2", 4242); }).isOk());
+  EXPECT_EQ((*store.loadToken("tok-2"))->last_used_ms, 4242);
+
+  ASSERT_TRUE(
+      inWriteTransaction(*conn_, [&] { return store.revokeToken("tok-2", change()); }).isOk());
+  EXPECT_EQ((*store.loadToken("tok-2"))->revoked_ms, change().recorded_ms);
+  Status again = store.revokeToken("tok-2", change());
+  EXPECT_EQ(again.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store.revokeToken("tok-99", change()).code(), StatusCode::kNotFound);
+
+  const auto log = events();
+  ASSERT_EQ(log.size(), 12u);  // 11 created, 1 revoked
+  EXPECT_EQ(log[0].kind, "token.create");
+  EXPECT_EQ(log[0].subject, "tok-1");
+  EXPECT_EQ(log[11].kind, "token.revoke");
+  EXPECT_EQ(log[11].subject, "tok-2");
+  for (const auto& e : log) EXPECT_EQ(e.payload.find("\"h"), std::string::npos) << e.payload;
+  auto check = repo_->verifyAudit();
+  ASSERT_TRUE(check.isOk());
+  EXPECT_TRUE(check->ok()) << check->problem;
 }
 
 }  // namespace

@@ -1,0 +1,92 @@
+#include "server/app.h"
+
+#include "detect/signature_set.h"
+#include "server/api_app.h"
+
+namespace phaseout::embedded {
+extern const std::string_view openapi_json;
+}
+
+namespace phaseout::server {
+
+std::string_view openApiDocument() { return embedded::openapi_json; }
+
+void addSecurityHeaders(std::string_view path, Response& response) {
+  response.headers.set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
+  response.headers.set("X-Content-Type-Options", "nosniff");
+  response.headers.set("Referrer-Policy", "no-referrer");
+  response.headers.set("X-Frame-Options", "DENY");
+  if (path.rfind("/api/", 0) == 0) response.headers.set("Cache-Control", "no-store");
+}
+
+Result<std::unique_ptr<Application>> Application::create(const ServerConfig& config) {
+  PH_ASSIGN_OR_RETURN(auto ws, service::Workspace::open(config.db_url));
+  PH_RETURN_IF_ERROR(ws->checkReady());
+  return std::unique_ptr<Application>(std::make_unique<ApiApplication>(config));
+}
+
+ApiApplication::ApiApplication(const ServerConfig& config)
+    : config_(config),
+      pool_(config_.db_url),
+      events_(std::make_unique<EventHub>(pool_)),
+      auth_(config_, pool_, nowMs),
+      env_{config_, pool_, cache_, *events_, nowMs, rendered_, nullptr} {
+  auto signatures = detect::SignatureSet::loadBuiltin();
+  if (signatures.isOk()) env_.signatures = *signatures;
+  auth_.addRoutes(router_);
+  addReadRoutes(router_, env_);
+  addWriteRoutes(router_, env_);
+  router_.add("GET", "/api/v1/events", Access::kAuthenticated, [this](RouteContext& ctx) {
+    if (Status s = checkQuery(ctx.request, {"after"}); !s.isOk()) return badRequest(s);
+    return eventStream(*events_, *ctx.caller, ctx.request);
+  });
+  router_.add("GET", "/api/v1/openapi.json", Access::kPublic,
+              [](RouteContext&) { return jsonResponse(200, std::string(openApiDocument())); });
+}
+
+ApiApplication::~ApiApplication() { events_->shutdown(); }
+
+void ApiApplication::shutdown() { events_->shutdown(); }
+
+Response ApiApplication::handle(const Request& request, RequestLogFields& log) {
+  return dispatch(request, log, nullptr);
+}
+
+Response ApiApplication::handleAs(const Request& request, const service::Caller& caller) {
+  RequestLogFields log;
+  return dispatch(request, log, &caller);
+}
+
+Response ApiApplication::dispatch(const Request& request, RequestLogFields& log,
+                                  const service::Caller* given_caller) {
+  Response response;
+  auto match = router_.match(request.method, request.path);
+  if (match.route == nullptr) {
+    if (match.status == 405) {
+      response = errorResponse(405, Status(StatusCode::kInvalidArgument,
+                                           "method " + request.method + " not allowed here"));
+      response.headers.set("Allow", match.allow);
+    } else {
+      response = errorResponse(404, notFound("no such resource"));
+    }
+  } else if (request.body.size() > config_.body_limit) {
+    response = errorResponse(
+        413, Status(StatusCode::kResourceExhausted,
+                    "the body is larger than " + std::to_string(config_.body_limit) + " bytes")
+                 .withField("body"));
+  } else {
+    RouteContext ctx{request, std::move(match.params), std::nullopt, ""};
+    std::optional<Response> refused;
+    if (given_caller != nullptr) {
+      ctx.caller = *given_caller;
+      log.person = given_caller->actor;
+    } else {
+      refused = auth_.authenticate(*match.route, ctx, log);
+    }
+    response = refused ? std::move(*refused) : match.route->handler(ctx);
+  }
+  addSecurityHeaders(request.path, response);
+  return response;
+}
+
+}  // namespace phaseout::server

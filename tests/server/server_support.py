@@ -1,0 +1,192 @@
+"""Shared by the server's end-to-end tests: a sample organisation with accounts, a real
+`phaseout serve` on a loopback port the test picks, and a small HTTP client that keeps a
+session cookie."""
+import csv
+import http.client
+import json
+import os
+import pathlib
+import signal
+import socket
+import subprocess
+import time
+
+SKIP = 77  # ctest SKIP_RETURN_CODE
+PASSWORD = "correct horse battery staple"
+
+
+def run(binary, db, *args, stdin=None, expect=0):
+    proc = subprocess.run([binary, "--db", db, "--actor", "setup", *args], input=stdin,
+                          capture_output=True, text=True)
+    if expect is not None and proc.returncode != expect:
+        raise AssertionError(f"phaseout {' '.join(args)} exited {proc.returncode}\n"
+                             f"stdout: {proc.stdout}\nstderr: {proc.stderr}")
+    return proc
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def has_command(binary, *words):
+    proc = subprocess.run([binary, *words, "--help"], capture_output=True, text=True)
+    return proc.returncode == 0
+
+
+class Org:
+    """The demo organisation with roles assigned to chosen people (through the directory:
+    the people CSV re-imported with their roles changed)."""
+
+    def __init__(self, binary, tmp, people=300):
+        self.binary = binary
+        self.tmp = pathlib.Path(tmp)
+        self.db = str(self.tmp / "server.db")
+        run(binary, self.db, "demo", "--people", str(people), "--out-dir", str(self.tmp))
+        status = json.loads(run(binary, self.db, "status", "--format", "json",
+                                "--devices").stdout)
+        with open(self.tmp / "people.csv", newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        self.people_fields = list(rows[0].keys())
+        self.people = {r["person_id"]: r for r in rows}
+        self.devices = status["devices"]
+        violating = [d for d in self.devices if d["status"] in ("pending", "overdue")]
+        by_person = {}
+        for d in violating:
+            by_person.setdefault(d["person_id"], []).append(d)
+        # People with a violating device, active, and a unit-mate with one too.
+        by_unit = {}
+        for pid, devs in by_person.items():
+            p = self.people.get(pid)
+            if p and p.get("status", "active") == "active":
+                by_unit.setdefault(p["unit"], []).append(pid)
+        units = [u for u, pids in by_unit.items() if len(pids) >= 2]
+        units.sort(key=lambda u: -len(by_unit[u]))
+        if len(units) < 4:
+            raise RuntimeError("the demo organisation has too few units with two violators")
+        self.role_person = {}
+        self.cells = {}
+        roles = ["security-officer", "unit-officer", "auditor", "holder"]
+        for role, unit in zip(roles, units):
+            me, mate = by_unit[unit][0], by_unit[unit][1]
+            self.role_person[role] = me
+            other_units = [u for u in units if u != unit and not u.startswith(unit + "/")
+                           and not unit.startswith(u + "/")]
+            other_person = by_unit[other_units[0]][0]
+            self.cells[role] = {
+                "own device": by_person[me][0]["device_id"],
+                "own unit": by_person[mate][0]["device_id"],
+                "other unit": by_person[other_person][0]["device_id"],
+                "not found": "D-999999999",
+            }
+        for role, pid in self.role_person.items():
+            keep = [r for r in self.people[pid]["role"].split(";") if r and r not in (
+                "security-officer", "unit-officer", "auditor")]
+            if role != "holder":
+                keep.append(role)
+            self.people[pid]["role"] = ";".join(keep)
+        # Nobody else holds the roles under test, so each scope is what the test says.
+        for pid, p in self.people.items():
+            if pid in self.role_person.values():
+                continue
+            p["role"] = ";".join(r for r in p["role"].split(";")
+                                  if r not in ("security-officer", "unit-officer", "auditor"))
+        with open(self.tmp / "people-roles.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.DictWriter(f, fieldnames=self.people_fields)
+            w.writeheader()
+            w.writerows(self.people.values())
+        run(binary, self.db, "import", "people", str(self.tmp / "people-roles.csv"))
+        for pid in self.role_person.values():
+            run(binary, self.db, "account", "password", pid, stdin=PASSWORD + "\n")
+
+    def unit_of(self, pid):
+        return self.people[pid]["unit"]
+
+
+class Server:
+    def __init__(self, binary, db, extra=()):
+        self.binary = binary
+        self.db = db
+        self.port = free_port()
+        self.log = open(pathlib.Path(db).with_suffix(".log"), "ab")
+        self.proc = subprocess.Popen(
+            [binary, "--db", db, "serve", "--listen", f"127.0.0.1:{self.port}", *extra],
+            stdout=subprocess.DEVNULL, stderr=self.log)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"phaseout serve exited {self.proc.returncode}")
+            try:
+                status, _, _ = Client(self.port).request("GET", "/api/v1/openapi.json")
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("phaseout serve did not answer within 30 s")
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        return self.proc.returncode
+
+    def kill9(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+        self.log.close()
+
+
+class Client:
+    def __init__(self, port):
+        self.port = port
+        self.cookie = None
+        self.csrf = None
+        self.bearer = None
+
+    def request(self, method, path, body=None, headers=None, csrf=True, raw=False):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        h = dict(headers or {})
+        if self.cookie:
+            h["Cookie"] = self.cookie
+        if self.bearer:
+            h["Authorization"] = "Bearer " + self.bearer
+        if csrf and self.csrf and method not in ("GET", "HEAD"):
+            h["X-CSRF-Token"] = self.csrf
+        data = None
+        if body is not None:
+            data = body if isinstance(body, (bytes, str)) and raw else json.dumps(body)
+            if isinstance(data, str):
+                data = data.encode("utf-8")
+            h.setdefault("Content-Type", "application/json")
+        conn.request(method, path, body=data, headers=h)
+        resp = conn.getresponse()
+        payload = resp.read()
+        headers_out = {k.lower(): v for k, v in resp.getheaders()}
+        conn.close()
+        return resp.status, headers_out, payload
+
+    def json(self, method, path, body=None, **kw):
+        status, headers, payload = self.request(method, path, body, **kw)
+        try:
+            doc = json.loads(payload) if payload else None
+        except ValueError:
+            doc = payload.decode("utf-8", "replace")
+        return status, doc
+
+    def login(self, login, password=PASSWORD):
+        status, headers, payload = self.request("POST", "/api/v1/login",
+                                                {"login": login, "password": password})
+        if status == 200:
+            self.cookie = headers["set-cookie"].split(";")[0]
+            self.csrf = json.loads(payload)["csrf_token"]
+        return status, headers, payload
