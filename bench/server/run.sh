@@ -2,6 +2,7 @@
 # HTTP library comparison for `phaseout serve`: the same JSON answer (hello_body.h) served by
 #   beast     Boost.Beast 1.81 through phaseout's own transport (server::HttpServer: limits,
 #             timeouts and the per-request log line included), THREADS I/O threads;
+#   beast-plain  Boost.Beast alone: the smallest async keep-alive server (the library's cost);
 #   restinio  RESTinio 0.6.16 on Boost.Asio, a pool of THREADS threads;
 #   httplib   cpp-httplib 0.11.4, a thread per connection: HTTPLIB_THREADS pool threads;
 # each measured with wrk in two scenarios:
@@ -92,6 +93,7 @@ run_one() {
   echo "|---|---|---:|---:|---:|---:|---:|---|"
   for scenario in busy idle; do
     run_one beast "$scenario" "$PH_BUILD/bench/bench_server_beast" "$THREADS"
+    run_one beast-plain "$scenario" "$PH_BUILD/bench/bench_server_beast_plain" "$THREADS"
     run_one restinio "$scenario" "$PH_BUILD/bench/bench_server_restinio" "$THREADS"
     run_one httplib "$scenario" "$PH_BUILD/bench/bench_server_httplib" "$HTTPLIB_THREADS"
   done
