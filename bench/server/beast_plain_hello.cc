@@ -71,8 +71,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   net::io_context ioc(threads);
-  tcp::acceptor acceptor(ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"),
-                                            static_cast<unsigned short>(port)));
+  tcp::acceptor acceptor(
+      ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
   accept(acceptor, ioc);
   std::vector<std::thread> pool;
   for (int i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
