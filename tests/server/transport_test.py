@@ -156,6 +156,9 @@ def expect_refused(port, request, status, what):
         try:
             doc = json.loads(body)
             check("message" in doc["error"], f"{what}: no error message in {body!r}")
+            expected_code = "invalid_argument" if status == 400 else "resource_exhausted"
+            check(doc["error"]["code"] == expected_code and "field" in doc["error"],
+                  f"{what}: error shape {body!r}")
         except (ValueError, KeyError, TypeError):
             check(False, f"{what}: body is not an error object: {body!r}")
         check(b"root:" not in body, f"{what}: leaked a file")
