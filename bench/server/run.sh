@@ -2,6 +2,7 @@
 # HTTP library comparison for `phaseout serve`: the same JSON answer (hello_body.h) served by
 #   beast     Boost.Beast 1.81 through phaseout's own transport (server::HttpServer: limits,
 #             timeouts and the per-request log line included), THREADS I/O threads;
+#   beast-plain  Boost.Beast alone: the smallest async keep-alive server (the library's cost);
 #   restinio  RESTinio 0.6.16 on Boost.Asio, a pool of THREADS threads;
 #   httplib   cpp-httplib 0.11.4, a thread per connection: HTTPLIB_THREADS pool threads;
 # each measured with wrk in two scenarios:
@@ -50,7 +51,7 @@ wait_listening() {
 
 # run_one NAME SCENARIO BINARY THREADS: prints one markdown table row.
 run_one() {
-  local name=$1 scenario=$2 binary=$3 threads=$4 port pid holder="" wrk_out
+  local name=$1 scenario=$2 binary=$3 threads=$4 port pid holder="" wrk_out idle_note=""
   [[ -x $binary ]] || die "$binary not found; build with PH_BUILD_BENCH=ON (make build)"
   port=$(free_port)
   "$binary" "$port" "$threads" 2>/dev/null &
@@ -59,10 +60,12 @@ run_one() {
   if [[ $scenario == idle ]]; then
     python3 "$ROOT/bench/server/hold_connections.py" "$port" "$IDLE" 3 >"$LOGS/$name-holder.out" 2>&1 &
     holder=$!
-    for _ in $(seq 600); do
+    for _ in $(seq 300); do
       grep -q ready "$LOGS/$name-holder.out" && break
       sleep 0.1
     done
+    grep -q ready "$LOGS/$name-holder.out" ||
+      idle_note="not all $IDLE keep-alive clients answered within 30 s; "
   fi
   wrk_out=$LOGS/$name-$scenario.wrk
   wrk -t2 -c32 -d"${DURATION}s" --latency --timeout 5s "http://127.0.0.1:$port/" >"$wrk_out" 2>&1 || true
@@ -74,7 +77,9 @@ run_one() {
   rps=$(awk '/Requests\/sec/ {print $2}' "$wrk_out")
   p50=$(awk '$1 == "50%" {print $2}' "$wrk_out")
   p99=$(awk '$1 == "99%" {print $2}' "$wrk_out")
-  errors=$(awk '/Socket errors|Non-2xx/ {sub(/^ +/, ""); printf "%s; ", $0}' "$wrk_out")
+  errors=$idle_note$(awk '/Socket errors|Non-2xx/ {sub(/^ +/, ""); printf "%s; ", $0}' "$wrk_out")
+  [[ ${rps:-0} == 0.00 ]] && errors+="no request answered in ${DURATION} s"
+  errors=${errors%; }
   printf '| %s | %s | %s | %s | %s | %s | %s MiB | %s |\n' "$name" "$scenario" "$threads" \
     "${rps:-0}" "${p50:--}" "${p99:--}" "$(mib "${rss:-0}")" "${errors:-none}"
 }
@@ -88,6 +93,7 @@ run_one() {
   echo "|---|---|---:|---:|---:|---:|---:|---|"
   for scenario in busy idle; do
     run_one beast "$scenario" "$PH_BUILD/bench/bench_server_beast" "$THREADS"
+    run_one beast-plain "$scenario" "$PH_BUILD/bench/bench_server_beast_plain" "$THREADS"
     run_one restinio "$scenario" "$PH_BUILD/bench/bench_server_restinio" "$THREADS"
     run_one httplib "$scenario" "$PH_BUILD/bench/bench_server_httplib" "$HTTPLIB_THREADS"
   done

@@ -123,17 +123,19 @@ void fillHead(Message& message, const Response& response) {
   }
 }
 
+// The API's spelling of the Status codes (api_support.cc's errorCodeName), so a client sees one
+// error shape whoever answered.
 const char* codeForStatus(int status) {
   switch (status) {
     case 400:
-      return statusCodeName(StatusCode::kInvalidArgument);
+      return "invalid_argument";
     case 408:
-      return statusCodeName(StatusCode::kUnavailable);
+      return "unavailable";
     case 413:
     case 431:
-      return statusCodeName(StatusCode::kResourceExhausted);
+      return "resource_exhausted";
     default:
-      return statusCodeName(StatusCode::kInternal);
+      return "internal";
   }
 }
 
@@ -145,7 +147,7 @@ Response errorResponse(int status, std::string_view message) {
   appendJsonString(r.body, codeForStatus(status));
   r.body += ",\"message\":";
   appendJsonString(r.body, message);
-  r.body += "}}\n";
+  r.body += ",\"field\":null}}\n";
   addTransportSecurityHeaders(r.headers);
   return r;
 }

@@ -271,7 +271,7 @@ TEST(TransportTest, OversizeBodyByContentLengthIs413BeforeTheBodyIsRead) {
   ASSERT_TRUE(r.ok);
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(r.headers["connection"], "close");
-  EXPECT_NE(r.body.find("\"code\":\"ResourceExhausted\""), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\"code\":\"resource_exhausted\""), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("larger than the limit of 1024 bytes"), std::string::npos) << r.body;
   expectSecurityHeaders(r);
   EXPECT_TRUE(c.closedWithin(3s));
@@ -351,7 +351,7 @@ TEST(TransportTest, MalformedRequestsAre400AndClosed) {
     EXPECT_EQ(r.status, 400) << bad;
     if (r.ok) {
       expectSecurityHeaders(r);
-      EXPECT_NE(r.body.find("\"code\":\"InvalidArgument\""), std::string::npos) << r.body;
+      EXPECT_NE(r.body.find("\"code\":\"invalid_argument\""), std::string::npos) << r.body;
     }
     EXPECT_TRUE(c.closedWithin(3s)) << bad;
   }

@@ -15,7 +15,7 @@ import time
 SKIP = 77
 BODY_LIMIT = 4096
 HEADER_LIMIT = 4096
-READ_TIMEOUT_MS = 1000
+READ_TIMEOUT_MS = 2000
 SECURITY_HEADERS = {
     "content-security-policy": "default-src 'self'; frame-ancestors 'none'",
     "x-content-type-options": "nosniff",
@@ -156,6 +156,9 @@ def expect_refused(port, request, status, what):
         try:
             doc = json.loads(body)
             check("message" in doc["error"], f"{what}: no error message in {body!r}")
+            expected_code = "invalid_argument" if status == 400 else "resource_exhausted"
+            check(doc["error"]["code"] == expected_code and "field" in doc["error"],
+                  f"{what}: error shape {body!r}")
         except (ValueError, KeyError, TypeError):
             check(False, f"{what}: body is not an error object: {body!r}")
         check(b"root:" not in body, f"{what}: leaked a file")
@@ -235,10 +238,10 @@ def run(proc, port, log_path):
     slow.send("GET /api/v1/openapi.json HTTP/1.1\r\nHost: t\r\nX-Slow: ")
     silent = Raw(port)
     start = time.monotonic()
-    for _ in range(5):
-        alive(proc, port, "a slow client")
-    check(time.monotonic() - start < READ_TIMEOUT_MS / 1000,
-          "requests waited for the slow client")
+    alive(proc, port, "a slow client")
+    check(time.monotonic() - start < READ_TIMEOUT_MS / 1000 * 0.75,
+          "a request waited for the slow client")
+    alive(proc, port, "a slow client")
     check(slow.closed_within(READ_TIMEOUT_MS / 1000 + 3), "the slow client was not dropped")
     check(silent.closed_within(READ_TIMEOUT_MS / 1000 + 3), "the silent client was not dropped")
     elapsed = time.monotonic() - start
