@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""API v1 writes and the remaining reads against a real `phaseout serve` on 127.0.0.1, role x
+endpoint x target, one cell at a time: dispositions, replacements, declarations, hand-over
+reports and their confirmation, evidence uploads, and the waiver, finding and burn-down lists.
+Every (role, target) pair writes to a device or person of its own, so no cell's write changes
+another cell's answer. After all of it `phaseout audit verify` passes and every accepted write
+is one audit event whose actor is the person who asked.
+
+Usage: api_write_matrix_test.py PHASEOUT_BINARY
+"""
+import json
+import pathlib
+import shutil
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import server_support as support  # noqa: E402
+
+PHASEOUT = None
+ROLES = ["security-officer", "unit-officer", "auditor", "holder"]
+TARGETS = ["own", "own unit", "other unit", "not found"]
+OFFICER_UNITS = {"security-officer": {"own", "own unit", "other unit"},
+                 "unit-officer": {"own", "own unit"}, "auditor": set(), "holder": set()}
+SEES = {"security-officer": {"own", "own unit", "other unit"},
+        "unit-officer": {"own", "own unit"},
+        "auditor": {"own", "own unit", "other unit"},
+        "holder": {"own"}}
+
+
+def expected_act(role, target):
+    """An officer action (Caller::mayAct): allowed, else 403 in view, else 404."""
+    if target in OFFICER_UNITS[role]:
+        return 200
+    return 403 if target in SEES[role] else 404
+
+
+class ApiWriteMatrixTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = pathlib.Path(tempfile.mkdtemp(prefix="phaseout_api_w_"))
+        cls.org = support.Org(PHASEOUT, cls.tmp)
+        cls.server = support.Server(PHASEOUT, cls.org.db)
+        cls.clients = {}
+        for role in ROLES:
+            c = support.Client(cls.server.port)
+            status, _, body = c.login(cls.org.role_person[role])
+            assert status == 200, (role, status, body)
+            cls.clients[role] = c
+        cls.cells = cls.private_cells()
+
+    @classmethod
+    def private_cells(cls):
+        """Per role and target, a (device, holder) of its own: the role's own device, a
+        unit-mate's, and one of a unit no role is in, never shared between cells."""
+        org = cls.org
+        role_units = {org.unit_of(pid) for pid in org.role_person.values()}
+        used_people = set(org.role_person.values())
+        by_person = {}
+        for d in org.devices:
+            if d["status"] in ("pending", "overdue"):
+                by_person.setdefault(d["person_id"], []).append(d["device_id"])
+
+        def active(pid):
+            p = org.people.get(pid)
+            return p is not None and p.get("status", "active") == "active"
+
+        def related(a, b):
+            return a == b or a.startswith(b + "/") or b.startswith(a + "/")
+
+        cells = {}
+        for role in ROLES:
+            me = org.role_person[role]
+            unit = org.unit_of(me)
+            mate = next(p for p in sorted(by_person) if p not in used_people and active(p)
+                        and org.unit_of(p) == unit)
+            used_people.add(mate)
+            other = next(p for p in sorted(by_person) if p not in used_people and active(p)
+                         and not any(related(org.unit_of(p), u) for u in role_units))
+            used_people.add(other)
+            cells[role] = {"own": (by_person[me][0], me),
+                           "own unit": (by_person[mate][0], mate),
+                           "other unit": (by_person[other][0], other),
+                           "not found": ("D-999999999", "P-999999999")}
+        return cells
+
+    @classmethod
+    def tearDownClass(cls):
+        rc = cls.server.stop()
+        try:
+            assert rc == 0, f"phaseout serve exited {rc} on SIGTERM"
+            out = support.run(PHASEOUT, cls.org.db, "audit", "verify").stdout
+            assert "intact" in out, out
+        finally:
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def cell(self, role, endpoint, target, got, expected, body=None):
+        with self.subTest(role=role, endpoint=endpoint, target=target):
+            self.assertEqual(got, expected, f"{role} {endpoint} {target}: {body}")
+
+    def audit_actors(self):
+        status, _, payload = self.clients["security-officer"].request("GET",
+                                                                      "/api/v1/audit?after=0")
+        self.assertEqual(status, 200)
+        return [json.loads(line) for line in payload.decode().splitlines() if line.strip()]
+
+    def test_1_disposition_matrix(self):
+        for role in ROLES:
+            for target in TARGETS:
+                device, _ = self.cells[role][target]
+                status, doc = self.clients[role].json(
+                    "POST", f"/api/v1/devices/{device}/disposition",
+                    {"as": "returned", "by": self.org.role_person[role], "note": "matrix"})
+                self.cell(role, "POST disposition", target, status, expected_act(role, target),
+                          doc)
+                if status == 200:
+                    self.assertEqual(doc["device_id"], device, doc)
+
+    def test_2_replacement_matrix(self):
+        for role in ROLES:
+            for target in TARGETS:
+                _, person = self.cells[role][target]
+                status, doc = self.clients[role].json(
+                    "POST", f"/api/v1/people/{person}/replacements",
+                    {"model": "Galaxy A54", "platform": "android", "channel": "official"})
+                self.cell(role, "POST replacements", target, status,
+                          expected_act(role, target), doc)
+
+    def test_3_declaration_matrix(self):
+        for role in ROLES:
+            for target in TARGETS:
+                _, person = self.cells[role][target]
+                status, doc = self.clients[role].json(
+                    "POST", "/api/v1/declarations",
+                    {"person": person, "model": "iPhone 12", "platform": "ios"})
+                # Everyone declares for themself; officers for the people they may act for.
+                expected = 200 if target == "own" else expected_act(role, target)
+                self.cell(role, "POST declarations", target, status, expected, doc)
+
+    def test_4_handover_matrix(self):
+        for role in ROLES:
+            for target in TARGETS:
+                device, _ = self.cells[role][target]
+                # Reported to the other-unit person of the same role: an existing person.
+                to = self.cells[role]["other unit"][1]
+                status, doc = self.clients[role].json(
+                    "POST", f"/api/v1/devices/{device}/handover", {"to": to})
+                # Only the holder reports; in view but not held is 403, out of view 404.
+                if target == "own":
+                    expected = 200
+                else:
+                    expected = 403 if target in SEES[role] else 404
+                self.cell(role, "POST handover", target, status, expected, doc)
+        # Each role's own device now has a pending report: officers who may act confirm it.
+        for role in ROLES:
+            device, _ = self.cells[role]["own"]
+            confirmer = "security-officer" if role in ("auditor", "holder") else role
+            for asker in (role, confirmer) if confirmer != role else (role,):
+                status, doc = self.clients[asker].json(
+                    "POST", f"/api/v1/devices/{device}/handover/confirm", {})
+                expected = 200 if asker in ("security-officer", "unit-officer") else 403
+                self.cell(asker, f"POST handover/confirm ({role}'s device)", "own" if
+                          asker == role else "other unit", status, expected, doc)
+
+    def test_5_evidence_upload(self):
+        for role in ROLES:
+            status, doc = self.clients[role].json(
+                "POST", "/api/v1/evidence?name=receipt.txt", f"receipt of {role}".encode(),
+                raw=True, headers={"Content-Type": "application/octet-stream"})
+            # Every person may upload evidence of their own hand-over; the file is kept by hash.
+            self.cell(role, "POST evidence", "-", status, 201, doc)
+            self.assertEqual(len(doc["sha256"]), 64, doc)
+
+    def test_6_lists_are_narrowed(self):
+        for role in ROLES:
+            for path in ("/api/v1/waivers", "/api/v1/findings", "/api/v1/burndown"):
+                status, doc = self.clients[role].json("GET", path)
+                self.cell(role, f"GET {path}", "-", status, 200, doc)
+
+    def test_7_every_write_has_its_person_as_actor(self):
+        actors = {e.get("actor") for e in self.audit_actors()}
+        for role in ("security-officer", "unit-officer", "holder"):
+            self.assertIn(self.org.role_person[role], actors)
+        self.assertNotIn("setup", {e.get("actor") for e in self.audit_actors()
+                                   if e.get("kind", "").startswith(("handover", "device.declare"))})
+
+
+def main():
+    global PHASEOUT
+    PHASEOUT = sys.argv.pop(1)
+    unittest.main(verbosity=1)
+
+
+if __name__ == "__main__":
+    main()
