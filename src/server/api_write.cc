@@ -211,14 +211,9 @@ Response sightings(ApiEnv& env, RouteContext& ctx) {
   auto ws = env.pool.acquire();
   if (!ws.isOk()) return errorResponse(ws.status());
   const std::vector<std::string> sources{"api:" + ctx.caller->actor};
-  // A sensor token's Scope is empty (it sees and changes nothing else); this route, reached
-  // only with a sensor token (Access::kSensor, checked by the authentication layer), is what
-  // grants it the one write it may make. The actor stays the token.
-  service::Caller sensor;
-  sensor.actor = ctx.caller->actor;
-  sensor.person_id = ctx.caller->person_id;
-  sensor.scope.may_administer = true;
-  auto recorded = service::recordSightings(sensor, **ws, *parsed, sources, recording);
+  // A sensor token's Scope allows this one write (Scope::may_record_sightings, checked in
+  // service); the actor is the token.
+  auto recorded = service::recordSightings(*ctx.caller, **ws, *parsed, sources, recording);
   if (!recorded.isOk()) return errorResponse(recorded.status());
   env.written();
   return jsonResponse(

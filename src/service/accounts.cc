@@ -542,9 +542,9 @@ Result<Authenticated> authenticateToken(Workspace& ws, std::string_view secret, 
         who.caller.scope.may_administer = false;
         break;
       case TokenScope::kSensor:
-        // A sensor sees nothing and changes nothing through the Scope: the one thing it may
-        // do, post sightings, is granted by the route on token_scope == kSensor alone.
+        // A sensor sees nothing and may do one thing: record what it saw on the network.
         who.caller.scope = Scope{};
+        who.caller.scope.may_record_sightings = true;
         break;
     }
     token_id = token->token_id;

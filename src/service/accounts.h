@@ -119,8 +119,9 @@ Result<SessionTicket> resumeSession(Workspace& ws, std::string_view session_id,
 Status endSession(Workspace& ws, std::string_view session_id);
 // A bearer token's caller; Unauthenticated when unknown, revoked, expired, or its person is
 // locked or not active. Read tokens get a read-only scope; sensor tokens may only post sightings:
-// their Caller's Scope is empty (sees no unit, acts on nothing, administers nothing) and
-// token_scope is kSensor, which the sightings route checks for and every other route refuses.
+// their Caller's Scope sees no unit, acts on nothing and administers nothing, and has only
+// may_record_sightings (checked in service); token_scope is kSensor, which the authentication
+// layer uses to keep every other route closed to it.
 // Write tokens get the person's own scope. The actor is "token:<name>".
 Result<Authenticated> authenticateToken(Workspace& ws, std::string_view secret,
                                         std::int64_t now_ms, const RoleNames& roles);

@@ -385,6 +385,11 @@ TEST_F(AccountsTest, TokenScopesReadWriteSensor) {
                s->caller.scope.may_read_audit);
   EXPECT_FALSE(s->caller.seesUnit("pa"));
   EXPECT_EQ(s->caller.mayAdminister("import").code(), StatusCode::kPermissionDenied);
+  // Its one write: recording what it saw (a read token may not).
+  EXPECT_TRUE(s->caller.mayRecordSightings().isOk());
+  auto reader = authenticateToken(*ws_, read->secret, now_ms_, roles_);
+  ASSERT_TRUE(reader.isOk());
+  EXPECT_EQ(reader->caller.mayRecordSightings().code(), StatusCode::kPermissionDenied);
 
   auto listed = listTokens(admin_, *ws_, "P-8");
   ASSERT_TRUE(listed.isOk());

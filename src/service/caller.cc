@@ -29,8 +29,7 @@ bool Caller::sees(std::string_view unit, std::string_view holder) const {
   return seesUnit(unit);
 }
 
-Status Caller::mayAct(std::string_view unit, std::string_view holder,
-                      std::string_view what) const {
+Status Caller::mayAct(std::string_view unit, std::string_view holder, std::string_view what) const {
   if (!sees(unit, holder)) return notFound(std::string(what) + " not found");
   if (scope.may_act && seesUnit(unit)) return Status::ok();
   return permissionDenied("not allowed to change " + std::string(what));
@@ -39,6 +38,11 @@ Status Caller::mayAct(std::string_view unit, std::string_view holder,
 Status Caller::mayAdminister(std::string_view action) const {
   if (scope.may_administer) return Status::ok();
   return permissionDenied("not allowed to " + std::string(action));
+}
+
+Status Caller::mayRecordSightings() const {
+  if (scope.may_administer || scope.may_record_sightings) return Status::ok();
+  return permissionDenied("not allowed to record sightings");
 }
 
 Status Caller::mayReadAudit() const {

@@ -25,9 +25,10 @@ struct Scope {
   // The caller's own person id: a holder sees their own devices and cases wherever their unit
   // is. Empty for callers who are not people of the directory (the local operator).
   std::string own_person;
-  bool may_act = false;         // dispositions, replacements, case steps in the units seen
-  bool may_administer = false;  // imports, directives, waivers, reminders (every unit)
-  bool may_read_audit = false;  // the audit trail and its verification
+  bool may_act = false;               // dispositions, replacements, case steps in the units seen
+  bool may_administer = false;        // imports, directives, waivers, reminders (every unit)
+  bool may_read_audit = false;        // the audit trail and its verification
+  bool may_record_sightings = false;  // what a network sensor saw (a sensor token has only this)
 };
 
 struct Caller {
@@ -48,6 +49,8 @@ struct Caller {
   // Ok, or PermissionDenied naming the action, for organisation-wide changes.
   Status mayAdminister(std::string_view action) const;
   Status mayReadAudit() const;
+  // Ok for an administrator or a sensor; PermissionDenied otherwise.
+  Status mayRecordSightings() const;
 };
 
 }  // namespace phaseout::service

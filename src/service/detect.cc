@@ -282,7 +282,7 @@ Result<DetectResult> detect(const Caller& caller, const DetectRequest& request,
   if (live && (request.stop == nullptr || request.reload == nullptr)) {
     return invalidArgument("a live run needs its stop and reload flags");
   }
-  if (request.store) PH_RETURN_IF_ERROR(caller.mayAdminister("record sightings"));
+  if (request.store) PH_RETURN_IF_ERROR(caller.mayRecordSightings());
 
   DetectResult result;
   PH_ASSIGN_OR_RETURN(result.setup, loadDetectSetup(request.signatures_dir, request.oui_path));

@@ -164,7 +164,7 @@ Result<SightingsRecorded> recordSightings(const Caller& caller, Workspace& ws,
                                           const std::vector<campaign::Sighting>& sightings,
                                           const std::vector<std::string>& sources,
                                           const Recording& recording) {
-  PH_RETURN_IF_ERROR(caller.mayAdminister("record sightings"));
+  PH_RETURN_IF_ERROR(caller.mayRecordSightings());
   if (sightings.empty()) return invalidArgument("no devices to record as sightings");
   storage::Repository& repo = WorkspaceAccess::repository(ws);
   PH_RETURN_IF_ERROR(repo.checkReady());
@@ -182,7 +182,7 @@ Result<SightingsRecorded> recordSightings(const Caller& caller, Workspace& ws,
                                           const std::vector<std::string>& sources,
                                           const detect::SignatureSet& signatures,
                                           const Recording& recording) {
-  PH_RETURN_IF_ERROR(caller.mayAdminister("record sightings"));
+  PH_RETURN_IF_ERROR(caller.mayRecordSightings());
   std::vector<Sighting> sightings;
   sightings.reserve(verdicts.size());
   const Date day = recording.on ? *recording.on : recording.today();
@@ -194,7 +194,7 @@ Result<SightingsRecorded> recordSightings(const Caller& caller, Workspace& ws,
 
 Result<SightingsImported> importSightings(const Caller& caller, Workspace& ws,
                                           const SightingsImportRequest& request) {
-  PH_RETURN_IF_ERROR(caller.mayAdminister("record sightings"));
+  PH_RETURN_IF_ERROR(caller.mayRecordSightings());
   PH_RETURN_IF_ERROR(WorkspaceAccess::repository(ws).checkReady());
   if (request.files.empty()) return invalidField("files", "no file to import");
   SightingsImported out;
