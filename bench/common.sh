@@ -34,3 +34,33 @@ max() { printf '%s\n' "$@" | sort -n | tail -n 1; }
 seconds() { awk -v ms="$1" 'BEGIN {printf "%.2f", ms / 1000}'; }
 mib() { awk -v kb="$1" 'BEGIN {printf "%.0f", kb / 1024}'; }
 remove_db() { rm -f "$1" "$1-wal" "$1-shm" "$1-journal"; }
+
+# bench_paths: the paths every benchmark uses (the caller sets ROOT and BENCH_NAME): PH_BUILD and
+# PH_BENCH_OUT (build/release and build/bench unless set), PHASEOUT (the CLI built in PH_BUILD),
+# OUT ($PH_BENCH_OUT/$BENCH_NAME) and LOGS ($OUT/logs).
+# shellcheck disable=SC2034  # set for the caller
+bench_paths() {
+  PH_BUILD=${PH_BUILD:-$ROOT/build/release}
+  PH_BENCH_OUT=${PH_BENCH_OUT:-$ROOT/build/bench}
+  PHASEOUT=$PH_BUILD/src/cli/phaseout
+  OUT=$PH_BENCH_OUT/$BENCH_NAME
+  LOGS=$OUT/logs
+}
+
+# organisation_size: PEOPLE, DEVICES and SEED of the generated organisation (500000, 1000000
+# and 1 unless set) and GENERATOR, bench_generate_inventory in PH_BUILD.
+# shellcheck disable=SC2034  # set for the caller
+organisation_size() {
+  PEOPLE=${PEOPLE:-500000}
+  DEVICES=${DEVICES:-1000000}
+  SEED=${SEED:-1}
+  GENERATOR=$PH_BUILD/bench/bench_generate_inventory
+}
+
+# require_built TOOL...: dies unless every TOOL (a path in PH_BUILD) is an executable.
+require_built() {
+  local tool
+  for tool in "$@"; do
+    [[ -x $tool ]] || die "$tool not found; run 'make build' first (or set PH_BUILD)"
+  done
+}

@@ -27,8 +27,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BENCH_NAME=campaign
 source "$ROOT/bench/common.sh"  # die, measure, median, max, seconds, mib, remove_db
-PH_BUILD=${PH_BUILD:-$ROOT/build/release}
-PH_BENCH_OUT=${PH_BENCH_OUT:-$ROOT/build/bench}
+bench_paths
 DEVICES=${DEVICES:-100000}
 EVENTS=${EVENTS:-1000000}
 SEED=${SEED:-1}
@@ -39,16 +38,10 @@ FROM=2023-03-06
 TO=2023-04-30
 DATES=(2023-03-10 2023-03-20 2023-04-05 2023-04-30)
 
-PHASEOUT=$PH_BUILD/src/cli/phaseout
 GENERATOR=$PH_BUILD/bench/bench_generate_campaign
-OUT=$PH_BENCH_OUT/campaign
-LOGS=$OUT/logs
 DB=$OUT/campaign.db
 
-
-for tool in "$PHASEOUT" "$GENERATOR"; do
-  [[ -x $tool ]] || die "$tool not found; run 'make build' first (or set PH_BUILD)"
-done
+require_built "$PHASEOUT" "$GENERATOR"
 [[ -x /usr/bin/time ]] || die "/usr/bin/time not found (Debian package 'time')"
 command -v sqlite3 >/dev/null || die "sqlite3 not found (Debian package 'sqlite3')"
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || die "REPS must be a positive integer"

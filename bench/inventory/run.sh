@@ -26,29 +26,20 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BENCH_NAME=inventory
 source "$ROOT/bench/common.sh"  # die, measure, median, max, seconds, mib, remove_db
-PH_BUILD=${PH_BUILD:-$ROOT/build/release}
-PH_BENCH_OUT=${PH_BENCH_OUT:-$ROOT/build/bench}
-PEOPLE=${PEOPLE:-500000}
-DEVICES=${DEVICES:-1000000}
-SEED=${SEED:-1}
+bench_paths
+organisation_size
 REPS=${REPS:-3}
 DIRECTIVE_FILE=$ROOT/examples/directives/pa-iphone-2023.yaml
 DIRECTIVE_ID=pa-iphone-2023
 AS_OF=2023-03-20
 
-PHASEOUT=$PH_BUILD/src/cli/phaseout
-GENERATOR=$PH_BUILD/bench/bench_generate_inventory
-OUT=$PH_BENCH_OUT/inventory
 CSV=$OUT/csv
-LOGS=$OUT/logs
 DB=$OUT/phaseout.db
 PEER_DB=$OUT/peer.db
 PEER_KEYED_DB=$OUT/peer-keyed.db
 
 
-for tool in "$PHASEOUT" "$GENERATOR"; do
-  [[ -x $tool ]] || die "$tool not found; run 'make build' first (or set PH_BUILD)"
-done
+require_built "$PHASEOUT" "$GENERATOR"
 [[ -x /usr/bin/time ]] || die "/usr/bin/time not found (Debian package 'time')"
 command -v sqlite3 >/dev/null || die "sqlite3 not found (Debian package 'sqlite3')"
 command -v python3 >/dev/null || die "python3 not found"

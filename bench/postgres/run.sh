@@ -22,23 +22,14 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BENCH_NAME=postgres
 source "$ROOT/bench/common.sh"
-PH_BUILD=${PH_BUILD:-$ROOT/build/release}
-PH_BENCH_OUT=${PH_BENCH_OUT:-$ROOT/build/bench}
-PEOPLE=${PEOPLE:-500000}
-DEVICES=${DEVICES:-1000000}
-SEED=${SEED:-1}
+bench_paths
+organisation_size
 REPS=${REPS:-1}
 AS_OF=2023-03-20
-PHASEOUT=$PH_BUILD/src/cli/phaseout
-GENERATOR=$PH_BUILD/bench/bench_generate_inventory
-OUT=$PH_BENCH_OUT/postgres
 CSV=$OUT/csv
-LOGS=$OUT/logs
 STATE=$OUT/cluster.json
 
-for tool in "$PHASEOUT" "$GENERATOR"; do
-  [[ -x $tool ]] || die "$tool not found; run 'make build' first (or set PH_BUILD)"
-done
+require_built "$PHASEOUT" "$GENERATOR"
 mkdir -p "$CSV" "$LOGS"
 rm -f "$LOGS"/*
 load_before=$(cut -d' ' -f1 /proc/loadavg)
@@ -59,18 +50,17 @@ if [[ ! -s $CSV/devices.csv || $(cat "$CSV/size" 2>/dev/null) != "$PEOPLE $DEVIC
 fi
 columns() { head -n 1 "$1" | tr -d '\r' | sed 's/,/ TEXT, /g; s/$/ TEXT/'; }
 keyed() { columns "$1" | sed 's/ TEXT/ TEXT PRIMARY KEY/'; }
-cat >"$OUT/peer.sql" <<SQL
-CREATE TABLE people ($(columns "$CSV/people.csv"));
-CREATE TABLE devices ($(columns "$CSV/devices.csv"));
+# peer_sql TABLE_COLUMNS: the peer's script, its tables' columns given by TABLE_COLUMNS FILE.
+peer_sql() {
+  cat <<SQL
+CREATE TABLE people ($("$1" "$CSV/people.csv"));
+CREATE TABLE devices ($("$1" "$CSV/devices.csv"));
 \\copy people FROM '$CSV/people.csv' WITH (FORMAT csv, HEADER true)
 \\copy devices FROM '$CSV/devices.csv' WITH (FORMAT csv, HEADER true)
 SQL
-cat >"$OUT/peer-keyed.sql" <<SQL
-CREATE TABLE people ($(keyed "$CSV/people.csv"));
-CREATE TABLE devices ($(keyed "$CSV/devices.csv"));
-\\copy people FROM '$CSV/people.csv' WITH (FORMAT csv, HEADER true)
-\\copy devices FROM '$CSV/devices.csv' WITH (FORMAT csv, HEADER true)
-SQL
+}
+peer_sql columns >"$OUT/peer.sql"
+peer_sql keyed >"$OUT/peer-keyed.sql"
 
 run_phaseout() {
   local rep=$1 a b c

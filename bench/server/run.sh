@@ -20,14 +20,11 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BENCH_NAME=server
 source "$ROOT/bench/common.sh"
-PH_BUILD=${PH_BUILD:-$ROOT/build/release}
-PH_BENCH_OUT=${PH_BENCH_OUT:-$ROOT/build/bench}
+bench_paths
 DURATION=${DURATION:-10}
 THREADS=${THREADS:-2}
 HTTPLIB_THREADS=${HTTPLIB_THREADS:-64}
 IDLE=${IDLE:-1000}
-OUT=$PH_BENCH_OUT/server
-LOGS=$OUT/logs
 
 command -v wrk >/dev/null || die "wrk not found (Debian package 'wrk')"
 mkdir -p "$LOGS"

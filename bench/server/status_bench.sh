@@ -21,17 +21,10 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BENCH_NAME=server
 source "$ROOT/bench/common.sh"
-PH_BUILD=${PH_BUILD:-$ROOT/build/release}
-PH_BENCH_OUT=${PH_BENCH_OUT:-$ROOT/build/bench}
-PEOPLE=${PEOPLE:-500000}
-DEVICES=${DEVICES:-1000000}
-SEED=${SEED:-1}
+bench_paths
+organisation_size
 DURATION=${DURATION:-20}
 AS_OF=2023-03-20
-PHASEOUT=$PH_BUILD/src/cli/phaseout
-GENERATOR=$PH_BUILD/bench/bench_generate_inventory
-OUT=$PH_BENCH_OUT/server
-LOGS=$OUT/logs
 CSV=$OUT/csv
 DB=${PH_DB:-$OUT/phaseout.db}
 
@@ -39,7 +32,7 @@ for tool in wrk nginx curl; do
   command -v "$tool" >/dev/null || [[ -x /usr/sbin/$tool ]] || die "$tool not found"
 done
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-[[ -x $PHASEOUT ]] || die "$PHASEOUT not found; run 'make build' first (or set PH_BUILD)"
+require_built "$PHASEOUT"
 mkdir -p "$LOGS" "$CSV"
 
 if [[ -z ${PH_DB:-} ]]; then

@@ -10,36 +10,34 @@ namespace {
 constexpr char kHexDigits[] = "0123456789ABCDEF";
 constexpr std::size_t kMaxShownBytes = 60;
 
+// "file:where: column: what"; no column part when `column` is empty.
+std::string problemText(std::string_view file, std::string_view where, std::string_view column,
+                        std::string_view what) {
+  std::string text(file);
+  text += ':';
+  text += where;
+  text += ": ";
+  if (!column.empty()) {
+    text += column;
+    text += ": ";
+  }
+  text += what;
+  return text;
+}
+
 }  // namespace
 
 void ProblemList::add(std::size_t line, std::string_view column, std::string_view what) {
   ++total_;
   if (listed_.size() >= kMaxListedProblems) return;
-  std::string text(file_);
-  text += ':';
-  text += std::to_string(line);
-  text += ": ";
-  if (!column.empty()) {
-    text += column;
-    text += ": ";
-  }
-  text += what;
-  listed_.push_back(std::move(text));
+  listed_.push_back(problemText(file_, std::to_string(line), column, what));
 }
 
 void ProblemList::addAt(std::string_view pointer, std::string_view column, std::string_view what) {
   ++total_;
   if (listed_.size() >= kMaxListedProblems) return;
-  std::string text(file_);
-  text += ':';
-  text += pointer.empty() ? std::string_view("/") : pointer;
-  text += ": ";
-  if (!column.empty()) {
-    text += column;
-    text += ": ";
-  }
-  text += what;
-  listed_.push_back(std::move(text));
+  listed_.push_back(
+      problemText(file_, pointer.empty() ? std::string_view("/") : pointer, column, what));
 }
 
 Status ProblemList::toStatus() const {

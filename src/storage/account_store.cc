@@ -76,11 +76,25 @@ TokenRecord readToken(Statement& s) {
   return t;
 }
 
-// Runs a statement that selects at most one token.
-Result<std::optional<TokenRecord>> oneToken(Statement& s) {
+// Runs a statement that selects at most one row, read by `read`.
+template <class Read>
+auto oneRow(Statement& s, Read read) -> Result<std::optional<decltype(read(s))>> {
+  using Row = decltype(read(s));
   PH_ASSIGN_OR_RETURN(bool row, s.step());
-  if (!row) return std::optional<TokenRecord>();
-  return std::optional<TokenRecord>(readToken(s));
+  if (!row) return std::optional<Row>();
+  return std::optional<Row>(read(s));
+}
+
+// Runs a statement, reading every row it selects with `read`.
+template <class Read>
+auto allRows(Statement& s, Read read) -> Result<std::vector<decltype(read(s))>> {
+  std::vector<decltype(read(s))> out;
+  while (true) {
+    PH_ASSIGN_OR_RETURN(bool row, s.step());
+    if (!row) break;
+    out.push_back(read(s));
+  }
+  return out;
 }
 
 }  // namespace
@@ -88,21 +102,13 @@ Result<std::optional<TokenRecord>> oneToken(Statement& s) {
 Result<std::vector<std::string>> AccountStore::personIdsByEmail(const std::string& email) {
   PH_ASSIGN_OR_RETURN(auto s, prepare(repo_.connection(), Query::kPersonIdsByEmail));
   s->bind("email", email);
-  std::vector<std::string> out;
-  while (true) {
-    PH_ASSIGN_OR_RETURN(bool row, s->step());
-    if (!row) break;
-    out.emplace_back(s->text(0));
-  }
-  return out;
+  return allRows(*s, [](Statement& row) { return std::string(row.text(0)); });
 }
 
 Result<std::optional<Credential>> AccountStore::loadCredential(const std::string& person_id) {
   PH_ASSIGN_OR_RETURN(auto s, prepare(repo_.connection(), Query::kCredentialOf));
   s->bind("person_id", person_id);
-  PH_ASSIGN_OR_RETURN(bool row, s->step());
-  if (!row) return std::optional<Credential>();
-  return std::optional<Credential>(readCredential(*s));
+  return oneRow(*s, readCredential);
 }
 
 Status AccountStore::setPasswordHash(const std::string& person_id, const std::string& password_hash,
@@ -147,9 +153,7 @@ Status AccountStore::insertSession(const SessionRecord& session) {
 Result<std::optional<SessionRecord>> AccountStore::loadSession(const std::string& session_hash) {
   PH_ASSIGN_OR_RETURN(auto s, prepare(repo_.connection(), Query::kSessionOf));
   s->bind("session_hash", session_hash);
-  PH_ASSIGN_OR_RETURN(bool row, s->step());
-  if (!row) return std::optional<SessionRecord>();
-  return std::optional<SessionRecord>(readSession(*s));
+  return oneRow(*s, readSession);
 }
 
 Status AccountStore::touchSession(const std::string& session_hash, std::int64_t now_ms) {
@@ -185,7 +189,7 @@ Result<TokenRecord> AccountStore::insertToken(TokenRecord token, const ChangeCon
     PH_ASSIGN_OR_RETURN(auto s, prepare(conn, Query::kTokenByName));
     s->bind("person_id", token.person_id);
     s->bind("name", token.name);
-    PH_ASSIGN_OR_RETURN(auto existing, oneToken(*s));
+    PH_ASSIGN_OR_RETURN(auto existing, oneRow(*s, readToken));
     if (existing) {
       return alreadyExists("person " + token.person_id + " already has a token named '" +
                            token.name + "' (" + existing->token_id + ")")
@@ -226,25 +230,19 @@ Result<TokenRecord> AccountStore::insertToken(TokenRecord token, const ChangeCon
 Result<std::optional<TokenRecord>> AccountStore::loadToken(const std::string& token_id) {
   PH_ASSIGN_OR_RETURN(auto s, prepare(repo_.connection(), Query::kTokenOf));
   s->bind("token_id", token_id);
-  return oneToken(*s);
+  return oneRow(*s, readToken);
 }
 
 Result<std::optional<TokenRecord>> AccountStore::loadTokenBySecret(const std::string& secret_hash) {
   PH_ASSIGN_OR_RETURN(auto s, prepare(repo_.connection(), Query::kTokenBySecret));
   s->bind("secret_hash", secret_hash);
-  return oneToken(*s);
+  return oneRow(*s, readToken);
 }
 
 Result<std::vector<TokenRecord>> AccountStore::loadTokens(const std::string& person_id) {
   PH_ASSIGN_OR_RETURN(auto s, prepare(repo_.connection(), Query::kTokens));
   s->bind("person_id", person_id);
-  std::vector<TokenRecord> out;
-  while (true) {
-    PH_ASSIGN_OR_RETURN(bool row, s->step());
-    if (!row) break;
-    out.push_back(readToken(*s));
-  }
-  return out;
+  return allRows(*s, readToken);
 }
 
 Status AccountStore::revokeToken(const std::string& token_id, const ChangeContext& change) {

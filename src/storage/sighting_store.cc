@@ -196,6 +196,24 @@ Result<Sighting> fromColumns(std::int64_t seq, const Columns& c) {
   return s;
 }
 
+// Appends to `out` every version `query` (kPersonVersions, kDeviceVersions) selects, `read`
+// reading its record.
+template <class Record>
+Status loadVersions(Connection& conn, Query query, Result<Record> (*read)(Statement&),
+                    std::vector<campaign::Versioned<Record>>& out) {
+  PH_ASSIGN_OR_RETURN(auto s, prepare(conn, query));
+  while (true) {
+    PH_ASSIGN_OR_RETURN(bool row, s->step());
+    if (!row) break;
+    campaign::Versioned<Record> v;
+    v.valid_from = static_cast<std::int32_t>(s->integer(kVersionValidFrom));
+    v.seq = s->integer(kVersionSeq);
+    PH_ASSIGN_OR_RETURN(v.record, read(*s));
+    out.push_back(std::move(v));
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Result<RecordedBatch> SightingStore::recordSightings(const std::vector<Sighting>& sightings,
@@ -278,30 +296,8 @@ Result<std::vector<Sighting>> SightingStore::loadSightings(const SightingQuery& 
 Result<SightingStore::ReconcileInputs> SightingStore::loadReconcileInputs() {
   ReconcileInputs in;
   Connection& conn = repo_.connection();
-  {
-    PH_ASSIGN_OR_RETURN(auto s, prepare(conn, Query::kPersonVersions));
-    while (true) {
-      PH_ASSIGN_OR_RETURN(bool row, s->step());
-      if (!row) break;
-      campaign::Versioned<inventory::Person> v;
-      v.valid_from = static_cast<std::int32_t>(s->integer(kVersionValidFrom));
-      v.seq = s->integer(kVersionSeq);
-      PH_ASSIGN_OR_RETURN(v.record, readPerson(*s));
-      in.people.push_back(std::move(v));
-    }
-  }
-  {
-    PH_ASSIGN_OR_RETURN(auto s, prepare(conn, Query::kDeviceVersions));
-    while (true) {
-      PH_ASSIGN_OR_RETURN(bool row, s->step());
-      if (!row) break;
-      campaign::Versioned<inventory::Device> v;
-      v.valid_from = static_cast<std::int32_t>(s->integer(kVersionValidFrom));
-      v.seq = s->integer(kVersionSeq);
-      PH_ASSIGN_OR_RETURN(v.record, readDevice(*s));
-      in.devices.push_back(std::move(v));
-    }
-  }
+  PH_RETURN_IF_ERROR(loadVersions(conn, Query::kPersonVersions, readPerson, in.people));
+  PH_RETURN_IF_ERROR(loadVersions(conn, Query::kDeviceVersions, readDevice, in.devices));
   PH_ASSIGN_OR_RETURN(auto s, prepare(conn, Query::kAllDirectiveVersions));
   while (true) {
     PH_ASSIGN_OR_RETURN(bool row, s->step());

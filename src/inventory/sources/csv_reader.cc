@@ -151,4 +151,25 @@ CsvReader::Step CsvReader::next() {
   return Step::kRecord;
 }
 
+bool nextCsvRecord(CsvReader& reader, std::span<const std::string> header, RecordSink& sink) {
+  const std::size_t width = header.size();
+  CsvReader::Step step;
+  while ((step = reader.next()) != CsvReader::Step::kEnd) {
+    if (step == CsvReader::Step::kError) {
+      const std::size_t field = reader.errorField();
+      sink.problem(reader.line(), field < width ? std::string_view(header[field]) : "",
+                   reader.error());
+      continue;
+    }
+    if (reader.fields().size() != width) {
+      sink.problem(reader.line(), "",
+                   "expected " + std::to_string(width) + " fields as in the header; got " +
+                       std::to_string(reader.fields().size()));
+      continue;
+    }
+    return true;
+  }
+  return false;
+}
+
 }  // namespace phaseout::inventory

@@ -21,9 +21,12 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "inventory/sources/source.h"
 
 namespace phaseout::inventory {
 
@@ -77,5 +80,10 @@ class CsvReader {
   std::string error_;
   std::size_t error_field_ = 0;
 };
+
+// Reads `reader`'s next record of a file whose header line named `header`: a malformed record,
+// or one with another number of fields ("expected N fields as in the header; got M"), is
+// reported to `sink` at its line and skipped. False at the end of the input.
+bool nextCsvRecord(CsvReader& reader, std::span<const std::string> header, RecordSink& sink);
 
 }  // namespace phaseout::inventory

@@ -90,20 +90,8 @@ void readCsv(const SourceInput& input, RecordSink& sink) {
   }
   const std::size_t width = column_of_field.size();
 
-  while ((step = reader.next()) != CsvReader::Step::kEnd) {
-    if (step == CsvReader::Step::kError) {
-      const std::size_t field = reader.errorField();
-      sink.problem(reader.line(), field < width ? std::string_view(header_names[field]) : "",
-                   reader.error());
-      continue;
-    }
+  while (nextCsvRecord(reader, header_names, sink)) {
     const std::vector<std::string_view>& fields = reader.fields();
-    if (fields.size() != width) {
-      sink.problem(reader.line(), "",
-                   "expected " + std::to_string(width) + " fields as in the header; got " +
-                       std::to_string(fields.size()));
-      continue;
-    }
     record.provenance.line = reader.line();
     for (std::size_t i = 0; i < width; ++i) record.fields[column_of_field[i]].text = fields[i];
     if (!sink.record(record)) return;

@@ -13,7 +13,6 @@ namespace phaseout::inventory {
 namespace {
 
 constexpr std::string_view kName = "fleet";
-constexpr std::array<std::string_view, 0> kExtensions{};
 constexpr std::array<std::string_view, 1> kContainers{"hosts"};
 
 constexpr std::array<std::string_view, 1> kIdKeys{"id"};
@@ -55,12 +54,7 @@ constexpr std::array<VendorField, 9> kCsvFields{{
 
 constexpr VendorLayout kLayout{kName, kContainers, kJsonFields, kCsvFields};
 
-void readFleet(const SourceInput& input, RecordSink& sink) {
-  readVendorExport(kLayout, input, sink);
-}
-
-bool recogniseFleet(std::string_view head, SourceSchema schema) {
-  if (schema == SourceSchema::kPeople) return false;
+bool looksLikeFleet(std::string_view head) {
   constexpr std::array<std::string_view, 2> kKeys{"hardware_serial", "primary_mac"};
   return jsonHasKeys(head, kKeys) || csvHeaderHas(head, kKeys);
 }
@@ -68,15 +62,9 @@ bool recogniseFleet(std::string_view head, SourceSchema schema) {
 }  // namespace
 
 const Source& fleetSource() {
-  static const Source source{
-      kName,
+  static const Source source = deviceExportSource<kLayout, &looksLikeFleet>(
       "Fleet: hosts JSON of the REST API ({\"hosts\": [...]} pages) or its CSV hosts report",
-      kExtensions,
-      &readFleet,
-      SourceKind::kExternal,
-      SourceSchema::kDevices,
-      &recogniseFleet,
-      "https://fleetdm.com/docs/rest-api/rest-api#list-hosts"};
+      "https://fleetdm.com/docs/rest-api/rest-api#list-hosts");
   return source;
 }
 

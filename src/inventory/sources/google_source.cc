@@ -13,7 +13,6 @@ namespace phaseout::inventory {
 namespace {
 
 constexpr std::string_view kName = "google";
-constexpr std::array<std::string_view, 0> kExtensions{};
 constexpr std::array<std::string_view, 1> kContainers{"mobiledevices"};
 
 constexpr std::array<std::string_view, 1> kIdKeys{"resourceId"};
@@ -42,12 +41,7 @@ constexpr std::array<VendorField, 10> kJsonFields{{
 
 constexpr VendorLayout kLayout{kName, kContainers, kJsonFields, {}};
 
-void readGoogle(const SourceInput& input, RecordSink& sink) {
-  readVendorExport(kLayout, input, sink);
-}
-
-bool recogniseGoogle(std::string_view head, SourceSchema schema) {
-  if (schema == SourceSchema::kPeople) return false;
+bool looksLikeGoogle(std::string_view head) {
   constexpr std::array<std::string_view, 1> kPage{"mobiledevices"};
   constexpr std::array<std::string_view, 2> kDevice{"resourceId", "lastSync"};
   return jsonHasKeys(head, kPage) || jsonHasKeys(head, kDevice);
@@ -56,16 +50,10 @@ bool recogniseGoogle(std::string_view head, SourceSchema schema) {
 }  // namespace
 
 const Source& googleSource() {
-  static const Source source{
-      kName,
+  static const Source source = deviceExportSource<kLayout, &looksLikeGoogle>(
       "Google Workspace: Admin SDK Directory API mobiledevices JSON ({\"mobiledevices\": [...]} "
       "pages)",
-      kExtensions,
-      &readGoogle,
-      SourceKind::kExternal,
-      SourceSchema::kDevices,
-      &recogniseGoogle,
-      "https://developers.google.com/admin-sdk/directory/reference/rest/v1/mobiledevices"};
+      "https://developers.google.com/admin-sdk/directory/reference/rest/v1/mobiledevices");
   return source;
 }
 

@@ -17,7 +17,6 @@ using Names = std::array<std::string_view, 1>;
 using Names2 = std::array<std::string_view, 2>;
 
 constexpr std::string_view kName = "intune";
-constexpr std::array<std::string_view, 0> kExtensions{};
 constexpr std::array<std::string_view, 1> kContainers{"value"};
 
 // managedDeviceOwnerType / "Ownership": company | personal | unknown.
@@ -85,12 +84,7 @@ constexpr std::array<VendorField, 12> kCsvFields{{
 
 constexpr VendorLayout kLayout{kName, kContainers, kJsonFields, kCsvFields};
 
-void readIntune(const SourceInput& input, RecordSink& sink) {
-  readVendorExport(kLayout, input, sink);
-}
-
-bool recogniseIntune(std::string_view head, SourceSchema schema) {
-  if (schema == SourceSchema::kPeople) return false;
+bool looksLikeIntune(std::string_view head) {
   constexpr std::array<std::string_view, 2> kJsonKeys{"managedDeviceOwnerType", "deviceName"};
   constexpr std::array<std::string_view, 2> kCsvKeys{"Device ID", "Primary user UPN"};
   return jsonHasKeys(head, kJsonKeys) || csvHeaderHas(head, kCsvKeys);
@@ -99,16 +93,10 @@ bool recogniseIntune(std::string_view head, SourceSchema schema) {
 }  // namespace
 
 const Source& intuneSource() {
-  static const Source source{
-      kName,
+  static const Source source = deviceExportSource<kLayout, &looksLikeIntune>(
       "Microsoft Intune: Graph managedDevices JSON pages ({\"value\": [...]}) or the admin "
       "center's device CSV export",
-      kExtensions,
-      &readIntune,
-      SourceKind::kExternal,
-      SourceSchema::kDevices,
-      &recogniseIntune,
-      "https://learn.microsoft.com/graph/api/resources/intune-devices-manageddevice"};
+      "https://learn.microsoft.com/graph/api/resources/intune-devices-manageddevice");
   return source;
 }
 

@@ -14,7 +14,6 @@ namespace phaseout::inventory {
 namespace {
 
 constexpr std::string_view kName = "jamf";
-constexpr std::array<std::string_view, 0> kExtensions{};
 constexpr std::array<std::string_view, 1> kContainers{"results"};
 
 // Jamf manages Apple devices only: whatever the type, the vendor is Apple.
@@ -59,12 +58,7 @@ constexpr std::array<VendorField, 11> kJsonFields{{
 
 constexpr VendorLayout kLayout{kName, kContainers, kJsonFields, {}};
 
-void readJamf(const SourceInput& input, RecordSink& sink) {
-  readVendorExport(kLayout, input, sink);
-}
-
-bool recogniseJamf(std::string_view head, SourceSchema schema) {
-  if (schema == SourceSchema::kPeople) return false;
+bool looksLikeJamf(std::string_view head) {
   constexpr std::array<std::string_view, 3> kKeys{"udid", "serialNumber", "wifiMacAddress"};
   return jsonHasKeys(head, kKeys);
 }
@@ -72,16 +66,10 @@ bool recogniseJamf(std::string_view head, SourceSchema schema) {
 }  // namespace
 
 const Source& jamfSource() {
-  static const Source source{
-      kName,
+  static const Source source = deviceExportSource<kLayout, &looksLikeJamf>(
       "Jamf Pro: mobile device details JSON of the Jamf Pro API (one device, or "
       "{\"results\": [...]} pages)",
-      kExtensions,
-      &readJamf,
-      SourceKind::kExternal,
-      SourceSchema::kDevices,
-      &recogniseJamf,
-      "https://developer.jamf.com/jamf-pro/reference/get_v2-mobile-devices-id-detail"};
+      "https://developer.jamf.com/jamf-pro/reference/get_v2-mobile-devices-id-detail");
   return source;
 }
 

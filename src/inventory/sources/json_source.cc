@@ -132,12 +132,7 @@ void readJson(const SourceInput& input, RecordSink& sink) {
 
     record.provenance.line = line;
     record.provenance.pointer = jsonPointer(scanner.elementIndex(), pointer);
-    for (RawField& field : record.fields) {
-      field.present = false;
-      field.is_array = false;
-      field.text = {};
-      field.items.clear();
-    }
+    record.clearFields();
     ColumnMask keys = 0;
     bool ok = true;
     for (auto it = value.begin(); it != value.end(); ++it) {

@@ -184,12 +184,7 @@ class LdifReader {
     }
     if (id == nullptr) return true;  // not a person (an ou, a group)
     scratch_.clear();
-    for (RawField& field : record_.fields) {
-      field.present = false;
-      field.is_array = false;
-      field.text = {};
-      field.items.clear();
-    }
+    record_.clearFields();
     const auto put = [&](std::size_t column, std::string value) {
       record_.fields[column].present = true;
       record_.fields[column].text = scratch_.emplace_back(std::move(value));

@@ -116,12 +116,7 @@ void readScim(const SourceInput& input, RecordSink& sink) {
       continue;
     }
     scratch.clear();
-    for (RawField& field : record.fields) {
-      field.present = false;
-      field.is_array = false;
-      field.text = {};
-      field.items.clear();
-    }
+    record.clearFields();
     const auto put = [&](std::size_t column, std::string value) {
       record.fields[column].present = true;
       record.fields[column].text = scratch.emplace_back(std::move(value));

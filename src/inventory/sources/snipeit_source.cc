@@ -15,7 +15,6 @@ namespace phaseout::inventory {
 namespace {
 
 constexpr std::string_view kName = "snipeit";
-constexpr std::array<std::string_view, 0> kExtensions{};
 constexpr std::array<std::string_view, 1> kContainers{"rows"};
 
 bool contains(std::string_view text, std::string_view part) {
@@ -97,12 +96,7 @@ constexpr std::array<VendorField, 11> kCsvFields{{
 
 constexpr VendorLayout kLayout{kName, kContainers, kJsonFields, kCsvFields};
 
-void readSnipeit(const SourceInput& input, RecordSink& sink) {
-  readVendorExport(kLayout, input, sink);
-}
-
-bool recogniseSnipeit(std::string_view head, SourceSchema schema) {
-  if (schema == SourceSchema::kPeople) return false;
+bool looksLikeSnipeit(std::string_view head) {
   constexpr std::array<std::string_view, 2> kJsonKeys{"asset_tag", "status_label"};
   constexpr std::array<std::string_view, 1> kCsvKeys{"Asset Tag"};
   return jsonHasKeys(head, kJsonKeys) || csvHeaderHas(head, kCsvKeys);
@@ -111,16 +105,10 @@ bool recogniseSnipeit(std::string_view head, SourceSchema schema) {
 }  // namespace
 
 const Source& snipeitSource() {
-  static const Source source{
-      kName,
+  static const Source source = deviceExportSource<kLayout, &looksLikeSnipeit>(
       "Snipe-IT: hardware JSON of the API ({\"rows\": [...]} pages) or the asset list's CSV "
       "export; custom fields IMEI and MAC Address by name",
-      kExtensions,
-      &readSnipeit,
-      SourceKind::kExternal,
-      SourceSchema::kDevices,
-      &recogniseSnipeit,
-      "https://snipe-it.readme.io/reference/hardware-list"};
+      "https://snipe-it.readme.io/reference/hardware-list");
   return source;
 }
 

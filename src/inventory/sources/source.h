@@ -56,6 +56,16 @@ struct Provenance {
 struct RawRecord {
   Provenance provenance;
   std::vector<RawField> fields;  // one per column of the schema
+
+  // Makes every field absent and empty for the next record (keeps their storage).
+  void clearFields() {
+    for (RawField& field : fields) {
+      field.present = false;
+      field.is_array = false;
+      field.text = {};
+      field.items.clear();
+    }
+  }
 };
 
 // Where a source hands what it reads: the import path.

@@ -56,12 +56,7 @@ class RecordBuilder {
   }
 
   void start() {
-    for (RawField& field : record_.fields) {
-      field.present = false;
-      field.is_array = false;
-      field.text = {};
-      field.items.clear();
-    }
+    record_.clearFields();
     record_.provenance.record_id = {};
     record_.provenance.synced_at = {};
     scratch_.clear();
@@ -365,21 +360,8 @@ void readCsvExport(const VendorLayout& layout, const SourceInput& input, RecordS
   }
   RecordBuilder builder(layout, input.file);
   const std::string id_names = idNames(layout.csv_fields);
-  const std::size_t width = names.size();
-  while ((step = reader.next()) != CsvReader::Step::kEnd) {
-    if (step == CsvReader::Step::kError) {
-      const std::size_t field = reader.errorField();
-      sink.problem(reader.line(), field < width ? std::string_view(names[field]) : "",
-                   reader.error());
-      continue;
-    }
+  while (nextCsvRecord(reader, names, sink)) {
     const std::vector<std::string_view>& fields = reader.fields();
-    if (fields.size() != width) {
-      sink.problem(reader.line(), "",
-                   "expected " + std::to_string(width) + " fields as in the header; got " +
-                       std::to_string(fields.size()));
-      continue;
-    }
     builder.start();
     for (std::size_t f = 0; f < layout.csv_fields.size(); ++f) {
       for (std::size_t column : columns_of[f]) builder.put(layout.csv_fields[f], fields[column]);

@@ -51,6 +51,33 @@ struct VendorLayout {
 // Reads `input` as JSON when its first non-space character is '{' or '[', else as CSV.
 void readVendorExport(const VendorLayout& layout, const SourceInput& input, RecordSink& sink);
 
+// Source::read of a source that is one layout: `&readLayout<kLayout>`.
+template <const VendorLayout& kLayout>
+void readLayout(const SourceInput& input, RecordSink& sink) {
+  readVendorExport(kLayout, input, sink);
+}
+
+// Source::recognise of a device export: never for people; for devices, `kShape` (true when
+// `head` has the export's distinctive keys or columns).
+template <bool (*kShape)(std::string_view head)>
+bool recogniseDeviceExport(std::string_view head, SourceSchema schema) {
+  return schema != SourceSchema::kPeople && kShape(head);
+}
+
+// The Source of a device export that `kLayout` reads: named as kLayout.source, SourceKind::
+// kExternal, devices only, no file name endings (chosen by name or recognised by `kShape`).
+template <const VendorLayout& kLayout, bool (*kShape)(std::string_view head)>
+Source deviceExportSource(std::string_view description, std::string_view documentation) {
+  return Source{kLayout.source,
+                description,
+                {},
+                &readLayout<kLayout>,
+                SourceKind::kExternal,
+                SourceSchema::kDevices,
+                &recogniseDeviceExport<kShape>,
+                documentation};
+}
+
 // Shape checks for Source::recognise: the first line of `head` (CSV header) holds every name
 // in `names` as a column (case-insensitive); `head` holds every key in `keys` as a JSON key
 // ("\"key\"" followed by ':').
