@@ -42,6 +42,20 @@ service::Recording recordingOn(const ApiEnv& env, std::optional<Date> on) {
 // A body field that must parse; a parse failure becomes a 400 (see writeWith).
 #define PH_BODY(lhs, expr) PH_ASSIGN_OR_RETURN(lhs, expr)
 
+// The device description a replacement and a declaration both carry, read in this order.
+template <typename DeviceRequest>
+[[nodiscard]] Status readDeviceFields(const JsonBody& b, DeviceRequest& req) {
+  PH_BODY(req.model, b.text("model"));
+  PH_BODY(req.vendor, b.text("vendor"));
+  PH_BODY(req.platform, b.text("platform"));
+  PH_BODY(req.os_version, b.text("os_version"));
+  PH_BODY(req.kind, b.text("kind"));
+  PH_BODY(req.channel, b.text("channel"));
+  PH_BODY(req.serial, b.text("serial"));
+  PH_BODY(req.imei, b.text("imei"));
+  return Status::ok();
+}
+
 Response disposition(ApiEnv& env, RouteContext& ctx) {
   const std::string device(ctx.param("id"));
   return writeWith(
@@ -140,14 +154,7 @@ Response replacement(ApiEnv& env, RouteContext& ctx) {
                      req.person_id = person;
                      PH_BODY(req.directive_id, b.text("directive"));
                      PH_BODY(req.device_id, b.text("device_id"));
-                     PH_BODY(req.model, b.text("model"));
-                     PH_BODY(req.vendor, b.text("vendor"));
-                     PH_BODY(req.platform, b.text("platform"));
-                     PH_BODY(req.os_version, b.text("os_version"));
-                     PH_BODY(req.kind, b.text("kind"));
-                     PH_BODY(req.channel, b.text("channel"));
-                     PH_BODY(req.serial, b.text("serial"));
-                     PH_BODY(req.imei, b.text("imei"));
+                     PH_RETURN_IF_ERROR(readDeviceFields(b, req));
                      PH_BODY(const auto on, b.date("on"));
                      PH_ASSIGN_OR_RETURN(auto out, service::recordReplacement(
                                                        caller, ws, req, recordingOn(env, on)));
@@ -183,14 +190,7 @@ Response declaration(ApiEnv& env, RouteContext& ctx) {
                        service::Workspace& ws) -> Result<std::string> {
                      service::DeclarationRequest req;
                      PH_BODY(req.person_id, b.text("person"));
-                     PH_BODY(req.model, b.text("model"));
-                     PH_BODY(req.vendor, b.text("vendor"));
-                     PH_BODY(req.platform, b.text("platform"));
-                     PH_BODY(req.os_version, b.text("os_version"));
-                     PH_BODY(req.kind, b.text("kind"));
-                     PH_BODY(req.channel, b.text("channel"));
-                     PH_BODY(req.serial, b.text("serial"));
-                     PH_BODY(req.imei, b.text("imei"));
+                     PH_RETURN_IF_ERROR(readDeviceFields(b, req));
                      PH_BODY(req.note, b.text("note"));
                      PH_ASSIGN_OR_RETURN(
                          auto out, service::declareDevice(caller, ws, req, recordingOn(env, {})));

@@ -10,27 +10,19 @@ import json
 import os
 import pathlib
 import shutil
-import subprocess
 import sys
 import tempfile
 import unittest
 
+import cli_run
+from cli_run import run
+
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "postgres"))
 import pg_cluster  # noqa: E402  (the database a test runs on: SQLite, or PostgreSQL)
 
-PHASEOUT = None
 SOURCE = None
 FIXTURE = pathlib.Path(__file__).resolve().parent / "fixture"
 GOLDEN = pathlib.Path(__file__).resolve().parent / "golden"
-
-
-def run(db, *args, expect=0):
-    proc = subprocess.run([PHASEOUT, "--db", db, *args], capture_output=True, text=True)
-    if expect is not None and proc.returncode != expect:
-        raise AssertionError(
-            f"phaseout {' '.join(args)} exited {proc.returncode}, expected {expect}\n"
-            f"stdout: {proc.stdout}\nstderr: {proc.stderr}")
-    return proc
 
 
 class CliTest(unittest.TestCase):
@@ -274,6 +266,6 @@ class CliTest(unittest.TestCase):
 
 if __name__ == "__main__":
     pg_cluster.exit_if_unavailable()
-    PHASEOUT = os.path.abspath(sys.argv.pop(1))
+    cli_run.PHASEOUT = os.path.abspath(sys.argv.pop(1))
     SOURCE = pathlib.Path(sys.argv.pop(1)).resolve()
     unittest.main(verbosity=2)

@@ -10,12 +10,13 @@ Usage: importers_test.py PHASEOUT_BINARY SOURCE_DIR
 import json
 import pathlib
 import shutil
-import subprocess
 import sys
 import tempfile
 import unittest
 
-PHASEOUT = None
+import cli_run
+from cli_run import run
+
 SOURCE = None
 
 PEOPLE = """person_id,name,email,unit
@@ -54,15 +55,6 @@ FLEET = {"hosts": [
      "seen_time": "2024-02-20T00:00:00Z",
      "device_mapping": [{"email": "stranger@example.org", "source": "google_chrome_profiles"}]},
 ]}
-
-
-def run(db, *args, expect=0):
-    proc = subprocess.run([PHASEOUT, "--db", db, *args], capture_output=True, text=True)
-    if expect is not None and proc.returncode != expect:
-        raise AssertionError(
-            f"phaseout {' '.join(args)} exited {proc.returncode}, expected {expect}\n"
-            f"stdout: {proc.stdout}\nstderr: {proc.stderr}")
-    return proc
 
 
 class ImportersTest(unittest.TestCase):
@@ -212,6 +204,6 @@ userAccountControl: 514
 
 
 if __name__ == "__main__":
-    PHASEOUT = sys.argv[1]
+    cli_run.PHASEOUT = sys.argv[1]
     SOURCE = pathlib.Path(sys.argv[2])
     unittest.main(argv=[sys.argv[0]], verbosity=2)

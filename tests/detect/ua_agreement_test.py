@@ -18,15 +18,16 @@ must not make.
 Exit status: 0 pass, 1 failure, 77 skipped (no corpus).
 """
 import argparse
-import json
 import pathlib
-import subprocess
 import sys
+
+# uap-core's YAML reader and `phaseout ua` over many strings, shared with tests/ua.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "ua"))
+import uap_cases  # noqa: E402
 
 SKIP = 77
 TARGET = ("iOS", "Android", "HarmonyOS", "KaiOS", "Sailfish")
-FAMILY = {"ios": "iOS", "ipados": "iOS", "android": "Android", "harmonyos": "HarmonyOS",
-          "harmonyos-next": "HarmonyOS", "kaios": "KaiOS", "sailfish": "Sailfish"}
+FAMILY = uap_cases.FAMILY_OF
 MIN_AGREEMENT = 0.99
 
 # UA string -> why phaseout's family differs from uap-core's (target families).
@@ -41,28 +42,6 @@ JUSTIFIED_REVERSE = {
 }
 
 
-def parse_test_os(path):
-    """The few YAML shapes of test_os.yaml, read without a YAML library: a list of mappings
-    with single-quoted scalars ('' escapes a quote) or empty values."""
-    cases, current = [], None
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if line.startswith("- user_agent_string:"):
-            current = {}
-            cases.append(current)
-            line = line[2:]
-        if current is None or ":" not in line:
-            continue
-        key, _, value = line.partition(":")
-        value = value.strip()
-        if value.startswith("'") and value.endswith("'") and len(value) >= 2:
-            value = value[1:-1].replace("''", "'")
-        elif value.startswith('"') and value.endswith('"') and len(value) >= 2:
-            value = json.loads(value)
-        current[key.strip()] = value
-    return cases
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--phaseout", required=True)
@@ -75,16 +54,11 @@ def main():
     if not path.is_file():
         print(f"SKIP: {path} not found")
         return SKIP
-    cases = [c for c in parse_test_os(path) if "\n" not in c.get("user_agent_string", "")]
-    uas = [c["user_agent_string"] for c in cases]
-    run = subprocess.run([args.phaseout, "ua"], input="\n".join(uas) + "\n", capture_output=True,
-                         text=True)
-    if run.returncode != 0:
-        print(f"FAIL: phaseout ua exited {run.returncode}: {run.stderr}")
-        return 1
-    results = [json.loads(line) for line in run.stdout.splitlines()]
-    if len(results) != len(cases):
-        print(f"FAIL: {len(cases)} UAs in, {len(results)} lines out")
+    cases = uap_cases.parse(path)
+    try:
+        results = uap_cases.classify(args.phaseout, [c["user_agent_string"] for c in cases])
+    except RuntimeError as e:
+        print(f"FAIL: {e}")
         return 1
     failures = []
     total = agree = 0

@@ -109,14 +109,7 @@ class OidcLoginTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        print(__doc__)
-        sys.exit(2)
-    PHASEOUT = str(pathlib.Path(sys.argv.pop(1)).resolve())
-    if not support.has_command(PHASEOUT, "serve") or not support.has_command(
-            PHASEOUT, "account", "password"):
-        print("SKIPPED: this phaseout has no serve or account command")
-        sys.exit(support.SKIP)
+    PHASEOUT = support.binary_from_argv(__doc__)
     try:
         import jwt  # noqa: F401
         import cryptography  # noqa: F401

@@ -9,6 +9,7 @@ import pathlib
 import signal
 import socket
 import subprocess
+import sys
 import time
 
 SKIP = 77  # ctest SKIP_RETURN_CODE
@@ -33,6 +34,20 @@ def free_port():
 def has_command(binary, *words):
     proc = subprocess.run([binary, *words, "--help"], capture_output=True, text=True)
     return proc.returncode == 0
+
+
+def binary_from_argv(usage):
+    """The phaseout binary named by the first argument (taken off sys.argv, so unittest sees
+    the rest). Prints `usage` and exits 2 without one; exits SKIP when it has no serve or
+    account command."""
+    if len(sys.argv) < 2:
+        print(usage)
+        sys.exit(2)
+    binary = str(pathlib.Path(sys.argv.pop(1)).resolve())
+    if not has_command(binary, "serve") or not has_command(binary, "account", "password"):
+        print("SKIPPED: this phaseout has no serve or account command")
+        sys.exit(SKIP)
+    return binary
 
 
 class Org:
