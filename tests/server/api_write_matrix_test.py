@@ -186,11 +186,6 @@ class ApiWriteMatrixTest(unittest.TestCase):
                                    if e.get("kind", "").startswith(("handover", "device.declare"))})
 
 
-def main():
-    global PHASEOUT
-    PHASEOUT = sys.argv.pop(1)
-    unittest.main(verbosity=1)
-
-
 if __name__ == "__main__":
-    main()
+    PHASEOUT = support.binary_from_argv(__doc__)
+    unittest.main()
