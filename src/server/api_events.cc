@@ -8,6 +8,16 @@
 namespace phaseout::server {
 namespace {
 
+std::int64_t steadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+namespace {
+
 std::optional<std::int64_t> parseSeq(std::string_view text) {
   std::int64_t v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -51,11 +61,12 @@ std::int64_t EventHub::lastSeq() {
   return seq.isOk() ? *seq : 0;
 }
 
-void EventHub::subscribe(service::Caller caller, std::int64_t after_seq, ChunkSink sink) {
+void EventHub::subscribe(service::Caller caller, std::int64_t after_seq, ChunkSink sink,
+                         Recheck recheck) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
-    subscribers_.push_back({std::move(caller), after_seq, std::move(sink)});
+    subscribers_.push_back({std::move(caller), after_seq, std::move(sink), std::move(recheck)});
     poked_ = true;  // a subscriber resuming from an older seq gets the changes it missed now
   }
   wake_.notify_all();
@@ -111,6 +122,11 @@ void EventHub::pollOnce() {
   }
   std::lock_guard lock(mutex_);
   last_seq_ = *last;
+  const std::int64_t now = steadyMs();
+  if (!changes.empty() || now - last_recheck_ms_ >= kRecheckMs) {
+    last_recheck_ms_ = now;
+    recheckLocked();
+  }
   for (const auto& c : changes) {
     const std::string chunk = "id: " + std::to_string(c.seq) +
                               "\nevent: change\ndata: " + service::changeJson(c) + "\n\n";
@@ -123,7 +139,18 @@ void EventHub::pollOnce() {
   }
 }
 
-Response eventStream(EventHub& hub, const service::Caller& caller, const Request& request) {
+void EventHub::recheckLocked() {
+  std::erase_if(subscribers_, [](Subscriber& s) {
+    if (!s.recheck) return false;
+    auto now = s.recheck();
+    if (!now) return true;  // dropping the last copy of the sink ends the stream
+    s.caller = std::move(*now);
+    return false;
+  });
+}
+
+Response eventStream(EventHub& hub, const service::Caller& caller, const Request& request,
+                     EventHub::Recheck recheck) {
   std::optional<std::int64_t> after;
   if (auto id = request.headers.get("Last-Event-ID")) after = parseSeq(*id);
   if (auto q = request.queryParam("after")) {
@@ -135,10 +162,10 @@ Response eventStream(EventHub& hub, const service::Caller& caller, const Request
   r.status = 200;
   r.content_type = "text/event-stream";
   r.headers.set("X-Accel-Buffering", "no");
-  r.open_stream = [&hub, caller, start](ChunkSink sink) {
+  r.open_stream = [&hub, caller, start, recheck = std::move(recheck)](ChunkSink sink) {
     // The first bytes tell the client the stream is open and where it starts.
     if (!sink(": stream after " + std::to_string(start) + "\nretry: 2000\n\n")) return;
-    hub.subscribe(caller, start, std::move(sink));
+    hub.subscribe(caller, start, std::move(sink), recheck);
   };
   return r;
 }

@@ -9,7 +9,9 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,9 +33,15 @@ class EventHub {
 
   // The seq the stream of a new subscriber starts after (the last recorded change).
   std::int64_t lastSeq();
+  // The subscriber's credentials checked again: its Caller now, or nullopt once its session
+  // ended or expired, its token was revoked, or its person was locked or left.
+  using Recheck = std::function<std::optional<service::Caller>()>;
   // Sends `sink` every change after `after_seq` that `caller` may see, as
-  // "id: SEQ\nevent: change\ndata: {...}\n\n".
-  void subscribe(service::Caller caller, std::int64_t after_seq, ChunkSink sink);
+  // "id: SEQ\nevent: change\ndata: {...}\n\n". Before changes are delivered, and at least
+  // every `recheck_ms`, `recheck` (when set) is asked again: a stream whose credentials stopped
+  // working ends, and a changed scope applies at once.
+  void subscribe(service::Caller caller, std::int64_t after_seq, ChunkSink sink,
+                 Recheck recheck = {});
   // A change was recorded through this server: poll now rather than at the next tick.
   void poke();
   // Ends every stream and stops polling (idempotent).
@@ -46,7 +54,10 @@ class EventHub {
     service::Caller caller;
     std::int64_t after_seq = 0;
     ChunkSink sink;
+    Recheck recheck;
   };
+  // Drops the subscribers whose credentials stopped working; refreshes the others' Caller.
+  void recheckLocked();
   void run();
   void pollOnce();
 
@@ -58,12 +69,15 @@ class EventHub {
   bool poked_ = false;
   bool stopping_ = false;
   std::int64_t last_seq_ = -1;  // -1: not read yet
+  std::int64_t last_recheck_ms_ = 0;
+  static constexpr std::int64_t kRecheckMs = 5000;
   std::vector<Subscriber> subscribers_;
   std::thread thread_;
 };
 
 // The route's handler: 200 text/event-stream kept open, starting after the Last-Event-ID
 // header (or the query parameter `after`) when given, else after the last change.
-Response eventStream(EventHub& hub, const service::Caller& caller, const Request& request);
+Response eventStream(EventHub& hub, const service::Caller& caller, const Request& request,
+                     EventHub::Recheck recheck = {});
 
 }  // namespace phaseout::server

@@ -50,7 +50,13 @@ ApiApplication::ApiApplication(const ServerConfig& config)
   addWriteRoutes(router_, env_);
   router_.add("GET", "/api/v1/events", Access::kAuthenticated, [this](RouteContext& ctx) {
     if (Status s = checkQuery(ctx.request, {"after"}); !s.isOk()) return badRequest(s);
-    return eventStream(*events_, *ctx.caller, ctx.request);
+    // The stream outlives the request: its credentials are checked again while it is open.
+    Request credentials;
+    for (const char* name : {"Authorization", "Cookie"}) {
+      if (auto v = ctx.request.headers.get(name)) credentials.headers.add(name, std::string(*v));
+    }
+    return eventStream(*events_, *ctx.caller, ctx.request,
+                       [this, credentials] { return auth_.currentCaller(credentials); });
   });
   router_.add("GET", "/api/v1/openapi.json", Access::kPublic,
               [](RouteContext&) { return jsonResponse(200, std::string(openApiDocument())); });

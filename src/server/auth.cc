@@ -125,6 +125,23 @@ std::string Authenticator::sessionIdOf(const Request& request) {
   return "";
 }
 
+std::optional<service::Caller> Authenticator::currentCaller(const Request& request) {
+  auto ws = pool_.acquire();
+  if (!ws.isOk()) return std::nullopt;
+  const std::int64_t now = clock_();
+  const std::string bearer = bearerOf(request);
+  if (!bearer.empty()) {
+    auto who = service::authenticateToken(**ws, bearer, now, config_.roles);
+    if (!who.isOk()) return std::nullopt;
+    return std::move(who->caller);
+  }
+  const std::string session = sessionIdOf(request);
+  if (session.empty()) return std::nullopt;
+  auto ticket = service::resumeSession(**ws, session, now, config_.roles);
+  if (!ticket.isOk()) return std::nullopt;
+  return std::move(ticket->who.caller);
+}
+
 std::optional<Response> Authenticator::authenticate(const Route& route, RouteContext& ctx,
                                                     RequestLogFields& log) {
   if (route.access == Access::kPublic) return std::nullopt;

@@ -70,6 +70,9 @@ class Authenticator {
   // POST /api/v1/login (public), POST /api/v1/logout, GET /api/v1/me, and the single sign-on
   // routes GET /api/v1/oidc/start and /api/v1/oidc/callback (public; 404 unless configured).
   void addRoutes(Router& router);
+  // The Caller the request's credentials give now (a session or a bearer token checked again),
+  // or nullopt once they stopped working; for streams that outlive their request.
+  std::optional<service::Caller> currentCaller(const Request& request);
   // Single sign-on through this client (none: the OIDC routes answer 404).
   void setOidc(std::unique_ptr<OidcClient> oidc) { oidc_ = std::move(oidc); }
 

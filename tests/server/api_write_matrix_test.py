@@ -8,11 +8,13 @@ is one audit event whose actor is the person who asked.
 
 Usage: api_write_matrix_test.py PHASEOUT_BINARY
 """
+import http.client
 import json
 import pathlib
 import shutil
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
@@ -184,6 +186,23 @@ class ApiWriteMatrixTest(unittest.TestCase):
             self.assertIn(self.org.role_person[role], actors)
         self.assertNotIn("setup", {e.get("actor") for e in self.audit_actors()
                                    if e.get("kind", "").startswith(("handover", "device.declare"))})
+
+    def test_8_an_open_event_stream_ends_when_its_person_is_locked(self):
+        role = "holder"
+        client = self.clients[role]
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
+        conn.request("GET", "/api/v1/events", headers={"Cookie": client.cookie})
+        resp = conn.getresponse()
+        self.assertEqual(resp.status, 200)
+        self.assertTrue(resp.readline().startswith(b": stream after"))
+        support.run(PHASEOUT, self.org.db, "account", "lock", self.org.role_person[role])
+        started = time.time()
+        while resp.readline():  # heartbeats or changes until the server ends the stream
+            self.assertLess(time.time() - started, 20, "the stream outlived the lock")
+        self.assertLess(time.time() - started, 20)
+        conn.close()
+        status, _ = client.json("GET", "/api/v1/me")
+        self.assertEqual(status, 401)
 
 
 if __name__ == "__main__":
