@@ -55,8 +55,12 @@ ApiApplication::ApiApplication(const ServerConfig& config)
     for (const char* name : {"Authorization", "Cookie"}) {
       if (auto v = ctx.request.headers.get(name)) credentials.headers.add(name, std::string(*v));
     }
-    return eventStream(*events_, *ctx.caller, ctx.request,
-                       [this, credentials] { return auth_.currentCaller(credentials); });
+    // (A caller given in-process, as handleAs does, carries no credentials to check.)
+    EventHub::Recheck recheck;
+    if (!credentials.headers.all().empty()) {
+      recheck = [this, credentials] { return auth_.currentCaller(credentials); };
+    }
+    return eventStream(*events_, *ctx.caller, ctx.request, std::move(recheck));
   });
   router_.add("GET", "/api/v1/openapi.json", Access::kPublic,
               [](RouteContext&) { return jsonResponse(200, std::string(openApiDocument())); });
