@@ -9,9 +9,7 @@ Usage: api_matrix_test.py PHASEOUT_BINARY
 """
 import json
 import pathlib
-import shutil
 import sys
-import tempfile
 import unittest
 import urllib.parse
 from datetime import datetime, timedelta, timezone
@@ -38,37 +36,11 @@ ACKS = {
 # A waiver's term within the directive's limit (30 days).
 UNTIL = (datetime.now(timezone.utc).date() + timedelta(days=20)).isoformat()
 TARGETS = ["own device", "own unit", "other unit", "not found"]
-ROLES = ["security-officer", "unit-officer", "auditor", "holder"]
+ROLES = support.ROLES
 SQL = ["' OR '1'='1", "1; DROP TABLE devices; --", "\" OR \"\"=\"", "%' --", "D-1' UNION SELECT *"]
 
 
-class ApiMatrixTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = pathlib.Path(tempfile.mkdtemp(prefix="phaseout_api_"))
-        cls.org = support.Org(PHASEOUT, cls.tmp)
-        cls.server = support.Server(PHASEOUT, cls.org.db)
-        cls.clients = {}
-        for role in ROLES:
-            c = support.Client(cls.server.port)
-            status, _, body = c.login(cls.org.role_person[role])
-            assert status == 200, (role, status, body)
-            cls.clients[role] = c
-
-    @classmethod
-    def tearDownClass(cls):
-        rc = cls.server.stop()
-        try:
-            assert rc == 0, f"phaseout serve exited {rc} on SIGTERM"
-            out = support.run(PHASEOUT, cls.org.db, "audit", "verify").stdout
-            assert "intact" in out, out
-        finally:
-            shutil.rmtree(cls.tmp, ignore_errors=True)
-
-    def cell(self, role, endpoint, target, got, expected, body=None):
-        with self.subTest(role=role, endpoint=endpoint, target=target):
-            self.assertEqual(got, expected, f"{role} {endpoint} {target}: {body}")
-
+class ApiMatrixTest(support.RoleMatrixTest):
     def test_device_detail_matrix(self):
         for role in ROLES:
             for target in TARGETS:
@@ -243,5 +215,5 @@ class ApiMatrixTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    PHASEOUT = support.binary_from_argv(__doc__)
+    PHASEOUT = support.RoleMatrixTest.BINARY = support.binary_from_argv(__doc__)
     unittest.main()

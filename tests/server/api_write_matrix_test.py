@@ -11,9 +11,7 @@ Usage: api_write_matrix_test.py PHASEOUT_BINARY
 import http.client
 import json
 import pathlib
-import shutil
 import sys
-import tempfile
 import time
 import unittest
 
@@ -21,7 +19,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import server_support as support  # noqa: E402
 
 PHASEOUT = None
-ROLES = ["security-officer", "unit-officer", "auditor", "holder"]
+ROLES = support.ROLES
 TARGETS = ["own", "own unit", "other unit", "not found"]
 OFFICER_UNITS = {"security-officer": {"own", "own unit", "other unit"},
                  "unit-officer": {"own", "own unit"}, "auditor": set(), "holder": set()}
@@ -38,18 +36,10 @@ def expected_act(role, target):
     return 403 if target in SEES[role] else 404
 
 
-class ApiWriteMatrixTest(unittest.TestCase):
+class ApiWriteMatrixTest(support.RoleMatrixTest):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = pathlib.Path(tempfile.mkdtemp(prefix="phaseout_api_w_"))
-        cls.org = support.Org(PHASEOUT, cls.tmp)
-        cls.server = support.Server(PHASEOUT, cls.org.db)
-        cls.clients = {}
-        for role in ROLES:
-            c = support.Client(cls.server.port)
-            status, _, body = c.login(cls.org.role_person[role])
-            assert status == 200, (role, status, body)
-            cls.clients[role] = c
+        super().setUpClass()
         cls.cells = cls.private_cells()
 
     @classmethod
@@ -86,20 +76,6 @@ class ApiWriteMatrixTest(unittest.TestCase):
                            "other unit": (by_person[other][0], other),
                            "not found": ("D-999999999", "P-999999999")}
         return cells
-
-    @classmethod
-    def tearDownClass(cls):
-        rc = cls.server.stop()
-        try:
-            assert rc == 0, f"phaseout serve exited {rc} on SIGTERM"
-            out = support.run(PHASEOUT, cls.org.db, "audit", "verify").stdout
-            assert "intact" in out, out
-        finally:
-            shutil.rmtree(cls.tmp, ignore_errors=True)
-
-    def cell(self, role, endpoint, target, got, expected, body=None):
-        with self.subTest(role=role, endpoint=endpoint, target=target):
-            self.assertEqual(got, expected, f"{role} {endpoint} {target}: {body}")
 
     def audit_actors(self):
         status, _, payload = self.clients["security-officer"].request("GET",
@@ -206,5 +182,5 @@ class ApiWriteMatrixTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    PHASEOUT = support.binary_from_argv(__doc__)
+    PHASEOUT = support.RoleMatrixTest.BINARY = support.binary_from_argv(__doc__)
     unittest.main()

@@ -2,6 +2,9 @@
 `phaseout serve` on a loopback port the test picks, and a small HTTP client that keeps a
 session cookie."""
 import csv
+import shutil
+import tempfile
+import unittest
 import http.client
 import json
 import os
@@ -209,3 +212,39 @@ class Client:
             self.cookie = headers["set-cookie"].split(";")[0]
             self.csrf = json.loads(payload)["csrf_token"]
         return status, headers, payload
+
+
+ROLES = ["security-officer", "unit-officer", "auditor", "holder"]
+
+
+class RoleMatrixTest(unittest.TestCase):
+    """A sample organisation, a running server and one signed-in client per role (BINARY is
+    set by the test's main); on tear-down the server must stop with 0 on SIGTERM and
+    `phaseout audit verify` must pass. `cell` asserts one cell of a role matrix."""
+    BINARY = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = pathlib.Path(tempfile.mkdtemp(prefix="phaseout_api_"))
+        cls.org = Org(cls.BINARY, cls.tmp)
+        cls.server = Server(cls.BINARY, cls.org.db)
+        cls.clients = {}
+        for role in ROLES:
+            c = Client(cls.server.port)
+            status, _, body = c.login(cls.org.role_person[role])
+            assert status == 200, (role, status, body)
+            cls.clients[role] = c
+
+    @classmethod
+    def tearDownClass(cls):
+        rc = cls.server.stop()
+        try:
+            assert rc == 0, f"phaseout serve exited {rc} on SIGTERM"
+            out = run(cls.BINARY, cls.org.db, "audit", "verify").stdout
+            assert "intact" in out, out
+        finally:
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def cell(self, role, endpoint, target, got, expected, body=None):
+        with self.subTest(role=role, endpoint=endpoint, target=target):
+            self.assertEqual(got, expected, f"{role} {endpoint} {target}: {body}")
