@@ -143,9 +143,12 @@ void EventHub::recheckLocked() {
   std::erase_if(subscribers_, [](Subscriber& s) {
     if (!s.recheck) return false;
     auto now = s.recheck();
-    if (!now) return true;  // dropping the last copy of the sink ends the stream
-    s.caller = std::move(*now);
-    return false;
+    if (now.isOk()) {
+      s.caller = std::move(now).value();
+      return false;
+    }
+    // Dropping the last copy of the sink ends the stream.
+    return now.status().code() == StatusCode::kUnauthenticated;
   });
 }
 

@@ -33,9 +33,10 @@ class EventHub {
 
   // The seq the stream of a new subscriber starts after (the last recorded change).
   std::int64_t lastSeq();
-  // The subscriber's credentials checked again: its Caller now, or nullopt once its session
-  // ended or expired, its token was revoked, or its person was locked or left.
-  using Recheck = std::function<std::optional<service::Caller>()>;
+  // The subscriber's credentials checked again: its Caller now, Unauthenticated once its
+  // session ended or expired, its token was revoked or its person was locked or left; another
+  // error (the database busy) keeps the stream as it is until the next check.
+  using Recheck = std::function<Result<service::Caller>()>;
   // Sends `sink` every change after `after_seq` that `caller` may see, as
   // "id: SEQ\nevent: change\ndata: {...}\n\n". Before changes are delivered, and at least
   // every `recheck_ms`, `recheck` (when set) is asked again: a stream whose credentials stopped

@@ -125,39 +125,41 @@ std::string Authenticator::sessionIdOf(const Request& request) {
   return "";
 }
 
-std::optional<service::Caller> Authenticator::currentCaller(const Request& request) {
-  auto ws = pool_.acquire();
-  if (!ws.isOk()) return std::nullopt;
+Result<Authenticator::Credentials> Authenticator::checkCredentials(const Request& request) {
+  PH_ASSIGN_OR_RETURN(auto ws, pool_.acquire());
   const std::int64_t now = clock_();
+  Credentials out;
   const std::string bearer = bearerOf(request);
   if (!bearer.empty()) {
-    auto who = service::authenticateToken(**ws, bearer, now, config_.roles);
-    if (!who.isOk()) return std::nullopt;
-    return std::move(who->caller);
+    PH_ASSIGN_OR_RETURN(out.who, service::authenticateToken(*ws, bearer, now, config_.roles));
+    return out;
   }
-  const std::string session = sessionIdOf(request);
-  if (session.empty()) return std::nullopt;
-  auto ticket = service::resumeSession(**ws, session, now, config_.roles);
-  if (!ticket.isOk()) return std::nullopt;
-  return std::move(ticket->who.caller);
+  out.session_id = sessionIdOf(request);
+  if (out.session_id.empty()) return unauthenticated("no session or token");
+  PH_ASSIGN_OR_RETURN(auto ticket, service::resumeSession(*ws, out.session_id, now, config_.roles));
+  out.who = std::move(ticket.who);
+  out.csrf_token = std::move(ticket.csrf_token);
+  return out;
+}
+
+Result<service::Caller> Authenticator::currentCaller(const Request& request) {
+  PH_ASSIGN_OR_RETURN(auto credentials, checkCredentials(request));
+  return std::move(credentials.who.caller);
 }
 
 std::optional<Response> Authenticator::authenticate(const Route& route, RouteContext& ctx,
                                                     RequestLogFields& log) {
   if (route.access == Access::kPublic) return std::nullopt;
   const Request& request = ctx.request;
-  auto ws = pool_.acquire();
-  if (!ws.isOk()) return errorResponse(ws.status());
-  const std::int64_t now = clock_();
-  const std::string bearer = bearerOf(request);
-  if (!bearer.empty()) {
-    auto who = service::authenticateToken(**ws, bearer, now, config_.roles);
-    if (!who.isOk()) {
-      if (who.status().code() == StatusCode::kUnauthenticated) return refused401();
-      return errorResponse(who.status());
-    }
-    log.person = who->caller.actor;
-    const auto scope = who->token_scope.value_or(service::TokenScope::kRead);
+  auto credentials = checkCredentials(request);
+  if (!credentials.isOk()) {
+    if (credentials.status().code() == StatusCode::kUnauthenticated) return refused401();
+    return errorResponse(credentials.status());
+  }
+  Credentials& c = *credentials;
+  log.person = c.who.caller.actor;
+  if (c.who.token_scope) {
+    const auto scope = *c.who.token_scope;
     if (route.access == Access::kSensor && scope != service::TokenScope::kSensor) {
       return errorResponse(permissionDenied("this route takes a sensor token"));
     }
@@ -167,30 +169,22 @@ std::optional<Response> Authenticator::authenticate(const Route& route, RouteCon
     if (scope == service::TokenScope::kRead && isUnsafeMethod(request.method)) {
       return errorResponse(permissionDenied("this token may only read"));
     }
-    ctx.caller = std::move(who->caller);
+    ctx.caller = std::move(c.who.caller);
     return std::nullopt;
   }
-  const std::string session = sessionIdOf(request);
-  if (session.empty()) return refused401();
-  auto ticket = service::resumeSession(**ws, session, now, config_.roles);
-  if (!ticket.isOk()) {
-    if (ticket.status().code() == StatusCode::kUnauthenticated) return refused401();
-    return errorResponse(ticket.status());
-  }
-  log.person = ticket->who.caller.actor;
   if (route.access == Access::kSensor) {
     return errorResponse(permissionDenied("this route takes a sensor token"));
   }
   if (isUnsafeMethod(request.method)) {
     auto sent = request.headers.get("X-CSRF-Token");
-    if (!sent || ticket->csrf_token.empty() || !equalConstantTime(*sent, ticket->csrf_token)) {
+    if (!sent || c.csrf_token.empty() || !equalConstantTime(*sent, c.csrf_token)) {
       return errorResponse(
           Status(StatusCode::kPermissionDenied, "missing or wrong X-CSRF-Token header")
               .withField("X-CSRF-Token"));
     }
   }
-  ctx.session_id = session;
-  ctx.caller = std::move(ticket->who.caller);
+  ctx.session_id = std::move(c.session_id);
+  ctx.caller = std::move(c.who.caller);
   return std::nullopt;
 }
 

@@ -70,9 +70,10 @@ class Authenticator {
   // POST /api/v1/login (public), POST /api/v1/logout, GET /api/v1/me, and the single sign-on
   // routes GET /api/v1/oidc/start and /api/v1/oidc/callback (public; 404 unless configured).
   void addRoutes(Router& router);
-  // The Caller the request's credentials give now (a session or a bearer token checked again),
-  // or nullopt once they stopped working; for streams that outlive their request.
-  std::optional<service::Caller> currentCaller(const Request& request);
+  // The Caller the request's credentials give now (a session or a bearer token checked again):
+  // Unauthenticated once they stopped working, another error when they cannot be checked now;
+  // for streams that outlive their request.
+  Result<service::Caller> currentCaller(const Request& request);
   // Single sign-on through this client (none: the OIDC routes answer 404).
   void setOidc(std::unique_ptr<OidcClient> oidc) { oidc_ = std::move(oidc); }
 
@@ -103,6 +104,14 @@ class Authenticator {
   };
   std::mutex pending_mutex_;
   std::map<std::string, PendingSignIn, std::less<>> pending_;
+  // A request's credentials checked: a bearer token, else the session cookie (with its id and
+  // CSRF token). Unauthenticated when there are none or they do not work.
+  struct Credentials {
+    service::Authenticated who;
+    std::string session_id;  // empty for a token
+    std::string csrf_token;
+  };
+  Result<Credentials> checkCredentials(const Request& request);
   // What /me tells about the caller, kept per request.
   struct Who {
     std::vector<std::string> roles;
