@@ -85,23 +85,15 @@ std::string sightingEvidenceLine(double weight, std::string_view signal, std::st
   return out;
 }
 
-// Whether a User-Agent is a smartphone's, for usage bans. The UA rules name the kind when the
-// string does (iPhone, iPad); Android-derived browsers say only "Android", so the "Mobile"
-// token decides, as Chrome on Android sets it on phones and leaves it out on tablets. App
-// UAs without it (Dalvik, OkHttp) stay of unknown kind: no accusation on a guess.
+// Whether a User-Agent is a smartphone's, for usage bans: the kind the UA rules read (the
+// model, else the browser's "Mobile" token), else the platform's default. App UAs that name
+// neither (Dalvik, OkHttp) stay of unknown kind: no accusation on a guess.
 void classifyServiceUse(ServiceUse& use, const detect::SignatureSet& signatures) {
   if (use.user_agent.empty()) return;
   const auto m = signatures.classifyUserAgent(use.user_agent);
   if (!m.rule) return;
   use.ua_platform = m.platform;
   use.ua_kind = m.kind != platform::Kind::kUnknown ? m.kind : signatures.defaultKind(m.platform);
-  const bool android_derived = m.platform == platform::Platform::kAndroid ||
-                               m.platform == platform::Platform::kHarmonyos ||
-                               m.platform == platform::Platform::kHarmonyosNext;
-  if (use.ua_kind == platform::Kind::kUnknown && android_derived &&
-      icontains(use.user_agent, "mobile")) {
-    use.ua_kind = platform::Kind::kPhone;
-  }
 }
 
 void addSightingSource(std::vector<std::string>& sources, const std::string& name) {
