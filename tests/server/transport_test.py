@@ -12,7 +12,6 @@ import sys
 import tempfile
 import time
 
-SKIP = 77
 BODY_LIMIT = 4096
 HEADER_LIMIT = 4096
 READ_TIMEOUT_MS = 2000
