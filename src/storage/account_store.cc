@@ -12,16 +12,8 @@ namespace {
 // current state (no digest), so the payload records an empty row set.
 Status appendAccountEvent(Repository& repo, std::string kind, std::string subject,
                           const nlohmann::ordered_json& detail, const ChangeContext& change) {
-  audit::Event e;
-  e.effective_day = change.effective.days();
-  e.recorded_ms = change.recorded_ms;
-  e.actor = change.actor;
-  e.kind = std::move(kind);
-  e.subject = std::move(subject);
-  e.payload = rowsPayload(detail, audit::RowSetDigest());
-  PH_ASSIGN_OR_RETURN(std::int64_t seq, repo.appendEvent(std::move(e)));
-  (void)seq;
-  return Status::ok();
+  return repo.appendEvent(changeEvent(change, std::move(kind), std::move(subject), detail))
+      .status();
 }
 
 std::optional<std::int64_t> optionalInteger(Statement& s, int column) {

@@ -23,14 +23,7 @@ Result<std::int64_t> appendWithRow(Repository& repo, const ChangeContext& change
                                    const std::string& row) {
   audit::RowSetDigest digest;
   digest.add(row);
-  audit::Event e;
-  e.effective_day = change.effective.days();
-  e.recorded_ms = change.recorded_ms;
-  e.actor = change.actor;
-  e.kind = std::move(kind);
-  e.subject = std::move(subject);
-  e.payload = rowsPayload(detail, digest);
-  return repo.appendEvent(std::move(e));
+  return repo.appendEvent(changeEvent(change, std::move(kind), std::move(subject), detail, digest));
 }
 
 Result<std::size_t> countRows(Connection& conn, Query count_query) {

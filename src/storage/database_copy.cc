@@ -221,14 +221,8 @@ Result<CopyOutcome> copyDatabase(Connection& from, Connection& to, const ChangeC
   detail["from"] = std::string(from_engine);
   detail["events"] = outcome.events;
   detail["tables"] = std::move(counts);
-  audit::Event event;
-  event.effective_day = change.effective.days();
-  event.recorded_ms = change.recorded_ms;
-  event.actor = change.actor;
-  event.kind = "database.copy";
-  event.subject = change.source;
-  event.payload = rowsPayload(detail, audit::RowSetDigest());
-  PH_RETURN_IF_ERROR(target.appendEvent(std::move(event)).status());
+  PH_RETURN_IF_ERROR(
+      target.appendEvent(changeEvent(change, "database.copy", change.source, detail)).status());
   PH_RETURN_IF_ERROR(write->commit());
   PH_RETURN_IF_ERROR(read->commit());
   return outcome;

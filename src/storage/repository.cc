@@ -123,19 +123,26 @@ Result<UpsertCounts> upsertVersions(Repository& repo,
   detail["added"] = counts.added;
   detail["updated"] = counts.updated;
   detail["unchanged"] = counts.unchanged;
-  audit::Event event;
-  event.effective_day = change.effective.days();
-  event.recorded_ms = change.recorded_ms;
-  event.actor = change.actor;
-  event.kind = std::string(kind);
-  event.subject = change.source;
-  event.payload = rowsPayload(detail, digest);
-  PH_ASSIGN_OR_RETURN(std::int64_t written, repo.appendEvent(std::move(event)));
+  PH_ASSIGN_OR_RETURN(
+      std::int64_t written,
+      repo.appendEvent(changeEvent(change, std::string(kind), change.source, detail, digest)));
   if (written != seq) return internalError("event sequence moved during an upsert");
   return counts;
 }
 
 }  // namespace
+
+audit::Event changeEvent(const ChangeContext& change, std::string kind, std::string subject,
+                         const nlohmann::ordered_json& detail, const audit::RowSetDigest& digest) {
+  audit::Event e;
+  e.effective_day = change.effective.days();
+  e.recorded_ms = change.recorded_ms;
+  e.actor = change.actor;
+  e.kind = std::move(kind);
+  e.subject = std::move(subject);
+  e.payload = rowsPayload(detail, digest);
+  return e;
+}
 
 Result<std::int64_t> lastEventSeq(Connection& conn) {
   PH_ASSIGN_OR_RETURN(auto s, prepare(conn, Query::kLastEventSeq));
@@ -302,13 +309,8 @@ Result<AddDirectiveOutcome> Repository::addDirective(const std::string& directiv
   detail["valid_from"] = valid_from.toString();
   detail["title"] = title;
   detail["source"] = change.source;
-  audit::Event event;
+  audit::Event event = changeEvent(change, "directive.add", directive_id, detail, digest);
   event.effective_day = valid_from.days();
-  event.recorded_ms = change.recorded_ms;
-  event.actor = change.actor;
-  event.kind = "directive.add";
-  event.subject = directive_id;
-  event.payload = rowsPayload(detail, digest);
   PH_ASSIGN_OR_RETURN(std::int64_t seq, appendEvent(std::move(event)));
 
   PH_ASSIGN_OR_RETURN(auto ins, prepare(connection_, Query::kInsertDirective));
@@ -391,18 +393,15 @@ Result<std::int64_t> Repository::recordDeviceVersion(const Device& device,
   const std::int64_t valid_from = change.effective.days();
   audit::RowSetDigest digest;
   digest.add(deviceRow(device, valid_from));
-  audit::Event event;
-  event.effective_day = change.effective.days();
-  event.recorded_ms = change.recorded_ms;
-  event.actor = change.actor;
-  event.kind = std::string(kind);
-  event.subject = std::string(subject);
+  nlohmann::ordered_json detail;
   try {
-    event.payload = rowsPayload(nlohmann::ordered_json::parse(detail_json), digest);
+    detail = nlohmann::ordered_json::parse(detail_json);
   } catch (const nlohmann::json::exception& e) {
     return internalError(std::string("event detail is not JSON: ") + e.what());
   }
-  PH_ASSIGN_OR_RETURN(std::int64_t seq, appendEvent(std::move(event)));
+  PH_ASSIGN_OR_RETURN(
+      std::int64_t seq,
+      appendEvent(changeEvent(change, std::string(kind), std::string(subject), detail, digest)));
   PH_ASSIGN_OR_RETURN(auto ins, prepare(connection_, Query::kInsertDevice));
   bindDevice(*ins, device);
   ins->bind("valid_from", valid_from);

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
@@ -40,6 +41,12 @@ struct ChangeContext {
   std::string actor;
   std::string source;  // a file name or a command, kept in the event
 };
+
+// The audit event of a change: its day, time and actor from `change`, and the payload
+// {"detail": ..., "rows": n, "rows_digest": hex} over the rows the change wrote.
+audit::Event changeEvent(const ChangeContext& change, std::string kind, std::string subject,
+                         const nlohmann::ordered_json& detail,
+                         const audit::RowSetDigest& digest = audit::RowSetDigest());
 
 struct UpsertCounts {
   std::size_t added = 0;

@@ -240,14 +240,10 @@ Result<RecordedBatch> SightingStore::recordSightings(const std::vector<Sighting>
                                 {"sources", sources},
                                 {"seen_from", first.toString()},
                                 {"seen_to", last.toString()}};
-  audit::Event e;
-  e.effective_day = change.effective.days();
-  e.recorded_ms = change.recorded_ms;
-  e.actor = change.actor;
-  e.kind = "sightings.record";
-  e.subject = subject.empty() ? change.source : subject;
-  e.payload = rowsPayload(detail, digest);
-  PH_ASSIGN_OR_RETURN(std::int64_t seq, repo_.appendEvent(std::move(e)));
+  PH_ASSIGN_OR_RETURN(
+      std::int64_t seq,
+      repo_.appendEvent(changeEvent(change, "sightings.record",
+                                    subject.empty() ? change.source : subject, detail, digest)));
   PH_ASSIGN_OR_RETURN(auto ins, prepareBulkInsert(repo_.connection(), Query::kInsertSighting));
   for (const Columns& c : rows) {
     ins->bind("seq", seq);

@@ -144,14 +144,9 @@ Result<std::int64_t> SourceStore::recordMerge(const inventory::MergePlan& plan,
     PH_RETURN_IF_ERROR(insert_record->execute());
     insert_record->reset();
   }
-  audit::Event event;
-  event.effective_day = change.effective.days();
-  event.recorded_ms = change.recorded_ms;
-  event.actor = change.actor;
-  event.kind = std::string(kind);
-  event.subject = change.source;
-  event.payload = rowsPayload(detail, digest);
-  PH_ASSIGN_OR_RETURN(const std::int64_t written, repo_.appendEvent(std::move(event)));
+  PH_ASSIGN_OR_RETURN(
+      const std::int64_t written,
+      repo_.appendEvent(changeEvent(change, std::string(kind), change.source, detail, digest)));
   if (written != seq) return internalError("event sequence moved during an import");
   return seq;
 }
