@@ -25,8 +25,9 @@ Result<std::unique_ptr<Application>> Application::create(const ServerConfig& con
   PH_RETURN_IF_ERROR(ws->checkReady());
   for (const WebhookConfig& hook : config.webhooks) {
     PH_RETURN_IF_ERROR(checkWebhookUrl(hook.url));
-    if (hook.secret.empty()) return invalidArgument("webhook " + webhookUrlForLog(hook.url) +
-                                                    ": no secret to sign its deliveries with");
+    if (hook.secret.empty())
+      return invalidArgument("webhook " + webhookUrlForLog(hook.url) +
+                             ": no secret to sign its deliveries with");
   }
   std::unique_ptr<OidcClient> oidc;
   if (!config.oidc_issuer.empty()) {

@@ -28,9 +28,9 @@ struct WebhookConfig {
 };
 
 struct ServerConfig {
-  std::string db_url;                    // --db / $PHASEOUT_DB, as the CLI
+  std::string db_url;                     // --db / $PHASEOUT_DB, as the CLI
   std::string listen = "127.0.0.1:8080";  // host:port; loopback unless said otherwise
-  std::string tls_cert;                  // PEM files; both or neither
+  std::string tls_cert;                   // PEM files; both or neither
   std::string tls_key;
   std::size_t body_limit = 10u << 20;    // bytes; larger bodies are 413
   std::size_t header_limit = 16u << 10;  // bytes of request line + headers; larger is 431
@@ -51,7 +51,8 @@ struct ServerConfig {
 // unit_officer, auditor}, oidc_issuer, oidc_client_id, public_url, webhooks: [{url, secret_file
 // | secret_env, directives, timeout_ms, max_attempts, backoff_initial_ms, backoff_max_ms}],
 // webhook_poll_ms; docs/webhooks.md); values given on the command line win. A relative
-// secret_file is read from the config file's folder. InvalidArgument naming "file:line: key: what" for anything unknown or malformed.
+// secret_file is read from the config file's folder. InvalidArgument naming "file:line: key: what"
+// for anything unknown or malformed.
 Result<ServerConfig> loadServerConfig(const std::string& path, ServerConfig defaults);
 
 class Application {

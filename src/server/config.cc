@@ -204,7 +204,7 @@ class ConfigReader {
       if (!it->first.IsScalar()) return error(it->first, at, "expected a key");
       const std::string name = it->first.Scalar();
       const std::string key = at + "." + name;
-      const YAML::Node& value = it->second;
+      const YAML::Node value = it->second;
       if (!seen.insert(name).second) return error(it->first, key, "given twice");
       if (name == "url") {
         auto v = text(value, key);

@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -53,8 +54,7 @@ PostOutcome post(const WebhookConfig& hook, const service::WebhookDelivery& deli
   if (kInit != CURLE_OK) return {false, "libcurl could not be initialised"};
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
   if (!curl) return {false, "libcurl could not make a handle"};
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr,
-                                                                      curl_slist_free_all);
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, curl_slist_free_all);
   auto add = [&headers](const std::string& header) {
     headers.reset(curl_slist_append(headers.release(), header.c_str()));
   };
@@ -234,8 +234,9 @@ void WebhookDispatcher::detectLoop() {
     last_error.clear();
     if (scan->baseline) {
       nlohmann::ordered_json j{{"time", formatUtcTimestamp(now_ms_())},
-                               {"webhooks", "verdicts stored as the baseline; changes from now "
-                                            "on are announced"}};
+                               {"webhooks",
+                                "verdicts stored as the baseline; changes from now "
+                                "on are announced"}};
       log(j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
     }
     if (scan->deliveries > 0) {
@@ -276,16 +277,14 @@ void WebhookDispatcher::deliverLoop() {
         if (stopping_ && !sent.delivered) return;
         const service::WebhookAttempt attempt{&delivery, claimer_, now_ms_(), sent.delivered,
                                               sent.error};
-        auto outcome =
-            service::recordWebhookAttempt(reader, *ws, attempt, policy, jitter(random));
+        auto outcome = service::recordWebhookAttempt(reader, *ws, attempt, policy, jitter(random));
         if (!outcome.isOk() || *outcome == service::AttemptOutcome::kDelivered) continue;
         nlohmann::ordered_json j{
             {"time", formatUtcTimestamp(now_ms_())},
             {"webhook", webhookUrlForLog(hook.url)},
             {"delivery", delivery.delivery_id},
             {"attempt", delivery.attempts + 1},
-            {"outcome",
-             *outcome == service::AttemptOutcome::kGivenUp ? "given up" : "will retry"},
+            {"outcome", *outcome == service::AttemptOutcome::kGivenUp ? "given up" : "will retry"},
             {"error", sent.error}};
         log(j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
       }

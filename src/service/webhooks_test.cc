@@ -69,7 +69,7 @@ class WebhookWatcherTest : public testing::WorkspaceTest {
     WorkspaceTest::SetUp();
     if (HasFatalFailure()) return;
     DemoOptions options;
-    options.people = 80;
+    options.people = 120;
     options.out_dir = dir_.string();
     auto demo = runDemo(Caller::localOperator("tester"), *ws_, options, recordingAt("2023-03-20"));
     ASSERT_TRUE(demo.isOk()) << demo.status().toString();
@@ -102,7 +102,8 @@ class WebhookWatcherTest : public testing::WorkspaceTest {
 };
 
 TEST_F(WebhookWatcherTest, ABaselineThenEachChangeOncePerWebhook) {
-  VerdictWatcher watcher({{"http://a.example/hook", {}}, {"http://b.example/hook", {"other"}}});
+  VerdictWatcher watcher(std::vector<WebhookTarget>{{"http://a.example/hook", {}},
+                                                    {"http://b.example/hook", {"other"}}});
   auto first = watcher.scan(reader_, *ws_, nullptr, at("2023-03-20"));
   ASSERT_TRUE(first.isOk()) << first.status().toString();
   EXPECT_TRUE(first->baseline);
@@ -139,7 +140,7 @@ TEST_F(WebhookWatcherTest, ABaselineThenEachChangeOncePerWebhook) {
 
   // A second process on the same database (a fresh watcher) finds the work done, and then
   // continues from the stored snapshot.
-  VerdictWatcher other({{"http://a.example/hook", {}}});
+  VerdictWatcher other(std::vector<WebhookTarget>{{"http://a.example/hook", {}}});
   auto elsewhere = other.scan(reader_, *ws_, nullptr, at("2023-03-20"));
   ASSERT_TRUE(elsewhere.isOk());
   EXPECT_TRUE(elsewhere->elsewhere);
@@ -156,20 +157,22 @@ TEST_F(WebhookWatcherTest, ABaselineThenEachChangeOncePerWebhook) {
 }
 
 TEST_F(WebhookWatcherTest, ANewDayIsComparedWithoutAnyEvent) {
-  VerdictWatcher watcher({{"http://a.example/hook", {}}});
+  VerdictWatcher watcher(std::vector<WebhookTarget>{{"http://a.example/hook", {}}});
   ASSERT_TRUE(watcher.scan(reader_, *ws_, nullptr, at("2023-03-20")).isOk());
   // Far past the directive's deadline: pending devices became overdue.
   auto later = watcher.scan(reader_, *ws_, nullptr, at("2024-06-01"));
   ASSERT_TRUE(later.isOk()) << later.status().toString();
   ASSERT_FALSE(later->changes.empty());
   for (const auto& c : later->changes) {
-    if (c.old_status == "pending") EXPECT_EQ(c.new_status, "overdue") << c.device_id;
+    if (c.old_status == "pending") {
+      EXPECT_EQ(c.new_status, "overdue") << c.device_id;
+    }
     EXPECT_EQ(c.day, day("2024-06-01"));
   }
 }
 
 TEST_F(WebhookWatcherTest, ClaimsKeepADevicesOrderAndHonourLeases) {
-  VerdictWatcher watcher({{"http://a.example/hook", {}}});
+  VerdictWatcher watcher(std::vector<WebhookTarget>{{"http://a.example/hook", {}}});
   ASSERT_TRUE(watcher.scan(reader_, *ws_, nullptr, at("2023-03-20")).isOk());
   dispose(device_, "2023-03-20");
   ASSERT_TRUE(watcher.scan(reader_, *ws_, nullptr, at("2023-03-20")).isOk());
@@ -218,7 +221,7 @@ TEST_F(WebhookWatcherTest, ANarrowReaderIsRefused) {
   Caller narrow;
   narrow.actor = "x";
   narrow.scope.unit_subtrees = {"gov"};
-  VerdictWatcher watcher({});
+  VerdictWatcher watcher(std::vector<WebhookTarget>{});
   auto r = watcher.scan(narrow, *ws_, nullptr, at("2023-03-20"));
   ASSERT_FALSE(r.isOk());
   EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);

@@ -97,7 +97,8 @@ class WebhookTest(unittest.TestCase):
         with open(self.tmp / "people.csv", newline="", encoding="utf-8") as f:
             people = list(csv.DictReader(f))
         self.officer = next(p["person_id"] for p in people
-                            if "security-officer" in p["role"].split(";"))
+                            if "security-officer" in p["role"].split(";")
+                            and p.get("status", "active") == "active")
         self.secret = secrets.token_hex(24)
         (self.tmp / "hook.secret").write_text(self.secret + "\n")
         self.server = None
