@@ -95,7 +95,8 @@ void registerServeCommand(CLI::App& app, CommandContext& ctx) {
   serve->add_option("--config", f->config,
                     "Server config (YAML: listen, tls_cert, tls_key, body_limit, header_limit, "
                     "read_timeout_ms, idle_timeout_ms, threads, roles, oidc_issuer, "
-                    "oidc_client_id, public_url); flags win over it");
+                    "oidc_client_id, public_url, webhooks, webhook_poll_ms; see "
+                    "docs/webhooks.md); flags win over it");
   serve
       ->add_option("--body-limit", f->body_limit,
                    "Largest request body in bytes; larger ones are refused with 413 "

@@ -11,6 +11,7 @@
 #include "server/app.h"
 #include "server/auth.h"
 #include "server/router.h"
+#include "server/webhooks.h"
 #include "service/evaluation_cache.h"
 
 namespace phaseout::server {
@@ -44,6 +45,7 @@ class ApiApplication final : public Application {
   Authenticator auth_;
   ApiEnv env_;
   Router router_;
+  std::unique_ptr<WebhookDispatcher> webhooks_;  // when webhooks are configured
 };
 
 // Every response: Content-Security-Policy "default-src 'self'; frame-ancestors 'none'",

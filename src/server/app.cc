@@ -23,6 +23,12 @@ void addSecurityHeaders(std::string_view path, Response& response) {
 Result<std::unique_ptr<Application>> Application::create(const ServerConfig& config) {
   PH_ASSIGN_OR_RETURN(auto ws, service::Workspace::open(config.db_url));
   PH_RETURN_IF_ERROR(ws->checkReady());
+  for (const WebhookConfig& hook : config.webhooks) {
+    PH_RETURN_IF_ERROR(checkWebhookUrl(hook.url));
+    if (hook.secret.empty())
+      return invalidArgument("webhook " + webhookUrlForLog(hook.url) +
+                             ": no secret to sign its deliveries with");
+  }
   std::unique_ptr<OidcClient> oidc;
   if (!config.oidc_issuer.empty()) {
     // The provider sends the browser back to this server's own callback.
@@ -65,11 +71,21 @@ ApiApplication::ApiApplication(const ServerConfig& config)
   router_.add("GET", "/api/v1/openapi.json", Access::kPublic,
               [](RouteContext&) { return jsonResponse(200, std::string(openApiDocument())); });
   registerWebRoutes(router_);
+  if (!config_.webhooks.empty()) {
+    webhooks_ = std::make_unique<WebhookDispatcher>(config_.webhooks, config_.db_url, &cache_,
+                                                    config_.webhook_poll_ms, nowMs);
+  }
 }
 
-ApiApplication::~ApiApplication() { events_->shutdown(); }
+ApiApplication::~ApiApplication() {
+  if (webhooks_) webhooks_->shutdown();
+  events_->shutdown();
+}
 
-void ApiApplication::shutdown() { events_->shutdown(); }
+void ApiApplication::shutdown() {
+  if (webhooks_) webhooks_->shutdown();
+  events_->shutdown();
+}
 
 Response ApiApplication::handle(const Request& request, RequestLogFields& log) {
   return dispatch(request, log, nullptr);

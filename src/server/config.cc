@@ -3,6 +3,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -10,6 +12,7 @@
 
 #include "server/app.h"
 #include "server/transport.h"
+#include "server/webhooks.h"
 
 namespace phaseout::server {
 namespace {
@@ -19,6 +22,8 @@ constexpr std::size_t kMinHeaderLimit = 1024;
 constexpr std::size_t kMaxHeaderLimit = std::size_t{1} << 20;  // 1 MiB
 constexpr std::int64_t kMaxTimeoutMs = 24LL * 3600 * 1000;
 constexpr int kMaxThreads = 256;
+constexpr std::size_t kMinSecretBytes = 16;
+constexpr std::int64_t kMaxAttempts = 1000;
 
 class ConfigReader {
  public:
@@ -149,10 +154,121 @@ class ConfigReader {
       }
       return Status::ok();
     }
+    if (key == "webhooks") return readWebhooks(value, config);
+    if (key == "webhook_poll_ms") {
+      auto v = number(value, key, 10, kMaxTimeoutMs, "milliseconds");
+      if (!v) return v.status();
+      config.webhook_poll_ms = *v;
+      return Status::ok();
+    }
     return error(key_node, key,
                  "unknown key; expected listen, tls_cert, tls_key, body_limit, header_limit, "
                  "read_timeout_ms, idle_timeout_ms, threads, roles, oidc_issuer, "
-                 "oidc_client_id or public_url");
+                 "oidc_client_id, public_url, webhooks or webhook_poll_ms");
+  }
+
+  // A secret from its file or environment variable: surrounding whitespace (a final newline)
+  // is not part of it. The secret itself never appears in a message.
+  Result<std::string> secret(const YAML::Node& value, const std::string& key, bool from_file) {
+    auto name = text(value, key);
+    if (!name) return name.status();
+    if (name->empty()) return error(value, key, "must not be empty");
+    std::string bytes;
+    if (from_file) {
+      std::filesystem::path file(*name);
+      if (file.is_relative()) file = std::filesystem::path(path_).parent_path() / file;
+      std::ifstream in(file, std::ios::binary);
+      if (!in) return error(value, key, "cannot read " + file.string());
+      std::stringstream buffer;
+      buffer << in.rdbuf();
+      bytes = buffer.str();
+    } else {
+      const char* env = std::getenv(name->c_str());
+      if (env == nullptr) return error(value, key, "the environment variable is not set");
+      bytes = env;
+    }
+    const auto first = bytes.find_first_not_of(" \t\r\n");
+    const auto last = bytes.find_last_not_of(" \t\r\n");
+    bytes = first == std::string::npos ? "" : bytes.substr(first, last - first + 1);
+    if (bytes.size() < kMinSecretBytes) {
+      return error(value, key,
+                   "the secret must be at least " + std::to_string(kMinSecretBytes) + " bytes");
+    }
+    return bytes;
+  }
+
+  Status readWebhook(const YAML::Node& item, const std::string& at, WebhookConfig& hook) {
+    if (!item.IsMap()) return error(item, at, "expected a mapping with url and secret_file");
+    std::set<std::string> seen;
+    for (auto it = item.begin(); it != item.end(); ++it) {
+      if (!it->first.IsScalar()) return error(it->first, at, "expected a key");
+      const std::string name = it->first.Scalar();
+      const std::string key = at + "." + name;
+      const YAML::Node value = it->second;
+      if (!seen.insert(name).second) return error(it->first, key, "given twice");
+      if (name == "url") {
+        auto v = text(value, key);
+        if (!v) return v.status();
+        if (Status s = checkWebhookUrl(*v); !s.isOk()) return error(value, key, s.message());
+        hook.url = *v;
+      } else if (name == "secret_file" || name == "secret_env") {
+        if (seen.count("secret_file") + seen.count("secret_env") > 1) {
+          return error(it->first, key, "give secret_file or secret_env, not both");
+        }
+        auto v = secret(value, key, name == "secret_file");
+        if (!v) return v.status();
+        hook.secret = std::move(*v);
+      } else if (name == "directives") {
+        if (!value.IsSequence()) return error(value, key, "expected a list of directive ids");
+        for (const auto& d : value) {
+          auto v = text(d, key);
+          if (!v) return v.status();
+          if (v->empty()) return error(d, key, "a directive id must not be empty");
+          hook.directives.push_back(std::move(*v));
+        }
+      } else if (name == "timeout_ms") {
+        auto v = number(value, key, 1, kMaxTimeoutMs, "milliseconds");
+        if (!v) return v.status();
+        hook.timeout_ms = *v;
+      } else if (name == "max_attempts") {
+        auto v = number(value, key, 1, kMaxAttempts, "attempts");
+        if (!v) return v.status();
+        hook.max_attempts = *v;
+      } else if (name == "backoff_initial_ms" || name == "backoff_max_ms") {
+        auto v = number(value, key, 1, kMaxTimeoutMs, "milliseconds");
+        if (!v) return v.status();
+        (name == "backoff_initial_ms" ? hook.backoff_initial_ms : hook.backoff_max_ms) = *v;
+      } else if (name == "secret") {
+        return error(it->first, key,
+                     "a secret is not written in the config; give secret_file or secret_env");
+      } else {
+        return error(it->first, key,
+                     "unknown key; expected url, secret_file, secret_env, directives, "
+                     "timeout_ms, max_attempts, backoff_initial_ms or backoff_max_ms");
+      }
+    }
+    if (hook.url.empty()) return error(item, at, "url is required");
+    if (hook.secret.empty()) return error(item, at, "secret_file or secret_env is required");
+    if (hook.backoff_max_ms < hook.backoff_initial_ms) {
+      return error(item, at + ".backoff_max_ms", "must not be less than backoff_initial_ms");
+    }
+    return Status::ok();
+  }
+
+  Status readWebhooks(const YAML::Node& value, ServerConfig& config) {
+    if (!value.IsSequence()) return error(value, "webhooks", "expected a list of webhooks");
+    std::set<std::string> urls;
+    std::size_t index = 0;
+    for (const auto& item : value) {
+      const std::string at = "webhooks[" + std::to_string(index++) + "]";
+      WebhookConfig hook;
+      PH_RETURN_IF_ERROR(readWebhook(item, at, hook));
+      if (!urls.insert(hook.url).second) {
+        return error(item, at + ".url", "the same URL is given twice");
+      }
+      config.webhooks.push_back(std::move(hook));
+    }
+    return Status::ok();
   }
 
   std::string path_;

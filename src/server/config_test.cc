@@ -88,7 +88,8 @@ TEST_F(ConfigTest, RefusesWithFileLineAndKey) {
   EXPECT_EQ(unknown, path_ +
                          ":2: lisen: unknown key; expected listen, tls_cert, tls_key, body_limit, "
                          "header_limit, read_timeout_ms, idle_timeout_ms, threads, roles, "
-                         "oidc_issuer, oidc_client_id or public_url");
+                         "oidc_issuer, oidc_client_id, public_url, webhooks or "
+                         "webhook_poll_ms");
   const std::string units = error("body_limit: 10MiB\n");
   EXPECT_EQ(units, path_ +
                        ":1: body_limit: expected a whole number of bytes from 1 to 1073741824, "

@@ -279,6 +279,45 @@ const Portable& portable() {
     put(Query::kSourceRecordsOfDevice, "source_records_of_device",
         source_records + "WHERE device_id = :device_id " + record_order);
     put(Query::kSourceRecordRows, "source_record_rows", source_records);
+    put(Query::kWebhookCursor, "webhook_cursor",
+        selectFrom("webhook_cursor", kWebhookCursorColumns) + "WHERE name = :name");
+    put(Query::kUpsertWebhookCursor, "upsert_webhook_cursor",
+        insertInto("webhook_cursor", kWebhookCursorColumns) +
+            " ON CONFLICT (name) DO UPDATE SET event_seq = excluded.event_seq, day = "
+            "excluded.day, updated_ms = excluded.updated_ms");
+    put(Query::kWebhookVerdicts, "webhook_verdicts",
+        selectFrom("webhook_verdicts", kWebhookVerdictColumns) +
+            "ORDER BY directive_id, device_id");
+    put(Query::kUpsertWebhookVerdict, "upsert_webhook_verdict",
+        insertInto("webhook_verdicts", kWebhookVerdictColumns) +
+            " ON CONFLICT (directive_id, device_id) DO UPDATE SET status = excluded.status");
+    put(Query::kDeleteWebhookVerdict, "delete_webhook_verdict",
+        "DELETE FROM webhook_verdicts WHERE directive_id = :directive_id AND device_id = "
+        ":device_id");
+    put(Query::kMaxWebhookOrdinal, "max_webhook_ordinal",
+        "SELECT max(ordinal) FROM webhook_deliveries");
+    put(Query::kInsertWebhookDelivery, "insert_webhook_delivery",
+        insertInto("webhook_deliveries", kWebhookDeliveryColumns));
+    const std::string deliveries = selectFrom("webhook_deliveries", kWebhookDeliveryColumns);
+    put(Query::kOpenWebhookDeliveries, "open_webhook_deliveries",
+        deliveries +
+            "WHERE endpoint = :endpoint AND delivered_ms IS NULL AND failed_ms IS NULL ORDER BY "
+            "ordinal LIMIT :limit");
+    put(Query::kClaimWebhookDelivery, "claim_webhook_delivery",
+        "UPDATE webhook_deliveries SET claimed_by = :claimed_by, claim_until_ms = "
+        ":claim_until_ms WHERE delivery_id = :delivery_id AND delivered_ms IS NULL AND failed_ms "
+        "IS NULL");
+    put(Query::kWebhookDelivered, "webhook_delivered",
+        "UPDATE webhook_deliveries SET delivered_ms = :delivered_ms, attempts = attempts + 1, "
+        "claimed_by = NULL, claim_until_ms = NULL, last_error = '' WHERE delivery_id = "
+        ":delivery_id AND claimed_by = :claimed_by");
+    put(Query::kWebhookAttemptFailed, "webhook_attempt_failed",
+        "UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_ms = "
+        ":next_attempt_ms, failed_ms = :failed_ms, last_error = :last_error, claimed_by = NULL, "
+        "claim_until_ms = NULL WHERE delivery_id = :delivery_id AND claimed_by = :claimed_by");
+    put(Query::kWebhookDeliveries, "webhook_deliveries",
+        deliveries +
+            "WHERE :endpoint = '' OR endpoint = :endpoint ORDER BY ordinal DESC LIMIT :limit");
     return p;
   }();
   return kPortable;

@@ -57,6 +57,14 @@ inline constexpr std::array<std::string_view, 9> kTokenColumns = {
 inline constexpr std::array<std::string_view, 12> kSourceRecordColumns = {
     "source",      "record_id", "seq",      "device_id",  "file",         "location",
     "exported_ms", "synced_ms", "presence", "holder_ref", "holder_match", "fields"};
+inline constexpr std::array<std::string_view, 4> kWebhookCursorColumns = {"name", "event_seq",
+                                                                          "day", "updated_ms"};
+inline constexpr std::array<std::string_view, 3> kWebhookVerdictColumns = {"directive_id",
+                                                                           "device_id", "status"};
+inline constexpr std::array<std::string_view, 13> kWebhookDeliveryColumns = {
+    "delivery_id",  "ordinal",   "endpoint",        "device_id",  "payload",
+    "created_ms",   "attempts",  "next_attempt_ms", "claimed_by", "claim_until_ms",
+    "delivered_ms", "failed_ms", "last_error"};
 // What a directive record is read as: its version row and the event that wrote it.
 inline constexpr std::array<std::string_view, 7> kDirectiveRecordColumns = {
     "d.directive_id", "d.version",     "d.valid_from", "d.title",
@@ -185,6 +193,19 @@ enum class Query {
   kSourceRecords,          // every row, ordered by (source, record_id, seq)
   kSourceRecordsOfDevice,  // the rows of :device_id, ordered the same way
   kSourceRecordRows,       // every row, unordered (audit digests)
+  // webhooks (webhook_store.h)
+  kWebhookCursor,
+  kUpsertWebhookCursor,
+  kWebhookVerdicts,  // every row, ordered by (directive_id, device_id)
+  kUpsertWebhookVerdict,
+  kDeleteWebhookVerdict,
+  kMaxWebhookOrdinal,
+  kInsertWebhookDelivery,
+  kOpenWebhookDeliveries,  // of :endpoint, neither delivered nor failed, by ordinal, :limit
+  kClaimWebhookDelivery,
+  kWebhookDelivered,      // only while :claimed_by holds the claim
+  kWebhookAttemptFailed,  // the same
+  kWebhookDeliveries,     // of :endpoint unless it is '', newest first, :limit
 
   kCount  // not a statement
 };

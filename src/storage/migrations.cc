@@ -181,6 +181,39 @@ CREATE TABLE source_records (
 ){without_rowid};
 CREATE INDEX source_records_by_device ON source_records (device_id);
 )sql"},
+      // Webhooks (server/webhooks.h): the verdicts last announced, how far the event log was
+      // read for them, and the outbox of deliveries, written together in one transaction so
+      // that a crash neither loses nor invents a change. Server state, not history: no event.
+      {7, "webhook verdict snapshot and delivery outbox", R"sql(
+CREATE TABLE webhook_cursor (
+  name TEXT PRIMARY KEY,
+  event_seq BIGINT NOT NULL,
+  day BIGINT NOT NULL,
+  updated_ms BIGINT NOT NULL
+);
+CREATE TABLE webhook_verdicts (
+  directive_id TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  PRIMARY KEY (directive_id, device_id)
+){without_rowid};
+CREATE TABLE webhook_deliveries (
+  delivery_id TEXT PRIMARY KEY,
+  ordinal BIGINT NOT NULL UNIQUE,
+  endpoint TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created_ms BIGINT NOT NULL,
+  attempts BIGINT NOT NULL,
+  next_attempt_ms BIGINT NOT NULL,
+  claimed_by TEXT,
+  claim_until_ms BIGINT,
+  delivered_ms BIGINT,
+  failed_ms BIGINT,
+  last_error TEXT NOT NULL
+);
+CREATE INDEX webhook_deliveries_open ON webhook_deliveries (endpoint, delivered_ms, failed_ms, ordinal);
+)sql"},
   };
   return kMigrations;
 }
