@@ -279,6 +279,11 @@ const Portable& portable() {
     put(Query::kSourceRecordsOfDevice, "source_records_of_device",
         source_records + "WHERE device_id = :device_id " + record_order);
     put(Query::kSourceRecordRows, "source_record_rows", source_records);
+    put(Query::kIngestedMessage, "ingested_message",
+        selectFrom("ingested_messages", kIngestedMessageColumns) +
+            "WHERE message_id = :message_id");
+    put(Query::kInsertIngestedMessage, "insert_ingested_message",
+        insertInto("ingested_messages", kIngestedMessageColumns));
     return p;
   }();
   return kPortable;

@@ -57,6 +57,8 @@ inline constexpr std::array<std::string_view, 9> kTokenColumns = {
 inline constexpr std::array<std::string_view, 12> kSourceRecordColumns = {
     "source",      "record_id", "seq",      "device_id",  "file",         "location",
     "exported_ms", "synced_ms", "presence", "holder_ref", "holder_match", "fields"};
+inline constexpr std::array<std::string_view, 4> kIngestedMessageColumns = {
+    "message_id", "seq", "site", "received_ms"};
 // What a directive record is read as: its version row and the event that wrote it.
 inline constexpr std::array<std::string_view, 7> kDirectiveRecordColumns = {
     "d.directive_id", "d.version",     "d.valid_from", "d.title",
@@ -185,6 +187,9 @@ enum class Query {
   kSourceRecords,          // every row, ordered by (source, record_id, seq)
   kSourceRecordsOfDevice,  // the rows of :device_id, ordered the same way
   kSourceRecordRows,       // every row, unordered (audit digests)
+  // messages ingested from the bus (ingest_store.h)
+  kIngestedMessage,  // the row of :message_id
+  kInsertIngestedMessage,
 
   kCount  // not a statement
 };

@@ -181,6 +181,17 @@ CREATE TABLE source_records (
 ){without_rowid};
 CREATE INDEX source_records_by_device ON source_records (device_id);
 )sql"},
+      // A batch of sightings that came over the bus (phaseout ingest) is stored once: its
+      // message id is kept with the audit event that stored it, in the same transaction, and a
+      // re-delivery finds it here.
+      {9, "sightings ingested from the bus, by message id", R"sql(
+CREATE TABLE ingested_messages (
+  message_id TEXT PRIMARY KEY,
+  seq BIGINT NOT NULL,
+  site TEXT NOT NULL,
+  received_ms BIGINT NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }
