@@ -177,8 +177,9 @@ Status DiskQueue::load() {
   next_seq_ = acked_ + 1;
   for (const auto& entry : fs::directory_iterator(dir_, ec)) {
     const std::string name = entry.path().filename().string();
-    if (name.size() != kSeqDigits + kSegmentSuffix.size() || !name.ends_with(kSegmentSuffix)) {
-      continue;
+    if (name.size() != kSeqDigits + kSegmentSuffix.size() || !name.ends_with(kSegmentSuffix) ||
+        name.find_first_not_of("0123456789") != kSeqDigits) {
+      continue;  // not a segment (an editor's backup, say)
     }
     Segment s;
     s.first_seq = std::stoull(name.substr(0, kSeqDigits));

@@ -246,7 +246,9 @@ Result<std::vector<Delivery>> Consumer::fetch(int batch, std::int64_t timeout_ms
   const natsStatus s = natsSubscription_Fetch(&list, sub_, batch, timeout_ms, &err);
   std::vector<Delivery> out;
   if (s == NATS_TIMEOUT) return out;
-  if (s != NATS_OK) return fromNats(s, "fetch", err);
+  // Whatever a fetch fails with (the connection lost, the pull request dropped by a restarted
+  // server) is the bus's state, not the caller's mistake: try again later.
+  if (s != NATS_OK) return unavailable(fromNats(s, "fetch", err).message());
   out.reserve(static_cast<std::size_t>(list.Count));
   for (int i = 0; i < list.Count; ++i) {
     out.emplace_back(list.Msgs[i]);

@@ -32,8 +32,8 @@ Runs until SIGINT/SIGTERM, or --once (until the stream has nothing more), or --i
 Exit codes:
   0  success
   1  usage error (bad flag, bad URL)
-  2  the bus could not be reached at the start, or the database failed (nothing acknowledged
-     that was not stored))";
+  2  the database failed (nothing acknowledged that was not stored), or with --once the bus
+     could not be reached (otherwise ingest waits for it))";
 
 struct IngestOptions {
   std::string from;

@@ -22,6 +22,7 @@ namespace {
 
 constexpr std::int64_t kFetchWaitMs = 1000;
 constexpr std::int64_t kReconnectPauseMs = 250;
+constexpr int kFetchFailuresBeforeResubscribe = 8;
 constexpr std::size_t kMessageIdHexDigits = 32;
 
 struct ParsedMessage {
@@ -127,9 +128,6 @@ Result<IngestStats> ingest(const Caller& caller, Workspace& ws, const IngestRequ
   PH_ASSIGN_OR_RETURN(auto signatures, detect::SignatureSet::load(request.signatures_dir));
   bus::StreamConfig stream;
   if (!request.stream.empty()) stream.name = request.stream;
-  PH_ASSIGN_OR_RETURN(auto consumer,
-                      bus::Consumer::connect(request.url, stream, request.durable,
-                                             request.ack_wait_ms, request.timeout_ms));
   auto now = [&request] {
     return request.now_ms ? request.now_ms()
                           : std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -138,13 +136,39 @@ Result<IngestStats> ingest(const Caller& caller, Workspace& ws, const IngestRequ
   };
   IngestStats stats;
   std::int64_t last_message_ms = now();
+  // A bus that is away at the start (restarting, say) is waited for, as one that goes away
+  // later; a subscription that keeps failing after the bus came back is made again.
+  std::unique_ptr<bus::Consumer> consumer;
+  int failed_fetches = 0;
   while (!stop.load()) {
+    while (!consumer) {
+      auto connected = bus::Consumer::connect(request.url, stream, request.durable,
+                                              request.ack_wait_ms, request.timeout_ms);
+      if (connected.isOk()) {
+        consumer = std::move(connected).value();
+        break;
+      }
+      if (connected.status().code() != StatusCode::kUnavailable || request.once) {
+        return connected.status();
+      }
+      listener.onBusProblem(connected.status());
+      if (stop.load() ||
+          (request.idle_exit_ms > 0 && now() - last_message_ms >= request.idle_exit_ms)) {
+        return stats;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(kReconnectPauseMs * 2));
+    }
     auto fetched = consumer->fetch(request.batch, kFetchWaitMs);
     if (!fetched.isOk()) {
       if (fetched.status().code() != StatusCode::kUnavailable) return fetched.status();
       listener.onBusProblem(fetched.status());
       std::this_thread::sleep_for(std::chrono::milliseconds(kReconnectPauseMs));
+      if (++failed_fetches >= kFetchFailuresBeforeResubscribe) {
+        consumer.reset();
+        failed_fetches = 0;
+      }
     } else if (!fetched->empty()) {
+      failed_fetches = 0;
       last_message_ms = now();
     } else if (request.once) {
       break;

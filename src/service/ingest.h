@@ -75,9 +75,10 @@ class IngestListener {
   virtual void onBusProblem(const Status& /*why*/) {}
 };
 
-// Runs until `stop`, or as `once` / `idle_exit_ms` say. Errors: InvalidArgument for the request
-// (field "url", "durable", "batch"); Unavailable when the bus cannot be reached at the start;
-// the storage error that stopped the run (its messages are redelivered).
+// Runs until `stop`, or as `once` / `idle_exit_ms` say; a bus that cannot be reached (at the
+// start too) is waited for. Errors: InvalidArgument for the request (field "url", "durable",
+// "batch"); Unavailable when the bus cannot be reached with `once`; the storage error that
+// stopped the run (its messages are redelivered).
 Result<IngestStats> ingest(const Caller& caller, Workspace& ws, const IngestRequest& request,
                            IngestListener& listener, const std::atomic<bool>& stop);
 

@@ -40,7 +40,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "postgre
 import pg_cluster  # noqa: E402
 
 SKIP = 77
-ROUNDS = 7
+ROUNDS = 5
 DURATION_S = 2
 CAPTURES = ["ndpi/iphone.pcap", "ndpi/android.pcap", "ndpi/googledns_android10.pcap"]
 DURABLE = "sensors"
