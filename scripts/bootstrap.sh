@@ -21,6 +21,7 @@ packages=(
   libsodium-dev libcjose-dev  # accounts: argon2id passwords, random secrets; OIDC ID tokens
   python3-jwt python3-cryptography  # the test OpenID provider (tests/oidc)
   postgresql  # the PostgreSQL server the tests run a throw-away cluster of (libpq-dev: above)
+  libnats-dev nats-server  # sensors: NATS JetStream client (src/bus) and the server tests/bus runs
 )
 
 missing=()

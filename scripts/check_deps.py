@@ -29,8 +29,9 @@ ALLOWED = {
     "detect": {"core", "platform", "decode", "dissect"},
     "logs": {"core", "platform", "decode", "dissect", "detect"},
     "report": {"core", "platform", "inventory", "policy", "campaign", "detect", "dissect"},
+    "bus": {"core"},
     "service": {"core", "platform", "inventory", "policy", "storage", "audit", "campaign",
-                "capture", "decode", "dissect", "detect", "logs", "report"},
+                "capture", "decode", "dissect", "detect", "logs", "report", "bus"},
     "server": {"core", "platform", "inventory", "policy", "campaign", "detect", "report",
                "service"},
     "cli": {"core", "platform", "inventory", "policy", "campaign", "dissect", "detect",
@@ -43,7 +44,7 @@ SERVE_WIRING_FILE = "src/cli/serve_command.cc"
 SERVE_WIRING_TARGET = "phaseout_cli_serve"
 SERVE_WIRING_DEP = "server"
 # Only capture may link libpcap.
-EXTERNAL_ONLY = {"pcap.h": {"capture"}, "pcap/pcap.h": {"capture"}}
+EXTERNAL_ONLY = {"pcap.h": {"capture"}, "pcap/pcap.h": {"capture"}, "nats/nats.h": {"bus"}}
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^">]+)[">]')
 TARGET = re.compile(r"\bphaseout_([a-z_]+)\b")

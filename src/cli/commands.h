@@ -59,5 +59,6 @@ void registerServeCommand(CLI::App& app, CommandContext& ctx);  // serve (src/cl
 void registerAccountCommands(CLI::App& app, CommandContext& ctx);  // account password|lock|unlock
 void registerTokenCommands(CLI::App& app, CommandContext& ctx);    // token create|list|revoke
 void registerMigrateCommand(CLI::App& app, CommandContext& ctx);  // migrate --from --to
+void registerIngestCommand(CLI::App& app, CommandContext& ctx);   // ingest --from nats://
 
 }  // namespace phaseout::cli

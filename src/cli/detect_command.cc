@@ -1,5 +1,8 @@
 // phaseout detect [FILE...] [--zeek DIR] [--eve FILE] [--access-log [SERVICE=]FILE]
 //                 [--format text|json] [--signatures DIR] [--oui FILE]
+//                 [--publish nats://HOST:PORT [--site NAME] [--queue-dir DIR] [--queue-limit N]]
+#include <unistd.h>
+
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -14,6 +17,7 @@
 #include "service/detect.h"
 #include "service/detect_json.h"
 #include "service/detect_text.h"
+#include "service/sensor_feed.h"
 
 namespace phaseout::cli {
 
@@ -28,7 +32,6 @@ std::string signaturesDir(const std::string& flag) {
 }
 
 namespace {
-
 
 constexpr const char* kDetectFooter =
     R"(Reads captures, Zeek logs (--zeek: dhcp, dns, http, ssl, conn, software; TSV or JSON),
@@ -57,6 +60,17 @@ A damaged line of a log is a warning (file:line: what). An input that cannot be 
 not a capture, unreadable log) fails the run, naming each, and nothing is printed or stored;
 --keep-going skips such inputs, names them on stderr and reads the rest.
 
+Sensors (--publish nats://HOST:PORT): the verdicts of the run are one batch, sent as one message
+(the JSON above inside {"format": "phaseout-sightings/1", "site", "created", "created_ms", "on",
+"detect"}) to the JetStream stream PHASEOUT_SIGHTINGS (created when missing), subject
+phaseout.sightings.SITE, with a Nats-Msg-Id derived from site and content, so a re-send is
+stored once. The batch is first appended to an fsync'd on-disk queue (--queue-dir, default
+$PHASEOUT_QUEUE_DIR, else /var/spool/phaseout/SITE); the queue is then sent oldest first and each
+message leaves it once the stream acknowledged it. When the server cannot be reached the batch
+waits there, and the next run sends it, in order, before its own. A full queue (--queue-limit)
+keeps the older batches and DROPS the new one (exit code 1). 'phaseout ingest' stores the
+batches in the database. Live, run one batch per capture period, e.g. --duration 300 in a loop.
+
 Signatures: --signatures DIR, else $PHASEOUT_SIGNATURES, else the copies built into phaseout
 (data/signatures/*.yaml of its source). IEEE registry: --oui FILE, else $PHASEOUT_OUI, else
 /usr/share/ieee-data/oui.txt (Debian ieee-data), else /usr/share/wireshark/manuf.
@@ -80,7 +94,82 @@ struct DetectOptions {
   bool keep_going = false;     // skip unreadable inputs instead of failing
   bool store = false;          // record the verdicts as sightings in the database
   std::string on;              // with --store: the day they were seen (default: their own times)
+  std::string publish;         // nats://HOST:PORT: send the verdicts to the bus
+  std::string site;
+  std::string queue_dir;
+  std::string queue_limit;
 };
+
+// The host name up to its first dot, as a site name (the default of --site).
+std::string defaultSite() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) return "sensor";
+  std::string site(host);
+  site = site.substr(0, site.find('.'));
+  return site.empty() ? std::string("sensor") : site;
+}
+
+// "67108864", "64M", "512K", "1G" (binary multiples).
+Result<std::uint64_t> parseByteCount(const std::string& text) {
+  std::uint64_t multiplier = 1;
+  std::string digits = text;
+  if (!digits.empty()) {
+    switch (digits.back()) {
+      case 'K':
+      case 'k':
+        multiplier = 1ULL << 10;
+        break;
+      case 'M':
+      case 'm':
+        multiplier = 1ULL << 20;
+        break;
+      case 'G':
+      case 'g':
+        multiplier = 1ULL << 30;
+        break;
+      default:
+        break;
+    }
+    if (multiplier != 1) digits.pop_back();
+  }
+  if (digits.empty() || digits.size() > 12 ||
+      digits.find_first_not_of("0123456789") != std::string::npos) {
+    return invalidField("queue-limit",
+                        "expected a number of bytes (K, M or G may follow), got \"" + text + "\"");
+  }
+  return std::stoull(digits) * multiplier;
+}
+
+// Reports what the feed did on stderr; the exit code it leads to.
+int reportFeed(const service::SensorFeed& feed, const service::FeedOutcome& out) {
+  for (const std::string& repair : out.repairs) {
+    std::fprintf(stderr, "phaseout: warning: queue: %s\n", repair.c_str());
+  }
+  if (out.sent > 0) {
+    std::fprintf(stderr, "phaseout: published %zu batch(es) to %s as site %s", out.sent,
+                 feed.url.c_str(), feed.site.c_str());
+    if (out.duplicates > 0) {
+      std::fprintf(stderr, " (%zu already in the stream: re-sends)", out.duplicates);
+    }
+    std::fprintf(stderr, "\n");
+  }
+  if (!out.send_error.isOk()) {
+    std::fprintf(stderr,
+                 "phaseout: warning: %s; %zu batch(es) (%llu of %llu bytes) wait in %s and are "
+                 "sent, in order, by the next run\n",
+                 out.send_error.message().c_str(), out.waiting,
+                 static_cast<unsigned long long>(out.waiting_bytes),
+                 static_cast<unsigned long long>(out.limit_bytes), feed.queue_dir.c_str());
+  }
+  if (!out.batch_refused.isOk()) {
+    std::fprintf(stderr,
+                 "phaseout: --queue-limit: %s; this run's batch of %zu device(s) was DROPPED "
+                 "(message %s); the older batches are kept\n",
+                 out.batch_refused.message().c_str(), out.devices, out.message_id.c_str());
+    return kExitInput;
+  }
+  return kExitOk;
+}
 
 class StderrListener : public service::DetectListener {
  public:
@@ -166,7 +255,40 @@ int runDetect(const CommandContext& ctx, const DetectOptions& opt) {
     previous_term = std::signal(SIGTERM, onDetectStop);
     previous_hup = std::signal(SIGHUP, onDetectReload);
   }
-  auto result = service::detect(service::Caller::localOperator(ctx.actor), request, listener);
+  service::SensorFeed feed;
+  service::FeedOutcome feed_outcome;
+  const bool publish = !opt.publish.empty();
+  Result<service::DetectResult> result = internalError("not run");
+  if (publish && opt.store) {
+    return reportError(invalidField("publish",
+                                    "either --store (this database) or --publish "
+                                    "(the bus, stored by 'phaseout ingest'), not both"));
+  }
+  if (publish) {
+    feed.url = opt.publish;
+    feed.site = opt.site.empty() ? defaultSite() : opt.site;
+    const char* env_queue = std::getenv("PHASEOUT_QUEUE_DIR");
+    feed.queue_dir = !opt.queue_dir.empty() ? opt.queue_dir
+                     : env_queue != nullptr && *env_queue != '\0'
+                         ? std::string(env_queue)
+                         : "/var/spool/phaseout/" + feed.site;
+    if (!opt.queue_limit.empty()) {
+      auto limit = parseByteCount(opt.queue_limit);
+      if (!limit.isOk()) return reportError(limit.status());
+      feed.queue_limit_bytes = *limit;
+    }
+    request.store = false;
+    auto run = service::detectAndPublish(service::Caller::localOperator(ctx.actor), request, feed,
+                                         listener);
+    if (run.isOk()) {
+      feed_outcome = std::move(run->feed);
+      result = std::move(run->detect);
+    } else {
+      result = run.status();
+    }
+  } else {
+    result = service::detect(service::Caller::localOperator(ctx.actor), request, listener);
+  }
   if (live) {
     std::signal(SIGINT, previous_int);
     std::signal(SIGTERM, previous_term);
@@ -197,6 +319,11 @@ int runDetect(const CommandContext& ctx, const DetectOptions& opt) {
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
+  if (publish) {
+    const int rc = reportFeed(feed, feed_outcome);
+    if (!result->live_error.isOk()) return reportError(result->live_error);
+    return rc;
+  }
   if (!result->live_error.isOk()) return reportError(result->live_error);
   if (opt.store) {
     if (!result->stored) {
@@ -250,6 +377,19 @@ void registerDetectCommands(CLI::App& app, CommandContext& ctx) {
   detect->add_option("--on", opt->on,
                      "With --store: the day the devices were seen, YYYY-MM-DD (default: the "
                      "times in the inputs, else today)");
+  detect->add_option("--publish", opt->publish,
+                     "nats://HOST:PORT: send the verdicts as one batch to the NATS JetStream "
+                     "stream PHASEOUT_SIGHTINGS (queued on disk until acknowledged); see "
+                     "'phaseout ingest'");
+  detect->add_option("--site", opt->site,
+                     "With --publish: this sensor's site (letters, digits, '-', '_'; default: the "
+                     "host name)");
+  detect->add_option("--queue-dir", opt->queue_dir,
+                     "With --publish: the on-disk queue (default: $PHASEOUT_QUEUE_DIR, else "
+                     "/var/spool/phaseout/SITE)");
+  detect->add_option("--queue-limit", opt->queue_limit,
+                     "With --publish: the most bytes the queue holds, e.g. 64M (default); a batch "
+                     "that does not fit is dropped");
   detect->footer(kDetectFooter);
   detect->callback([opt, &ctx] { ctx.exit_code = runDetect(ctx, *opt); });
   registerUaCommand(app, ctx);

@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
   registerSightingsCommands(app, ctx);
 #endif
   registerMigrateCommand(app, ctx);
+  registerIngestCommand(app, ctx);
   registerServeCommand(app, ctx);
 
   try {

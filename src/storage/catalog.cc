@@ -318,6 +318,11 @@ const Portable& portable() {
     put(Query::kWebhookDeliveries, "webhook_deliveries",
         deliveries +
             "WHERE :endpoint = '' OR endpoint = :endpoint ORDER BY ordinal DESC LIMIT :limit");
+    put(Query::kIngestedMessage, "ingested_message",
+        selectFrom("ingested_messages", kIngestedMessageColumns) +
+            "WHERE message_id = :message_id");
+    put(Query::kInsertIngestedMessage, "insert_ingested_message",
+        insertInto("ingested_messages", kIngestedMessageColumns));
     return p;
   }();
   return kPortable;

@@ -65,6 +65,8 @@ inline constexpr std::array<std::string_view, 13> kWebhookDeliveryColumns = {
     "delivery_id",  "ordinal",   "endpoint",        "device_id",  "payload",
     "created_ms",   "attempts",  "next_attempt_ms", "claimed_by", "claim_until_ms",
     "delivered_ms", "failed_ms", "last_error"};
+inline constexpr std::array<std::string_view, 4> kIngestedMessageColumns = {
+    "message_id", "seq", "site", "received_ms"};
 // What a directive record is read as: its version row and the event that wrote it.
 inline constexpr std::array<std::string_view, 7> kDirectiveRecordColumns = {
     "d.directive_id", "d.version",     "d.valid_from", "d.title",
@@ -206,6 +208,9 @@ enum class Query {
   kWebhookDelivered,      // only while :claimed_by holds the claim
   kWebhookAttemptFailed,  // the same
   kWebhookDeliveries,     // of :endpoint unless it is '', newest first, :limit
+  // messages ingested from the bus (ingest_store.h)
+  kIngestedMessage,  // the row of :message_id
+  kInsertIngestedMessage,
 
   kCount  // not a statement
 };

@@ -214,6 +214,17 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_open ON webhook_deliveries (endpoint, delivered_ms, failed_ms, ordinal);
 )sql"},
+      // A batch of sightings that came over the bus (phaseout ingest) is stored once: its
+      // message id is kept with the audit event that stored it, in the same transaction, and a
+      // re-delivery finds it here.
+      {9, "sightings ingested from the bus, by message id", R"sql(
+CREATE TABLE ingested_messages (
+  message_id TEXT PRIMARY KEY,
+  seq BIGINT NOT NULL,
+  site TEXT NOT NULL,
+  received_ms BIGINT NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }
