@@ -279,6 +279,15 @@ const Portable& portable() {
     put(Query::kSourceRecordsOfDevice, "source_records_of_device",
         source_records + "WHERE device_id = :device_id " + record_order);
     put(Query::kSourceRecordRows, "source_record_rows", source_records);
+
+    put(Query::kLanguageOf, "language_of",
+        selectFrom("person_languages", kLanguageColumns) + "WHERE person_id = :person_id");
+    put(Query::kSetLanguage, "set_language",
+        "INSERT INTO person_languages (" + columnList(kLanguageColumns) +
+            ") VALUES (:person_id, :language, :updated_ms) ON CONFLICT (person_id) DO UPDATE "
+            "SET language = excluded.language, updated_ms = excluded.updated_ms");
+    put(Query::kLanguages, "languages",
+        selectFrom("person_languages", kLanguageColumns) + "ORDER BY person_id");
     return p;
   }();
   return kPortable;

@@ -181,6 +181,16 @@ CREATE TABLE source_records (
 ){without_rowid};
 CREATE INDEX source_records_by_device ON source_records (device_id);
 )sql"},
+      // The language each person reads the pages, API sentences and e-mails in: a preference
+      // kept with the person (current state; each change is an audit event), apart from the
+      // versioned directory record so that changing it never makes a new person version.
+      {6, "people's languages", R"sql(
+CREATE TABLE person_languages (
+  person_id TEXT NOT NULL PRIMARY KEY,
+  language TEXT NOT NULL,
+  updated_ms BIGINT NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }
