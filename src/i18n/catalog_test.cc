@@ -185,7 +185,7 @@ TEST(CatalogTest, EveryErrorTemplateRecognisesItself) {
     // Another template may be as specific and say the same; it must then say it in Russian too.
     EXPECT_EQ(c.translate("ru", sentence), Catalog::fill(*c.find("ru", r->key), r->params)) << key;
   }
-  EXPECT_GE(n, 16);
+  EXPECT_GE(n, 80);  // the sentences the API matrices meet, and more
 }
 
 TEST(LanguageTest, ChoosesStoredElseAcceptLanguageElseEnglish) {
