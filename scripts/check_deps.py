@@ -17,11 +17,12 @@ import sys
 
 ALLOWED = {
     "core": set(),
+    "i18n": {"core"},
     "platform": {"core"},
     "inventory": {"core", "platform"},
     "policy": {"core", "platform", "inventory"},
     "audit": {"core"},
-    "campaign": {"core", "platform", "inventory", "policy"},
+    "campaign": {"core", "i18n", "platform", "inventory", "policy"},
     "storage": {"core", "platform", "inventory", "policy", "audit", "campaign"},
     "capture": {"core"},
     "decode": {"core", "capture"},
@@ -30,9 +31,9 @@ ALLOWED = {
     "logs": {"core", "platform", "decode", "dissect", "detect"},
     "report": {"core", "platform", "inventory", "policy", "campaign", "detect", "dissect"},
     "bus": {"core"},
-    "service": {"core", "platform", "inventory", "policy", "storage", "audit", "campaign",
+    "service": {"core", "i18n", "platform", "inventory", "policy", "storage", "audit", "campaign",
                 "capture", "decode", "dissect", "detect", "logs", "report", "bus"},
-    "server": {"core", "platform", "inventory", "policy", "campaign", "detect", "report",
+    "server": {"core", "i18n", "platform", "inventory", "policy", "campaign", "detect", "report",
                "service"},
     "cli": {"core", "platform", "inventory", "policy", "campaign", "dissect", "detect",
             "report", "service"},
@@ -47,7 +48,7 @@ SERVE_WIRING_DEP = "server"
 EXTERNAL_ONLY = {"pcap.h": {"capture"}, "pcap/pcap.h": {"capture"}, "nats/nats.h": {"bus"}}
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^">]+)[">]')
-TARGET = re.compile(r"\bphaseout_([a-z_]+)\b")
+TARGET = re.compile(r"\bphaseout_([a-z0-9_]+)\b")
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"
 
@@ -155,7 +156,7 @@ def closure(links, component):
 
 
 def names_in(text):
-    return {w for w in re.findall(r"[a-z]+", text) if w in ALLOWED}
+    return {w for w in re.findall(r"[a-z][a-z0-9]*", text) if w in ALLOWED}
 
 
 def check_documents(problems):
@@ -183,7 +184,7 @@ def check_documents(problems):
     arch = ROOT / "docs" / "architecture.md"
     documented = set()
     for i, line in enumerate(arch.read_text(encoding="utf-8").splitlines(), 1):
-        m = re.match(r"\|\s*`([a-z]+)`\s*\|.*\|([^|]*)\|\s*$", line)
+        m = re.match(r"\|\s*`([a-z0-9]+)`\s*\|.*\|([^|]*)\|\s*$", line)
         if not m or m.group(1) not in ALLOWED:
             continue
         component = m.group(1)

@@ -6,6 +6,8 @@
 #include <unordered_set>
 
 #include "core/strings.h"
+#include "i18n/catalog.h"
+#include "i18n/language.h"
 #include "policy/evaluator.h"
 
 namespace phaseout::campaign {
@@ -66,19 +68,37 @@ void appendField(std::string& out, std::string_view label, std::string_view valu
   std::string first = "  ";
   first += label;
   first += ':';
-  while (first.size() < kLabelColumns) first += ' ';
-  appendWrapped(out, first, std::string(kLabelColumns, ' '), value);
+  // A label as long as the column (a Russian one) still leaves a space before the value.
+  std::size_t width = displayWidth(first);
+  do {
+    first += ' ';
+  } while (++width < kLabelColumns);
+  appendWrapped(out, first, std::string(std::max(width, kLabelColumns), ' '), value);
 }
 
 void appendBullet(std::string& out, std::string_view text) {
   appendWrapped(out, "  - ", "    ", text);
 }
 
-std::string daysPhrase(std::int32_t days_left) {
-  if (days_left == 0) return "due today";
+// Every sentence of a message comes from the message catalog (i18n/) in the language of the
+// message; `Texts` is that catalog bound to the language.
+struct Texts {
+  const i18n::Catalog& catalog;
+  std::string language;
+
+  std::string operator()(std::string_view key, const i18n::Params& params = {}) const {
+    return catalog.text(language, key, params);
+  }
+  std::string plural(std::string_view key, long long count, const i18n::Params& params = {}) const {
+    return catalog.plural(language, key, count, params);
+  }
+  std::string date(Date d) const { return i18n::formatDate(language, d); }
+};
+
+std::string daysPhrase(const Texts& t, std::int32_t days_left) {
+  if (days_left == 0) return t("mail.due_today");
   const std::int32_t n = days_left < 0 ? -days_left : days_left;
-  std::string s = std::to_string(n) + (n == 1 ? " day" : " days");
-  return s + (days_left < 0 ? " overdue" : " left");
+  return t.plural(days_left < 0 ? "mail.days_overdue" : "mail.days_left", n);
 }
 
 std::string sentence(std::string_view text) {
@@ -102,32 +122,28 @@ std::string channelList(const std::vector<platform::Channel>& channels) {
   return join(names, ", ");
 }
 
-// What the milestone asks, as a short phrase for subjects ("hand in", "replace").
-std::string_view verbFor(const policy::Milestone& m, const policy::Directive& d) {
-  if (m.requires_what == policy::kRequiresBannedDevicesSurrendered) return "hand in";
-  if (m.requires_what == policy::kRequiresAllowedReplacementHeld) return "replace";
-  return d.type == policy::DirectiveType::kUsageBan ? "stop using" : "give up";
+// The catalog's word for what a milestone requires: "surrendered", "replacement", "not_in_use".
+std::string_view requirementKey(const policy::Milestone& m) {
+  if (m.requires_what == policy::kRequiresBannedDevicesSurrendered) return "surrendered";
+  if (m.requires_what == policy::kRequiresAllowedReplacementHeld) return "replacement";
+  return "not_in_use";
 }
 
-std::string requirementPhrase(const policy::Milestone& m) {
-  if (m.requires_what == policy::kRequiresBannedDevicesSurrendered) {
-    return "the banned device is handed in";
-  }
-  if (m.requires_what == policy::kRequiresAllowedReplacementHeld) {
-    return "the holder holds a replacement on an allowed platform";
-  }
-  return "no banned device is in use";
+// What the milestone asks, as a short phrase for subjects ("hand in", "replace").
+std::string verbFor(const Texts& t, const policy::Milestone& m, const policy::Directive& d) {
+  if (m.requires_what == policy::kRequiresBannedDevicesSurrendered) return t("mail.verb.hand_in");
+  if (m.requires_what == policy::kRequiresAllowedReplacementHeld) return t("mail.verb.replace");
+  return t(d.type == policy::DirectiveType::kUsageBan ? "mail.verb.stop_using"
+                                                      : "mail.verb.give_up");
+}
+
+std::string requirementPhrase(const Texts& t, const policy::Milestone& m) {
+  return t("mail.requirement." + std::string(requirementKey(m)));
 }
 
 // What is still missing once the due date has passed, for escalations.
-std::string missingPhrase(const policy::Milestone& m) {
-  if (m.requires_what == policy::kRequiresBannedDevicesSurrendered) {
-    return "the banned device has not been handed in";
-  }
-  if (m.requires_what == policy::kRequiresAllowedReplacementHeld) {
-    return "the holder has no replacement on an allowed platform yet";
-  }
-  return "the banned device is still in use";
+std::string missingPhrase(const Texts& t, const policy::Milestone& m) {
+  return t("mail.missing." + std::string(requirementKey(m)));
 }
 
 bool requirementMet(const policy::Milestone& m, const CaseView& c) {
@@ -148,44 +164,45 @@ bool caseOpen(const CaseView& c) {
 }
 
 // The concrete steps that bring the case to the milestone, for the "How to comply" section.
-std::vector<std::string> complianceSteps(const policy::Directive& d, const policy::Milestone& m,
-                                         const std::string& device_id, const std::string& model) {
+std::vector<std::string> complianceSteps(const Texts& t, const policy::Directive& d,
+                                         const policy::Milestone& m, const std::string& device_id,
+                                         const std::string& model) {
   std::vector<std::string> steps;
   const bool surrender = m.requires_what != policy::kRequiresAllowedReplacementHeld;
   const bool replace = m.requires_what != policy::kRequiresBannedDevicesSurrendered;
-  const std::string due = m.due.toString();
+  const std::string due = t.date(m.due);
   if (d.type == policy::DirectiveType::kUsageBan && !d.protects.empty()) {
-    steps.push_back("Stop using your " + model + " (device " + device_id + ") for " +
-                    join(d.protects, ", ") + " by " + due + ".");
+    steps.push_back(t("mail.step.stop_using", {{"model", model},
+                                               {"device", device_id},
+                                               {"protects", join(d.protects, ", ")},
+                                               {"due", due}}));
   } else if (surrender) {
-    steps.push_back("Hand in your " + model + " (device " + device_id +
-                    ") to your unit's officer by " + due +
-                    ". It is then recorded as returned, destroyed or transferred; a device "
-                    "given away without that record still counts as yours.");
+    steps.push_back(
+        t("mail.step.hand_in", {{"model", model}, {"device", device_id}, {"due", due}}));
   }
-  std::string replacement = "Obtain a replacement device";
-  replacement += d.allowed_platforms.empty()
-                     ? " on a platform the directive does not ban"
-                     : " running one of: " + platformList(d.allowed_platforms);
+  std::string replacement =
+      d.allowed_platforms.empty()
+          ? t("mail.step.replace.any_platform")
+          : t("mail.step.replace.platforms", {{"platforms", platformList(d.allowed_platforms)}});
   if (d.replacement && !d.replacement->channels.empty()) {
-    replacement += ", procured through the " + channelList(d.replacement->channels) +
-                   " channel only (others are refused)";
+    replacement +=
+        t("mail.step.replace.channels", {{"channels", channelList(d.replacement->channels)}});
   }
-  replacement += ", and have it recorded as yours";
-  replacement += replace ? " by " + due + "." : ".";
+  replacement += replace ? t("mail.step.replace.recorded_by", {{"due", due}})
+                         : t("mail.step.replace.recorded");
   steps.push_back(std::move(replacement));
   if (d.waivers) {
-    steps.push_back("If you cannot meet the date, ask a person holding the role " +
-                    d.waivers->approver_role + " for a waiver (at most " +
-                    std::to_string(d.waivers->max_days) + " days).");
+    steps.push_back(
+        t.plural("mail.step.waiver", d.waivers->max_days, {{"role", d.waivers->approver_role}}));
   }
   return steps;
 }
 
-std::string directiveLine(const policy::Directive& d) {
-  std::string s = "Directive " + d.id + ", \"" + d.title + "\", issued " + d.issued.toString();
-  if (!d.issuer.empty()) s += " by " + d.issuer;
-  return s;
+std::string directiveLine(const Texts& t, const policy::Directive& d) {
+  i18n::Params params{{"id", d.id}, {"title", d.title}, {"issued", t.date(d.issued)}};
+  if (d.issuer.empty()) return t("mail.directive_line", params);
+  params.emplace_back("issuer", d.issuer);
+  return t("mail.directive_line_by", params);
 }
 
 struct CaseFacts {
@@ -193,76 +210,100 @@ struct CaseFacts {
   const policy::Milestone& milestone;
   const CaseView& c;
   const Person& holder;
-  std::string what;   // "iPhone 13 Pro (iOS 16.4)"
+  std::string what;   // "iPhone 13 Pro (iOS 16.4)", or "device D-1" when unknown
   std::string model;  // "iPhone 13 Pro", or "device" when the model is unknown
   std::int32_t days_left = 0;
 };
 
-void appendFacts(std::string& body, const CaseFacts& f) {
-  appendField(body, "Device", f.c.device_id + ", " + f.what);
-  appendField(body, "Why",
+void appendFacts(std::string& body, const Texts& t, const CaseFacts& f) {
+  appendField(body, t("mail.field.device"), f.c.device_id + ", " + f.what);
+  appendField(body, t("mail.field.why"),
               sentence(f.directive.reason.empty() ? f.directive.title : f.directive.reason));
-  appendField(body, "Finding", sentence(f.c.reason));
-  appendField(body, "Milestone",
-              f.milestone.name + " (done when " + requirementPhrase(f.milestone) + ")");
-  appendField(body, "Due", f.milestone.due.toString() + ", " + daysPhrase(f.days_left));
+  appendField(body, t("mail.field.finding"), sentence(f.c.reason));
+  appendField(body, t("mail.field.milestone"),
+              t("mail.milestone_value", {{"milestone", f.milestone.name},
+                                         {"requirement", requirementPhrase(t, f.milestone)}}));
+  appendField(body, t("mail.field.due"),
+              t("mail.due_value",
+                {{"due", t.date(f.milestone.due)}, {"days", daysPhrase(t, f.days_left)}}));
 }
 
-void appendHowTo(std::string& body, const CaseFacts& f) {
-  for (const auto& step : complianceSteps(f.directive, f.milestone, f.c.device_id, f.model)) {
+void appendHowTo(std::string& body, const Texts& t, const CaseFacts& f) {
+  for (const auto& step : complianceSteps(t, f.directive, f.milestone, f.c.device_id, f.model)) {
     appendBullet(body, step);
   }
 }
 
-void composeReminder(ReminderMessage& m, const CaseFacts& f) {
-  m.subject = f.directive.id + ": " + std::string(verbFor(f.milestone, f.directive)) + " " +
-              f.model + " (" + f.c.device_id + ") by " + f.milestone.due.toString() + " - " +
-              daysPhrase(f.days_left);
+void composeReminder(ReminderMessage& m, const Texts& t, const CaseFacts& f) {
+  const std::string due = t.date(f.milestone.due);
+  const std::string days = daysPhrase(t, f.days_left);
+  m.subject = t("mail.reminder.subject", {{"directive", f.directive.id},
+                                          {"verb", verbFor(t, f.milestone, f.directive)},
+                                          {"model", f.model},
+                                          {"device", f.c.device_id},
+                                          {"due", due},
+                                          {"days", days}});
   std::string& b = m.body;
-  b = "Dear " + (f.holder.name.empty() ? f.holder.person_id : f.holder.name) + ",\n\n";
+  b = t("mail.reminder.greeting",
+        {{"name", f.holder.name.empty() ? f.holder.person_id : f.holder.name}}) +
+      "\n\n";
   appendWrapped(b, "", "",
-                directiveLine(f.directive) + ", covers a device you hold. The milestone \"" +
-                    f.milestone.name + "\" is due on " + f.milestone.due.toString() + " (" +
-                    daysPhrase(f.days_left) + ").");
+                t("mail.reminder.intro", {{"directive_line", directiveLine(t, f.directive)},
+                                          {"milestone", f.milestone.name},
+                                          {"due", due},
+                                          {"days", days}}));
   b += '\n';
-  appendFacts(b, f);
-  b += "\nHow to comply:\n";
-  appendHowTo(b, f);
+  appendFacts(b, t, f);
+  b += "\n" + t("mail.reminder.how_to") + "\n";
+  appendHowTo(b, t, f);
   b += '\n';
   appendWrapped(b, "", "",
-                "Reference: case " + f.c.case_id + ", milestone " + f.milestone.name +
-                    ", reminder " + m.step + " (scheduled for " + m.scheduled_on.toString() +
-                    "). You receive one reminder per step; they stop once the milestone is met.");
+                t("mail.reminder.reference", {{"case", f.c.case_id},
+                                              {"milestone", f.milestone.name},
+                                              {"step", m.step},
+                                              {"scheduled", t.date(m.scheduled_on)}}));
 }
 
-void composeEscalation(ReminderMessage& m, const CaseFacts& f, const std::string& role) {
+void composeEscalation(ReminderMessage& m, const Texts& t, const CaseFacts& f,
+                       const std::string& role) {
   const std::string holder_name = f.holder.name.empty() ? f.holder.person_id : f.holder.name;
-  m.subject = "Overdue: " + f.directive.id + " milestone " + f.milestone.name + ", " + holder_name +
-              " (" + f.holder.person_id + "), " + f.model + " (" + f.c.device_id + "), due " +
-              f.milestone.due.toString();
+  const std::string due = t.date(f.milestone.due);
+  m.subject = t("mail.escalation.subject", {{"directive", f.directive.id},
+                                            {"milestone", f.milestone.name},
+                                            {"holder", holder_name},
+                                            {"person", f.holder.person_id},
+                                            {"model", f.model},
+                                            {"device", f.c.device_id},
+                                            {"due", due}});
   std::vector<std::string> names;
   for (const auto& r : m.to) names.push_back(r.name.empty() ? r.person_id : r.name);
   std::string& b = m.body;
-  b = "Dear " + join(names, ", ") + ",\n\n";
-  appendWrapped(b, "", "",
-                "The milestone \"" + f.milestone.name + "\" of directive " + f.directive.id +
-                    " (\"" + f.directive.title + "\") was due on " + f.milestone.due.toString() +
-                    " and is " + daysPhrase(f.days_left) + " for a device held in unit " + m.unit +
-                    ": " + missingPhrase(f.milestone) + ". You receive this as " + role + " of " +
-                    m.officer_unit +
-                    (m.officer_unit == m.unit ? "." : " (" + m.unit + " has none of its own)."));
+  b = t("mail.reminder.greeting", {{"name", join(names, ", ")}}) + "\n\n";
+  appendWrapped(
+      b, "", "",
+      t(m.officer_unit == m.unit ? "mail.escalation.intro" : "mail.escalation.intro_parent",
+        {{"milestone", f.milestone.name},
+         {"directive", f.directive.id},
+         {"title", f.directive.title},
+         {"due", due},
+         {"days", daysPhrase(t, f.days_left)},
+         {"unit", m.unit},
+         {"missing", missingPhrase(t, f.milestone)},
+         {"role", role},
+         {"officer_unit", m.officer_unit}}));
   b += '\n';
-  std::string holder = holder_name + " (" + f.holder.person_id + ")";
-  if (!f.holder.email.empty()) holder += ", " + f.holder.email;
-  holder += ", unit " + m.unit;
-  appendField(b, "Holder", holder);
-  appendFacts(b, f);
-  b += "\nWhat the holder must do:\n";
-  appendHowTo(b, f);
+  i18n::Params holder{{"name", holder_name}, {"person", f.holder.person_id}, {"unit", m.unit}};
+  if (!f.holder.email.empty()) holder.emplace_back("email", f.holder.email);
+  appendField(b, t("mail.field.holder"),
+              t(f.holder.email.empty() ? "mail.escalation.holder" : "mail.escalation.holder_email",
+                holder));
+  appendFacts(b, t, f);
+  b += "\n" + t("mail.escalation.what_holder_must_do") + "\n";
+  appendHowTo(b, t, f);
   b += '\n';
-  appendWrapped(b, "", "",
-                "Please follow this up with the holder. Reference: case " + f.c.case_id +
-                    ", milestone " + f.milestone.name + ", escalation; it is sent once.");
+  appendWrapped(
+      b, "", "",
+      t("mail.escalation.closing", {{"case", f.c.case_id}, {"milestone", f.milestone.name}}));
 }
 
 template <typename T, typename IdOf>
@@ -340,7 +381,14 @@ std::vector<Person> escalationTargets(const std::vector<Person>& people, std::st
   return out;
 }
 
-Result<ReminderPlan> planReminders(const History& history, Date on, const SentNotifications& sent) {
+Result<ReminderPlan> planReminders(const History& history, Date on, const SentNotifications& sent,
+                                   const Languages& languages) {
+  const i18n::Catalog& catalog = i18n::Catalog::builtin();
+  auto language_of = [&](const std::string& person_id) {
+    const auto it = languages.find(person_id);
+    const std::string lang = it == languages.end() ? "" : i18n::supportedLanguage(it->second);
+    return lang.empty() ? std::string(i18n::kDefaultLanguage) : lang;
+  };
   const DirectiveVersion* dv = history.directiveOn(on);
   if (!dv) {
     if (history.directive_versions.empty()) return failedPrecondition("no directive loaded");
@@ -377,8 +425,8 @@ Result<ReminderPlan> planReminders(const History& history, Date on, const SentNo
     auto pit = person_of.find(holder_id);
     if (pit == person_of.end()) continue;  // an open case always has a holder in scope
     const Person& holder = *pit->second;
-    const std::string what = device ? policy::describeDevice(*device) : "device " + c.device_id;
-    const std::string model = device && !device->model.empty() ? device->model : "device";
+    const Texts holder_texts{catalog, language_of(holder.person_id)};
+    const std::string what = device ? policy::describeDevice(*device) : std::string();
 
     for (const auto& milestone : directive.milestones) {
       if (requirementMet(milestone, c)) continue;
@@ -392,7 +440,13 @@ Result<ReminderPlan> planReminders(const History& history, Date on, const SentNo
       m.days_left = days_left;
       m.holder_id = holder.person_id;
       m.unit = holder.unit;
-      const CaseFacts facts{directive, milestone, c, holder, what, model, days_left};
+      auto facts_in = [&](const Texts& t) {
+        const std::string model =
+            device && !device->model.empty() ? device->model : t("mail.device_fallback");
+        const std::string described =
+            device ? what : t("mail.device_with_id", {{"device", c.device_id}});
+        return CaseFacts{directive, milestone, c, holder, described, model, days_left};
+      };
 
       if (days_left >= 0) {
         // The latest step whose day has come: the smallest k with k >= days_left.
@@ -433,7 +487,8 @@ Result<ReminderPlan> planReminders(const History& history, Date on, const SentNo
         m.to.push_back({holder.person_id, holder.name, holder.email});
         m.first_notice = !notified.count(c.device_id);
         notified.insert(c.device_id);
-        composeReminder(m, facts);
+        m.language = holder_texts.language;
+        composeReminder(m, holder_texts, facts_in(holder_texts));
       } else {
         const std::string& role = plan.schedule.escalate_to_role;
         auto officers =
@@ -454,7 +509,10 @@ Result<ReminderPlan> planReminders(const History& history, Date on, const SentNo
           }
         }
         if (m.to.empty()) continue;
-        composeEscalation(m, facts, role);
+        // One message to the unit's officers, in the first one's language (by person id).
+        const Texts officer_texts{catalog, language_of(m.to.front().person_id)};
+        m.language = officer_texts.language;
+        composeEscalation(m, officer_texts, facts_in(officer_texts), role);
       }
       plan.messages.push_back(std::move(m));
     }

@@ -31,6 +31,7 @@
 #include <array>
 #include <compare>
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -99,6 +100,9 @@ struct ReminderMessage {
   // True for the first reminder to the holder for this case (no "notified" step recorded yet
   // and no earlier message of this plan for the case): the service records the step.
   bool first_notice = false;
+  // The catalog language the subject and body are written in: the holder's, for an
+  // escalation the first officer's (by person id); "en" when they chose none.
+  std::string language = "en";
   std::string subject;
   std::string body;
 };
@@ -123,10 +127,15 @@ struct ReminderPlan {
   std::vector<NotificationKey> already_sent;        // due on the day but sent before: skipped
 };
 
-// The messages due on `on`. FailedPrecondition when the directive is not yet in force on `on`.
+// People's chosen languages by person id (service/language.h); absent means English.
+using Languages = std::map<std::string, std::string, std::less<>>;
+
+// The messages due on `on`, each written from the message catalog (web/i18n/, i18n/) in its
+// recipient's language. FailedPrecondition when the directive is not yet in force on `on`.
 // An escalation may go to several officers of one unit; officers without an e-mail address
 // are listed as undeliverable and the others still receive it.
-Result<ReminderPlan> planReminders(const History& history, Date on, const SentNotifications& sent);
+Result<ReminderPlan> planReminders(const History& history, Date on, const SentNotifications& sent,
+                                   const Languages& languages = {});
 
 // The active people holding `role` who are the escalation target for a holder in `unit`: those
 // in `unit` itself, else in its nearest parent that has any (ordered by person id), never

@@ -11,6 +11,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 
 constexpr std::int32_t kBaseline = -1'000'000;
 
@@ -429,6 +430,64 @@ TEST_F(RemindersTest, ReminderSaysWhatWhyByWhenAndHow) {
     EXPECT_LE(end - start, 78u) << raw.substr(start, end - start);
     start = end + 1;
   }
+}
+
+// Every line of a message comes from the catalog in the recipient's language: a holder who chose
+// Russian gets the reminder in Russian (with dates as Russian writes them, plural forms), while
+// the escalation goes in its officer's English.
+TEST_F(RemindersTest, EachMessageInItsRecipientsLanguage) {
+  standardOrg();
+  const Languages languages{{"P-1", "ru"}};
+  auto p = planReminders(history_, day("2023-03-24"), sent_, languages);
+  ASSERT_TRUE(p.isOk()) << p.status().message();
+  ASSERT_EQ(p->messages.size(), 2u);
+  const auto& m = p->messages[0];
+  EXPECT_EQ(m.language, "ru");
+  EXPECT_EQ(m.subject, "pa-iphone: сдать iPhone 13 Pro (D-1) до 31.03.2023 — осталось 7 дней");
+  EXPECT_EQ(m.body.rfind("Уважаемый(ая) Ivan Petrov!\n", 0), 0u) << m.body;
+  EXPECT_THAT(m.body, HasSubstr("Что нужно сделать:"));
+  EXPECT_THAT(m.body, HasSubstr("Директива pa-iphone «Officials give up iPhones» от 01.03.2023"));
+  EXPECT_THAT(m.body, HasSubstr("  Устройство: D-1, iPhone 13 Pro (iOS 16.4)"));
+  // A label longer than the column still leaves a space before its value.
+  EXPECT_THAT(m.body, HasSubstr("  Контрольный срок: handover"));
+  EXPECT_THAT(m.body, HasSubstr("(не более 30 дней)"));
+  EXPECT_THAT(p->messages[1].subject, HasSubstr("осталось 8 дней"));
+  // Every sentence of the message is Russian; only the verdict's own reason (policy's, quoted
+  // under "Оценка") and the directive's own words stay as they were written.
+  for (const char* english : {"Dear", "How to comply", "Reference", "Hand in", "by 2023"}) {
+    EXPECT_THAT(m.body, Not(HasSubstr(english)));
+  }
+  // Lines stay within 78 characters (counted as a reader sees them, not in bytes).
+  std::size_t width = 0;
+  for (unsigned char c : m.body) {
+    if (c == '\n') {
+      width = 0;
+    } else if ((c & 0xC0) != 0x80) {
+      EXPECT_LE(++width, 78u) << m.body;
+    }
+  }
+  // After the due date the escalation goes to the officer P-9, who chose no language: English.
+  markSent(*p);
+  auto late = planReminders(history_, day("2023-04-01"), sent_, languages);
+  ASSERT_TRUE(late.isOk());
+  const auto escalation = std::find_if(late->messages.begin(), late->messages.end(),
+                                       [](const auto& x) { return x.step == "escalation"; });
+  ASSERT_NE(escalation, late->messages.end());
+  EXPECT_EQ(escalation->language, "en");
+  EXPECT_THAT(escalation->subject, HasSubstr("Overdue"));
+  // In the officer's Russian once they chose it; a language the catalog lacks is English.
+  auto in_russian = planReminders(history_, day("2023-04-01"), sent_, {{"P-9", "ru"}});
+  ASSERT_TRUE(in_russian.isOk());
+  for (const auto& x : in_russian->messages) {
+    if (x.step == "escalation") {
+      EXPECT_EQ(x.language, "ru");
+      EXPECT_THAT(x.subject, HasSubstr("Просрочено"));
+      EXPECT_THAT(x.body, HasSubstr("просрочено на 1 день"));
+    }
+  }
+  auto unknown = planReminders(history_, day("2023-03-24"), SentNotifications{}, {{"P-1", "xx"}});
+  ASSERT_TRUE(unknown.isOk());
+  EXPECT_EQ(unknown->messages.at(0).language, "en");
 }
 
 TEST_F(RemindersTest, HolderOnTheDayIsTheOneReminded) {

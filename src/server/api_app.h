@@ -4,6 +4,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "server/api_events.h"
 #include "server/api_routes.h"
@@ -36,6 +38,9 @@ class ApiApplication final : public Application {
  private:
   Response dispatch(const Request& request, RequestLogFields& log,
                     const service::Caller* given_caller);
+  // The language a refusal is said in: the caller's stored one, else the request's
+  // Accept-Language, else English.
+  std::string refusalLanguage(const Request& request, const std::optional<service::Caller>& caller);
 
   ServerConfig config_;
   WorkspacePool pool_;

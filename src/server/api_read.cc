@@ -191,8 +191,20 @@ Response burndown(ApiEnv& env, RouteContext& ctx) {
   request.now_ms = env.clock();
   return withWorkspace(
       env, ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Result<std::string> {
+        // A sweep over every day of the campaign: kept like the status answer (same question,
+        // same day, no change since, same view: the same bytes), so the overview's repeated
+        // question costs a lookup.
+        PH_ASSIGN_OR_RETURN(const std::int64_t seq, service::lastChangeSeq(ws));
+        const std::string key = "burndown\n" + request.directive_id + "\n" +
+                                (request.from ? request.from->toString() : std::string("-")) +
+                                "\n" + service::dayOrToday(request.to, request.now_ms).toString() +
+                                "\n" + std::to_string(seq) + "\n" + scopeKey(caller);
+        if (auto body = env.rendered.find(key)) return *body;
         PH_ASSIGN_OR_RETURN(auto out, service::burndown(caller, ws, request));
-        return report::burndownJson(out.burndown, out.forecast);
+        auto body =
+            std::make_shared<const std::string>(report::burndownJson(out.burndown, out.forecast));
+        env.rendered.put(key, body);
+        return *body;
       });
 }
 

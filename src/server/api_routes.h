@@ -40,5 +40,7 @@ void addReadRoutes(Router& router, ApiEnv& env);
 // POST disposition, evidence, acknowledge, handover (+ confirm), replacements, waivers,
 // declarations, sightings.
 void addWriteRoutes(Router& router, ApiEnv& env);
+// PUT me/language (api_language.cc).
+void addLanguageRoutes(Router& router, ApiEnv& env);
 
 }  // namespace phaseout::server

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "i18n/catalog.h"
+
 namespace phaseout::server {
 
 Response jsonResponse(int status, std::string body) {
@@ -69,9 +71,13 @@ int httpStatusOf(const Status& status) {
 Response errorResponse(int http_status, const Status& status) {
   // Internal failures are not described to the client (they may name files or SQL).
   const bool hide = http_status >= 500 && status.code() != StatusCode::kUnavailable;
+  const std::string message = hide ? std::string("internal error") : status.message();
+  const auto recognised = i18n::Catalog::builtin().recognise(message);
   nlohmann::ordered_json error{
       {"code", errorCodeName(status.code())},
-      {"message", hide ? std::string("internal error") : status.message()},
+      {"message_id",
+       recognised ? nlohmann::ordered_json(recognised->key) : nlohmann::ordered_json(nullptr)},
+      {"message", message},
       {"field", status.field().empty() ? nlohmann::ordered_json(nullptr)
                                        : nlohmann::ordered_json(status.field())}};
   return jsonResponse(http_status, nlohmann::ordered_json{{"error", error}}.dump(
@@ -80,6 +86,22 @@ Response errorResponse(int http_status, const Status& status) {
 }
 
 Response errorResponse(const Status& status) { return errorResponse(httpStatusOf(status), status); }
+
+void localiseError(Response& response, std::string_view language) {
+  if (response.status < 400 || response.content_type != "application/json") return;
+  if (language.empty() || language == "en") return;
+  auto body = nlohmann::ordered_json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded() || !body.is_object() || !body.contains("error")) return;
+  auto& error = body["error"];
+  if (!error.is_object() || !error.contains("message_id") || !error["message_id"].is_string() ||
+      !error.contains("message") || !error["message"].is_string()) {
+    return;
+  }
+  error["message"] =
+      i18n::Catalog::builtin().translate(language, error["message"].get<std::string>());
+  response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  response.headers.set("Content-Language", std::string(language));
+}
 
 Response badRequest(const Status& status) { return errorResponse(400, status); }
 

@@ -1,6 +1,6 @@
 // What every API handler shares: strict parsing of JSON bodies and query parameters into the
 // fields of a service request, JSON responses, and the one mapping of a Status to an HTTP
-// error {"error": {"code", "message", "field"}}.
+// error {"error": {"code", "message_id", "message", "field"}} in the caller's language.
 //
 // Parsing is strict: an unknown field or query parameter, a wrong type, a malformed date is a
 // 400 naming it, so a typo is never silently ignored.
@@ -30,7 +30,11 @@ Response jsonResponse(int status, std::string body);
 // refused; the message is the CLI's sentence), NotFound 404, AlreadyExists 409,
 // PermissionDenied 403, Unauthenticated 401, ResourceExhausted 429, Unavailable 503, others 500.
 int httpStatusOf(const Status& status);
-// {"error": {"code", "message", "field"}} with httpStatusOf(status).
+// {"error": {"code", "message_id", "message", "field"}} with httpStatusOf(status), in English.
+// `code` names the StatusCode; `message_id` is the catalog key the sentence was built from
+// (i18n::Catalog::recognise: "api.sentence.no_device"), null when the catalog has none; both
+// are stable, for programs. The dispatcher says the message again in the caller's language
+// (localiseError).
 Response errorResponse(const Status& status);
 // The same body with an explicit HTTP status (400 for malformed requests, 413, 404 ...).
 Response errorResponse(int http_status, const Status& status);
@@ -38,6 +42,10 @@ Response errorResponse(int http_status, const Status& status);
 Response badRequest(const Status& status);
 // "invalid_argument", "not_found", ...
 std::string errorCodeName(StatusCode code);
+// An error response as errorResponse made it, its message said in `language` (the catalog's
+// text of its message_id with the same values) and Content-Language set. Any other response,
+// and English, are left as they are.
+void localiseError(Response& response, std::string_view language);
 
 // A JSON object body, parsed strictly. Every accessor names the field in its error.
 class JsonBody {

@@ -1,8 +1,10 @@
 #include "server/app.h"
 
 #include "detect/signature_set.h"
+#include "i18n/language.h"
 #include "server/api_app.h"
 #include "server/web.h"
+#include "service/language.h"
 
 namespace phaseout::embedded {
 extern const std::string_view openapi_json;
@@ -54,6 +56,7 @@ ApiApplication::ApiApplication(const ServerConfig& config)
   auth_.addRoutes(router_);
   addReadRoutes(router_, env_);
   addWriteRoutes(router_, env_);
+  addLanguageRoutes(router_, env_);
   router_.add("GET", "/api/v1/events", Access::kAuthenticated, [this](RouteContext& ctx) {
     if (Status s = checkQuery(ctx.request, {"after"}); !s.isOk()) return badRequest(s);
     // The stream outlives the request: its credentials are checked again while it is open.
@@ -87,6 +90,19 @@ void ApiApplication::shutdown() {
   events_->shutdown();
 }
 
+std::string ApiApplication::refusalLanguage(const Request& request,
+                                            const std::optional<service::Caller>& caller) {
+  std::string stored;
+  if (caller && !caller->person_id.empty()) {
+    // A refusal is rare; its one extra read is not worth a cache.
+    if (auto ws = pool_.acquire(); ws.isOk()) {
+      if (auto language = service::ownLanguage(*caller, **ws); language.isOk()) stored = *language;
+    }
+  }
+  const auto accept = request.headers.get("Accept-Language");
+  return i18n::chooseLanguage(stored, accept ? *accept : std::string_view());
+}
+
 Response ApiApplication::handle(const Request& request, RequestLogFields& log) {
   return dispatch(request, log, nullptr);
 }
@@ -99,6 +115,7 @@ Response ApiApplication::handleAs(const Request& request, const service::Caller&
 Response ApiApplication::dispatch(const Request& request, RequestLogFields& log,
                                   const service::Caller* given_caller) {
   Response response;
+  std::optional<service::Caller> who;  // once known: whose language a refusal is said in
   auto match = router_.match(request.method, request.path);
   if (match.route == nullptr) {
     if (match.status == 405) {
@@ -123,7 +140,9 @@ Response ApiApplication::dispatch(const Request& request, RequestLogFields& log,
       refused = auth_.authenticate(*match.route, ctx, log);
     }
     response = refused ? std::move(*refused) : match.route->handler(ctx);
+    who = std::move(ctx.caller);
   }
+  if (response.status >= 400) localiseError(response, refusalLanguage(request, who));
   addSecurityHeaders(request.path, response);
   return response;
 }

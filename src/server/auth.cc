@@ -5,6 +5,7 @@
 
 #include "core/strings.h"
 #include "service/accounts.h"
+#include "service/language.h"
 
 namespace phaseout::server {
 namespace {
@@ -264,6 +265,13 @@ Response Authenticator::me(RouteContext& ctx) {
       {"person_id", c.person_id}, {"actor", c.actor}, {"roles", who->roles}, {"scope", scope}};
   if (!who->csrf_token.empty()) out["csrf_token"] = who->csrf_token;
   if (who->token_scope) out["token_scope"] = *who->token_scope;
+  // The language the person chose (service/language.h), null when none: the pages adopt it.
+  out["language"] = nullptr;
+  if (auto ws = pool_.acquire(); ws.isOk()) {
+    if (auto language = service::ownLanguage(c, **ws); language.isOk() && !language->empty()) {
+      out["language"] = *language;
+    }
+  }
   return jsonResponse(200, out.dump() + "\n");
 }
 

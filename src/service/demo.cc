@@ -162,6 +162,32 @@ Result<DemoCampaign> recordCampaignHistory(const Caller& caller, Workspace& ws,
   return out;
 }
 
+// The demo's auditor: the first active official of the security unit who holds no officer
+// role (else the first active official anywhere) also gets the role "auditor": every unit and
+// the audit trail, never an action. Returns the person id, "" when nobody qualifies.
+std::string appointAuditor(std::vector<inventory::Person>& people) {
+  auto has = [](const inventory::Person& p, std::string_view role) {
+    return std::find(p.roles.begin(), p.roles.end(), role) != p.roles.end();
+  };
+  auto eligible = [&](const inventory::Person& p) {
+    return p.status == inventory::EmploymentStatus::kActive && has(p, "official") &&
+           !has(p, "unit-officer") && !has(p, "security-officer");
+  };
+  inventory::Person* chosen = nullptr;
+  for (auto& p : people) {
+    if (eligible(p) && p.unit == kDemoAuditorUnit) {
+      chosen = &p;
+      break;
+    }
+  }
+  for (auto& p : people) {
+    if (chosen == nullptr && eligible(p)) chosen = &p;
+  }
+  if (chosen == nullptr) return "";
+  chosen->roles.push_back("auditor");
+  return chosen->person_id;
+}
+
 }  // namespace
 
 std::string_view scenarioDirectiveYaml() { return embedded::scenario_directive_yaml; }
@@ -209,9 +235,10 @@ Result<DemoOutcome> runDemo(const Caller& caller, Workspace& workspace, const De
   inventory::SampleOrgOptions org_options;
   org_options.people = options.people;
   org_options.seed = options.seed;
-  const inventory::SampleOrg org = inventory::generateSampleOrg(org_options);
+  inventory::SampleOrg org = inventory::generateSampleOrg(org_options);
 
   DemoOutcome outcome;
+  outcome.auditor = appointAuditor(org.people);
   outcome.people_csv = (std::filesystem::path(out_dir) / "people.csv").string();
   outcome.devices_csv = (std::filesystem::path(out_dir) / "devices.csv").string();
   PH_RETURN_IF_ERROR(writeText(outcome.people_csv, inventory::writePeopleCsv(org.people)));

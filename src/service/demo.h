@@ -18,6 +18,9 @@
 
 namespace phaseout::service {
 
+// Where the demo's auditor works: the security unit of the sample organisation.
+inline constexpr std::string_view kDemoAuditorUnit = "pa/it/security";
+
 struct DemoOptions {
   std::size_t people = 2000;
   std::uint64_t seed = 1;
@@ -68,6 +71,9 @@ struct DemoOutcome {
   std::vector<VerdictExample> examples;  // verdictExamples(status.evaluation)
   // The burn-down from the directive's issue to as_of, unless there is no history to draw.
   std::optional<BurndownOutcome> burndown;
+  // The person given the role "auditor" (an official of kDemoAuditorUnit holding no officer
+  // role, else any such official), "" when the organisation has none.
+  std::string auditor;
 };
 
 // The YAML of examples/directives/pa-iphone-2023.yaml, embedded at build time.

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -62,6 +63,21 @@ TEST(RunDemo, WritesItsExportsBesideADatabaseNamedByUrl) {
     EXPECT_EQ(outcome->people_csv, (dir / "people.csv").string());
     EXPECT_TRUE(std::filesystem::exists(dir / "people.csv"));
     EXPECT_TRUE(std::filesystem::exists(dir / "devices.csv"));
+    // The demo has an auditor, stored with the role (the dashboard's read-only account).
+    ASSERT_FALSE(outcome->auditor.empty());
+    const auto people = (*ws)->status(Caller::localOperator("test"),
+                                      outcome->directive.directive.id, options.as_of);
+    ASSERT_TRUE(people.isOk()) << people.status().toString();
+    int auditors = 0;
+    for (const auto& p : people->people) {
+      const bool auditor = std::find(p.roles.begin(), p.roles.end(), "auditor") != p.roles.end();
+      if (auditor) {
+        ++auditors;
+        EXPECT_EQ(p.person_id, outcome->auditor);
+        EXPECT_EQ(std::find(p.roles.begin(), p.roles.end(), "security-officer"), p.roles.end());
+      }
+    }
+    EXPECT_EQ(auditors, 1);
   }
   std::filesystem::remove_all(dir);
 }

@@ -14,6 +14,7 @@
 #include "service/workspace_access.h"
 #include "storage/campaign_store.h"
 #include "storage/connection.h"
+#include "storage/language_store.h"
 
 namespace phaseout::service {
 namespace {
@@ -327,7 +328,8 @@ MailMessage formatMail(const campaign::ReminderMessage& m, std::string_view from
   d += "MIME-Version: 1.0\r\n";
   d += "Content-Type: text/plain; charset=utf-8\r\n";
   d += "Content-Transfer-Encoding: 8bit\r\n";
-  d += "Auto-Submitted: auto-generated\r\n";  // RFC 3834: no auto-replies to reminders
+  d += "Content-Language: " + atext(m.language) + "\r\n";  // RFC 3282
+  d += "Auto-Submitted: auto-generated\r\n";               // RFC 3834: no auto-replies to reminders
   d += "X-Phaseout-Case: " + atext(m.case_id) + "\r\n";
   d += "X-Phaseout-Step: " + atext(m.milestone) + "/" + atext(m.step) + "\r\n";
   d += "\r\n";
@@ -381,6 +383,7 @@ Result<RemindResult> remind(const Caller& caller, Workspace& workspace,
 
   campaign::History history;
   campaign::SentNotifications sent;
+  campaign::Languages languages;  // each recipient's, for the text of their message
   {
     // One snapshot for the history and the notifications it is compared with.
     PH_ASSIGN_OR_RETURN(auto tx,
@@ -390,8 +393,10 @@ Result<RemindResult> remind(const Caller& caller, Workspace& workspace,
     for (auto& n : notifications) {
       sent.insert({std::move(n.device_id), std::move(n.milestone), std::move(n.step)});
     }
+    PH_ASSIGN_OR_RETURN(auto stored, storage::LanguageStore(repo).languages());
+    languages.insert(stored.begin(), stored.end());
   }
-  PH_ASSIGN_OR_RETURN(auto plan, campaign::planReminders(history, on, sent));
+  PH_ASSIGN_OR_RETURN(auto plan, campaign::planReminders(history, on, sent, languages));
 
   RemindResult result;
   result.directive_id = plan.directive_id;

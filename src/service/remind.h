@@ -75,6 +75,7 @@ std::string redactUrl(std::string_view url);
 // The RFC 5322 message for one reminder: Date (from now_ms, UTC), From, To (display names
 // encoded per RFC 2047 when not ASCII), Subject (likewise, folded), Message-ID,
 // MIME-Version, Content-Type text/plain; charset=utf-8, Content-Transfer-Encoding 8bit,
+// Content-Language (the message's catalog language),
 // X-Phaseout-Case / X-Phaseout-Step, then the body with CRLF line ends.
 MailMessage formatMail(const campaign::ReminderMessage& message, std::string_view from,
                        std::int64_t now_ms);

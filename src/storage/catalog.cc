@@ -323,6 +323,15 @@ const Portable& portable() {
             "WHERE message_id = :message_id");
     put(Query::kInsertIngestedMessage, "insert_ingested_message",
         insertInto("ingested_messages", kIngestedMessageColumns));
+
+    put(Query::kLanguageOf, "language_of",
+        selectFrom("person_languages", kLanguageColumns) + "WHERE person_id = :person_id");
+    put(Query::kSetLanguage, "set_language",
+        "INSERT INTO person_languages (" + columnList(kLanguageColumns) +
+            ") VALUES (:person_id, :language, :updated_ms) ON CONFLICT (person_id) DO UPDATE "
+            "SET language = excluded.language, updated_ms = excluded.updated_ms");
+    put(Query::kLanguages, "languages",
+        selectFrom("person_languages", kLanguageColumns) + "ORDER BY person_id");
     return p;
   }();
   return kPortable;

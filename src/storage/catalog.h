@@ -54,6 +54,8 @@ inline constexpr std::array<std::string_view, 6> kSessionColumns = {
 inline constexpr std::array<std::string_view, 9> kTokenColumns = {
     "token_id",    "person_id",  "name",       "secret_hash", "scope",
     "expires_day", "created_ms", "revoked_ms", "last_used_ms"};
+inline constexpr std::array<std::string_view, 3> kLanguageColumns = {"person_id", "language",
+                                                                     "updated_ms"};
 inline constexpr std::array<std::string_view, 12> kSourceRecordColumns = {
     "source",      "record_id", "seq",      "device_id",  "file",         "location",
     "exported_ms", "synced_ms", "presence", "holder_ref", "holder_match", "fields"};
@@ -211,6 +213,10 @@ enum class Query {
   // messages ingested from the bus (ingest_store.h)
   kIngestedMessage,  // the row of :message_id
   kInsertIngestedMessage,
+  // people's languages (language_store.h)
+  kLanguageOf,     // the language of :person_id
+  kSetLanguage,    // inserts or replaces it
+  kLanguages,      // every person's, ordered by person id
 
   kCount  // not a statement
 };

@@ -181,6 +181,16 @@ CREATE TABLE source_records (
 ){without_rowid};
 CREATE INDEX source_records_by_device ON source_records (device_id);
 )sql"},
+      // The language each person reads the pages, API sentences and e-mails in: a preference
+      // kept with the person (current state; each change is an audit event), apart from the
+      // versioned directory record so that changing it never makes a new person version.
+      {6, "people's languages", R"sql(
+CREATE TABLE person_languages (
+  person_id TEXT NOT NULL PRIMARY KEY,
+  language TEXT NOT NULL,
+  updated_ms BIGINT NOT NULL
+);
+)sql"},
       // Webhooks (server/webhooks.h): the verdicts last announced, how far the event log was
       // read for them, and the outbox of deliveries, written together in one transaction so
       // that a crash neither loses nor invents a change. Server state, not history: no event.

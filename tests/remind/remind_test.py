@@ -8,6 +8,7 @@ Usage: remind_test.py PHASEOUT_BINARY
 """
 import email
 import email.policy
+import http.client
 import json
 import os
 import pathlib
@@ -337,6 +338,71 @@ class RemindEndToEnd(unittest.TestCase):
         self.assertIn("security-officer for a waiver (at most 30 days)", body)
 
     # --- failures ----------------------------------------------------------------------
+
+    def choose_language(self, person, language):
+        """The person chooses their language as on their page: signed in to a real
+        `phaseout serve`, PUT /api/v1/me/language."""
+        password = "correct horse battery staple"
+        subprocess.run(
+            [PHASEOUT, "--db", self.db, "--actor", "remind-test", "account", "password", person],
+            input=password + "\n", capture_output=True, text=True, check=True, timeout=120)
+        port = closed_port()
+        server = subprocess.Popen([PHASEOUT, "--db", self.db, "serve", "--listen",
+                                   "127.0.0.1:%d" % port],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.time() + 30
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    if time.time() > deadline or server.poll() is not None:
+                        raise AssertionError("phaseout serve did not start")
+                    time.sleep(0.1)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("POST", "/api/v1/login", json.dumps({"login": person,
+                                                             "password": password}),
+                         {"Content-Type": "application/json"})
+            r = conn.getresponse()
+            ticket = json.loads(r.read())
+            self.assertEqual(r.status, 200, ticket)
+            cookie = r.getheader("Set-Cookie").split(";")[0]
+            conn.request("PUT", "/api/v1/me/language", json.dumps({"language": language}),
+                         {"Content-Type": "application/json", "Cookie": cookie,
+                          "X-CSRF-Token": ticket["csrf_token"]})
+            r = conn.getresponse()
+            self.assertEqual(r.status, 200, r.read())
+            r.read()
+            conn.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+    def test_each_reminder_in_its_recipients_language(self):
+        self.build_org()
+        self.choose_language("P-2", "ru")
+        mail = self.sink()
+        r = self.remind_json("2023-03-17", mail)
+        self.assertEqual(r["summary"]["sent"], 2, r)
+        got = mail.messages()
+        olga = next(m for m in got if m["case"].endswith("/D-2"))
+        ivan = next(m for m in got if m["case"].endswith("/D-1"))
+        # Olga chose Russian: subject and body from the catalog's Russian, dates as Russian
+        # writes them, the plural form of 14.
+        self.assertEqual(olga["subject"],
+                         "pa-iphone-test: сдать iPhone 12 (D-2) до 31.03.2023 — осталось 14 дней")
+        self.assertEqual(str(olga["msg"]["Content-Language"]), "ru")
+        self.assertTrue(olga["body"].startswith("Уважаемый(ая) Ольга Смирнова!\n"), olga["body"])
+        body = one_line(olga["body"])
+        self.assertIn("Что нужно сделать:", body)
+        self.assertIn("Сдайте iPhone 12 (устройство D-2) ответственному сотруднику", body)
+        self.assertIn("Ссылка: дело pa-iphone-test/D-2, срок handover, напоминание before-14", body)
+        self.assertNotIn("Dear", body)
+        # Ivan chose nothing: English, as before.
+        self.assertEqual(str(ivan["msg"]["Content-Language"]), "en")
+        self.assertTrue(ivan["body"].startswith("Dear Ivan Petrov,\n"))
+        self.assertIn("by 2023-03-31 - 14 days left", ivan["subject"])
 
     def test_unreachable_server_is_a_clear_error_and_records_nothing(self):
         self.build_org()

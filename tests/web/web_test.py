@@ -118,6 +118,92 @@ class Server:
         self.log.close()
 
 
+# The contrast of every visible text of the page (see Browser.assert_contrast): returns a list
+# of "text: colour on background = ratio < required" strings.
+CONTRAST_SCRIPT = r"""
+const canvas = document.createElement('canvas').getContext('2d');
+function rgba(css) {
+  let m = /^rgba?\(([\d.]+)[, ]+([\d.]+)[, ]+([\d.]+)(?:[, /]+([\d.]+%?))?\)$/.exec(css);
+  if (!m) {
+    canvas.fillStyle = '#000';
+    canvas.fillStyle = css;  // normalises any CSS colour to #rrggbb or rgba()
+    const n = canvas.fillStyle;
+    if (n.startsWith('#')) {
+      return [parseInt(n.slice(1, 3), 16), parseInt(n.slice(3, 5), 16), parseInt(n.slice(5, 7), 16), 1];
+    }
+    m = /^rgba?\(([\d.]+)[, ]+([\d.]+)[, ]+([\d.]+)(?:[, /]+([\d.]+%?))?\)$/.exec(n);
+    if (!m) return null;
+  }
+  let a = m[4] === undefined ? 1 : parseFloat(m[4]);
+  if (m[4] && m[4].endsWith('%')) a /= 100;
+  return [+m[1], +m[2], +m[3], a];
+}
+function over(top, below) {  // source-over compositing of an rgba on an opaque colour
+  const a = top[3];
+  return [0, 1, 2].map((i) => top[i] * a + below[i] * (1 - a)).concat(1);
+}
+function luminance(c) {
+  const [r, g, b] = c.slice(0, 3).map((v) => {
+    v /= 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+// The opaque colour behind `el`, or null when an image lies behind it.
+function background(el) {
+  const layers = [];
+  for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
+    const style = getComputedStyle(e);
+    if (style.backgroundImage && style.backgroundImage !== 'none') return null;
+    const c = rgba(style.backgroundColor);
+    if (c && c[3] > 0) layers.push(c);
+    if (c && c[3] >= 1) break;
+  }
+  let bg = [255, 255, 255, 1];
+  for (const layer of layers.reverse()) bg = over(layer, bg);
+  return bg;
+}
+function ownText(el) {
+  if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) {
+    return ['hidden', 'checkbox', 'radio', 'file', 'color', 'range'].includes(el.type) ? '' : el.value;
+  }
+  if (el instanceof HTMLSelectElement) return el.selectedOptions[0]?.text || '';
+  let text = '';
+  for (const n of el.childNodes) if (n.nodeType === 3) text += n.nodeValue;
+  return text.trim();
+}
+const failures = [];
+for (const el of document.querySelectorAll('body *')) {
+  if (['SCRIPT', 'STYLE', 'OPTION', 'TITLE'].includes(el.tagName)) continue;
+  const text = ownText(el);
+  if (!text) continue;
+  if (el.disabled || el.closest('[aria-hidden="true"], [hidden]')) continue;
+  if (el.checkVisibility && !el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue;
+  const rect = el.getBoundingClientRect();
+  if (rect.width <= 1 || rect.height <= 1) continue;  // visually hidden (screen-reader text)
+  const style = getComputedStyle(el);
+  const bg = background(el);
+  if (!bg) continue;
+  const isSvg = el instanceof SVGElement;
+  let fg = rgba(isSvg && style.fill && style.fill !== 'none' ? style.fill : style.color);
+  if (!fg) continue;
+  fg = over(fg, bg);
+  const l1 = luminance(fg), l2 = luminance(bg);
+  const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+  const size = parseFloat(style.fontSize);
+  const bold = parseInt(style.fontWeight, 10) >= 700;
+  const large = size >= 24 || (bold && size >= 18.66);
+  const required = large ? 3 : 4.5;
+  if (ratio + 1e-9 < required) {
+    const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+        (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '');
+    failures.push(`${name} "${text.slice(0, 40)}": ${style.color} on rgb(${bg.slice(0, 3).map(Math.round)}) = ${ratio.toFixed(2)} < ${required}`);
+  }
+}
+return failures;
+"""
+
+
 class Browser:
     """One fresh headless Chromium (no cookies, no storage) with a language and a width."""
 
@@ -224,6 +310,14 @@ class Browser:
               .map((el) => el.outerHTML.slice(0, 80));""")
         check(not unlabelled, f"{journey}: controls without a label: {unlabelled}")
 
+    def assert_contrast(self, journey):
+        """WCAG 2.1 AA contrast (1.4.3) of every visible text on the page: the text's colour
+        against its effective background (the element's and its ancestors' background colours
+        composited over the white canvas) must reach 4.5:1, or 3:1 for large text (24 px, or
+        18.66 px bold). Text over a background image and disabled controls are not judged."""
+        failures = self.driver.execute_script(CONTRAST_SCRIPT)
+        check(not failures, f"{journey}: text below WCAG AA contrast: {failures[:8]}")
+
     def assert_fits(self, journey):
         if self.width > 400:
             return
@@ -327,6 +421,7 @@ def journey_security_officer(base):
         b.text_is('[data-total="exempt"]', "2")
         check(b.driver.execute_script("return window.phaseoutNotReloaded === true;"),
               "the overview reloaded the page instead of updating")
+        b.assert_contrast("security officer")
         b.assert_clean("security officer")
     finally:
         b.quit()
@@ -364,6 +459,7 @@ def journey_unit_officer(base, workdir):
               f"pa/press overdue {before} -> {after}")
         check(int(after[in_scope].replace("\u00a0", "")) == in_scope_before - 1,
               f"pa/press devices in scope {before} -> {after}")
+        b.assert_contrast("unit officer")
         b.assert_clean("unit officer")
     finally:
         b.quit()
@@ -392,6 +488,7 @@ def journey_holder(base):
         submitted(b, form, "#my-devices", "iPhone 15")
         b.navigate("#/device/D-L1")
         b.text_in("main h1", "No device D-L1")
+        b.assert_contrast("holder")
         b.assert_clean("holder")
     finally:
         b.quit()
@@ -421,6 +518,7 @@ def journey_auditor(base):
         b.find("#bulk-form table")
         b.assert_labelled("case queue")
         check(not b.all("#bulk-form button[type=submit]"), "an auditor is offered bulk acknowledge")
+        b.assert_contrast("auditor")
         b.assert_clean("auditor")
     finally:
         b.quit()
@@ -448,9 +546,122 @@ def journey_language_and_sign_out(base):
         b.visible('form.signin input[name="login"]')
         b.go()
         b.visible('form.signin input[name="login"]')
+        b.assert_contrast("language and sign-out")
         b.assert_clean("language and sign-out")
     finally:
         b.quit()
+
+
+def api_session(base, login):
+    """A signed-in API client outside the browser: returns request(method, path, body, lang)
+    -> (status, parsed JSON or text)."""
+    opener = urllib.request.build_opener()
+    body = json.dumps({"login": login, "password": PASSWORD}).encode()
+    req = urllib.request.Request(base + "/api/v1/login", data=body, method="POST",
+                                 headers={"Content-Type": "application/json"})
+    with opener.open(req) as r:
+        cookie = r.headers["Set-Cookie"].split(";")[0]
+        csrf = json.load(r)["csrf_token"]
+
+    def request(method, path, payload=None, lang="en"):
+        data = None if payload is None else json.dumps(payload).encode()
+        req = urllib.request.Request(base + path, data=data, method=method, headers={
+            "Content-Type": "application/json", "Cookie": cookie, "X-CSRF-Token": csrf,
+            "Accept-Language": lang})
+        try:
+            with opener.open(req) as r:
+                status, text = r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            status, text = e.code, e.read().decode()
+        try:
+            return status, json.loads(text)
+        except ValueError:
+            return status, text
+    return request
+
+
+def journey_language_kept_with_the_person(base):
+    """The switch stores the language with the person; a sign-in anywhere adopts it, the API
+    says its refusals in it, and each change is an audit entry whose actor is the person."""
+    b = Browser(base, "ru", 1280)
+    try:
+        b.sign_in("P-L1")
+        b.text_in("main h1", "Мои устройства")
+        Select(b.find("#lang-select")).select_by_value("en")
+        b.text_in("main h1", "My devices")
+        b.wait.until(lambda d: d.execute_script(
+            "return fetch('/api/v1/me', {credentials: 'same-origin'}).then((r) => r.json())"
+            ".then((me) => me.language);") == "en")
+        b.find("#signout").click()
+        b.visible('form.signin input[name="login"]')
+        b.assert_clean("language switch")
+    finally:
+        b.quit()
+    # Another browser, asking for Russian, and nothing remembered locally: the person's English.
+    b = Browser(base, "ru", 360, 780)
+    try:
+        b.go()
+        b.text_in("form.signin h1", "Вход")
+        b.sign_in("P-L1")
+        b.text_in("main h1", "My devices")
+        check(b.driver.execute_script("return document.documentElement.lang") == "en",
+              "the stored language was not adopted at sign-in")
+        b.assert_contrast("language adopted")
+        Select(b.find("#lang-select")).select_by_value("ru")
+        b.text_in("main h1", "Мои устройства")
+        b.assert_clean("language adopted")
+    finally:
+        b.quit()
+    # The API: a person's stored language wins over Accept-Language.
+    request = api_session(base, "P-L1")
+    status, me = request("GET", "/api/v1/me")
+    check(status == 200 and me.get("language") == "ru", f"/me after the switch back: {me}")
+    status, doc = request("POST", "/api/v1/devices/D-NONE/acknowledge",
+                          {"directive": "pa-iphone-2023"}, lang="en")
+    check(status == 404 and doc["error"]["message_id"], f"a refusal: {status} {doc}")
+    check(any("\u0400" <= ch <= "\u04ff" for ch in doc["error"]["message"]),
+          f"the refusal is not in the person's Russian: {doc}")
+    status, doc = request("PUT", "/api/v1/me/language", {"language": "de"})
+    check(status == 422 and doc["error"]["field"] == "language", f"PUT de answered {status} {doc}")
+    audit = api_session(base, "P-SO")
+    status, lines = audit("GET", "/api/v1/audit")
+    entries = [json.loads(line) for line in lines.splitlines() if line.strip()]
+    changes = [e for e in entries if e.get("kind") == "person.language"]
+    check(len(changes) == 2 and all(e.get("actor") == "P-L1" for e in changes),
+          f"person.language entries: {changes}")
+
+
+def journey_contrast(base):
+    """Every page in both languages meets WCAG AA contrast (the security officer sees them
+    all; the holder's page at 360 px)."""
+    pages = ["#/overview", "#/cases", "#/devices", "#/device/D-H2", "#/mine", "#/waivers",
+             "#/findings", "#/audit"]
+    for lang in ("en", "ru"):
+        b = Browser(base, lang, 1280)
+        try:
+            b.go()
+            b.visible('form.signin input[name="login"]')
+            b.assert_contrast(f"{lang} sign-in")
+            b.find('form.signin button[type="submit"]').click()  # empty: refusals shown
+            b.find("form.signin .error, form.signin .form-error")
+            b.assert_contrast(f"{lang} sign-in refused")
+            b.sign_in("P-SO")
+            b.find("#nav a")
+            for page in pages:
+                b.navigate(page)
+                b.wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "main h1"))
+                time.sleep(0.4)  # the page's data arrives after its heading
+                b.assert_contrast(f"{lang} {page}")
+            b.assert_clean(f"contrast {lang}")
+        finally:
+            b.quit()
+        b = Browser(base, lang, 360, 780)
+        try:
+            b.sign_in("P-H2")
+            b.find("#my-devices [data-device]")
+            b.assert_contrast(f"{lang} my devices at 360 px")
+        finally:
+            b.quit()
 
 
 def check_assets(base):
@@ -548,7 +759,11 @@ def main():
                  ("unit officer", lambda: journey_unit_officer(server.base, workdir)),
                  ("holder", lambda: journey_holder(server.base)),
                  ("auditor", lambda: journey_auditor(server.base)),
-                 ("language and sign-out", lambda: journey_language_and_sign_out(server.base))]
+                 ("language and sign-out", lambda: journey_language_and_sign_out(server.base)),
+                 ("language kept with the person",
+                  lambda: journey_language_kept_with_the_person(server.base)),
+                 ("contrast (WCAG AA), every page in both languages",
+                  lambda: journey_contrast(server.base))]
         failed = 0
         for name, step in steps:
             started = time.time()

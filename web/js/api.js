@@ -1,5 +1,7 @@
 // Every call the pages make goes through here: same-origin fetch with the session cookie, the
 // session's CSRF token on every unsafe method, and the API's error body turned into ApiError.
+import { currentLanguage } from './i18n.js';
+
 const kCsrfKey = 'phaseout.csrf';
 
 export class ApiError extends Error {
@@ -31,7 +33,8 @@ function buildUrl(path, query) {
 // api('POST', '/api/v1/evidence', {raw: file}). Resolves to the parsed JSON (or the text when
 // the answer is not JSON, e.g. the audit export's lines).
 export async function api(method, path, { query, json, raw, quiet401 = false } = {}) {
-  const headers = { Accept: 'application/json' };
+  // The page's language, which may differ from the browser's: the server's sentences follow it.
+  const headers = { Accept: 'application/json', 'Accept-Language': currentLanguage() };
   let body;
   if (json !== undefined) {
     headers['Content-Type'] = 'application/json';

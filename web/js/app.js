@@ -12,6 +12,7 @@ import { renderMine } from './pages/mine.js';
 import { renderWaivers } from './pages/waivers.js';
 import { renderFindings } from './pages/findings.js';
 import { renderAudit } from './pages/audit.js';
+import { adoptStoredLanguage, storeLanguage } from './language.js';
 
 const main = document.getElementById('main');
 
@@ -81,6 +82,7 @@ async function render() {
 
 async function onSignedIn(me) {
   session.me = me;
+  await adoptStoredLanguage(me);
   if (me.csrf_token) setCsrfToken(me.csrf_token);
   await loadDirectives();
   if (window.location.hash && window.location.hash !== '#/') await render();
@@ -109,7 +111,7 @@ async function start() {
     render();
   });
   document.getElementById('lang-select').addEventListener('change', async (event) => {
-    await loadLanguage(event.target.value, true);
+    await storeLanguage(event.target.value, Boolean(session.me));
     await render();
   });
   document.getElementById('signout').addEventListener('click', signOut);
@@ -118,6 +120,7 @@ async function start() {
     const me = await api('GET', '/api/v1/me', { quiet401: true });
     session.me = me;
     if (me.csrf_token) setCsrfToken(me.csrf_token);
+    await adoptStoredLanguage(me);
     await loadDirectives();
   } catch {
     session.me = null;

@@ -10,6 +10,7 @@
 #include "storage/account_store.h"
 #include "storage/campaign_store.h"
 #include "storage/catalog.h"
+#include "storage/language_store.h"
 #include "storage/migrations.h"
 #include "storage/sighting_store.h"
 
@@ -740,6 +741,37 @@ TEST_P(StoreContract, AuditCatchesAlteredRowsAndEvents) {
   check = repo_->verifyAudit();
   ASSERT_FALSE(check->ok());
   EXPECT_EQ(*check->first_broken_seq, 3);
+}
+
+// --- people's languages (migration 6) -------------------------------------------------------
+
+TEST_P(StoreContract, ALanguageIsReplacedInPlaceWithOneEventPerChange) {
+  LanguageStore store(*repo_);
+  auto none = store.languageOf("P-1");
+  ASSERT_TRUE(none.isOk()) << none.status().toString();
+  EXPECT_FALSE(none->has_value());
+  Result<bool> changed = false;
+  for (const char* language : {"ru", "ru", "en"}) {
+    ASSERT_TRUE(inWriteTransaction(*conn_, [&]() -> Status {
+                  changed = store.setLanguage("P-1", language, change());
+                  return changed.status();
+                }).isOk());
+  }
+  EXPECT_TRUE(*changed);
+  ASSERT_TRUE(inWriteTransaction(*conn_, [&]() -> Status {
+                return store.setLanguage("P-2", "ru", change()).status();
+              }).isOk());
+  EXPECT_EQ(**store.languageOf("P-1"), "en");
+  auto all = store.languages();
+  ASSERT_TRUE(all.isOk());
+  EXPECT_EQ(*all, (std::map<std::string, std::string>{{"P-1", "en"}, {"P-2", "ru"}}));
+  // "ru", then "en" for P-1 (the repeated "ru" recorded nothing), "ru" for P-2.
+  int language_events = 0;
+  for (const auto& e : events()) language_events += e.kind == "person.language" ? 1 : 0;
+  EXPECT_EQ(language_events, 3);
+  auto check = repo_->verifyAudit();
+  ASSERT_TRUE(check.isOk());
+  EXPECT_TRUE(check->ok());
 }
 
 // --- accounts, sessions, tokens -------------------------------------------------------------

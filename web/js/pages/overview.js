@@ -27,6 +27,7 @@ export async function renderOverview(main, args, ctx) {
   const p = params();
   const directive = directiveId(p.get('directive'));
   const at = p.get('at') || '';
+  delete main.dataset.ready;
   main.append(h('h1', {}, t('overview.title')));
   if (!directive) { main.append(h('p', {}, t('common.no_directive'))); return; }
 
@@ -39,16 +40,25 @@ export async function renderOverview(main, args, ctx) {
   const body = h('div', { id: 'overview-body' });
   main.append(body);
 
+  // The totals, milestones and unit table are drawn as soon as the status answers; the
+  // burn-down (a sweep over every day of the campaign) fills its place when it arrives, so it
+  // never holds the rest of the page back.
   const draw = async () => {
     const query = { directive, at: at || undefined };
-    const [status, burndown] = await Promise.all([
-      api('GET', '/api/v1/status', { query }),
-      api('GET', '/api/v1/burndown', { query: { directive, to: at || undefined } }).catch(() => null),
-    ]);
+    const burndownAnswer = api('GET', '/api/v1/burndown', { query: { directive, to: at || undefined } })
+      .catch(() => null);
+    const status = await api('GET', '/api/v1/status', { query });
     if (!ctx.isCurrent()) return;
-    body.replaceChildren(...overviewBody(status, burndown, directive, at));
+    const chart = h('section', { id: 'burndown', 'aria-busy': 'true' });
+    body.replaceChildren(...overviewBody(status, chart, directive, at));
+    burndownAnswer.then((burndown) => {
+      if (!ctx.isCurrent()) return;
+      chart.removeAttribute('aria-busy');
+      if (burndown) chart.replaceChildren(h('h2', {}, t('overview.burndown_title')), burndownChart(burndown));
+    });
   };
   await draw();
+  markReady(main);
 
   // Live: any recorded change the caller may see redraws today's view (a past day cannot move).
   if (!at) {
@@ -63,7 +73,15 @@ export async function renderOverview(main, args, ctx) {
   }
 }
 
-function overviewBody(status, burndown, directive, at) {
+// The overview is interactive: drawn, and the frame after it painted. data-ready carries the
+// time since navigation started (performance.now(), ms), which bench/web/overview.sh reads.
+function markReady(main) {
+  requestAnimationFrame(() => setTimeout(() => {
+    main.dataset.ready = String(Math.round(performance.now()));
+  }, 0));
+}
+
+function overviewBody(status, burndownSection, directive, at) {
   const totals = status.totals || {};
   const out = [];
   out.push(h('p', { class: 'muted' }, t('overview.as_of_line', { date: '' }), dateText(status.as_of)));
@@ -85,10 +103,7 @@ function overviewBody(status, burndown, directive, at) {
         left >= 0 ? t('overview.days_left', { count: left }) : t('overview.days_past', { count: -left })));
   })));
 
-  if (burndown) {
-    out.push(h('h2', {}, t('overview.burndown_title')));
-    out.push(burndownChart(burndown));
-  }
+  out.push(burndownSection);
 
   out.push(h('h2', {}, t('overview.units')));
   out.push(table({
