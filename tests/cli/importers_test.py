@@ -161,7 +161,7 @@ class ImportersTest(unittest.TestCase):
 
         proc = run(self.db, "import", "devices", "--from", "jamf",
                    self.write("jamf.json", "{\"results\": [{\"id\": 1,}]}"), expect=None)
-        self.assertIn("jamf.json:1: expected valid JSON", proc.stderr)
+        self.assertIn("jamf.json:/results/0: expected valid JSON", proc.stderr)
         self.assertEqual(self.devices(), [])
         proc = run(self.db, "import", "devices", "--full", self.write("d.csv", "device_id\nD\n"),
                    expect=None)
