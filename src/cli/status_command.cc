@@ -34,8 +34,10 @@ int runStatus(const CommandContext& ctx, const StatusOptions& opt) {
   const service::StatusResult& result = evaluated->status;
   const report::NetworkSummary* network = evaluated->network ? &*evaluated->network : nullptr;
   const std::string out = opt.format == "json"
-                              ? report::statusJson(result.directive, result.evaluation, opt.devices,
-                                                   result.milestones, network)
+                              ? service::withReviewJson(
+                                    report::statusJson(result.directive, result.evaluation,
+                                                       opt.devices, result.milestones, network),
+                                    evaluated->review)
                               : report::statusText(result.directive, result.evaluation, opt.devices,
                                                    result.milestones, network);
   std::fwrite(out.data(), 1, out.size(), stdout);
