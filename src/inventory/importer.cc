@@ -545,9 +545,9 @@ void readAny(std::string_view text, std::string_view file, const Source& source,
              InputChunks* chunks = nullptr) {
   if (!checkFileEncoding(text, problems)) return;
   BuilderSink<Builder> sink(problems, builder);
-  source.read(SourceInput{text, file, Builder::kSpecs, mapping,
-                          source.reads_chunks ? chunks : nullptr},
-              sink);
+  source.read(
+      SourceInput{text, file, Builder::kSpecs, mapping, source.reads_chunks ? chunks : nullptr},
+      sink);
 }
 
 }  // namespace

@@ -217,7 +217,10 @@ class JsonExportHandler {
   static constexpr std::size_t max_string_size = std::size_t(-1);  // NOLINT(readability-*)
 
   JsonExportHandler(const VendorLayout& layout, std::string_view file, RecordSink& sink)
-      : layout_(layout), sink_(sink), builder_(layout, file), id_names_(idNames(layout.json_fields)) {
+      : layout_(layout),
+        sink_(sink),
+        builder_(layout, file),
+        id_names_(idNames(layout.json_fields)) {
     for (const VendorField& field : layout.json_fields) {
       const bool list = field.column < kDeviceColumns.size() && kDeviceColumns[field.column].list;
       for (std::string_view path : field.paths) {
@@ -299,9 +302,9 @@ class JsonExportHandler {
   struct Frame {
     Kind kind;
     Role role;
-    std::string segment;  // this value's key or index in its parent ("" at the top)
-    std::string key;      // objects: the key of the member being read
-    std::size_t index = 0;     // arrays: the index of the element being read
+    std::string segment;        // this value's key or index in its parent ("" at the top)
+    std::string key;            // objects: the key of the member being read
+    std::size_t index = 0;      // arrays: the index of the element being read
     std::size_t path_size = 0;  // the captured path's length before this value
     bool is_page = false;       // candidates: a container key was seen
     bool has_key = false;       // objects: `key` names a member whose value is being read
@@ -362,7 +365,8 @@ class JsonExportHandler {
     switch (top.role) {
       case Role::kDocuments:
       case Role::kPage:
-        if (kind == Kind::kObject) return top.role == Role::kPage ? Role::kRecord : Role::kCandidate;
+        if (kind == Kind::kObject)
+          return top.role == Role::kPage ? Role::kRecord : Role::kCandidate;
         sink_.problemAt(pointer(true), "", "expected an object (one device)");
         return Role::kSkipped;
       case Role::kCandidate:
