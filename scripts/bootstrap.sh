@@ -20,6 +20,7 @@ packages=(
   chromium chromium-driver python3-selenium  # the web pages' end-to-end test (tests/web)
   libsodium-dev libcjose-dev  # accounts: argon2id passwords, random secrets; OIDC ID tokens
   python3-jwt python3-cryptography  # the test OpenID provider (tests/oidc)
+  libboost-json1.81-dev  # inventory: Boost.JSON's event parser reads vendor exports piece by piece
   postgresql  # the PostgreSQL server the tests run a throw-away cluster of (libpq-dev: above)
   libnats-dev nats-server  # sensors: NATS JetStream client (src/bus) and the server tests/bus runs
 )

@@ -33,11 +33,13 @@ int runStatus(const CommandContext& ctx, const StatusOptions& opt) {
   if (!evaluated.isOk()) return reportError(evaluated.status());
   const service::StatusResult& result = evaluated->status;
   const report::NetworkSummary* network = evaluated->network ? &*evaluated->network : nullptr;
-  const std::string out = opt.format == "json"
-                              ? report::statusJson(result.directive, result.evaluation, opt.devices,
-                                                   result.milestones, network)
-                              : report::statusText(result.directive, result.evaluation, opt.devices,
-                                                   result.milestones, network);
+  const std::string out =
+      opt.format == "json"
+          ? service::withReviewJson(report::statusJson(result.directive, result.evaluation,
+                                                       opt.devices, result.milestones, network),
+                                    evaluated->review)
+          : report::statusText(result.directive, result.evaluation, opt.devices, result.milestones,
+                               network);
   std::fwrite(out.data(), 1, out.size(), stdout);
   const service::InventoryReview& review = evaluated->review;
   if (opt.format != "json" && !review.empty()) {

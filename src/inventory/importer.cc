@@ -541,10 +541,13 @@ class BuilderSink final : public RecordSink {
 
 template <typename Builder>
 void readAny(std::string_view text, std::string_view file, const Source& source,
-             ProblemList& problems, Builder& builder, const PeopleMapping* mapping = nullptr) {
+             ProblemList& problems, Builder& builder, const PeopleMapping* mapping = nullptr,
+             InputChunks* chunks = nullptr) {
   if (!checkFileEncoding(text, problems)) return;
   BuilderSink<Builder> sink(problems, builder);
-  source.read(SourceInput{text, file, Builder::kSpecs, mapping}, sink);
+  source.read(
+      SourceInput{text, file, Builder::kSpecs, mapping, source.reads_chunks ? chunks : nullptr},
+      sink);
 }
 
 }  // namespace
@@ -573,13 +576,13 @@ Result<std::vector<Device>> parseDevices(
 }
 
 Result<std::vector<SourcedDevice>> parseSourcedDevices(std::string_view text, std::string_view file,
-                                                       const Source& source) {
+                                                       const Source& source, InputChunks* chunks) {
   ProblemList problems(file);
   const std::size_t expected = expectedRecords(text);
   RecordOutput<SourcedDevice> output(problems, expected);
   const std::function<bool(std::string_view)> no_check;
   DeviceBuilder<SourcedDevice> builder(text, expected, problems, output, no_check);
-  readAny(text, file, source, problems, builder);
+  readAny(text, file, source, problems, builder, nullptr, chunks);
   if (!problems.empty()) return problems.toStatus();
   return output.take();
 }

@@ -94,8 +94,11 @@ struct SourcedDevice {
 // Parses the devices of an external source. Its holders are not checked; a record's last
 // synchronisation must be a timestamp (sources/timestamp.h) when given. Same errors as
 // parseDevices, located by line or by JSON pointer ("file:/value/3: mac: expected ...").
+// With `chunks` (for a source with Source::reads_chunks), the file is read through it piece by
+// piece and `text` is only its start.
 Result<std::vector<SourcedDevice>> parseSourcedDevices(std::string_view text, std::string_view file,
-                                                       const Source& source);
+                                                       const Source& source,
+                                                       InputChunks* chunks = nullptr);
 
 // Streaming forms for large imports: the same parse, but records are handed to `sink` in
 // batches of `batch_size`, in file order, while the text is read, so memory stays bounded and

@@ -13,6 +13,7 @@
 #include "service/change_feed.h"
 #include "service/device_detail.h"
 #include "service/directive.h"
+#include "service/inventory_view.h"
 #include "service/sightings.h"
 
 namespace phaseout::server {
@@ -47,9 +48,13 @@ Response status(ApiEnv& env, RouteContext& ctx) {
                                 std::to_string(seq) + "\n" + scopeKey(caller);
         if (auto body = env.rendered.find(key)) return *body;
         PH_ASSIGN_OR_RETURN(auto out, service::cachedStatusReport(caller, ws, env.cache, request));
+        PH_ASSIGN_OR_RETURN(const service::InventoryReview review,
+                            service::inventoryReview(caller, ws));
         const auto& r = *out.status;
-        auto body = std::make_shared<const std::string>(report::statusJson(
-            r.directive, r.evaluation, false, r.milestones, out.network ? &*out.network : nullptr));
+        auto body = std::make_shared<const std::string>(service::withReviewJson(
+            report::statusJson(r.directive, r.evaluation, false, r.milestones,
+                               out.network ? &*out.network : nullptr),
+            review));
         env.rendered.put(key, body);
         return *body;
       });

@@ -138,8 +138,10 @@ TEST_F(ApiTest, StatusIsTheJsonOfTheStatusCommand) {
   req.at = Date::fromCivil(2023, 3, 20);
   auto cli = service::statusReport(service::Caller::localOperator("x"), **ws, req);
   ASSERT_TRUE(cli.isOk());
-  const std::string expected = report::statusJson(cli->status.directive, cli->status.evaluation,
-                                                  false, cli->status.milestones, &*cli->network);
+  const std::string expected =
+      service::withReviewJson(report::statusJson(cli->status.directive, cli->status.evaluation,
+                                                 false, cli->status.milestones, &*cli->network),
+                              cli->review);
   for (int i = 0; i < 2; ++i) {  // uncached, then cached
     auto r = as(officer(), makeRequest("GET", "/api/v1/status", {{"at", "2023-03-20"}}));
     EXPECT_EQ(r.status, 200) << r.body;

@@ -1,6 +1,9 @@
 #include "service/import.h"
 
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <future>
 #include <nlohmann/json.hpp>
@@ -14,6 +17,7 @@
 #include "inventory/importer.h"
 #include "inventory/sources/people_map.h"
 #include "inventory/sources/registry.h"
+#include "inventory/sources/vendor_export.h"
 #include "service/workspace_access.h"
 #include "storage/source_store.h"
 
@@ -104,6 +108,57 @@ std::int64_t modificationMs(const std::string& path) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(system.time_since_epoch()).count();
 }
 
+// A file read in pieces of 1 MiB (inventory::InputChunks), so that a large export is never held
+// whole.
+class FileChunks final : public inventory::InputChunks {
+ public:
+  explicit FileChunks(const std::string& path) : path_(path), buffer_(kPieceBytes) {
+    file_ = std::fopen(path.c_str(), "rb");
+    if (file_ == nullptr) error_ = path + ": cannot open file: " + std::strerror(errno);
+  }
+  ~FileChunks() override {
+    if (file_ != nullptr) std::fclose(file_);
+  }
+  FileChunks(const FileChunks&) = delete;
+  FileChunks& operator=(const FileChunks&) = delete;
+
+  bool next(std::string_view& piece) override {
+    if (file_ == nullptr) return false;
+    const std::size_t got = std::fread(buffer_.data(), 1, buffer_.size(), file_);
+    if (got == 0 && std::ferror(file_) != 0) {
+      error_ = path_ + ": read error: " + std::strerror(errno);
+      return false;
+    }
+    piece = std::string_view(buffer_.data(), got);
+    return true;
+  }
+  bool rewind() override {
+    if (file_ == nullptr) return false;
+    std::rewind(file_);
+    return true;
+  }
+  [[nodiscard]] std::string error() const override { return error_; }
+
+ private:
+  static constexpr std::size_t kPieceBytes = 1 << 20;
+  std::string path_;
+  std::vector<char> buffer_;
+  std::FILE* file_ = nullptr;
+  std::string error_;
+};
+
+// The first `bytes` of the file at `path`.
+Result<std::string> readHead(const std::string& path, std::size_t bytes) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return readFile(path);  // its error, worded like every other read
+  std::string head(bytes, '\0');
+  head.resize(std::fread(head.data(), 1, head.size(), file));
+  const bool failed = std::ferror(file) != 0;
+  std::fclose(file);
+  if (failed) return readFile(path);
+  return head;
+}
+
 // Matches holders as the issue of provenance says: e-mail or UPN (case-insensitive), else the
 // person id (exactly, then case-insensitively).
 class HolderIndex {
@@ -137,11 +192,19 @@ class HolderIndex {
 // event (or, for a dry run, only counted).
 Result<ImportSummary> importExternal(const Caller& caller, Workspace& workspace,
                                      const ImportRequest& request, const ImportOptions& options,
-                                     const inventory::Source& source, const std::string& text,
+                                     const inventory::Source& source, const std::string& head,
                                      ImportSummary summary) {
   storage::Repository& repository = WorkspaceAccess::repository(workspace);
-  PH_ASSIGN_OR_RETURN(const std::vector<inventory::SourcedDevice> incoming,
-                      inventory::parseSourcedDevices(text, request.path, source));
+  std::vector<inventory::SourcedDevice> incoming;
+  if (source.reads_chunks && inventory::looksLikeJson(head)) {
+    // Read piece by piece: memory follows the records kept, not the file's size.
+    FileChunks chunks(request.path);
+    PH_ASSIGN_OR_RETURN(incoming,
+                        inventory::parseSourcedDevices(head, request.path, source, &chunks));
+  } else {
+    PH_ASSIGN_OR_RETURN(const std::string text, readFile(request.path));
+    PH_ASSIGN_OR_RETURN(incoming, inventory::parseSourcedDevices(text, request.path, source));
+  }
   PH_ASSIGN_OR_RETURN(auto tx, storage::Transaction::begin(repository.connection(),
                                                            storage::Transaction::Mode::kWrite));
   PH_ASSIGN_OR_RETURN(const auto people, repository.loadPeople());
@@ -221,9 +284,12 @@ Result<ImportSummary> importInventory(const Caller& caller, Workspace& workspace
   PH_RETURN_IF_ERROR(caller.mayAdminister(people ? "import people" : "import devices"));
   storage::Repository& repository = WorkspaceAccess::repository(workspace);
   PH_RETURN_IF_ERROR(repository.checkReady());
-  PH_ASSIGN_OR_RETURN(const std::string text, readFile(request.path));
+  // The file's start chooses the source; an external source's JSON export is then read piece by
+  // piece, anything else whole.
+  constexpr std::size_t kHeadBytes = 64 * 1024;
+  PH_ASSIGN_OR_RETURN(const std::string head, readHead(request.path, kHeadBytes));
   bool recognised = false;
-  PH_ASSIGN_OR_RETURN(const inventory::Source* source, chooseSource(request, text, recognised));
+  PH_ASSIGN_OR_RETURN(const inventory::Source* source, chooseSource(request, head, recognised));
   const std::string& path = request.path;
   const bool external = source->kind == inventory::SourceKind::kExternal;
   if (options.full && !external) {
@@ -243,8 +309,9 @@ Result<ImportSummary> importInventory(const Caller& caller, Workspace& workspace
   summary.external = external;
   summary.dry_run = options.dry_run;
   if (external && !people) {
-    return importExternal(caller, workspace, request, options, *source, text, std::move(summary));
+    return importExternal(caller, workspace, request, options, *source, head, std::move(summary));
   }
+  PH_ASSIGN_OR_RETURN(const std::string text, readFile(request.path));
   std::optional<inventory::PeopleMapping> mapping;
   if (!options.map_path.empty()) {
     if (!people || source->recognise == nullptr ||

@@ -68,6 +68,21 @@ struct InventoryReview {
   }
 };
 
+// `status_json` (report::statusJson's "{...}\n") with the review counts that `status` prints
+// under its table added as its last member, when there is anything to review:
+// "review": {"unmatched_holders": n, "source_conflicts": n, "missing_from_source": n}. Every
+// front door renders status JSON through it, so the CLI's and the server's stay byte-identical.
+inline std::string withReviewJson(std::string status_json, const InventoryReview& review) {
+  const std::size_t close = status_json.rfind('}');
+  if (review.empty() || close == std::string::npos) return status_json;
+  const std::string member =
+      ",\"review\":{\"unmatched_holders\":" + std::to_string(review.unmatched_holders) +
+      ",\"source_conflicts\":" + std::to_string(review.source_conflicts) +
+      ",\"missing_from_source\":" + std::to_string(review.missing_from_source) + "}";
+  status_json.insert(close, member);
+  return status_json;
+}
+
 // One finding per device and kind: "source-conflict" (detail: the fields and each source's
 // value), "holder-unmatched" (the holder as named), "missing-from-source" (the sources).
 struct InventoryFinding {

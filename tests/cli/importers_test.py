@@ -140,6 +140,20 @@ class ImportersTest(unittest.TestCase):
         boris = {d["device_id"]: d for d in self.devices()}["intune:7d2e"]
         self.assertEqual(boris["sources"][0]["presence"], "missing-from-source")
 
+        # status counts what to review, in its text and in its JSON alike.
+        run(self.db, "directive", "add",
+            str(SOURCE / "examples/directives/pa-iphone-2023.yaml"))
+        text = run(self.db, "status", "--at", "2023-03-20").stdout
+        doc = json.loads(run(self.db, "status", "--at", "2023-03-20", "--format",
+                             "json").stdout)
+        review = doc["review"]
+        self.assertEqual((review["unmatched_holders"], review["missing_from_source"]), (1, 1))
+        self.assertGreaterEqual(review["source_conflicts"], 1)
+        self.assertIn(f"{review['unmatched_holders']} devices whose holder matches no person "
+                      f"(holder-unmatched), {review['source_conflicts']} whose sources disagree "
+                      f"(source-conflict), {review['missing_from_source']} missing from their "
+                      "source", text)
+
         verify = run(self.db, "audit", "verify")
         self.assertIn("intact", verify.stdout)
 
@@ -161,7 +175,7 @@ class ImportersTest(unittest.TestCase):
 
         proc = run(self.db, "import", "devices", "--from", "jamf",
                    self.write("jamf.json", "{\"results\": [{\"id\": 1,}]}"), expect=None)
-        self.assertIn("jamf.json:1: expected valid JSON", proc.stderr)
+        self.assertIn("jamf.json:/results/0: expected valid JSON", proc.stderr)
         self.assertEqual(self.devices(), [])
         proc = run(self.db, "import", "devices", "--full", self.write("d.csv", "device_id\nD\n"),
                    expect=None)

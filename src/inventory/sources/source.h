@@ -88,12 +88,26 @@ class RecordSink {
 
 struct PeopleMapping;  // sources/people_map.h
 
+// A file read piece by piece, so that a large export need not be held whole: next() gives the
+// next piece (valid until the following call; empty at the end of the file), false when
+// reading failed (error() says why); rewind() starts again from the beginning.
+class InputChunks {
+ public:
+  virtual ~InputChunks() = default;
+  virtual bool next(std::string_view& piece) = 0;
+  virtual bool rewind() = 0;
+  [[nodiscard]] virtual std::string error() const = 0;
+};
+
 struct SourceInput {
   std::string_view text;  // the whole file
   std::string_view file;  // as messages name it
   Columns columns;        // the schema records are read into (kPersonColumns, kDeviceColumns)
   // Directory sources (ldif, scim): which attributes give what; nullptr = the defaults.
   const PeopleMapping* people_map = nullptr;
+  // When set, the file is read through it and `text` holds only its start (up to 64 KiB, for
+  // shape checks). Only sources with Source::reads_chunks are given one.
+  InputChunks* chunks = nullptr;
 };
 
 // What a source's records are.
@@ -123,6 +137,9 @@ struct Source {
   bool (*recognise)(std::string_view head, SourceSchema schema) = nullptr;
   // Where this source's field names come from (a documentation URL), for help and docs.
   std::string_view documentation;
+  // True when `read` reads JSON through SourceInput::chunks (memory bounded by one record, not
+  // by the file); such a source still reads `text` whole when no chunks are given.
+  bool reads_chunks = false;
 };
 
 }  // namespace phaseout::inventory

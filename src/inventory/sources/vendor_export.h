@@ -9,7 +9,10 @@
 // element); keys match case-sensitively first, then case-insensitively (Snipe-IT's custom
 // fields are keyed by their display name). Strings are taken as they are, numbers written in
 // decimal, null and booleans are absent. Records are located by their RFC 6901 pointer
-// ("/value/3", "/1/value/3" in the second page), and problems read "file:/value/3: what".
+// ("/value/3", "/1/value/3" in the second page), and problems read "file:/value/3: what", a
+// syntax error too ("file:/value/3/model: expected valid JSON; syntax error"). The JSON is read
+// as a stream of parse events, through SourceInput::chunks when given (else from the whole
+// text): only the record being read is held, never the file or a tree of it.
 //
 // CSV exports: a header line; columns are matched to paths by name, case-insensitively;
 // columns the layout does not name are ignored (exports carry many). Records are located by
@@ -75,7 +78,8 @@ Source deviceExportSource(std::string_view description, std::string_view documen
                 SourceKind::kExternal,
                 SourceSchema::kDevices,
                 &recogniseDeviceExport<kShape>,
-                documentation};
+                documentation,
+                /*reads_chunks=*/true};
 }
 
 // Shape checks for Source::recognise: the first line of `head` (CSV header) holds every name

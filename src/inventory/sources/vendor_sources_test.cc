@@ -13,6 +13,7 @@
 namespace phaseout::inventory {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -90,7 +91,7 @@ TEST(IntuneSourceTest, LocatesProblemsByJsonPointerAndRefusesTheWholeFile) {
   EXPECT_THAT(message, HasSubstr("export:/value/3: device_id: expected a unique id; \"a\" is "
                                  "already at /value/0"));
   EXPECT_THAT(problems("intune", "{\"value\": [ {\"id\": } ]}"),
-              HasSubstr("export:1: expected valid JSON"));
+              HasSubstr("export:/value/0/id: expected valid JSON"));
 }
 
 TEST(JamfSourceTest, ReadsMobileDeviceDetails) {
@@ -195,6 +196,94 @@ TEST(SourceRecognitionTest, RecognisesEachExportByItsShape) {
   EXPECT_EQ(name("ID,Asset Tag,Serial\n"), "snipeit");
   EXPECT_EQ(name("device_id,holder\n"), "none");
   EXPECT_EQ(name(R"([{"device_id":"d"}])"), "none");
+}
+
+// A file given in pieces of `size` bytes, as a large export is read (sources/source.h).
+class PieceChunks final : public InputChunks {
+ public:
+  PieceChunks(std::string_view text, std::size_t size) : text_(text), size_(size) {}
+  bool next(std::string_view& piece) override {
+    piece = text_.substr(std::min(at_, text_.size()), size_);
+    at_ += piece.size();
+    return true;
+  }
+  bool rewind() override {
+    at_ = 0;
+    return true;
+  }
+  [[nodiscard]] std::string error() const override { return {}; }
+
+ private:
+  std::string_view text_;
+  std::size_t size_;
+  std::size_t at_ = 0;
+};
+
+Result<std::vector<SourcedDevice>> parseInPieces(std::string_view name, std::string_view text,
+                                                 std::size_t size) {
+  PieceChunks chunks(text, size);
+  return parseSourcedDevices(text.substr(0, 16), "export", source(name), &chunks);
+}
+
+TEST(VendorJsonStreamTest, PiecesOfAnySizeReadLikeTheWholeFile) {
+  const std::string text =
+      "\xEF\xBB\xBF"
+      R"({"@odata.context":"x","value":[{"id":"0a\u0031b","deviceName":"ANNA \"IPHONE\"",
+  "managedDeviceOwnerType":"company","operatingSystem":"iOS","osVersion":"16.4.1",
+  "serialNumber":"F17XK1ABC","imei":351260002752827,"wiFiMacAddress":"A4B1C2D3E4F5",
+  "lastSyncDateTime":"2024-03-01T10:20:30Z","nested":{"value":[1,2,{"a":null}]},
+  "userPrincipalName":"anna@example.org"}]}
+ {"value":[{"id":"2","meid":"A0000012345678","userPrincipalName":"b@example.org"}]}
+)";
+  const auto whole = parse("intune", text);
+  ASSERT_EQ(whole.size(), 2u);
+  EXPECT_EQ(whole[0].device.device_id, "0a1b");
+  EXPECT_EQ(whole[0].device.hostname, "ANNA \"IPHONE\"");
+  EXPECT_EQ(whole[0].device.imei, "351260002752827");
+  EXPECT_EQ(whole[0].location, "/0/value/0");
+  EXPECT_EQ(whole[1].location, "/1/value/0");
+  for (std::size_t size : {1u, 2u, 3u, 7u, 64u, 4096u}) {
+    auto pieces = parseInPieces("intune", text, size);
+    ASSERT_TRUE(pieces.isOk()) << size << ": " << pieces.status().message();
+    ASSERT_EQ(pieces->size(), whole.size()) << size;
+    for (std::size_t i = 0; i < whole.size(); ++i) {
+      EXPECT_EQ((*pieces)[i].device, whole[i].device) << size;
+      EXPECT_EQ((*pieces)[i].location, whole[i].location) << size;
+      EXPECT_EQ((*pieces)[i].synced_ms, whole[i].synced_ms) << size;
+    }
+  }
+}
+
+TEST(VendorJsonStreamTest, ProblemsNameTheJsonPointerAndStoreNothing) {
+  // A syntax error deep in the file: located by pointer, whatever the piece size.
+  std::string text = R"({"value":[)";
+  for (int i = 0; i < 50; ++i) text += R"({"id":")" + std::to_string(i) + R"("},)";
+  text += R"({"id":"x","model":tru}]})";
+  for (std::size_t size : {1u, 5u, 1u << 20}) {
+    auto parsed = parseInPieces("intune", text, size);
+    ASSERT_FALSE(parsed.isOk());
+    EXPECT_THAT(parsed.status().message(),
+                HasSubstr("export:/value/50/model: expected valid JSON"));
+  }
+  EXPECT_THAT(problems("intune", R"({"value":[{"id":"a"})"),
+              HasSubstr("export:/value/1: expected valid JSON"));
+  EXPECT_THAT(problems("intune", R"({"value":[{"id":"a"}, 3, [1]]})"),
+              AllOf(HasSubstr("export:/value/1: expected an object (one device)"),
+                    HasSubstr("export:/value/2: expected an object (one device)")));
+  EXPECT_THAT(problems("intune", R"({"value":{"id":"a"}})"),
+              HasSubstr("export:/value: expected an array of devices"));
+  EXPECT_THAT(problems("intune", R"([{"id":"a"}, "b"])"),
+              HasSubstr("export:/1: expected an object (one device)"));
+}
+
+TEST(VendorJsonStreamTest, AnArrayOfPagesAndASingleRecordAreLocated) {
+  const auto pages = parse("snipeit", R"([{"total":1,"rows":[{"id":1,"serial":"S1"}]},
+    {"total":1,"rows":[{"id":2,"serial":"S2"}]}])");
+  ASSERT_EQ(pages.size(), 2u);
+  EXPECT_EQ(pages[1].location, "/1/rows/0");
+  const auto single = parse("jamf", R"({"id":"17","serialNumber":"S3"})");
+  ASSERT_EQ(single.size(), 1u);
+  EXPECT_EQ(single[0].location, "");
 }
 
 TEST(TimestampTest, ReadsTheFormsExportsWrite) {
