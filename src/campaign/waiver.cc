@@ -105,8 +105,8 @@ std::string_view name(WaiverRequestState state) {
 }
 
 std::optional<WaiverRequestState> parseWaiverRequestState(std::string_view text) {
-  for (auto state :
-       {WaiverRequestState::kPending, WaiverRequestState::kApproved, WaiverRequestState::kRefused}) {
+  for (auto state : {WaiverRequestState::kPending, WaiverRequestState::kApproved,
+                     WaiverRequestState::kRefused}) {
     if (text == name(state)) return state;
   }
   return std::nullopt;

@@ -302,16 +302,14 @@ void registerCampaignCommands(CLI::App& app, CommandContext& ctx) {
   auto* approve = waiver->add_subcommand(
       "approve", "Approve a pending request: it becomes a waiver, as 'waiver grant' makes one");
   approve->add_option("REQUEST", f->waiver_id, "Request id (WR-000001)")->required();
-  approve->add_option("--approver", f->approver,
-                      "Person id holding the directive's approver role")
+  approve->add_option("--approver", f->approver, "Person id holding the directive's approver role")
       ->required();
   approve->add_option("--on", f->on, "Day it is decided (default today)");
   addFormat(approve, *f);
   approve->callback([&ctx, f] { ctx.exit_code = runWaiverDecide(ctx, *f, true); });
   auto* refuse = waiver->add_subcommand("refuse", "Refuse a pending request, saying why");
   refuse->add_option("REQUEST", f->waiver_id, "Request id (WR-000001)")->required();
-  refuse->add_option("--approver", f->approver,
-                     "Person id holding the directive's approver role")
+  refuse->add_option("--approver", f->approver, "Person id holding the directive's approver role")
       ->required();
   refuse->add_option("--reason", f->reason, "Why it is refused")->required();
   refuse->add_option("--on", f->on, "Day it is decided (default today)");

@@ -202,18 +202,17 @@ Response requestWaiver(ApiEnv& env, RouteContext& ctx) {
 // Approve or refuse; the approver is the caller, never a field of the request.
 Response decideWaiver(ApiEnv& env, RouteContext& ctx, bool approve) {
   const std::string id(ctx.param("id"));
-  return writeWith(
-      env, ctx, {"reason"},
-      [&](const JsonBody& b, const service::Caller& caller,
-          service::Workspace& ws) -> Result<std::string> {
-        service::WaiverDecision decision;
-        decision.request_id = id;
-        decision.approve = approve;
-        PH_BODY(decision.reason, b.text("reason"));
-        PH_ASSIGN_OR_RETURN(auto out, service::decideWaiverRequest(caller, ws, decision,
-                                                                   recordingOn(env, {})));
-        return service::waiverRequestJson(out.request);
-      });
+  return writeWith(env, ctx, {"reason"},
+                   [&](const JsonBody& b, const service::Caller& caller,
+                       service::Workspace& ws) -> Result<std::string> {
+                     service::WaiverDecision decision;
+                     decision.request_id = id;
+                     decision.approve = approve;
+                     PH_BODY(decision.reason, b.text("reason"));
+                     PH_ASSIGN_OR_RETURN(auto out, service::decideWaiverRequest(
+                                                       caller, ws, decision, recordingOn(env, {})));
+                     return service::waiverRequestJson(out.request);
+                   });
 }
 
 Response approveWaiver(ApiEnv& env, RouteContext& ctx) { return decideWaiver(env, ctx, true); }
@@ -236,8 +235,8 @@ Response caseStep(ApiEnv& env, RouteContext& ctx) {
                      req.stage = *stage;
                      PH_BODY(req.note, b.text("note"));
                      PH_BODY(const auto on, b.date("on"));
-                     PH_ASSIGN_OR_RETURN(auto step, service::recordCaseStep(
-                                                        caller, ws, req, recordingOn(env, on)));
+                     PH_ASSIGN_OR_RETURN(
+                         auto step, service::recordCaseStep(caller, ws, req, recordingOn(env, on)));
                      return report::caseStepJson(step);
                    });
 }

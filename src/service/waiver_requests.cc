@@ -62,11 +62,11 @@ Result<campaign::RequestedWaiver> requestWaiver(const Caller& caller, Workspace&
   const Date today = recording.day();
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(repo.connection(), Transaction::Mode::kWrite));
   PH_ASSIGN_OR_RETURN(auto in_view, deviceInView(caller, repo, ask.device_id, today));
-  const bool own = !caller.scope.own_person.empty() &&
-                   in_view.device.holder == caller.scope.own_person;
+  const bool own =
+      !caller.scope.own_person.empty() && in_view.device.holder == caller.scope.own_person;
   if (!own) {
-    PH_RETURN_IF_ERROR(caller.mayAct(in_view.unit, in_view.device.holder,
-                                     "device " + ask.device_id));
+    PH_RETURN_IF_ERROR(
+        caller.mayAct(in_view.unit, in_view.device.holder, "device " + ask.device_id));
   }
   if (!ask.until) return invalidField("until", "a waiver is never open-ended");
   campaign::RequestedWaiver r;
@@ -87,8 +87,8 @@ Result<campaign::RequestedWaiver> requestWaiver(const Caller& caller, Workspace&
                            e.request_id + ") under " + directive_id);
     }
   }
-  PH_ASSIGN_OR_RETURN(
-      auto stored, store.requestWaiver(r, changeContext(caller, recording, "waiver request", today)));
+  PH_ASSIGN_OR_RETURN(auto stored, store.requestWaiver(r, changeContext(caller, recording,
+                                                                        "waiver request", today)));
   PH_RETURN_IF_ERROR(tx->commit());
   return stored;
 }
@@ -159,8 +159,8 @@ Result<WaiverDecided> decideWaiverRequest(const Caller& caller, Workspace& ws,
       out.request,
       store.decideWaiverRequest(
           r, out.waiver,
-          changeContext(caller, recording,
-                        decision.approve ? "waiver approve" : "waiver refuse", today)));
+          changeContext(caller, recording, decision.approve ? "waiver approve" : "waiver refuse",
+                        today)));
   if (out.waiver) out.waiver->waiver_id = out.request.waiver_id;
   PH_RETURN_IF_ERROR(tx->commit());
   return out;

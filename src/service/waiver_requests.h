@@ -45,7 +45,7 @@ struct WaiverDecision {
 };
 
 struct WaiverDecided {
-  campaign::RequestedWaiver request;      // with its decision
+  campaign::RequestedWaiver request;       // with its decision
   std::optional<campaign::Waiver> waiver;  // the waiver an approval granted
 };
 

@@ -107,12 +107,12 @@ Result<campaign::RequestedWaiver> CampaignStore::requestWaiver(campaign::Request
   std::snprintf(id, sizeof id, "WR-%06zu", count + 1);
   r.request_id = id;
   r.state = campaign::WaiverRequestState::kPending;
-  nlohmann::ordered_json detail{{"request_id", r.request_id},   {"directive", r.directive_id},
-                                {"device", r.device_id},        {"requested_by", r.requested_by},
-                                {"reason", r.reason},           {"from", r.from.toString()},
+  nlohmann::ordered_json detail{{"request_id", r.request_id}, {"directive", r.directive_id},
+                                {"device", r.device_id},      {"requested_by", r.requested_by},
+                                {"reason", r.reason},         {"from", r.from.toString()},
                                 {"until", r.until.toString()}};
-  PH_ASSIGN_OR_RETURN(std::int64_t seq, appendWithRow(repo_, change, "waiver.request",
-                                                      r.device_id, detail, waiverRequestRow(r)));
+  PH_ASSIGN_OR_RETURN(std::int64_t seq, appendWithRow(repo_, change, "waiver.request", r.device_id,
+                                                      detail, waiverRequestRow(r)));
   PH_ASSIGN_OR_RETURN(auto ins, prepare(conn, Query::kInsertWaiverRequest));
   ins->bind("request_id", r.request_id);
   ins->bind("directive_id", r.directive_id);

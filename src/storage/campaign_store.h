@@ -51,9 +51,9 @@ class CampaignStore {
   // and decision_reason set) with one event, subject the device: "waiver.approve" also stores
   // `granted` (its waiver id assigned here and returned in waiver_id), its digest covering both
   // rows; "waiver.refuse" the decision alone. FailedPrecondition when it is already decided.
-  Result<campaign::RequestedWaiver> decideWaiverRequest(
-      campaign::RequestedWaiver decided, std::optional<campaign::Waiver> granted,
-      const ChangeContext& change);
+  Result<campaign::RequestedWaiver> decideWaiverRequest(campaign::RequestedWaiver decided,
+                                                        std::optional<campaign::Waiver> granted,
+                                                        const ChangeContext& change);
   // All requests (of one directive when given) with their decisions, ordered by id.
   Result<std::vector<campaign::RequestedWaiver>> loadWaiverRequests(
       const std::string& directive_id = "");

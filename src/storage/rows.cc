@@ -281,7 +281,9 @@ std::string waiverDecisionRow(const campaign::RequestedWaiver& r) {
 
 Result<campaign::RequestedWaiver> readWaiverRequest(Statement& s, int decision_at) {
   auto at = [](std::string_view c) consteval { return columnIndex(kWaiverRequestColumns, c); };
-  auto day = [&](int column) { return Date::fromDays(static_cast<std::int32_t>(s.integer(column))); };
+  auto day = [&](int column) {
+    return Date::fromDays(static_cast<std::int32_t>(s.integer(column)));
+  };
   campaign::RequestedWaiver r;
   r.request_id = s.text(at("request_id"));
   r.directive_id = s.text(at("directive_id"));
