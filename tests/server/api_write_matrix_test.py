@@ -226,6 +226,10 @@ class ApiWriteMatrixTest(support.RoleMatrixTest):
         device, _ = self.cells["security-officer"]["own unit"]
         status, doc = self.clients["security-officer"].json(
             "POST", f"/api/v1/cases/{device}/steps", {"to": "surrendered"})
+        # A stage reached by what is recorded (a disposition), not by hand: refused, named.
+        self.assertEqual((status, doc["error"]["field"]), (422, "to"), doc)
+        status, doc = self.clients["security-officer"].json(
+            "POST", f"/api/v1/cases/{device}/steps", {"to": "teleported"})
         self.assertEqual((status, doc["error"]["field"]), (400, "to"), doc)
 
     def decision_matrix(self, verb, body):
