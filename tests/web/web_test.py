@@ -473,7 +473,8 @@ def record_sighting(binary, db, workdir):
             "key": "mac:" + SIGHTING_MAC, "macs": [SIGHTING_MAC], "ips": ["10.20.0.7"],
             "hostnames": ["iPhone-Pavel"], "serial": "F2LXH2", "platform": "ios",
             "kind": "phone", "vendor": "apple", "confidence": 0.995, "level": "confirmed",
-            "candidates": [], "evidence": ["DHCP host name iPhone-Pavel (option 12)"]}],
+            "candidates": [], "evidence": [{"signal": "dhcp-hostname", "value": "iPhone-Pavel",
+                           "weight": 0.6, "count": 1, "file": "office.pcap", "frame": 12}]}],
             "stats": {}}, f)
     run(binary, db, "sightings", "import", path, "--on", today)
 
