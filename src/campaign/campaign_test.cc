@@ -77,6 +77,34 @@ TEST(WaiverTest, ValidationNamesEveryProblem) {
   EXPECT_NE(validateWaiver(w, d, people).message().find("exactly one"), std::string::npos);
 }
 
+TEST(WaiverTest, ARequestIsJudgedByItsTermAndDecidedByTheApproverRole) {
+  const auto d = directive();
+  RequestedWaiver r;
+  r.directive_id = "t";
+  r.device_id = "D-1";
+  r.requested_by = "P-1";
+  r.reason = "on mission";
+  r.from = day("2023-03-01");
+  r.until = day("2023-03-30");
+  EXPECT_TRUE(validateWaiverRequest(r, d).isOk());
+  r.until = day("2023-03-31");
+  EXPECT_EQ(validateWaiverRequest(r, d).field(), "until");
+  r.until = day("2023-03-30");
+  r.reason = " ";
+  EXPECT_EQ(validateWaiverRequest(r, d).field(), "reason");
+  r.reason = "on mission";
+  EXPECT_TRUE(checkApprover(person("P-9", "pa/it", {"security-officer"}), d).isOk());
+  EXPECT_EQ(checkApprover(person("P-1", "pa"), d).code(), StatusCode::kPermissionDenied);
+  const Waiver w = waiverFromRequest(r, "P-9");
+  EXPECT_EQ(w.target(), "device D-1");
+  EXPECT_EQ(w.approver, "P-9");
+  EXPECT_EQ(w.from, r.from);
+  EXPECT_EQ(w.until, r.until);
+  EXPECT_EQ(w.reason, "on mission");
+  EXPECT_EQ(parseWaiverRequestState("refused"), WaiverRequestState::kRefused);
+  EXPECT_FALSE(parseWaiverRequestState("maybe").has_value());
+}
+
 TEST(WaiverTest, ActiveWindowIsInclusiveAndRevocable) {
   Waiver w;
   w.from = day("2023-03-10");

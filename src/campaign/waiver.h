@@ -52,6 +52,43 @@ WaiverState waiverState(const Waiver& waiver, Date day);
 Status validateWaiver(const Waiver& waiver, const policy::Directive& directive,
                       const std::vector<inventory::Person>& people);
 
+// A request for a waiver of one device, made by its holder or an officer, and decided by a
+// person holding the directive's approver role: approved (it then becomes a Waiver, exactly as
+// one granted directly) or refused with a reason. A request is decided once.
+enum class WaiverRequestState { kPending, kApproved, kRefused };
+std::string_view name(WaiverRequestState state);  // "pending", "approved", "refused"
+std::optional<WaiverRequestState> parseWaiverRequestState(std::string_view text);
+
+struct RequestedWaiver {
+  std::string request_id;  // "WR-000001"
+  std::string directive_id;
+  std::string device_id;
+  std::string requested_by;  // a person_id (or the operator's actor name)
+  std::string reason;
+  Date from;
+  Date until;  // inclusive
+  Date requested_on;
+  WaiverRequestState state = WaiverRequestState::kPending;
+  // Set once decided.
+  std::string decided_by;  // the approver's person_id
+  std::optional<Date> decided_on;
+  std::string decision_reason;  // why it was refused (empty when approved)
+  std::string waiver_id;        // the waiver an approval granted
+};
+
+// Checks a request against its directive: the directive has a waivers policy, until >= from,
+// the term (inclusive) does not exceed max_days, a reason is given. InvalidArgument naming each
+// problem (field "until" when only the term is wrong, "reason" when only the reason is).
+Status validateWaiverRequest(const RequestedWaiver& request, const policy::Directive& directive);
+
+// Ok when `person` may decide requests under `directive`: an active person holding the role
+// its waivers policy names as approver. PermissionDenied naming the role otherwise.
+Status checkApprover(const inventory::Person& person, const policy::Directive& directive);
+
+// The waiver an approval by `approver` grants: the request's device, term and reason (its
+// waiver_id is assigned when it is stored).
+Waiver waiverFromRequest(const RequestedWaiver& request, const std::string& approver);
+
 // Turns every pending, overdue or unknown verdict covered by a waiver active on the
 // evaluation's date into `exempt`, with a reason naming the waiver and its term.
 void applyWaivers(policy::Evaluation& evaluation, const std::vector<Waiver>& waivers);

@@ -1,9 +1,11 @@
-// phaseout record disposition|replacement, waiver grant|list|revoke, case list|show|step
+// phaseout record disposition|replacement, waiver grant|list|revoke|request|approve|refuse,
+// case list|show|step
 #include <cstdio>
 
 #include "cli/commands.h"
 #include "report/campaign_report.h"
 #include "service/campaign.h"
+#include "service/waiver_requests.h"
 
 namespace phaseout::cli {
 namespace {
@@ -30,6 +32,8 @@ struct CampaignFlags {
   std::string from;
   std::string until;
   std::string waiver_id;
+  bool requests = false;      // waiver list --requests
+  std::string request_state;  // waiver list --requests --state
   // case
   std::string case_id;
   std::string stage;
@@ -117,6 +121,42 @@ int runWaiverList(const CommandContext& ctx, const CampaignFlags& f) {
     PH_ASSIGN_OR_RETURN(auto list, service::listWaivers(caller, ws, {f.directive, *at, nowMs()}));
     print(f.format, report::waiverListJson(list.waivers, list.at),
           report::waiverListText(list.waivers, list.at));
+    return Status::ok();
+  });
+}
+
+int runWaiverRequest(const CommandContext& ctx, const CampaignFlags& f) {
+  auto from = parseDateFlag("--from", f.from);
+  auto until = parseDateFlag("--until", f.until);
+  if (!from.isOk()) return reportError(from.status());
+  if (!until.isOk()) return reportError(until.status());
+  auto rec = recording(f);
+  if (!rec.isOk()) return reportError(rec.status());
+  return withWorkspace(ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Status {
+    service::WaiverAsk ask{f.directive, f.device, f.reason, *from, *until};
+    PH_ASSIGN_OR_RETURN(auto r, service::requestWaiver(caller, ws, ask, *rec));
+    print(f.format, service::waiverRequestJson(r), service::waiverRequestText(r));
+    return Status::ok();
+  });
+}
+
+int runWaiverDecide(const CommandContext& ctx, const CampaignFlags& f, bool approve) {
+  auto rec = recording(f);
+  if (!rec.isOk()) return reportError(rec.status());
+  return withWorkspace(ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Status {
+    service::WaiverDecision decision{f.waiver_id, approve, f.reason, f.approver};
+    PH_ASSIGN_OR_RETURN(auto out, service::decideWaiverRequest(caller, ws, decision, *rec));
+    print(f.format, service::waiverRequestJson(out.request),
+          service::waiverRequestText(out.request));
+    return Status::ok();
+  });
+}
+
+int runWaiverRequestList(const CommandContext& ctx, const CampaignFlags& f) {
+  return withWorkspace(ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Status {
+    PH_ASSIGN_OR_RETURN(auto list, service::listWaiverRequests(
+                                       caller, ws, {f.directive, f.request_state, nowMs()}));
+    print(f.format, service::waiverRequestListJson(list), service::waiverRequestListText(list));
     return Status::ok();
   });
 }
@@ -214,7 +254,8 @@ void registerCampaignCommands(CLI::App& app, CommandContext& ctx) {
   addFormat(repl, *f);
   repl->callback([&ctx, f] { ctx.exit_code = runReplacement(ctx, *f); });
 
-  auto* waiver = app.add_subcommand("waiver", "Grant, list and revoke waivers");
+  auto* waiver = app.add_subcommand(
+      "waiver", "Grant, list and revoke waivers; request them and approve or refuse requests");
   waiver->require_subcommand(1);
   auto* grant = waiver->add_subcommand(
       "grant", "Exempt a device, a person or (where allowed) a unit for a bounded term");
@@ -236,12 +277,44 @@ void registerCampaignCommands(CLI::App& app, CommandContext& ctx) {
   wlist->add_option("--directive", f->directive, "Only this directive's waivers");
   wlist->add_option("--at", f->at, "State as of this day (default today)");
   addFormat(wlist, *f);
-  wlist->callback([&ctx, f] { ctx.exit_code = runWaiverList(ctx, *f); });
+  wlist->add_flag("--requests", f->requests, "List waiver requests with their state instead");
+  wlist->add_option("--state", f->request_state, "With --requests: pending | approved | refused");
+  wlist->callback([&ctx, f] {
+    ctx.exit_code = f->requests ? runWaiverRequestList(ctx, *f) : runWaiverList(ctx, *f);
+  });
   auto* revoke = waiver->add_subcommand("revoke", "Revoke a waiver from a day on");
   revoke->add_option("WAIVER", f->waiver_id, "Waiver id (W-000001)")->required();
   revoke->add_option("--on", f->on, "First day it no longer applies (default today)");
   addFormat(revoke, *f);
   revoke->callback([&ctx, f] { ctx.exit_code = runWaiverRevoke(ctx, *f); });
+
+  auto* request = waiver->add_subcommand(
+      "request", "Ask for a waiver of a device; it is pending until an approver decides");
+  request->add_option("--directive", f->directive, "Directive id (default: the only one stored)");
+  request->add_option("--device", f->device, "Device id")->required();
+  request->add_option("--reason", f->reason, "Why")->required();
+  request->add_option("--from", f->from, "First day, YYYY-MM-DD (default today)");
+  request->add_option("--until", f->until, "Last day, YYYY-MM-DD (required: never open-ended)")
+      ->required();
+  request->add_option("--on", f->on, "Day it is asked (default today)");
+  addFormat(request, *f);
+  request->callback([&ctx, f] { ctx.exit_code = runWaiverRequest(ctx, *f); });
+  auto* approve = waiver->add_subcommand(
+      "approve", "Approve a pending request: it becomes a waiver, as 'waiver grant' makes one");
+  approve->add_option("REQUEST", f->waiver_id, "Request id (WR-000001)")->required();
+  approve->add_option("--approver", f->approver, "Person id holding the directive's approver role")
+      ->required();
+  approve->add_option("--on", f->on, "Day it is decided (default today)");
+  addFormat(approve, *f);
+  approve->callback([&ctx, f] { ctx.exit_code = runWaiverDecide(ctx, *f, true); });
+  auto* refuse = waiver->add_subcommand("refuse", "Refuse a pending request, saying why");
+  refuse->add_option("REQUEST", f->waiver_id, "Request id (WR-000001)")->required();
+  refuse->add_option("--approver", f->approver, "Person id holding the directive's approver role")
+      ->required();
+  refuse->add_option("--reason", f->reason, "Why it is refused")->required();
+  refuse->add_option("--on", f->on, "Day it is decided (default today)");
+  addFormat(refuse, *f);
+  refuse->callback([&ctx, f] { ctx.exit_code = runWaiverDecide(ctx, *f, false); });
 
   auto* cases = app.add_subcommand("case", "Cases: one per banned device, followed to its end");
   cases->require_subcommand(1);

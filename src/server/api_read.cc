@@ -15,6 +15,7 @@
 #include "service/directive.h"
 #include "service/inventory_view.h"
 #include "service/sightings.h"
+#include "service/waiver_requests.h"
 
 namespace phaseout::server {
 namespace {
@@ -239,6 +240,29 @@ Response auditLines(ApiEnv& env, RouteContext& ctx) {
   return r;
 }
 
+Response waiverRequests(ApiEnv& env, RouteContext& ctx) {
+  if (Status s = checkQuery(ctx.request, {"directive", "state"}); !s.isOk()) return badRequest(s);
+  service::WaiverRequestListRequest request{queryText(ctx.request, "directive"),
+                                            queryText(ctx.request, "state"), env.clock()};
+  if (!request.state.empty() && !campaign::parseWaiverRequestState(request.state)) {
+    return badRequest(invalidField("state", "expected pending, approved or refused"));
+  }
+  return withWorkspace(
+      env, ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Result<std::string> {
+        PH_ASSIGN_OR_RETURN(auto list, service::listWaiverRequests(caller, ws, request));
+        return service::waiverRequestListJson(list);
+      });
+}
+
+Response auditVerify(ApiEnv& env, RouteContext& ctx) {
+  if (Status s = checkQuery(ctx.request, {}); !s.isOk()) return badRequest(s);
+  return withWorkspace(
+      env, ctx, [&](const service::Caller& caller, service::Workspace& ws) -> Result<std::string> {
+        PH_ASSIGN_OR_RETURN(auto check, service::verifyAudit(caller, ws));
+        return service::auditCheckJson(check);
+      });
+}
+
 }  // namespace
 
 void addReadRoutes(Router& router, ApiEnv& env) {
@@ -256,6 +280,8 @@ void addReadRoutes(Router& router, ApiEnv& env) {
   add("/api/v1/findings", findings);
   add("/api/v1/burndown", burndown);
   add("/api/v1/audit", auditLines);
+  add("/api/v1/audit/verify", auditVerify);
+  add("/api/v1/waiver-requests", waiverRequests);
 }
 
 }  // namespace phaseout::server

@@ -10,6 +10,7 @@
 #include "service/evidence.h"
 #include "service/self_service.h"
 #include "service/sightings.h"
+#include "service/waiver_requests.h"
 
 namespace phaseout::server {
 namespace {
@@ -182,6 +183,64 @@ Response grantWaiver(ApiEnv& env, RouteContext& ctx) {
                    });
 }
 
+Response requestWaiver(ApiEnv& env, RouteContext& ctx) {
+  return writeWith(env, ctx, {"directive", "device", "reason", "from", "until"},
+                   [&](const JsonBody& b, const service::Caller& caller,
+                       service::Workspace& ws) -> Result<std::string> {
+                     service::WaiverAsk ask;
+                     PH_BODY(ask.directive_id, b.text("directive"));
+                     PH_BODY(ask.device_id, b.text("device", true));
+                     PH_BODY(ask.reason, b.text("reason"));
+                     PH_BODY(ask.from, b.date("from"));
+                     PH_BODY(ask.until, b.date("until"));
+                     PH_ASSIGN_OR_RETURN(
+                         auto r, service::requestWaiver(caller, ws, ask, recordingOn(env, {})));
+                     return service::waiverRequestJson(r);
+                   });
+}
+
+// Approve or refuse; the approver is the caller, never a field of the request.
+Response decideWaiver(ApiEnv& env, RouteContext& ctx, bool approve) {
+  const std::string id(ctx.param("id"));
+  return writeWith(env, ctx, {"reason"},
+                   [&](const JsonBody& b, const service::Caller& caller,
+                       service::Workspace& ws) -> Result<std::string> {
+                     service::WaiverDecision decision;
+                     decision.request_id = id;
+                     decision.approve = approve;
+                     PH_BODY(decision.reason, b.text("reason"));
+                     PH_ASSIGN_OR_RETURN(auto out, service::decideWaiverRequest(
+                                                       caller, ws, decision, recordingOn(env, {})));
+                     return service::waiverRequestJson(out.request);
+                   });
+}
+
+Response approveWaiver(ApiEnv& env, RouteContext& ctx) { return decideWaiver(env, ctx, true); }
+Response refuseWaiver(ApiEnv& env, RouteContext& ctx) { return decideWaiver(env, ctx, false); }
+
+Response caseStep(ApiEnv& env, RouteContext& ctx) {
+  const std::string device(ctx.param("id"));
+  return writeWith(env, ctx, {"directive", "to", "note", "on"},
+                   [&](const JsonBody& b, const service::Caller& caller,
+                       service::Workspace& ws) -> Result<std::string> {
+                     service::CaseStepRequest req;
+                     req.case_or_device = device;
+                     PH_BODY(req.directive_id, b.text("directive"));
+                     PH_BODY(const std::string to, b.text("to", true));
+                     const auto stage = campaign::parseCaseStage(to);
+                     if (!stage) {
+                       return b.refuse(invalidField(
+                           "to", "expected notified, acknowledged, verified or closed"));
+                     }
+                     req.stage = *stage;
+                     PH_BODY(req.note, b.text("note"));
+                     PH_BODY(const auto on, b.date("on"));
+                     PH_ASSIGN_OR_RETURN(
+                         auto step, service::recordCaseStep(caller, ws, req, recordingOn(env, on)));
+                     return report::caseStepJson(step);
+                   });
+}
+
 Response declaration(ApiEnv& env, RouteContext& ctx) {
   return writeWith(env, ctx,
                    {"person", "model", "vendor", "platform", "os_version", "kind", "channel",
@@ -234,6 +293,10 @@ void addWriteRoutes(Router& router, ApiEnv& env) {
   add("/api/v1/people/{id}/replacements", Access::kAuthenticated, replacement);
   add("/api/v1/waivers", Access::kAuthenticated, grantWaiver);
   add("/api/v1/declarations", Access::kAuthenticated, declaration);
+  add("/api/v1/waiver-requests", Access::kAuthenticated, requestWaiver);
+  add("/api/v1/waiver-requests/{id}/approve", Access::kAuthenticated, approveWaiver);
+  add("/api/v1/waiver-requests/{id}/refuse", Access::kAuthenticated, refuseWaiver);
+  add("/api/v1/cases/{id}/steps", Access::kAuthenticated, caseStep);
   add("/api/v1/sightings", Access::kSensor, sightings);
 }
 

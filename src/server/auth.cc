@@ -341,6 +341,13 @@ void Authenticator::addRoutes(Router& router) {
              [this](RouteContext& ctx) { return oidcCallback(ctx.request); });
   router.add("POST", "/api/v1/login", Access::kPublic,
              [this](RouteContext& ctx) { return login(ctx.request); });
+  // What the sign-in page offers: single sign-on when an OIDC provider is configured.
+  router.add("GET", "/api/v1/login", Access::kPublic, [this](RouteContext& ctx) {
+    if (Status s = checkQuery(ctx.request, {}); !s.isOk()) return badRequest(s);
+    nlohmann::ordered_json body{{"password", true}, {"sso", oidc_ != nullptr}};
+    if (oidc_) body["sso_start"] = "/api/v1/oidc/start";
+    return jsonResponse(200, body.dump() + "\n");
+  });
   router.add("POST", "/api/v1/logout", Access::kAuthenticated,
              [this](RouteContext& ctx) { return logout(ctx); });
   router.add("GET", "/api/v1/me", Access::kAuthenticated,

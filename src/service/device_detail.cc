@@ -4,7 +4,9 @@
 
 #include "campaign/waiver.h"
 #include "report/campaign_report.h"
+#include "report/sightings_report.h"
 #include "service/campaign.h"
+#include "service/sightings.h"
 #include "service/workspace_access.h"
 #include "storage/campaign_store.h"
 #include "storage/connection.h"
@@ -111,6 +113,8 @@ Result<DeviceDetail> deviceDetail(const Caller& caller, Workspace& ws,
       }
     }
   }
+  PH_ASSIGN_OR_RETURN(out.sightings,
+                      listSightings(caller, ws, SightingFilter{request.device_id, {}, out.as_of}));
   return out;
 }
 
@@ -178,6 +182,11 @@ std::string deviceDetailJson(const DeviceDetail& d) {
                    {"versions", versions},
                    {"events", events},
                    {"evidence", evidence}};
+  // The same objects `phaseout sightings list --format json` prints.
+  const auto sightings = ordered_json::parse(report::sightingListJson(d.sightings), nullptr, false);
+  out["sightings"] = sightings.is_object() && sightings.contains("sightings")
+                         ? sightings["sightings"]
+                         : ordered_json::array();
   return out.dump() + "\n";
 }
 

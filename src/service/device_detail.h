@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "campaign/history.h"
+#include "campaign/reconcile.h"
 #include "core/date.h"
 #include "core/status.h"
 #include "inventory/model.h"
@@ -64,6 +65,9 @@ struct DeviceDetail {
   std::vector<DeviceVersionView> versions;  // oldest first
   std::vector<DeviceEventView> events;      // oldest first
   std::vector<DeviceEvidenceView> evidence;
+  // The network sightings matched to the device on their day, seen on or before as_of, with
+  // their evidence (service/sightings.h listSightings).
+  std::vector<campaign::Sighting> sightings;
 };
 
 // NotFound ("device ID not found") when the device did not exist on the day or the caller does
@@ -72,7 +76,8 @@ Result<DeviceDetail> deviceDetail(const Caller& caller, Workspace& ws,
                                   const DeviceDetailRequest& request);
 
 // {"as_of", "device": {...}, "holder": {...} | null, "verdicts": [...], "cases": [caseJson...],
-//  "versions": [...], "events": [...], "evidence": [...]} and a newline.
+//  "versions": [...], "events": [...], "evidence": [...], "sightings": [as
+//  report::sightingListJson]} and a newline.
 std::string deviceDetailJson(const DeviceDetail& detail);
 
 }  // namespace phaseout::service

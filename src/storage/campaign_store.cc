@@ -55,22 +55,17 @@ Result<std::vector<campaign::Versioned<Record>>> loadAllVersions(Connection& con
 
 }  // namespace
 
-Result<campaign::Waiver> CampaignStore::grantWaiver(campaign::Waiver w,
-                                                    const ChangeContext& change) {
-  Connection& conn = repo_.connection();
-  PH_ASSIGN_OR_RETURN(auto count, prepare(conn, Query::kCountWaivers));
+Result<std::string> CampaignStore::nextWaiverId() {
+  PH_ASSIGN_OR_RETURN(auto count, prepare(repo_.connection(), Query::kCountWaivers));
   PH_ASSIGN_OR_RETURN(bool has, count->step());
   char id[32];
   std::snprintf(id, sizeof id, "W-%06lld",
                 static_cast<long long>((has ? count->integer(0) : 0) + 1));
-  w.waiver_id = id;
-  nlohmann::ordered_json detail{{"waiver_id", w.waiver_id},   {"directive", w.directive_id},
-                                {"target", w.target()},       {"approver", w.approver},
-                                {"reason", w.reason},         {"from", w.from.toString()},
-                                {"until", w.until.toString()}};
-  PH_ASSIGN_OR_RETURN(std::int64_t seq, appendWithRow(repo_, change, "waiver.grant", w.waiver_id,
-                                                      detail, waiverRow(w)));
-  PH_ASSIGN_OR_RETURN(auto ins, prepare(conn, Query::kInsertWaiver));
+  return std::string(id);
+}
+
+Status CampaignStore::insertWaiver(const campaign::Waiver& w, std::int64_t seq) {
+  PH_ASSIGN_OR_RETURN(auto ins, prepare(repo_.connection(), Query::kInsertWaiver));
   ins->bind("waiver_id", w.waiver_id);
   ins->bind("directive_id", w.directive_id);
   ins->bind("device_id", w.device_id);
@@ -81,8 +76,117 @@ Result<campaign::Waiver> CampaignStore::grantWaiver(campaign::Waiver w,
   ins->bind("from_day", std::int64_t{w.from.days()});
   ins->bind("until_day", std::int64_t{w.until.days()});
   ins->bind("seq", seq);
-  PH_RETURN_IF_ERROR(ins->execute());
+  return ins->execute();
+}
+
+Result<campaign::Waiver> CampaignStore::grantWaiver(campaign::Waiver w,
+                                                    const ChangeContext& change) {
+  PH_ASSIGN_OR_RETURN(w.waiver_id, nextWaiverId());
+  nlohmann::ordered_json detail{{"waiver_id", w.waiver_id},   {"directive", w.directive_id},
+                                {"target", w.target()},       {"approver", w.approver},
+                                {"reason", w.reason},         {"from", w.from.toString()},
+                                {"until", w.until.toString()}};
+  PH_ASSIGN_OR_RETURN(std::int64_t seq, appendWithRow(repo_, change, "waiver.grant", w.waiver_id,
+                                                      detail, waiverRow(w)));
+  PH_RETURN_IF_ERROR(insertWaiver(w, seq));
   return w;
+}
+
+Result<campaign::RequestedWaiver> CampaignStore::requestWaiver(campaign::RequestedWaiver r,
+                                                               const ChangeContext& change) {
+  Connection& conn = repo_.connection();
+  PH_ASSIGN_OR_RETURN(const std::size_t count, countRows(conn, Query::kCountWaiverRequests));
+  char id[32];
+  std::snprintf(id, sizeof id, "WR-%06zu", count + 1);
+  r.request_id = id;
+  r.state = campaign::WaiverRequestState::kPending;
+  nlohmann::ordered_json detail{{"request_id", r.request_id}, {"directive", r.directive_id},
+                                {"device", r.device_id},      {"requested_by", r.requested_by},
+                                {"reason", r.reason},         {"from", r.from.toString()},
+                                {"until", r.until.toString()}};
+  PH_ASSIGN_OR_RETURN(std::int64_t seq, appendWithRow(repo_, change, "waiver.request", r.device_id,
+                                                      detail, waiverRequestRow(r)));
+  PH_ASSIGN_OR_RETURN(auto ins, prepare(conn, Query::kInsertWaiverRequest));
+  ins->bind("request_id", r.request_id);
+  ins->bind("directive_id", r.directive_id);
+  ins->bind("device_id", r.device_id);
+  ins->bind("requested_by", r.requested_by);
+  ins->bind("reason", r.reason);
+  ins->bind("from_day", std::int64_t{r.from.days()});
+  ins->bind("until_day", std::int64_t{r.until.days()});
+  ins->bind("requested_day", std::int64_t{r.requested_on.days()});
+  ins->bind("seq", seq);
+  PH_RETURN_IF_ERROR(ins->execute());
+  return r;
+}
+
+Result<campaign::RequestedWaiver> CampaignStore::decideWaiverRequest(
+    campaign::RequestedWaiver r, std::optional<campaign::Waiver> granted,
+    const ChangeContext& change) {
+  PH_ASSIGN_OR_RETURN(auto stored, loadWaiverRequests(r.directive_id));
+  auto it = std::find_if(stored.begin(), stored.end(), [&](const campaign::RequestedWaiver& s) {
+    return s.request_id == r.request_id;
+  });
+  if (it == stored.end()) return notFound("no waiver request '" + r.request_id + "'");
+  if (it->state != campaign::WaiverRequestState::kPending) {
+    return failedPrecondition("waiver request " + r.request_id + " is already " +
+                              std::string(campaign::name(it->state)));
+  }
+  const bool approve = r.state == campaign::WaiverRequestState::kApproved;
+  if (approve != granted.has_value() || r.state == campaign::WaiverRequestState::kPending) {
+    return internalError("a waiver request is approved with its waiver, or refused without one");
+  }
+  audit::RowSetDigest digest;
+  nlohmann::ordered_json detail{{"request_id", r.request_id},
+                                {"directive", r.directive_id},
+                                {"device", r.device_id},
+                                {"decision", campaign::name(r.state)},
+                                {"decided_by", r.decided_by}};
+  if (granted) {
+    PH_ASSIGN_OR_RETURN(granted->waiver_id, nextWaiverId());
+    r.waiver_id = granted->waiver_id;
+    digest.add(waiverRow(*granted));
+    detail["waiver_id"] = granted->waiver_id;
+    detail["from"] = granted->from.toString();
+    detail["until"] = granted->until.toString();
+  } else {
+    detail["reason"] = r.decision_reason;
+  }
+  digest.add(waiverDecisionRow(r));
+  audit::Event e;
+  e.effective_day = change.effective.days();
+  e.recorded_ms = change.recorded_ms;
+  e.actor = change.actor;
+  e.kind = approve ? "waiver.approve" : "waiver.refuse";
+  e.subject = r.device_id;
+  e.payload = rowsPayload(detail, digest);
+  PH_ASSIGN_OR_RETURN(std::int64_t seq, repo_.appendEvent(std::move(e)));
+  if (granted) PH_RETURN_IF_ERROR(insertWaiver(*granted, seq));
+  PH_ASSIGN_OR_RETURN(auto ins, prepare(repo_.connection(), Query::kInsertWaiverDecision));
+  ins->bind("request_id", r.request_id);
+  ins->bind("decision", std::string(campaign::name(r.state)));
+  ins->bind("decided_by", r.decided_by);
+  ins->bind("decided_day", std::int64_t{r.decided_on ? r.decided_on->days() : 0});
+  ins->bind("reason", r.decision_reason);
+  ins->bind("waiver_id", r.waiver_id);
+  ins->bind("seq", seq);
+  PH_RETURN_IF_ERROR(ins->execute());
+  return r;
+}
+
+Result<std::vector<campaign::RequestedWaiver>> CampaignStore::loadWaiverRequests(
+    const std::string& directive_id) {
+  PH_ASSIGN_OR_RETURN(auto s, prepare(repo_.connection(), Query::kWaiverRequests));
+  s->bind("directive_id", directive_id);
+  std::vector<campaign::RequestedWaiver> out;
+  while (true) {
+    PH_ASSIGN_OR_RETURN(bool row, s->step());
+    if (!row) break;
+    PH_ASSIGN_OR_RETURN(auto r,
+                        readWaiverRequest(*s, static_cast<int>(kWaiverRequestColumns.size())));
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 Status CampaignStore::revokeWaiver(const std::string& waiver_id, Date from,

@@ -43,6 +43,21 @@ class CampaignStore {
   // All waivers (of one directive when given), with their revocations, ordered by id.
   Result<std::vector<campaign::Waiver>> loadWaivers(const std::string& directive_id = "");
 
+  // Assigns the next request id ("WR-000001") and stores the pending request with a
+  // "waiver.request" event whose subject is the device; returns the stored request.
+  Result<campaign::RequestedWaiver> requestWaiver(campaign::RequestedWaiver request,
+                                                  const ChangeContext& change);
+  // Stores the decision of a request (its state approved or refused, decided_by, decided_on
+  // and decision_reason set) with one event, subject the device: "waiver.approve" also stores
+  // `granted` (its waiver id assigned here and returned in waiver_id), its digest covering both
+  // rows; "waiver.refuse" the decision alone. FailedPrecondition when it is already decided.
+  Result<campaign::RequestedWaiver> decideWaiverRequest(campaign::RequestedWaiver decided,
+                                                        std::optional<campaign::Waiver> granted,
+                                                        const ChangeContext& change);
+  // All requests (of one directive when given) with their decisions, ordered by id.
+  Result<std::vector<campaign::RequestedWaiver>> loadWaiverRequests(
+      const std::string& directive_id = "");
+
   Result<std::int64_t> recordCaseStep(const campaign::CaseStep& step, const ChangeContext& change);
   Result<std::vector<campaign::CaseStep>> loadCaseSteps(const std::string& directive_id);
 
@@ -68,6 +83,9 @@ class CampaignStore {
  private:
   Result<std::vector<campaign::Versioned<inventory::Device>>> loadDeviceHistory(Connection& conn,
                                                                                 Connection* second);
+
+  Result<std::string> nextWaiverId();
+  Status insertWaiver(const campaign::Waiver& waiver, std::int64_t seq);
 
   Repository& repo_;
 };

@@ -197,6 +197,23 @@ const Portable& portable() {
     put(Query::kWaiverRevocationRows, "waiver_revocation_rows",
         selectFrom("waiver_revocations", kWaiverRevocationColumns));
 
+    put(Query::kCountWaiverRequests, "count_waiver_requests",
+        "SELECT count(*) FROM waiver_requests");
+    put(Query::kInsertWaiverRequest, "insert_waiver_request",
+        insertInto("waiver_requests", kWaiverRequestColumns));
+    put(Query::kInsertWaiverDecision, "insert_waiver_decision",
+        insertInto("waiver_decisions", kWaiverDecisionColumns));
+    put(Query::kWaiverRequests, "waiver_requests",
+        "SELECT " + columnList(kWaiverRequestColumns, "r.") + ", " +
+            columnList(kWaiverDecisionColumns, "d.") +
+            " FROM waiver_requests r LEFT JOIN waiver_decisions d ON d.request_id = "
+            "r.request_id WHERE :directive_id = '' OR r.directive_id = :directive_id ORDER BY "
+            "r.request_id");
+    put(Query::kWaiverRequestRows, "waiver_request_rows",
+        selectFrom("waiver_requests", kWaiverRequestColumns));
+    put(Query::kWaiverDecisionRows, "waiver_decision_rows",
+        selectFrom("waiver_decisions", kWaiverDecisionColumns));
+
     put(Query::kInsertCaseStep, "insert_case_step", insertInto("case_steps", kCaseStepColumns));
     put(Query::kCaseStepsOf, "case_steps_of",
         selectFrom("case_steps", kCaseStepColumns) +

@@ -37,6 +37,11 @@ inline constexpr std::array<std::string_view, 10> kWaiverColumns = {
     "approver",  "reason",       "from_day",  "until_day", "seq"};
 inline constexpr std::array<std::string_view, 3> kWaiverRevocationColumns = {"waiver_id",
                                                                              "revoked_from", "seq"};
+inline constexpr std::array<std::string_view, 9> kWaiverRequestColumns = {
+    "request_id", "directive_id", "device_id",     "requested_by", "reason",
+    "from_day",   "until_day",    "requested_day", "seq"};
+inline constexpr std::array<std::string_view, 7> kWaiverDecisionColumns = {
+    "request_id", "decision", "decided_by", "decided_day", "reason", "waiver_id", "seq"};
 inline constexpr std::array<std::string_view, 7> kCaseStepColumns = {
     "seq", "directive_id", "device_id", "stage", "on_day", "actor", "note"};
 inline constexpr std::array<std::string_view, 4> kEvidenceColumns = {"sha256", "name", "size_bytes",
@@ -156,6 +161,13 @@ enum class Query {
   kWaivers,  // with revoked_from; of :directive_id unless it is ''
   kWaiverRows,
   kWaiverRevocationRows,
+  // waiver requests
+  kCountWaiverRequests,
+  kInsertWaiverRequest,
+  kInsertWaiverDecision,
+  kWaiverRequests,  // with their decision columns; of :directive_id unless it is ''
+  kWaiverRequestRows,
+  kWaiverDecisionRows,
   // case steps
   kInsertCaseStep,
   kCaseStepsOf,

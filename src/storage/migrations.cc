@@ -224,6 +224,31 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_open ON webhook_deliveries (endpoint, delivered_ms, failed_ms, ordinal);
 )sql"},
+      // A request is written once; its decision (approved, with the waiver it granted, or
+      // refused, with why) is a row of its own: rows are never updated, so each event's row
+      // digest stays checkable.
+      {8, "waiver requests and their decisions", R"sql(
+CREATE TABLE waiver_requests (
+  request_id TEXT PRIMARY KEY,
+  directive_id TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  requested_by TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  from_day BIGINT NOT NULL,
+  until_day BIGINT NOT NULL,
+  requested_day BIGINT NOT NULL,
+  seq BIGINT NOT NULL
+);
+CREATE TABLE waiver_decisions (
+  request_id TEXT PRIMARY KEY,
+  decision TEXT NOT NULL,
+  decided_by TEXT NOT NULL,
+  decided_day BIGINT NOT NULL,
+  reason TEXT NOT NULL,
+  waiver_id TEXT NOT NULL,
+  seq BIGINT NOT NULL
+);
+)sql"},
       // A batch of sightings that came over the bus (phaseout ingest) is stored once: its
       // message id is kept with the audit event that stored it, in the same transaction, and a
       // re-delivery finds it here.

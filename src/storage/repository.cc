@@ -543,6 +543,39 @@ Status digestStoredRows(Connection& conn, StoredRows& out) {
     }
   }
   {
+    PH_ASSIGN_OR_RETURN(auto s, prepare(conn, Query::kWaiverRequestRows));
+    while (true) {
+      PH_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      PH_ASSIGN_OR_RETURN(auto r, readWaiverRequest(*s));
+      digests.add(s->integer(columnIndex(kWaiverRequestColumns, "seq")), waiverRequestRow(r));
+      ++out.rows;
+    }
+  }
+  {
+    PH_ASSIGN_OR_RETURN(auto s, prepare(conn, Query::kWaiverDecisionRows));
+    while (true) {
+      PH_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      auto at = [](std::string_view c) consteval { return columnIndex(kWaiverDecisionColumns, c); };
+      campaign::RequestedWaiver r;
+      r.request_id = s->text(at("request_id"));
+      const auto state = campaign::parseWaiverRequestState(s->text(at("decision")));
+      if (!state || *state == campaign::WaiverRequestState::kPending) {
+        out.unreadable_seq = s->integer(at("seq"));
+        out.unreadable = "the waiver decision it wrote has an invalid decision";
+        return Status::ok();
+      }
+      r.state = *state;
+      r.decided_by = s->text(at("decided_by"));
+      r.decided_on = Date::fromDays(static_cast<std::int32_t>(s->integer(at("decided_day"))));
+      r.decision_reason = s->text(at("reason"));
+      r.waiver_id = s->text(at("waiver_id"));
+      digests.add(s->integer(at("seq")), waiverDecisionRow(r));
+      ++out.rows;
+    }
+  }
+  {
     PH_ASSIGN_OR_RETURN(auto s, prepare(conn, Query::kCaseStepRows));
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, s->step());

@@ -255,6 +255,60 @@ std::string waiverRevocationRow(std::string_view waiver_id, std::int64_t revoked
   return out;
 }
 
+std::string waiverRequestRow(const campaign::RequestedWaiver& r) {
+  std::string out = "waiver-request;";
+  field(out, r.request_id);
+  field(out, r.directive_id);
+  field(out, r.device_id);
+  field(out, r.requested_by);
+  field(out, r.reason);
+  field(out, std::to_string(r.from.days()));
+  field(out, std::to_string(r.until.days()));
+  field(out, std::to_string(r.requested_on.days()));
+  return out;
+}
+
+std::string waiverDecisionRow(const campaign::RequestedWaiver& r) {
+  std::string out = "waiver-decision;";
+  field(out, r.request_id);
+  field(out, campaign::name(r.state));
+  field(out, r.decided_by);
+  field(out, std::to_string(r.decided_on ? r.decided_on->days() : 0));
+  field(out, r.decision_reason);
+  field(out, r.waiver_id);
+  return out;
+}
+
+Result<campaign::RequestedWaiver> readWaiverRequest(Statement& s, int decision_at) {
+  auto at = [](std::string_view c) consteval { return columnIndex(kWaiverRequestColumns, c); };
+  auto day = [&](int column) {
+    return Date::fromDays(static_cast<std::int32_t>(s.integer(column)));
+  };
+  campaign::RequestedWaiver r;
+  r.request_id = s.text(at("request_id"));
+  r.directive_id = s.text(at("directive_id"));
+  r.device_id = s.text(at("device_id"));
+  r.requested_by = s.text(at("requested_by"));
+  r.reason = s.text(at("reason"));
+  r.from = day(at("from_day"));
+  r.until = day(at("until_day"));
+  r.requested_on = day(at("requested_day"));
+  if (decision_at < 0 || s.isNull(decision_at)) return r;
+  auto dc = [](std::string_view c) consteval { return columnIndex(kWaiverDecisionColumns, c); };
+  const std::string_view decision = s.text(decision_at + dc("decision"));
+  const auto state = campaign::parseWaiverRequestState(decision);
+  if (!state || *state == campaign::WaiverRequestState::kPending) {
+    return dataLoss("stored decision of waiver request " + r.request_id + " is \"" +
+                    std::string(decision) + "\"");
+  }
+  r.state = *state;
+  r.decided_by = s.text(decision_at + dc("decided_by"));
+  r.decided_on = day(decision_at + dc("decided_day"));
+  r.decision_reason = s.text(decision_at + dc("reason"));
+  r.waiver_id = s.text(decision_at + dc("waiver_id"));
+  return r;
+}
+
 std::string caseStepRow(const campaign::CaseStep& s) {
   std::string out = "case-step;";
   field(out, s.directive_id);

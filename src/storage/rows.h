@@ -31,6 +31,9 @@ std::string directiveRow(std::string_view id, std::int64_t version, std::int64_t
                          std::string_view title, std::string_view text);
 std::string waiverRow(const campaign::Waiver& w);
 std::string waiverRevocationRow(std::string_view waiver_id, std::int64_t revoked_from);
+std::string waiverRequestRow(const campaign::RequestedWaiver& r);
+// The decision half of a request (state, decided_by, decided_on, decision_reason, waiver_id).
+std::string waiverDecisionRow(const campaign::RequestedWaiver& r);
 std::string caseStepRow(const campaign::CaseStep& s);
 std::string notificationRow(std::string_view directive_id, std::string_view device_id,
                             std::string_view milestone, std::string_view step,
@@ -56,6 +59,10 @@ class RowDigests {
 // Reads a case step selected as kCaseStepColumns list them (catalog.h); DataLoss when its
 // stored stage is not valid.
 Result<campaign::CaseStep> readCaseStep(Statement& s);
+// Reads a request selected as kWaiverRequestColumns list them, followed (from column
+// `decision_at` on) by kWaiverDecisionColumns, NULL when it is still pending. DataLoss when a
+// stored decision is not valid.
+Result<campaign::RequestedWaiver> readWaiverRequest(Statement& s, int decision_at = -1);
 // Reads a waiver selected as kWaiverColumns lists them (catalog.h; revocation not included).
 campaign::Waiver readWaiver(Statement& s);
 // The payload of an event that wrote rows: {"detail": ..., "rows": n, "rows_digest": hex}.

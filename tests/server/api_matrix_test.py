@@ -95,6 +95,25 @@ class ApiMatrixTest(support.RoleMatrixTest):
             expected = 200 if role == "security-officer" else 403
             self.cell(role, "POST /waivers", "own unit", status, expected, doc)
 
+    def test_audit_verify_matrix(self):
+        """GET /api/v1/audit/verify: what `phaseout audit verify` says, to whoever reads audit."""
+        for role in ROLES:
+            status, doc = self.clients[role].json("GET", "/api/v1/audit/verify")
+            expected = 200 if role in ("security-officer", "auditor") else 403
+            self.cell(role, "GET /audit/verify", "-", status, expected, doc)
+            if status == 200:
+                self.assertIs(doc["ok"], True, doc)
+                self.assertGreater(doc["events"], 0, doc)
+                self.assertNotIn("first_broken_entry", doc)
+        status, doc = support.Client(self.server.port).json("GET", "/api/v1/audit/verify")
+        self.assertEqual(status, 401, doc)
+
+    def test_sign_in_options_are_public(self):
+        status, doc = support.Client(self.server.port).json("GET", "/api/v1/login")
+        self.assertEqual(status, 200, doc)
+        self.assertEqual((doc["password"], doc["sso"]), (True, False), doc)
+        self.assertNotIn("sso_start", doc)
+
     def test_status_is_narrowed(self):
         totals = {}
         for role in ROLES:

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """API v1 writes and the remaining reads against a real `phaseout serve` on 127.0.0.1, role x
 endpoint x target, one cell at a time: dispositions, replacements, declarations, hand-over
-reports and their confirmation, evidence uploads, and the waiver, finding and burn-down lists.
+reports and their confirmation, evidence uploads, waiver requests and their approval or refusal,
+case steps, and the waiver, waiver request, finding and burn-down lists.
 Every (role, target) pair writes to a device or person of its own, so no cell's write changes
 another cell's answer. After all of it `phaseout audit verify` passes and every accepted write
 is one audit event whose actor is the person who asked.
@@ -14,6 +15,7 @@ import pathlib
 import sys
 import time
 import unittest
+from datetime import datetime, timedelta, timezone
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import server_support as support  # noqa: E402
@@ -27,6 +29,21 @@ SEES = {"security-officer": {"own", "own unit", "other unit"},
         "unit-officer": {"own", "own unit"},
         "auditor": {"own", "own unit", "other unit"},
         "holder": {"own"}}
+
+
+# A waiver's term within the directive's limit (30 days).
+UNTIL = (datetime.now(timezone.utc).date() + timedelta(days=20)).isoformat()
+# Who decides waiver requests: the directive's approver role (security-officer).
+APPROVERS = {"security-officer"}
+
+
+def expected_decision(role, target):
+    """Approve/refuse: the approver role on what it sees; 403 in view, else 404."""
+    if target == "not found":
+        return 404
+    if target in SEES[role]:
+        return 200 if role in APPROVERS else 403
+    return 404
 
 
 def expected_act(role, target):
@@ -155,6 +172,110 @@ class ApiWriteMatrixTest(support.RoleMatrixTest):
             for path in ("/api/v1/waivers", "/api/v1/findings", "/api/v1/burndown"):
                 status, doc = self.clients[role].json("GET", path)
                 self.cell(role, f"GET {path}", "-", status, 200, doc)
+
+    # The waiver request cells run first (test_0*): later cells hand devices over, after
+    # which a role's "own" device is no longer its own.
+    def pending_request(self, device):
+        """The id of the device's pending waiver request, asked for by the security officer
+        when there is none."""
+        so = self.clients["security-officer"]
+        status, doc = so.json("GET", "/api/v1/waiver-requests?state=pending")
+        self.assertEqual(status, 200, doc)
+        for r in doc["requests"]:
+            if r["device"] == device:
+                return r["request_id"]
+        status, doc = so.json("POST", "/api/v1/waiver-requests",
+                              {"device": device, "reason": "asked for the matrix", "until": UNTIL})
+        self.assertEqual(status, 200, doc)
+        self.assertEqual(doc["state"], "pending", doc)
+        return doc["request_id"]
+
+    def test_0a_waiver_request_matrix(self):
+        for role in ROLES:
+            for target in TARGETS:
+                device, _ = self.cells[role][target]
+                status, doc = self.clients[role].json(
+                    "POST", "/api/v1/waiver-requests",
+                    {"device": device, "reason": f"{role} asks", "until": UNTIL})
+                # The holder asks for their own device; officers for devices they may act on.
+                expected = 200 if target == "own" else expected_act(role, target)
+                self.cell(role, "POST waiver-requests", target, status, expected, doc)
+                if status == 200:
+                    self.assertEqual((doc["device"], doc["state"], doc["requested_by"]),
+                                     (device, "pending", self.org.role_person[role]), doc)
+        # The list is narrowed: a holder sees the requests of their own devices only.
+        for role in ROLES:
+            status, doc = self.clients[role].json("GET", "/api/v1/waiver-requests")
+            self.cell(role, "GET waiver-requests", "-", status, 200, doc)
+            listed = {r["device"] for r in doc["requests"]}
+            for target in ("own", "own unit", "other unit"):
+                device, _ = self.cells[role][target]
+                if target not in SEES[role]:
+                    self.cell(role, "GET waiver-requests lists", target, device in listed, False)
+        status, doc = self.clients["auditor"].json("GET", "/api/v1/waiver-requests?state=maybe")
+        self.assertEqual((status, doc["error"]["field"]), (400, "state"), doc)
+
+    def test_0b_case_step_matrix(self):
+        for role in ROLES:
+            for target in TARGETS:
+                device, _ = self.cells[role][target]
+                status, doc = self.clients[role].json(
+                    "POST", f"/api/v1/cases/{device}/steps", {"to": "verified", "note": "matrix"})
+                self.cell(role, "POST cases/{id}/steps", target, status,
+                          expected_act(role, target), doc)
+                if status == 200:
+                    self.assertEqual(doc["stage"], "verified", doc)
+        device, _ = self.cells["security-officer"]["own unit"]
+        status, doc = self.clients["security-officer"].json(
+            "POST", f"/api/v1/cases/{device}/steps", {"to": "surrendered"})
+        # A stage reached by what is recorded (a disposition), not by hand: refused, named.
+        self.assertEqual((status, doc["error"]["field"]), (422, "to"), doc)
+        status, doc = self.clients["security-officer"].json(
+            "POST", f"/api/v1/cases/{device}/steps", {"to": "teleported"})
+        self.assertEqual((status, doc["error"]["field"]), (400, "to"), doc)
+
+    def decision_matrix(self, verb, body):
+        decided = {}
+        for role in ROLES:
+            for target in TARGETS:
+                device, _ = self.cells[role][target]
+                request_id = (self.pending_request(device) if target != "not found"
+                              else "WR-999999")
+                status, doc = self.clients[role].json(
+                    "POST", f"/api/v1/waiver-requests/{request_id}/{verb}", body)
+                self.cell(role, f"POST waiver-requests/{{id}}/{verb}", target, status,
+                          expected_decision(role, target), doc)
+                if status == 200:
+                    decided[device] = doc
+        return decided
+
+    def test_0c_waiver_refuse_matrix(self):
+        status, doc = self.clients["security-officer"].json(
+            "POST", f"/api/v1/waiver-requests/{self.pending_request(self.cells['holder']['own'][0])}"
+            "/refuse", {})
+        self.assertEqual((status, doc["error"]["field"]), (422, "reason"), doc)
+        for device, doc in self.decision_matrix("refuse", {"reason": "not this time"}).items():
+            self.assertEqual((doc["state"], doc["decision_reason"], doc["decided_by"]),
+                             ("refused", "not this time",
+                              self.org.role_person["security-officer"]), doc)
+
+    def test_0d_waiver_approve_matrix(self):
+        decided = self.decision_matrix("approve", {})
+        self.assertEqual(len(decided), 3, decided)
+        status, doc = self.clients["security-officer"].json("GET", "/api/v1/waivers")
+        self.assertEqual(status, 200, doc)
+        listed = doc if isinstance(doc, list) else doc["waivers"]
+        granted = {w["waiver_id"]: w for w in listed}
+        for device, request in decided.items():
+            self.assertEqual(request["state"], "approved", request)
+            waiver = granted[request["waiver_id"]]
+            self.assertEqual((waiver["target"], waiver["approver"]),
+                             (f"device {device}", self.org.role_person["security-officer"]))
+        # Decided once: approving again is refused.
+        request = next(iter(decided.values()))
+        status, doc = self.clients["security-officer"].json(
+            "POST", f"/api/v1/waiver-requests/{request['request_id']}/approve", {})
+        self.assertEqual(status, 422, doc)
 
     def test_7_every_write_has_its_person_as_actor(self):
         actors = {e.get("actor") for e in self.audit_actors()}

@@ -8,7 +8,10 @@ One journey per role on the small organisation of fixture/ (the scenario's direc
   - the holder acknowledges, declares a device and sees only their own;
   - the auditor cannot change anything and sees the trail;
 plus the sign-in refusal, the language (Accept-Language, switch, remembered), sign-out, and the
-static assets' headers. Every journey runs at 360 px or wide, in Russian or English, and fails on
+static assets' headers. Then the waiver requests (a holder asks, the security officer approves
+and the device turns exempt; an officer asks, the refusal shows its reason to the holder), a case
+step recorded by an officer, the auditor's "verified" and a network sighting on the device page,
+and single sign-on (with the test OpenID provider of tests/oidc/). Every journey runs at 360 px or wide, in Russian or English, and fails on
 any console error and on any request to another origin.
 
 usage: web_test.py PHASEOUT [--screenshots DIR]
@@ -16,6 +19,7 @@ usage: web_test.py PHASEOUT [--screenshots DIR]
 Exit 77 (SKIPPED) when chromium, chromium-driver or python3-selenium is missing, or the binary
 has no `serve` command."""
 import argparse
+import datetime
 import json
 import os
 import shutil
@@ -86,6 +90,7 @@ class Server:
         run(binary, self.db, "directive", "add", DIRECTIVE)
         for person in PEOPLE:
             run(binary, self.db, "account", "password", person, stdin=PASSWORD + "\n")
+        record_sighting(binary, self.db, workdir)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = open(os.path.join(workdir, "serve.log"), "w")
@@ -512,7 +517,8 @@ def journey_auditor(base):
         # The verification line settles: "intact" where the server verifies the chain
         # (GET /api/v1/audit/verify), else the count with the command that verifies it.
         b.wait.until(lambda d: "Проверка" not in d.find_element(By.ID, "audit-verify").text)
-        check(any(w in b.find("#audit-verify").text for w in ("Журнал цел", "phaseout audit verify")),
+        check(any(w in b.find("#audit-verify").text
+                  for w in ("Журнал цел", "Проверено", "phaseout audit verify")),
               f"audit verification shows {b.find('#audit-verify').text!r}")
         b.navigate("#/cases")
         b.find("#bulk-form table")
@@ -662,6 +668,209 @@ def journey_contrast(base):
             b.assert_contrast(f"{lang} my devices at 360 px")
         finally:
             b.quit()
+# --- waiver requests, case steps, audit verification, sightings, single sign-on -------------
+
+SIGHTING_MAC = "02:00:5e:10:00:02"
+
+
+def record_sighting(binary, db, workdir):
+    """A network sighting of D-H2 (matched by its serial), stored as `detect --store` would."""
+    today = datetime.date.today().isoformat()
+    path = os.path.join(workdir, "detect.json")
+    with open(path, "w") as f:
+        json.dump({"devices": [{
+            "key": "mac:" + SIGHTING_MAC, "macs": [SIGHTING_MAC], "ips": ["10.20.0.7"],
+            "hostnames": ["iPhone-Pavel"], "serial": "F2LXH2", "platform": "ios",
+            "kind": "phone", "vendor": "apple", "confidence": 0.995, "level": "confirmed",
+            "candidates": [], "evidence": [{"signal": "dhcp-hostname", "value": "iPhone-Pavel",
+                           "weight": 0.6, "count": 1, "file": "office.pcap", "frame": 12}]}],
+            "stats": {}}, f)
+    run(binary, db, "sightings", "import", path, "--on", today)
+
+
+def request_id_for(b, device, state="pending"):
+    """The id of the device's waiver request in `state`, as the API lists it to this page."""
+    doc = b.driver.execute_async_script("""
+        const [state, done] = arguments;
+        fetch('/api/v1/waiver-requests?state=' + state, {credentials: 'same-origin'})
+          .then((r) => r.json()).then(done, () => done(null));""", state)
+    ids = [r["request_id"] for r in (doc or {}).get("requests", []) if r["device"] == device]
+    check(ids, f"no {state} waiver request for {device}: {doc}")
+    return ids[-1]
+
+
+def journey_waiver_request_approved(base):
+    """A holder asks for a waiver from My devices; the security officer approves it on the
+    Waivers page and the device turns exempt."""
+    b = Browser(base, "ru", 360, 780)
+    try:
+        b.sign_in("P-H1")
+        b.text_in("main h1", "Мои устройства")
+        card = '[data-device="D-H1"]'
+        b.find(f"{card} details.waiver-ask summary").click()
+        form = "#waiver-request-D-H1"
+        b.field(form, "reason").send_keys("в командировке до конца месяца")
+        b.assert_labelled("holder asks for a waiver")
+        b.assert_fits("holder asks for a waiver")
+        b.find(f"{form} button[type=submit]").click()
+        submitted(b, form, f"{card} #requests-D-H1", "ожидает решения")
+        b.assert_clean("holder asks for a waiver")
+    finally:
+        b.quit()
+    b = Browser(base, "en", 1280)
+    try:
+        b.sign_in("P-SO")
+        b.find("#nav a")
+        b.navigate("#/waivers")
+        b.text_in("#waiver-requests", "D-H1")
+        request = request_id_for(b, "D-H1")
+        b.text_in(f'form[data-approve="{request}"]', "Approve")
+        b.assert_labelled("waivers page")
+        b.find(f'form[data-approve="{request}"] button[type=submit]').click()
+        b.text_in("#waiver-requests", "Approved as waiver")
+        b.navigate("#/device/D-H1")
+        b.text_in("main h1", "Device D-H1")
+        b.text_in("#verdicts", "exempt")
+        b.text_in("#device-waiver-requests", "approved")
+        b.assert_clean("security officer approves a request")
+    finally:
+        b.quit()
+
+
+def journey_waiver_request_refused_and_case_step(base):
+    """The unit officer asks for a waiver of a holder's device and records a case step; the
+    security officer refuses the request with a reason, which the holder then reads."""
+    b = Browser(base, "en", 1280)
+    try:
+        b.sign_in("P-UO")
+        b.find("#nav a")
+        b.navigate("#/device/D-H2")
+        b.text_in("main h1", "Device D-H2")
+        form = "#waiver-request-form"
+        b.field(form, "reason").send_keys("the replacement is late")
+        b.find(f"{form} button[type=submit]").click()
+        submitted(b, form, "#device-waiver-requests", "pending")
+        step = "#case-step-form"
+        Select(b.field(step, "to")).select_by_value("verified")
+        b.field(step, "note").send_keys("checked at the desk")
+        b.assert_labelled("device page with a case step")
+        b.find(f"{step} button[type=submit]").click()
+        submitted(b, step, "#device-history", "checked at the desk")
+        b.assert_clean("unit officer asks and records a step")
+    finally:
+        b.quit()
+    b = Browser(base, "en", 1280)
+    try:
+        b.sign_in("P-SO")
+        b.find("#nav a")
+        b.navigate("#/waivers")
+        b.text_in("#waiver-requests", "D-H2")
+        request = request_id_for(b, "D-H2")
+        form = f'form[data-refuse="{request}"]'
+        b.field(form, "reason").send_keys("a replacement is in stock")
+        b.find(f"{form} button[type=submit]").click()
+        b.text_in("#waiver-requests", "Refused: a replacement is in stock")
+        b.assert_clean("security officer refuses a request")
+    finally:
+        b.quit()
+    b = Browser(base, "ru", 360, 780)
+    try:
+        b.sign_in("P-H2")
+        b.text_in("main h1", "Мои устройства")
+        b.text_in('[data-device="D-H2"]', "Отказано: a replacement is in stock")
+        b.assert_fits("holder reads a refusal")
+        b.assert_clean("holder reads a refusal")
+    finally:
+        b.quit()
+
+
+def journey_auditor_verification_and_sighting(base):
+    b = Browser(base, "ru", 1280)
+    try:
+        b.sign_in("P-AU")
+        b.find("#nav a")
+        b.navigate("#/audit")
+        b.find('#audit-verify[data-ok="true"]')
+        b.text_in("#audit-verify", "Проверено: журнал аудита цел")
+        b.navigate("#/device/D-H2")
+        b.text_in("main h1", "D-H2")
+        b.text_in("#device-sightings", SIGHTING_MAC)
+        b.text_in("#device-sightings", "iPhone-Pavel")
+        b.assert_labelled("device page with a sighting")
+        b.assert_clean("auditor verification and sighting")
+    finally:
+        b.quit()
+
+
+def journey_single_sign_on(binary, db, workdir):
+    """With an OpenID provider configured the sign-in page offers single sign-on, and the
+    button signs the person in; without one (the main server) it does not."""
+    provider_path = os.path.join(ROOT, "tests", "oidc", "oidc_provider.py")
+    provider = subprocess.Popen([sys.executable, provider_path], stdout=subprocess.PIPE, text=True)
+    server = None
+    try:
+        line = provider.stdout.readline()
+        if not line.startswith("listening"):
+            print(f"      single sign-on: the test provider did not start ({line!r}); skipped")
+            return
+        issuer = f"http://127.0.0.1:{line.split()[1]}"
+        urllib.request.urlopen(issuer + "/control?mode=rs256&email=o.smirnova%40pa.example",
+                               timeout=10).read()
+        port = free_port()
+        log = open(os.path.join(workdir, "serve-sso.log"), "w")
+        server = subprocess.Popen(
+            [binary, "--db", db, "serve", "--listen", f"127.0.0.1:{port}", "--oidc-issuer",
+             issuer, "--oidc-client-id", "phaseout", "--public-url", f"http://127.0.0.1:{port}"],
+            stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/api/v1/login", timeout=2) as r:
+                    options = json.load(r)
+                break
+            except OSError:
+                check(server.poll() is None and time.time() < deadline,
+                      "phaseout serve with single sign-on did not start")
+                time.sleep(0.2)
+        check(options.get("sso") is True, f"GET /api/v1/login answered {options}")
+        b = Browser(base, "en", 360, 780)
+        try:
+            b.go()
+            link = b.visible("#sso-link")
+            check(link.text == "Sign in with single sign-on", f"the button reads {link.text!r}")
+            check(link.get_attribute("href") == base + options["sso_start"],
+                  f"the button leads to {link.get_attribute('href')}")
+            b.assert_labelled("sign-in with single sign-on")
+            link.click()
+            b.text_in("main h1", "My devices")
+            b.find('#my-devices [data-device="D-H1"]')
+            # The provider is the one other origin this journey may reach.
+            b.collect_logs()
+            b.requests = [u for u in b.requests if not u.startswith(issuer + "/")]
+            b.assert_clean("single sign-on")
+        finally:
+            b.quit()
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=10)
+        provider.terminate()
+        provider.wait(timeout=10)
+
+
+def check_no_sso_button(base):
+    with urllib.request.urlopen(base + "/api/v1/login") as r:
+        options = json.load(r)
+    check(options == {"password": True, "sso": False}, f"GET /api/v1/login answered {options}")
+    b = Browser(base, "en", 360, 780)
+    try:
+        b.go()
+        b.visible('form.signin input[name="login"]')
+        check(not b.find("#sso-link").is_displayed(), "single sign-on offered without a provider")
+        b.assert_clean("sign-in without single sign-on")
+    finally:
+        b.quit()
 
 
 def check_assets(base):
@@ -763,7 +972,18 @@ def main():
                  ("language kept with the person",
                   lambda: journey_language_kept_with_the_person(server.base)),
                  ("contrast (WCAG AA), every page in both languages",
-                  lambda: journey_contrast(server.base))]
+                  lambda: journey_contrast(server.base)),
+                 ("waiver request approved",
+                  lambda: journey_waiver_request_approved(server.base)),
+                 ("waiver request refused, case step",
+                  lambda: journey_waiver_request_refused_and_case_step(server.base)),
+                 ("auditor verification and sighting",
+                  lambda: journey_auditor_verification_and_sighting(server.base)),
+                 ("no single sign-on without a provider",
+                  lambda: check_no_sso_button(server.base))]
+        if not external:
+            steps.append(("single sign-on",
+                          lambda: journey_single_sign_on(args.phaseout, server.db, workdir)))
         failed = 0
         for name, step in steps:
             started = time.time()

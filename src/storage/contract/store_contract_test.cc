@@ -341,6 +341,91 @@ TEST_P(StoreContract, WaiversAreNumberedAndRevokedOnce) {
   EXPECT_EQ(check->rows, 3);
 }
 
+TEST_P(StoreContract, WaiverRequestsAreDecidedOnceAndTheTrailCoversThem) {
+  CampaignStore store(*repo_);
+  auto asked = [](const char* device_id) {
+    campaign::RequestedWaiver r;
+    r.directive_id = "pa-iphone-2023";
+    r.device_id = device_id;
+    r.requested_by = "P-1";
+    r.reason = "on mission";
+    r.from = day("2023-03-20");
+    r.until = day("2023-04-10");
+    r.requested_on = day("2023-03-18");
+    return r;
+  };
+  std::vector<campaign::RequestedWaiver> stored;
+  ASSERT_TRUE(inWriteTransaction(*conn_, [&]() -> Status {
+                for (const char* device : {"D-1", "D-2"}) {
+                  PH_ASSIGN_OR_RETURN(auto r, store.requestWaiver(asked(device), change()));
+                  stored.push_back(std::move(r));
+                }
+                return Status::ok();
+              }).isOk());
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_EQ(stored[0].request_id, "WR-000001");
+  EXPECT_EQ(stored[1].request_id, "WR-000002");
+
+  campaign::RequestedWaiver approve = stored[0];
+  approve.state = campaign::WaiverRequestState::kApproved;
+  approve.decided_by = "P-9";
+  approve.decided_on = day("2023-03-19");
+  campaign::RequestedWaiver refuse = stored[1];
+  refuse.state = campaign::WaiverRequestState::kRefused;
+  refuse.decided_by = "P-9";
+  refuse.decided_on = day("2023-03-19");
+  refuse.decision_reason = "a replacement is in stock";
+  ASSERT_TRUE(inWriteTransaction(*conn_, [&]() -> Status {
+                PH_ASSIGN_OR_RETURN(
+                    auto approved,
+                    store.decideWaiverRequest(approve, campaign::waiverFromRequest(approve, "P-9"),
+                                              change()));
+                EXPECT_EQ(approved.waiver_id, "W-000001");
+                return store.decideWaiverRequest(refuse, std::nullopt, change()).status();
+              }).isOk());
+  auto again = store.decideWaiverRequest(refuse, std::nullopt, change());
+  EXPECT_EQ(again.status().code(), StatusCode::kFailedPrecondition);
+
+  auto all = store.loadWaiverRequests();
+  ASSERT_TRUE(all.isOk()) << all.status().toString();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].state, campaign::WaiverRequestState::kApproved);
+  EXPECT_EQ((*all)[0].waiver_id, "W-000001");
+  EXPECT_EQ((*all)[0].from, day("2023-03-20"));
+  EXPECT_EQ((*all)[0].requested_on, day("2023-03-18"));
+  EXPECT_EQ((*all)[1].state, campaign::WaiverRequestState::kRefused);
+  EXPECT_EQ((*all)[1].decision_reason, "a replacement is in stock");
+  EXPECT_EQ(*(*all)[1].decided_on, day("2023-03-19"));
+  EXPECT_TRUE(store.loadWaiverRequests("other")->empty());
+  auto waivers = store.loadWaivers();
+  ASSERT_TRUE(waivers.isOk());
+  ASSERT_EQ(waivers->size(), 1u);
+  EXPECT_EQ(waivers->front().device_id, "D-1");
+  EXPECT_EQ(waivers->front().approver, "P-9");
+
+  const auto log = events();
+  ASSERT_EQ(log.size(), 4u);
+  EXPECT_EQ(log[0].kind, "waiver.request");
+  EXPECT_EQ(log[0].subject, "D-1");
+  EXPECT_EQ(log[2].kind, "waiver.approve");
+  EXPECT_EQ(log[3].kind, "waiver.refuse");
+  auto check = repo_->verifyAudit();
+  ASSERT_TRUE(check.isOk());
+  EXPECT_TRUE(check->ok()) << check->problem;
+  EXPECT_EQ(check->rows, 5);  // two requests, two decisions, one waiver
+
+  tamper("UPDATE waiver_decisions SET reason = 'never asked' WHERE request_id = 'WR-000002'");
+  check = repo_->verifyAudit();
+  ASSERT_TRUE(check.isOk());
+  ASSERT_FALSE(check->ok());
+  EXPECT_EQ(*check->first_broken_seq, 4);
+  tamper("UPDATE waiver_decisions SET reason = 'a replacement is in stock'");
+  tamper("UPDATE waiver_requests SET until_day = until_day + 30 WHERE request_id = 'WR-000001'");
+  check = repo_->verifyAudit();
+  ASSERT_FALSE(check->ok());
+  EXPECT_EQ(*check->first_broken_seq, 1);
+}
+
 TEST_P(StoreContract, CaseStepsInDayOrderWithTheirActor) {
   CampaignStore store(*repo_);
   auto step = [](const char* device_id, campaign::CaseStage stage, const char* on) {

@@ -38,10 +38,19 @@ export async function renderAudit(main, args, ctx) {
   const data = await api('GET', '/api/v1/audit', { query: { after: 0 } });
   if (!ctx.isCurrent()) return;
   const entries = parseLines(data);
+  // GET /api/v1/audit/verify runs `phaseout audit verify`: ok, the entries checked, and else
+  // the first broken entry and why.
   api('GET', '/api/v1/audit/verify').then((v) => {
-    const ok = v.ok ?? v.intact ?? v.valid;
+    const ok = v.ok === true;
     verification.className = `notice ${ok ? 'good' : 'bad'}`;
-    verification.textContent = ok ? t('audit.intact', { count: v.entries ?? entries.length }) : (v.message || t('audit.broken'));
+    verification.dataset.ok = ok ? 'true' : 'false';
+    if (ok) {
+      verification.textContent = t('audit.verified', { count: v.events ?? entries.length, rows: v.rows ?? 0 });
+    } else if (v.first_broken_entry !== undefined) {
+      verification.textContent = t('audit.broken_at', { seq: v.first_broken_entry, problem: v.problem || '' });
+    } else {
+      verification.textContent = t('audit.broken');
+    }
   }).catch(() => {
     verification.textContent = t('audit.verify_unavailable', { count: entries.length });
   });

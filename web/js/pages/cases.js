@@ -40,18 +40,48 @@ export async function renderCases(main, args, ctx) {
   selectAll.addEventListener('change', () => {
     for (const box of bulk.querySelectorAll('input[name="case"]')) box.checked = selectAll.checked;
   });
-  const rows = shown.map((c) => h('tr', {},
+  // A case step from the row: each row's controls belong to a form of its own outside the bulk
+  // form (forms do not nest), through the controls' form attribute.
+  const act = can('act');
+  const stepForms = h('div', { id: 'case-step-forms' });
+  const stepCell = (c) => {
+    const formId = `step-${c.device_id}`;
+    const form = h('form', { id: formId, 'aria-label': t('case_step.row', { device: c.device_id }) });
+    stepForms.append(form);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const select = document.getElementById(`${formId}-to`);
+      const button = e.submitter || form.querySelector('button');
+      clearErrors(bulk);
+      try {
+        if (button) button.disabled = true;
+        await api('POST', `/api/v1/cases/${encodeURIComponent(c.device_id)}/steps`, { json: { directive, to: select.value } });
+        announce(t('case_step.recorded'));
+        await ctx.rerender();
+      } catch (error) {
+        if (button) button.disabled = false;
+        showError(bulk, { message: `${c.device_id}: ${error.message}` });
+      }
+    });
+    return h('td', { class: 'step' },
+      h('select', { id: `${formId}-to`, form: formId, 'aria-label': t('case_step.row', { device: c.device_id }) },
+        ['acknowledged', 'verified', 'closed', 'notified'].map((s) => h('option', { value: s }, term('stage', s)))),
+      ' ', h('button', { type: 'submit', form: formId, class: 'secondary' }, t('case_step.record')));
+  };
+  const rows = shown.map((c) => h('tr', { 'data-case': c.device_id },
     h('td', {}, h('input', { type: 'checkbox', name: 'case', value: c.device_id, id: `sel-${c.device_id}`,
                              'aria-label': t('cases.select', { device: c.device_id }) })),
     h('td', {}, link(`/device/${encodeURIComponent(c.device_id)}`, { directive }, c.device_id)),
     h('td', {}, c.person_id), h('td', {}, c.unit), h('td', {}, c.model || ''),
     h('td', {}, term('stage', c.stage)), h('td', {}, dateText(c.stage_since)),
-    h('td', {}, statusBadge(c.verdict))));
+    h('td', {}, statusBadge(c.verdict)),
+    act ? stepCell(c) : null));
   bulk.append(h('div', { class: 'table-wrap' }, h('table', {},
     h('caption', {}, t('cases.caption')),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, selectAll),
       [t('common.device'), t('common.person'), t('common.unit'), t('common.model'), t('cases.stage'), t('cases.since'), t('common.status')]
-        .map((c) => h('th', { scope: 'col' }, c)))),
+        .map((c) => h('th', { scope: 'col' }, c)),
+      act ? h('th', { scope: 'col' }, t('case_step.title')) : null)),
     h('tbody', {}, rows))));
   if (cases.length > kShown) bulk.append(h('p', { class: 'muted' }, t('devices.truncated', { shown: kShown, count: cases.length })));
   if (can('act')) {
@@ -75,4 +105,5 @@ export async function renderCases(main, args, ctx) {
     });
   }
   main.append(bulk);
+  if (act) main.append(stepForms);
 }

@@ -15,13 +15,14 @@ export async function renderDevice(main, args, ctx) {
   const id = args[0] || '';
   const directive = directiveId(params().get('directive'));
   const at = params().get('at') || '';
-  const [data, waiverData, findingData] = await Promise.all([
+  const [data, waiverData, findingData, requestData] = await Promise.all([
     api('GET', `/api/v1/devices/${encodeURIComponent(id)}`, { query: { at } }).catch((error) => {
       if (error.status === 404) return null;
       throw error;
     }),
     api('GET', '/api/v1/waivers', { query: { directive } }).catch(() => []),
     api('GET', '/api/v1/findings', { query: { directive } }).catch(() => []),
+    api('GET', '/api/v1/waiver-requests', { query: { directive } }).catch(() => []),
   ]);
   if (!ctx.isCurrent()) return;
   if (can('overview')) main.append(h('p', {}, link('/overview', { directive }, `← ${t('overview.title')}`)));
@@ -87,7 +88,9 @@ export async function renderDevice(main, args, ctx) {
 
   const findings = listOf(findingData, 'findings').filter((f) => f.device === (pick(device, 'device_id') || id));
   main.append(h('h2', {}, t('device.sightings')));
-  main.append(table({ caption: t('device.sightings'), rows: findings, empty: t('common.none'), columns: findingColumns(directive) }));
+  main.append(sightingList(listOf(data.sightings ?? [], 'sightings')));
+  main.append(h('h3', {}, t('sighting.findings')));
+  main.append(table({ caption: t('sighting.findings'), rows: findings, empty: t('common.none'), columns: findingColumns(directive) }));
 
   const deviceId = pick(device, 'device_id') || id;
   const waivers = listOf(waiverData, 'waivers').filter((w) => w.target === `device ${deviceId}` ||
@@ -96,8 +99,83 @@ export async function renderDevice(main, args, ctx) {
   main.append(waivers.length ? h('ul', { id: 'device-waivers' }, waivers.map((w) => h('li', {},
     term('waiver_state', w.state || ''), ': ', dateText(w.from), ' – ', dateText(w.until), ' · ', w.reason || ''))) : h('p', { class: 'muted' }, t('common.none')));
 
+  const requests = listOf(requestData, 'requests').filter((r) => r.device === deviceId);
+  main.append(h('h3', {}, t('waiver_request.title')));
+  main.append(requestList(requests, 'device-waiver-requests'));
+
+  const holds = Boolean(session.me?.person_id) && pick(device, 'holder') === session.me.person_id;
+  if (kase && can('act')) main.append(caseStepForm(deviceId, directive, ctx));
+  if (holds || can('act')) main.append(waiverRequestForm(deviceId, directive, ctx));
   if (can('act')) main.append(actionForms(device, id, directive, ctx));
   if (can('approve')) main.append(waiverForm(id, directive, ctx));
+}
+
+// The network sightings matched to the device, each with its evidence.
+function sightingList(sightings) {
+  if (!sightings.length) return h('p', { class: 'muted', id: 'device-sightings' }, t('common.none'));
+  return h('ul', { id: 'device-sightings', class: 'sightings' }, sightings.map((s) => h('li', {},
+    h('p', {}, dateText(s.seen_on), ' · ', term('platform', s.platform || ''), ' ', term('kind', s.kind || ''),
+      ' · ', t('sighting.level', { level: term('sighting_level', s.level || ''), confidence: Math.round((s.confidence || 0) * 100) })),
+    kv([
+      [t('sighting.key'), h('span', { class: 'mono' }, s.key || '')],
+      [t('sighting.macs'), (s.macs || []).join(', ')],
+      [t('sighting.ips'), (s.ips || []).join(', ')],
+      [t('sighting.hostnames'), (s.hostnames || []).join(', ')],
+      [t('sighting.sources'), (s.sources || []).join(', ')],
+    ]),
+    (s.evidence || []).length ? h('details', {}, h('summary', {}, t('sighting.evidence', { count: s.evidence.length })),
+      h('ul', { class: 'evidence' }, s.evidence.map((e) => h('li', {}, e)))) : '')));
+}
+
+// Waiver requests with their state, and the decision (who, when, why refused).
+export function requestList(requests, id) {
+  if (!requests.length) return h('p', { class: 'muted', id }, t('common.none'));
+  return h('ul', { id }, requests.map((r) => h('li', { 'data-request': r.request_id },
+    h('strong', {}, term('waiver_request_state', r.state)), ' · ', r.request_id, ' · ',
+    dateText(r.from), ' – ', dateText(r.until), ' · ', r.reason || '',
+    r.state === 'refused' ? h('div', { class: 'refusal' }, t('waiver_request.refused_because', { reason: r.decision_reason || '' })) : '',
+    r.state === 'approved' ? h('div', { class: 'muted' }, t('waiver_request.approved_as', { waiver: r.waiver_id || '', by: r.decided_by || '' })) : '')));
+}
+
+// Ask for a waiver of one device: its holder, or an officer of its unit. Pending until an
+// approver decides on the Waivers page.
+export function waiverRequestForm(deviceId, directive, ctx, { formId = 'waiver-request-form' } = {}) {
+  const today = todayIso();
+  const until = new Date(Date.now() + 14 * 86400000).toISOString().slice(0, 10);
+  const headingId = `${formId}-h`;
+  const form = h('form', { class: 'stack', id: formId, 'aria-labelledby': headingId },
+    h('h2', { id: headingId }, t('waiver_request.ask', { device: deviceId })),
+    h('p', { class: 'muted' }, t('waiver_request.intro')),
+    h('div', { class: 'row' },
+      field({ name: 'from', label: t('waivers.from'), kind: 'date', value: today }),
+      field({ name: 'until', label: t('waivers.until'), kind: 'date', value: until, required: true })),
+    field({ name: 'reason', label: t('waivers.reason'), kind: 'textarea', required: true }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('waiver_request.submit'))));
+  onSubmit(form, async (v) => {
+    await api('POST', '/api/v1/waiver-requests',
+              { json: { directive, device: deviceId, reason: v.reason || '', from: v.from, until: v.until } });
+    await done(ctx, t('waiver_request.sent'));
+  });
+  return form;
+}
+
+// A case step recorded by hand (notified, acknowledged, verified, closed).
+function caseStepForm(deviceId, directive, ctx) {
+  const form = h('form', { class: 'stack', id: 'case-step-form', 'aria-labelledby': 'case-step-h' },
+    h('h2', { id: 'case-step-h' }, t('case_step.title')),
+    h('div', { class: 'row' },
+      field({ name: 'to', label: t('case_step.to'), kind: 'select', value: 'verified',
+              options: ['notified', 'acknowledged', 'verified', 'closed'].map((s) => [s, term('stage', s)]) }),
+      field({ name: 'on', label: t('common.on'), kind: 'date', value: todayIso() })),
+    field({ name: 'note', label: t('common.note'), kind: 'textarea' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('case_step.submit'))));
+  onSubmit(form, async (v) => {
+    const body = { directive, to: v.to, on: v.on };
+    if (v.note) body.note = v.note;
+    await api('POST', `/api/v1/cases/${encodeURIComponent(deviceId)}/steps`, { json: body });
+    await done(ctx, t('case_step.recorded'));
+  });
+  return form;
 }
 
 async function uploadEvidence(form) {

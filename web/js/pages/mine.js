@@ -5,6 +5,7 @@ import { api, listOf } from '../api.js';
 import { t, term } from '../i18n.js';
 import { h, field, onSubmit, statusBadge, dateText, kv, announce, link } from '../ui.js';
 import { session, directiveId } from '../session.js';
+import { waiverRequestForm, requestList } from './device.js';
 
 const kAcknowledgeable = new Set(['open', 'notified']);
 
@@ -14,10 +15,11 @@ export async function renderMine(main, args, ctx) {
   if (!directive) { main.append(h('p', {}, t('common.no_directive'))); return; }
   const me = session.me;
   const query = { directive };
-  const [devicesData, casesData, status] = await Promise.all([
+  const [devicesData, casesData, status, requestData] = await Promise.all([
     api('GET', '/api/v1/devices', { query }),
     api('GET', '/api/v1/cases', { query }).catch(() => ({ cases: [] })),
     api('GET', '/api/v1/status', { query }).catch(() => ({})),
+    api('GET', '/api/v1/waiver-requests', { query }).catch(() => ({ requests: [] })),
   ]);
   if (!ctx.isCurrent()) return;
   const own = (d) => !me.person_id || !d.person_id || d.person_id === me.person_id;
@@ -27,7 +29,18 @@ export async function renderMine(main, args, ctx) {
 
   main.append(h('p', {}, t('mine.intro', { count: devices.length })));
   const list = h('ul', { class: 'devices', id: 'my-devices' });
-  for (const d of devices) list.append(deviceCard(d, cases.get(d.device_id), milestones, directive, ctx));
+  const requests = listOf(requestData, 'requests');
+  for (const d of devices) {
+    const card = deviceCard(d, cases.get(d.device_id), milestones, directive, ctx);
+    const mine = requests.filter((r) => r.device === d.device_id);
+    if (mine.length) card.append(requestList(mine, `requests-${d.device_id}`));
+    if ((d.status === 'pending' || d.status === 'overdue') && !mine.some((r) => r.state === 'pending')) {
+      const details = h('details', { class: 'waiver-ask' }, h('summary', {}, t('waiver_request.ask_short')));
+      details.append(waiverRequestForm(d.device_id, directive, ctx, { formId: `waiver-request-${d.device_id}` }));
+      card.append(details);
+    }
+    list.append(card);
+  }
   main.append(list);
 
   const replacements = devices.filter((d) => d.status === 'compliant' && d.platform !== 'ios');

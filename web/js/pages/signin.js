@@ -1,5 +1,5 @@
 // Sign-in at "/": a form with fields named login and password, and single sign-on when the
-// server has it configured (the button leads to GET /api/v1/login/sso).
+// server has it configured (the button leads to the OIDC start route GET /api/v1/login names).
 import { api, setCsrfToken } from '../api.js';
 import { t } from '../i18n.js';
 import { h, field, onSubmit } from '../ui.js';
@@ -12,7 +12,8 @@ export function renderSignIn(main, { onSignedIn }) {
     field({ name: 'password', label: t('signin.password'), kind: 'password', required: true,
             attrs: { autocomplete: 'current-password' } }),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('signin.submit'))));
-  const sso = h('p', { hidden: true }, h('a', { class: 'button secondary', href: '/api/v1/login/sso' }, t('signin.sso')));
+  const ssoLink = h('a', { class: 'button secondary', id: 'sso-link', href: '/api/v1/oidc/start' }, t('signin.sso'));
+  const sso = h('p', { hidden: true }, ssoLink);
   form.append(sso);
   onSubmit(form, async (values) => {
     if (!values.login) throw { field: 'login', message: t('signin.login_required') };
@@ -31,7 +32,11 @@ export function renderSignIn(main, { onSignedIn }) {
   // Single sign-on is offered when the server says it is configured (GET /api/v1/login
   // answers {"sso": true} then; any other answer leaves the button hidden).
   api('GET', '/api/v1/login', { quiet401: true })
-    .then((info) => { if (info && info.sso === true) sso.hidden = false; })
+    .then((info) => {
+      if (!info || info.sso !== true) return;
+      if (info.sso_start) ssoLink.setAttribute('href', info.sso_start);
+      sso.hidden = false;
+    })
     .catch(() => {});
   form.querySelector('input[name="login"]').focus();
 }
