@@ -64,3 +64,17 @@ require_built() {
     [[ -x $tool ]] || die "$tool not found; run 'make build' first (or set PH_BUILD)"
   done
 }
+
+# organisation_db: unless PH_DB names a database to reuse, generates the organisation of
+# organisation_size into $CSV and imports it with the scenario's directive into $DB.
+organisation_db() {
+  [[ -n ${PH_DB:-} ]] && return 0
+  [[ -x $GENERATOR ]] || die "$GENERATOR not found"
+  echo "bench/$BENCH_NAME: generating $PEOPLE people and $DEVICES devices"
+  "$GENERATOR" --people "$PEOPLE" --devices "$DEVICES" --seed "$SEED" --out "$CSV" >/dev/null
+  remove_db "$DB"
+  "$PHASEOUT" --db "$DB" init >/dev/null
+  "$PHASEOUT" --db "$DB" import people "$CSV/people.csv" >/dev/null
+  "$PHASEOUT" --db "$DB" import devices "$CSV/devices.csv" >/dev/null
+  "$PHASEOUT" --db "$DB" directive add "$ROOT/examples/directives/pa-iphone-2023.yaml" >/dev/null
+}

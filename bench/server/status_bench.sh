@@ -35,16 +35,7 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 require_built "$PHASEOUT"
 mkdir -p "$LOGS" "$CSV"
 
-if [[ -z ${PH_DB:-} ]]; then
-  [[ -x $GENERATOR ]] || die "$GENERATOR not found"
-  echo "bench/server: generating $PEOPLE people and $DEVICES devices"
-  "$GENERATOR" --people "$PEOPLE" --devices "$DEVICES" --seed "$SEED" --out "$CSV" >/dev/null
-  remove_db "$DB"
-  "$PHASEOUT" --db "$DB" init >/dev/null
-  "$PHASEOUT" --db "$DB" import people "$CSV/people.csv" >/dev/null
-  "$PHASEOUT" --db "$DB" import devices "$CSV/devices.csv" >/dev/null
-  "$PHASEOUT" --db "$DB" directive add "$ROOT/examples/directives/pa-iphone-2023.yaml" >/dev/null
-fi
+organisation_db
 officer=${PH_OFFICER:-$(awk -F, 'NR > 1 && /security-officer/ && /,active/ {print $1; exit}' \
   "$CSV/people.csv" 2>/dev/null || true)}
 [[ -n $officer ]] || die "no security officer in $CSV/people.csv"

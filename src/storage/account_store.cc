@@ -16,19 +16,6 @@ Status appendAccountEvent(Repository& repo, std::string kind, std::string subjec
       .status();
 }
 
-std::optional<std::int64_t> optionalInteger(Statement& s, int column) {
-  if (s.isNull(column)) return std::nullopt;
-  return s.integer(column);
-}
-
-void bindOptional(Statement& s, std::string_view name, std::optional<std::int64_t> value) {
-  if (value) {
-    s.bind(name, *value);
-  } else {
-    s.bindNull(name);
-  }
-}
-
 Credential readCredential(Statement& s) {
   auto at = [](std::string_view c) consteval { return columnIndex(kCredentialColumns, c); };
   Credential c;

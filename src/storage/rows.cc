@@ -226,6 +226,19 @@ Result<campaign::CaseStep> readCaseStep(Statement& s) {
   return st;
 }
 
+std::optional<std::int64_t> optionalInteger(Statement& s, int column) {
+  if (s.isNull(column)) return std::nullopt;
+  return s.integer(column);
+}
+
+void bindOptional(Statement& s, std::string_view name, std::optional<std::int64_t> value) {
+  if (value) {
+    s.bind(name, *value);
+  } else {
+    s.bindNull(name);
+  }
+}
+
 std::string rowsPayload(const nlohmann::ordered_json& detail, const audit::RowSetDigest& digest) {
   nlohmann::ordered_json j;
   j["detail"] = detail;

@@ -65,6 +65,9 @@ Result<campaign::CaseStep> readCaseStep(Statement& s);
 Result<campaign::RequestedWaiver> readWaiverRequest(Statement& s, int decision_at = -1);
 // Reads a waiver selected as kWaiverColumns lists them (catalog.h; revocation not included).
 campaign::Waiver readWaiver(Statement& s);
+// A nullable integer column, read and bound as an optional.
+std::optional<std::int64_t> optionalInteger(Statement& s, int column);
+void bindOptional(Statement& s, std::string_view name, std::optional<std::int64_t> value);
 // The payload of an event that wrote rows: {"detail": ..., "rows": n, "rows_digest": hex}.
 std::string rowsPayload(const nlohmann::ordered_json& detail, const audit::RowSetDigest& digest);
 

@@ -1,24 +1,12 @@
 #include "storage/webhook_store.h"
 
 #include "storage/catalog.h"
+#include "storage/rows.h"
 
 namespace phaseout::storage {
 namespace {
 
 constexpr std::string_view kVerdictCursor = "verdicts";
-
-std::optional<std::int64_t> optionalInteger(Statement& s, int column) {
-  if (s.isNull(column)) return std::nullopt;
-  return s.integer(column);
-}
-
-void bindOptional(Statement& s, std::string_view name, std::optional<std::int64_t> value) {
-  if (value) {
-    s.bind(name, *value);
-  } else {
-    s.bindNull(name);
-  }
-}
 
 WebhookDeliveryRecord readDelivery(Statement& s) {
   auto at = [](std::string_view c) consteval { return columnIndex(kWebhookDeliveryColumns, c); };
