@@ -1,6 +1,5 @@
 // The campaign use cases through the authorisation seam: what a narrower Caller sees and may
 // change, and the rules that live in service (default directive, open-ended waivers, today).
-#include "service/import.h"
 #include "service/campaign.h"
 
 #include <gmock/gmock.h>
@@ -12,6 +11,7 @@
 #include "service/audit.h"
 #include "service/burndown.h"
 #include "service/directive.h"
+#include "service/import.h"
 #include "service/status.h"
 #include "service/test_support.h"
 
@@ -54,19 +54,16 @@ class CampaignServiceTest : public testing::WorkspaceTest {
   void SetUp() override {
     WorkspaceTest::SetUp();
     if (HasFatalFailure()) return;
-    write("people.csv",
-          "person_id,name,email,unit,role,status\n"
-          "P-1,Ivan Petrov,ivan@pa.example,pa/press,official,active\n"
-          "P-2,Anna Ivanova,anna@pa.example,pa/it,official,active\n"
-          "P-8,Pavel Press,pavel@pa.example,pa/press,official;unit-officer,active\n"
-          "P-9,Olga Officer,olga@pa.example,pa,security-officer,active\n");
-    write("devices.csv",
-          "device_id,holder,kind,vendor,model,platform,os_version,ownership,channel,serial,imei,"
-          "mac,hostname,state\n"
-          "D-1,P-1,phone,Apple,iPhone 13 Pro,ios,16.4,corporate,official,,,,,active\n"
-          "D-2,P-2,phone,Apple,iPhone 12,ios,16.1,corporate,official,,,,,active\n");
-    ASSERT_TRUE(importInventory(Caller::localOperator("test"), *ws_, {ImportKind::kPeople, (dir_ / "people.csv").string(), "", recording()}).isOk());
-    ASSERT_TRUE(importInventory(Caller::localOperator("test"), *ws_, {ImportKind::kDevices, (dir_ / "devices.csv").string(), "", recording()}).isOk());
+    write("people.csv", testing::kSmallOrgPeopleCsv);
+    write("devices.csv", testing::kSmallOrgDevicesCsv);
+    ASSERT_TRUE(
+        importInventory(Caller::localOperator("test"), *ws_,
+                        {ImportKind::kPeople, (dir_ / "people.csv").string(), "", recording()})
+            .isOk());
+    ASSERT_TRUE(
+        importInventory(Caller::localOperator("test"), *ws_,
+                        {ImportKind::kDevices, (dir_ / "devices.csv").string(), "", recording()})
+            .isOk());
     auto added = addDirectiveText(local_, *ws_, kDirective, "d.yaml", recording());
     ASSERT_TRUE(added.isOk()) << added.status().message();
   }

@@ -19,11 +19,7 @@ class LanguageTest : public testing::WorkspaceTest {
   void SetUp() override {
     WorkspaceTest::SetUp();
     if (HasFatalFailure()) return;
-    write("people.csv",
-          "person_id,name,email,unit,role,status\n"
-          "P-1,Ivan Petrov,ivan@pa.example,pa/press,official,active\n"
-          "P-2,Anna Ivanova,anna@pa.example,pa/it,official,active\n"
-          "P-9,Olga Officer,olga@pa.example,pa,security-officer,active\n");
+    write("people.csv", testing::kSmallOrgPeopleCsv);
     importFile(ImportKind::kPeople, "people.csv", recording_);
   }
 

@@ -33,6 +33,20 @@ inline std::shared_ptr<const detect::SignatureSet> builtinSignatures() {
   return *set;
 }
 
+// The small organisation several service tests share: two officials in two units, each with an
+// iPhone; a unit officer of pa/press (P-8) and a security officer over all (P-9).
+inline constexpr const char* kSmallOrgPeopleCsv =
+    "person_id,name,email,unit,role,status\n"
+    "P-1,Ivan Petrov,ivan@pa.example,pa/press,official,active\n"
+    "P-2,Anna Ivanova,anna@pa.example,pa/it,official,active\n"
+    "P-8,Pavel Press,pavel@pa.example,pa/press,official;unit-officer,active\n"
+    "P-9,Olga Officer,olga@pa.example,pa,security-officer,active\n";
+inline constexpr const char* kSmallOrgDevicesCsv =
+    "device_id,holder,kind,vendor,model,platform,os_version,ownership,channel,serial,imei,"
+    "mac,hostname,state\n"
+    "D-1,P-1,phone,Apple,iPhone 13 Pro,ios,16.4,corporate,official,,,,,active\n"
+    "D-2,P-2,phone,Apple,iPhone 12,ios,16.1,corporate,official,,,,,active\n";
+
 // A fresh, initialised SQLite database in a folder of its own, removed after the test.
 // A subclass that overrides SetUp calls WorkspaceTest::SetUp() first and returns when it failed
 // (HasFatalFailure()).

@@ -59,17 +59,8 @@ class WaiverRequestTest : public testing::WorkspaceTest {
   void SetUp() override {
     WorkspaceTest::SetUp();
     if (HasFatalFailure()) return;
-    write("people.csv",
-          "person_id,name,email,unit,role,status\n"
-          "P-1,Ivan Petrov,ivan@pa.example,pa/press,official,active\n"
-          "P-2,Anna Ivanova,anna@pa.example,pa/it,official,active\n"
-          "P-8,Pavel Press,pavel@pa.example,pa/press,official;unit-officer,active\n"
-          "P-9,Olga Officer,olga@pa.example,pa,security-officer,active\n");
-    write("devices.csv",
-          "device_id,holder,kind,vendor,model,platform,os_version,ownership,channel,serial,imei,"
-          "mac,hostname,state\n"
-          "D-1,P-1,phone,Apple,iPhone 13 Pro,ios,16.4,corporate,official,,,,,active\n"
-          "D-2,P-2,phone,Apple,iPhone 12,ios,16.1,corporate,official,,,,,active\n");
+    write("people.csv", testing::kSmallOrgPeopleCsv);
+    write("devices.csv", testing::kSmallOrgDevicesCsv);
     importFile(ImportKind::kPeople, "people.csv", recording());
     importFile(ImportKind::kDevices, "devices.csv", recording());
     auto added = addDirectiveText(local_, *ws_, kDirective, "d.yaml", recording());
