@@ -52,6 +52,14 @@ WaiverState waiverState(const Waiver& waiver, Date day);
 Status validateWaiver(const Waiver& waiver, const policy::Directive& directive,
                       const std::vector<inventory::Person>& people);
 
+// The waivers of `directive_id` active on `day`, in their order (those applyWaivers applies).
+std::vector<const Waiver*> activeWaivers(const std::vector<Waiver>& waivers,
+                                         std::string_view directive_id, Date day);
+// The first of `active` that covers the device `device_id` held by `person_id` of `unit`
+// (nullptr for no holder); nullptr when none does. The rule applyWaivers applies.
+const Waiver* coveringWaiver(const std::vector<const Waiver*>& active, std::string_view device_id,
+                             const std::string* person_id, const std::string* unit);
+
 // Turns every pending, overdue or unknown verdict covered by a waiver active on the
 // evaluation's date into `exempt`, with a reason naming the waiver and its term.
 void applyWaivers(policy::Evaluation& evaluation, const std::vector<Waiver>& waivers);
