@@ -391,11 +391,11 @@ Verdict DeviceJudge::judge(const Device& device, const Person& holder,
   appendDevice(r, device);
   // device.holder equals the holder's person_id and is already in cache.
   r << " held by " << device.holder << " in " << unit;
+  std::string unknown;  // outlives r.str(): the sentence keeps views of its parts
   if (d.status == VerdictStatus::kPending || d.status == VerdictStatus::kOverdue) {
     r << banned_by_ << rule_text_[static_cast<std::size_t>(d.rule - 1)] << deadline_;
   } else if (d.status == VerdictStatus::kUnknown) {
-    const std::string unknown =
-        unknownFields(directive_.ban[static_cast<std::size_t>(d.rule - 1)], device);
+    unknown = unknownFields(directive_.ban[static_cast<std::size_t>(d.rule - 1)], device);
     r << " has unknown " << unknown << "; " << rule_text_[static_cast<std::size_t>(d.rule - 1)]
       << " may apply: needs review";
   } else {
