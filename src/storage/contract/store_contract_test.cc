@@ -973,7 +973,9 @@ TEST_P(StoreContract, EventsAfterASeqAndAboutASubjectAreThoseOfTheWholeTrail) {
                                           })
                       .isOk());
       EXPECT_EQ(seqs(got), seqs(want)) << "after " << after << " limit " << limit;
-      if (!got.empty()) EXPECT_EQ(got.front().hash, want.front().hash);
+      if (!got.empty()) {
+        EXPECT_EQ(got.front().hash, want.front().hash);
+      }
     }
   }
   for (const char* id : {"D-1", "D-2", "D-3", "pa-iphone-2023"}) {
