@@ -71,7 +71,7 @@ class StatusSummaryTest(unittest.TestCase):
         run(cls.db, "import", "people", str(changed), "--on", "2023-04-01")
         run(cls.db, "record", "disposition", pending[2]["device_id"], "--as", "returned", "--on",
             "2023-04-03", "--by", pending[2]["person_id"])
-        officer = cls.approver(report)
+        officer = cls.approver()
         if officer:
             run(cls.db, "waiver", "grant", "--person", pending[3]["person_id"], "--approver",
                 officer, "--reason", "field work", "--from", "2023-04-02", "--until",
@@ -80,9 +80,8 @@ class StatusSummaryTest(unittest.TestCase):
                 officer, "--reason", "medical", "--from", "2023-03-28", "--until", "2023-04-05")
 
     @classmethod
-    def approver(cls, report):
+    def approver(cls):
         """The approver of one of the demo's waivers (holds the approver role), or None."""
-        del report
         listed = json.loads(run(cls.db, "waiver", "list", "--format", "json"))
         waivers = listed["waivers"] if isinstance(listed, dict) else listed
         return waivers[0]["approver"] if waivers else None
