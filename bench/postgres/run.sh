@@ -16,6 +16,12 @@
 #   PEOPLE, DEVICES, SEED   size of the generated organisation (500000, 1000000, 1); the issue's
 #                           size is PEOPLE=5000000 DEVICES=10000000
 #   REPS                    repetitions (1)
+#   STATUS_ONLY=1           only the status measurement: init + import (no import peers), then
+#                           status, and STATUS_PEER's status beside it on the same rows (results
+#                           in $PH_BENCH_OUT/postgres/results-status.md)
+#   STATUS_PEER             another phaseout binary (e.g. a build of the previous release) whose
+#                           status runs on the same database in the same run: its wall time and
+#                           peak memory beside this one's, and its JSON must be identical
 #   PH_BUILD, PH_BENCH_OUT  as for bench/inventory/run.sh; this writes $PH_BENCH_OUT/postgres/
 set -euo pipefail
 
@@ -61,6 +67,57 @@ SQL
 }
 peer_sql columns >"$OUT/peer.sql"
 peer_sql keyed >"$OUT/peer-keyed.sql"
+
+if [[ ${STATUS_ONLY:-} == 1 ]]; then
+  # With STATUS_PEER (e.g. the previous release, which may not read a newer schema) the database
+  # is written by the peer: its status runs first, then `phaseout init` upgrades the schema
+  # (migrations only add indexes) and this phaseout's status runs on the same rows.
+  writer=${STATUS_PEER:-$PHASEOUT}
+  fresh_db bench_phaseout
+  db=$BASE/bench_phaseout
+  read -r i_ms i_kb _ < <(measure init "$writer" --db "$db" init) || die "init"
+  read -r a_ms a_kb _ < <(measure people "$writer" --db "$db" import people \
+    "$CSV/people.csv") || die "import people"
+  read -r b_ms b_kb _ < <(measure devices "$writer" --db "$db" import devices \
+    "$CSV/devices.csv") || die "import devices"
+  measure directive-add "$writer" --db "$db" directive add \
+    "$ROOT/examples/directives/pa-iphone-2023.yaml" >/dev/null || die "directive add"
+  status_args=(status --directive pa-iphone-2023 --at "$AS_OF" --format json)
+  rows=""
+  if [[ -n ${STATUS_PEER:-} ]]; then
+    for rep in $(seq 1 "$REPS"); do
+      read -r r_ms r_kb r_cpu < <(measure "status-peer-$rep" "$STATUS_PEER" --db "$db" \
+        "${status_args[@]}") || die "status (peer)"
+      rows+="| **peer:** STATUS_PEER's status (run $rep) | $(seconds "$r_ms") | $(seconds "$r_cpu") | $(mib "$r_kb") |"$'\n'
+    done
+    measure upgrade "$PHASEOUT" --db "$db" init >/dev/null || die "init (upgrade)"
+  fi
+  for rep in $(seq 1 "$REPS"); do
+    read -r t_ms t_kb t_cpu < <(measure "status-$rep" "$PHASEOUT" --db "$db" "${status_args[@]}") ||
+      die "status"
+    rows+="| phaseout status (run $rep) | $(seconds "$t_ms") | $(seconds "$t_cpu") | $(mib "$t_kb") |"$'\n'
+    if [[ -n ${STATUS_PEER:-} ]]; then
+      cmp -s "$LOGS/status-$rep.out" "$LOGS/status-peer-1.out" ||
+        die "status differs from STATUS_PEER's"
+    fi
+  done
+  cat >"$OUT/results-status.md" <<MD
+### PostgreSQL: status over $PEOPLE people / $DEVICES devices ($(date -u +%Y-%m-%d))
+
+Command: \`STATUS_ONLY=1 STATUS_PEER=${STATUS_PEER:-} PEOPLE=$PEOPLE DEVICES=$DEVICES REPS=$REPS
+bench/postgres/run.sh\`; PostgreSQL $("$BIN/postgres" --version | awk '{print $3}') (throw-away
+cluster, fsync=off), $(nproc) cores, load average $load_before before, $(cut -d' ' -f1 /proc/loadavg) after.
+Import by ${writer}: init $(seconds "$i_ms") s, people $(seconds "$a_ms") s, devices
+$(seconds "$b_ms") s. The outputs are identical.
+
+| phaseout status --at $AS_OF --format json | wall (s) | CPU (s) | peak RSS (MiB) |
+|---|---:|---:|---:|
+$rows
+MD
+  echo
+  cat "$OUT/results-status.md"
+  exit 0
+fi
 
 run_phaseout() {
   local rep=$1 a b c
@@ -108,6 +165,13 @@ measure directive-add "$PHASEOUT" --db "$BASE/bench_phaseout" directive add \
   "$ROOT/examples/directives/pa-iphone-2023.yaml" >/dev/null || die "directive add"
 read -r t_ms t_kb t_cpu < <(measure status "$PHASEOUT" --db "$BASE/bench_phaseout" status \
   --directive pa-iphone-2023 --at "$AS_OF" --format json) || die "status"
+peer_row=""
+if [[ -n ${STATUS_PEER:-} ]]; then
+  read -r r_ms r_kb r_cpu < <(measure status-peer "$STATUS_PEER" --db "$BASE/bench_phaseout" \
+    status --directive pa-iphone-2023 --at "$AS_OF" --format json) || die "status (peer)"
+  cmp -s "$LOGS/status.out" "$LOGS/status-peer.out" || die "status differs from STATUS_PEER's"
+  peer_row="| **peer:** the same status by STATUS_PEER ($STATUS_PEER) | $(seconds "$r_ms") | $(seconds "$r_cpu") | $(mib "$r_kb") |"
+fi
 totals=$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["totals"]))' \
   "$LOGS/status.out")
 read -r v_ms v_kb v_cpu < <(measure verify "$PHASEOUT" --db "$BASE/bench_phaseout" audit verify) ||
@@ -140,6 +204,7 @@ load average $load_before before, $(cut -d' ' -f1 /proc/loadavg) after. Medians 
 | Over the whole set | wall (s) | CPU (s) | peak RSS (MiB) |
 |---|---:|---:|---:|
 | phaseout status --at $AS_OF --format json | $(seconds "$t_ms") | $(seconds "$t_cpu") | $(mib "$t_kb") |
+$peer_row
 | phaseout audit verify | $(seconds "$v_ms") | $(seconds "$v_cpu") | $(mib "$v_kb") |
 | phaseout migrate to a new SQLite file | $(seconds "$m_ms") | $(seconds "$m_cpu") | $(mib "$m_kb") |
 | **same-run peer:** phaseout status on that SQLite copy | $(seconds "$q_ms") | $(seconds "$q_cpu") | $(mib "$q_kb") |

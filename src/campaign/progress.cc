@@ -18,34 +18,101 @@ bool isAllowedReplacement(const policy::Directive& d, const inventory::Device& d
   });
 }
 
+namespace {
+
+bool isBanned(const policy::Directive& d, const inventory::Device& device) {
+  return std::any_of(d.ban.begin(), d.ban.end(), [&](const policy::BanRule& r) {
+    return policy::matchRule(r, device) == policy::RuleMatch::kYes;
+  });
+}
+
+}  // namespace
+
+MilestoneTally::MilestoneTally(const policy::Directive& directive, Date as_of)
+    : directive_(directive), as_of_(as_of) {}
+
+std::uint8_t& MilestoneTally::flagsOf(std::size_t holder) {
+  if (holder >= flags_.size()) flags_.resize(std::max(holder + 1, flags_.size() * 2), 0);
+  return flags_[holder];
+}
+
+void MilestoneTally::addVerdict(std::size_t holder, policy::VerdictStatus status,
+                                const inventory::Device& device) {
+  const bool violating =
+      status == policy::VerdictStatus::kPending || status == policy::VerdictStatus::kOverdue;
+  const bool exempt_banned =
+      status == policy::VerdictStatus::kExempt && isBanned(directive_, device);
+  std::uint8_t& flags = flagsOf(holder);
+  if (violating || exempt_banned) {
+    ++banned_;
+    if (exempt_banned) ++done_or_exempt_;
+    flags |= kHoldsBanned;
+  }
+  // A replacement counts for its holder once they hold a banned device, whichever comes first.
+  if (!(flags & kHasReplacement) && isAllowedReplacement(directive_, device)) {
+    flags |= kHasReplacement;
+  }
+}
+
+void MilestoneTally::addInactive(std::size_t holder, const inventory::Device& device) {
+  if (!isBanned(directive_, device)) return;
+  ++banned_;
+  ++surrendered_;
+  ++done_or_exempt_;
+  flagsOf(holder) |= kHoldsBanned;
+}
+
+void MilestoneTally::merge(const MilestoneTally& other) {
+  banned_ += other.banned_;
+  surrendered_ += other.surrendered_;
+  done_or_exempt_ += other.done_or_exempt_;
+  if (other.flags_.size() > flags_.size()) flags_.resize(other.flags_.size(), 0);
+  for (std::size_t i = 0; i < other.flags_.size(); ++i) flags_[i] |= other.flags_[i];
+}
+
+std::vector<MilestoneCheck> MilestoneTally::checks() const {
+  std::size_t holder_count = 0;
+  std::size_t replaced_count = 0;
+  for (const std::uint8_t f : flags_) {
+    if (!(f & kHoldsBanned)) continue;
+    ++holder_count;
+    if (f & kHasReplacement) ++replaced_count;
+  }
+  std::vector<MilestoneCheck> out;
+  for (const auto& m : directive_.milestones) {
+    MilestoneCheck c;
+    c.name = m.name;
+    c.due = m.due;
+    c.days_left = as_of_.daysUntil(m.due);
+    c.requires_what = m.requires_what;
+    if (m.requires_what == policy::kRequiresAllowedReplacementHeld) {
+      c.total = holder_count;
+      c.met = replaced_count;
+    } else if (m.requires_what == policy::kRequiresBannedDevicesSurrendered) {
+      c.total = banned_;
+      c.met = surrendered_;
+    } else {
+      c.total = banned_;
+      c.met = done_or_exempt_;
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 std::vector<MilestoneCheck> milestoneChecks(const policy::Directive& d,
                                             const std::vector<inventory::Person>& people,
                                             const std::vector<inventory::Device>& devices,
                                             const policy::Evaluation& evaluation) {
-  auto isBanned = [&](const inventory::Device& dev) {
-    return std::any_of(d.ban.begin(), d.ban.end(), [&](const policy::BanRule& r) {
-      return policy::matchRule(r, dev) == policy::RuleMatch::kYes;
-    });
-  };
-  std::size_t banned = 0;
-  std::size_t surrendered = 0;
-  std::size_t done_or_exempt = 0;
-  // Holders of banned devices, flagged by their index in `people` (verdicts point into it), so
-  // no pass below hashes a person id per device.
-  std::vector<char> holds_banned(people.size(), 0);
+  MilestoneTally tally(d, evaluation.as_of);
+  // Holders are numbered by their index in `people` (verdicts point into it), so no pass
+  // below hashes a person id per device.
   auto indexOf = [&](const inventory::Person* p) {
     return static_cast<std::size_t>(p - people.data());
   };
   // Active devices in scope were judged by the evaluation already.
-  for (const auto& v : evaluation.verdicts) {
-    const bool violating =
-        v.status == policy::VerdictStatus::kPending || v.status == policy::VerdictStatus::kOverdue;
-    const bool exempt_banned = v.status == policy::VerdictStatus::kExempt && isBanned(*v.device);
-    if (!violating && !exempt_banned) continue;
-    ++banned;
-    if (exempt_banned) ++done_or_exempt;
-    holds_banned[indexOf(v.holder)] = 1;
-  }
+  for (const auto& v : evaluation.verdicts)
+    tally.addVerdict(indexOf(v.holder), v.status, *v.device);
   // Devices no longer active: banned ones of in-scope holders count as surrendered. They are
   // few, so only their holders are looked up (one pass over the people, no index of them all).
   std::unordered_map<std::string_view, const inventory::Person*> holder_of_inactive;
@@ -69,46 +136,9 @@ std::vector<MilestoneCheck> milestoneChecks(const policy::Directive& d,
     if (cached == in_scope.end()) {
       cached = in_scope.emplace(holder, policy::personInScope(d, *holder)).first;
     }
-    if (!cached->second || !isBanned(dev)) continue;
-    ++banned;
-    ++surrendered;
-    ++done_or_exempt;
-    holds_banned[indexOf(holder)] = 1;
+    if (cached->second) tally.addInactive(indexOf(holder), dev);
   }
-  // Every active device of an in-scope holder has a verdict, so replacements held by the
-  // holders above are among the verdicts.
-  std::vector<char> has_replacement(people.size(), 0);
-  for (const auto& v : evaluation.verdicts) {
-    const std::size_t h = indexOf(v.holder);
-    if (holds_banned[h] && !has_replacement[h] && isAllowedReplacement(d, *v.device)) {
-      has_replacement[h] = 1;
-    }
-  }
-  const auto holder_count =
-      static_cast<std::size_t>(std::count(holds_banned.begin(), holds_banned.end(), 1));
-  const auto replaced_count =
-      static_cast<std::size_t>(std::count(has_replacement.begin(), has_replacement.end(), 1));
-
-  std::vector<MilestoneCheck> out;
-  for (const auto& m : d.milestones) {
-    MilestoneCheck c;
-    c.name = m.name;
-    c.due = m.due;
-    c.days_left = evaluation.as_of.daysUntil(m.due);
-    c.requires_what = m.requires_what;
-    if (m.requires_what == policy::kRequiresAllowedReplacementHeld) {
-      c.total = holder_count;
-      c.met = replaced_count;
-    } else if (m.requires_what == policy::kRequiresBannedDevicesSurrendered) {
-      c.total = banned;
-      c.met = surrendered;
-    } else {
-      c.total = banned;
-      c.met = done_or_exempt;
-    }
-    out.push_back(std::move(c));
-  }
-  return out;
+  return tally.checks();
 }
 
 }  // namespace phaseout::campaign

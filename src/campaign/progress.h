@@ -32,6 +32,37 @@ struct MilestoneCheck {
   bool complete() const { return met == total; }
 };
 
+// The milestone progress folded one device at a time, as milestoneChecks counts it, for a caller
+// that streams the devices instead of holding them. Holders are numbered by the caller (any
+// dense numbering, e.g. their position in a list); it keeps two bits per number. Keeps a
+// reference to `directive`.
+class MilestoneTally {
+ public:
+  MilestoneTally(const policy::Directive& directive, Date as_of);
+  // An active device whose holder (number `holder`) is in scope, with its status once waivers
+  // are applied.
+  void addVerdict(std::size_t holder, policy::VerdictStatus status,
+                  const inventory::Device& device);
+  // A device no longer active whose holder (number `holder`) is in scope.
+  void addInactive(std::size_t holder, const inventory::Device& device);
+  // Adds what `other` (of the same directive and day, with the same holder numbering) counted:
+  // two parts of the devices counted apart make the tally of them all.
+  void merge(const MilestoneTally& other);
+  std::vector<MilestoneCheck> checks() const;
+
+ private:
+  static constexpr std::uint8_t kHoldsBanned = 1;
+  static constexpr std::uint8_t kHasReplacement = 2;
+  std::uint8_t& flagsOf(std::size_t holder);
+
+  const policy::Directive& directive_;
+  Date as_of_;
+  std::vector<std::uint8_t> flags_;
+  std::size_t banned_ = 0;
+  std::size_t surrendered_ = 0;
+  std::size_t done_or_exempt_ = 0;
+};
+
 // `devices` are all devices as of the evaluation's day, in every state; `evaluation` is that
 // day's evaluation (with waivers applied) over the same people and devices.
 std::vector<MilestoneCheck> milestoneChecks(const policy::Directive& directive,

@@ -146,28 +146,41 @@ Waiver waiverFromRequest(const RequestedWaiver& r, const std::string& approver) 
   return w;
 }
 
-void applyWaivers(policy::Evaluation& evaluation, const std::vector<Waiver>& waivers) {
-  const Date day = evaluation.as_of;
+std::vector<const Waiver*> activeWaivers(const std::vector<Waiver>& waivers,
+                                         std::string_view directive_id, Date day) {
   std::vector<const Waiver*> active;
   for (const Waiver& w : waivers) {
-    if (w.directive_id == evaluation.directive_id && w.activeOn(day)) active.push_back(&w);
+    if (w.directive_id == directive_id && w.activeOn(day)) active.push_back(&w);
   }
+  return active;
+}
+
+const Waiver* coveringWaiver(const std::vector<const Waiver*>& active, std::string_view device_id,
+                             const std::string* person_id, const std::string* unit) {
+  for (const Waiver* w : active) {
+    const bool covers = (!w->device_id.empty() && w->device_id == device_id) ||
+                        (!w->person_id.empty() && person_id && w->person_id == *person_id) ||
+                        (!w->unit.empty() && unit && policy::unitMatches(w->unit, *unit));
+    if (covers) return w;
+  }
+  return nullptr;
+}
+
+void applyWaivers(policy::Evaluation& evaluation, const std::vector<Waiver>& waivers) {
+  const std::vector<const Waiver*> active =
+      activeWaivers(waivers, evaluation.directive_id, evaluation.as_of);
   if (active.empty()) return;
   for (policy::Verdict& v : evaluation.verdicts) {
     if (v.status == policy::VerdictStatus::kCompliant) continue;
-    for (const Waiver* w : active) {
-      const bool covers =
-          (!w->device_id.empty() && w->device_id == v.device->device_id) ||
-          (!w->person_id.empty() && v.holder && w->person_id == v.holder->person_id) ||
-          (!w->unit.empty() && v.holder && policy::unitMatches(w->unit, v.holder->unit));
-      if (!covers) continue;
-      v.status = policy::VerdictStatus::kExempt;
-      v.reason = policy::describeDevice(*v.device) + " held by " +
-                 (v.holder ? v.holder->person_id : std::string("nobody")) +
-                 " is exempt under waiver " + w->waiver_id + " (" + w->target() + ", approved by " +
-                 w->approver + ") until " + w->until.toString();
-      break;
-    }
+    const Waiver* w =
+        coveringWaiver(active, v.device->device_id, v.holder ? &v.holder->person_id : nullptr,
+                       v.holder ? &v.holder->unit : nullptr);
+    if (w == nullptr) continue;
+    v.status = policy::VerdictStatus::kExempt;
+    v.reason = policy::describeDevice(*v.device) + " held by " +
+               (v.holder ? v.holder->person_id : std::string("nobody")) +
+               " is exempt under waiver " + w->waiver_id + " (" + w->target() + ", approved by " +
+               w->approver + ") until " + w->until.toString();
   }
 }
 

@@ -88,6 +88,13 @@ Status checkApprover(const inventory::Person& person, const policy::Directive& d
 // The waiver an approval by `approver` grants: the request's device, term and reason (its
 // waiver_id is assigned when it is stored).
 Waiver waiverFromRequest(const RequestedWaiver& request, const std::string& approver);
+// The waivers of `directive_id` active on `day`, in their order (those applyWaivers applies).
+std::vector<const Waiver*> activeWaivers(const std::vector<Waiver>& waivers,
+                                         std::string_view directive_id, Date day);
+// The first of `active` that covers the device `device_id` held by `person_id` of `unit`
+// (nullptr for no holder); nullptr when none does. The rule applyWaivers applies.
+const Waiver* coveringWaiver(const std::vector<const Waiver*>& active, std::string_view device_id,
+                             const std::string* person_id, const std::string* unit);
 
 // Turns every pending, overdue or unknown verdict covered by a waiver active on the
 // evaluation's date into `exempt`, with a reason naming the waiver and its term.

@@ -18,8 +18,9 @@ struct StatusOptions {
 };
 
 Result<service::StatusReport> evaluate(const CommandContext& ctx, const StatusOptions& opt,
-                                       bool with_burndown) {
+                                       bool with_burndown, bool summary_only = false) {
   service::StatusRequest request;
+  request.summary_only = summary_only;
   request.directive_id = opt.directive;
   PH_ASSIGN_OR_RETURN(request.at, parseDateFlag("--at", opt.at));
   request.now_ms = nowMs();
@@ -29,17 +30,24 @@ Result<service::StatusReport> evaluate(const CommandContext& ctx, const StatusOp
 }
 
 int runStatus(const CommandContext& ctx, const StatusOptions& opt) {
-  auto evaluated = evaluate(ctx, opt, false);
+  // Without --devices only counts are printed: the service streams them (memory flat in the
+  // number of devices) rather than evaluating every device into memory.
+  auto evaluated = evaluate(ctx, opt, false, !opt.devices);
   if (!evaluated.isOk()) return reportError(evaluated.status());
-  const service::StatusResult& result = evaluated->status;
   const report::NetworkSummary* network = evaluated->network ? &*evaluated->network : nullptr;
-  const std::string out =
-      opt.format == "json"
-          ? service::withReviewJson(report::statusJson(result.directive, result.evaluation,
-                                                       opt.devices, result.milestones, network),
-                                    evaluated->review)
-          : report::statusText(result.directive, result.evaluation, opt.devices, result.milestones,
-                               network);
+  std::string out;
+  if (evaluated->summary) {
+    const service::StatusSummary& s = *evaluated->summary;
+    out = opt.format == "json" ? report::statusJson(s.directive, s.summary, s.milestones, network)
+                               : report::statusText(s.directive, s.summary, s.milestones, network);
+  } else {
+    const service::StatusResult& result = evaluated->status;
+    out = opt.format == "json" ? report::statusJson(result.directive, result.evaluation, true,
+                                                    result.milestones, network)
+                               : report::statusText(result.directive, result.evaluation, true,
+                                                    result.milestones, network);
+  }
+  if (opt.format == "json") out = service::withReviewJson(std::move(out), evaluated->review);
   std::fwrite(out.data(), 1, out.size(), stdout);
   const service::InventoryReview& review = evaluated->review;
   if (opt.format != "json" && !review.empty()) {

@@ -330,6 +330,81 @@ RuleMatch matchRule(const BanRule& rule, const Device& device) {
   return maybe ? RuleMatch::kMaybe : RuleMatch::kYes;
 }
 
+DeviceJudge::DeviceJudge(const Directive& directive, Date as_of) : directive_(directive) {
+  // What every reason shares, built once: rule descriptions and the deadline clause.
+  rule_text_.reserve(directive.ban.size());
+  for (std::size_t i = 0; i < directive.ban.size(); ++i) {
+    rule_text_.push_back("rule " + std::to_string(i + 1) + " (" + describeRule(directive.ban[i]) +
+                         ")");
+  }
+  const bool has_deadline = !directive.milestones.empty();
+  const Date due = has_deadline ? directive.finalDue() : as_of;
+  overdue_ = has_deadline && as_of > due;
+  if (!has_deadline) {
+    deadline_ = "";
+  } else if (overdue_) {
+    deadline_ = "; overdue since " + due.addDays(1).toString() + " (";
+    appendCount(deadline_, due.daysUntil(as_of), "day");
+    deadline_ += ')';
+  } else {
+    const std::int32_t left = as_of.daysUntil(due);
+    deadline_ = "; due " + due.toString() + ", ";
+    if (left == 0) {
+      deadline_ += "today is the last day";
+    } else {
+      appendCount(deadline_, left, "day");
+      deadline_ += " left";
+    }
+  }
+  banned_by_ = directive.type == DirectiveType::kUsageBan ? " is barred from official use by "
+                                                          : " is banned by ";
+}
+
+DeviceJudge::Decision DeviceJudge::decide(const Device& device) const {
+  int matched = 0;
+  int maybe = 0;
+  for (std::size_t i = 0; i < directive_.ban.size(); ++i) {
+    const RuleMatch m = matchRule(directive_.ban[i], device);
+    if (m == RuleMatch::kYes) {
+      matched = static_cast<int>(i) + 1;
+      break;
+    }
+    if (m == RuleMatch::kMaybe && maybe == 0) maybe = static_cast<int>(i) + 1;
+  }
+  if (matched != 0) {
+    return {overdue_ ? VerdictStatus::kOverdue : VerdictStatus::kPending, matched};
+  }
+  if (maybe != 0) return {VerdictStatus::kUnknown, maybe};
+  return {VerdictStatus::kCompliant, 0};
+}
+
+Verdict DeviceJudge::judge(const Device& device, const Person& holder,
+                           std::string_view unit) const {
+  Verdict v;
+  v.device = &device;
+  v.holder = &holder;
+  v.unit = unit;
+  const Decision d = decide(device);
+  v.status = d.status;
+  v.rule = d.rule;
+  Sentence r;
+  appendDevice(r, device);
+  // device.holder equals the holder's person_id and is already in cache.
+  r << " held by " << device.holder << " in " << unit;
+  std::string unknown;  // outlives r.str(): the sentence keeps views of its parts
+  if (d.status == VerdictStatus::kPending || d.status == VerdictStatus::kOverdue) {
+    r << banned_by_ << rule_text_[static_cast<std::size_t>(d.rule - 1)] << deadline_;
+  } else if (d.status == VerdictStatus::kUnknown) {
+    unknown = unknownFields(directive_.ban[static_cast<std::size_t>(d.rule - 1)], device);
+    r << " has unknown " << unknown << "; " << rule_text_[static_cast<std::size_t>(d.rule - 1)]
+      << " may apply: needs review";
+  } else {
+    r << " matches no ban rule";
+  }
+  v.reason = r.str();
+  return v;
+}
+
 Evaluation evaluate(const Directive& directive, const std::vector<Person>& people,
                     const std::vector<Device>& devices, Date as_of) {
   Evaluation ev;
@@ -401,75 +476,10 @@ Evaluation evaluate(const Directive& directive, const std::vector<Person>& peopl
     });
   }
 
-  // What every reason shares, built once: rule descriptions and the deadline clause.
-  std::vector<std::string> rule_text;
-  rule_text.reserve(directive.ban.size());
-  for (std::size_t i = 0; i < directive.ban.size(); ++i) {
-    rule_text.push_back("rule " + std::to_string(i + 1) + " (" + describeRule(directive.ban[i]) +
-                        ")");
-  }
-  const bool has_deadline = !directive.milestones.empty();
-  const Date due = has_deadline ? directive.finalDue() : as_of;
-  const bool overdue = has_deadline && as_of > due;
-  std::string deadline;
-  if (!has_deadline) {
-    deadline = "";
-  } else if (overdue) {
-    deadline = "; overdue since " + due.addDays(1).toString() + " (";
-    appendCount(deadline, due.daysUntil(as_of), "day");
-    deadline += ')';
-  } else {
-    const std::int32_t left = as_of.daysUntil(due);
-    deadline = "; due " + due.toString() + ", ";
-    if (left == 0) {
-      deadline += "today is the last day";
-    } else {
-      appendCount(deadline, left, "day");
-      deadline += " left";
-    }
-  }
-  const std::string_view banned_by = directive.type == DirectiveType::kUsageBan
-                                         ? " is barred from official use by "
-                                         : " is banned by ";
-
+  const DeviceJudge judge(directive, as_of);
   ev.verdicts.reserve(in_scope.size());
   for (const InScope& item : in_scope) {
-    const Device& device = *item.device;
-    Verdict v;
-    v.device = item.device;
-    v.holder = item.holder;
-    v.unit = item.unit;
-    int matched = 0;
-    int maybe = 0;
-    for (std::size_t i = 0; i < directive.ban.size(); ++i) {
-      const RuleMatch m = matchRule(directive.ban[i], device);
-      if (m == RuleMatch::kYes) {
-        matched = static_cast<int>(i) + 1;
-        break;
-      }
-      if (m == RuleMatch::kMaybe && maybe == 0) maybe = static_cast<int>(i) + 1;
-    }
-    Sentence r;
-    appendDevice(r, device);
-    // device.holder equals the holder's person_id and is already in cache.
-    r << " held by " << device.holder << " in " << item.unit;
-    std::string unknown;
-    if (matched != 0) {
-      v.status = overdue ? VerdictStatus::kOverdue : VerdictStatus::kPending;
-      v.rule = matched;
-      r << banned_by << rule_text[static_cast<std::size_t>(matched - 1)] << deadline;
-    } else if (maybe != 0) {
-      v.status = VerdictStatus::kUnknown;
-      v.rule = maybe;
-      unknown = unknownFields(directive.ban[static_cast<std::size_t>(maybe - 1)], device);
-      r << " has unknown " << unknown << "; " << rule_text[static_cast<std::size_t>(maybe - 1)]
-        << " may apply: needs review";
-    } else {
-      v.status = VerdictStatus::kCompliant;
-      r << " matches no ban rule";
-    }
-    v.reason = r.str();
-    ev.verdicts.push_back(std::move(v));
+    ev.verdicts.push_back(judge.judge(*item.device, *item.holder, item.unit));
   }
   return ev;
 }

@@ -84,6 +84,32 @@ enum class RuleMatch {
 // models by case-insensitive glob. A rule with an app field is always kNo.
 RuleMatch matchRule(const BanRule& rule, const inventory::Device& device);
 
+// The device half of evaluate(), one device at a time: the deciding rule and the reason, for a
+// caller that folds verdicts as records stream by instead of holding every device (the status
+// summary). evaluate() judges each in-scope device through it. Keeps a reference to
+// `directive`, which must outlive it.
+class DeviceJudge {
+ public:
+  DeviceJudge(const Directive& directive, Date as_of);
+
+  struct Decision {
+    VerdictStatus status = VerdictStatus::kCompliant;
+    int rule = 0;  // as Verdict::rule
+  };
+  // The status and rule of an active device whose holder is in scope (no reason built).
+  Decision decide(const inventory::Device& device) const;
+  // The verdict evaluate() gives that device, held by `holder` of `unit` (pointers to them).
+  Verdict judge(const inventory::Device& device, const inventory::Person& holder,
+                std::string_view unit) const;
+
+ private:
+  const Directive& directive_;
+  std::vector<std::string> rule_text_;
+  std::string deadline_;
+  std::string_view banned_by_;
+  bool overdue_ = false;
+};
+
 // Evaluates every device. O(people + devices) with hashing; sorts only when `devices` is not
 // already ordered by device_id.
 Evaluation evaluate(const Directive& directive, const std::vector<inventory::Person>& people,

@@ -105,4 +105,52 @@ EvaluationSummary summarize(const Directive& directive, const Evaluation& evalua
   return out;
 }
 
+SummaryBuilder::SummaryBuilder(const Directive& directive, Date as_of)
+    : directive_(directive), as_of_(as_of) {}
+
+std::size_t SummaryBuilder::unitIndex(std::string_view unit) {
+  auto [it, inserted] = index_.try_emplace(std::string(unit), units_.size());
+  if (inserted) units_.push_back(UnitSummary{std::string(unit), 0, {}});
+  return it->second;
+}
+
+void SummaryBuilder::addPersonInScope(std::size_t unit) { ++units_[unit].people_in_scope; }
+
+void SummaryBuilder::addCounts(std::size_t unit, const StatusCounts& counts) {
+  StatusCounts& c = units_[unit].devices;
+  c.devices_in_scope += counts.devices_in_scope;
+  c.compliant += counts.compliant;
+  c.pending += counts.pending;
+  c.overdue += counts.overdue;
+  c.exempt += counts.exempt;
+  c.unknown += counts.unknown;
+}
+
+EvaluationSummary SummaryBuilder::finish() const {
+  EvaluationSummary out;
+  out.directive_id = directive_.id;
+  out.as_of = as_of_;
+  for (const UnitSummary& u : units_) {
+    // summarize() lists the units of in-scope people and of verdicts (whose holders are in
+    // scope): a unit numbered but never counted is not one of them.
+    if (u.people_in_scope == 0 && u.devices.devices_in_scope == 0) continue;
+    out.units.push_back(u);
+    out.total.people_in_scope += u.people_in_scope;
+    StatusCounts& c = out.total.devices;
+    c.devices_in_scope += u.devices.devices_in_scope;
+    c.compliant += u.devices.compliant;
+    c.pending += u.devices.pending;
+    c.overdue += u.devices.overdue;
+    c.exempt += u.devices.exempt;
+    c.unknown += u.devices.unknown;
+  }
+  std::sort(out.units.begin(), out.units.end(),
+            [](const UnitSummary& a, const UnitSummary& b) { return a.unit < b.unit; });
+  for (const Milestone& m : directive_.milestones) {
+    out.milestones.push_back(
+        MilestoneProgress{m.name, m.due, m.requires_what, as_of_.daysUntil(m.due)});
+  }
+  return out;
+}
+
 }  // namespace phaseout::policy

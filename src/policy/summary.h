@@ -13,6 +13,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/date.h"
@@ -60,6 +62,26 @@ struct EvaluationSummary {
   UnitSummary total;
   std::vector<UnitSummary> units;
   std::vector<MilestoneProgress> milestones;  // in the directive's (date) order
+};
+
+// summarize()'s counts folded one person or verdict at a time, for a caller that streams the
+// records instead of holding an Evaluation. finish() gives what summarize() gives for the same
+// people in scope and verdicts.
+class SummaryBuilder {
+ public:
+  SummaryBuilder(const Directive& directive, Date as_of);
+  // A number for `unit`, the same for equal units: what the add calls take.
+  std::size_t unitIndex(std::string_view unit);
+  void addPersonInScope(std::size_t unit);
+  // The verdicts counted (StatusCounts::add, e.g. by each of several threads) for `unit`.
+  void addCounts(std::size_t unit, const StatusCounts& counts);
+  EvaluationSummary finish() const;
+
+ private:
+  const Directive& directive_;
+  Date as_of_;
+  std::vector<UnitSummary> units_;
+  std::unordered_map<std::string, std::size_t> index_;
 };
 
 // `evaluation` must come from evaluate(directive, ...).

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "core/strings.h"
 #include "core/json_writer.h"
+#include "core/strings.h"
 
 namespace phaseout::report {
 namespace {
@@ -116,17 +116,19 @@ void appendDevicesJson(std::string& out, const Evaluation& evaluation) {
 
 }  // namespace
 
-std::string statusJson(const policy::Directive& directive, const Evaluation& evaluation,
-                       bool include_devices, const std::vector<campaign::MilestoneCheck>& checks,
-                       const NetworkSummary* network) {
-  const policy::EvaluationSummary s = policy::summarize(directive, evaluation);
+namespace {
+
+// statusJson over a summary; `devices` (the evaluation whose verdicts are listed) may be null.
+std::string summaryJson(const policy::Directive& directive, const policy::EvaluationSummary& s,
+                        const std::vector<campaign::MilestoneCheck>& checks,
+                        const NetworkSummary* network, const Evaluation* devices) {
   std::string out;
-  out.reserve(include_devices ? 256 + evaluation.verdicts.size() * 256 : 4096);
+  out.reserve(devices ? 256 + devices->verdicts.size() * 256 : 4096);
   out += '{';
   appendJsonKey(out, "directive", true);
   appendJsonString(out, directive.id);
   appendJsonKey(out, "as_of");
-  appendJsonString(out, evaluation.as_of.toString());
+  appendJsonString(out, s.as_of.toString());
   appendJsonKey(out, "totals");
   appendCountsJson(out, s.total.devices, &s.total.people_in_scope);
   appendJsonKey(out, "units");
@@ -183,12 +185,27 @@ std::string statusJson(const policy::Directive& directive, const Evaluation& eva
     }
     out += '}';
   }
-  if (include_devices) {
+  if (devices != nullptr) {
     appendJsonKey(out, "devices");
-    appendDevicesJson(out, evaluation);
+    appendDevicesJson(out, *devices);
   }
   out += "}\n";
   return out;
+}
+
+}  // namespace
+
+std::string statusJson(const policy::Directive& directive, const Evaluation& evaluation,
+                       bool include_devices, const std::vector<campaign::MilestoneCheck>& checks,
+                       const NetworkSummary* network) {
+  return summaryJson(directive, policy::summarize(directive, evaluation), checks, network,
+                     include_devices ? &evaluation : nullptr);
+}
+
+std::string statusJson(const policy::Directive& directive, const policy::EvaluationSummary& summary,
+                       const std::vector<campaign::MilestoneCheck>& checks,
+                       const NetworkSummary* network) {
+  return summaryJson(directive, summary, checks, network, nullptr);
 }
 
 std::string statusDevicesJson(const Evaluation& evaluation) {
@@ -201,16 +218,19 @@ std::string statusDevicesJson(const Evaluation& evaluation) {
   return out;
 }
 
-std::string statusText(const policy::Directive& directive, const Evaluation& evaluation,
-                       bool include_devices, const std::vector<campaign::MilestoneCheck>& checks,
-                       const NetworkSummary* network) {
-  const policy::EvaluationSummary s = policy::summarize(directive, evaluation);
+namespace {
+
+// statusText over a summary; `devices` (the evaluation whose devices needing action are
+// listed) may be null.
+std::string summaryText(const policy::Directive& directive, const policy::EvaluationSummary& s,
+                        const std::vector<campaign::MilestoneCheck>& checks,
+                        const NetworkSummary* network, const Evaluation* devices) {
   std::size_t width = 5;  // "TOTAL"
   for (const auto& row : s.units) width = std::max(width, row.unit.size());
   std::string out;
   char line[512];
   std::snprintf(line, sizeof line, "%s: %s\nas of %s: %zu people and %zu devices in scope\n\n",
-                directive.id.c_str(), directive.title.c_str(), evaluation.as_of.toString().c_str(),
+                directive.id.c_str(), directive.title.c_str(), s.as_of.toString().c_str(),
                 s.total.people_in_scope, s.total.devices.devices_in_scope);
   out += line;
   const int w = static_cast<int>(width);
@@ -244,9 +264,9 @@ std::string statusText(const policy::Directive& directive, const Evaluation& eva
                   network->findings() > 0 ? " (see 'phaseout sightings findings')" : "");
     out += line;
   }
-  if (include_devices) {
+  if (devices != nullptr) {
     out += "\ndevices needing action:\n";
-    for (const Verdict& v : evaluation.verdicts) {
+    for (const Verdict& v : devices->verdicts) {
       if (v.status == VerdictStatus::kCompliant || v.status == VerdictStatus::kExempt) continue;
       out += "  ";
       out += v.device->device_id;
@@ -258,6 +278,21 @@ std::string statusText(const policy::Directive& directive, const Evaluation& eva
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::string statusText(const policy::Directive& directive, const Evaluation& evaluation,
+                       bool include_devices, const std::vector<campaign::MilestoneCheck>& checks,
+                       const NetworkSummary* network) {
+  return summaryText(directive, policy::summarize(directive, evaluation), checks, network,
+                     include_devices ? &evaluation : nullptr);
+}
+
+std::string statusText(const policy::Directive& directive, const policy::EvaluationSummary& summary,
+                       const std::vector<campaign::MilestoneCheck>& checks,
+                       const NetworkSummary* network) {
+  return summaryText(directive, summary, checks, network, nullptr);
 }
 
 std::string statusCsv(const Evaluation& evaluation) {
@@ -302,8 +337,8 @@ th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
 )";
   out += "<h1>" + escapeMarkup(directive.title) + "</h1>\n";
   out += "<p class=\"meta\">Directive <b>" + escapeMarkup(directive.id) + "</b>, issued " +
-         directive.issued.toString() + " by " + escapeMarkup(directive.issuer) + ". Status as of <b>" +
-         evaluation.as_of.toString() + "</b>.</p>\n";
+         directive.issued.toString() + " by " + escapeMarkup(directive.issuer) +
+         ". Status as of <b>" + evaluation.as_of.toString() + "</b>.</p>\n";
   if (!directive.reason.empty()) out += "<p>Reason: " + escapeMarkup(directive.reason) + "</p>\n";
   const StatusCounts& t = s.total.devices;
   out += "<div class=\"cards\">";
@@ -327,7 +362,8 @@ th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
     const auto& m = s.milestones[i];
     out += "<tr><td>" + escapeMarkup(m.name) + "</td><td>" + m.due.toString() + "</td><td>" +
            daysText(m.days_left) + "</td><td>" +
-           (i < checks.size() ? escapeMarkup(progressText(checks[i])) : std::string()) + "</td></tr>\n";
+           (i < checks.size() ? escapeMarkup(progressText(checks[i])) : std::string()) +
+           "</td></tr>\n";
   }
   out += "</table>\n";
   if (!chart_svg.empty()) {
@@ -381,10 +417,11 @@ th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
     if (v.status == VerdictStatus::kCompliant || v.status == VerdictStatus::kExempt) continue;
     ++listed;
     const std::string st(policy::name(v.status));
-    out += "<tr><td>" + escapeMarkup(v.device->device_id) + "</td><td>" + escapeMarkup(personOf(v)) + "</td><td>" +
-           escapeMarkup(unitOf(v)) + "</td><td class=\"" + st + "\">" + st + "</td><td class=n>" +
-           (v.rule ? std::to_string(v.rule) : std::string()) + "</td><td>" + escapeMarkup(v.reason) +
-           "</td></tr>\n";
+    out += "<tr><td>" + escapeMarkup(v.device->device_id) + "</td><td>" +
+           escapeMarkup(personOf(v)) + "</td><td>" + escapeMarkup(unitOf(v)) + "</td><td class=\"" +
+           st + "\">" + st + "</td><td class=n>" +
+           (v.rule ? std::to_string(v.rule) : std::string()) + "</td><td>" +
+           escapeMarkup(v.reason) + "</td></tr>\n";
   }
   if (listed == 0) out += "<tr><td colspan=6>None: every device in scope is compliant.</td></tr>\n";
   out +=

@@ -42,6 +42,15 @@ std::string statusJson(const policy::Directive& directive, const policy::Evaluat
                        bool include_devices,
                        const std::vector<campaign::MilestoneCheck>& checks = {},
                        const NetworkSummary* network = nullptr);
+// statusJson / statusText without devices, from a summary (policy/summary.h) computed by
+// whoever streamed the verdicts: the same bytes as the forms above give for an evaluation with
+// that summary and include_devices false.
+std::string statusJson(const policy::Directive& directive, const policy::EvaluationSummary& summary,
+                       const std::vector<campaign::MilestoneCheck>& checks = {},
+                       const NetworkSummary* network = nullptr);
+std::string statusText(const policy::Directive& directive, const policy::EvaluationSummary& summary,
+                       const std::vector<campaign::MilestoneCheck>& checks = {},
+                       const NetworkSummary* network = nullptr);
 // {"devices": [...]}: the device objects of statusJson with include_devices, alone.
 std::string statusDevicesJson(const policy::Evaluation& evaluation);
 // A per-unit table, totals and days to each milestone; with include_devices, every device

@@ -48,12 +48,13 @@ Response status(ApiEnv& env, RouteContext& ctx) {
                                 service::dayOrToday(request.at, request.now_ms).toString() + "\n" +
                                 std::to_string(seq) + "\n" + scopeKey(caller);
         if (auto body = env.rendered.find(key)) return *body;
-        PH_ASSIGN_OR_RETURN(auto out, service::cachedStatusReport(caller, ws, env.cache, request));
+        // Counts only: streamed (memory flat in the devices) unless already evaluated.
+        PH_ASSIGN_OR_RETURN(auto out, service::cachedStatusSummary(caller, ws, env.cache, request));
         PH_ASSIGN_OR_RETURN(const service::InventoryReview review,
                             service::inventoryReview(caller, ws));
-        const auto& r = *out.status;
+        const auto& r = out.summary;
         auto body = std::make_shared<const std::string>(service::withReviewJson(
-            report::statusJson(r.directive, r.evaluation, false, r.milestones,
+            report::statusJson(r.directive, r.summary, r.milestones,
                                out.network ? &*out.network : nullptr),
             review));
         env.rendered.put(key, body);

@@ -18,7 +18,8 @@ Result<std::vector<Change>> changesAfter(const Caller& reader, Workspace& ws,
   PH_ASSIGN_OR_RETURN(
       auto tx, storage::Transaction::begin(repo.connection(), storage::Transaction::Mode::kRead));
   std::vector<Change> out;
-  PH_RETURN_IF_ERROR(repo.forEachEvent([&](const audit::Event& e) -> Status {
+  // Only the events after after_seq, at most `limit` (a range of the seq key).
+  PH_RETURN_IF_ERROR(repo.forEachEventAfter(after_seq, limit, [&](const audit::Event& e) -> Status {
     if (e.seq <= after_seq || out.size() >= limit) return Status::ok();
     Change c;
     c.seq = e.seq;

@@ -74,21 +74,23 @@ Result<DeviceDetail> deviceDetail(const Caller& caller, Workspace& ws,
       }
       out.verdicts.push_back(std::move(view));
     }
-    PH_RETURN_IF_ERROR(repo.forEachEvent([&](const audit::Event& e) -> Status {
-      if (!namesDevice(e, request.device_id)) return Status::ok();
-      out.events.push_back(
-          {e.seq, Date::fromDays(e.effective_day), e.recorded_ms, e.actor, e.kind});
-      const auto payload = nlohmann::json::parse(e.payload, nullptr, false);
-      if (payload.is_object() && payload.contains("detail") && payload["detail"].is_object()) {
-        const auto& detail = payload["detail"];
-        if (detail.contains("evidence") && detail["evidence"].is_object()) {
-          const auto& ev = detail["evidence"];
-          out.evidence.push_back({e.seq, ev.value("name", ""), ev.value("sha256", ""),
-                                  ev.value("size_bytes", std::int64_t{0})});
-        }
-      }
-      return Status::ok();
-    }));
+    // The device's own events and its cases' (indexed by subject), not the whole trail.
+    PH_RETURN_IF_ERROR(
+        repo.forEachEventAbout(request.device_id, [&](const audit::Event& e) -> Status {
+          if (!namesDevice(e, request.device_id)) return Status::ok();
+          out.events.push_back(
+              {e.seq, Date::fromDays(e.effective_day), e.recorded_ms, e.actor, e.kind});
+          const auto payload = nlohmann::json::parse(e.payload, nullptr, false);
+          if (payload.is_object() && payload.contains("detail") && payload["detail"].is_object()) {
+            const auto& detail = payload["detail"];
+            if (detail.contains("evidence") && detail["evidence"].is_object()) {
+              const auto& ev = detail["evidence"];
+              out.evidence.push_back({e.seq, ev.value("name", ""), ev.value("sha256", ""),
+                                      ev.value("size_bytes", std::int64_t{0})});
+            }
+          }
+          return Status::ok();
+        }));
     PH_RETURN_IF_ERROR(tx->commit());
   }
   for (const auto& listed : directives) {

@@ -1,5 +1,6 @@
 #include "service/evaluation_cache.h"
 
+#include <chrono>
 #include <string_view>
 #include <unordered_set>
 #include <utility>
@@ -71,6 +72,29 @@ Result<std::shared_ptr<const StatusResult>> EvaluationCache::full(Workspace& ws,
   return future.get();
 }
 
+Result<StatusSummary> EvaluationCache::summary(const Caller& caller, Workspace& ws,
+                                               const std::string& directive_id, Date as_of) {
+  PH_ASSIGN_OR_RETURN(const std::int64_t seq,
+                      storage::lastEventSeq(WorkspaceAccess::repository(ws).connection()));
+  const Key key{directive_id, as_of.days(), seq};
+  std::shared_ptr<const StatusResult> everything;
+  {
+    std::lock_guard lock(mutex_);
+    for (const Entry& e : entries_) {
+      if (e.key != key) continue;
+      // Only an evaluation already made; one still being made is not waited for.
+      if (e.value.wait_for(std::chrono::seconds(0)) == std::future_status::ready &&
+          e.value.get().isOk()) {
+        everything = *e.value.get();
+      }
+      break;
+    }
+  }
+  if (!everything) return statusSummary(caller, ws, directive_id, as_of);
+  if (caller.scope.all_units) return summaryOf(*everything);
+  return summaryOf(narrowStatus(caller, *everything));
+}
+
 Result<std::shared_ptr<const StatusResult>> EvaluationCache::status(const Caller& caller,
                                                                     Workspace& ws,
                                                                     const std::string& directive_id,
@@ -118,6 +142,18 @@ policy::Evaluation filterVerdicts(const policy::Evaluation& evaluation,
     if (!unit_glob.empty() && !policy::unitMatches(unit_glob, v.unit)) continue;
     out.verdicts.push_back(v);
   }
+  return out;
+}
+
+Result<CachedStatusSummary> cachedStatusSummary(const Caller& caller, Workspace& ws,
+                                                EvaluationCache& cache,
+                                                const StatusRequest& request) {
+  PH_RETURN_IF_ERROR(ws.checkReady());
+  PH_ASSIGN_OR_RETURN(std::string id, resolveDirective(caller, ws, request.directive_id));
+  const Date as_of = dayOrToday(request.at, request.now_ms);
+  CachedStatusSummary out;
+  PH_ASSIGN_OR_RETURN(out.summary, cache.summary(caller, ws, id, as_of));
+  PH_ASSIGN_OR_RETURN(out.network, networkSummary(caller, ws, id, as_of));
   return out;
 }
 

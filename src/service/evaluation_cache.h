@@ -41,6 +41,11 @@ class EvaluationCache {
   // as the caller sees it. Errors as Workspace::status.
   Result<std::shared_ptr<const StatusResult>> status(const Caller& caller, Workspace& ws,
                                                      const std::string& directive_id, Date as_of);
+  // The counts of that status (service/status.h StatusSummary): from the cached evaluation
+  // when there is one for the current seq, else streamed from storage (statusSummary; not
+  // kept here: it holds no devices, and the server keeps the rendered answer).
+  Result<StatusSummary> summary(const Caller& caller, Workspace& ws,
+                                const std::string& directive_id, Date as_of);
   // Drops every entry (a write happened).
   void invalidate();
 
@@ -89,6 +94,14 @@ struct CachedStatusReport {
   std::shared_ptr<const StatusResult> status;
   std::optional<report::NetworkSummary> network;
 };
+// The same with the counts only (EvaluationCache::summary): /api/v1/status.
+struct CachedStatusSummary {
+  StatusSummary summary;
+  std::optional<report::NetworkSummary> network;
+};
+Result<CachedStatusSummary> cachedStatusSummary(const Caller& caller, Workspace& ws,
+                                                EvaluationCache& cache,
+                                                const StatusRequest& request);
 Result<CachedStatusReport> cachedStatusReport(const Caller& caller, Workspace& ws,
                                               EvaluationCache& cache, const StatusRequest& request);
 

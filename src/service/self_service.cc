@@ -26,7 +26,8 @@ struct Pending {
 Result<std::optional<Pending>> pendingHandover(storage::Repository& repo,
                                                const std::string& device_id) {
   std::optional<Pending> pending;
-  PH_RETURN_IF_ERROR(repo.forEachEvent([&](const audit::Event& e) -> Status {
+  // The device's events only (indexed by subject), not the whole trail.
+  PH_RETURN_IF_ERROR(repo.forEachEventAbout(device_id, [&](const audit::Event& e) -> Status {
     if (e.subject != device_id) return Status::ok();
     if (e.kind == "handover.report") {
       const auto payload = nlohmann::json::parse(e.payload, nullptr, false);

@@ -9,6 +9,7 @@
 
 #include "core/date.h"
 #include "core/status.h"
+#include "policy/summary.h"
 #include "report/status_report.h"
 #include "service/burndown.h"
 #include "service/caller.h"
@@ -22,10 +23,23 @@ struct StatusRequest {
   std::optional<Date> at;    // default today (the UTC day of now_ms)
   std::int64_t now_ms = 0;
   bool with_burndown = false;  // also the burn-down from the first in-force day to `at`
+  // Counts only (StatusReport::summary, statusSummary below) instead of the evaluation of every
+  // device (StatusReport::status left empty): what `status` without --devices needs.
+  bool summary_only = false;
+};
+
+// The status of a directive as of a day in counts: per unit and in total, and each
+// milestone's progress. The same numbers as the evaluation (Workspace::status) summarised.
+struct StatusSummary {
+  policy::Directive directive;
+  std::int64_t directive_version = 0;
+  policy::EvaluationSummary summary;
+  std::vector<campaign::MilestoneCheck> milestones;
 };
 
 struct StatusReport {
-  StatusResult status;  // narrowed to what the caller sees
+  StatusResult status;  // narrowed to what the caller sees; empty with summary_only
+  std::optional<StatusSummary> summary;  // with summary_only
   // The network findings (stored sightings reconciled as of the day), counted as far as the
   // caller sees them (networkFindingCounts in service/sightings.h).
   std::optional<report::NetworkSummary> network;
@@ -41,6 +55,16 @@ struct StatusReport {
 // FailedPrecondition when it is not in force on the day, storage errors.
 Result<StatusReport> statusReport(const Caller& caller, Workspace& ws,
                                   const StatusRequest& request);
+
+// The StatusSummary of `directive_id` as of `as_of`, as the caller sees it, computed in one
+// streaming pass over the people and then the devices of that day (storage hands them over one
+// at a time; nothing holds them all): memory grows with the people in scope (their ids) and
+// the units, never with the devices. Equals summaryOf(ws.status(...)). Errors as
+// Workspace::status.
+Result<StatusSummary> statusSummary(const Caller& caller, Workspace& ws,
+                                    const std::string& directive_id, Date as_of);
+// The summary of an evaluation already made.
+StatusSummary summaryOf(const StatusResult& result);
 
 // The network findings counted for the status of `directive_id` as of the day, as the caller
 // sees them (networkFindingCounts in service/sightings.h).

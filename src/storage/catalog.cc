@@ -85,6 +85,8 @@ const Portable& portable() {
 
     put(Query::kCreateSchemaVersion, "create_schema_version",
         "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)");
+    put(Query::kSchemaVersionTableExists, "schema_version_table_exists",
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'");
     put(Query::kSchemaVersion, "schema_version", "SELECT max(version) FROM schema_version");
     put(Query::kInsertSchemaVersion, "insert_schema_version",
         "INSERT INTO schema_version (version) VALUES (:version)");
@@ -94,6 +96,15 @@ const Portable& portable() {
     put(Query::kInsertEvent, "insert_event", insertInto("events", kEventColumns));
     put(Query::kSelectEvents, "select_events",
         selectFrom("events", kEventColumns) + "ORDER BY seq");
+    put(Query::kEventsAfter, "events_after",
+        selectFrom("events", kEventColumns) + "WHERE seq > :after ORDER BY seq LIMIT :limit");
+    // A case step's event names "<directive>/<device>"; its row in case_steps names the
+    // device. Both through an index (events_by_subject, case_steps_by_device: migration 10),
+    // never a scan of the trail.
+    put(Query::kEventsAbout, "events_about",
+        selectFrom("events", kEventColumns) +
+            "WHERE subject = :subject OR seq IN (SELECT seq FROM case_steps WHERE device_id = "
+            ":subject) ORDER BY seq");
 
     put(Query::kInsertPerson, "insert_person", insertInto("person_versions", kPersonColumns));
     put(Query::kCountPersonVersions, "count_person_versions",
@@ -360,11 +371,17 @@ std::span<const Variant> dialectVariants(Dialect dialect) {
   switch (dialect) {
     case Dialect::kSqlite:
       return {};  // the portable text is SQLite's
-    case Dialect::kPostgres:
+    case Dialect::kPostgres: {
       // Every statement's portable text runs on PostgreSQL as it is (the engine numbers the
       // :name parameters; TEXT columns are COLLATE "C", so ORDER BY agrees with SQLite's). A
       // statement whose SQL must differ there is listed here.
-      return {};
+      static constexpr Variant kPostgres[] = {
+          {Query::kSchemaVersionTableExists,
+           "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND "
+           "tablename = 'schema_version'"},
+      };
+      return kPostgres;
+    }
   }
   return {};
 }

@@ -103,6 +103,7 @@ static_assert(columnIndex(kPersonColumns, "valid_from") == kVersionValidFrom &&
 enum class Query {
   // schema_version (migrations.h)
   kCreateSchemaVersion,
+  kSchemaVersionTableExists,  // 1 when the table exists (reading it never creates it)
   kSchemaVersion,
   kInsertSchemaVersion,
   // events
@@ -110,6 +111,8 @@ enum class Query {
   kLastEventSeq,
   kInsertEvent,
   kSelectEvents,
+  kEventsAfter,  // seq > :after, in seq order, at most :limit
+  kEventsAbout,  // subject :subject, or a case step of device :subject, in seq order
   // people
   kInsertPerson,
   kCountPersonVersions,

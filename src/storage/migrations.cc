@@ -260,6 +260,10 @@ CREATE TABLE ingested_messages (
   received_ms BIGINT NOT NULL
 );
 )sql"},
+      {10, "events by subject: a device's history without reading the whole audit trail", R"sql(
+CREATE INDEX events_by_subject ON events (subject);
+CREATE INDEX case_steps_by_device ON case_steps (device_id);
+)sql"},
   };
   return kMigrations;
 }
@@ -327,9 +331,13 @@ std::string dialectSql(Dialect dialect, std::string_view sql) {
 }
 
 Result<int> schemaVersion(Connection& connection) {
-  PH_ASSIGN_OR_RETURN(auto create, prepare(connection, Query::kCreateSchemaVersion));
-  PH_RETURN_IF_ERROR(create->execute());
-  create.reset();
+  // Reading the version never creates anything: a reader on a brand-new database would
+  // otherwise race the CREATE of a migration running in another process (on PostgreSQL two
+  // concurrent CREATE TABLE IF NOT EXISTS can both try to insert the table's catalog row).
+  PH_ASSIGN_OR_RETURN(auto exists, prepare(connection, Query::kSchemaVersionTableExists));
+  PH_ASSIGN_OR_RETURN(bool found, exists->step());
+  if (!found || exists->integer(0) == 0) return 0;
+  exists.reset();
   PH_ASSIGN_OR_RETURN(auto stmt, prepare(connection, Query::kSchemaVersion));
   PH_ASSIGN_OR_RETURN(bool row, stmt->step());
   if (!row || stmt->isNull(0)) return 0;
@@ -337,7 +345,14 @@ Result<int> schemaVersion(Connection& connection) {
 }
 
 Status migrate(Connection& connection) {
+  // The write transaction is the engines' one-writer lock (SQLite: BEGIN IMMEDIATE;
+  // PostgreSQL: a transaction-scoped advisory lock): processes migrating at once run one after
+  // the other, and the later ones find the schema current. The version table is created under
+  // it too, never by a reader.
   PH_ASSIGN_OR_RETURN(auto tx, Transaction::begin(connection, Transaction::Mode::kWrite));
+  PH_ASSIGN_OR_RETURN(auto create, prepare(connection, Query::kCreateSchemaVersion));
+  PH_RETURN_IF_ERROR(create->execute());
+  create.reset();
   PH_ASSIGN_OR_RETURN(int current, schemaVersion(connection));
   const int latest = migrations().back().version;
   if (current > latest) {

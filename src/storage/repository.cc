@@ -52,6 +52,30 @@ Result<std::vector<Record>> loadVersions(Connection& conn, Query query, std::opt
   return out;
 }
 
+// The same versions as loadVersions, handed to `fn` one record at a time (the version in
+// force, once the next id shows it was the last of its record): memory stays flat however many
+// records there are.
+template <typename Record, typename ReadInto>
+Status streamVersions(Connection& conn, Query query, Date as_of, ReadInto read_into,
+                      const std::function<Status(const Record&)>& fn,
+                      const Repository::IdRange& ids = {}) {
+  PH_ASSIGN_OR_RETURN(auto s, prepare(conn, query));
+  s->bind("day", std::int64_t{as_of.days()});
+  if (!ids.from.empty()) s->bind("from", ids.from);
+  if (!ids.to.empty()) s->bind("to", ids.to);
+  Record current;
+  bool have = false;
+  while (true) {
+    PH_ASSIGN_OR_RETURN(bool row, s->step());
+    if (!row) break;
+    if (have && idOf(current) != s->text(0)) PH_RETURN_IF_ERROR(fn(current));
+    PH_RETURN_IF_ERROR(read_into(*s, current));
+    have = true;
+  }
+  if (have) PH_RETURN_IF_ERROR(fn(current));
+  return Status::ok();
+}
+
 Result<DirectiveRecord> readDirective(Statement& s) {
   DirectiveRecord r;
   r.directive_id = s.text(0);
@@ -235,6 +259,27 @@ Result<std::vector<Device>> Repository::loadDevices(std::optional<Date> as_of, F
                               readDeviceInto, ids, reserve);
 }
 
+Status Repository::forEachPerson(Date as_of, Fields fields,
+                                 const std::function<Status(const Person&)>& fn) {
+  return streamVersions<Person>(
+      connection_, fields == Fields::kAll ? Query::kPeopleAsOf : Query::kPeopleAsOfForEvaluation,
+      as_of, readPersonInto, fn);
+}
+
+Status Repository::forEachDevice(Date as_of, Fields fields,
+                                 const std::function<Status(const Device&)>& fn,
+                                 const IdRange& ids) {
+  static constexpr Query kAll[] = {Query::kDevicesAsOf, Query::kDevicesAsOfFrom,
+                                   Query::kDevicesAsOfBelow, Query::kDevicesAsOfBetween};
+  static constexpr Query kEvaluation[] = {
+      Query::kDevicesAsOfForEvaluation, Query::kDevicesAsOfFromForEvaluation,
+      Query::kDevicesAsOfBelowForEvaluation, Query::kDevicesAsOfBetweenForEvaluation};
+  const std::size_t shape = (ids.from.empty() ? 0 : 1) + (ids.to.empty() ? 0 : 2);
+  return streamVersions<Device>(connection_,
+                                fields == Fields::kAll ? kAll[shape] : kEvaluation[shape], as_of,
+                                readDeviceInto, fn, ids);
+}
+
 Result<Repository::DeviceSplit> Repository::deviceIdAt(double fraction) {
   PH_ASSIGN_OR_RETURN(auto count, prepare(connection_, Query::kCountDeviceVersions));
   PH_ASSIGN_OR_RETURN(bool row, count->step());
@@ -410,25 +455,49 @@ Result<std::int64_t> Repository::recordDeviceVersion(const Device& device,
   return seq;
 }
 
-Status Repository::forEachEvent(const std::function<Status(const audit::Event&)>& fn) {
-  PH_ASSIGN_OR_RETURN(auto s, prepare(connection_, Query::kSelectEvents));
+namespace {
+
+// Hands each event row of `s` to `fn`, in the statement's order.
+Status eachEventOf(Statement& s, const std::function<Status(const audit::Event&)>& fn) {
   audit::Event e;
   while (true) {
-    PH_ASSIGN_OR_RETURN(bool row, s->step());
+    PH_ASSIGN_OR_RETURN(bool row, s.step());
     if (!row) break;
     auto at = [](std::string_view c) consteval { return columnIndex(kEventColumns, c); };
-    e.seq = s->integer(at("seq"));
-    e.effective_day = static_cast<std::int32_t>(s->integer(at("effective_day")));
-    e.recorded_ms = s->integer(at("recorded_ms"));
-    e.actor = s->text(at("actor"));
-    e.kind = s->text(at("kind"));
-    e.subject = s->text(at("subject"));
-    e.payload = s->text(at("payload"));
-    e.prev_hash = s->text(at("prev_hash"));
-    e.hash = s->text(at("hash"));
+    e.seq = s.integer(at("seq"));
+    e.effective_day = static_cast<std::int32_t>(s.integer(at("effective_day")));
+    e.recorded_ms = s.integer(at("recorded_ms"));
+    e.actor = s.text(at("actor"));
+    e.kind = s.text(at("kind"));
+    e.subject = s.text(at("subject"));
+    e.payload = s.text(at("payload"));
+    e.prev_hash = s.text(at("prev_hash"));
+    e.hash = s.text(at("hash"));
     PH_RETURN_IF_ERROR(fn(e));
   }
   return Status::ok();
+}
+
+}  // namespace
+
+Status Repository::forEachEvent(const std::function<Status(const audit::Event&)>& fn) {
+  PH_ASSIGN_OR_RETURN(auto s, prepare(connection_, Query::kSelectEvents));
+  return eachEventOf(*s, fn);
+}
+
+Status Repository::forEachEventAfter(std::int64_t after_seq, std::size_t limit,
+                                     const std::function<Status(const audit::Event&)>& fn) {
+  PH_ASSIGN_OR_RETURN(auto s, prepare(connection_, Query::kEventsAfter));
+  s->bind("after", after_seq);
+  s->bind("limit", static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+  return eachEventOf(*s, fn);
+}
+
+Status Repository::forEachEventAbout(const std::string& subject,
+                                     const std::function<Status(const audit::Event&)>& fn) {
+  PH_ASSIGN_OR_RETURN(auto s, prepare(connection_, Query::kEventsAbout));
+  s->bind("subject", subject);
+  return eachEventOf(*s, fn);
 }
 
 namespace {

@@ -134,6 +134,15 @@ class Repository {
                                                      Fields fields = Fields::kAll,
                                                      const IdRange& ids = {},
                                                      std::size_t reserve = 0);
+  // The records as loadPeople / loadDevices give them for `as_of`, handed to `fn` one at a
+  // time in id order and not kept (each reference is valid during its call only): memory
+  // stays flat in the number of records. Stops at, and returns, the first error of `fn`.
+  Status forEachPerson(Date as_of, Fields fields,
+                       const std::function<Status(const inventory::Person&)>& fn);
+  // `ids` limits the devices to a range of ids, as for loadDevices.
+  Status forEachDevice(Date as_of, Fields fields,
+                       const std::function<Status(const inventory::Device&)>& fn,
+                       const IdRange& ids = {});
   // The device id found `fraction` (0..1) of the way through the stored device versions in id
   // order, to split a load in parts of about that size ("" when there are fewer than two
   // versions), and the number of versions stored.
@@ -174,6 +183,15 @@ class Repository {
                                            std::string_view subject, std::string_view detail_json);
   // Every event in seq order.
   Status forEachEvent(const std::function<Status(const audit::Event&)>& fn);
+  // The events after `after_seq`, in seq order, at most `limit` of them (an index range, not
+  // a scan of the trail).
+  Status forEachEventAfter(std::int64_t after_seq, std::size_t limit,
+                           const std::function<Status(const audit::Event&)>& fn);
+  // The events whose subject is `subject`, and the case steps of the device `subject`
+  // (whose events name "<directive>/<device>"), in seq order: every event about one device
+  // (or person), read through indexes. The caller filters by kind as it needs.
+  Status forEachEventAbout(const std::string& subject,
+                           const std::function<Status(const audit::Event&)>& fn);
   // Walks the chain and recomputes each event's row digest; names the first broken entry.
   // With `rows_connection` (a second connection to the same database, used by no one else
   // meanwhile) the stored rows are digested on a second thread while this one walks the chain;

@@ -15,6 +15,11 @@ import subprocess
 import sys
 import time
 
+# The database the suites run on: SQLite, or a fresh database on the throw-away PostgreSQL
+# cluster when PHASEOUT_TEST_POSTGRES names it (the *.postgres registrations).
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "postgres"))
+import pg_cluster  # noqa: E402
+
 SKIP = 77  # ctest SKIP_RETURN_CODE
 PASSWORD = "correct horse battery staple"
 
@@ -47,6 +52,7 @@ def binary_from_argv(usage):
         print(usage)
         sys.exit(2)
     binary = str(pathlib.Path(sys.argv.pop(1)).resolve())
+    pg_cluster.exit_if_unavailable()
     if not has_command(binary, "serve") or not has_command(binary, "account", "password"):
         print(f"FAILED: {binary} has no serve or account command (a broken build)")
         sys.exit(1)
@@ -60,7 +66,7 @@ class Org:
     def __init__(self, binary, tmp, people=300):
         self.binary = binary
         self.tmp = pathlib.Path(tmp)
-        self.db = str(self.tmp / "server.db")
+        self.db = pg_cluster.database(self.tmp / "server.db", "server")
         # In its own folder: the demo also writes its report to the current folder.
         run(binary, self.db, "demo", "--people", str(people), "--out-dir", str(self.tmp),
             cwd=self.tmp)
@@ -129,7 +135,10 @@ class Server:
         self.binary = binary
         self.db = db
         self.port = free_port()
-        self.log = open(pathlib.Path(db).with_suffix(".log"), "ab")
+        # Beside an SQLite file; for a PostgreSQL URL, in the temporary folder.
+        log = (pathlib.Path(tempfile.gettempdir()) / f"phaseout_serve_{self.port}.log"
+               if pg_cluster.enabled() else pathlib.Path(db).with_suffix(".log"))
+        self.log = open(log, "ab")
         # "{port}" in an extra argument is this server's port (e.g. in --public-url).
         extra = [a.replace("{port}", str(self.port)) for a in extra]
         self.proc = subprocess.Popen(

@@ -72,6 +72,11 @@ TEST_P(StoreContract, EmptyDatabaseIsNotReady) {
     Status s = repo.checkReady();
     EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
     EXPECT_NE(s.message().find("phaseout init"), std::string::npos);
+    // Asking created nothing: only a migration (under the writer lock) creates the table.
+    auto exists = prepare(**conn, Query::kSchemaVersionTableExists);
+    ASSERT_TRUE(exists.isOk()) << exists.status().toString();
+    ASSERT_TRUE(*(*exists)->step());
+    EXPECT_EQ((*exists)->integer(0), 0);
   }
   if (GetParam().drop) GetParam().drop(*url);
 }
@@ -1039,6 +1044,77 @@ TEST_P(StoreContract, TokensAreNumberedUniquePerPersonAndRevokedOnce) {
   auto check = repo_->verifyAudit();
   ASSERT_TRUE(check.isOk());
   EXPECT_TRUE(check->ok()) << check->problem;
+}
+
+// --- the audit trail by seq range and by subject ---------------------------------------------
+
+TEST_P(StoreContract, EventsAfterASeqAndAboutASubjectAreThoseOfTheWholeTrail) {
+  CampaignStore store(*repo_);
+  ASSERT_TRUE(repo_->upsertDevices({device("D-1", "P-1"), device("D-2", "P-1")}, change()).isOk());
+  auto step = [](const char* directive_id, const char* device_id) {
+    campaign::CaseStep s;
+    s.directive_id = directive_id;
+    s.device_id = device_id;
+    s.stage = campaign::CaseStage::kNotified;
+    s.on = *Date::parse("2023-03-21");
+    return s;
+  };
+  ASSERT_TRUE(
+      inWriteTransaction(*conn_, [&]() -> Status {
+        PH_RETURN_IF_ERROR(store.recordCaseStep(step("pa-iphone-2023", "D-1"), change()).status());
+        PH_RETURN_IF_ERROR(store.recordCaseStep(step("other", "D-2"), change()).status());
+        PH_RETURN_IF_ERROR(store.recordCaseStep(step("other", "D-1"), change()).status());
+        Device returned = device("D-1", "P-1");
+        returned.state = platform::DeviceState::kReturned;
+        return repo_->recordDeviceVersion(returned, change(), "disposition", "D-1", "{}").status();
+      }).isOk());
+  const std::vector<audit::Event> all = events();
+  ASSERT_GE(all.size(), 5u);
+  auto seqs = [](const std::vector<audit::Event>& list) {
+    std::vector<std::int64_t> out;
+    for (const auto& e : list) out.push_back(e.seq);
+    return out;
+  };
+  for (const std::int64_t after : {std::int64_t{0}, all[1].seq, all.back().seq}) {
+    for (const std::size_t limit : {std::size_t{1}, std::size_t{2}, std::size_t{100}}) {
+      std::vector<audit::Event> want;
+      for (const auto& e : all) {
+        if (e.seq > after && want.size() < limit) want.push_back(e);
+      }
+      std::vector<audit::Event> got;
+      ASSERT_TRUE(repo_
+                      ->forEachEventAfter(after, limit,
+                                          [&](const audit::Event& e) {
+                                            got.push_back(e);
+                                            return Status::ok();
+                                          })
+                      .isOk());
+      EXPECT_EQ(seqs(got), seqs(want)) << "after " << after << " limit " << limit;
+      if (!got.empty()) {
+        EXPECT_EQ(got.front().hash, want.front().hash);
+      }
+    }
+  }
+  for (const char* id : {"D-1", "D-2", "D-3", "pa-iphone-2023"}) {
+    // What a scan of the whole trail finds about the device: its own events and its cases'.
+    std::vector<audit::Event> want;
+    for (const auto& e : all) {
+      const std::string suffix = std::string("/") + id;
+      const bool a_case =
+          e.kind == "case.step" && e.subject.size() > suffix.size() &&
+          e.subject.compare(e.subject.size() - suffix.size(), suffix.size(), suffix) == 0;
+      if (e.subject == id || a_case) want.push_back(e);
+    }
+    std::vector<audit::Event> got;
+    ASSERT_TRUE(repo_
+                    ->forEachEventAbout(id,
+                                        [&](const audit::Event& e) {
+                                          got.push_back(e);
+                                          return Status::ok();
+                                        })
+                    .isOk());
+    EXPECT_EQ(seqs(got), seqs(want)) << id;
+  }
 }
 
 }  // namespace

@@ -1,0 +1,103 @@
+// The streamed status summary (statusSummary) against the full evaluation summarised, for
+// every kind of caller scope and over the demo's campaign history (dispositions, replacements,
+// waivers, devices destroyed and given away), and through the evaluation cache.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "report/status_report.h"
+#include "service/demo.h"
+#include "service/evaluation_cache.h"
+#include "service/status.h"
+#include "service/test_support.h"
+
+namespace phaseout::service {
+namespace {
+
+using testing::day;
+using testing::recordingAt;
+
+class StatusSummaryTest : public testing::WorkspaceTest {
+ protected:
+  void SetUp() override {
+    WorkspaceTest::SetUp();
+    if (HasFatalFailure()) return;
+    DemoOptions options;
+    options.people = 150;
+    options.out_dir = dir_.string();
+    auto demo = runDemo(Caller::localOperator("tester"), *ws_, options, recordingAt("2023-03-20"));
+    ASSERT_TRUE(demo.isOk()) << demo.status().toString();
+    for (const auto& v : demo->status.evaluation.verdicts) {
+      if (v.status == policy::VerdictStatus::kPending && v.holder != nullptr) {
+        holder_ = v.holder->person_id;
+        unit_ = v.holder->unit;
+        break;
+      }
+    }
+    ASSERT_FALSE(holder_.empty());
+  }
+
+  std::vector<Caller> callers() const {
+    Caller officer;
+    officer.actor = "officer";
+    officer.scope.unit_subtrees = {unit_};
+    Caller own;
+    own.actor = holder_;
+    own.person_id = holder_;
+    own.scope.own_person = holder_;
+    Caller everything;
+    everything.actor = "auditor";
+    everything.scope.all_units = true;
+    return {Caller::localOperator("x"), officer, own, everything, Caller{}};
+  }
+
+  std::string fullJson(const Caller& caller, Date at) {
+    auto r = ws_->status(caller, "pa-iphone-2023", at);
+    EXPECT_TRUE(r.isOk()) << r.status().toString();
+    if (!r.isOk()) return "";
+    return report::statusJson(r->directive, r->evaluation, false, r->milestones);
+  }
+  static std::string json(const StatusSummary& s) {
+    return report::statusJson(s.directive, s.summary, s.milestones);
+  }
+
+  std::string holder_, unit_;
+};
+
+TEST_F(StatusSummaryTest, StreamedCountsEqualTheFullEvaluationForEveryScopeAndDay) {
+  for (const char* at : {"2023-03-06", "2023-03-13", "2023-03-20", "2023-04-30", "2023-09-01"}) {
+    for (const Caller& caller : callers()) {
+      auto streamed = statusSummary(caller, *ws_, "pa-iphone-2023", day(at));
+      ASSERT_TRUE(streamed.isOk()) << streamed.status().toString();
+      EXPECT_EQ(json(*streamed), fullJson(caller, day(at))) << caller.actor << " on " << at;
+    }
+  }
+}
+
+TEST_F(StatusSummaryTest, TheCacheGivesTheSameCountsStreamedOrFromItsEvaluation) {
+  EvaluationCache cache;
+  const Date at = day("2023-03-20");
+  for (const Caller& caller : callers()) {
+    auto streamed = cache.summary(caller, *ws_, "pa-iphone-2023", at);  // nothing cached yet
+    ASSERT_TRUE(streamed.isOk()) << streamed.status().toString();
+    EXPECT_EQ(json(*streamed), fullJson(caller, at)) << caller.actor;
+  }
+  EXPECT_EQ(cache.stats().misses, 0u);
+  ASSERT_TRUE(cache.status(Caller::localOperator("x"), *ws_, "pa-iphone-2023", at).isOk());
+  for (const Caller& caller : callers()) {
+    auto derived = cache.summary(caller, *ws_, "pa-iphone-2023", at);
+    ASSERT_TRUE(derived.isOk()) << derived.status().toString();
+    EXPECT_EQ(json(*derived), fullJson(caller, at)) << caller.actor;
+  }
+}
+
+TEST_F(StatusSummaryTest, ErrorsAreThoseOfTheFullEvaluation) {
+  auto unknown = statusSummary(Caller::localOperator("x"), *ws_, "no-such", day("2023-03-20"));
+  EXPECT_EQ(unknown.status().code(), StatusCode::kNotFound);
+  auto early = statusSummary(Caller::localOperator("x"), *ws_, "pa-iphone-2023", day("2000-01-01"));
+  EXPECT_EQ(early.status().code(), StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace phaseout::service
