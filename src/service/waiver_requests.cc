@@ -108,7 +108,8 @@ Result<WaiverDecided> decideWaiverRequest(const Caller& caller, Workspace& ws,
   });
   if (it == all.end()) return hidden;
   campaign::RequestedWaiver r = *it;
-  if (auto in_view = deviceInView(caller, repo, r.device_id, today); !in_view.isOk()) {
+  auto in_view = deviceInView(caller, repo, r.device_id, today);
+  if (!in_view.isOk()) {
     return in_view.status().code() == StatusCode::kNotFound ? hidden : in_view.status();
   }
   // Who decides: the person asking; only the operator at the terminal names them.
@@ -129,6 +130,13 @@ Result<WaiverDecided> decideWaiverRequest(const Caller& caller, Workspace& ws,
   }
   if (Status may = campaign::checkApprover(*person, directive); !may.isOk()) {
     return caller.person_id.empty() ? invalidField("approver", may.message()) : may;
+  }
+  // Separation of duties: nobody decides a request for a device they hold.
+  if (approver == in_view->device.holder) {
+    const Status own = permissionDenied("waiver request " + r.request_id +
+                                        " is decided by an approver other than " + approver +
+                                        ", who holds the device");
+    return caller.person_id.empty() ? invalidField("approver", own.message()) : own;
   }
   if (r.state != campaign::WaiverRequestState::kPending) {
     return failedPrecondition("waiver request " + r.request_id + " is already " +

@@ -193,5 +193,23 @@ TEST_F(WaiverRequestTest, ARefusalKeepsItsReasonAndGrantsNothing) {
   EXPECT_TRUE(check->ok()) << check->problem;
 }
 
+TEST_F(WaiverRequestTest, NobodyDecidesARequestForADeviceTheyHold) {
+  // The security officer holds the approver role, and this iPhone: another approver decides.
+  write("more.csv",
+        "device_id,holder,kind,vendor,model,platform,os_version,ownership,channel,serial,imei,"
+        "mac,hostname,state\n"
+        "D-9,P-9,phone,Apple,iPhone 14,ios,16.4,corporate,official,,,,,active\n");
+  importFile(ImportKind::kDevices, "more.csv", recording());
+  auto asked = requestWaiver(securityOfficer(), *ws_, ask("D-9"), recording());
+  ASSERT_TRUE(asked.isOk()) << asked.status().message();
+  WaiverDecision approve{asked->request_id, true, "", ""};
+  auto own = decideWaiverRequest(securityOfficer(), *ws_, approve, recording());
+  EXPECT_EQ(own.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(own.status().message().find("holds the device"), std::string::npos);
+  approve.approver = "P-9";
+  EXPECT_EQ(decideWaiverRequest(local_, *ws_, approve, recording()).status().field(), "approver");
+  EXPECT_EQ(verdictOf("D-9"), "pending");
+}
+
 }  // namespace
 }  // namespace phaseout::service
