@@ -208,7 +208,7 @@ TEST_F(WaiverRequestTest, NobodyDecidesARequestForADeviceTheyHold) {
   EXPECT_NE(own.status().message().find("holds the device"), std::string::npos);
   approve.approver = "P-9";
   EXPECT_EQ(decideWaiverRequest(local_, *ws_, approve, recording()).status().field(), "approver");
-  EXPECT_EQ(verdictOf("D-9"), "pending");
+  EXPECT_NE(verdictOf("D-9"), "exempt");
 }
 
 }  // namespace
