@@ -907,6 +907,7 @@ def screenshots(base, out_dir):
     os.makedirs(out_dir, exist_ok=True)
     pages = [("overview", "P-SO", "#/overview", 1280), ("device", "P-SO", "#/device/D-L1", 1280),
              ("cases", "P-UO", "#/cases", 1280), ("audit", "P-AU", "#/audit", 1280),
+             ("waivers", "P-SO", "#/waivers", 1280),
              ("my-devices", "P-H2", "#/mine", 360)]
     for lang in ("en", "ru"):
         b = Browser(base, lang, 360)
@@ -922,7 +923,7 @@ def screenshots(base, out_dir):
                 b.sign_in(person)
                 b.find("#nav a")
                 b.navigate(path)
-                b.find("main table, main .devices, main dl")
+                b.find("main table, main .devices, main dl, #waiver-requests")
                 time.sleep(0.5)
                 height = b.driver.execute_script("return document.documentElement.scrollHeight")
                 b.driver.set_window_size(width, min(max(height, 600), 2400))
