@@ -23,7 +23,6 @@ BENCH_NAME=bus
 source "$ROOT/bench/common.sh"
 bench_paths
 SHARED=${PH_SHARED_DIR:-$ROOT/../shared}
-[[ -d $SHARED/corpus ]] || SHARED=/work/shared
 CAPTURE=${CAPTURE:-$SHARED/corpus/pcap/ndpi/sites.pcapng}
 SENSORS=${SENSORS:-3}
 BATCHES=${BATCHES:-100}
