@@ -241,10 +241,14 @@ Reconciler::Day Reconciler::buildDay(Date day) const {
   for (const Person& p : d.people) {
     d.person_by_id.emplace(toLower(p.person_id), &p);
     addUnique(d.person_by_user, toLower(p.person_id), &p);
-    const std::string email = toLower(trim(p.email));
-    addUnique(d.person_by_user, email, &p);
-    const std::size_t at = email.find('@');
-    if (at != std::string::npos && at > 0) addUnique(d.person_by_user, email.substr(0, at), &p);
+    // A network user name is an e-mail address or a user principal name, or the part of one
+    // before the @ (a Kerberos principal, DOMAIN\user).
+    for (const std::string* address : {&p.email, &p.upn}) {
+      const std::string key = toLower(trim(*address));
+      addUnique(d.person_by_user, key, &p);
+      const std::size_t at = key.find('@');
+      if (at != std::string::npos && at > 0) addUnique(d.person_by_user, key.substr(0, at), &p);
+    }
   }
   for (const Device& dev : d.devices) {
     for (const auto& mac : dev.macs) addUnique(d.device_by_mac, toLower(trim(mac)), &dev);
@@ -334,7 +338,8 @@ void Reconciler::reconcile(const Sighting& s, const Day& day, std::vector<Findin
       return {it->second, "user " + std::string(user) + " is person " + it->second->person_id};
     }
     if (const Person* p = unique(day.person_by_user, key)) {
-      return {p, "user " + std::string(user) + " is " + p->person_id + " (" + p->email + ")"};
+      const std::string& address = p->email.empty() ? p->upn : p->email;
+      return {p, "user " + std::string(user) + " is " + p->person_id + " (" + address + ")"};
     }
     return {nullptr, ""};
   };

@@ -307,6 +307,19 @@ TEST_F(ReconcileTest, UserMatchesByPersonIdAndEmailButNotAmbiguousLocalPart) {
   EXPECT_EQ(f[1].person_id, "P-4");
 }
 
+TEST_F(ReconcileTest, UserMatchesByUserPrincipalNameAndItsAccountPart) {
+  people_[3].record.upn = "a.ivanova@corp.pa.example";  // P-4, whose address is anna@pa.example
+  Sighting kerberos = iphone("mac:02:00:00:00:00:04", "2023-04-05");
+  kerberos.users = {"A.Ivanova@CORP.PA.EXAMPLE"};
+  Sighting ntlm = iphone("mac:02:00:00:00:00:05", "2023-04-05");
+  ntlm.users = {"CORP\\a.ivanova"};
+  auto f = ofKind(run({kerberos, ntlm}, "2023-04-30"), FindingKind::kBannedPlatform);
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[0].person_id, "P-4");
+  EXPECT_EQ(f[1].person_id, "P-4");
+  EXPECT_NE(join(f[0].evidence, "\n").find("is P-4 (anna@pa.example)"), std::string::npos);
+}
+
 TEST_F(ReconcileTest, SharedMacOrHostNameMatchesNoDevice) {
   devices_.push_back(at(kBaseline, device("D-05", "P-1", Platform::kAndroid, Kind::kPhone,
                                           "aa:bb:cc:00:00:01", "iphone-ivan")));

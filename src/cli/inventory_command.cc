@@ -151,7 +151,7 @@ void registerInventoryCommands(CLI::App& app, CommandContext& ctx) {
     auto opt = std::make_shared<ImportOptions>();
     auto* sub = import->add_subcommand(
         std::string(service::name(kind)),
-        people ? "Import people: person_id, name, email, unit, role, status"
+        people ? "Import people: person_id, name, email, unit, role, status, upn"
                : "Import devices: device_id, holder, kind, vendor, model, platform, os_version, "
                  "ownership, channel, serial, imei, mac, hostname, state");
     sub->add_option("FILE", opt->file,

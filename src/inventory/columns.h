@@ -24,14 +24,15 @@ struct ColumnSpec {
 
 using Columns = std::span<const ColumnSpec>;
 
-enum PersonColumn : std::size_t { kPersonId, kPersonName, kEmail, kUnit, kRole, kStatus };
-inline constexpr std::array<ColumnSpec, 6> kPersonColumns{{
+enum PersonColumn : std::size_t { kPersonId, kPersonName, kEmail, kUnit, kRole, kStatus, kUpn };
+inline constexpr std::array<ColumnSpec, 7> kPersonColumns{{
     {"person_id", true, false},
     {"name", false, false},
     {"email", false, false},
     {"unit", true, false},
     {"role", false, true},
     {"status", false, false},
+    {"upn", false, false},  // user principal name: a second key devices' holders match by
 }};
 
 enum DeviceColumn : std::size_t {

@@ -306,6 +306,12 @@ class PersonBuilder {
       check_.problem(kEmail, "expected an address like name@example.org; got " + quoteValue(email));
     }
     person.email.assign(email);
+    const std::string_view upn = check_.text(kUpn);
+    if (!upn.empty() && !isPlausibleEmail(upn)) {
+      check_.problem(kUpn, "expected a user principal name like name@corp.example.org; got " +
+                               quoteValue(upn));
+    }
+    person.upn.assign(upn);
     const std::string_view unit = check_.required(kUnit);
     if (!unit.empty() && !isValidUnitPath(unit)) {
       check_.problem(kUnit,

@@ -15,6 +15,8 @@
 //               no "." or ".." segment ("pa/domestic-policy/press")
 //   role        list (';'-separated, or apart); lower-cased, duplicates dropped
 //   status      active | left (default active)
+//   upn         the user principal name (name@domain, when given): devices' holders are
+//               matched by it as by e-mail
 // Device columns
 //   device_id*  unique within the file, no control characters
 //   holder      a person_id for which `person_exists` returns true, or empty

@@ -53,6 +53,8 @@ std::string_view name(HolderMatch match) {
       return "none";
     case HolderMatch::kEmail:
       return "email";
+    case HolderMatch::kUpn:
+      return "upn";
     case HolderMatch::kPersonId:
       return "person_id";
     case HolderMatch::kUnmatched:
@@ -63,7 +65,8 @@ std::string_view name(HolderMatch match) {
 
 std::optional<HolderMatch> parseHolderMatch(std::string_view text) {
   for (HolderMatch m :
-       {HolderMatch::kNone, HolderMatch::kEmail, HolderMatch::kPersonId, HolderMatch::kUnmatched}) {
+       {HolderMatch::kNone, HolderMatch::kEmail, HolderMatch::kUpn, HolderMatch::kPersonId,
+        HolderMatch::kUnmatched}) {
     if (name(m) == text) return m;
   }
   return std::nullopt;

@@ -35,7 +35,8 @@ namespace phaseout::inventory {
 // How a record's holder was matched to a person.
 enum class HolderMatch {
   kNone,       // the source named no holder
-  kEmail,      // by e-mail address or user principal name (case-insensitive)
+  kEmail,      // by e-mail address (case-insensitive)
+  kUpn,        // by user principal name (case-insensitive)
   kPersonId,   // by person id
   kUnmatched,  // the source named a holder who matches nobody: to be reviewed
 };

@@ -20,6 +20,7 @@ struct Person {
   std::string unit;                 // org unit path, "pa/domestic-policy/press"
   std::vector<std::string> roles;   // lower-case role names
   EmploymentStatus status = EmploymentStatus::kActive;
+  std::string upn;                  // user principal name ("a.ivanova@corp.example"), or ""
 
   bool operator==(const Person&) const = default;
 };

@@ -174,7 +174,8 @@ Result<Authenticated> signedInCaller(storage::Repository& repo, std::string_view
   return personCaller(*person, roles);
 }
 
-// The person a login names: a person id, else a unique e-mail address (case-insensitive).
+// The person a login names: a person id, else a unique e-mail address or user principal name
+// (case-insensitive).
 Result<std::optional<std::string>> resolveLogin(storage::Repository& repo, std::string_view login,
                                                 Date today) {
   if (login.empty()) return std::optional<std::string>();
@@ -192,7 +193,8 @@ Result<std::optional<std::string>> resolveLogin(storage::Repository& repo, std::
       if (person.status().code() == StatusCode::kNotFound) continue;
       return person.status();
     }
-    if (toLower(person->email) != email) continue;   // an address they no longer have
+    // An address they no longer have:
+    if (toLower(person->email) != email && toLower(person->upn) != email) continue;
     if (found) return std::optional<std::string>();  // shared address: names no one
     found = id;
   }

@@ -257,6 +257,22 @@ TEST_F(AccountsTest, LoginByIdOrEmailAndOneSentenceForEveryRefusal) {
   EXPECT_TRUE(loginAt("P-8", kPassword, now_ms_).isOk());
 }
 
+TEST_F(AccountsTest, LoginByUserPrincipalNameWhenTheDirectoryGivesOne) {
+  write("people-upn.csv",
+        "person_id,name,email,unit,role,status,upn\n"
+        "P-1,Ivan Petrov,Ivan.Petrov@PA.example,pa/press,official,active,ipetrov@corp.pa.example\n");
+  importFile(ImportKind::kPeople, "people-upn.csv", recordingAt("2023-03-11"));
+  ASSERT_TRUE(setPassword("P-1").isOk());
+  const std::int64_t next_day = now_ms_ + 24 * kHourMs;
+  auto by_upn = loginAt("IPetrov@corp.pa.example", kPassword, next_day);
+  ASSERT_TRUE(by_upn.isOk()) << by_upn.status().toString();
+  EXPECT_EQ(by_upn->who.caller.person_id, "P-1");
+  EXPECT_TRUE(loginAt("ivan.petrov@pa.example", kPassword, next_day).isOk());
+  // Before the directory gave it, the name was nobody's.
+  EXPECT_EQ(loginAt("ipetrov@corp.pa.example", kPassword, now_ms_).status().code(),
+            StatusCode::kUnauthenticated);
+}
+
 TEST_F(AccountsTest, SessionsResumeUntilIdleOrTooOldOrEnded) {
   ASSERT_TRUE(setPassword("P-8").isOk());
   auto ticket = loginAt("P-8", kPassword, now_ms_);

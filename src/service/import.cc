@@ -159,13 +159,14 @@ Result<std::string> readHead(const std::string& path, std::size_t bytes) {
   return head;
 }
 
-// Matches holders as the issue of provenance says: e-mail or UPN (case-insensitive), else the
-// person id (exactly, then case-insensitively).
+// Matches a source's holder to a person: by e-mail address, then by user principal name (both
+// case-insensitively), else by person id (exactly, then case-insensitively).
 class HolderIndex {
  public:
   explicit HolderIndex(const std::vector<inventory::Person>& people) {
     for (const inventory::Person& p : people) {
       if (!p.email.empty()) by_email_.emplace(toLower(p.email), p.person_id);
+      if (!p.upn.empty()) by_upn_.emplace(toLower(p.upn), p.person_id);
       ids_.emplace(p.person_id, p.person_id);
       by_lower_id_.emplace(toLower(p.person_id), p.person_id);
     }
@@ -174,6 +175,9 @@ class HolderIndex {
     const std::string lower = toLower(trim(ref));
     if (auto it = by_email_.find(lower); it != by_email_.end()) {
       return {it->second, inventory::HolderMatch::kEmail};
+    }
+    if (auto it = by_upn_.find(lower); it != by_upn_.end()) {
+      return {it->second, inventory::HolderMatch::kUpn};
     }
     if (auto it = ids_.find(std::string(trim(ref))); it != ids_.end()) {
       return {it->second, inventory::HolderMatch::kPersonId};
@@ -185,7 +189,7 @@ class HolderIndex {
   }
 
  private:
-  std::unordered_map<std::string, std::string> by_email_, ids_, by_lower_id_;
+  std::unordered_map<std::string, std::string> by_email_, by_upn_, ids_, by_lower_id_;
 };
 
 // An external source's devices: parsed, matched, merged, stored with their provenance as one

@@ -154,6 +154,51 @@ TEST_F(MergeImportTest, ReimportCountsUnchangedAndAFullImportMarksWhatIsMissing)
   EXPECT_EQ(refused.status().field(), "full");
 }
 
+TEST_F(MergeImportTest, HoldersAreMatchedByUserPrincipalNameAsByEmail) {
+  // A directory gives each person a user principal name beside (and unlike) the address.
+  write("directory.csv",
+        "person_id,email,unit,upn\nP-VERA,vera@example.org,pa/press,V.Petrova@Corp.Example.org\n"
+        "P-GLEB,,pa/policy,gleb.s@corp.example.org\n");
+  importFile(ImportKind::kPeople, "directory.csv", testing::recordingAt("2024-03-01"));
+  const std::string two = R"({"value":[
+   {"id":"i-7","operatingSystem":"iOS","model":"iPhone 13","serialNumber":"UPN-1",
+    "userPrincipalName":"v.petrova@corp.example.ORG","lastSyncDateTime":"2024-02-01T00:00:00Z"},
+   {"id":"i-8","operatingSystem":"Android","model":"Pixel 7","serialNumber":"UPN-2",
+    "userPrincipalName":"GLEB.S@corp.example.org","lastSyncDateTime":"2024-02-01T00:00:00Z"}]})";
+  auto imported = import("managed.json", two, "intune");
+  ASSERT_TRUE(imported.isOk()) << imported.status().message();
+  EXPECT_EQ(imported->merge.unmatched_holders, 0u);
+  auto list = listDevices(op_, *ws_, {"intune"});
+  ASSERT_TRUE(list.isOk()) << list.status().message();
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].device.holder, "P-VERA");
+  EXPECT_EQ((*list)[0].unit, "pa/press");
+  EXPECT_EQ((*list)[0].sources[0].holder_match, inventory::HolderMatch::kUpn);
+  EXPECT_EQ((*list)[1].device.holder, "P-GLEB");
+  EXPECT_FALSE((*list)[1].holder_unmatched);
+
+  // The e-mail address is tried first: a UPN equal to someone else's address names that one.
+  write("clash.csv", "person_id,email,unit,upn\nP-ANNA,anna@example.org,pa/press,\n"
+                     "P-DORA,,pa/press,anna@example.org\n");
+  importFile(ImportKind::kPeople, "clash.csv", testing::recordingAt("2024-03-01"));
+  auto clash = import("clash.json", R"({"value":[{"id":"i-9","serialNumber":"UPN-3",
+    "userPrincipalName":"Anna@example.org","lastSyncDateTime":"2024-02-01T00:00:00Z"}]})",
+                      "intune");
+  ASSERT_TRUE(clash.isOk()) << clash.status().message();
+  auto shown = showDevice(op_, *ws_, "intune:i-9");
+  ASSERT_TRUE(shown.isOk()) << shown.status().message();
+  EXPECT_EQ(shown->device.holder, "P-ANNA");
+
+  // The UPN is part of the person's stored version: it reads back, and the chain verifies.
+  storage::Repository& repo = WorkspaceAccess::repository(*ws_);
+  auto vera = repo.loadPerson("P-VERA", *Date::parse("2024-03-02"));
+  ASSERT_TRUE(vera.isOk()) << vera.status().message();
+  EXPECT_EQ(vera->upn, "V.Petrova@Corp.Example.org");
+  auto audit = repo.verifyAudit();
+  ASSERT_TRUE(audit.isOk());
+  EXPECT_TRUE(audit->ok()) << audit->problem;
+}
+
 TEST_F(MergeImportTest, AMalformedExportStoresNothing) {
   auto bad = import(
       "intune.json",

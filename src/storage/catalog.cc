@@ -47,7 +47,8 @@ std::string selectFrom(std::string_view table, Columns columns,
 }
 
 // Evaluation and campaigns never read these: left out of the fast loads of millions of rows.
-constexpr std::array<Blank, 2> kPersonEvaluationBlanks = {{{"name", "''"}, {"email", "''"}}};
+constexpr std::array<Blank, 3> kPersonEvaluationBlanks = {
+    {{"name", "''"}, {"email", "''"}, {"upn", "''"}}};
 constexpr std::array<Blank, 6> kDeviceEvaluationBlanks = {{{"ownership", "'unknown'"},
                                                            {"channel", "'unknown'"},
                                                            {"serial", "''"},
@@ -257,7 +258,7 @@ const Portable& portable() {
     put(Query::kSightingRows, "sighting_rows", selectFrom("sightings", kSightingColumns));
 
     put(Query::kPersonIdsByEmail, "person_ids_by_email",
-        "SELECT DISTINCT person_id FROM person_versions WHERE lower(email) = :email ORDER BY "
+        "SELECT DISTINCT person_id FROM person_versions WHERE lower(email) = :email OR lower(upn) = :email ORDER BY "
         "person_id");
     put(Query::kCredentialOf, "credential_of",
         selectFrom("account_credentials", kCredentialColumns) + "WHERE person_id = :person_id");

@@ -25,8 +25,8 @@ namespace phaseout::storage {
 inline constexpr std::array<std::string_view, 9> kEventColumns = {
     "seq",     "effective_day", "recorded_ms", "actor", "kind",
     "subject", "payload",       "prev_hash",   "hash"};
-inline constexpr std::array<std::string_view, 8> kPersonColumns = {
-    "person_id", "valid_from", "seq", "name", "email", "unit", "roles", "status"};
+inline constexpr std::array<std::string_view, 9> kPersonColumns = {
+    "person_id", "valid_from", "seq", "name", "email", "unit", "roles", "status", "upn"};
 inline constexpr std::array<std::string_view, 16> kDeviceColumns = {
     "device_id",  "valid_from", "seq",     "holder", "kind", "vendor", "model",    "platform",
     "os_version", "ownership",  "channel", "serial", "imei", "macs",   "hostname", "state"};
@@ -189,7 +189,7 @@ enum class Query {
   kSightingsBetween,
   kSightingRows,
   // accounts (account_store.h)
-  kPersonIdsByEmail,  // people ever stored with lower(email) = :email
+  kPersonIdsByEmail,  // people ever stored with lower(email) or lower(upn) = :email
   kCredentialOf,
   kSetPasswordHash,  // inserts the credential or replaces its hash (keeps the lock)
   kSetLocked,        // inserts the credential (no password) or sets its lock

@@ -22,8 +22,8 @@ TEST(Catalog, ColumnListsAreWrittenOnceAndParametersNamedAfterColumns) {
   const Catalog& c = catalog(Dialect::kSqlite);
   EXPECT_EQ(c.sql(Query::kInsertPerson),
             "INSERT INTO person_versions (person_id, valid_from, seq, name, email, unit, roles, "
-            "status) VALUES (:person_id, :valid_from, :seq, :name, :email, :unit, :roles, "
-            ":status)");
+            "status, upn) VALUES (:person_id, :valid_from, :seq, :name, :email, :unit, :roles, "
+            ":status, :upn)");
   // The evaluation load keeps every column's position, with unread columns as constants.
   EXPECT_EQ(c.sql(Query::kDevicesAsOfForEvaluation),
             "SELECT device_id, valid_from, seq, holder, kind, vendor, model, platform, "

@@ -264,6 +264,9 @@ CREATE TABLE ingested_messages (
 CREATE INDEX events_by_subject ON events (subject);
 CREATE INDEX case_steps_by_device ON case_steps (device_id);
 )sql"},
+      {11, "people's user principal names, a second key for devices' holders", R"sql(
+ALTER TABLE person_versions ADD COLUMN upn TEXT NOT NULL DEFAULT '';
+)sql"},
   };
   return kMigrations;
 }

@@ -33,6 +33,8 @@ void appendPersonRow(std::string& out, const Person& p, std::int64_t valid_from)
   field(out, p.unit);
   field(out, join(p.roles, ";"));
   field(out, inventory::name(p.status));
+  // Added with migration 11: rows stored before it (no UPN) keep the digest they were chained with.
+  if (!p.upn.empty()) field(out, p.upn);
 }
 
 std::string deviceRow(const Device& d, std::int64_t valid_from) {
@@ -97,6 +99,7 @@ void bindPerson(Statement& s, const Person& p) {
   s.bindView("unit", p.unit);
   s.bind("roles", join(p.roles, ";"));
   s.bindView("status", inventory::name(p.status));
+  s.bindView("upn", p.upn);
 }
 
 void bindDevice(Statement& s, const Device& d) {
@@ -140,11 +143,13 @@ Status readPersonInto(Statement& s, Person& p) {
   constexpr int kUnit = columnIndex(kPersonColumns, "unit");
   constexpr int kRoles = columnIndex(kPersonColumns, "roles");
   constexpr int kStatus = columnIndex(kPersonColumns, "status");
+  constexpr int kUpn = columnIndex(kPersonColumns, "upn");
   p.person_id = s.text(kId);
   p.name = s.text(kName);
   p.email = s.text(kEmail);
   p.unit = s.text(kUnit);
   p.roles = splitList(s.text(kRoles), ';');
+  p.upn = s.text(kUpn);
   const std::string_view status = s.text(kStatus);
   if (status == "active") {
     p.status = EmploymentStatus::kActive;

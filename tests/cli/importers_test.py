@@ -216,6 +216,38 @@ userAccountControl: 514
         run(self.db, "import", "people", ldif, "--map", self.write("bad.yaml", "colour: red\n"),
             expect=None)
 
+    def test_holders_are_matched_by_user_principal_name(self):
+        # The directory's mailbox and user principal name differ; the MDM names the holder by
+        # the latter, in another case.
+        ldif = self.write("people.ldif", """version: 1
+
+dn: CN=Dmitri D,OU=Press,OU=PA,DC=corp,DC=example,DC=org
+sAMAccountName: dmitri
+displayName: Dmitri D
+mail: dmitri.d@example.org
+userPrincipalName: d.dmitriev@corp.example.org
+userAccountControl: 512
+""")
+        run(self.db, "import", "people", ldif)
+        managed = dict(INTUNE["value"][0], id="9a9a", serialNumber="DMITRI001", imei="",
+                       wiFiMacAddress="", userPrincipalName="D.Dmitriev@CORP.example.org",
+                       emailAddress="")
+        out = self.import_json(self.write("managed.json", {"value": [managed]}),
+                               "--from", "intune")
+        self.assertEqual(out["unmatched_holders"], 0, out)
+        [device] = [d for d in self.devices() if d["device_id"] == "intune:9a9a"]
+        self.assertEqual(device["holder"], "dmitri")
+        self.assertEqual(device["sources"][0]["holder_match"], "upn")
+        # A UPN nobody has is still imported, and needs review.
+        ghost = dict(managed, id="9b9b", serialNumber="GHOST001",
+                     userPrincipalName="ghost@corp.example.org")
+        out = self.import_json(self.write("ghost.json", {"value": [ghost]}), "--from", "intune")
+        self.assertEqual(out["unmatched_holders"], 1, out)
+        [device] = [d for d in self.devices() if d["device_id"] == "intune:9b9b"]
+        self.assertEqual(device["holder"], "")
+        self.assertEqual(device["sources"][0]["holder_match"], "unmatched")
+        self.assertTrue(device["needs_review"])
+
 
 if __name__ == "__main__":
     cli_run.PHASEOUT = sys.argv[1]

@@ -52,6 +52,8 @@ void appendPersonCsvRecord(const Person& person, std::string& out) {
   appendList(out, person.roles);
   out += ',';
   out += name(person.status);
+  out += ',';
+  appendField(out, person.upn);
   out += '\n';
 }
 

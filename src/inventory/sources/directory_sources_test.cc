@@ -25,11 +25,13 @@ objectClass: inetOrgPerson
 uid: anna
 cn: Anna A
 mail: Anna@Example.org
+userPrincipalName: anna.a@corp.example.org
 memberOf: cn=Approvers,ou=Groups,dc=example,dc=org
 userAccountControl: 512
 
 dn: uid=boris,ou=Domestic Policy,ou=pa,dc=example,dc=org
 uid: boris
+userPrincipalName: Boris.B@corp.example.org
 displayName:: Qm9yaXMgQg==
 userAccountControl: 514
 department: Field
@@ -45,9 +47,12 @@ TEST(LdifSourceTest, ReadsPeopleWithUnitFromTheDnAndStatusFromTheAccountFlags) {
   EXPECT_EQ((*people)[0].person_id, "anna");
   EXPECT_EQ((*people)[0].unit, "pa/press");
   EXPECT_EQ((*people)[0].email, "Anna@Example.org");
+  EXPECT_EQ((*people)[0].upn, "anna.a@corp.example.org");
   EXPECT_THAT((*people)[0].roles, ElementsAre("approver"));
   EXPECT_EQ((*people)[0].status, EmploymentStatus::kActive);
   EXPECT_EQ((*people)[1].name, "Boris B");
+  EXPECT_EQ((*people)[1].email, "");  // a user principal name is not taken for a mailbox
+  EXPECT_EQ((*people)[1].upn, "Boris.B@corp.example.org");
   EXPECT_EQ((*people)[1].unit, "pa/domestic-policy");
   EXPECT_EQ((*people)[1].status, EmploymentStatus::kLeft);
 
@@ -70,7 +75,7 @@ TEST(ScimSourceTest, ReadsAListResponseWithTheEnterpriseExtension) {
    "groups": [{"value": "g1", "display": "Phaseout Leads"}],
    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":
      {"department": "Tour Operations", "manager": {"value": "u2", "displayName": "John"}}},
-  {"id": "u2", "userName": "jsmith", "displayName": "John Smith", "active": false,
+  {"id": "u2", "userName": "J.Smith@corp.example.org", "displayName": "John Smith", "active": false,
    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"department": "Tour Operations"}}
  ]})";
   PeopleMapping mapping;
@@ -80,6 +85,9 @@ TEST(ScimSourceTest, ReadsAListResponseWithTheEnterpriseExtension) {
   ASSERT_EQ(people->size(), 2u);
   EXPECT_EQ((*people)[0].person_id, "bjensen");
   EXPECT_EQ((*people)[0].email, "bjensen@example.org");
+  EXPECT_EQ((*people)[0].upn, "");  // "bjensen" is no user principal name
+  EXPECT_EQ((*people)[1].person_id, "J.Smith@corp.example.org");
+  EXPECT_EQ((*people)[1].upn, "J.Smith@corp.example.org");
   EXPECT_EQ((*people)[0].unit, "tour-operations");
   EXPECT_THAT((*people)[0].roles, ElementsAre("campaign-lead"));
   EXPECT_THAT((*people)[1].roles, ElementsAre("manager"));

@@ -4,7 +4,8 @@
 // (an ou, a group) is skipped. Defaults, each changeable by the mapping (people_map.h):
 //   person_id  uid, else sAMAccountName
 //   name       displayName, else cn
-//   email      mail, else userPrincipalName
+//   email      mail
+//   upn        userPrincipalName (devices' holders are matched by it as by e-mail)
 //   unit       the DN's ou path, outermost first ("uid=a,ou=press,ou=pa,dc=x" -> "pa/press")
 //   status     userAccountControl with ACCOUNTDISABLE (0x2) set -> left, else active
 //   role       from memberOf groups, as the mapping's roles say
@@ -195,11 +196,8 @@ class LdifReader {
     } else if (const std::string* cn = entry.first("cn")) {
       put(kPersonName, *cn);
     }
-    if (const std::string* v = entry.first("mail")) {
-      put(kEmail, *v);
-    } else if (const std::string* upn = entry.first("userprincipalname")) {
-      put(kEmail, *upn);
-    }
+    if (const std::string* v = entry.first("mail")) put(kEmail, *v);
+    if (const std::string* v = entry.first("userprincipalname")) put(kUpn, *v);
     std::string unit;
     if (!mapping_.unit.empty()) {
       if (const std::string* v = entry.first(toLower(mapping_.unit))) unit = unitSegment(*v);

@@ -6,6 +6,8 @@
 //   person_id  userName
 //   name       displayName, else name.formatted
 //   email      the primary emails[].value, else the first
+//   upn        userName when it has the form name@domain (as identity providers that provision
+//              from Active Directory or Entra ID send the user principal name)
 //   unit       the enterprise extension's department
 //   status     active: false -> left
 //   role       groups[].display (or .value) as the mapping's roles say; people named as some
@@ -21,6 +23,7 @@
 
 #include "core/strings.h"
 #include "inventory/columns.h"
+#include "inventory/field_syntax.h"
 #include "inventory/problems.h"
 #include "inventory/sources/people_map.h"
 #include "inventory/sources/source.h"
@@ -133,6 +136,9 @@ void readScim(const SourceInput& input, RecordSink& sink) {
       }
     }
     put(kEmail, email);
+    if (const std::string user_name = text(*user, "userName"); isPlausibleEmail(user_name)) {
+      put(kUpn, user_name);
+    }
     std::string unit;
     if (!mapping.unit.empty()) {
       unit = unitSegment(at(*user, mapping.unit));
