@@ -28,6 +28,28 @@ bool isBanned(const policy::Directive& d, const inventory::Device& device) {
 
 }  // namespace
 
+const DeviceClass& DeviceClassifier::classify(const inventory::Device& device) {
+  key_.clear();
+  key_ += static_cast<char>(device.platform);
+  key_ += static_cast<char>(device.kind);
+  key_ += device.vendor;
+  key_ += '\0';
+  key_ += device.model;
+  auto found = known_.find(key_);
+  if (found != known_.end()) return found->second;
+  // Judged as a device with nothing but those fields, active: what the rules read.
+  inventory::Device probe;
+  probe.platform = device.platform;
+  probe.kind = device.kind;
+  probe.vendor = device.vendor;
+  probe.model = device.model;
+  DeviceClass c;
+  c.decision = judge_.decide(probe);
+  c.banned = isBanned(directive_, probe);
+  c.replacement = isAllowedReplacement(directive_, probe);
+  return known_.emplace(key_, c).first->second;
+}
+
 MilestoneTally::MilestoneTally(const policy::Directive& directive, Date as_of)
     : directive_(directive), as_of_(as_of) {}
 
@@ -38,10 +60,17 @@ std::uint8_t& MilestoneTally::flagsOf(std::size_t holder) {
 
 void MilestoneTally::addVerdict(std::size_t holder, policy::VerdictStatus status,
                                 const inventory::Device& device) {
+  DeviceClass c;
+  c.banned = isBanned(directive_, device);
+  c.replacement = isAllowedReplacement(directive_, device);
+  addVerdict(holder, status, c);
+}
+
+void MilestoneTally::addVerdict(std::size_t holder, policy::VerdictStatus status,
+                                const DeviceClass& device) {
   const bool violating =
       status == policy::VerdictStatus::kPending || status == policy::VerdictStatus::kOverdue;
-  const bool exempt_banned =
-      status == policy::VerdictStatus::kExempt && isBanned(directive_, device);
+  const bool exempt_banned = status == policy::VerdictStatus::kExempt && device.banned;
   std::uint8_t& flags = flagsOf(holder);
   if (violating || exempt_banned) {
     ++banned_;
@@ -49,13 +78,17 @@ void MilestoneTally::addVerdict(std::size_t holder, policy::VerdictStatus status
     flags |= kHoldsBanned;
   }
   // A replacement counts for its holder once they hold a banned device, whichever comes first.
-  if (!(flags & kHasReplacement) && isAllowedReplacement(directive_, device)) {
-    flags |= kHasReplacement;
-  }
+  if (device.replacement) flags |= kHasReplacement;
 }
 
 void MilestoneTally::addInactive(std::size_t holder, const inventory::Device& device) {
-  if (!isBanned(directive_, device)) return;
+  DeviceClass c;
+  c.banned = isBanned(directive_, device);
+  addInactive(holder, c);
+}
+
+void MilestoneTally::addInactive(std::size_t holder, const DeviceClass& device) {
+  if (!device.banned) return;
   ++banned_;
   ++surrendered_;
   ++done_or_exempt_;

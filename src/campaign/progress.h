@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/date.h"
@@ -32,6 +33,32 @@ struct MilestoneCheck {
   bool complete() const { return met == total; }
 };
 
+// What a directive's rules say of a device: the decision for it as an active device whose holder
+// is in scope, whether a ban rule matches it, and whether it is an allowed replacement (when
+// active). The rules read only a device's platform, kind, vendor and model (policy::matchRule).
+struct DeviceClass {
+  policy::DeviceJudge::Decision decision;
+  bool banned = false;
+  bool replacement = false;
+};
+
+// DeviceClass, remembered per distinct (platform, kind, vendor, model): the millions of devices
+// of an organisation share a few thousand of these, so the rules run once for each. Keeps
+// references to `directive` and `judge`; one per thread.
+class DeviceClassifier {
+ public:
+  DeviceClassifier(const policy::Directive& directive, const policy::DeviceJudge& judge)
+      : directive_(directive), judge_(judge) {}
+  // The class of `device`, read as active.
+  const DeviceClass& classify(const inventory::Device& device);
+
+ private:
+  const policy::Directive& directive_;
+  const policy::DeviceJudge& judge_;
+  std::string key_;  // reused: a lookup allocates nothing once it has grown
+  std::unordered_map<std::string, DeviceClass> known_;
+};
+
 // The milestone progress folded one device at a time, as milestoneChecks counts it, for a caller
 // that streams the devices instead of holding them. Holders are numbered by the caller (any
 // dense numbering, e.g. their position in a list); it keeps two bits per number. Keeps a
@@ -43,8 +70,11 @@ class MilestoneTally {
   // are applied.
   void addVerdict(std::size_t holder, policy::VerdictStatus status,
                   const inventory::Device& device);
+  // The same, with the device's class (DeviceClassifier) instead of the device.
+  void addVerdict(std::size_t holder, policy::VerdictStatus status, const DeviceClass& device);
   // A device no longer active whose holder (number `holder`) is in scope.
   void addInactive(std::size_t holder, const inventory::Device& device);
+  void addInactive(std::size_t holder, const DeviceClass& device);
   // Adds what `other` (of the same directive and day, with the same holder numbering) counted:
   // two parts of the devices counted apart make the tally of them all.
   void merge(const MilestoneTally& other);

@@ -1,8 +1,11 @@
 #include "service/status.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <future>
+#include <unordered_map>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -48,50 +51,116 @@ Result<report::NetworkSummary> networkSummary(const Caller& caller, Workspace& w
 
 namespace {
 
-// The people in scope on the day as the caller sees them, by id: their ids in one buffer and an
-// open-addressed table of positions (a few bytes per person beside the id), and each one's unit.
+// The people in scope on the day as the caller sees them, by id, with each one's number and
+// unit. One device is one lookup, so the table is laid out for the cache: an open-addressed
+// array of 32-byte slots holding the id itself (up to 23 bytes; a longer one is kept in a side
+// buffer), the person's number and unit, so a lookup touches one cache line, not three.
 class InScopePeople {
  public:
   void add(std::string_view id, std::uint32_t unit) {
-    offsets_.push_back(ids_.size());
     ids_.append(id);
+    ends_.push_back(ids_.size());
     units_.push_back(unit);
+  }
+  // Adds the people of `part` (not indexed), their units renumbered by `units`.
+  void append(InScopePeople&& part, const std::vector<std::uint32_t>& units) {
+    if (ids_.empty()) {
+      ids_ = std::move(part.ids_);
+      ends_ = std::move(part.ends_);
+      units_ = std::move(part.units_);
+      for (std::uint32_t& u : units_) u = units[u];
+      return;
+    }
+    const std::uint64_t offset = ids_.size();
+    ids_ += part.ids_;
+    for (const std::uint64_t end : part.ends_) ends_.push_back(offset + end);
+    for (const std::uint32_t u : part.units_) units_.push_back(units[u]);
+    part = InScopePeople();
   }
   // Builds the table once every person is added.
   void index() {
-    offsets_.push_back(ids_.size());
-    std::size_t slots = 16;
-    while (slots < units_.size() * 2) slots *= 2;
-    mask_ = slots - 1;
-    table_.assign(slots, kEmpty);
+    // About 70% full: short probes, a table a third larger than the people it holds.
+    slots_ = units_.size() + units_.size() / 2 + 16;
+    table_.assign(slots_, Slot{});
+    std::string long_ids;
     for (std::uint32_t i = 0; i < units_.size(); ++i) {
-      std::size_t at = std::hash<std::string_view>()(id(i)) & mask_;
-      while (table_[at] != kEmpty) at = (at + 1) & mask_;
-      table_[at] = i;
+      const std::size_t begin = i == 0 ? 0 : ends_[i - 1];
+      const std::string_view id = std::string_view(ids_).substr(begin, ends_[i] - begin);
+      std::size_t at = slotOf(id);
+      while (table_[at].person != kEmpty) at = at + 1 == slots_ ? 0 : at + 1;
+      Slot& slot = table_[at];
+      slot.person = i;
+      slot.unit = units_[i];
+      slot.size = static_cast<std::uint8_t>(std::min<std::size_t>(id.size(), 255));
+      if (id.size() <= kInline) {
+        std::memcpy(slot.key, id.data(), id.size());
+      } else {
+        const std::uint64_t offset = long_ids.size();
+        std::memcpy(slot.key, &offset, sizeof offset);
+        const std::uint32_t size = static_cast<std::uint32_t>(id.size());
+        std::memcpy(slot.key + sizeof offset, &size, sizeof size);
+        long_ids.append(id);
+      }
     }
+    ids_ = std::move(long_ids);
+    ids_.shrink_to_fit();
+    ends_ = {};
+    units_ = {};
   }
-  // The person's number (0..size), or kEmpty.
-  std::uint32_t find(std::string_view wanted) const {
-    std::size_t at = std::hash<std::string_view>()(wanted) & mask_;
-    while (table_[at] != kEmpty) {
-      if (id(table_[at]) == wanted) return table_[at];
-      at = (at + 1) & mask_;
+  struct Found {
+    std::uint32_t person = kEmpty;  // the person's number (0..size), or kEmpty
+    std::uint32_t unit = 0;
+  };
+  // The slot where the search for `id` starts, asked of the memory system ahead of findAt().
+  std::size_t prefetch(std::string_view id) const {
+    const std::size_t at = slotOf(id);
+    __builtin_prefetch(&table_[at]);
+    return at;
+  }
+  Found findAt(std::size_t at, std::string_view wanted) const {
+    while (table_[at].person != kEmpty) {
+      const Slot& slot = table_[at];
+      if (matches(slot, wanted)) return {slot.person, slot.unit};
+      at = at + 1 == slots_ ? 0 : at + 1;
     }
-    return kEmpty;
+    return {};
   }
-  std::uint32_t unitOf(std::uint32_t person) const { return units_[person]; }
 
   static constexpr std::uint32_t kEmpty = UINT32_MAX;
 
  private:
-  std::string_view id(std::uint32_t i) const {
-    return std::string_view(ids_).substr(offsets_[i], offsets_[i + 1] - offsets_[i]);
+  static constexpr std::size_t kInline = 23;
+  struct alignas(32) Slot {
+    std::uint32_t person = kEmpty;
+    std::uint32_t unit = 0;
+    std::uint8_t size = 0;  // 255: 255 bytes or more (the exact size is with the offset)
+    char key[kInline] = {};  // the id, or (longer than kInline) its offset and size in ids_
+  };
+  static_assert(sizeof(Slot) == 32);
+
+  std::size_t slotOf(std::string_view id) const {
+    // The hash scaled to [0, slots): the high half of a 64x64-bit product.
+    const std::uint64_t h = std::hash<std::string_view>()(id);
+    __extension__ using Wide = unsigned __int128;
+    return static_cast<std::size_t>((static_cast<Wide>(h) * slots_) >> 64);
   }
-  std::string ids_;
-  std::vector<std::uint64_t> offsets_;
-  std::vector<std::uint32_t> units_;
-  std::vector<std::uint32_t> table_;
-  std::size_t mask_ = 0;
+  bool matches(const Slot& slot, std::string_view wanted) const {
+    if (wanted.size() <= kInline) {
+      return slot.size == wanted.size() && std::memcmp(slot.key, wanted.data(), wanted.size()) == 0;
+    }
+    if (slot.size <= kInline) return false;
+    std::uint64_t offset = 0;
+    std::uint32_t size = 0;
+    std::memcpy(&offset, slot.key, sizeof offset);
+    std::memcpy(&size, slot.key + sizeof offset, sizeof size);
+    return std::string_view(ids_).substr(offset, size) == wanted;
+  }
+
+  std::string ids_;  // while adding: every id; once indexed: the long ones
+  std::vector<std::uint64_t> ends_;   // while adding: where each id ends in ids_
+  std::vector<std::uint32_t> units_;  // while adding: each one's unit
+  std::vector<Slot> table_;
+  std::size_t slots_ = 0;
 };
 
 }  // namespace
@@ -100,66 +169,153 @@ namespace {
 
 // What one part of the devices adds up to: verdicts per unit number, and milestone progress.
 struct DeviceFold {
-  DeviceFold(const policy::Directive& directive, Date as_of, std::size_t units)
-      : counts(units), milestones(directive, as_of) {}
+  DeviceFold(const policy::Directive& directive, const policy::DeviceJudge& judge, Date as_of,
+             std::size_t units)
+      : counts(units), milestones(directive, as_of), classes(directive, judge) {}
   std::vector<policy::StatusCounts> counts;
   campaign::MilestoneTally milestones;
+  campaign::DeviceClassifier classes;  // the rules' answers, per device shape
 };
 
 // What every part reads the devices against (read-only while the parts run).
 struct DeviceRules {
   const InScopePeople& people;
   const std::vector<std::string>& unit_names;
-  const policy::DeviceJudge& judge;
   const std::vector<const campaign::Waiver*>& active_waivers;
 };
 
+// Folds one device whose holder was looked up.
+void foldDevice(const DeviceRules& rules, DeviceFold& fold, const InScopePeople::Found& found,
+                const campaign::DeviceClass& c, bool active, std::string_view device_id,
+                const std::string& holder) {
+  if (found.person == InScopePeople::kEmpty) return;
+  if (!active) {
+    fold.milestones.addInactive(found.person, c);
+    return;
+  }
+  policy::VerdictStatus status = c.decision.status;
+  if (status != policy::VerdictStatus::kCompliant && !rules.active_waivers.empty() &&
+      campaign::coveringWaiver(rules.active_waivers, device_id, &holder,
+                               &rules.unit_names[found.unit]) != nullptr) {
+    status = policy::VerdictStatus::kExempt;
+  }
+  fold.counts[found.unit].add(status);
+  fold.milestones.addVerdict(found.person, status, c);
+}
+
 // Streams the devices of `ids` as of the day and folds each one whose holder is in scope.
+// Each holder's slot is fetched into the cache while the next row is read: a device is folded
+// one row late, so its lookup no longer waits on memory.
 Status foldDevices(storage::Repository& repo, Date as_of, const storage::Repository::IdRange& ids,
                    const DeviceRules& rules, DeviceFold& fold) {
   using Fields = storage::Repository::Fields;
-  return repo.forEachDevice(
+  struct Held {
+    bool present = false;
+    std::string device_id, holder;
+    const campaign::DeviceClass* c = nullptr;
+    bool active = false;
+    std::size_t slot = 0;
+  } held;
+  const auto foldHeld = [&] {
+    if (!held.present) return;
+    foldDevice(rules, fold, rules.people.findAt(held.slot, held.holder), *held.c, held.active,
+               held.device_id, held.holder);
+    held.present = false;
+  };
+  PH_RETURN_IF_ERROR(repo.forEachDevice(
       as_of, Fields::kEvaluation,
       [&](const inventory::Device& d) {
         if (d.holder.empty()) return Status::ok();
-        const std::uint32_t holder = rules.people.find(d.holder);
-        if (holder == InScopePeople::kEmpty) return Status::ok();
-        if (d.state != platform::DeviceState::kActive) {
-          fold.milestones.addInactive(holder, d);
+        const std::size_t slot = rules.people.prefetch(d.holder);
+        const campaign::DeviceClass& c = fold.classes.classify(d);
+        foldHeld();
+        held.present = true;
+        held.device_id = d.device_id;
+        held.holder = d.holder;
+        held.c = &c;
+        held.active = d.state == platform::DeviceState::kActive;
+        held.slot = slot;
+        return Status::ok();
+      },
+      ids));
+  foldHeld();
+  return Status::ok();
+}
+
+// The people in scope of one range of ids, as one reader gathers them: their ids (not yet
+// indexed) with units numbered in the order this range met them, and each unit's people.
+struct PeoplePart {
+  InScopePeople people;
+  std::vector<std::string> units;
+  std::unordered_map<std::string, std::uint32_t> unit_numbers;
+  std::vector<std::size_t> counts;
+};
+
+// Workspace::status keeps the people the caller sees (restrictToScope), and the evaluation
+// counts those in the directive's scope; only they and their devices count here (devices of
+// anyone else are neither judged nor milestone work).
+Status gatherPeople(storage::Repository& repo, Date as_of, const Caller& caller,
+                    const policy::Directive& directive, const storage::Repository::IdRange& ids,
+                    PeoplePart& part) {
+  return repo.forEachPerson(
+      as_of, storage::Repository::Fields::kEvaluation,
+      [&](const inventory::Person& p) {
+        if (!caller.sees(p.unit, p.person_id) || !policy::personInScope(directive, p)) {
           return Status::ok();
         }
-        const std::uint32_t unit = rules.people.unitOf(holder);
-        policy::VerdictStatus status = rules.judge.decide(d).status;
-        if (status != policy::VerdictStatus::kCompliant && !rules.active_waivers.empty() &&
-            campaign::coveringWaiver(rules.active_waivers, d.device_id, &d.holder,
-                                     &rules.unit_names[unit]) != nullptr) {
-          status = policy::VerdictStatus::kExempt;
+        const auto [at, added] =
+            part.unit_numbers.try_emplace(p.unit, static_cast<std::uint32_t>(part.units.size()));
+        if (added) {
+          part.units.push_back(p.unit);
+          part.counts.push_back(0);
         }
-        fold.counts[unit].add(status);
-        fold.milestones.addVerdict(holder, status, d);
+        ++part.counts[at->second];
+        part.people.add(p.person_id, at->second);
         return Status::ok();
       },
       ids);
 }
 
-// The second part of the devices, on a second connection: [from, end), in a read transaction
-// that must see the snapshot of last event `seq` (else `stale` and nothing is counted).
-struct SecondPart {
-  Status status;
-  bool stale = false;
+// The second reader, on a second connection and thread, in a read transaction that must see
+// the snapshot of last event `seq` (else `stale`, and the first reader reads its share): the
+// people from `people_from` on, then, once the first reader has indexed everyone, the devices
+// from `devices_from` on.
+struct SecondReader {
+  storage::Connection& conn;
+  std::int64_t seq;
+  Date as_of;
+  const Caller& caller;
+  const policy::Directive& directive;
+  const policy::DeviceJudge& judge;
+  std::string people_from, devices_from;
+
+  std::promise<Status> people_done;             // Ok, or why not (stale: FailedPrecondition)
+  std::promise<const DeviceRules*> rules_ready;  // the first reader's rules, or null: stop
+  PeoplePart people;
+  std::unique_ptr<DeviceFold> fold;
 };
-SecondPart foldSecondPart(storage::Connection& conn, std::int64_t seq, Date as_of,
-                          const std::string& from, const DeviceRules& rules, DeviceFold& fold) {
-  SecondPart out;
-  auto tx = storage::Transaction::begin(conn, storage::Transaction::Mode::kRead);
-  if (!tx.isOk()) return {tx.status(), false};
-  auto seen = storage::lastEventSeq(conn);
-  if (!seen.isOk()) return {seen.status(), false};
-  if (*seen != seq) return {Status::ok(), true};
-  storage::Repository repo(conn);
-  out.status = foldDevices(repo, as_of, {from, ""}, rules, fold);
-  if (out.status.isOk()) out.status = (*tx)->commit();
-  return out;
+
+Status readSecondPart(SecondReader& r) {
+  auto tx = storage::Transaction::begin(r.conn, storage::Transaction::Mode::kRead);
+  if (!tx.isOk()) {
+    r.people_done.set_value(tx.status());
+    return tx.status();
+  }
+  auto seen = storage::lastEventSeq(r.conn);
+  Status gathered = !seen.isOk()       ? seen.status()
+                    : *seen != r.seq ? failedPrecondition("a write came between the snapshots")
+                                     : Status::ok();
+  storage::Repository repo(r.conn);
+  if (gathered.isOk()) {
+    gathered = gatherPeople(repo, r.as_of, r.caller, r.directive, {r.people_from, ""}, r.people);
+  }
+  r.people_done.set_value(gathered);
+  if (!gathered.isOk()) return gathered;
+  const DeviceRules* rules = r.rules_ready.get_future().get();
+  if (rules == nullptr) return Status::ok();
+  r.fold = std::make_unique<DeviceFold>(r.directive, r.judge, r.as_of, rules->unit_names.size());
+  PH_RETURN_IF_ERROR(foldDevices(repo, r.as_of, {r.devices_from, ""}, *rules, *r.fold));
+  return (*tx)->commit();
 }
 
 }  // namespace
@@ -168,7 +324,7 @@ Result<StatusSummary> statusSummary(const Caller& caller, Workspace& ws,
                                     const std::string& directive_id, Date as_of) {
   storage::Repository& repo = WorkspaceAccess::repository(ws);
   PH_RETURN_IF_ERROR(repo.checkReady());
-  using Fields = storage::Repository::Fields;
+  using Records = storage::Repository::Records;
   StatusSummary out;
   // One read transaction: the directive, waivers, people and devices of one snapshot.
   PH_ASSIGN_OR_RETURN(
@@ -179,52 +335,86 @@ Result<StatusSummary> statusSummary(const Caller& caller, Workspace& ws,
   out.directive_version = record.version;
   PH_ASSIGN_OR_RETURN(const auto waivers, storage::CampaignStore(repo).loadWaivers(directive_id));
   const policy::Directive& directive = out.directive;
+  const policy::DeviceJudge judge(directive, as_of);
+
+  // With a second connection (a database file, a server), a second thread reads the second
+  // half of the people, then of the devices, while this one reads the first halves.
+  std::unique_ptr<storage::Connection> other = WorkspaceAccess::openReader(ws);
+  std::string people_split, devices_split;
+  if (other) {
+    PH_ASSIGN_OR_RETURN(people_split, repo.splitPoint(Records::kPeople, 0.5));
+    PH_ASSIGN_OR_RETURN(devices_split, repo.splitPoint(Records::kDevices, 0.5));
+    if (people_split.empty() || devices_split.empty()) other.reset();
+  }
+  std::unique_ptr<SecondReader> second;
+  std::future<Status> second_done;
+  // Whatever happens below, the second thread is told to stop before it is waited for.
+  struct Release {
+    SecondReader* reader = nullptr;
+    bool sent = false;
+    void send(const DeviceRules* rules) {
+      if (reader != nullptr && !sent) reader->rules_ready.set_value(rules);
+      sent = true;
+    }
+    ~Release() { send(nullptr); }
+  } release;
+  if (other) {
+    other->hintSinglePass();
+    second.reset(new SecondReader{*other, seq, as_of, caller, directive, judge, people_split,
+                                  devices_split, {}, {}, {}, {}});
+    release.reader = second.get();
+    second_done = std::async(std::launch::async, readSecondPart, std::ref(*second));
+  }
+  std::future<Status> people_done =
+      second ? second->people_done.get_future() : std::future<Status>();
+
+  PeoplePart first_people;
+  PH_RETURN_IF_ERROR(gatherPeople(repo, as_of, caller, directive,
+                                  {"", second ? people_split : ""}, first_people));
+  bool second_stale = false;
+  PeoplePart rest_people;
+  if (second) {
+    const Status gathered = people_done.get();
+    if (!gathered.isOk()) {
+      // A write committed before the second transaction began (or it failed): this reader
+      // reads the second half too, people and devices.
+      second_stale = true;
+      release.send(nullptr);
+      PH_RETURN_IF_ERROR(
+          gatherPeople(repo, as_of, caller, directive, {people_split, ""}, rest_people));
+    }
+  }
+  // Every person in scope, numbered in id order, and each unit numbered as a single reader
+  // would meet them.
   policy::SummaryBuilder summary(directive, as_of);
-  // The people first: Workspace::status keeps those the caller sees (restrictToScope), and
-  // the evaluation counts those in the directive's scope; only they and their devices count
-  // here (devices of anyone else are neither judged nor milestone work).
   InScopePeople people;
   std::vector<std::string> unit_names;  // by summary unit number
-  PH_RETURN_IF_ERROR(
-      repo.forEachPerson(as_of, Fields::kEvaluation, [&](const inventory::Person& p) {
-        if (!caller.sees(p.unit, p.person_id) || !policy::personInScope(directive, p)) {
-          return Status::ok();
-        }
-        const std::size_t unit = summary.unitIndex(p.unit);
-        if (unit == unit_names.size()) unit_names.push_back(p.unit);
-        summary.addPersonInScope(unit);
-        people.add(p.person_id, static_cast<std::uint32_t>(unit));
-        return Status::ok();
-      }));
+  for (PeoplePart* part : {&first_people, second && !second_stale ? &second->people : &rest_people}) {
+    std::vector<std::uint32_t> to_summary(part->units.size());
+    for (std::size_t u = 0; u < part->units.size(); ++u) {
+      const std::size_t unit = summary.unitIndex(part->units[u]);
+      if (unit == unit_names.size()) unit_names.push_back(part->units[u]);
+      for (std::size_t i = 0; i < part->counts[u]; ++i) summary.addPersonInScope(unit);
+      to_summary[u] = static_cast<std::uint32_t>(unit);
+    }
+    people.append(std::move(part->people), to_summary);
+  }
   people.index();
-  const policy::DeviceJudge judge(directive, as_of);
   const auto active = campaign::activeWaivers(waivers, directive.id, as_of);
-  const DeviceRules rules{people, unit_names, judge, active};
-  // The devices are most of the work: with a second connection (a database file, a server),
-  // a second thread streams the second half of them meanwhile, into counts of its own.
-  DeviceFold first(directive, as_of, unit_names.size());
-  DeviceFold second(directive, as_of, unit_names.size());
-  std::string split;
-  std::unique_ptr<storage::Connection> other = WorkspaceAccess::openReader(ws);
-  if (other) {
-    auto at = repo.deviceIdAt(0.5);
-    if (at.isOk()) split = at->device_id;
-  }
-  std::future<SecondPart> second_done;
-  if (!split.empty()) {
-    other->hintSinglePass();
-    second_done = std::async(std::launch::async, foldSecondPart, std::ref(*other), seq, as_of,
-                             split, std::cref(rules), std::ref(second));
-  }
-  const Status first_status = foldDevices(repo, as_of, {"", split}, rules, first);
-  if (second_done.valid()) {
-    const SecondPart part = second_done.get();
+  const DeviceRules rules{people, unit_names, active};
+  DeviceFold first(directive, judge, as_of, unit_names.size());
+  const bool split = second && !second_stale;
+  if (split) release.send(&rules);
+  const Status first_status =
+      foldDevices(repo, as_of, {"", split ? devices_split : ""}, rules, first);
+  if (split) {
+    Status part = second_done.get();
     PH_RETURN_IF_ERROR(first_status);
-    DeviceFold again(directive, as_of, unit_names.size());
-    const DeviceFold* rest = &second;
-    if (!part.status.isOk() || part.stale) {
-      // A write committed before the second transaction began: read that half here.
-      PH_RETURN_IF_ERROR(foldDevices(repo, as_of, {split, ""}, rules, again));
+    DeviceFold again(directive, judge, as_of, unit_names.size());
+    const DeviceFold* rest = second->fold.get();
+    if (!part.isOk() || rest == nullptr) {
+      // The second transaction failed on the way: read its half here.
+      PH_RETURN_IF_ERROR(foldDevices(repo, as_of, {devices_split, ""}, rules, again));
       rest = &again;
     }
     first.milestones.merge(rest->milestones);

@@ -74,6 +74,12 @@ inline constexpr std::array<std::string_view, 13> kWebhookDeliveryColumns = {
     "delivered_ms", "failed_ms", "last_error"};
 inline constexpr std::array<std::string_view, 4> kIngestedMessageColumns = {
     "message_id", "seq", "site", "received_ms"};
+// What evaluation and campaigns read of a version (Repository::Fields::kEvaluation): the
+// streams of millions of rows carry nothing else.
+inline constexpr std::array<std::string_view, 4> kPersonEvaluationColumns = {"person_id", "unit",
+                                                                             "roles", "status"};
+inline constexpr std::array<std::string_view, 8> kDeviceEvaluationColumns = {
+    "device_id", "holder", "kind", "vendor", "model", "platform", "os_version", "state"};
 // What a directive record is read as: its version row and the event that wrote it.
 inline constexpr std::array<std::string_view, 7> kDirectiveRecordColumns = {
     "d.directive_id", "d.version",     "d.valid_from", "d.title",
@@ -91,6 +97,14 @@ consteval int columnIndex(const std::array<std::string_view, N>& columns, std::s
     if (columns[i] == name) return static_cast<int>(i);
   }
   throw "column not in the list";
+}
+
+template <std::size_t N>
+consteval bool hasColumn(const std::array<std::string_view, N>& columns, std::string_view name) {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (columns[i] == name) return true;
+  }
+  return false;
 }
 
 static_assert(columnIndex(kPersonColumns, "valid_from") == kVersionValidFrom &&
@@ -118,6 +132,10 @@ enum class Query {
   kCountPersonVersions,
   kPeopleAsOf,
   kPeopleAsOfForEvaluation,
+  kPeopleAsOfFromForEvaluation,   // person_id >= :from
+  kPeopleAsOfBelowForEvaluation,  // person_id < :to
+  kPersonIdAtOffset,
+  kPersonIdSample,  // a sample of person ids in order, to split a load (PostgreSQL; else none)
   kPersonAsOf,
   kPersonIds,
   kPersonVersions,    // every version, ordered by (person_id, valid_from, seq)
@@ -137,6 +155,7 @@ enum class Query {
   kDeviceAsOf,
   kDeviceExists,
   kDeviceIdAtOffset,
+  kDeviceIdSample,  // a sample of device ids in order, to split a load (PostgreSQL; else none)
   kDeviceVersions,                  // every version, ordered by (device_id, valid_from, seq)
   kDeviceVersionsForCampaign,       // the same, only the columns campaigns read
   kDeviceVersionsForCampaignBelow,  // ... device_id < :split

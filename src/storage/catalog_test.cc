@@ -24,11 +24,13 @@ TEST(Catalog, ColumnListsAreWrittenOnceAndParametersNamedAfterColumns) {
             "INSERT INTO person_versions (person_id, valid_from, seq, name, email, unit, roles, "
             "status, upn) VALUES (:person_id, :valid_from, :seq, :name, :email, :unit, :roles, "
             ":status, :upn)");
-  // The evaluation load keeps every column's position, with unread columns as constants.
+  // The evaluation load selects only what evaluation reads.
   EXPECT_EQ(c.sql(Query::kDevicesAsOfForEvaluation),
-            "SELECT device_id, valid_from, seq, holder, kind, vendor, model, platform, "
-            "os_version, 'unknown', 'unknown', '', '', '', '', state FROM device_versions WHERE "
-            "valid_from <= :day ORDER BY device_id, valid_from, seq");
+            "SELECT device_id, holder, kind, vendor, model, platform, os_version, state FROM "
+            "device_versions WHERE valid_from <= :day ORDER BY device_id, valid_from, seq");
+  EXPECT_EQ(c.sql(Query::kPeopleAsOfForEvaluation),
+            "SELECT person_id, unit, roles, status FROM person_versions WHERE valid_from <= :day "
+            "ORDER BY person_id, valid_from, seq");
   EXPECT_EQ(columnIndex(kDeviceColumns, "state"), 15);
   EXPECT_EQ(columnIndex(kSightingColumns, "evidence"), 19);
 }

@@ -39,6 +39,9 @@ class Statement {
   virtual std::string_view blob(int column) = 0;
   // Clears bindings and rewinds so the statement can run again.
   virtual void reset() = 0;
+  // Says, before the first step, that the query returns many rows read once, in order (a load
+  // of every version): an engine may fetch them in batches. The rows are the same.
+  virtual void hintManyRows() {}
 };
 
 // Rows appended to one table in bulk (an import's millions of versions): bind each column by

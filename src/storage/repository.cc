@@ -36,6 +36,7 @@ Result<std::vector<Record>> loadVersions(Connection& conn, Query query, std::opt
                                          ReadInto read_into, const Repository::IdRange& ids = {},
                                          std::size_t reserve = 0) {
   PH_ASSIGN_OR_RETURN(auto s, prepare(conn, query));
+  s->hintManyRows();
   s->bind("day", as_of ? std::int64_t{as_of->days()} : std::int64_t{INT32_MAX});
   if (!ids.from.empty()) s->bind("from", ids.from);
   if (!ids.to.empty()) s->bind("to", ids.to);
@@ -60,6 +61,7 @@ Status streamVersions(Connection& conn, Query query, Date as_of, ReadInto read_i
                       const std::function<Status(const Record&)>& fn,
                       const Repository::IdRange& ids = {}) {
   PH_ASSIGN_OR_RETURN(auto s, prepare(conn, query));
+  s->hintManyRows();
   s->bind("day", std::int64_t{as_of.days()});
   if (!ids.from.empty()) s->bind("from", ids.from);
   if (!ids.to.empty()) s->bind("to", ids.to);
@@ -239,31 +241,45 @@ Result<std::vector<Person>> Repository::loadPeople(std::optional<Date> as_of, Fi
   PH_ASSIGN_OR_RETURN(bool counted, count->step());
   const auto versions = static_cast<std::size_t>(counted ? count->integer(0) : 0);
   count.reset();
-  // kEvaluation: the same column positions, with name and email left empty.
-  return loadVersions<Person>(
-      connection_, fields == Fields::kAll ? Query::kPeopleAsOf : Query::kPeopleAsOfForEvaluation,
-      as_of, readPersonInto, {}, versions);
+  // kEvaluation: what evaluation reads (kPersonEvaluationColumns), the rest left empty.
+  if (fields == Fields::kAll) {
+    return loadVersions<Person>(connection_, Query::kPeopleAsOf, as_of, readPersonInto, {},
+                                versions);
+  }
+  return loadVersions<Person>(connection_, Query::kPeopleAsOfForEvaluation, as_of,
+                              readPersonForEvaluationInto, {}, versions);
 }
 
 Result<std::vector<Device>> Repository::loadDevices(std::optional<Date> as_of, Fields fields,
                                                     const IdRange& ids, std::size_t reserve) {
-  // kEvaluation: the same column positions, with what evaluation never reads left empty.
+  // kEvaluation: what evaluation reads (kDeviceEvaluationColumns), the rest left empty.
   static constexpr Query kAll[] = {Query::kDevicesAsOf, Query::kDevicesAsOfFrom,
                                    Query::kDevicesAsOfBelow, Query::kDevicesAsOfBetween};
   static constexpr Query kEvaluation[] = {
       Query::kDevicesAsOfForEvaluation, Query::kDevicesAsOfFromForEvaluation,
       Query::kDevicesAsOfBelowForEvaluation, Query::kDevicesAsOfBetweenForEvaluation};
   const std::size_t shape = (ids.from.empty() ? 0 : 1) + (ids.to.empty() ? 0 : 2);
-  return loadVersions<Device>(connection_,
-                              fields == Fields::kAll ? kAll[shape] : kEvaluation[shape], as_of,
-                              readDeviceInto, ids, reserve);
+  if (fields == Fields::kAll) {
+    return loadVersions<Device>(connection_, kAll[shape], as_of, readDeviceInto, ids, reserve);
+  }
+  return loadVersions<Device>(connection_, kEvaluation[shape], as_of, readDeviceForEvaluationInto,
+                              ids, reserve);
 }
 
 Status Repository::forEachPerson(Date as_of, Fields fields,
-                                 const std::function<Status(const Person&)>& fn) {
-  return streamVersions<Person>(
-      connection_, fields == Fields::kAll ? Query::kPeopleAsOf : Query::kPeopleAsOfForEvaluation,
-      as_of, readPersonInto, fn);
+                                 const std::function<Status(const Person&)>& fn,
+                                 const IdRange& ids) {
+  const bool ranged = !ids.from.empty() || !ids.to.empty();
+  if (ranged && (fields == Fields::kAll || (!ids.from.empty() && !ids.to.empty()))) {
+    return invalidArgument("forEachPerson: a range is one bound, of evaluation fields");
+  }
+  if (fields == Fields::kAll) {
+    return streamVersions<Person>(connection_, Query::kPeopleAsOf, as_of, readPersonInto, fn);
+  }
+  const Query query = !ids.from.empty() ? Query::kPeopleAsOfFromForEvaluation
+                      : !ids.to.empty() ? Query::kPeopleAsOfBelowForEvaluation
+                                        : Query::kPeopleAsOfForEvaluation;
+  return streamVersions<Person>(connection_, query, as_of, readPersonForEvaluationInto, fn, ids);
 }
 
 Status Repository::forEachDevice(Date as_of, Fields fields,
@@ -275,9 +291,11 @@ Status Repository::forEachDevice(Date as_of, Fields fields,
       Query::kDevicesAsOfForEvaluation, Query::kDevicesAsOfFromForEvaluation,
       Query::kDevicesAsOfBelowForEvaluation, Query::kDevicesAsOfBetweenForEvaluation};
   const std::size_t shape = (ids.from.empty() ? 0 : 1) + (ids.to.empty() ? 0 : 2);
-  return streamVersions<Device>(connection_,
-                                fields == Fields::kAll ? kAll[shape] : kEvaluation[shape], as_of,
-                                readDeviceInto, fn, ids);
+  if (fields == Fields::kAll) {
+    return streamVersions<Device>(connection_, kAll[shape], as_of, readDeviceInto, fn, ids);
+  }
+  return streamVersions<Device>(connection_, kEvaluation[shape], as_of,
+                                readDeviceForEvaluationInto, fn, ids);
 }
 
 Result<Repository::DeviceSplit> Repository::deviceIdAt(double fraction) {
@@ -293,6 +311,38 @@ Result<Repository::DeviceSplit> Repository::deviceIdAt(double fraction) {
   PH_ASSIGN_OR_RETURN(bool found, at->step());
   if (found) split.device_id = at->text(0);
   return split;
+}
+
+Result<std::string> Repository::splitPoint(Records records, double fraction) {
+  fraction = std::clamp(fraction, 0.0, 1.0);
+  const bool people = records == Records::kPeople;
+  {
+    PH_ASSIGN_OR_RETURN(auto sample,
+                        prepare(connection_, people ? Query::kPersonIdSample : Query::kDeviceIdSample));
+    std::vector<std::string> ids;
+    while (true) {
+      PH_ASSIGN_OR_RETURN(bool row, sample->step());
+      if (!row) break;
+      ids.emplace_back(sample->text(0));
+    }
+    // Enough for parts within a few percent of the asked size; a small table is split exactly.
+    constexpr std::size_t kEnough = 1000;
+    if (ids.size() >= kEnough) {
+      return ids[std::min(ids.size() - 1, static_cast<std::size_t>(fraction * ids.size()))];
+    }
+  }
+  if (!people) {
+    PH_ASSIGN_OR_RETURN(auto split, deviceIdAt(fraction));
+    return split.device_id;
+  }
+  PH_ASSIGN_OR_RETURN(auto count, prepare(connection_, Query::kCountPersonVersions));
+  PH_ASSIGN_OR_RETURN(bool counted, count->step());
+  const std::int64_t n = counted ? count->integer(0) : 0;
+  if (n < 2) return std::string();
+  PH_ASSIGN_OR_RETURN(auto at, prepare(connection_, Query::kPersonIdAtOffset));
+  at->bind("offset", static_cast<std::int64_t>(static_cast<double>(n) * fraction));
+  PH_ASSIGN_OR_RETURN(bool found, at->step());
+  return found ? std::string(at->text(0)) : std::string();
 }
 
 Result<inventory::Person> Repository::loadPerson(const std::string& person_id, Date as_of) {

@@ -137,8 +137,10 @@ class Repository {
   // The records as loadPeople / loadDevices give them for `as_of`, handed to `fn` one at a
   // time in id order and not kept (each reference is valid during its call only): memory
   // stays flat in the number of records. Stops at, and returns, the first error of `fn`.
+  // `ids` limits the people to a range of ids (Fields::kEvaluation only; not both bounds).
   Status forEachPerson(Date as_of, Fields fields,
-                       const std::function<Status(const inventory::Person&)>& fn);
+                       const std::function<Status(const inventory::Person&)>& fn,
+                       const IdRange& ids = {});
   // `ids` limits the devices to a range of ids, as for loadDevices.
   Status forEachDevice(Date as_of, Fields fields,
                        const std::function<Status(const inventory::Device&)>& fn,
@@ -151,6 +153,11 @@ class Repository {
     std::size_t versions = 0;
   };
   Result<DeviceSplit> deviceIdAt(double fraction);
+  // An id about `fraction` (0..1) of the way through the stored versions of people or devices
+  // in id order, to split a read in parts of about that size: from a sample of the table
+  // where the engine samples (PostgreSQL), else exactly. "" when there is nothing to split.
+  enum class Records { kPeople, kDevices };
+  Result<std::string> splitPoint(Records records, double fraction);
   // One record as it was on `as_of`; NotFound when it did not exist then.
   Result<inventory::Person> loadPerson(const std::string& person_id, Date as_of);
   Result<inventory::Device> loadDevice(const std::string& device_id, Date as_of);

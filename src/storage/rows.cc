@@ -133,24 +133,34 @@ Status decodeEnum(Parse parse, std::string_view raw, T& out, std::string_view co
   return Status::ok();
 }
 
-}  // namespace
-
-// Columns as kPersonColumns lists them.
-Status readPersonInto(Statement& s, Person& p) {
-  constexpr int kId = columnIndex(kPersonColumns, "person_id");
-  constexpr int kName = columnIndex(kPersonColumns, "name");
-  constexpr int kEmail = columnIndex(kPersonColumns, "email");
-  constexpr int kUnit = columnIndex(kPersonColumns, "unit");
-  constexpr int kRoles = columnIndex(kPersonColumns, "roles");
-  constexpr int kStatus = columnIndex(kPersonColumns, "status");
-  constexpr int kUpn = columnIndex(kPersonColumns, "upn");
-  p.person_id = s.text(kId);
-  p.name = s.text(kName);
-  p.email = s.text(kEmail);
-  p.unit = s.text(kUnit);
-  p.roles = splitList(s.text(kRoles), ';');
-  p.upn = s.text(kUpn);
-  const std::string_view status = s.text(kStatus);
+// Reads a person selected as `kColumns` lists them; a column the list lacks is left empty.
+template <const auto& kColumns>
+Status readPersonAs(Statement& s, Person& p) {
+  constexpr auto at = [](std::string_view column) consteval {
+    return columnIndex(kColumns, column);
+  };
+  constexpr auto has = [](std::string_view column) consteval {
+    return hasColumn(kColumns, column);
+  };
+  p.person_id = s.text(at("person_id"));
+  if constexpr (has("name")) {
+    p.name = s.text(at("name"));
+  } else {
+    p.name.clear();
+  }
+  if constexpr (has("email")) {
+    p.email = s.text(at("email"));
+  } else {
+    p.email.clear();
+  }
+  if constexpr (has("upn")) {
+    p.upn = s.text(at("upn"));
+  } else {
+    p.upn.clear();
+  }
+  p.unit = s.text(at("unit"));
+  p.roles = splitList(s.text(at("roles")), ';');
+  const std::string_view status = s.text(at("status"));
   if (status == "active") {
     p.status = EmploymentStatus::kActive;
   } else if (status == "left") {
@@ -162,15 +172,16 @@ Status readPersonInto(Statement& s, Person& p) {
   return Status::ok();
 }
 
-Result<Person> readPerson(Statement& s) {
-  Person p;
-  PH_RETURN_IF_ERROR(readPersonInto(s, p));
-  return p;
-}
-
-// Columns as kDeviceColumns lists them.
-Status readDeviceInto(Statement& s, Device& d) {
-  auto at = [](std::string_view column) consteval { return columnIndex(kDeviceColumns, column); };
+// Reads a device selected as `kColumns` lists them; a column the list lacks is left empty
+// (its enum unknown).
+template <const auto& kColumns>
+Status readDeviceAs(Statement& s, Device& d) {
+  constexpr auto at = [](std::string_view column) consteval {
+    return columnIndex(kColumns, column);
+  };
+  constexpr auto has = [](std::string_view column) consteval {
+    return hasColumn(kColumns, column);
+  };
   d.device_id = s.text(at("device_id"));
   d.holder = s.text(at("holder"));
   PH_RETURN_IF_ERROR(
@@ -180,15 +191,41 @@ Status readDeviceInto(Statement& s, Device& d) {
   PH_RETURN_IF_ERROR(decodeEnum(platform::parsePlatform, s.text(at("platform")), d.platform,
                                 "platform", d.device_id));
   d.os_version = s.text(at("os_version"));
-  PH_RETURN_IF_ERROR(decodeEnum(platform::parseOwnership, s.text(at("ownership")), d.ownership,
-                                "ownership", d.device_id));
-  PH_RETURN_IF_ERROR(
-      decodeEnum(platform::parseChannel, s.text(at("channel")), d.channel, "channel", d.device_id));
-  d.serial = s.text(at("serial"));
-  d.imei = s.text(at("imei"));
-  d.macs = splitList(s.text(at("macs")), ';');
-  d.hostname = s.text(at("hostname"));
+  if constexpr (has("ownership")) {
+    PH_RETURN_IF_ERROR(decodeEnum(platform::parseOwnership, s.text(at("ownership")), d.ownership,
+                                  "ownership", d.device_id));
+    PH_RETURN_IF_ERROR(decodeEnum(platform::parseChannel, s.text(at("channel")), d.channel,
+                                  "channel", d.device_id));
+    d.serial = s.text(at("serial"));
+    d.imei = s.text(at("imei"));
+    d.macs = splitList(s.text(at("macs")), ';');
+    d.hostname = s.text(at("hostname"));
+  } else {
+    d.ownership = platform::Ownership::kUnknown;
+    d.channel = platform::Channel::kUnknown;
+    d.serial.clear();
+    d.imei.clear();
+    d.macs.clear();
+    d.hostname.clear();
+  }
   return decodeEnum(platform::parseDeviceState, s.text(at("state")), d.state, "state", d.device_id);
+}
+
+}  // namespace
+
+Status readPersonInto(Statement& s, Person& p) { return readPersonAs<kPersonColumns>(s, p); }
+Status readPersonForEvaluationInto(Statement& s, Person& p) {
+  return readPersonAs<kPersonEvaluationColumns>(s, p);
+}
+Status readDeviceInto(Statement& s, Device& d) { return readDeviceAs<kDeviceColumns>(s, d); }
+Status readDeviceForEvaluationInto(Statement& s, Device& d) {
+  return readDeviceAs<kDeviceEvaluationColumns>(s, d);
+}
+
+Result<Person> readPerson(Statement& s) {
+  Person p;
+  PH_RETURN_IF_ERROR(readPersonInto(s, p));
+  return p;
 }
 
 Result<Device> readDevice(Statement& s) {

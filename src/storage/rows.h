@@ -82,5 +82,9 @@ Result<inventory::Device> readDevice(Statement& s);
 // The same, overwriting every field of an existing record (reusing its strings' storage).
 Status readPersonInto(Statement& s, inventory::Person& p);
 Status readDeviceInto(Statement& s, inventory::Device& d);
+// Rows selected as kPersonEvaluationColumns / kDeviceEvaluationColumns list them; the fields
+// those lack are left empty (enums unknown).
+Status readPersonForEvaluationInto(Statement& s, inventory::Person& p);
+Status readDeviceForEvaluationInto(Statement& s, inventory::Device& d);
 
 }  // namespace phaseout::storage

@@ -172,6 +172,53 @@ TEST_P(StoreContract, DevicesLoadByIdRangeAndFields) {
   ASSERT_TRUE(split.isOk());
   EXPECT_EQ(split->versions, 4u);
   EXPECT_EQ(split->device_id, "D-3");
+  // A table this small is split exactly, on both engines (PostgreSQL samples large ones).
+  auto point = repo_->splitPoint(Repository::Records::kDevices, 0.5);
+  ASSERT_TRUE(point.isOk()) << point.status().toString();
+  EXPECT_EQ(*point, "D-3");
+}
+
+TEST_P(StoreContract, PeopleStreamByIdRangeWithTheColumnsEvaluationReads) {
+  std::vector<Person> people;
+  for (const char* id : {"P-1", "P-2", "P-3", "P-4"}) {
+    Person p = person(id, "pa/press");
+    p.name = std::string("Name ") + id;
+    p.email = std::string(id) + "@example.org";
+    p.upn = std::string(id) + "@corp.example.org";
+    people.push_back(p);
+  }
+  ASSERT_TRUE(repo_->upsertPeople(people, change()).isOk());
+  const Date day = *Date::parse("2030-01-01");
+  auto stream = [&](const Repository::IdRange& ids, Repository::Fields fields) {
+    std::vector<Person> out;
+    const Status s = repo_->forEachPerson(
+        day, fields,
+        [&](const Person& p) {
+          out.push_back(p);
+          return Status::ok();
+        },
+        ids);
+    EXPECT_TRUE(s.isOk()) << s.toString();
+    return out;
+  };
+  auto all = stream({}, Repository::Fields::kAll);
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[2], people[2]);  // every field, the user principal name too
+  auto below = stream({"", "P-3"}, Repository::Fields::kEvaluation);
+  ASSERT_EQ(below.size(), 2u);
+  EXPECT_EQ(below[1].person_id, "P-2");
+  EXPECT_EQ(below[1].unit, "pa/press");
+  EXPECT_TRUE(below[1].name.empty() && below[1].email.empty() && below[1].upn.empty());
+  auto from = stream({"P-3", ""}, Repository::Fields::kEvaluation);
+  ASSERT_EQ(from.size(), 2u);
+  EXPECT_EQ(from[0].person_id, "P-3");
+  EXPECT_EQ(repo_->forEachPerson(day, Repository::Fields::kAll,
+                                 [](const Person&) { return Status::ok(); }, {"P-2", ""})
+                .code(),
+            StatusCode::kInvalidArgument);
+  auto point = repo_->splitPoint(Repository::Records::kPeople, 0.5);
+  ASSERT_TRUE(point.isOk()) << point.status().toString();
+  EXPECT_EQ(*point, "P-3");
 }
 
 TEST_P(StoreContract, HistoryAnswersAsOfAnyDay) {

@@ -185,7 +185,8 @@ class ConnectionUser {
 
 class PostgresStatement final : public Statement {
  public:
-  PostgresStatement(PostgresConnection& conn, std::string name, std::vector<std::string> names);
+  PostgresStatement(PostgresConnection& conn, std::string name, std::string sql,
+                    std::vector<std::string> names);
   ~PostgresStatement() override;
 
   void bind(std::string_view name, std::string_view text) override { params_.setText(name, text); }
@@ -199,6 +200,7 @@ class PostgresStatement final : public Statement {
   }
 
   Result<bool> step() override;
+  void hintManyRows() override { many_rows_ = true; }
 
   std::string_view text(int column) override {
     if (!row_ || PQgetisnull(row_.get(), row_index_, column)) return {};
@@ -222,14 +224,28 @@ class PostgresStatement final : public Statement {
 
  private:
   friend class StatementUser;
-  enum class State { kIdle, kStreaming, kBuffered, kDone };
+  // kCursor: the rows come from a server-side cursor, kFetchRows at a time (hintManyRows()
+  // inside a transaction): a batch is one result, not one allocation per row, and the
+  // connection stays free for other statements between batches.
+  enum class State { kIdle, kStreaming, kBuffered, kCursor, kDone };
+  static constexpr int kFetchRows = 8192;
 
   // Drops what a running query still has to send.
   void discardRemaining();
   Status takeResult(ResultPtr result, bool& row);
+  Result<bool> openCursor();
+  Result<bool> fetchBatch();
+  void sendFetch();
+  ResultPtr receiveFetch();
 
   PostgresConnection& conn_;
   std::string name_;
+  std::string sql_;  // with $n parameters
+  std::string cursor_;
+  bool many_rows_ = false;
+  bool fetch_sent_ = false;   // the next batch is on its way (the connection is busy with it)
+  bool last_batch_ = false;   // the batch being read is the cursor's last
+  ResultPtr prefetched_;      // the next batch, received early for another statement's sake
   Parameters params_;
   State state_ = State::kIdle;
   ResultPtr row_;
@@ -285,6 +301,9 @@ class PostgresConnection final : public Connection {
     return Status::ok();
   }
 
+  // A name for a new cursor, unique on this connection.
+  std::string nextCursorName() { return "ph_cursor_" + std::to_string(++cursors_); }
+
   Result<std::unique_ptr<Statement>> prepare(std::string_view sql) override {
     release();
     auto found = prepared_.find(std::string(sql));
@@ -296,11 +315,12 @@ class PostgresConnection final : public Connection {
       if (!result || PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
         return resultError(result.get(), conn_, "postgres prepare");
       }
-      found =
-          prepared_.emplace(std::string(sql), Prepared{std::move(name), std::move(names)}).first;
+      found = prepared_
+                  .emplace(std::string(sql), Prepared{std::move(name), numbered, std::move(names)})
+                  .first;
     }
-    return std::unique_ptr<Statement>(
-        new PostgresStatement(*this, found->second.name, found->second.parameters));
+    return std::unique_ptr<Statement>(new PostgresStatement(
+        *this, found->second.name, found->second.sql, found->second.parameters));
   }
 
   Status beginWrite() override {
@@ -342,17 +362,20 @@ class PostgresConnection final : public Connection {
 
   struct Prepared {
     std::string name;
+    std::string sql;  // as prepared: $n parameters
     std::vector<std::string> parameters;
   };
   PGconn* conn_;
+  std::uint64_t cursors_ = 0;
   std::unordered_map<std::string, Prepared> prepared_;
   ConnectionUser* user_ = nullptr;
 };
 
 PostgresStatement::PostgresStatement(PostgresConnection& conn, std::string name,
-                                     std::vector<std::string> names)
+                                     std::string sql, std::vector<std::string> names)
     : conn_(conn),
       name_(std::move(name)),
+      sql_(std::move(sql)),
       params_(std::move(names)),
       user_(std::make_unique<StatementUser>(*this)) {}
 
@@ -375,9 +398,89 @@ Status PostgresStatement::takeResult(ResultPtr result, bool& row) {
   }
 }
 
+Result<bool> PostgresStatement::openCursor() {
+  conn_.release();
+  params_.prepareArrays();
+  PGconn* pg = conn_.raw();
+  cursor_ = conn_.nextCursorName();
+  last_batch_ = false;
+  const std::string declare = "DECLARE " + cursor_ + " NO SCROLL CURSOR FOR " + sql_;
+  ResultPtr declared(PQexecParams(pg, declare.c_str(), static_cast<int>(params_.size()), nullptr,
+                                  params_.pointers(), params_.lengths(), params_.formats(), 0));
+  if (!declared || PQresultStatus(declared.get()) != PGRES_COMMAND_OK) {
+    state_ = State::kDone;
+    return resultError(declared.get(), pg, "postgres step");
+  }
+  state_ = State::kCursor;
+  return fetchBatch();
+}
+
+// While one batch is read, the next is already asked for: the server fills it meanwhile.
+void PostgresStatement::sendFetch() {
+  conn_.release();
+  const std::string fetch = "FETCH FORWARD " + std::to_string(kFetchRows) + " FROM " + cursor_;
+  if (PQsendQuery(conn_.raw(), fetch.c_str()) != 0) {
+    fetch_sent_ = true;
+    conn_.setUser(user_.get());
+  }
+  // Not sent: fetchBatch() asks again and reports the connection's error.
+}
+
+ResultPtr PostgresStatement::receiveFetch() {
+  PGconn* pg = conn_.raw();
+  ResultPtr first(PQgetResult(pg));
+  while (PGresult* more = PQgetResult(pg)) PQclear(more);
+  fetch_sent_ = false;
+  conn_.clearUser(user_.get());
+  return first;
+}
+
+Result<bool> PostgresStatement::fetchBatch() {
+  row_.reset();
+  row_index_ = 0;
+  if (last_batch_) {
+    state_ = State::kDone;
+    return false;
+  }
+  ResultPtr next;
+  if (prefetched_) {
+    next = std::move(prefetched_);
+  } else {
+    if (!fetch_sent_) sendFetch();
+    if (fetch_sent_) next = receiveFetch();
+  }
+  PGconn* pg = conn_.raw();
+  if (!next || PQresultStatus(next.get()) != PGRES_TUPLES_OK) {
+    state_ = State::kDone;
+    return resultError(next.get(), pg, "postgres step");
+  }
+  const int rows = PQntuples(next.get());
+  if (rows == 0) {
+    // Done: the cursor is left to the transaction's end, which closes it (no round trip).
+    state_ = State::kDone;
+    return false;
+  }
+  row_ = std::move(next);
+  last_batch_ = rows < kFetchRows;
+  if (!last_batch_) sendFetch();
+  return true;
+}
+
 Result<bool> PostgresStatement::step() {
+  if (state_ == State::kCursor) {
+    if (row_ && row_index_ + 1 < PQntuples(row_.get())) {
+      ++row_index_;
+      return true;
+    }
+    return fetchBatch();
+  }
   row_.reset();
   if (state_ == State::kDone) return false;
+  if (state_ == State::kIdle && many_rows_) {
+    conn_.release();
+    // A cursor lives only inside a transaction block.
+    if (PQtransactionStatus(conn_.raw()) == PQTRANS_INTRANS) return openCursor();
+  }
   if (state_ == State::kIdle) {
     conn_.release();
     params_.prepareArrays();
@@ -420,6 +523,7 @@ Result<bool> PostgresStatement::step() {
 }
 
 void PostgresStatement::bufferRemaining() {
+  if (state_ == State::kCursor && fetch_sent_) prefetched_ = receiveFetch();
   if (state_ != State::kStreaming) return;
   PGconn* pg = conn_.raw();
   while (PGresult* next = PQgetResult(pg)) {
@@ -435,6 +539,8 @@ void PostgresStatement::bufferRemaining() {
 }
 
 void PostgresStatement::discardRemaining() {
+  if (state_ == State::kCursor && fetch_sent_) (void)receiveFetch();
+  prefetched_.reset();
   if (state_ == State::kStreaming) {
     PGconn* pg = conn_.raw();
     // Rows still coming are read and dropped (cancelling would cost a second connection).

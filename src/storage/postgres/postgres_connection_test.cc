@@ -98,6 +98,67 @@ TEST_F(PostgresConnectionTest, StatementsInterleaveOnOneConnection) {
   EXPECT_EQ(rows, 1000);
 }
 
+TEST_F(PostgresConnectionTest, ManyRowsComeThroughACursorInBatchesWithOthersInterleaved) {
+  auto conn = connect();
+  ASSERT_TRUE(conn);
+  // Two batches and a part (8,192 a fetch), then exactly two: every boundary of a batch.
+  ASSERT_TRUE(conn->exec("CREATE TABLE t (v BIGINT NOT NULL, s TEXT NOT NULL);"
+                         "INSERT INTO t SELECT i, 'row ' || i FROM generate_series(1, 20000) i;"
+                         "CREATE TABLE u (v BIGINT NOT NULL);"
+                         "INSERT INTO u SELECT generate_series(1, 16384)")
+                  .isOk());
+  for (const bool in_transaction : {true, false}) {
+    if (in_transaction) {
+      ASSERT_TRUE(conn->beginRead().isOk());
+    }
+    auto outer = conn->prepare("SELECT v, s FROM t WHERE v >= :from ORDER BY v");
+    auto inner = conn->prepare("SELECT count(*) FROM t WHERE v <= :v");
+    ASSERT_TRUE(outer.isOk() && inner.isOk());
+    (*outer)->hintManyRows();
+    (*outer)->bind("from", std::int64_t{1});
+    std::int64_t rows = 0;
+    while (true) {
+      auto row = (*outer)->step();
+      ASSERT_TRUE(row.isOk()) << row.status().toString();
+      if (!*row) break;
+      ++rows;
+      const std::int64_t v = (*outer)->integer(0);
+      ASSERT_EQ(v, rows);
+      ASSERT_EQ((*outer)->text(1), "row " + std::to_string(v));
+      if (v % 5000 != 0 && v != 8192 && v != 8193) continue;
+      // Another statement between two rows (and two batches): the fetch on its way is taken.
+      (*inner)->bind("v", v);
+      ASSERT_TRUE(*(*inner)->step());
+      EXPECT_EQ((*inner)->integer(0), v);
+      (*inner)->reset();
+    }
+    EXPECT_EQ(rows, 20000);
+    auto exact = conn->prepare("SELECT v FROM u ORDER BY v");
+    ASSERT_TRUE(exact.isOk());
+    (*exact)->hintManyRows();
+    std::int64_t seen = 0;
+    while (true) {
+      auto row = (*exact)->step();
+      ASSERT_TRUE(row.isOk()) << row.status().toString();
+      if (!*row) break;
+      ASSERT_EQ((*exact)->integer(0), ++seen);
+    }
+    EXPECT_EQ(seen, 16384);
+    // Abandoned halfway, with a fetch on its way: the connection is still usable.
+    (*exact)->reset();
+    (*exact)->hintManyRows();
+    ASSERT_TRUE(*(*exact)->step());
+    exact->reset();
+    auto count = conn->prepare("SELECT count(*) FROM u");
+    ASSERT_TRUE(count.isOk());
+    ASSERT_TRUE(*(*count)->step());
+    EXPECT_EQ((*count)->integer(0), 16384);
+    if (in_transaction) {
+      ASSERT_TRUE(conn->commit().isOk());
+    }
+  }
+}
+
 TEST_F(PostgresConnectionTest, BulkInsertCopiesAwkwardTextNullsAndBytes) {
   auto conn = connect();
   ASSERT_TRUE(conn);
