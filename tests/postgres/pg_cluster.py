@@ -103,10 +103,17 @@ def start(state_path):
         write_state(state_path, {"unavailable": "initdb failed: " + initdb.stderr.strip()[-500:]})
         print("postgres: initdb failed:", initdb.stderr, file=sys.stderr)
         return 1
-    # Throw-away settings: nothing needs to survive a crash of the machine.
+    # Throw-away settings: nothing needs to survive a crash of the machine. PH_PG_SHARED_BUFFERS
+    # sizes the buffer cache (PostgreSQL's default, 128MB, unless set: the benchmarks give it
+    # what a server holding their data would have).
+    shared_buffers = os.environ.get("PH_PG_SHARED_BUFFERS", "128MB")
+    if not re.fullmatch(r"[0-9]+(kB|MB|GB)", shared_buffers):
+        print(f"postgres: PH_PG_SHARED_BUFFERS={shared_buffers!r} is not a size like 4GB",
+              file=sys.stderr)
+        return 1
     options = ("-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={sock} "
                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-               "-c max_connections=200 -c shared_buffers=128MB")
+               "-c max_connections=200 -c shared_buffers=" + shared_buffers)
     for attempt in range(5):
         port = free_port()
         ctl = subprocess.run(
