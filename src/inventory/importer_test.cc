@@ -116,7 +116,7 @@ TEST(PeopleCsvTest, HeaderOnlyGivesNoPeople) {
 TEST(PeopleCsvTest, EmptyFileIsAnError) {
   EXPECT_THAT(problems(peopleCsv("")),
               ElementsAre("people.csv:1: expected a header line naming the columns (person_id, "
-                          "name, email, unit, role, status); the file is empty"));
+                          "name, email, unit, role, status, upn); the file is empty"));
 }
 
 TEST(PeopleCsvTest, MissingRequiredColumn) {
@@ -129,10 +129,10 @@ TEST(PeopleCsvTest, UnknownAndDuplicateColumnsAreNamed) {
       problems(peopleCsv("person_id,unit,emial,Unit,\np1,pa,x,y,z\n")),
       ElementsAre(
           "people.csv:1: emial: unknown column; expected one of person_id, name, email, unit, "
-          "role, status",
+          "role, status, upn",
           "people.csv:1: Unit: duplicate column (also column 2)",
           "people.csv:1: column 5: unknown column; expected one of person_id, name, email, unit, "
-          "role, status"));
+          "role, status, upn"));
 }
 
 TEST(PeopleCsvTest, MissingId) {
@@ -272,13 +272,15 @@ TEST(PeopleCsvTest, WriterRoundTrip) {
   people.push_back(person("p1", "pa/domestic-policy", {"official", "unit-officer"}));
   people[0].name = "Ivanov, \"Vanya\"\nIvan";
   people[0].email = "i.ivanov@pa.example";
+  people[0].upn = "ivanov@corp.pa.example";
   people.push_back(person("p,2", "pa-press", {}));
   people[1].status = EmploymentStatus::kLeft;
   people[1].name = "Ёлкина Анна";
   const std::string csv = writePeopleCsv(people);
-  EXPECT_THAT(csv, StartsWith("person_id,name,email,unit,role,status\n"
+  EXPECT_THAT(csv, StartsWith("person_id,name,email,unit,role,status,upn\n"
                               "p1,\"Ivanov, \"\"Vanya\"\"\nIvan\",i.ivanov@pa.example,"
-                              "pa/domestic-policy,official;unit-officer,active\n"));
+                              "pa/domestic-policy,official;unit-officer,active,"
+                              "ivanov@corp.pa.example\n"));
   const auto back = peopleCsv(csv);
   ASSERT_TRUE(back.isOk()) << back.status().message();
   EXPECT_EQ(*back, people);
@@ -341,7 +343,7 @@ TEST(PeopleJsonTest, UnknownMissingAndDifferingKeys) {
   EXPECT_THAT(
       problems(peopleJson(text)),
       ElementsAre("people.json:3: emial: unknown key; expected one of person_id, name, email, "
-                  "unit, role, status",
+                  "unit, role, status, upn",
                   "people.json:3: expected the same keys as the first object (line 2); missing "
                   "name",
                   "people.json:4: unit: missing required key",

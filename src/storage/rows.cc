@@ -133,34 +133,36 @@ Status decodeEnum(Parse parse, std::string_view raw, T& out, std::string_view co
   return Status::ok();
 }
 
+// A column list's positions and members, asked at compile time.
+template <const auto& kColumns>
+struct ColumnsOf {
+  static consteval int at(std::string_view column) { return columnIndex(kColumns, column); }
+  static consteval bool has(std::string_view column) { return hasColumn(kColumns, column); }
+};
+
 // Reads a person selected as `kColumns` lists them; a column the list lacks is left empty.
 template <const auto& kColumns>
 Status readPersonAs(Statement& s, Person& p) {
-  constexpr auto at = [](std::string_view column) consteval {
-    return columnIndex(kColumns, column);
-  };
-  constexpr auto has = [](std::string_view column) consteval {
-    return hasColumn(kColumns, column);
-  };
-  p.person_id = s.text(at("person_id"));
-  if constexpr (has("name")) {
-    p.name = s.text(at("name"));
+  using C = ColumnsOf<kColumns>;
+  p.person_id = s.text(C::at("person_id"));
+  if constexpr (C::has("name")) {
+    p.name = s.text(C::at("name"));
   } else {
     p.name.clear();
   }
-  if constexpr (has("email")) {
-    p.email = s.text(at("email"));
+  if constexpr (C::has("email")) {
+    p.email = s.text(C::at("email"));
   } else {
     p.email.clear();
   }
-  if constexpr (has("upn")) {
-    p.upn = s.text(at("upn"));
+  if constexpr (C::has("upn")) {
+    p.upn = s.text(C::at("upn"));
   } else {
     p.upn.clear();
   }
-  p.unit = s.text(at("unit"));
-  p.roles = splitList(s.text(at("roles")), ';');
-  const std::string_view status = s.text(at("status"));
+  p.unit = s.text(C::at("unit"));
+  p.roles = splitList(s.text(C::at("roles")), ';');
+  const std::string_view status = s.text(C::at("status"));
   if (status == "active") {
     p.status = EmploymentStatus::kActive;
   } else if (status == "left") {
@@ -176,30 +178,25 @@ Status readPersonAs(Statement& s, Person& p) {
 // (its enum unknown).
 template <const auto& kColumns>
 Status readDeviceAs(Statement& s, Device& d) {
-  constexpr auto at = [](std::string_view column) consteval {
-    return columnIndex(kColumns, column);
-  };
-  constexpr auto has = [](std::string_view column) consteval {
-    return hasColumn(kColumns, column);
-  };
-  d.device_id = s.text(at("device_id"));
-  d.holder = s.text(at("holder"));
+  using C = ColumnsOf<kColumns>;
+  d.device_id = s.text(C::at("device_id"));
+  d.holder = s.text(C::at("holder"));
   PH_RETURN_IF_ERROR(
-      decodeEnum(platform::parseKind, s.text(at("kind")), d.kind, "kind", d.device_id));
-  d.vendor = s.text(at("vendor"));
-  d.model = s.text(at("model"));
-  PH_RETURN_IF_ERROR(decodeEnum(platform::parsePlatform, s.text(at("platform")), d.platform,
+      decodeEnum(platform::parseKind, s.text(C::at("kind")), d.kind, "kind", d.device_id));
+  d.vendor = s.text(C::at("vendor"));
+  d.model = s.text(C::at("model"));
+  PH_RETURN_IF_ERROR(decodeEnum(platform::parsePlatform, s.text(C::at("platform")), d.platform,
                                 "platform", d.device_id));
-  d.os_version = s.text(at("os_version"));
-  if constexpr (has("ownership")) {
-    PH_RETURN_IF_ERROR(decodeEnum(platform::parseOwnership, s.text(at("ownership")), d.ownership,
+  d.os_version = s.text(C::at("os_version"));
+  if constexpr (C::has("ownership")) {
+    PH_RETURN_IF_ERROR(decodeEnum(platform::parseOwnership, s.text(C::at("ownership")), d.ownership,
                                   "ownership", d.device_id));
-    PH_RETURN_IF_ERROR(decodeEnum(platform::parseChannel, s.text(at("channel")), d.channel,
+    PH_RETURN_IF_ERROR(decodeEnum(platform::parseChannel, s.text(C::at("channel")), d.channel,
                                   "channel", d.device_id));
-    d.serial = s.text(at("serial"));
-    d.imei = s.text(at("imei"));
-    d.macs = splitList(s.text(at("macs")), ';');
-    d.hostname = s.text(at("hostname"));
+    d.serial = s.text(C::at("serial"));
+    d.imei = s.text(C::at("imei"));
+    d.macs = splitList(s.text(C::at("macs")), ';');
+    d.hostname = s.text(C::at("hostname"));
   } else {
     d.ownership = platform::Ownership::kUnknown;
     d.channel = platform::Channel::kUnknown;
@@ -208,7 +205,7 @@ Status readDeviceAs(Statement& s, Device& d) {
     d.macs.clear();
     d.hostname.clear();
   }
-  return decodeEnum(platform::parseDeviceState, s.text(at("state")), d.state, "state", d.device_id);
+  return decodeEnum(platform::parseDeviceState, s.text(C::at("state")), d.state, "state", d.device_id);
 }
 
 }  // namespace
