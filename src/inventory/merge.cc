@@ -64,9 +64,8 @@ std::string_view name(HolderMatch match) {
 }
 
 std::optional<HolderMatch> parseHolderMatch(std::string_view text) {
-  for (HolderMatch m :
-       {HolderMatch::kNone, HolderMatch::kEmail, HolderMatch::kUpn, HolderMatch::kPersonId,
-        HolderMatch::kUnmatched}) {
+  for (HolderMatch m : {HolderMatch::kNone, HolderMatch::kEmail, HolderMatch::kUpn,
+                        HolderMatch::kPersonId, HolderMatch::kUnmatched}) {
     if (name(m) == text) return m;
   }
   return std::nullopt;

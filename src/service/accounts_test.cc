@@ -258,9 +258,10 @@ TEST_F(AccountsTest, LoginByIdOrEmailAndOneSentenceForEveryRefusal) {
 }
 
 TEST_F(AccountsTest, LoginByUserPrincipalNameWhenTheDirectoryGivesOne) {
-  write("people-upn.csv",
-        "person_id,name,email,unit,role,status,upn\n"
-        "P-1,Ivan Petrov,Ivan.Petrov@PA.example,pa/press,official,active,ipetrov@corp.pa.example\n");
+  write(
+      "people-upn.csv",
+      "person_id,name,email,unit,role,status,upn\n"
+      "P-1,Ivan Petrov,Ivan.Petrov@PA.example,pa/press,official,active,ipetrov@corp.pa.example\n");
   importFile(ImportKind::kPeople, "people-upn.csv", recordingAt("2023-03-11"));
   ASSERT_TRUE(setPassword("P-1").isOk());
   const std::int64_t next_day = now_ms_ + 24 * kHourMs;

@@ -178,8 +178,9 @@ TEST_F(MergeImportTest, HoldersAreMatchedByUserPrincipalNameAsByEmail) {
   EXPECT_FALSE((*list)[1].holder_unmatched);
 
   // The e-mail address is tried first: a UPN equal to someone else's address names that one.
-  write("clash.csv", "person_id,email,unit,upn\nP-ANNA,anna@example.org,pa/press,\n"
-                     "P-DORA,,pa/press,anna@example.org\n");
+  write("clash.csv",
+        "person_id,email,unit,upn\nP-ANNA,anna@example.org,pa/press,\n"
+        "P-DORA,,pa/press,anna@example.org\n");
   importFile(ImportKind::kPeople, "clash.csv", testing::recordingAt("2024-03-01"));
   auto clash = import("clash.json", R"({"value":[{"id":"i-9","serialNumber":"UPN-3",
     "userPrincipalName":"Anna@example.org","lastSyncDateTime":"2024-02-01T00:00:00Z"}]})",

@@ -5,9 +5,9 @@
 #include <cstring>
 #include <functional>
 #include <future>
-#include <unordered_map>
 #include <memory>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "campaign/progress.h"
@@ -139,7 +139,7 @@ class InScopePeople {
   struct alignas(32) Slot {
     std::uint32_t person = kEmpty;
     std::uint32_t unit = 0;
-    std::uint8_t size = 0;  // 255: 255 bytes or more (the exact size is with the offset)
+    std::uint8_t size = 0;   // 255: 255 bytes or more (the exact size is with the offset)
     char key[kInline] = {};  // the id, or (longer than kInline) its offset and size in ids_
   };
   static_assert(sizeof(Slot) == 32);
@@ -162,7 +162,7 @@ class InScopePeople {
     return std::string_view(ids_).substr(offset, size) == wanted;
   }
 
-  std::string ids_;  // while adding: every id; once indexed: the long ones
+  std::string ids_;                   // while adding: every id; once indexed: the long ones
   std::vector<std::uint64_t> ends_;   // while adding: where each id ends in ids_
   std::vector<std::uint32_t> units_;  // while adding: each one's unit
   std::vector<Slot> table_;
@@ -295,7 +295,7 @@ struct SecondReader {
   const policy::DeviceJudge& judge;
   std::string people_from, devices_from;
 
-  std::promise<Status> people_done;             // Ok, or why not (stale: FailedPrecondition)
+  std::promise<Status> people_done;              // Ok, or why not (stale: FailedPrecondition)
   std::promise<const DeviceRules*> rules_ready;  // the first reader's rules, or null: stop
   PeoplePart people;
   std::unique_ptr<DeviceFold> fold;
@@ -308,7 +308,7 @@ Status readSecondPart(SecondReader& r) {
     return tx.status();
   }
   auto seen = storage::lastEventSeq(r.conn);
-  Status gathered = !seen.isOk()       ? seen.status()
+  Status gathered = !seen.isOk()     ? seen.status()
                     : *seen != r.seq ? failedPrecondition("a write came between the snapshots")
                                      : Status::ok();
   storage::Repository repo(r.conn);
@@ -366,8 +366,8 @@ Result<StatusSummary> statusSummary(const Caller& caller, Workspace& ws,
   } release;
   if (other) {
     other->hintSinglePass();
-    second.reset(new SecondReader{*other, seq, as_of, caller, directive, judge, people_split,
-                                  devices_split, {}, {}, {}, {}});
+    second.reset(new SecondReader{
+        *other, seq, as_of, caller, directive, judge, people_split, devices_split, {}, {}, {}, {}});
     release.reader = second.get();
     second_done = std::async(std::launch::async, readSecondPart, std::ref(*second));
   }
@@ -375,8 +375,8 @@ Result<StatusSummary> statusSummary(const Caller& caller, Workspace& ws,
       second ? second->people_done.get_future() : std::future<Status>();
 
   PeoplePart first_people;
-  PH_RETURN_IF_ERROR(gatherPeople(repo, as_of, caller, directive,
-                                  {"", second ? people_split : ""}, first_people));
+  PH_RETURN_IF_ERROR(
+      gatherPeople(repo, as_of, caller, directive, {"", second ? people_split : ""}, first_people));
   bool second_stale = false;
   PeoplePart rest_people;
   if (second) {
@@ -395,7 +395,8 @@ Result<StatusSummary> statusSummary(const Caller& caller, Workspace& ws,
   policy::SummaryBuilder summary(directive, as_of);
   InScopePeople people;
   std::vector<std::string> unit_names;  // by summary unit number
-  for (PeoplePart* part : {&first_people, second && !second_stale ? &second->people : &rest_people}) {
+  PeoplePart* const second_people = second && !second_stale ? &second->people : &rest_people;
+  for (PeoplePart* part : {&first_people, second_people}) {
     std::vector<std::uint32_t> to_summary(part->units.size());
     for (std::size_t u = 0; u < part->units.size(); ++u) {
       const std::size_t unit = summary.unitIndex(part->units[u]);

@@ -119,7 +119,8 @@ const Portable& portable() {
     put(Query::kPersonIdAtOffset, "person_id_at_offset",
         "SELECT person_id FROM person_versions ORDER BY person_id LIMIT 1 OFFSET :offset");
     // SQLite has no sampling: no rows, and the split falls back to the exact offset.
-    put(Query::kPersonIdSample, "person_id_sample", "SELECT person_id FROM person_versions WHERE 0 = 1");
+    put(Query::kPersonIdSample, "person_id_sample",
+        "SELECT person_id FROM person_versions WHERE 0 = 1");
     put(Query::kPersonAsOf, "person_as_of",
         people +
             "WHERE person_id = :id AND valid_from <= :day "
@@ -156,7 +157,8 @@ const Portable& portable() {
         "SELECT 1 FROM device_versions WHERE device_id = :id LIMIT 1");
     put(Query::kDeviceIdAtOffset, "device_id_at_offset",
         "SELECT device_id FROM device_versions ORDER BY device_id LIMIT 1 OFFSET :offset");
-    put(Query::kDeviceIdSample, "device_id_sample", "SELECT device_id FROM device_versions WHERE 0 = 1");
+    put(Query::kDeviceIdSample, "device_id_sample",
+        "SELECT device_id FROM device_versions WHERE 0 = 1");
     put(Query::kDeviceVersions, "device_versions", devices + order);
     put(Query::kDeviceVersionsForCampaign, "device_versions_for_campaign",
         devices_campaign + order);
@@ -267,8 +269,8 @@ const Portable& portable() {
     put(Query::kSightingRows, "sighting_rows", selectFrom("sightings", kSightingColumns));
 
     put(Query::kPersonIdsByEmail, "person_ids_by_email",
-        "SELECT DISTINCT person_id FROM person_versions WHERE lower(email) = :email OR lower(upn) = :email ORDER BY "
-        "person_id");
+        "SELECT DISTINCT person_id FROM person_versions "
+        "WHERE lower(email) = :email OR lower(upn) = :email ORDER BY person_id");
     put(Query::kCredentialOf, "credential_of",
         selectFrom("account_credentials", kCredentialColumns) + "WHERE person_id = :person_id");
     put(Query::kSetPasswordHash, "set_password_hash",

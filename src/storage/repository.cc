@@ -294,8 +294,8 @@ Status Repository::forEachDevice(Date as_of, Fields fields,
   if (fields == Fields::kAll) {
     return streamVersions<Device>(connection_, kAll[shape], as_of, readDeviceInto, fn, ids);
   }
-  return streamVersions<Device>(connection_, kEvaluation[shape], as_of,
-                                readDeviceForEvaluationInto, fn, ids);
+  return streamVersions<Device>(connection_, kEvaluation[shape], as_of, readDeviceForEvaluationInto,
+                                fn, ids);
 }
 
 Result<Repository::DeviceSplit> Repository::deviceIdAt(double fraction) {
@@ -317,8 +317,8 @@ Result<std::string> Repository::splitPoint(Records records, double fraction) {
   fraction = std::clamp(fraction, 0.0, 1.0);
   const bool people = records == Records::kPeople;
   {
-    PH_ASSIGN_OR_RETURN(auto sample,
-                        prepare(connection_, people ? Query::kPersonIdSample : Query::kDeviceIdSample));
+    PH_ASSIGN_OR_RETURN(auto sample, prepare(connection_, people ? Query::kPersonIdSample
+                                                                 : Query::kDeviceIdSample));
     std::vector<std::string> ids;
     while (true) {
       PH_ASSIGN_OR_RETURN(bool row, sample->step());

@@ -205,7 +205,8 @@ Status readDeviceAs(Statement& s, Device& d) {
     d.macs.clear();
     d.hostname.clear();
   }
-  return decodeEnum(platform::parseDeviceState, s.text(C::at("state")), d.state, "state", d.device_id);
+  return decodeEnum(platform::parseDeviceState, s.text(C::at("state")), d.state, "state",
+                    d.device_id);
 }
 
 }  // namespace

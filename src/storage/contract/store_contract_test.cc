@@ -212,8 +212,9 @@ TEST_P(StoreContract, PeopleStreamByIdRangeWithTheColumnsEvaluationReads) {
   auto from = stream({"P-3", ""}, Repository::Fields::kEvaluation);
   ASSERT_EQ(from.size(), 2u);
   EXPECT_EQ(from[0].person_id, "P-3");
-  EXPECT_EQ(repo_->forEachPerson(day, Repository::Fields::kAll,
-                                 [](const Person&) { return Status::ok(); }, {"P-2", ""})
+  EXPECT_EQ(repo_
+                ->forEachPerson(day, Repository::Fields::kAll,
+                                [](const Person&) { return Status::ok(); }, {"P-2", ""})
                 .code(),
             StatusCode::kInvalidArgument);
   auto point = repo_->splitPoint(Repository::Records::kPeople, 0.5);

@@ -243,9 +243,9 @@ class PostgresStatement final : public Statement {
   std::string sql_;  // with $n parameters
   std::string cursor_;
   bool many_rows_ = false;
-  bool fetch_sent_ = false;   // the next batch is on its way (the connection is busy with it)
-  bool last_batch_ = false;   // the batch being read is the cursor's last
-  ResultPtr prefetched_;      // the next batch, received early for another statement's sake
+  bool fetch_sent_ = false;  // the next batch is on its way (the connection is busy with it)
+  bool last_batch_ = false;  // the batch being read is the cursor's last
+  ResultPtr prefetched_;     // the next batch, received early for another statement's sake
   Parameters params_;
   State state_ = State::kIdle;
   ResultPtr row_;
@@ -315,9 +315,9 @@ class PostgresConnection final : public Connection {
       if (!result || PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
         return resultError(result.get(), conn_, "postgres prepare");
       }
-      found = prepared_
-                  .emplace(std::string(sql), Prepared{std::move(name), numbered, std::move(names)})
-                  .first;
+      found =
+          prepared_.emplace(std::string(sql), Prepared{std::move(name), numbered, std::move(names)})
+              .first;
     }
     return std::unique_ptr<Statement>(new PostgresStatement(
         *this, found->second.name, found->second.sql, found->second.parameters));
@@ -371,8 +371,8 @@ class PostgresConnection final : public Connection {
   ConnectionUser* user_ = nullptr;
 };
 
-PostgresStatement::PostgresStatement(PostgresConnection& conn, std::string name,
-                                     std::string sql, std::vector<std::string> names)
+PostgresStatement::PostgresStatement(PostgresConnection& conn, std::string name, std::string sql,
+                                     std::vector<std::string> names)
     : conn_(conn),
       name_(std::move(name)),
       sql_(std::move(sql)),
