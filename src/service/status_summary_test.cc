@@ -92,6 +92,40 @@ TEST_F(StatusSummaryTest, TheCacheGivesTheSameCountsStreamedOrFromItsEvaluation)
   }
 }
 
+TEST_F(StatusSummaryTest, LongPersonIdsAreFoundAsShortOnes) {
+  // The table of people keeps an id of up to 23 bytes in its slot and a longer one apart: ids
+  // on both sides of that bound (23 and 24 bytes), and long directory names.
+  const std::vector<std::string> ids = {"P-ABCDEFGHIJKLMNOPQRSTU", "P-ABCDEFGHIJKLMNOPQRSTUV",
+                                        "anna.ivanova.press.office@corp.pa.example",
+                                        "boris.petrov.press.office@corp.pa.example"};
+  ASSERT_EQ(ids[0].size(), 23u);
+  ASSERT_EQ(ids[1].size(), 24u);
+  std::string people = "person_id,unit,role\n";
+  std::string devices = "device_id,holder,kind,vendor,model,platform,os_version\n";
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    people += ids[i] + ",pa/long-ids,official\n";
+    devices += "LONG-" + std::to_string(i) + "," + ids[i] + ",phone,apple,iPhone 13,ios,16.3\n";
+    devices += "LONG-A" + std::to_string(i) + "," + ids[i] + ",phone,google,Pixel 7,android,14\n";
+  }
+  write("long-people.csv", people);
+  write("long-devices.csv", devices);
+  importFile(ImportKind::kPeople, "long-people.csv", recordingAt("2023-03-20"));
+  importFile(ImportKind::kDevices, "long-devices.csv", recordingAt("2023-03-20"));
+  const Date at = day("2023-03-21");
+  auto streamed = statusSummary(Caller::localOperator("x"), *ws_, "pa-iphone-2023", at);
+  ASSERT_TRUE(streamed.isOk()) << streamed.status().toString();
+  EXPECT_EQ(json(*streamed), fullJson(Caller::localOperator("x"), at));
+  bool found = false;
+  for (const auto& unit : streamed->summary.units) {
+    if (unit.unit != "pa/long-ids") continue;
+    found = true;
+    EXPECT_EQ(unit.people_in_scope, 4u);
+    EXPECT_EQ(unit.devices.devices_in_scope, 8u);
+    EXPECT_EQ(unit.devices.pending, 4u);
+  }
+  EXPECT_TRUE(found);
+}
+
 TEST_F(StatusSummaryTest, ErrorsAreThoseOfTheFullEvaluation) {
   auto unknown = statusSummary(Caller::localOperator("x"), *ws_, "no-such", day("2023-03-20"));
   EXPECT_EQ(unknown.status().code(), StatusCode::kNotFound);
