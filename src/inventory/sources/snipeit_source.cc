@@ -1,5 +1,6 @@
 // The "snipeit" source: Snipe-IT hardware assets as its API lists them
-// (GET /api/v1/hardware: {"total": n, "rows": [...]} pages) or as the asset list's CSV export.
+// (GET /api/v1/hardware: {"total": n, "rows": [...]} pages) or as a CSV export (the Custom Asset
+// Report, whose header Snipe-IT's ReportsController::postCustom writes).
 // Custom fields are found by their display name: "IMEI" and "MAC Address" (or "MAC",
 // "Wi-Fi MAC"), in the JSON's custom_fields object and as CSV columns.
 // Fields: https://snipe-it.readme.io/reference/hardware-list
@@ -68,9 +69,13 @@ constexpr std::array<VendorField, 11> kJsonFields{{
     {kState, kStateKeys, state},
 }};
 
-constexpr std::array<std::string_view, 1> kCsvIdKeys{"ID"};
+// The Custom Asset Report (Reports > Custom Asset Report, ReportsController::postCustom in
+// Snipe-IT's source) names its columns as below, with no ID: the asset tag, unique in
+// Snipe-IT, is then the record id. "Email" is read where an export has it.
+constexpr std::array<std::string_view, 2> kCsvIdKeys{"ID", "Asset Tag"};
 constexpr std::array<std::string_view, 2> kCsvSyncedKeys{"Updated at", "Updated"};
-constexpr std::array<std::string_view, 3> kCsvHolderKeys{"Email", "Username", "Employee Number"};
+constexpr std::array<std::string_view, 4> kCsvHolderKeys{"Email", "Username", "Employee Number",
+                                                         "Employee No."};
 constexpr std::array<std::string_view, 1> kCsvKindKeys{"Category"};
 constexpr std::array<std::string_view, 1> kCsvVendorKeys{"Manufacturer"};
 constexpr std::array<std::string_view, 2> kCsvModelKeys{"Model", "Model Name"};
@@ -106,8 +111,8 @@ bool looksLikeSnipeit(std::string_view head) {
 
 const Source& snipeitSource() {
   static const Source source = deviceExportSource<kLayout, &looksLikeSnipeit>(
-      "Snipe-IT: hardware JSON of the API ({\"rows\": [...]} pages) or the asset list's CSV "
-      "export; custom fields IMEI and MAC Address by name",
+      "Snipe-IT: hardware JSON of the API ({\"rows\": [...]} pages) or the Custom Asset "
+      "Report's CSV; custom fields IMEI and MAC Address by name",
       "https://snipe-it.readme.io/reference/hardware-list");
   return source;
 }

@@ -177,6 +177,23 @@ TEST(SnipeitSourceTest, ReadsHardwareJsonWithCustomFieldsByName) {
   ASSERT_EQ(csv.size(), 1u);
   EXPECT_EQ(csv[0].device.state, platform::DeviceState::kLost);
   EXPECT_EQ(csv[0].device.holder, "anna@example.org");
+  // The Custom Asset Report's header as Snipe-IT writes it (no ID: the asset tag is the id;
+  // the holder by username, else employee number; the status with its meta status).
+  const auto report =
+      parse("snipeit",
+            "Asset Name,Asset Tag,Model,Model No.,Category,Manufacturer,Serial,Checked Out To,Type,"
+            "Username,Employee No.,Status,Updated at,IMEI\n"
+            "Anna phone,A-0007,iPhone 14,A2882,Mobile Phones,Apple,F17XK1ABC,Anna A,user,,E-1001,"
+            "Deployed (deployed),2024-02-01 09:30:00,352099001761481\n"
+            "Spare,A-0008,Pixel 8,G9BQD,Mobile Phones,Google,38XYZ0001,,,,,Lost (undeployable),"
+            "2024-02-01 09:30:00,\n");
+  ASSERT_EQ(report.size(), 2u);
+  EXPECT_EQ(report[0].device.device_id, "A-0007");
+  EXPECT_EQ(report[0].device.holder, "E-1001");
+  EXPECT_EQ(report[0].device.imei, "352099001761481");
+  EXPECT_EQ(report[0].device.state, platform::DeviceState::kActive);
+  EXPECT_EQ(report[1].device.holder, "");
+  EXPECT_EQ(report[1].device.state, platform::DeviceState::kLost);
 }
 
 TEST(SourceRecognitionTest, RecognisesEachExportByItsShape) {
