@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "service/directive.h"
 #include "service/import.h"
 #include "service/test_support.h"
@@ -238,6 +240,13 @@ TEST_F(MergeImportTest, ExportsBannedDevicesForNacAndForTheMdmThatManagesThem) {
   EXPECT_EQ(radius->entries, 1u);
   EXPECT_THAT(radius->text, HasSubstr("a4-b1-c2-d3-e4-f5\tCalling-Station-Id == "
                                       "\"a4-b1-c2-d3-e4-f5\", Auth-Type := Reject"));
+  request.format = "packetfence";
+  auto pf = exportNac(op_, *ws_, request);
+  ASSERT_TRUE(pf.isOk()) << pf.status().message();
+  EXPECT_EQ(pf->entries, 1u);
+  EXPECT_THAT(pf->text, ::testing::StartsWith("a4:b1:c2:d3:e4:f5,P-ANNA,phaseout-quarantine,"));
+  EXPECT_THAT(pf->text, HasSubstr("intune:i-1 (serial F17XK1ABC): "));
+  EXPECT_EQ(std::count(pf->text.begin(), pf->text.end(), '\n'), 1);  // one node, no header
   request.format = "csv";
   auto csv = exportNac(op_, *ws_, request);
   ASSERT_TRUE(csv.isOk());

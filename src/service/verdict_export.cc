@@ -96,7 +96,8 @@ Result<VerdictExport> exportNac(const Caller& caller, Workspace& workspace,
                "\n# FreeRADIUS users file (mods-config/files/authorize): MAC authentication\n"
                "# requests from these stations are rejected.\n";
   } else if (format == "packetfence") {
-    out.text = "mac,pid,category,notes\n";
+    // No header: `pfcmd import nodes FILE columns=mac,pid,category,notes` reads every line as
+    // a node, its columns named on the command line.
   } else {
     out.text = "device_id,mac,serial,holder,unit,status,reason\n";
   }
