@@ -1,9 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "campaign/history.h"
 #include "campaign/progress.h"
 #include "campaign/record.h"
 #include "campaign/waiver.h"
+#include "inventory/sample_org.h"
 
 namespace phaseout::campaign {
 namespace {
@@ -51,6 +54,51 @@ Device device(const char* id, const char* holder, Platform pl) {
   d.kind = platform::Kind::kPhone;
   d.model = "M";
   return d;
+}
+
+TEST(DeviceClassifierTest, RemembersWhatTheRulesSayOfEveryDeviceShape) {
+  // Rules on every field they read, some of which a device may leave unknown (a "maybe").
+  auto d = policy::parseDirective(R"(id: c
+title: C
+issued: 2023-03-06
+scope: {units: ["pa/**"]}
+ban:
+  - platform: ios
+  - {vendor: huawei, kind: phone}
+  - {model: "Galaxy S2*", kind: tablet}
+allow: {platforms: [android, aurora]}
+milestones:
+  - {name: replace, due: 2023-04-01, requires: allowed_replacement_held}
+)",
+                                  "c.yaml");
+  ASSERT_TRUE(d.isOk()) << d.status().toString();
+  const policy::DeviceJudge judge(*d, day("2023-03-20"));
+  DeviceClassifier classes(*d, judge);
+  inventory::SampleOrgOptions options;
+  options.people = 3000;
+  std::vector<Device> devices = inventory::generateSampleOrg(options).devices;
+  Device unknown;  // nothing known: every rule may match
+  devices.push_back(unknown);
+  Device vendorless = device("D-X", "P-1", Platform::kAndroid);
+  devices.push_back(vendorless);
+  std::size_t banned = 0, replacements = 0;
+  for (Device dev : devices) {
+    const DeviceClass& c = classes.classify(dev);
+    dev.state = platform::DeviceState::kActive;  // classes are of the device read as active
+    const auto direct = judge.decide(dev);
+    EXPECT_EQ(c.decision.status, direct.status) << dev.device_id;
+    EXPECT_EQ(c.decision.rule, direct.rule) << dev.device_id;
+    const bool matched = std::any_of(d->ban.begin(), d->ban.end(), [&](const auto& rule) {
+      return policy::matchRule(rule, dev) == policy::RuleMatch::kYes;
+    });
+    EXPECT_EQ(c.banned, matched) << dev.device_id;
+    EXPECT_EQ(c.replacement, isAllowedReplacement(*d, dev)) << dev.device_id;
+    banned += c.banned;
+    replacements += c.replacement;
+  }
+  // The sample holds both kinds, so the comparison above saw each answer.
+  EXPECT_GT(banned, 0u);
+  EXPECT_GT(replacements, 0u);
 }
 
 TEST(WaiverTest, ValidationNamesEveryProblem) {

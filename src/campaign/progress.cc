@@ -59,14 +59,6 @@ std::uint8_t& MilestoneTally::flagsOf(std::size_t holder) {
 }
 
 void MilestoneTally::addVerdict(std::size_t holder, policy::VerdictStatus status,
-                                const inventory::Device& device) {
-  DeviceClass c;
-  c.banned = isBanned(directive_, device);
-  c.replacement = isAllowedReplacement(directive_, device);
-  addVerdict(holder, status, c);
-}
-
-void MilestoneTally::addVerdict(std::size_t holder, policy::VerdictStatus status,
                                 const DeviceClass& device) {
   const bool violating =
       status == policy::VerdictStatus::kPending || status == policy::VerdictStatus::kOverdue;
@@ -79,12 +71,6 @@ void MilestoneTally::addVerdict(std::size_t holder, policy::VerdictStatus status
   }
   // A replacement counts for its holder once they hold a banned device, whichever comes first.
   if (device.replacement) flags |= kHasReplacement;
-}
-
-void MilestoneTally::addInactive(std::size_t holder, const inventory::Device& device) {
-  DeviceClass c;
-  c.banned = isBanned(directive_, device);
-  addInactive(holder, c);
 }
 
 void MilestoneTally::addInactive(std::size_t holder, const DeviceClass& device) {
@@ -138,6 +124,8 @@ std::vector<MilestoneCheck> milestoneChecks(const policy::Directive& d,
                                             const std::vector<inventory::Device>& devices,
                                             const policy::Evaluation& evaluation) {
   MilestoneTally tally(d, evaluation.as_of);
+  const policy::DeviceJudge judge(d, evaluation.as_of);
+  DeviceClassifier classes(d, judge);
   // Holders are numbered by their index in `people` (verdicts point into it), so no pass
   // below hashes a person id per device.
   auto indexOf = [&](const inventory::Person* p) {
@@ -145,7 +133,7 @@ std::vector<MilestoneCheck> milestoneChecks(const policy::Directive& d,
   };
   // Active devices in scope were judged by the evaluation already.
   for (const auto& v : evaluation.verdicts)
-    tally.addVerdict(indexOf(v.holder), v.status, *v.device);
+    tally.addVerdict(indexOf(v.holder), v.status, classes.classify(*v.device));
   // Devices no longer active: banned ones of in-scope holders count as surrendered. They are
   // few, so only their holders are looked up (one pass over the people, no index of them all).
   std::unordered_map<std::string_view, const inventory::Person*> holder_of_inactive;
@@ -169,7 +157,7 @@ std::vector<MilestoneCheck> milestoneChecks(const policy::Directive& d,
     if (cached == in_scope.end()) {
       cached = in_scope.emplace(holder, policy::personInScope(d, *holder)).first;
     }
-    if (cached->second) tally.addInactive(indexOf(holder), dev);
+    if (cached->second) tally.addInactive(indexOf(holder), classes.classify(dev));
   }
   return tally.checks();
 }

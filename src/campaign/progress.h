@@ -68,12 +68,9 @@ class MilestoneTally {
   MilestoneTally(const policy::Directive& directive, Date as_of);
   // An active device whose holder (number `holder`) is in scope, with its status once waivers
   // are applied.
-  void addVerdict(std::size_t holder, policy::VerdictStatus status,
-                  const inventory::Device& device);
-  // The same, with the device's class (DeviceClassifier) instead of the device.
+  // `device` is the device's class (DeviceClassifier).
   void addVerdict(std::size_t holder, policy::VerdictStatus status, const DeviceClass& device);
   // A device no longer active whose holder (number `holder`) is in scope.
-  void addInactive(std::size_t holder, const inventory::Device& device);
   void addInactive(std::size_t holder, const DeviceClass& device);
   // Adds what `other` (of the same directive and day, with the same holder numbering) counted:
   // two parts of the devices counted apart make the tally of them all.
