@@ -78,6 +78,17 @@ Status streamVersions(Connection& conn, Query query, Date as_of, ReadInto read_i
   return Status::ok();
 }
 
+// The devices-as-of statement for `fields` and the bounds `ids` has.
+Query devicesAsOf(Repository::Fields fields, const Repository::IdRange& ids) {
+  static constexpr Query kAll[] = {Query::kDevicesAsOf, Query::kDevicesAsOfFrom,
+                                   Query::kDevicesAsOfBelow, Query::kDevicesAsOfBetween};
+  static constexpr Query kEvaluation[] = {
+      Query::kDevicesAsOfForEvaluation, Query::kDevicesAsOfFromForEvaluation,
+      Query::kDevicesAsOfBelowForEvaluation, Query::kDevicesAsOfBetweenForEvaluation};
+  const std::size_t shape = (ids.from.empty() ? 0 : 1) + (ids.to.empty() ? 0 : 2);
+  return fields == Repository::Fields::kAll ? kAll[shape] : kEvaluation[shape];
+}
+
 Result<DirectiveRecord> readDirective(Statement& s) {
   DirectiveRecord r;
   r.directive_id = s.text(0);
@@ -253,17 +264,11 @@ Result<std::vector<Person>> Repository::loadPeople(std::optional<Date> as_of, Fi
 Result<std::vector<Device>> Repository::loadDevices(std::optional<Date> as_of, Fields fields,
                                                     const IdRange& ids, std::size_t reserve) {
   // kEvaluation: what evaluation reads (kDeviceEvaluationColumns), the rest left empty.
-  static constexpr Query kAll[] = {Query::kDevicesAsOf, Query::kDevicesAsOfFrom,
-                                   Query::kDevicesAsOfBelow, Query::kDevicesAsOfBetween};
-  static constexpr Query kEvaluation[] = {
-      Query::kDevicesAsOfForEvaluation, Query::kDevicesAsOfFromForEvaluation,
-      Query::kDevicesAsOfBelowForEvaluation, Query::kDevicesAsOfBetweenForEvaluation};
-  const std::size_t shape = (ids.from.empty() ? 0 : 1) + (ids.to.empty() ? 0 : 2);
+  const Query query = devicesAsOf(fields, ids);
   if (fields == Fields::kAll) {
-    return loadVersions<Device>(connection_, kAll[shape], as_of, readDeviceInto, ids, reserve);
+    return loadVersions<Device>(connection_, query, as_of, readDeviceInto, ids, reserve);
   }
-  return loadVersions<Device>(connection_, kEvaluation[shape], as_of, readDeviceForEvaluationInto,
-                              ids, reserve);
+  return loadVersions<Device>(connection_, query, as_of, readDeviceForEvaluationInto, ids, reserve);
 }
 
 Status Repository::forEachPerson(Date as_of, Fields fields,
@@ -285,32 +290,37 @@ Status Repository::forEachPerson(Date as_of, Fields fields,
 Status Repository::forEachDevice(Date as_of, Fields fields,
                                  const std::function<Status(const Device&)>& fn,
                                  const IdRange& ids) {
-  static constexpr Query kAll[] = {Query::kDevicesAsOf, Query::kDevicesAsOfFrom,
-                                   Query::kDevicesAsOfBelow, Query::kDevicesAsOfBetween};
-  static constexpr Query kEvaluation[] = {
-      Query::kDevicesAsOfForEvaluation, Query::kDevicesAsOfFromForEvaluation,
-      Query::kDevicesAsOfBelowForEvaluation, Query::kDevicesAsOfBetweenForEvaluation};
-  const std::size_t shape = (ids.from.empty() ? 0 : 1) + (ids.to.empty() ? 0 : 2);
+  const Query query = devicesAsOf(fields, ids);
   if (fields == Fields::kAll) {
-    return streamVersions<Device>(connection_, kAll[shape], as_of, readDeviceInto, fn, ids);
+    return streamVersions<Device>(connection_, query, as_of, readDeviceInto, fn, ids);
   }
-  return streamVersions<Device>(connection_, kEvaluation[shape], as_of, readDeviceForEvaluationInto,
-                                fn, ids);
+  return streamVersions<Device>(connection_, query, as_of, readDeviceForEvaluationInto, fn, ids);
 }
 
-Result<Repository::DeviceSplit> Repository::deviceIdAt(double fraction) {
-  PH_ASSIGN_OR_RETURN(auto count, prepare(connection_, Query::kCountDeviceVersions));
+namespace {
+
+// The id `fraction` of the way through a table's versions in id order, counted exactly (a
+// count, then an index walk to that offset), and the number of versions.
+Result<Repository::DeviceSplit> exactIdAt(Connection& conn, Query count_query, Query at_query,
+                                          double fraction) {
+  PH_ASSIGN_OR_RETURN(auto count, prepare(conn, count_query));
   PH_ASSIGN_OR_RETURN(bool row, count->step());
   const std::int64_t n = row ? count->integer(0) : 0;
-  DeviceSplit split;
+  Repository::DeviceSplit split;
   split.versions = static_cast<std::size_t>(n);
   if (n < 2) return split;
-  PH_ASSIGN_OR_RETURN(auto at, prepare(connection_, Query::kDeviceIdAtOffset));
+  PH_ASSIGN_OR_RETURN(auto at, prepare(conn, at_query));
   at->bind("offset",
            static_cast<std::int64_t>(static_cast<double>(n) * std::clamp(fraction, 0.0, 1.0)));
   PH_ASSIGN_OR_RETURN(bool found, at->step());
   if (found) split.device_id = at->text(0);
   return split;
+}
+
+}  // namespace
+
+Result<Repository::DeviceSplit> Repository::deviceIdAt(double fraction) {
+  return exactIdAt(connection_, Query::kCountDeviceVersions, Query::kDeviceIdAtOffset, fraction);
 }
 
 Result<std::string> Repository::splitPoint(Records records, double fraction) {
@@ -331,18 +341,11 @@ Result<std::string> Repository::splitPoint(Records records, double fraction) {
       return ids[std::min(ids.size() - 1, static_cast<std::size_t>(fraction * ids.size()))];
     }
   }
-  if (!people) {
-    PH_ASSIGN_OR_RETURN(auto split, deviceIdAt(fraction));
-    return split.device_id;
-  }
-  PH_ASSIGN_OR_RETURN(auto count, prepare(connection_, Query::kCountPersonVersions));
-  PH_ASSIGN_OR_RETURN(bool counted, count->step());
-  const std::int64_t n = counted ? count->integer(0) : 0;
-  if (n < 2) return std::string();
-  PH_ASSIGN_OR_RETURN(auto at, prepare(connection_, Query::kPersonIdAtOffset));
-  at->bind("offset", static_cast<std::int64_t>(static_cast<double>(n) * fraction));
-  PH_ASSIGN_OR_RETURN(bool found, at->step());
-  return found ? std::string(at->text(0)) : std::string();
+  PH_ASSIGN_OR_RETURN(auto exact, people ? exactIdAt(connection_, Query::kCountPersonVersions,
+                                                     Query::kPersonIdAtOffset, fraction)
+                                         : exactIdAt(connection_, Query::kCountDeviceVersions,
+                                                     Query::kDeviceIdAtOffset, fraction));
+  return exact.device_id;
 }
 
 Result<inventory::Person> Repository::loadPerson(const std::string& person_id, Date as_of) {
