@@ -54,16 +54,8 @@ class CampaignServiceTest : public testing::WorkspaceTest {
   void SetUp() override {
     WorkspaceTest::SetUp();
     if (HasFatalFailure()) return;
-    write("people.csv", testing::kSmallOrgPeopleCsv);
-    write("devices.csv", testing::kSmallOrgDevicesCsv);
-    ASSERT_TRUE(
-        importInventory(Caller::localOperator("test"), *ws_,
-                        {ImportKind::kPeople, (dir_ / "people.csv").string(), "", recording()})
-            .isOk());
-    ASSERT_TRUE(
-        importInventory(Caller::localOperator("test"), *ws_,
-                        {ImportKind::kDevices, (dir_ / "devices.csv").string(), "", recording()})
-            .isOk());
+    importSmallOrg(recording());
+    if (HasFatalFailure()) return;
     auto added = addDirectiveText(local_, *ws_, kDirective, "d.yaml", recording());
     ASSERT_TRUE(added.isOk()) << added.status().message();
   }

@@ -27,10 +27,7 @@ class ServerUseCasesTest : public testing::WorkspaceTest {
   void SetUp() override {
     WorkspaceTest::SetUp();
     if (HasFatalFailure()) return;
-    DemoOptions options;
-    options.people = 120;
-    options.out_dir = dir_.string();
-    auto demo = runDemo(Caller::localOperator("tester"), *ws_, options, recordingAt("2023-03-20"));
+    auto demo = runDemoHere(120);
     ASSERT_TRUE(demo.isOk()) << demo.status().toString();
     // A holder with a pending (banned, open case) device.
     for (const auto& v : demo->status.evaluation.verdicts) {

@@ -23,10 +23,7 @@ class StatusSummaryTest : public testing::WorkspaceTest {
   void SetUp() override {
     WorkspaceTest::SetUp();
     if (HasFatalFailure()) return;
-    DemoOptions options;
-    options.people = 150;
-    options.out_dir = dir_.string();
-    auto demo = runDemo(Caller::localOperator("tester"), *ws_, options, recordingAt("2023-03-20"));
+    auto demo = runDemoHere(150);
     ASSERT_TRUE(demo.isOk()) << demo.status().toString();
     for (const auto& v : demo->status.evaluation.verdicts) {
       if (v.status == policy::VerdictStatus::kPending && v.holder != nullptr) {

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "detect/signature_set.h"
+#include "service/demo.h"
 #include "service/import.h"
 #include "service/workspace.h"
 
@@ -80,6 +81,22 @@ class WorkspaceTest : public ::testing::Test {
     auto r = importInventory(Caller::localOperator("tester"), *ws_,
                              {kind, (dir_ / name).string(), "", recording});
     ASSERT_TRUE(r.isOk()) << r.status().toString();
+  }
+  // The demo's organisation and campaign (`people` people, recorded on 2023-03-20) in this
+  // workspace, its files in dir_.
+  Result<DemoOutcome> runDemoHere(std::size_t people) {
+    DemoOptions options;
+    options.people = people;
+    options.out_dir = dir_.string();
+    return runDemo(Caller::localOperator("tester"), *ws_, options, recordingAt("2023-03-20"));
+  }
+  // Imports the small organisation (kSmallOrgPeopleCsv, kSmallOrgDevicesCsv).
+  void importSmallOrg(const Recording& recording) {
+    write("people.csv", kSmallOrgPeopleCsv);
+    write("devices.csv", kSmallOrgDevicesCsv);
+    importFile(ImportKind::kPeople, "people.csv", recording);
+    if (::testing::Test::HasFatalFailure()) return;
+    importFile(ImportKind::kDevices, "devices.csv", recording);
   }
 
   std::filesystem::path dir_;

@@ -59,10 +59,8 @@ class WaiverRequestTest : public testing::WorkspaceTest {
   void SetUp() override {
     WorkspaceTest::SetUp();
     if (HasFatalFailure()) return;
-    write("people.csv", testing::kSmallOrgPeopleCsv);
-    write("devices.csv", testing::kSmallOrgDevicesCsv);
-    importFile(ImportKind::kPeople, "people.csv", recording());
-    importFile(ImportKind::kDevices, "devices.csv", recording());
+    importSmallOrg(recording());
+    if (HasFatalFailure()) return;
     auto added = addDirectiveText(local_, *ws_, kDirective, "d.yaml", recording());
     ASSERT_TRUE(added.isOk()) << added.status().message();
   }
