@@ -699,6 +699,21 @@ def request_id_for(b, device, state="pending"):
     return ids[-1]
 
 
+def security_officer_on_request(base, device):
+    """A browser signed in as the security officer on the Waivers page, and the id of the
+    device's pending request listed there."""
+    b = Browser(base, "en", 1280)
+    try:
+        b.sign_in("P-SO")
+        b.find("#nav a")
+        b.navigate("#/waivers")
+        b.text_in("#waiver-requests", device)
+        return b, request_id_for(b, device)
+    except BaseException:
+        b.quit()
+        raise
+
+
 def journey_waiver_request_approved(base):
     """A holder asks for a waiver from My devices; the security officer approves it on the
     Waivers page and the device turns exempt."""
@@ -717,13 +732,8 @@ def journey_waiver_request_approved(base):
         b.assert_clean("holder asks for a waiver")
     finally:
         b.quit()
-    b = Browser(base, "en", 1280)
+    b, request = security_officer_on_request(base, "D-H1")
     try:
-        b.sign_in("P-SO")
-        b.find("#nav a")
-        b.navigate("#/waivers")
-        b.text_in("#waiver-requests", "D-H1")
-        request = request_id_for(b, "D-H1")
         b.text_in(f'form[data-approve="{request}"]', "Approve")
         b.assert_labelled("waivers page")
         b.find(f'form[data-approve="{request}"] button[type=submit]').click()
@@ -759,13 +769,8 @@ def journey_waiver_request_refused_and_case_step(base):
         b.assert_clean("unit officer asks and records a step")
     finally:
         b.quit()
-    b = Browser(base, "en", 1280)
+    b, request = security_officer_on_request(base, "D-H2")
     try:
-        b.sign_in("P-SO")
-        b.find("#nav a")
-        b.navigate("#/waivers")
-        b.text_in("#waiver-requests", "D-H2")
-        request = request_id_for(b, "D-H2")
         form = f'form[data-refuse="{request}"]'
         b.field(form, "reason").send_keys("a replacement is in stock")
         b.find(f"{form} button[type=submit]").click()
