@@ -63,8 +63,13 @@ std::string_view lookupName(const Table<E, N>& table, E value) {
   return "unknown";
 }
 
+// The name as written (what phaseout stores: millions of rows read back) is found by an exact
+// comparison first; any other case after.
 template <typename E, std::size_t N>
 std::optional<E> lookupValue(const Table<E, N>& table, std::string_view text) {
+  for (const auto& [v, n] : table) {
+    if (n == text) return v;
+  }
   for (const auto& [v, n] : table) {
     if (iequals(n, text)) return v;
   }

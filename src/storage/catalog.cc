@@ -74,6 +74,7 @@ const Portable& portable() {
     const std::string people_eval = selectFrom("person_versions", kPersonEvaluationColumns);
     const std::string devices = selectFrom("device_versions", kDeviceColumns);
     const std::string devices_eval = selectFrom("device_versions", kDeviceEvaluationColumns);
+    const std::string devices_counting = selectFrom("device_versions", kDeviceCountingColumns);
     const std::string devices_campaign =
         selectFrom("device_versions", kDeviceColumns, kDeviceCampaignBlanks);
     const std::string directive_records = "SELECT " + columnList(kDirectiveRecordColumns) +
@@ -149,6 +150,14 @@ const Portable& portable() {
         devices_eval + as_of + below + order);
     put(Query::kDevicesAsOfBetweenForEvaluation, "devices_as_of_between_for_evaluation",
         devices_eval + as_of + from + below + order);
+    put(Query::kDevicesAsOfForCounting, "devices_as_of_for_counting",
+        devices_counting + as_of + order);
+    put(Query::kDevicesAsOfFromForCounting, "devices_as_of_from_for_counting",
+        devices_counting + as_of + from + order);
+    put(Query::kDevicesAsOfBelowForCounting, "devices_as_of_below_for_counting",
+        devices_counting + as_of + below + order);
+    put(Query::kDevicesAsOfBetweenForCounting, "devices_as_of_between_for_counting",
+        devices_counting + as_of + from + below + order);
     put(Query::kDeviceAsOf, "device_as_of",
         devices +
             "WHERE device_id = :id AND valid_from <= :day "

@@ -72,14 +72,19 @@ inline constexpr std::array<std::string_view, 13> kWebhookDeliveryColumns = {
     "delivery_id",  "ordinal",   "endpoint",        "device_id",  "payload",
     "created_ms",   "attempts",  "next_attempt_ms", "claimed_by", "claim_until_ms",
     "delivered_ms", "failed_ms", "last_error"};
-inline constexpr std::array<std::string_view, 4> kIngestedMessageColumns = {
-    "message_id", "seq", "site", "received_ms"};
+inline constexpr std::array<std::string_view, 4> kIngestedMessageColumns = {"message_id", "seq",
+                                                                            "site", "received_ms"};
 // What evaluation and campaigns read of a version (Repository::Fields::kEvaluation): the
 // streams of millions of rows carry nothing else.
 inline constexpr std::array<std::string_view, 4> kPersonEvaluationColumns = {"person_id", "unit",
                                                                              "roles", "status"};
 inline constexpr std::array<std::string_view, 8> kDeviceEvaluationColumns = {
     "device_id", "holder", "kind", "vendor", "model", "platform", "os_version", "state"};
+// What the status counts read of a device (Repository::Fields::kCounting): the rules read no
+// os_version (only the explanations of a verdict quote it), and each column sent costs the
+// server as much as the scan of the row.
+inline constexpr std::array<std::string_view, 7> kDeviceCountingColumns = {
+    "device_id", "holder", "kind", "vendor", "model", "platform", "state"};
 // What a directive record is read as: its version row and the event that wrote it.
 inline constexpr std::array<std::string_view, 7> kDirectiveRecordColumns = {
     "d.directive_id", "d.version",     "d.valid_from", "d.title",
@@ -152,11 +157,15 @@ enum class Query {
   kDevicesAsOfFromForEvaluation,
   kDevicesAsOfBelowForEvaluation,
   kDevicesAsOfBetweenForEvaluation,
+  kDevicesAsOfForCounting,
+  kDevicesAsOfFromForCounting,
+  kDevicesAsOfBelowForCounting,
+  kDevicesAsOfBetweenForCounting,
   kDeviceAsOf,
   kDeviceExists,
   kDeviceIdAtOffset,
   kDeviceIdSample,  // a sample of device ids in order, to split a load (PostgreSQL; else none)
-  kDeviceVersions,                  // every version, ordered by (device_id, valid_from, seq)
+  kDeviceVersions,  // every version, ordered by (device_id, valid_from, seq)
   kDeviceVersionsForCampaign,       // the same, only the columns campaigns read
   kDeviceVersionsForCampaignBelow,  // ... device_id < :split
   kDeviceVersionsForCampaignFrom,   // ... device_id >= :split
@@ -248,9 +257,9 @@ enum class Query {
   kIngestedMessage,  // the row of :message_id
   kInsertIngestedMessage,
   // people's languages (language_store.h)
-  kLanguageOf,     // the language of :person_id
-  kSetLanguage,    // inserts or replaces it
-  kLanguages,      // every person's, ordered by person id
+  kLanguageOf,   // the language of :person_id
+  kSetLanguage,  // inserts or replaces it
+  kLanguages,    // every person's, ordered by person id
 
   kCount  // not a statement
 };

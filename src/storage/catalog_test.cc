@@ -28,6 +28,10 @@ TEST(Catalog, ColumnListsAreWrittenOnceAndParametersNamedAfterColumns) {
   EXPECT_EQ(c.sql(Query::kDevicesAsOfForEvaluation),
             "SELECT device_id, holder, kind, vendor, model, platform, os_version, state FROM "
             "device_versions WHERE valid_from <= :day ORDER BY device_id, valid_from, seq");
+  // The counts' stream leaves out os_version, which no rule reads.
+  EXPECT_EQ(c.sql(Query::kDevicesAsOfFromForCounting),
+            "SELECT device_id, holder, kind, vendor, model, platform, state FROM device_versions "
+            "WHERE valid_from <= :day AND device_id >= :from ORDER BY device_id, valid_from, seq");
   EXPECT_EQ(c.sql(Query::kPeopleAsOfForEvaluation),
             "SELECT person_id, unit, roles, status FROM person_versions WHERE valid_from <= :day "
             "ORDER BY person_id, valid_from, seq");

@@ -85,8 +85,32 @@ Query devicesAsOf(Repository::Fields fields, const Repository::IdRange& ids) {
   static constexpr Query kEvaluation[] = {
       Query::kDevicesAsOfForEvaluation, Query::kDevicesAsOfFromForEvaluation,
       Query::kDevicesAsOfBelowForEvaluation, Query::kDevicesAsOfBetweenForEvaluation};
+  static constexpr Query kCounting[] = {
+      Query::kDevicesAsOfForCounting, Query::kDevicesAsOfFromForCounting,
+      Query::kDevicesAsOfBelowForCounting, Query::kDevicesAsOfBetweenForCounting};
   const std::size_t shape = (ids.from.empty() ? 0 : 1) + (ids.to.empty() ? 0 : 2);
-  return fields == Repository::Fields::kAll ? kAll[shape] : kEvaluation[shape];
+  switch (fields) {
+    case Repository::Fields::kAll:
+      return kAll[shape];
+    case Repository::Fields::kEvaluation:
+      return kEvaluation[shape];
+    case Repository::Fields::kCounting:
+      break;
+  }
+  return kCounting[shape];
+}
+
+// The row reader of the devices-as-of statements for `fields`.
+Status (*deviceReader(Repository::Fields fields))(Statement&, Device&) {
+  switch (fields) {
+    case Repository::Fields::kAll:
+      return readDeviceInto;
+    case Repository::Fields::kEvaluation:
+      return readDeviceForEvaluationInto;
+    case Repository::Fields::kCounting:
+      break;
+  }
+  return readDeviceForCountingInto;
 }
 
 Result<DirectiveRecord> readDirective(Statement& s) {
@@ -263,12 +287,10 @@ Result<std::vector<Person>> Repository::loadPeople(std::optional<Date> as_of, Fi
 
 Result<std::vector<Device>> Repository::loadDevices(std::optional<Date> as_of, Fields fields,
                                                     const IdRange& ids, std::size_t reserve) {
-  // kEvaluation: what evaluation reads (kDeviceEvaluationColumns), the rest left empty.
-  const Query query = devicesAsOf(fields, ids);
-  if (fields == Fields::kAll) {
-    return loadVersions<Device>(connection_, query, as_of, readDeviceInto, ids, reserve);
-  }
-  return loadVersions<Device>(connection_, query, as_of, readDeviceForEvaluationInto, ids, reserve);
+  // kEvaluation / kCounting: what evaluation / the counts read (kDeviceEvaluationColumns /
+  // kDeviceCountingColumns), the rest left empty.
+  return loadVersions<Device>(connection_, devicesAsOf(fields, ids), as_of, deviceReader(fields),
+                              ids, reserve);
 }
 
 Status Repository::forEachPerson(Date as_of, Fields fields,
@@ -290,11 +312,8 @@ Status Repository::forEachPerson(Date as_of, Fields fields,
 Status Repository::forEachDevice(Date as_of, Fields fields,
                                  const std::function<Status(const Device&)>& fn,
                                  const IdRange& ids) {
-  const Query query = devicesAsOf(fields, ids);
-  if (fields == Fields::kAll) {
-    return streamVersions<Device>(connection_, query, as_of, readDeviceInto, fn, ids);
-  }
-  return streamVersions<Device>(connection_, query, as_of, readDeviceForEvaluationInto, fn, ids);
+  return streamVersions<Device>(connection_, devicesAsOf(fields, ids), as_of, deviceReader(fields),
+                                fn, ids);
 }
 
 namespace {

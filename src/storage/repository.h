@@ -119,8 +119,9 @@ class Repository {
   // their latest versions when as_of is empty. Ordered by id; records not yet valid are absent.
   // With `fields` kEvaluation only what evaluation and reports read is filled (ids, holder,
   // unit, roles, status; kind, vendor, model, platform, os_version, state): a faster load for
-  // status over millions of records.
-  enum class Fields { kAll, kEvaluation };
+  // status over millions of records. kCounting is the same less a device's os_version, which
+  // the rules never read (the status counts; people are read as for kEvaluation).
+  enum class Fields { kAll, kEvaluation, kCounting };
   Result<std::vector<inventory::Person>> loadPeople(std::optional<Date> as_of = std::nullopt,
                                                     Fields fields = Fields::kAll);
   // A range of record ids, [from, to); an empty bound is open.

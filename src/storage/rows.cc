@@ -187,7 +187,11 @@ Status readDeviceAs(Statement& s, Device& d) {
   d.model = s.text(C::at("model"));
   PH_RETURN_IF_ERROR(decodeEnum(platform::parsePlatform, s.text(C::at("platform")), d.platform,
                                 "platform", d.device_id));
-  d.os_version = s.text(C::at("os_version"));
+  if constexpr (C::has("os_version")) {
+    d.os_version = s.text(C::at("os_version"));
+  } else {
+    d.os_version.clear();
+  }
   if constexpr (C::has("ownership")) {
     PH_RETURN_IF_ERROR(decodeEnum(platform::parseOwnership, s.text(C::at("ownership")), d.ownership,
                                   "ownership", d.device_id));
@@ -218,6 +222,9 @@ Status readPersonForEvaluationInto(Statement& s, Person& p) {
 Status readDeviceInto(Statement& s, Device& d) { return readDeviceAs<kDeviceColumns>(s, d); }
 Status readDeviceForEvaluationInto(Statement& s, Device& d) {
   return readDeviceAs<kDeviceEvaluationColumns>(s, d);
+}
+Status readDeviceForCountingInto(Statement& s, Device& d) {
+  return readDeviceAs<kDeviceCountingColumns>(s, d);
 }
 
 Result<Person> readPerson(Statement& s) {

@@ -86,5 +86,7 @@ Status readDeviceInto(Statement& s, inventory::Device& d);
 // those lack are left empty (enums unknown).
 Status readPersonForEvaluationInto(Statement& s, inventory::Person& p);
 Status readDeviceForEvaluationInto(Statement& s, inventory::Device& d);
+// Rows selected as kDeviceCountingColumns list them (os_version left empty).
+Status readDeviceForCountingInto(Statement& s, inventory::Device& d);
 
 }  // namespace phaseout::storage

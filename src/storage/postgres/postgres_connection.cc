@@ -4,7 +4,9 @@
 
 #include <cctype>
 #include <charconv>
+#include <cstring>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -95,6 +97,157 @@ int hexDigit(char c) {
   return 0;
 }
 
+// `sql` with each `$n` replaced by parameter n as a literal quoted by libpq (PQescapeLiteral),
+// for a statement that takes no parameters (COPY). None when a value cannot be written so (a
+// binary value, text libpq refuses).
+template <typename Params>
+std::optional<std::string> inlineParameters(PGconn* conn, std::string_view sql,
+                                            const Params& params) {
+  std::string out;
+  out.reserve(sql.size() + 32);
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    const char c = sql[i];
+    if (c == '\'' || c == '"') {
+      const std::size_t end = sql.find(c, i + 1);
+      const std::size_t stop = end == std::string_view::npos ? sql.size() : end + 1;
+      out.append(sql.substr(i, stop - i));
+      i = stop - 1;
+      continue;
+    }
+    if (c != '$' || i + 1 >= sql.size() || !std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
+      out += c;
+      continue;
+    }
+    std::size_t number = 0;
+    std::size_t end = i + 1;
+    while (end < sql.size() && std::isdigit(static_cast<unsigned char>(sql[end]))) {
+      number = number * 10 + static_cast<std::size_t>(sql[end] - '0');
+      ++end;
+    }
+    if (number == 0 || number > params.size()) return std::nullopt;
+    const std::size_t at = number - 1;
+    if (params.isNull(at)) {
+      out += "NULL";
+    } else {
+      if (params.isBinary(at)) return std::nullopt;
+      const std::string& value = params.value(at);
+      char* quoted = PQescapeLiteral(conn, value.data(), value.size());
+      if (quoted == nullptr) return std::nullopt;
+      out += quoted;
+      PQfreemem(quoted);
+    }
+    i = end - 1;
+  }
+  return out;
+}
+
+// One row of COPY ... TO STDOUT (text format), split into its fields in place: tab-separated,
+// `\N` for NULL, backslash escapes decoded (a field without a backslash is not copied).
+class CopyRow {
+ public:
+  struct Free {
+    void operator()(char* p) const { PQfreemem(p); }
+  };
+  using Data = std::unique_ptr<char, Free>;
+
+  CopyRow() = default;
+  CopyRow(Data data, int size) : data_(std::move(data)), size_(size) {}
+
+  // Splits the row (once) into fields.
+  void split() {
+    fields_.clear();
+    nulls_.clear();
+    char* p = data_.get();
+    char* end = p + size_;
+    if (end > p && end[-1] == '\n') --end;
+    while (true) {
+      char* stop = static_cast<char*>(std::memchr(p, '\t', static_cast<std::size_t>(end - p)));
+      if (stop == nullptr) stop = end;
+      const std::size_t size = static_cast<std::size_t>(stop - p);
+      const bool null = size == 2 && p[0] == '\\' && p[1] == 'N';
+      nulls_.push_back(null);
+      if (null) {
+        fields_.emplace_back();
+      } else if (std::memchr(p, '\\', size) == nullptr) {
+        fields_.emplace_back(p, size);
+      } else {
+        fields_.emplace_back(p, static_cast<std::size_t>(unescape(p, stop) - p));
+      }
+      if (stop == end) break;
+      p = stop + 1;
+    }
+  }
+  std::string_view field(int column) const {
+    return column >= 0 && static_cast<std::size_t>(column) < fields_.size() ? fields_[column]
+                                                                            : std::string_view();
+  }
+  bool isNull(int column) const {
+    return column < 0 || static_cast<std::size_t>(column) >= nulls_.size() || nulls_[column];
+  }
+  bool empty() const { return data_ == nullptr; }
+
+ private:
+  // Decodes the escapes of [p, end) in place; returns the end of the decoded text.
+  static char* unescape(char* p, const char* end) {
+    char* out = p;
+    while (p < end) {
+      if (*p != '\\' || p + 1 == end) {
+        *out++ = *p++;
+        continue;
+      }
+      const char e = p[1];
+      p += 2;
+      switch (e) {
+        case 'b':
+          *out++ = '\b';
+          break;
+        case 'f':
+          *out++ = '\f';
+          break;
+        case 'n':
+          *out++ = '\n';
+          break;
+        case 'r':
+          *out++ = '\r';
+          break;
+        case 't':
+          *out++ = '\t';
+          break;
+        case 'v':
+          *out++ = '\v';
+          break;
+        case 'x':
+          if (p < end && std::isxdigit(static_cast<unsigned char>(*p))) {
+            int value = hexDigit(*p++);
+            if (p < end && std::isxdigit(static_cast<unsigned char>(*p))) {
+              value = value * 16 + hexDigit(*p++);
+            }
+            *out++ = static_cast<char>(value);
+          } else {
+            *out++ = 'x';
+          }
+          break;
+        default:
+          if (e >= '0' && e <= '7') {
+            int value = e - '0';
+            for (int digits = 1; digits < 3 && p < end && *p >= '0' && *p <= '7'; ++digits) {
+              value = value * 8 + (*p++ - '0');
+            }
+            *out++ = static_cast<char>(value);
+          } else {
+            *out++ = e;  // any other character stands for itself
+          }
+      }
+    }
+    return out;
+  }
+
+  Data data_;
+  int size_ = 0;
+  std::vector<std::string_view> fields_;
+  std::vector<bool> nulls_;
+};
+
 // Parameter values by position, with the positions looked up by name (names are the catalog's
 // string literals: an address cache avoids comparing strings a million times).
 class Parameters {
@@ -158,6 +311,10 @@ class Parameters {
       formats_[i] = is_binary_[i] ? 1 : 0;
     }
   }
+  bool isNull(std::size_t i) const { return is_null_[i]; }
+  bool isBinary(std::size_t i) const { return is_binary_[i]; }
+  const std::string& value(std::size_t i) const { return values_[i]; }
+
   const char* const* pointers() const { return pointers_.data(); }
   const int* lengths() const { return lengths_.data(); }
   const int* formats() const { return formats_.data(); }
@@ -203,7 +360,9 @@ class PostgresStatement final : public Statement {
   void hintManyRows() override { many_rows_ = true; }
 
   std::string_view text(int column) override {
-    if (!row_ || PQgetisnull(row_.get(), row_index_, column)) return {};
+    if (copying()) return copy_row_.field(column);
+    // A NULL reads as libpq gives it: an empty value (no PQgetisnull per column).
+    if (!row_) return {};
     return {PQgetvalue(row_.get(), row_index_, column),
             static_cast<std::size_t>(PQgetlength(row_.get(), row_index_, column))};
   }
@@ -214,6 +373,7 @@ class PostgresStatement final : public Statement {
     return value;
   }
   bool isNull(int column) override {
+    if (copying()) return copy_row_.isNull(column);
     return !row_ || PQgetisnull(row_.get(), row_index_, column) != 0;
   }
   std::string_view blob(int column) override;
@@ -224,33 +384,32 @@ class PostgresStatement final : public Statement {
 
  private:
   friend class StatementUser;
-  // kCursor: the rows come from a server-side cursor, kFetchRows at a time (hintManyRows()
-  // inside a transaction): a batch is one result, not one allocation per row, and the
-  // connection stays free for other statements between batches.
-  enum class State { kIdle, kStreaming, kBuffered, kCursor, kDone };
-  static constexpr int kFetchRows = 8192;
+  // kCopy: the rows come as COPY (query) TO STDOUT (hintManyRows()): one message a row, which
+  // costs the server less than a result row and is split here without libpq building a
+  // result (the rest of the rows are held in kCopyBuffered when another statement comes).
+  enum class State { kIdle, kStreaming, kBuffered, kCopy, kCopyBuffered, kDone };
 
+  bool copying() const { return state_ == State::kCopy || state_ == State::kCopyBuffered; }
   // Drops what a running query still has to send.
   void discardRemaining();
   Status takeResult(ResultPtr result, bool& row);
-  Result<bool> openCursor();
-  Result<bool> fetchBatch();
-  void sendFetch();
-  ResultPtr receiveFetch();
+  // Starts the COPY; false when the statement cannot be sent as one (then it streams).
+  Result<bool> openCopy(bool& opened);
+  Result<bool> nextCopyRow();
+  // The status of a COPY once its rows are read.
+  Status finishCopy();
 
   PostgresConnection& conn_;
   std::string name_;
   std::string sql_;  // with $n parameters
-  std::string cursor_;
   bool many_rows_ = false;
-  bool fetch_sent_ = false;  // the next batch is on its way (the connection is busy with it)
-  bool last_batch_ = false;  // the batch being read is the cursor's last
-  ResultPtr prefetched_;     // the next batch, received early for another statement's sake
   Parameters params_;
   State state_ = State::kIdle;
   ResultPtr row_;
   int row_index_ = 0;
   std::deque<ResultPtr> buffered_;
+  CopyRow copy_row_;
+  std::deque<CopyRow> copy_buffered_;
   Status buffered_error_;
   std::string blob_;  // the last blob() decoded
   std::unique_ptr<ConnectionUser> user_;
@@ -300,9 +459,6 @@ class PostgresConnection final : public Connection {
     }
     return Status::ok();
   }
-
-  // A name for a new cursor, unique on this connection.
-  std::string nextCursorName() { return "ph_cursor_" + std::to_string(++cursors_); }
 
   Result<std::unique_ptr<Statement>> prepare(std::string_view sql) override {
     release();
@@ -366,7 +522,6 @@ class PostgresConnection final : public Connection {
     std::vector<std::string> parameters;
   };
   PGconn* conn_;
-  std::uint64_t cursors_ = 0;
   std::unordered_map<std::string, Prepared> prepared_;
   ConnectionUser* user_ = nullptr;
 };
@@ -398,88 +553,73 @@ Status PostgresStatement::takeResult(ResultPtr result, bool& row) {
   }
 }
 
-Result<bool> PostgresStatement::openCursor() {
+Result<bool> PostgresStatement::openCopy(bool& opened) {
+  opened = false;
   conn_.release();
-  params_.prepareArrays();
   PGconn* pg = conn_.raw();
-  cursor_ = conn_.nextCursorName();
-  last_batch_ = false;
-  const std::string declare = "DECLARE " + cursor_ + " NO SCROLL CURSOR FOR " + sql_;
-  ResultPtr declared(PQexecParams(pg, declare.c_str(), static_cast<int>(params_.size()), nullptr,
-                                  params_.pointers(), params_.lengths(), params_.formats(), 0));
-  if (!declared || PQresultStatus(declared.get()) != PGRES_COMMAND_OK) {
+  const std::optional<std::string> sql = inlineParameters(pg, sql_, params_);
+  if (!sql) return false;
+  const std::string copy = "COPY (" + *sql + ") TO STDOUT";
+  ResultPtr started(PQexec(pg, copy.c_str()));
+  opened = true;
+  if (!started || PQresultStatus(started.get()) != PGRES_COPY_OUT) {
     state_ = State::kDone;
-    return resultError(declared.get(), pg, "postgres step");
+    return resultError(started.get(), pg, "postgres step");
   }
-  state_ = State::kCursor;
-  return fetchBatch();
+  state_ = State::kCopy;
+  conn_.setUser(user_.get());
+  return nextCopyRow();
 }
 
-// While one batch is read, the next is already asked for: the server fills it meanwhile.
-void PostgresStatement::sendFetch() {
-  conn_.release();
-  const std::string fetch = "FETCH FORWARD " + std::to_string(kFetchRows) + " FROM " + cursor_;
-  if (PQsendQuery(conn_.raw(), fetch.c_str()) != 0) {
-    fetch_sent_ = true;
-    conn_.setUser(user_.get());
+Result<bool> PostgresStatement::nextCopyRow() {
+  if (state_ == State::kCopyBuffered) {
+    if (copy_buffered_.empty()) {
+      state_ = State::kDone;
+      copy_row_ = CopyRow();
+      if (!buffered_error_.isOk()) return std::exchange(buffered_error_, Status::ok());
+      return false;
+    }
+    copy_row_ = std::move(copy_buffered_.front());
+    copy_buffered_.pop_front();
+    copy_row_.split();
+    return true;
   }
-  // Not sent: fetchBatch() asks again and reports the connection's error.
+  char* data = nullptr;
+  const int size = PQgetCopyData(conn_.raw(), &data, 0);
+  if (size > 0) {
+    copy_row_ = CopyRow(CopyRow::Data(data), size);
+    copy_row_.split();
+    return true;
+  }
+  if (data != nullptr) PQfreemem(data);
+  copy_row_ = CopyRow();
+  const Status finished = finishCopy();
+  state_ = State::kDone;
+  if (!finished.isOk()) return finished;
+  return false;
 }
 
-ResultPtr PostgresStatement::receiveFetch() {
+Status PostgresStatement::finishCopy() {
   PGconn* pg = conn_.raw();
-  ResultPtr first(PQgetResult(pg));
-  while (PGresult* more = PQgetResult(pg)) PQclear(more);
-  fetch_sent_ = false;
+  Status error;
+  while (PGresult* next = PQgetResult(pg)) {
+    ResultPtr result(next);
+    if (PQresultStatus(result.get()) != PGRES_COMMAND_OK && error.isOk()) {
+      error = resultError(result.get(), pg, "postgres step");
+    }
+  }
   conn_.clearUser(user_.get());
-  return first;
-}
-
-Result<bool> PostgresStatement::fetchBatch() {
-  row_.reset();
-  row_index_ = 0;
-  if (last_batch_) {
-    state_ = State::kDone;
-    return false;
-  }
-  ResultPtr next;
-  if (prefetched_) {
-    next = std::move(prefetched_);
-  } else {
-    if (!fetch_sent_) sendFetch();
-    if (fetch_sent_) next = receiveFetch();
-  }
-  PGconn* pg = conn_.raw();
-  if (!next || PQresultStatus(next.get()) != PGRES_TUPLES_OK) {
-    state_ = State::kDone;
-    return resultError(next.get(), pg, "postgres step");
-  }
-  const int rows = PQntuples(next.get());
-  if (rows == 0) {
-    // Done: the cursor is left to the transaction's end, which closes it (no round trip).
-    state_ = State::kDone;
-    return false;
-  }
-  row_ = std::move(next);
-  last_batch_ = rows < kFetchRows;
-  if (!last_batch_) sendFetch();
-  return true;
+  return error;
 }
 
 Result<bool> PostgresStatement::step() {
-  if (state_ == State::kCursor) {
-    if (row_ && row_index_ + 1 < PQntuples(row_.get())) {
-      ++row_index_;
-      return true;
-    }
-    return fetchBatch();
-  }
+  if (copying()) return nextCopyRow();
   row_.reset();
   if (state_ == State::kDone) return false;
   if (state_ == State::kIdle && many_rows_) {
-    conn_.release();
-    // A cursor lives only inside a transaction block.
-    if (PQtransactionStatus(conn_.raw()) == PQTRANS_INTRANS) return openCursor();
+    bool opened = false;
+    Result<bool> row = openCopy(opened);
+    if (opened || !row.isOk()) return row;
   }
   if (state_ == State::kIdle) {
     conn_.release();
@@ -523,7 +663,21 @@ Result<bool> PostgresStatement::step() {
 }
 
 void PostgresStatement::bufferRemaining() {
-  if (state_ == State::kCursor && fetch_sent_) prefetched_ = receiveFetch();
+  if (state_ == State::kCopy) {
+    PGconn* pg = conn_.raw();
+    while (true) {
+      char* data = nullptr;
+      const int size = PQgetCopyData(pg, &data, 0);
+      if (size <= 0) {
+        if (data != nullptr) PQfreemem(data);
+        break;
+      }
+      copy_buffered_.emplace_back(CopyRow::Data(data), size);
+    }
+    buffered_error_ = finishCopy();
+    state_ = State::kCopyBuffered;
+    return;
+  }
   if (state_ != State::kStreaming) return;
   PGconn* pg = conn_.raw();
   while (PGresult* next = PQgetResult(pg)) {
@@ -539,8 +693,19 @@ void PostgresStatement::bufferRemaining() {
 }
 
 void PostgresStatement::discardRemaining() {
-  if (state_ == State::kCursor && fetch_sent_) (void)receiveFetch();
-  prefetched_.reset();
+  if (state_ == State::kCopy) {
+    // As for a streaming query: the rest is read and dropped.
+    PGconn* pg = conn_.raw();
+    while (true) {
+      char* data = nullptr;
+      const int size = PQgetCopyData(pg, &data, 0);
+      if (data != nullptr) PQfreemem(data);
+      if (size <= 0) break;
+    }
+    (void)finishCopy();
+  }
+  copy_row_ = CopyRow();
+  copy_buffered_.clear();
   if (state_ == State::kStreaming) {
     PGconn* pg = conn_.raw();
     // Rows still coming are read and dropped (cancelling would cost a second connection).

@@ -98,10 +98,9 @@ TEST_F(PostgresConnectionTest, StatementsInterleaveOnOneConnection) {
   EXPECT_EQ(rows, 1000);
 }
 
-TEST_F(PostgresConnectionTest, ManyRowsComeThroughACursorInBatchesWithOthersInterleaved) {
+TEST_F(PostgresConnectionTest, ManyRowsComeThroughCopyWithOthersInterleaved) {
   auto conn = connect();
   ASSERT_TRUE(conn);
-  // Two batches and a part (8,192 a fetch), then exactly two: every boundary of a batch.
   ASSERT_TRUE(conn->exec("CREATE TABLE t (v BIGINT NOT NULL, s TEXT NOT NULL);"
                          "INSERT INTO t SELECT i, 'row ' || i FROM generate_series(1, 20000) i;"
                          "CREATE TABLE u (v BIGINT NOT NULL);"
@@ -111,11 +110,14 @@ TEST_F(PostgresConnectionTest, ManyRowsComeThroughACursorInBatchesWithOthersInte
     if (in_transaction) {
       ASSERT_TRUE(conn->beginRead().isOk());
     }
-    auto outer = conn->prepare("SELECT v, s FROM t WHERE v >= :from ORDER BY v");
+    // The parameters go into the COPY as literals: one of them with a quote in it.
+    auto outer = conn->prepare(
+        "SELECT v, s FROM t WHERE v >= :from AND s <> :never AND s <> :never ORDER BY v");
     auto inner = conn->prepare("SELECT count(*) FROM t WHERE v <= :v");
     ASSERT_TRUE(outer.isOk() && inner.isOk());
     (*outer)->hintManyRows();
     (*outer)->bind("from", std::int64_t{1});
+    (*outer)->bind("never", std::string_view("it's ' ; -- not a row"));
     std::int64_t rows = 0;
     while (true) {
       auto row = (*outer)->step();
@@ -125,8 +127,8 @@ TEST_F(PostgresConnectionTest, ManyRowsComeThroughACursorInBatchesWithOthersInte
       const std::int64_t v = (*outer)->integer(0);
       ASSERT_EQ(v, rows);
       ASSERT_EQ((*outer)->text(1), "row " + std::to_string(v));
-      if (v % 5000 != 0 && v != 8192 && v != 8193) continue;
-      // Another statement between two rows (and two batches): the fetch on its way is taken.
+      if (v % 5000 != 0) continue;
+      // Another statement between two rows: the rest of the rows are taken first.
       (*inner)->bind("v", v);
       ASSERT_TRUE(*(*inner)->step());
       EXPECT_EQ((*inner)->integer(0), v);
@@ -144,7 +146,7 @@ TEST_F(PostgresConnectionTest, ManyRowsComeThroughACursorInBatchesWithOthersInte
       ASSERT_EQ((*exact)->integer(0), ++seen);
     }
     EXPECT_EQ(seen, 16384);
-    // Abandoned halfway, with a fetch on its way: the connection is still usable.
+    // Abandoned after one row: the connection (and the transaction) are still usable.
     (*exact)->reset();
     (*exact)->hintManyRows();
     ASSERT_TRUE(*(*exact)->step());
@@ -157,6 +159,92 @@ TEST_F(PostgresConnectionTest, ManyRowsComeThroughACursorInBatchesWithOthersInte
       ASSERT_TRUE(conn->commit().isOk());
     }
   }
+}
+
+TEST_F(PostgresConnectionTest, ManyRowsReadAwkwardTextNullsAndBytesAsOneRowAtATimeDoes) {
+  auto conn = connect();
+  ASSERT_TRUE(conn);
+  // Every escape of COPY's text format: tab, newline, carriage return, backslash, the other
+  // control characters, a literal "\N", an empty string beside a NULL, UTF-8, bytea.
+  ASSERT_TRUE(
+      conn->exec("CREATE TABLE a (k BIGINT, t TEXT, n TEXT, x BYTEA);"
+                 "INSERT INTO a VALUES "
+                 "(1, E'tab\\there\\nnew line \\\\N back\\\\slash \\r \\b\\f\\x0b\\x01 é', NULL, "
+                 "'\\x00015c0aff'::bytea),"
+                 "(2, '', '', ''::bytea), (3, E'\\\\', NULL, NULL), (4, 'plain', 'N', '\\x4e')")
+          .isOk());
+  const char* sql = "SELECT k, t, n, x FROM a WHERE k >= :from ORDER BY k";
+  struct Row {
+    std::int64_t k;
+    std::string t, n, x;
+    bool t_null, n_null;
+  };
+  auto read = [&](bool many) {
+    std::vector<Row> out;
+    auto s = conn->prepare(sql);
+    EXPECT_TRUE(s.isOk());
+    if (!s.isOk()) return out;
+    if (many) (*s)->hintManyRows();
+    (*s)->bind("from", std::int64_t{0});
+    while (true) {
+      auto row = (*s)->step();
+      EXPECT_TRUE(row.isOk()) << row.status().toString();
+      if (!row.isOk() || !*row) break;
+      out.push_back({(*s)->integer(0), std::string((*s)->text(1)), std::string((*s)->text(2)),
+                     std::string((*s)->blob(3)), (*s)->isNull(1), (*s)->isNull(2)});
+    }
+    return out;
+  };
+  const std::vector<Row> one = read(false);
+  const std::vector<Row> many = read(true);
+  ASSERT_EQ(one.size(), 4u);
+  ASSERT_EQ(many.size(), one.size());
+  EXPECT_EQ(one[0].t, "tab\there\nnew line \\N back\\slash \r \b\f\v\x01 é");
+  EXPECT_EQ(one[0].x, std::string("\x00\x01\\\n\xff", 5));
+  EXPECT_EQ(one[2].t, "\\");
+  for (std::size_t i = 0; i < one.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(many[i].k, one[i].k);
+    EXPECT_EQ(many[i].t, one[i].t);
+    EXPECT_EQ(many[i].n, one[i].n);
+    EXPECT_EQ(many[i].x, one[i].x);
+    EXPECT_EQ(many[i].t_null, one[i].t_null);
+    EXPECT_EQ(many[i].n_null, one[i].n_null);
+  }
+  EXPECT_TRUE(many[0].n_null);
+  EXPECT_FALSE(many[1].n_null);
+  EXPECT_FALSE(many[3].n_null);
+  EXPECT_EQ(many[3].n, "N");
+}
+
+TEST_F(PostgresConnectionTest, ManyRowsReportAFailingQuery) {
+  auto conn = connect();
+  ASSERT_TRUE(conn);
+  ASSERT_TRUE(conn->exec("CREATE TABLE z (v BIGINT NOT NULL);"
+                         "INSERT INTO z SELECT generate_series(0, 100)")
+                  .isOk());
+  // The error comes after 100 rows (v = 0 is the last in descending order).
+  auto s = conn->prepare("SELECT 100 / v FROM z WHERE v >= :from ORDER BY v DESC");
+  ASSERT_TRUE(s.isOk());
+  (*s)->hintManyRows();
+  (*s)->bind("from", std::int64_t{0});
+  Status failed;
+  int rows = 0;
+  while (true) {
+    auto row = (*s)->step();
+    if (!row.isOk()) {
+      failed = row.status();
+      break;
+    }
+    if (!*row) break;
+    ++rows;
+  }
+  EXPECT_FALSE(failed.isOk());
+  EXPECT_NE(failed.message().find("division by zero"), std::string::npos) << failed.toString();
+  auto count = conn->prepare("SELECT count(*) FROM z");
+  ASSERT_TRUE(count.isOk());
+  ASSERT_TRUE(*(*count)->step());
+  EXPECT_EQ((*count)->integer(0), 101);
 }
 
 TEST_F(PostgresConnectionTest, BulkInsertCopiesAwkwardTextNullsAndBytes) {
