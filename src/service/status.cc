@@ -63,23 +63,11 @@ class InScopePeople {
     ends_.push_back(ids_.size());
     units_.push_back(unit);
   }
-  // Adds the people of `part` (not indexed), their units renumbered by `units`.
-  void append(InScopePeople&& part, const std::vector<std::uint32_t>& units) {
-    if (ids_.empty()) {
-      ids_ = std::move(part.ids_);
-      ends_ = std::move(part.ends_);
-      units_ = std::move(part.units_);
-      for (std::uint32_t& u : units_) u = units[u];
-      return;
-    }
-    const std::uint64_t offset = ids_.size();
-    ids_ += part.ids_;
-    for (const std::uint64_t end : part.ends_) ends_.push_back(offset + end);
-    for (const std::uint32_t u : part.units_) units_.push_back(units[u]);
-    part = InScopePeople();
-  }
+  // How many people were added.
+  std::uint32_t size() const { return size_; }
   // Builds the table once every person is added.
   void index() {
+    size_ = static_cast<std::uint32_t>(units_.size());
     // About 70% full: short probes, a table a third larger than the people it holds.
     slots_ = units_.size() + units_.size() / 2 + 16;
     // Huge pages where the system gives them: one TLB entry covers 65,536 slots, so a lookup
@@ -167,6 +155,49 @@ class InScopePeople {
   std::vector<std::uint32_t> units_;  // while adding: each one's unit
   std::vector<Slot> table_;
   std::size_t slots_ = 0;
+  std::uint32_t size_ = 0;
+};
+
+// Everyone in scope as one list numbered in id order, held as the one or two parts that were
+// read apart (the second from the id `from` on), each indexed by the thread that read it. The
+// part of an id is found by comparing it with `from`: ids compare by bytes in the store (TEXT
+// columns are COLLATE "C" on PostgreSQL, as SQLite compares), as the reads were split.
+class PeopleInScope {
+ public:
+  // Adds the next part: its people, their units renumbered by `units`, its first id `from`.
+  void addPart(const InScopePeople& people, std::vector<std::uint32_t> units, std::string from) {
+    parts_.push_back(Part{&people, std::move(units), std::move(from), size_});
+    size_ += people.size();
+  }
+  struct Probe {
+    std::uint32_t part = 0;
+    std::size_t slot = 0;
+  };
+  // Where the search for `id` starts, fetched into the cache ahead of findAt().
+  Probe prefetch(std::string_view id) const {
+    const std::uint32_t part = parts_.size() > 1 && id >= parts_[1].from ? 1 : 0;
+    return {part, parts_[part].people->prefetch(id)};
+  }
+  // The person `id` (numbered in the whole list) and its unit, or kEmpty.
+  InScopePeople::Found findAt(Probe probe, std::string_view id) const {
+    const Part& part = parts_[probe.part];
+    InScopePeople::Found found = part.people->findAt(probe.slot, id);
+    if (found.person != InScopePeople::kEmpty) {
+      found.person += part.first;
+      found.unit = part.units[found.unit];
+    }
+    return found;
+  }
+
+ private:
+  struct Part {
+    const InScopePeople* people;
+    std::vector<std::uint32_t> units;  // the part's unit numbers -> the summary's
+    std::string from;
+    std::uint32_t first;  // the number of the part's first person in the whole list
+  };
+  std::vector<Part> parts_;
+  std::uint32_t size_ = 0;
 };
 
 }  // namespace
@@ -185,7 +216,7 @@ struct DeviceFold {
 
 // What every part reads the devices against (read-only while the parts run).
 struct DeviceRules {
-  const InScopePeople& people;
+  const PeopleInScope& people;
   const std::vector<std::string>& unit_names;
   const std::vector<const campaign::Waiver*>& active_waivers;
 };
@@ -220,11 +251,11 @@ Status foldDevices(storage::Repository& repo, Date as_of, const storage::Reposit
     std::string device_id, holder;
     const campaign::DeviceClass* c = nullptr;
     bool active = false;
-    std::size_t slot = 0;
+    PeopleInScope::Probe probe;
   } held;
   const auto foldHeld = [&] {
     if (!held.present) return;
-    foldDevice(rules, fold, rules.people.findAt(held.slot, held.holder), *held.c, held.active,
+    foldDevice(rules, fold, rules.people.findAt(held.probe, held.holder), *held.c, held.active,
                held.device_id, held.holder);
     held.present = false;
   };
@@ -232,7 +263,7 @@ Status foldDevices(storage::Repository& repo, Date as_of, const storage::Reposit
       as_of, Fields::kEvaluation,
       [&](const inventory::Device& d) {
         if (d.holder.empty()) return Status::ok();
-        const std::size_t slot = rules.people.prefetch(d.holder);
+        const PeopleInScope::Probe probe = rules.people.prefetch(d.holder);
         const campaign::DeviceClass& c = fold.classes.classify(d);
         foldHeld();
         held.present = true;
@@ -240,7 +271,7 @@ Status foldDevices(storage::Repository& repo, Date as_of, const storage::Reposit
         held.holder = d.holder;
         held.c = &c;
         held.active = d.state == platform::DeviceState::kActive;
-        held.slot = slot;
+        held.probe = probe;
         return Status::ok();
       },
       ids));
@@ -248,8 +279,8 @@ Status foldDevices(storage::Repository& repo, Date as_of, const storage::Reposit
   return Status::ok();
 }
 
-// The people in scope of one range of ids, as one reader gathers them: their ids (not yet
-// indexed) with units numbered in the order this range met them, and each unit's people.
+// The people in scope of one range of ids, as one reader gathers and indexes them, with units
+// numbered in the order this range met them, and each unit's people.
 struct PeoplePart {
   InScopePeople people;
   std::vector<std::string> units;
@@ -259,11 +290,12 @@ struct PeoplePart {
 
 // Workspace::status keeps the people the caller sees (restrictToScope), and the evaluation
 // counts those in the directive's scope; only they and their devices count here (devices of
-// anyone else are neither judged nor milestone work).
+// anyone else are neither judged nor milestone work). The part is indexed once read, by the
+// thread that read it.
 Status gatherPeople(storage::Repository& repo, Date as_of, const Caller& caller,
                     const policy::Directive& directive, const storage::Repository::IdRange& ids,
                     PeoplePart& part) {
-  return repo.forEachPerson(
+  PH_RETURN_IF_ERROR(repo.forEachPerson(
       as_of, storage::Repository::Fields::kEvaluation,
       [&](const inventory::Person& p) {
         if (!caller.sees(p.unit, p.person_id) || !policy::personInScope(directive, p)) {
@@ -279,7 +311,9 @@ Status gatherPeople(storage::Repository& repo, Date as_of, const Caller& caller,
         part.people.add(p.person_id, at->second);
         return Status::ok();
       },
-      ids);
+      ids));
+  part.people.index();
+  return Status::ok();
 }
 
 // The second reader, on a second connection and thread, in a read transaction that must see
@@ -393,10 +427,11 @@ Result<StatusSummary> statusSummary(const Caller& caller, Workspace& ws,
   // Every person in scope, numbered in id order, and each unit numbered as a single reader
   // would meet them.
   policy::SummaryBuilder summary(directive, as_of);
-  InScopePeople people;
+  PeopleInScope people;
   std::vector<std::string> unit_names;  // by summary unit number
-  PeoplePart* const second_people = second && !second_stale ? &second->people : &rest_people;
-  for (PeoplePart* part : {&first_people, second_people}) {
+  std::vector<PeoplePart*> parts = {&first_people};
+  if (second) parts.push_back(second_stale ? &rest_people : &second->people);
+  for (PeoplePart* part : parts) {
     std::vector<std::uint32_t> to_summary(part->units.size());
     for (std::size_t u = 0; u < part->units.size(); ++u) {
       const std::size_t unit = summary.unitIndex(part->units[u]);
@@ -404,9 +439,8 @@ Result<StatusSummary> statusSummary(const Caller& caller, Workspace& ws,
       for (std::size_t i = 0; i < part->counts[u]; ++i) summary.addPersonInScope(unit);
       to_summary[u] = static_cast<std::uint32_t>(unit);
     }
-    people.append(std::move(part->people), to_summary);
+    people.addPart(part->people, std::move(to_summary), part == &first_people ? "" : people_split);
   }
-  people.index();
   const auto active = campaign::activeWaivers(waivers, directive.id, as_of);
   const DeviceRules rules{people, unit_names, active};
   DeviceFold first(directive, judge, as_of, unit_names.size());
