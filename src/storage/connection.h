@@ -40,7 +40,9 @@ class Statement {
   // Clears bindings and rewinds so the statement can run again.
   virtual void reset() = 0;
   // Says, before the first step, that the query returns many rows read once, in order (a load
-  // of every version): an engine may fetch them in batches. The rows are the same.
+  // of every version): an engine may stream them its fastest way (PostgreSQL: COPY ... TO
+  // STDOUT). The rows are the same. Read them to the end before another statement runs on the
+  // connection: one that comes earlier makes the engine hold the rest in memory first.
   virtual void hintManyRows() {}
 };
 
