@@ -141,34 +141,35 @@ std::optional<std::string> inlineParameters(PGconn* conn, std::string_view sql,
   return out;
 }
 
-// One row of COPY ... TO STDOUT (text format), split into its fields in place: tab-separated,
-// `\N` for NULL, backslash escapes decoded (a field without a backslash is not copied).
-class CopyRow {
- public:
+// One row of COPY ... TO STDOUT (text format) as libpq gives it: its own buffer.
+struct CopyRow {
   struct Free {
     void operator()(char* p) const { PQfreemem(p); }
   };
-  using Data = std::unique_ptr<char, Free>;
+  std::unique_ptr<char, Free> data;
+  int size = 0;
+};
 
-  CopyRow() = default;
-  CopyRow(Data data, int size) : data_(std::move(data)), size_(size) {}
-
-  // Splits the row (once) into fields.
-  void split() {
+// The fields of a COPY row, split in place: tab-separated, `\N` for NULL, backslash escapes
+// decoded (a row without a backslash is only cut at its tabs). Reused from row to row.
+class CopyFields {
+ public:
+  void split(CopyRow& row) {
     fields_.clear();
     nulls_.clear();
-    char* p = data_.get();
-    char* end = p + size_;
+    char* p = row.data.get();
+    char* end = p + row.size;
     if (end > p && end[-1] == '\n') --end;
+    const bool plain = std::memchr(p, '\\', static_cast<std::size_t>(end - p)) == nullptr;
     while (true) {
       char* stop = static_cast<char*>(std::memchr(p, '\t', static_cast<std::size_t>(end - p)));
       if (stop == nullptr) stop = end;
       const std::size_t size = static_cast<std::size_t>(stop - p);
-      const bool null = size == 2 && p[0] == '\\' && p[1] == 'N';
-      nulls_.push_back(null);
+      const bool null = !plain && size == 2 && p[0] == '\\' && p[1] == 'N';
+      nulls_.push_back(null ? 1 : 0);
       if (null) {
         fields_.emplace_back();
-      } else if (std::memchr(p, '\\', size) == nullptr) {
+      } else if (plain || std::memchr(p, '\\', size) == nullptr) {
         fields_.emplace_back(p, size);
       } else {
         fields_.emplace_back(p, static_cast<std::size_t>(unescape(p, stop) - p));
@@ -177,14 +178,17 @@ class CopyRow {
       p = stop + 1;
     }
   }
+  void clear() {
+    fields_.clear();
+    nulls_.clear();
+  }
   std::string_view field(int column) const {
     return column >= 0 && static_cast<std::size_t>(column) < fields_.size() ? fields_[column]
                                                                             : std::string_view();
   }
   bool isNull(int column) const {
-    return column < 0 || static_cast<std::size_t>(column) >= nulls_.size() || nulls_[column];
+    return column < 0 || static_cast<std::size_t>(column) >= nulls_.size() || nulls_[column] != 0;
   }
-  bool empty() const { return data_ == nullptr; }
 
  private:
   // Decodes the escapes of [p, end) in place; returns the end of the decoded text.
@@ -242,10 +246,8 @@ class CopyRow {
     return out;
   }
 
-  Data data_;
-  int size_ = 0;
   std::vector<std::string_view> fields_;
-  std::vector<bool> nulls_;
+  std::vector<std::uint8_t> nulls_;
 };
 
 // Parameter values by position, with the positions looked up by name (names are the catalog's
@@ -360,7 +362,7 @@ class PostgresStatement final : public Statement {
   void hintManyRows() override { many_rows_ = true; }
 
   std::string_view text(int column) override {
-    if (copying()) return copy_row_.field(column);
+    if (copying()) return copy_fields_.field(column);
     // A NULL reads as libpq gives it: an empty value (no PQgetisnull per column).
     if (!row_) return {};
     return {PQgetvalue(row_.get(), row_index_, column),
@@ -373,7 +375,7 @@ class PostgresStatement final : public Statement {
     return value;
   }
   bool isNull(int column) override {
-    if (copying()) return copy_row_.isNull(column);
+    if (copying()) return copy_fields_.isNull(column);
     return !row_ || PQgetisnull(row_.get(), row_index_, column) != 0;
   }
   std::string_view blob(int column) override;
@@ -409,6 +411,7 @@ class PostgresStatement final : public Statement {
   int row_index_ = 0;
   std::deque<ResultPtr> buffered_;
   CopyRow copy_row_;
+  CopyFields copy_fields_;  // of copy_row_
   std::deque<CopyRow> copy_buffered_;
   Status buffered_error_;
   std::string blob_;  // the last blob() decoded
@@ -576,23 +579,26 @@ Result<bool> PostgresStatement::nextCopyRow() {
     if (copy_buffered_.empty()) {
       state_ = State::kDone;
       copy_row_ = CopyRow();
+      copy_fields_.clear();
       if (!buffered_error_.isOk()) return std::exchange(buffered_error_, Status::ok());
       return false;
     }
     copy_row_ = std::move(copy_buffered_.front());
     copy_buffered_.pop_front();
-    copy_row_.split();
+    copy_fields_.split(copy_row_);
     return true;
   }
   char* data = nullptr;
   const int size = PQgetCopyData(conn_.raw(), &data, 0);
   if (size > 0) {
-    copy_row_ = CopyRow(CopyRow::Data(data), size);
-    copy_row_.split();
+    copy_row_.data.reset(data);
+    copy_row_.size = size;
+    copy_fields_.split(copy_row_);
     return true;
   }
   if (data != nullptr) PQfreemem(data);
   copy_row_ = CopyRow();
+  copy_fields_.clear();
   const Status finished = finishCopy();
   state_ = State::kDone;
   if (!finished.isOk()) return finished;
@@ -672,7 +678,7 @@ void PostgresStatement::bufferRemaining() {
         if (data != nullptr) PQfreemem(data);
         break;
       }
-      copy_buffered_.emplace_back(CopyRow::Data(data), size);
+      copy_buffered_.push_back(CopyRow{std::unique_ptr<char, CopyRow::Free>(data), size});
     }
     buffered_error_ = finishCopy();
     state_ = State::kCopyBuffered;
@@ -705,6 +711,7 @@ void PostgresStatement::discardRemaining() {
     (void)finishCopy();
   }
   copy_row_ = CopyRow();
+  copy_fields_.clear();
   copy_buffered_.clear();
   if (state_ == State::kStreaming) {
     PGconn* pg = conn_.raw();
