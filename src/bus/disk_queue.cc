@@ -370,10 +370,19 @@ Status DiskQueue::acknowledge(std::uint64_t seq) {
   if (pending_.empty() || pending_.front().seq != seq) {
     return invalidArgument("message " + std::to_string(seq) + " is not the oldest waiting");
   }
+  return acknowledgeThrough(seq);
+}
+
+Status DiskQueue::acknowledgeThrough(std::uint64_t seq) {
+  if (pending_.empty() || seq < pending_.front().seq || seq > pending_.back().seq) {
+    return invalidArgument("message " + std::to_string(seq) + " is not waiting");
+  }
   PH_RETURN_IF_ERROR(writeAcked(seq));
-  const QueuedMessage& m = pending_.front();
-  pending_bytes_ -= recordBytes(m.subject, m.message_id, m.data);
-  pending_.pop_front();
+  while (!pending_.empty() && pending_.front().seq <= seq) {
+    const QueuedMessage& m = pending_.front();
+    pending_bytes_ -= recordBytes(m.subject, m.message_id, m.data);
+    pending_.pop_front();
+  }
   acked_ = seq;
   return dropAcknowledgedSegments();
 }

@@ -78,6 +78,10 @@ class DiskQueue {
   // Marks the oldest waiting message (which must have `seq`) sent, durably, and deletes the
   // segments left without a waiting message. InvalidArgument when `seq` is not the oldest.
   Status acknowledge(std::uint64_t seq);
+  // Marks every waiting message up to and including `seq` (one of them) sent, with one durable
+  // write: a sender acknowledges a run of messages at once. InvalidArgument when no waiting
+  // message has `seq`.
+  Status acknowledgeThrough(std::uint64_t seq);
 
   const std::vector<QueueRepair>& repairs() const { return repairs_; }
 

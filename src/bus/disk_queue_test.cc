@@ -76,6 +76,27 @@ TEST_F(DiskQueueTest, AcknowledgesOnlyTheOldest) {
   EXPECT_EQ(q->pending().size(), 2U);
 }
 
+TEST_F(DiskQueueTest, AcknowledgesARunOfMessagesAtOnceAcrossARestart) {
+  {
+    auto q = open();
+    for (int i = 1; i <= 5; ++i) {
+      ASSERT_TRUE(q->append("s", "m-" + std::to_string(i), "d").isOk());
+    }
+    EXPECT_EQ(q->acknowledgeThrough(9).code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(q->pending().size(), 5U);
+    ASSERT_TRUE(q->acknowledgeThrough(3).isOk());
+    EXPECT_EQ(ids(*q), (std::vector<std::string>{"m-4", "m-5"}));
+    EXPECT_EQ(q->pendingBytes(), 2 * DiskQueue::recordBytes("s", "m-4", "d"));
+    // Already sent: not waiting any more.
+    EXPECT_EQ(q->acknowledgeThrough(2).code(), StatusCode::kInvalidArgument);
+  }
+  auto q = open();
+  EXPECT_EQ(ids(*q), (std::vector<std::string>{"m-4", "m-5"}));
+  ASSERT_TRUE(q->acknowledgeThrough(5).isOk());
+  EXPECT_TRUE(q->pending().empty());
+  EXPECT_TRUE(segments().empty());
+}
+
 TEST_F(DiskQueueTest, RefusesWhatPassesTheBoundAndKeepsTheOlder) {
   const std::string data(100, 'x');
   const std::uint64_t one = DiskQueue::recordBytes("s", "id-1", data);

@@ -81,35 +81,64 @@ Result<ParsedMessage> parseMessage(std::string_view message_id, std::string_view
 Result<IngestedBatch> ingestMessage(const Caller& caller, Workspace& ws,
                                     std::string_view message_id, std::string_view data,
                                     const detect::SignatureSet& signatures, std::int64_t now_ms) {
+  PH_ASSIGN_OR_RETURN(auto results,
+                      ingestMessages(caller, ws, {{message_id, data}}, signatures, now_ms));
+  return std::move(results.front());
+}
+
+Result<std::vector<Result<IngestedBatch>>> ingestMessages(
+    const Caller& caller, Workspace& ws, const std::vector<IncomingMessage>& messages,
+    const detect::SignatureSet& signatures, std::int64_t now_ms) {
   PH_RETURN_IF_ERROR(caller.mayRecordSightings());
-  PH_ASSIGN_OR_RETURN(ParsedMessage m, parseMessage(message_id, data, signatures));
+  std::vector<Result<ParsedMessage>> parsed;
+  parsed.reserve(messages.size());
+  bool any = false;
+  for (const IncomingMessage& m : messages) {
+    parsed.push_back(parseMessage(m.message_id, m.data, signatures));
+    any = any || parsed.back().isOk();
+  }
   storage::Repository& repo = WorkspaceAccess::repository(ws);
   PH_RETURN_IF_ERROR(repo.checkReady());
-  IngestedBatch out;
-  out.site = m.site;
-  out.message_id = m.message_id;
+  std::vector<Result<IngestedBatch>> out;
+  out.reserve(messages.size());
+  if (!any) {
+    for (auto& p : parsed) out.emplace_back(p.status());
+    return out;
+  }
   PH_ASSIGN_OR_RETURN(
       auto tx, storage::Transaction::begin(repo.connection(), storage::Transaction::Mode::kWrite));
   storage::IngestStore ingested(repo);
-  PH_ASSIGN_OR_RETURN(auto stored, ingested.find(m.message_id));
-  if (stored) {
-    out.duplicate = true;
-    out.event_seq = stored->seq;
-    return out;  // the transaction rolls back: nothing was written
-  }
-  const std::vector<std::string> sources = {"nats:" + m.message_id};
-  Recording recorded;  // the audit event: recorded now, effective on the day the sensor saw
-  recorded.on = m.seen.on;
-  recorded.now_ms = now_ms;
   storage::SightingStore store(repo);
-  PH_ASSIGN_OR_RETURN(
-      auto batch,
-      store.recordSightings(m.sightings, sources,
-                            changeContext(caller, recorded, sources.front(), m.seen.day())));
-  PH_RETURN_IF_ERROR(ingested.record({m.message_id, batch.seq, m.site, now_ms}));
+  for (auto& p : parsed) {
+    if (!p.isOk()) {
+      out.emplace_back(p.status());
+      continue;
+    }
+    const ParsedMessage& m = *p;
+    IngestedBatch batch;
+    batch.site = m.site;
+    batch.message_id = m.message_id;
+    PH_ASSIGN_OR_RETURN(auto stored, ingested.find(m.message_id));
+    if (stored) {
+      batch.duplicate = true;  // nothing written for it
+      batch.event_seq = stored->seq;
+      out.emplace_back(std::move(batch));
+      continue;
+    }
+    const std::vector<std::string> sources = {"nats:" + m.message_id};
+    Recording recorded;  // the audit event: recorded now, effective on the day the sensor saw
+    recorded.on = m.seen.on;
+    recorded.now_ms = now_ms;
+    PH_ASSIGN_OR_RETURN(
+        auto written,
+        store.recordSightings(m.sightings, sources,
+                              changeContext(caller, recorded, sources.front(), m.seen.day())));
+    PH_RETURN_IF_ERROR(ingested.record({m.message_id, written.seq, m.site, now_ms}));
+    batch.event_seq = written.seq;
+    batch.sightings = written.sightings;
+    out.emplace_back(std::move(batch));
+  }
   PH_RETURN_IF_ERROR(tx->commit());
-  out.event_seq = batch.seq;
-  out.sightings = batch.sightings;
   return out;
 }
 
@@ -176,21 +205,32 @@ Result<IngestStats> ingest(const Caller& caller, Workspace& ws, const IngestRequ
     if (request.idle_exit_ms > 0 && now() - last_message_ms >= request.idle_exit_ms) break;
     if (!fetched.isOk()) continue;
     std::vector<bus::Delivery>& deliveries = *fetched;
+    if (deliveries.empty()) continue;
+    // The fetch is stored in one transaction, then each message is answered.
+    std::vector<std::string> ids;
+    std::vector<IncomingMessage> incoming;
+    ids.reserve(deliveries.size());
+    incoming.reserve(deliveries.size());
+    for (const bus::Delivery& d : deliveries) ids.push_back(d.messageId());
+    for (std::size_t i = 0; i < deliveries.size(); ++i) {
+      incoming.push_back({ids[i], deliveries[i].data()});
+    }
+    auto results = ingestMessages(caller, ws, incoming, *signatures, now());
+    if (!results.isOk()) {
+      // Not the messages' fault: hand them back to the bus, and stop.
+      for (bus::Delivery& d : deliveries) (void)d.nak();
+      return results.status();
+    }
     for (std::size_t i = 0; i < deliveries.size(); ++i) {
       bus::Delivery& d = deliveries[i];
-      const std::string id = d.messageId();
-      auto stored = ingestMessage(caller, ws, id, d.data(), *signatures, now());
+      const std::string& id = ids[i];
+      Result<IngestedBatch>& stored = (*results)[i];
       if (!stored.isOk()) {
-        if (stored.status().code() == StatusCode::kInvalidArgument) {
-          ++stats.rejected;
-          listener.onRejected(id, stored.status());
-          const Status term = d.terminate();
-          if (!term.isOk()) listener.onBusProblem(term);
-          continue;
-        }
-        // Not this message's fault: hand it and the rest back to the bus, and stop.
-        for (std::size_t j = i; j < deliveries.size(); ++j) (void)deliveries[j].nak();
-        return stored.status();
+        ++stats.rejected;
+        listener.onRejected(id, stored.status());
+        const Status term = d.terminate();
+        if (!term.isOk()) listener.onBusProblem(term);
+        continue;
       }
       if (stored->duplicate) {
         ++stats.duplicates;

@@ -3,7 +3,8 @@
 //
 // Exactly once: a message's sightings and its message id (storage/ingest_store.h, migration 9)
 // are written in one write transaction, as one "sightings.record" audit event whose source is
-// "nats:<message id>"; the message is acknowledged to the bus only after the commit. A message
+// "nats:<message id>"; the message is acknowledged to the bus only after the commit. The
+// messages of one fetch share the transaction (one commit for them all). A message
 // delivered again (its ack lost, the process killed between commit and ack, a sensor's re-send
 // after JetStream's duplicate window) finds its id stored and is acknowledged without a write.
 // Several processes may share one durable: the bus gives each message to one of them at a time,
@@ -45,6 +46,21 @@ struct IngestedBatch {
 Result<IngestedBatch> ingestMessage(const Caller& caller, Workspace& ws,
                                     std::string_view message_id, std::string_view data,
                                     const detect::SignatureSet& signatures, std::int64_t now_ms);
+
+// One message for ingestMessages: its id ("" as for ingestMessage) and its bytes.
+struct IncomingMessage {
+  std::string_view message_id;
+  std::string_view data;
+};
+
+// Stores the messages in order, in one write transaction (one audit event each, one commit for
+// them all). Gives one result per message: its batch (or `duplicate`: stored before, by
+// another message or an earlier one of these), or InvalidArgument for a message that cannot
+// be read, which is refused alone. Fails as a whole, storing nothing, as ingestMessage does
+// (PermissionDenied, storage's errors).
+Result<std::vector<Result<IngestedBatch>>> ingestMessages(
+    const Caller& caller, Workspace& ws, const std::vector<IncomingMessage>& messages,
+    const detect::SignatureSet& signatures, std::int64_t now_ms);
 
 struct IngestRequest {
   std::string url;  // nats://HOST:PORT

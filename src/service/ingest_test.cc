@@ -68,6 +68,40 @@ TEST_F(IngestTest, WithoutAHeaderTheIdIsDerivedAsTheSensorDerivesIt) {
   EXPECT_EQ((*listed)[0].seen_on, *Date::parse("2025-11-30"));  // "on" wins
 }
 
+TEST_F(IngestTest, AFetchIsStoredTogetherAndABadMessageIsRefusedAlone) {
+  const SightingsMessage hq = sightingsMessage("hq", kDetect, std::nullopt, kCreatedMs);
+  const SightingsMessage b2 = sightingsMessage("b2", kDetect, std::nullopt, kCreatedMs + 1);
+  const std::vector<IncomingMessage> fetched = {{hq.message_id, hq.data},
+                                                {"bad-1", "not json"},
+                                                {b2.message_id, b2.data},
+                                                {hq.message_id, hq.data}};  // sent twice
+  auto results = ingestMessages(caller_, *ws_, fetched, *builtinSignatures(), kCreatedMs + 5000);
+  ASSERT_TRUE(results.isOk()) << results.status().toString();
+  ASSERT_EQ(results->size(), 4U);
+  const auto& r = *results;
+  ASSERT_TRUE(r[0].isOk() && r[2].isOk() && r[3].isOk());
+  EXPECT_FALSE(r[0]->duplicate);
+  EXPECT_EQ(r[0]->sightings, 2U);
+  EXPECT_EQ(r[1].status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r[1].status().message().find("message bad-1"), std::string::npos);
+  EXPECT_FALSE(r[2]->duplicate);
+  EXPECT_EQ(r[2]->site, "b2");
+  EXPECT_NE(r[2]->event_seq, r[0]->event_seq);  // one audit event per message
+  EXPECT_TRUE(r[3]->duplicate);                 // found within the same transaction
+  EXPECT_EQ(r[3]->event_seq, r[0]->event_seq);
+  auto stored = listSightings(caller_, *ws_, {});
+  ASSERT_TRUE(stored.isOk());
+  EXPECT_EQ(stored->size(), 4U);
+  // Nothing readable: nothing written, each refused.
+  auto none = ingestMessages(caller_, *ws_, {{"bad-2", "[]"}}, *builtinSignatures(), kCreatedMs);
+  ASSERT_TRUE(none.isOk());
+  ASSERT_EQ(none->size(), 1U);
+  EXPECT_EQ(none->front().status().code(), StatusCode::kInvalidArgument);
+  auto check = verifyAudit(caller_, *ws_);
+  ASSERT_TRUE(check.isOk());
+  EXPECT_TRUE(check->ok());
+}
+
 TEST_F(IngestTest, RefusesWhatIsNotASightingsMessageNamingIt) {
   auto refuse = [&](const std::string& data) {
     auto r = ingestMessage(caller_, *ws_, "x-1", data, *builtinSignatures(), kCreatedMs);

@@ -19,6 +19,11 @@ std::string trimmed(std::string_view text) {
   return std::string(text);
 }
 
+// Messages the stream acknowledged before the queue records them sent (one durable write for
+// the run). A crash in between only sends them again, and the stream drops the copies (their
+// message ids are within its de-duplication window).
+constexpr std::size_t kAcknowledgeEvery = 64;
+
 // Sends the queue oldest first until it is empty or something fails.
 void sendQueue(const SensorFeed& feed, bus::DiskQueue& queue, FeedOutcome& out) {
   if (queue.pending().empty()) return;
@@ -29,22 +34,39 @@ void sendQueue(const SensorFeed& feed, bus::DiskQueue& queue, FeedOutcome& out) 
     out.send_error = publisher.status();
     return;
   }
-  while (!queue.pending().empty()) {
-    const bus::QueuedMessage& m = queue.pending().front();
+  // The messages the stream took since the queue last recorded any sent.
+  std::size_t unrecorded = 0;
+  std::uint64_t last_sent = 0;
+  const auto record = [&]() {
+    if (unrecorded == 0) return true;
+    const Status removed = queue.acknowledgeThrough(last_sent);
+    if (!removed.isOk()) {
+      // Sent but still queued: the next run sends them again and the stream drops the copies.
+      if (out.send_error.isOk()) out.send_error = removed;
+      return false;
+    }
+    out.sent += unrecorded;
+    unrecorded = 0;
+    return true;
+  };
+  for (std::size_t next = 0; next < queue.pending().size();) {
+    const bus::QueuedMessage& m = queue.pending()[next];
     auto ack = (*publisher)->publish(m.subject, m.message_id, m.data);
     if (!ack.isOk()) {
       out.send_error = ack.status();
+      (void)record();
       return;
     }
     if (ack->duplicate) ++out.duplicates;
-    const Status removed = queue.acknowledge(m.seq);
-    if (!removed.isOk()) {
-      // Sent but still queued: the next run sends it again and the stream drops the copy.
-      out.send_error = removed;
-      return;
+    last_sent = m.seq;
+    ++unrecorded;
+    ++next;
+    if (unrecorded == kAcknowledgeEvery) {
+      if (!record()) return;
+      next = 0;  // the queue's head moved past what was recorded
     }
-    ++out.sent;
   }
+  (void)record();
 }
 
 }  // namespace
