@@ -1,5 +1,6 @@
 #include "storage/catalog.h"
 
+#include <array>
 #include <utility>
 
 namespace phaseout::storage {
@@ -137,27 +138,30 @@ const Portable& portable() {
     put(Query::kCountDeviceVersions, "count_device_versions",
         "SELECT count(*) FROM device_versions");
     const std::string order(kVersionOrder);
-    put(Query::kDevicesAsOf, "devices_as_of", devices + as_of + order);
-    put(Query::kDevicesAsOfFrom, "devices_as_of_from", devices + as_of + from + order);
-    put(Query::kDevicesAsOfBelow, "devices_as_of_below", devices + as_of + below + order);
-    put(Query::kDevicesAsOfBetween, "devices_as_of_between",
-        devices + as_of + from + below + order);
-    put(Query::kDevicesAsOfForEvaluation, "devices_as_of_for_evaluation",
-        devices_eval + as_of + order);
-    put(Query::kDevicesAsOfFromForEvaluation, "devices_as_of_from_for_evaluation",
-        devices_eval + as_of + from + order);
-    put(Query::kDevicesAsOfBelowForEvaluation, "devices_as_of_below_for_evaluation",
-        devices_eval + as_of + below + order);
-    put(Query::kDevicesAsOfBetweenForEvaluation, "devices_as_of_between_for_evaluation",
-        devices_eval + as_of + from + below + order);
-    put(Query::kDevicesAsOfForCounting, "devices_as_of_for_counting",
-        devices_counting + as_of + order);
-    put(Query::kDevicesAsOfFromForCounting, "devices_as_of_from_for_counting",
-        devices_counting + as_of + from + order);
-    put(Query::kDevicesAsOfBelowForCounting, "devices_as_of_below_for_counting",
-        devices_counting + as_of + below + order);
-    put(Query::kDevicesAsOfBetweenForCounting, "devices_as_of_between_for_counting",
-        devices_counting + as_of + from + below + order);
+    // The four devices-as-of statements of one column list: open, from, below, between.
+    using Named = std::pair<Query, std::string_view>;
+    const auto devices_as_of = [&](const std::array<Named, 4>& q, const std::string& select) {
+      put(q[0].first, q[0].second, select + as_of + order);
+      put(q[1].first, q[1].second, select + as_of + from + order);
+      put(q[2].first, q[2].second, select + as_of + below + order);
+      put(q[3].first, q[3].second, select + as_of + from + below + order);
+    };
+    devices_as_of({{{Query::kDevicesAsOf, "devices_as_of"},
+                    {Query::kDevicesAsOfFrom, "devices_as_of_from"},
+                    {Query::kDevicesAsOfBelow, "devices_as_of_below"},
+                    {Query::kDevicesAsOfBetween, "devices_as_of_between"}}},
+                  devices);
+    devices_as_of(
+        {{{Query::kDevicesAsOfForEvaluation, "devices_as_of_for_evaluation"},
+          {Query::kDevicesAsOfFromForEvaluation, "devices_as_of_from_for_evaluation"},
+          {Query::kDevicesAsOfBelowForEvaluation, "devices_as_of_below_for_evaluation"},
+          {Query::kDevicesAsOfBetweenForEvaluation, "devices_as_of_between_for_evaluation"}}},
+        devices_eval);
+    devices_as_of({{{Query::kDevicesAsOfForCounting, "devices_as_of_for_counting"},
+                    {Query::kDevicesAsOfFromForCounting, "devices_as_of_from_for_counting"},
+                    {Query::kDevicesAsOfBelowForCounting, "devices_as_of_below_for_counting"},
+                    {Query::kDevicesAsOfBetweenForCounting, "devices_as_of_between_for_counting"}}},
+                  devices_counting);
     put(Query::kDeviceAsOf, "device_as_of",
         devices +
             "WHERE device_id = :id AND valid_from <= :day "

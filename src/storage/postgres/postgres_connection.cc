@@ -48,6 +48,18 @@ struct ResultDeleter {
 };
 using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
 
+// When a quoted string or identifier starts at sql[i], copies it whole to `out` and moves `i`
+// to its last character (SQL's parameters are never inside quotes).
+bool copyQuoted(std::string_view sql, std::size_t& i, std::string& out) {
+  const char c = sql[i];
+  if (c != '\'' && c != '"') return false;
+  const std::size_t end = sql.find(c, i + 1);
+  const std::size_t stop = end == std::string_view::npos ? sql.size() : end + 1;
+  out.append(sql.substr(i, stop - i));
+  i = stop - 1;
+  return true;
+}
+
 // The catalog's `:name` parameters as `$n`, and the names in order of their numbers. Quoted
 // strings, quoted identifiers and `::` casts are left alone.
 std::string numberParameters(std::string_view sql, std::vector<std::string>& names) {
@@ -55,13 +67,7 @@ std::string numberParameters(std::string_view sql, std::vector<std::string>& nam
   out.reserve(sql.size() + 8);
   for (std::size_t i = 0; i < sql.size(); ++i) {
     const char c = sql[i];
-    if (c == '\'' || c == '"') {
-      const std::size_t end = sql.find(c, i + 1);
-      const std::size_t stop = end == std::string_view::npos ? sql.size() : end + 1;
-      out.append(sql.substr(i, stop - i));
-      i = stop - 1;
-      continue;
-    }
+    if (copyQuoted(sql, i, out)) continue;
     if (c == ':' && i + 1 < sql.size() && sql[i + 1] == ':') {
       out += "::";
       ++i;
@@ -107,13 +113,7 @@ std::optional<std::string> inlineParameters(PGconn* conn, std::string_view sql,
   out.reserve(sql.size() + 32);
   for (std::size_t i = 0; i < sql.size(); ++i) {
     const char c = sql[i];
-    if (c == '\'' || c == '"') {
-      const std::size_t end = sql.find(c, i + 1);
-      const std::size_t stop = end == std::string_view::npos ? sql.size() : end + 1;
-      out.append(sql.substr(i, stop - i));
-      i = stop - 1;
-      continue;
-    }
+    if (copyQuoted(sql, i, out)) continue;
     if (c != '$' || i + 1 >= sql.size() || !std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
       out += c;
       continue;
