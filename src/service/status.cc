@@ -260,7 +260,7 @@ Status foldDevices(storage::Repository& repo, Date as_of, const storage::Reposit
     held.present = false;
   };
   PH_RETURN_IF_ERROR(repo.forEachDevice(
-      as_of, Fields::kEvaluation,
+      as_of, Fields::kCounting,
       [&](const inventory::Device& d) {
         if (d.holder.empty()) return Status::ok();
         const PeopleInScope::Probe probe = rules.people.prefetch(d.holder);
