@@ -69,7 +69,9 @@ $PHASEOUT_QUEUE_DIR, else /var/spool/phaseout/SITE); the queue is then sent olde
 message leaves it once the stream acknowledged it. When the server cannot be reached the batch
 waits there, and the next run sends it, in order, before its own. A full queue (--queue-limit)
 keeps the older batches and DROPS the new one (exit code 1). 'phaseout ingest' stores the
-batches in the database. Live, run one batch per capture period, e.g. --duration 300 in a loop.
+batches in the database. Live (--interface), the run is one batch, or with --publish-every N one
+batch every N seconds while the capture goes on: each period's verdicts (the evidence seen in it)
+are printed and queued as the period ends, and the last period's when the run stops.
 
 Signatures: --signatures DIR, else $PHASEOUT_SIGNATURES, else the copies built into phaseout
 (data/signatures/*.yaml of its source). IEEE registry: --oui FILE, else $PHASEOUT_OUI, else
@@ -98,6 +100,7 @@ struct DetectOptions {
   std::string site;
   std::string queue_dir;
   std::string queue_limit;
+  std::int64_t publish_every_s = 0;  // live, with --publish: one batch every this many seconds
 };
 
 // The host name up to its first dot, as a site name (the default of --site).
@@ -232,6 +235,12 @@ int runDetect(const CommandContext& ctx, const DetectOptions& opt) {
   request.now_ms = nowMs();
   request.db_path = ctx.db_path;
   const bool live = !opt.live.interface.empty();
+  if (opt.publish_every_s != 0) {
+    if (opt.publish.empty() || !live) {
+      return reportError(invalidField("publish-every", "needs --interface and --publish"));
+    }
+    request.period_ms = opt.publish_every_s * 1000;
+  }
   g_stop.store(false);
   g_reload.store(false);
   request.stop = &g_stop;
@@ -278,8 +287,28 @@ int runDetect(const CommandContext& ctx, const DetectOptions& opt) {
       feed.queue_limit_bytes = *limit;
     }
     request.store = false;
+    // Each period's batch: its verdicts on stdout, what the feed did on stderr.
+    const auto on_period = [&](const service::DetectReport& period,
+                               const service::DetectSetup& setup,
+                               const Result<service::FeedOutcome>& fed) {
+      std::string text;
+      if (opt.format == "json") {
+        service::writeDetectJson(period, setup, text);
+      } else {
+        service::writeDetectText(period, setup, text);
+      }
+      std::fwrite(text.data(), 1, text.size(), stdout);
+      std::fflush(stdout);
+      std::fprintf(stderr, "phaseout: period ended: %zu device(s)\n", period.devices.size());
+      if (fed.isOk()) {
+        (void)reportFeed(feed, *fed);
+      } else {
+        std::fprintf(stderr, "phaseout: warning: this period's batch was not queued: %s\n",
+                     fed.status().message().c_str());
+      }
+    };
     auto run = service::detectAndPublish(service::Caller::localOperator(ctx.actor), request, feed,
-                                         listener);
+                                         listener, on_period);
     if (run.isOk()) {
       feed_outcome = std::move(run->feed);
       result = std::move(run->detect);
@@ -387,6 +416,9 @@ void registerDetectCommands(CLI::App& app, CommandContext& ctx) {
   detect->add_option("--queue-dir", opt->queue_dir,
                      "With --publish: the on-disk queue (default: $PHASEOUT_QUEUE_DIR, else "
                      "/var/spool/phaseout/SITE)");
+  detect->add_option("--publish-every", opt->publish_every_s,
+                     "With --interface and --publish: send a batch every this many seconds "
+                     "(the verdicts of that period; at least 1) while the capture goes on");
   detect->add_option("--queue-limit", opt->queue_limit,
                      "With --publish: the most bytes the queue holds, e.g. 64M (default); a batch "
                      "that does not fit is dropped");

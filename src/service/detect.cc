@@ -1,6 +1,7 @@
 #include "service/detect.h"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <system_error>
 
@@ -12,6 +13,19 @@
 #include "service/workspace.h"
 
 namespace phaseout::service {
+
+namespace {
+
+// The ledger's verdicts, its counts, sources and signature set, into `report`.
+void fillVerdicts(const detect::Ledger& ledger,
+                  std::shared_ptr<const detect::SignatureSet> signatures, DetectReport& report) {
+  report.ledger = ledger.stats();
+  report.devices = ledger.finish(&report.ledger);
+  report.sources = ledger.sources();
+  report.signatures = std::move(signatures);
+}
+
+}  // namespace
 
 DetectReport::LevelCounts DetectReport::levels() const {
   LevelCounts c;
@@ -137,10 +151,7 @@ Status detectInputs(const DetectInputs& inputs, const DetectSetup& setup, Observ
   for (const AccessLogInput& log : inputs.access_logs) {
     keep(log.path, logs::readAccessLog(log.path, log.service, ledger, &log_listener, report.logs));
   }
-  report.ledger = ledger.stats();
-  report.devices = ledger.finish(&report.ledger);
-  report.sources = ledger.sources();
-  report.signatures = setup.signatures;
+  fillVerdicts(ledger, setup.signatures, report);
   report.unreadable = unreadable;
   if (read == 0 && !unreadable.empty()) return unreadableInputs(unreadable, inputs.size());
   return Status::ok();
@@ -148,22 +159,45 @@ Status detectInputs(const DetectInputs& inputs, const DetectSetup& setup, Observ
 
 namespace {
 
-// Forwards to the caller's listener; between batches, applies a requested reload.
+// Forwards to the caller's listener; between batches, applies a requested reload and ends a
+// period that is over (its verdicts to options.on_period, then a fresh ledger).
 class ReloadingListener : public ForwardingListener {
  public:
-  ReloadingListener(ObserveListener& inner, detect::Ledger& ledger, detect::SignatureStore& store,
-                    const LiveDetectOptions& options, std::atomic<bool>& reload,
-                    const ReloadReport& on_reload)
+  ReloadingListener(ObserveListener& inner, detect::Ledger& ledger,
+                    detect::PacketEvidence& evidence, detect::SignatureStore& store,
+                    const DetectSetup& setup, const LiveDetectOptions& options,
+                    std::atomic<bool>& reload, const ReloadReport& on_reload,
+                    const ObserveStats& stats)
       : ForwardingListener(inner),
         ledger_(ledger),
+        evidence_(evidence),
         store_(store),
+        setup_(setup),
         options_(options),
         reload_(reload),
-        on_reload_(on_reload) {}
+        on_reload_(on_reload),
+        stats_(stats),
+        period_setup_(options.period_ms > 0 ? setup : DetectSetup()),
+        period_end_(std::chrono::steady_clock::now() +
+                    std::chrono::milliseconds(options.period_ms)) {}
 
   void onBatchDone() override {
     applyReload();
+    endPeriodIfOver();
     ForwardingListener::onBatchDone();
+  }
+  void endPeriodIfOver() {
+    if (options_.period_ms <= 0 || !options_.on_period) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now < period_end_) return;
+    period_end_ = now + std::chrono::milliseconds(options_.period_ms);
+    DetectReport period;
+    fillVerdicts(ledger_, store_.snapshot(), period);
+    period.observe = stats_;
+    period_setup_.signatures = period.signatures;
+    ledger_ = detect::Ledger(store_.snapshot(), setup_.oui.size() > 0 ? &setup_.oui : nullptr);
+    evidence_.setSource(ledger_.addSource(options_.sense.interface));
+    options_.on_period(period, period_setup_);
   }
   void applyReload() {
     if (!reload_.exchange(false)) return;
@@ -174,10 +208,15 @@ class ReloadingListener : public ForwardingListener {
 
  private:
   detect::Ledger& ledger_;
+  detect::PacketEvidence& evidence_;
   detect::SignatureStore& store_;
+  const DetectSetup& setup_;
   const LiveDetectOptions& options_;
   std::atomic<bool>& reload_;
   const ReloadReport& on_reload_;
+  const ObserveStats& stats_;
+  DetectSetup period_setup_;  // the setup with the signatures in force (periods only)
+  std::chrono::steady_clock::time_point period_end_;
 };
 
 }  // namespace
@@ -189,13 +228,11 @@ Status detectLive(const LiveDetectOptions& options, const DetectSetup& setup,
   detect::Ledger ledger(store.snapshot(), setup.oui.size() > 0 ? &setup.oui : nullptr);
   detect::PacketEvidence evidence(ledger);
   evidence.setSource(ledger.addSource(options.sense.interface));
-  ReloadingListener reloading(listener, ledger, store, options, reload, on_reload);
+  ReloadingListener reloading(listener, ledger, evidence, store, setup, options, reload, on_reload,
+                              report.observe);
   const Status status = senseInterface(options.sense, evidence, reloading, report.observe, stop);
   reloading.applyReload();  // a request that came with the last packets
-  report.ledger = ledger.stats();
-  report.devices = ledger.finish(&report.ledger);
-  report.sources = ledger.sources();
-  report.signatures = store.snapshot();
+  fillVerdicts(ledger, store.snapshot(), report);
   return status;
 }
 
@@ -282,6 +319,11 @@ Result<DetectResult> detect(const Caller& caller, const DetectRequest& request,
   if (live && (request.stop == nullptr || request.reload == nullptr)) {
     return invalidArgument("a live run needs its stop and reload flags");
   }
+  if (request.period_ms != 0 && (!live || request.period_ms < 1000)) {
+    return invalidField("publish-every", live ? "expected at least 1 second, got " +
+                                                    std::to_string(request.period_ms) + " ms"
+                                              : "a period is for a live capture (--interface)");
+  }
   if (request.store) PH_RETURN_IF_ERROR(caller.mayRecordSightings());
 
   DetectResult result;
@@ -290,6 +332,8 @@ Result<DetectResult> detect(const Caller& caller, const DetectRequest& request,
     LiveDetectOptions options;
     options.sense = request.live;
     options.signatures_dir = request.signatures_dir;
+    options.period_ms = request.period_ms;
+    options.on_period = request.on_period;
     result.live_error = detectLive(options, result.setup, listener, result.report, *request.stop,
                                    *request.reload, request.on_reload);
   } else {

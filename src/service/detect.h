@@ -94,9 +94,18 @@ struct DetectInputs {
 Status detectInputs(const DetectInputs& inputs, const DetectSetup& setup, ObserveListener& listener,
                     logs::LogListener& log_listener, DetectReport& report);
 
+// The verdicts of one period of a live run (LiveDetectOptions::period_ms): the devices that
+// showed evidence in it; `observe` counts the capture from its start.
+using PeriodReport = std::function<void(const DetectReport& period, const DetectSetup& setup)>;
+
 struct LiveDetectOptions {
   SenseOptions sense;          // interface, filter, and when to stop
   std::string signatures_dir;  // where a reload reads the signatures ("" = the built-in set)
+  // With period_ms > 0 and on_period: every period_ms (checked between two batches of packets
+  // and while the link is quiet) the verdicts of that period go to on_period, and the evidence
+  // starts afresh; the report at the end holds the last period's.
+  std::int64_t period_ms = 0;
+  PeriodReport on_period;
 };
 
 // Live detection: captures on an interface (as senseInterface) into one evidence ledger until
@@ -126,6 +135,9 @@ struct DetectRequest {
   const std::atomic<bool>* stop = nullptr;
   std::atomic<bool>* reload = nullptr;
   ReloadReport on_reload;
+  // Live: a report every period_ms (LiveDetectOptions); at least 1000 ms.
+  std::int64_t period_ms = 0;
+  PeriodReport on_period;
   // Store every verdict as a sighting (needs mayAdminister), judged on `on` when given.
   bool store = false;
   std::optional<Date> on;

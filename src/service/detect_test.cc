@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 
@@ -81,6 +82,23 @@ TEST(Detect, UnreadableInputsFailTheRunNamingEachUnlessKeepGoing) {
     on_without_store.on = Date::fromEpochMs(0);
     Quiet listener;
     EXPECT_EQ(detect(op, on_without_store, listener).status().field(), "on");
+  }
+  {
+    // A publishing period is for a live capture, and at least a second long.
+    DetectRequest files;
+    files.captures = {log};
+    files.period_ms = 5000;
+    Quiet listener;
+    EXPECT_EQ(detect(op, files, listener).status().field(), "publish-every");
+    std::atomic<bool> stop{true}, reload{false};
+    DetectRequest live;
+    live.live.interface = "lo";
+    live.stop = &stop;
+    live.reload = &reload;
+    live.period_ms = 500;
+    auto refused = detect(op, live, listener);
+    EXPECT_EQ(refused.status().field(), "publish-every");
+    EXPECT_NE(refused.status().message().find("at least 1 second"), std::string::npos);
   }
   std::filesystem::remove_all(dir);
 }

@@ -195,7 +195,7 @@ Status senseInterface(const SenseOptions& options, dissect::ObservationSink& sin
       status = got.status();
       break;
     }
-    if (*got > 0) listener.onBatchDone();
+    listener.onBatchDone();  // after packets, or a quiet poll (kLivePollMs)
   }
   stats.dropped = capture.stats().dropped;
   listener.onBatchDone();

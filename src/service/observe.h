@@ -52,7 +52,8 @@ class ObserveListener {
                           std::uint64_t /*total_bytes*/) {}
   // Live capture: the interface is open and capturing (packets sent from now on are seen).
   virtual void onLiveStarted(const std::string& /*interface*/, std::uint32_t /*link_type*/) {}
-  // Live capture: a batch of packets was handled (a good moment to flush output).
+  // Live capture: a batch of packets was handled, or a poll found none (at least every 100 ms
+  // while capturing): a good moment to flush output or act on a timer.
   virtual void onBatchDone() {}
 };
 

@@ -1,5 +1,6 @@
 #include "service/sensor_feed.h"
 
+#include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <utility>
@@ -138,12 +139,27 @@ Result<FeedOutcome> feedSightings(const SensorFeed& feed, std::string_view detec
 }
 
 Result<SensorRunResult> detectAndPublish(const Caller& caller, const DetectRequest& request,
-                                         const SensorFeed& feed, DetectListener& listener) {
+                                         const SensorFeed& feed, DetectListener& listener,
+                                         const PeriodFed& on_period) {
   if (request.store) return invalidField("publish", "either store or publish, not both");
   PH_RETURN_IF_ERROR(checkSensorFeed(feed));
   SensorRunResult out;
   DetectRequest detect_only = request;
   detect_only.on.reset();  // the day travels in the message; detect itself stores nothing
+  if (request.period_ms > 0) {
+    // Each message is made when its period ends: its time is the run's plus the time since.
+    const auto started = std::chrono::steady_clock::now();
+    detect_only.on_period = [&, started](const DetectReport& period, const DetectSetup& setup) {
+      std::string json;
+      if (!period.devices.empty()) writeDetectJson(period, setup, json);
+      const std::int64_t elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::steady_clock::now() - started)
+                                          .count();
+      const Result<FeedOutcome> fed =
+          feedSightings(feed, json, period.devices.size(), request.on, request.now_ms + elapsed_ms);
+      if (on_period) on_period(period, setup, fed);
+    };
+  }
   PH_ASSIGN_OR_RETURN(out.detect, detect(caller, detect_only, listener));
   std::string json;
   const bool send_batch = !out.detect.report.devices.empty() && out.detect.live_error.isOk();

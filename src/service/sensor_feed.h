@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -81,10 +82,18 @@ struct SensorRunResult {
   FeedOutcome feed;
 };
 
+// What one period of a live run fed (request.period_ms): its verdicts, and the feed's outcome
+// or why the queue could not be used.
+using PeriodFed = std::function<void(const DetectReport& period, const DetectSetup& setup,
+                                     const Result<FeedOutcome>& fed)>;
+
 // `phaseout detect ... --publish`: the detect use case (detect.h; request.store must be false),
 // then its verdicts fed to the bus as one batch (none when no device showed evidence, or a live
-// capture failed: the queue is still sent).
+// capture failed: the queue is still sent). A live run with request.period_ms feeds each
+// period's verdicts as it ends (told to `on_period`; a period without a device still sends what
+// waits in the queue), and the last period's as the run's own; the capture goes on meanwhile.
 Result<SensorRunResult> detectAndPublish(const Caller& caller, const DetectRequest& request,
-                                         const SensorFeed& feed, DetectListener& listener);
+                                         const SensorFeed& feed, DetectListener& listener,
+                                         const PeriodFed& on_period = {});
 
 }  // namespace phaseout::service
