@@ -25,29 +25,11 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "support"))
+from netns import add_veth_pair, ns_exec, run, wait_for  # noqa: E402
+
 SKIP = 77
 IPHONE_KEY = "mac:c4:61:8b:35:82:a9"
-
-
-def run(cmd, **kw):
-    return subprocess.run(cmd, capture_output=True, text=True, check=False, **kw)
-
-
-def ns_exec(name, cmd):
-    return ["ip", "netns", "exec", name] + cmd
-
-
-def wait_for(proc, lines, test, timeout_s=30):
-    """Reads stderr lines until one satisfies `test`; returns it."""
-    deadline = time.time() + timeout_s
-    while time.time() < deadline:
-        line = proc.stderr.readline()
-        if not line:
-            break
-        lines.append(line)
-        if test(line):
-            return line
-    raise RuntimeError(f"no such stderr line; got: {''.join(lines)}")
 
 
 def documents(text):
@@ -92,17 +74,7 @@ def main():
         return SKIP
     nats = proc = None
     try:
-        for step in (["ip", "link", "set", "lo", "up"],
-                     ["sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1"],
-                     ["sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1"],
-                     ["ip", "link", "add", "php0", "type", "veth", "peer", "name", "php1"],
-                     ["ip", "link", "set", "php0", "mtu", "9000"],
-                     ["ip", "link", "set", "php1", "mtu", "9000"],
-                     ["ip", "link", "set", "php0", "up"],
-                     ["ip", "link", "set", "php1", "up"]):
-            r = run(ns_exec(ns, step))
-            if r.returncode != 0:
-                raise RuntimeError(f"{' '.join(step)} failed: {r.stderr.strip()}")
+        add_veth_pair(ns, "php0", "php1", loopback=True)
         url = "nats://127.0.0.1:4222"  # the namespace's own loopback
         nats = subprocess.Popen(
             ns_exec(ns, ["nats-server", "-js", "-sd", str(tmp / "jetstream"), "-a", "127.0.0.1",

@@ -27,30 +27,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "support"))
+from netns import add_veth_pair, ns_exec, run, wait_for  # noqa: E402
 
 SKIP = 77
-
-
-def run(cmd, **kw):
-    return subprocess.run(cmd, capture_output=True, text=True, check=False, **kw)
-
-
-def ns_exec(name, cmd):
-    return ["ip", "netns", "exec", name] + cmd
-
-
-def wait_for(proc, lines, needle, timeout_s=30):
-    """Reads stderr lines until one contains `needle`; returns it."""
-    deadline = time.time() + timeout_s
-    while time.time() < deadline:
-        line = proc.stderr.readline()
-        if not line:
-            break
-        lines.append(line)
-        if needle in line:
-            return line
-    raise RuntimeError(f"no stderr line with {needle!r}; got: {''.join(lines)}")
 
 
 def main():
@@ -93,16 +74,7 @@ def main():
         return SKIP
     proc = None
     try:
-        for step in (["sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1"],
-                     ["sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1"],
-                     ["ip", "link", "add", "phs0", "type", "veth", "peer", "name", "phs1"],
-                     ["ip", "link", "set", "phs0", "mtu", "9000"],
-                     ["ip", "link", "set", "phs1", "mtu", "9000"],
-                     ["ip", "link", "set", "phs0", "up"],
-                     ["ip", "link", "set", "phs1", "up"]):
-            r = run(ns_exec(ns, step))
-            if r.returncode != 0:
-                raise RuntimeError(f"{' '.join(step)} failed: {r.stderr.strip()}")
+        add_veth_pair(ns, "phs0", "phs1")
         proc = subprocess.Popen(
             ns_exec(ns, [args.phaseout, "detect", "--interface", "phs1", "--signatures",
                          str(sigs), "--format", "json", "--duration", "120"]),

@@ -1,0 +1,45 @@
+"""What the live tests share: commands run inside a private network namespace holding a veth
+pair (one end to replay captures into, the other to capture on), and reading a process's
+stderr until an expected line."""
+import subprocess
+import time
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, capture_output=True, text=True, check=False, **kw)
+
+
+def ns_exec(name, cmd):
+    return ["ip", "netns", "exec", name] + cmd
+
+
+def add_veth_pair(ns, replay_end, capture_end, loopback=False):
+    """Inside namespace `ns` (already added): IPv6 off (no router solicitations in the capture),
+    a veth pair with a large MTU, both ends up; the loopback up too when asked."""
+    steps = [["ip", "link", "set", "lo", "up"]] if loopback else []
+    steps += [["sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1"],
+              ["sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1"],
+              ["ip", "link", "add", replay_end, "type", "veth", "peer", "name", capture_end],
+              ["ip", "link", "set", replay_end, "mtu", "9000"],
+              ["ip", "link", "set", capture_end, "mtu", "9000"],
+              ["ip", "link", "set", replay_end, "up"],
+              ["ip", "link", "set", capture_end, "up"]]
+    for step in steps:
+        r = run(ns_exec(ns, step))
+        if r.returncode != 0:
+            raise RuntimeError(f"{' '.join(step)} failed: {r.stderr.strip()}")
+
+
+def wait_for(proc, lines, match, timeout_s=30):
+    """Reads proc's stderr lines (kept in `lines`) until one contains `match` (a string) or
+    satisfies it (a function); returns that line."""
+    test = match if callable(match) else (lambda line: match in line)
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        lines.append(line)
+        if test(line):
+            return line
+    raise RuntimeError(f"no stderr line matching {match!r}; got: {''.join(lines)}")
