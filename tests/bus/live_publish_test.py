@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A live sensor that publishes every period: `phaseout detect --interface --publish
---publish-every 2` keeps capturing and sends one batch per period, each judged on the evidence
+--publish-every 3` keeps capturing and sends one batch per period, each judged on the evidence
 of its own period.
 
 In a private network namespace: loopback up and nats-server -js on it (temporary store); a veth
@@ -84,7 +84,7 @@ def main():
         proc = subprocess.Popen(
             ns_exec(ns, [args.phaseout, "detect", "--interface", "php1", "--format", "json",
                          "--publish", url, "--site", "live", "--queue-dir", str(tmp / "queue"),
-                         "--publish-every", "2", "--duration", "120"]),
+                         "--publish-every", "3", "--duration", "120"]),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         lines = []
         wait_for(proc, lines, lambda line: "listening on" in line)
