@@ -143,6 +143,20 @@ Result<std::uint64_t> parseByteCount(const std::string& text) {
   return std::stoull(digits) * multiplier;
 }
 
+// The verdicts on stdout, as `format` (json or text) says, flushed (a live sensor prints one
+// report per period).
+void printReport(const std::string& format, const service::DetectReport& report,
+                 const service::DetectSetup& setup) {
+  std::string out;
+  if (format == "json") {
+    service::writeDetectJson(report, setup, out);
+  } else {
+    service::writeDetectText(report, setup, out);
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  std::fflush(stdout);
+}
+
 // Reports what the feed did on stderr; the exit code it leads to.
 int reportFeed(const service::SensorFeed& feed, const service::FeedOutcome& out) {
   for (const std::string& repair : out.repairs) {
@@ -291,14 +305,7 @@ int runDetect(const CommandContext& ctx, const DetectOptions& opt) {
     const auto on_period = [&](const service::DetectReport& period,
                                const service::DetectSetup& setup,
                                const Result<service::FeedOutcome>& fed) {
-      std::string text;
-      if (opt.format == "json") {
-        service::writeDetectJson(period, setup, text);
-      } else {
-        service::writeDetectText(period, setup, text);
-      }
-      std::fwrite(text.data(), 1, text.size(), stdout);
-      std::fflush(stdout);
+      printReport(opt.format, period, setup);
       std::fprintf(stderr, "phaseout: period ended: %zu device(s)\n", period.devices.size());
       if (fed.isOk()) {
         (void)reportFeed(feed, *fed);
@@ -340,14 +347,7 @@ int runDetect(const CommandContext& ctx, const DetectOptions& opt) {
   for (const auto& skipped : result->report.unreadable) {
     std::fprintf(stderr, "phaseout: warning: skipped %s (--keep-going)\n", skipped.path.c_str());
   }
-  std::string out;
-  if (opt.format == "json") {
-    service::writeDetectJson(result->report, result->setup, out);
-  } else {
-    service::writeDetectText(result->report, result->setup, out);
-  }
-  std::fwrite(out.data(), 1, out.size(), stdout);
-  std::fflush(stdout);
+  printReport(opt.format, result->report, result->setup);
   if (publish) {
     const int rc = reportFeed(feed, feed_outcome);
     if (!result->live_error.isOk()) return reportError(result->live_error);

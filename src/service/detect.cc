@@ -16,6 +16,11 @@ namespace phaseout::service {
 
 namespace {
 
+// The registry a ledger reads MAC vendors from, if the setup has one.
+const detect::OuiRegistry* ouiOf(const DetectSetup& setup) {
+  return setup.oui.size() > 0 ? &setup.oui : nullptr;
+}
+
 // The ledger's verdicts, its counts, sources and signature set, into `report`.
 void fillVerdicts(const detect::Ledger& ledger,
                   std::shared_ptr<const detect::SignatureSet> signatures, DetectReport& report) {
@@ -97,7 +102,7 @@ Result<std::vector<std::string>> zeekFiles(const std::string& path) {
 
 Status detectInputs(const DetectInputs& inputs, const DetectSetup& setup, ObserveListener& listener,
                     logs::LogListener& log_listener, DetectReport& report) {
-  detect::Ledger ledger(setup.signatures, setup.oui.size() > 0 ? &setup.oui : nullptr);
+  detect::Ledger ledger(setup.signatures, ouiOf(setup));
   detect::PacketEvidence evidence(ledger);
   std::vector<SkippedInput> unreadable;
   std::size_t read = 0;
@@ -161,13 +166,12 @@ namespace {
 
 // Forwards to the caller's listener; between batches, applies a requested reload and ends a
 // period that is over (its verdicts to options.on_period, then a fresh ledger).
-class ReloadingListener : public ForwardingListener {
+class LiveListener : public ForwardingListener {
  public:
-  ReloadingListener(ObserveListener& inner, detect::Ledger& ledger,
-                    detect::PacketEvidence& evidence, detect::SignatureStore& store,
-                    const DetectSetup& setup, const LiveDetectOptions& options,
-                    std::atomic<bool>& reload, const ReloadReport& on_reload,
-                    const ObserveStats& stats)
+  LiveListener(ObserveListener& inner, detect::Ledger& ledger, detect::PacketEvidence& evidence,
+               detect::SignatureStore& store, const DetectSetup& setup,
+               const LiveDetectOptions& options, std::atomic<bool>& reload,
+               const ReloadReport& on_reload, const ObserveStats& stats)
       : ForwardingListener(inner),
         ledger_(ledger),
         evidence_(evidence),
@@ -195,7 +199,7 @@ class ReloadingListener : public ForwardingListener {
     fillVerdicts(ledger_, store_.snapshot(), period);
     period.observe = stats_;
     period_setup_.signatures = period.signatures;
-    ledger_ = detect::Ledger(store_.snapshot(), setup_.oui.size() > 0 ? &setup_.oui : nullptr);
+    ledger_ = detect::Ledger(store_.snapshot(), ouiOf(setup_));
     evidence_.setSource(ledger_.addSource(options_.sense.interface));
     options_.on_period(period, period_setup_);
   }
@@ -225,13 +229,13 @@ Status detectLive(const LiveDetectOptions& options, const DetectSetup& setup,
                   ObserveListener& listener, DetectReport& report, const std::atomic<bool>& stop,
                   std::atomic<bool>& reload, const ReloadReport& on_reload) {
   detect::SignatureStore store(setup.signatures);
-  detect::Ledger ledger(store.snapshot(), setup.oui.size() > 0 ? &setup.oui : nullptr);
+  detect::Ledger ledger(store.snapshot(), ouiOf(setup));
   detect::PacketEvidence evidence(ledger);
   evidence.setSource(ledger.addSource(options.sense.interface));
-  ReloadingListener reloading(listener, ledger, evidence, store, setup, options, reload, on_reload,
-                              report.observe);
-  const Status status = senseInterface(options.sense, evidence, reloading, report.observe, stop);
-  reloading.applyReload();  // a request that came with the last packets
+  LiveListener live(listener, ledger, evidence, store, setup, options, reload, on_reload,
+                    report.observe);
+  const Status status = senseInterface(options.sense, evidence, live, report.observe, stop);
+  live.applyReload();  // a request that came with the last packets
   fillVerdicts(ledger, store.snapshot(), report);
   return status;
 }

@@ -1,5 +1,6 @@
 #include "service/sensor_feed.h"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -35,39 +36,34 @@ void sendQueue(const SensorFeed& feed, bus::DiskQueue& queue, FeedOutcome& out) 
     out.send_error = publisher.status();
     return;
   }
-  // The messages the stream took since the queue last recorded any sent.
-  std::size_t unrecorded = 0;
-  std::uint64_t last_sent = 0;
-  const auto record = [&]() {
-    if (unrecorded == 0) return true;
-    const Status removed = queue.acknowledgeThrough(last_sent);
-    if (!removed.isOk()) {
-      // Sent but still queued: the next run sends them again and the stream drops the copies.
-      if (out.send_error.isOk()) out.send_error = removed;
-      return false;
+  while (!queue.pending().empty()) {
+    // A run of messages published one by one, then one durable record of them all.
+    const std::size_t run = std::min(kAcknowledgeEvery, queue.pending().size());
+    std::size_t published = 0;
+    Status failed;
+    for (; published < run; ++published) {
+      const bus::QueuedMessage& m = queue.pending()[published];
+      auto ack = (*publisher)->publish(m.subject, m.message_id, m.data);
+      if (!ack.isOk()) {
+        failed = ack.status();
+        break;
+      }
+      if (ack->duplicate) ++out.duplicates;
     }
-    out.sent += unrecorded;
-    unrecorded = 0;
-    return true;
-  };
-  for (std::size_t next = 0; next < queue.pending().size();) {
-    const bus::QueuedMessage& m = queue.pending()[next];
-    auto ack = (*publisher)->publish(m.subject, m.message_id, m.data);
-    if (!ack.isOk()) {
-      out.send_error = ack.status();
-      (void)record();
+    if (published > 0) {
+      const Status removed = queue.acknowledgeThrough(queue.pending()[published - 1].seq);
+      if (removed.isOk()) {
+        out.sent += published;
+      } else if (failed.isOk()) {
+        // Sent but still queued: the next run sends them again and the stream drops the copies.
+        failed = removed;
+      }
+    }
+    if (!failed.isOk()) {
+      out.send_error = failed;
       return;
     }
-    if (ack->duplicate) ++out.duplicates;
-    last_sent = m.seq;
-    ++unrecorded;
-    ++next;
-    if (unrecorded == kAcknowledgeEvery) {
-      if (!record()) return;
-      next = 0;  // the queue's head moved past what was recorded
-    }
   }
-  (void)record();
 }
 
 }  // namespace
