@@ -19,16 +19,13 @@ import argparse
 import json
 import os
 import pathlib
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "support"))
-from netns import add_veth_pair, ns_exec, run, wait_for  # noqa: E402
-
-SKIP = 77
+from netns import SKIP, add_veth_pair, ns_exec, run, tear_down, wait_for, why_not  # noqa: E402
 IPHONE_KEY = "mac:c4:61:8b:35:82:a9"
 
 
@@ -50,21 +47,12 @@ def main():
     parser.add_argument("--phaseout", required=True)
     parser.add_argument("--corpus", required=True)
     args = parser.parse_args()
-    if not pathlib.Path(args.phaseout).is_file():  # a missing binary fails, never skips
-        print(f"FAIL: no phaseout binary at {args.phaseout}")
-        return 1
-    if os.geteuid() != 0:
-        print("SKIP: needs root (network namespaces and live capture)")
-        return SKIP
-    for tool in ("ip", "tcpreplay", "nats-server"):
-        if shutil.which(tool) is None:
-            print(f"SKIP: {tool} is not installed")
-            return SKIP
     iphone = pathlib.Path(args.corpus) / "ndpi/iphone.pcap"
     small = pathlib.Path(args.corpus) / "zeek/dhcp.pcap"
-    if not iphone.exists() or not small.exists():
-        print(f"SKIP: the corpus is absent ({args.corpus})")
-        return SKIP
+    refused = why_not(args.phaseout, ("tcpreplay", "nats-server"), (iphone, small))
+    if refused:
+        print(refused[1])
+        return refused[0]
 
     ns = f"phpub{os.getpid()}"
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="phaseout_live_publish_"))
@@ -140,12 +128,7 @@ def main():
               f"devices) published while capturing and stored once each")
         return 0
     finally:
-        for p in (proc, nats):
-            if p is not None and p.poll() is None:
-                p.kill()
-                p.communicate()
-        run(["ip", "netns", "del", ns])
-        shutil.rmtree(tmp, ignore_errors=True)
+        tear_down(ns, tmp, proc, nats)
 
 
 if __name__ == "__main__":

@@ -29,9 +29,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "support"))
-from netns import add_veth_pair, ns_exec, run, wait_for  # noqa: E402
-
-SKIP = 77
+from netns import SKIP, add_veth_pair, ns_exec, run, tear_down, wait_for, why_not  # noqa: E402
 
 
 def main():
@@ -40,21 +38,12 @@ def main():
     parser.add_argument("--corpus", required=True)
     parser.add_argument("--signatures", required=True, help="the repository's data/signatures")
     args = parser.parse_args()
-    if not pathlib.Path(args.phaseout).is_file():  # a missing binary fails, never skips
-        print(f"FAIL: no phaseout binary at {args.phaseout}")
-        return 1
-    if os.geteuid() != 0:
-        print("SKIP: needs root (network namespaces and live capture)")
-        return SKIP
-    for tool in ("ip", "tcpreplay"):
-        if shutil.which(tool) is None:
-            print(f"SKIP: {tool} is not installed")
-            return SKIP
     iphone = pathlib.Path(args.corpus) / "ndpi/iphone.pcap"
     small = pathlib.Path(args.corpus) / "zeek/dhcp.pcap"
-    if not iphone.exists() or not small.exists():
-        print(f"SKIP: the corpus is absent ({args.corpus})")
-        return SKIP
+    refused = why_not(args.phaseout, ("tcpreplay",), (iphone, small))
+    if refused:
+        print(refused[1])
+        return refused[0]
 
     names_ids = set()
     for line in (pathlib.Path(args.signatures) / "names.yaml").read_text().splitlines():
@@ -131,11 +120,7 @@ def main():
               f"host names, is {iphone['level']} (ios p={iphone['candidates'][0]['p']})")
         return 0
     finally:
-        if proc is not None and proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-        run(["ip", "netns", "del", ns])
-        shutil.rmtree(tmp, ignore_errors=True)
+        tear_down(ns, tmp, proc)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,9 @@
 """What the live tests share: commands run inside a private network namespace holding a veth
 pair (one end to replay captures into, the other to capture on), and reading a process's
 stderr until an expected line."""
+import os
+import pathlib
+import shutil
 import subprocess
 import time
 
@@ -43,3 +46,32 @@ def wait_for(proc, lines, match, timeout_s=30):
         if test(line):
             return line
     raise RuntimeError(f"no stderr line matching {match!r}; got: {''.join(lines)}")
+
+
+SKIP = 77
+
+
+def why_not(phaseout, tools, files):
+    """None when a live test can run; else (exit code, what to print): a missing phaseout binary
+    fails, never skips; not root, a tool or a corpus file missing skip (77)."""
+    if not pathlib.Path(phaseout).is_file():
+        return 1, f"FAIL: no phaseout binary at {phaseout}"
+    if os.geteuid() != 0:
+        return SKIP, "SKIP: needs root (network namespaces and live capture)"
+    for tool in ("ip",) + tuple(tools):
+        if shutil.which(tool) is None:
+            return SKIP, f"SKIP: {tool} is not installed"
+    for path in files:
+        if not pathlib.Path(path).exists():
+            return SKIP, f"SKIP: the corpus is absent ({path})"
+    return None
+
+
+def tear_down(ns, tmp, *procs):
+    """Kills what still runs, deletes the namespace and the temporary directory."""
+    for proc in procs:
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    run(["ip", "netns", "del", ns])
+    shutil.rmtree(tmp, ignore_errors=True)
