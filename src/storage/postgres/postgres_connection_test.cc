@@ -49,6 +49,32 @@ class PostgresConnectionTest : public ::testing::Test {
     return c;
   }
 
+  // Steps `outer` (value v in column 0, and "row <v>" in column 1 when `with_text`) to its end,
+  // checking each v is the row's position; at every v divisible by `every`, runs `inner` (the
+  // count of rows up to v) between two rows. The number of rows read.
+  static std::int64_t readWithOthersBetween(Statement& outer, Statement& inner, std::int64_t every,
+                                            bool with_text) {
+    std::int64_t rows = 0;
+    while (true) {
+      auto row = outer.step();
+      EXPECT_TRUE(row.isOk()) << row.status().toString();
+      if (!row.isOk() || !*row) break;
+      ++rows;
+      const std::int64_t v = outer.integer(0);
+      EXPECT_EQ(v, rows);
+      if (with_text) {
+        EXPECT_EQ(outer.text(1), "row " + std::to_string(v));
+      }
+      if (v != rows || v % every != 0) continue;
+      inner.bind("v", v);
+      auto counted = inner.step();
+      EXPECT_TRUE(counted.isOk() && *counted);
+      EXPECT_EQ(inner.integer(0), v);
+      inner.reset();
+    }
+    return rows;
+  }
+
   std::string url_;
 };
 
@@ -82,20 +108,7 @@ TEST_F(PostgresConnectionTest, StatementsInterleaveOnOneConnection) {
   auto outer = conn->prepare("SELECT v FROM t ORDER BY v");
   auto inner = conn->prepare("SELECT count(*) FROM t WHERE v <= :v");
   ASSERT_TRUE(outer.isOk() && inner.isOk());
-  std::int64_t rows = 0;
-  while (true) {
-    auto row = (*outer)->step();
-    ASSERT_TRUE(row.isOk()) << row.status().toString();
-    if (!*row) break;
-    ++rows;
-    const std::int64_t v = (*outer)->integer(0);
-    if (v % 250 != 0) continue;
-    (*inner)->bind("v", v);
-    ASSERT_TRUE(*(*inner)->step());
-    EXPECT_EQ((*inner)->integer(0), v);
-    (*inner)->reset();
-  }
-  EXPECT_EQ(rows, 1000);
+  EXPECT_EQ(readWithOthersBetween(**outer, **inner, 250, false), 1000);
 }
 
 TEST_F(PostgresConnectionTest, ManyRowsComeThroughCopyWithOthersInterleaved) {
@@ -118,23 +131,8 @@ TEST_F(PostgresConnectionTest, ManyRowsComeThroughCopyWithOthersInterleaved) {
     (*outer)->hintManyRows();
     (*outer)->bind("from", std::int64_t{1});
     (*outer)->bind("never", std::string_view("it's ' ; -- not a row"));
-    std::int64_t rows = 0;
-    while (true) {
-      auto row = (*outer)->step();
-      ASSERT_TRUE(row.isOk()) << row.status().toString();
-      if (!*row) break;
-      ++rows;
-      const std::int64_t v = (*outer)->integer(0);
-      ASSERT_EQ(v, rows);
-      ASSERT_EQ((*outer)->text(1), "row " + std::to_string(v));
-      if (v % 5000 != 0) continue;
-      // Another statement between two rows: the rest of the rows are taken first.
-      (*inner)->bind("v", v);
-      ASSERT_TRUE(*(*inner)->step());
-      EXPECT_EQ((*inner)->integer(0), v);
-      (*inner)->reset();
-    }
-    EXPECT_EQ(rows, 20000);
+    // Another statement between two rows: the rest of the rows are taken first.
+    EXPECT_EQ(readWithOthersBetween(**outer, **inner, 5000, true), 20000);
     auto exact = conn->prepare("SELECT v FROM u ORDER BY v");
     ASSERT_TRUE(exact.isOk());
     (*exact)->hintManyRows();
